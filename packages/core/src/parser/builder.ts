@@ -1,0 +1,218 @@
+import * as z4 from 'zod/v4/core';
+import type { PartialIssue } from '../errors.ts';
+import type { Plan } from '../schema/plan.ts';
+import type { Path } from '../types.ts';
+import { Frame, NONE, type Shown } from './snapshot.ts';
+import type { TokenSink } from './tokenizer.ts';
+
+const MISSING = Symbol('missing');
+
+/**
+ * Builds the working tree from tokens, guided by the schema plan, and hands out immutable snapshots.
+ * Writes only mark what changed; snapshots are materialised on read by path-copying the open containers.
+ */
+export class Builder implements TokenSink {
+  private readonly stack: Frame[] = [];
+  private str = '';
+  private strOpen = false;
+  private strVisible = true;
+  private root: unknown = NONE;
+  private dirty = false;
+  private snap: unknown = undefined;
+  private readonly completed = new WeakSet<object>();
+  private readonly outputs = new WeakMap<object, unknown>();
+  private readonly issueMap = new Map<string, { path: Path; issues: PartialIssue[] }>();
+  private issueList: readonly PartialIssue[] = [];
+  /** Incremented whenever the issue list changes. */
+  issueVersion = 0;
+  /** The result of validating the root, recorded when the root container closed. */
+  rootResult: z4.util.SafeParseResult<unknown> | undefined;
+
+  constructor(private readonly rootPlan: Plan | undefined) {}
+
+  // ---- TokenSink ----
+
+  openContainer(isArray: boolean): void {
+    const top = this.stack[this.stack.length - 1];
+    const slot = top === undefined ? '' : top.isArray ? top.items.length : top.key!;
+    this.stack.push(new Frame(isArray, this.slotPlan(top), slot));
+    this.dirty = true;
+  }
+
+  closeContainer(): void {
+    const frame = this.stack.pop()!;
+    const value = frame.finish();
+    this.completed.add(value as object);
+    if (frame.plan) this.validate(frame.plan, value, this.pathTo(frame.slot));
+    this.commit(value);
+  }
+
+  key(key: string): void {
+    const top = this.stack[this.stack.length - 1]!;
+    top.key = key;
+    top.childPlan = top.plan?.child(key);
+  }
+
+  beginString(): void {
+    const plan = this.slotPlan(this.stack[this.stack.length - 1]);
+    this.strOpen = true;
+    this.str = '';
+    this.strVisible = !(plan && (plan.atomic || plan.stringAtomic));
+    if (this.strVisible) this.dirty = true;
+  }
+
+  appendString(text: string): void {
+    this.str += text;
+    if (this.strVisible) this.dirty = true;
+  }
+
+  endString(): void {
+    const value = this.str;
+    this.strOpen = false;
+    this.str = '';
+    this.primitive(value);
+  }
+
+  primitive(value: string | number | boolean | null): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top?.isArray && top.plan) {
+      const plan = top.plan.element(top.items.length);
+      if (plan) this.validate(plan, value, this.pathTo(top.items.length));
+    }
+    this.commit(value);
+  }
+
+  // ---- reading ----
+
+  /** The current snapshot (see the invariants on `createPartialParser`). */
+  value(): unknown {
+    if (!this.dirty) return this.snap;
+    this.dirty = false;
+    const stack = this.stack;
+    let child: Shown = this.strOpen && this.strVisible ? this.str : NONE;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const frame = stack[i]!;
+      child = frame.visible ? frame.materialize(child) : NONE;
+    }
+    if (stack.length === 0 && this.root !== NONE) child = this.root;
+    this.snap = child === NONE ? undefined : child;
+    return this.snap;
+  }
+
+  /** The root value once the JSON is complete, else `NONE`. */
+  get result(): unknown {
+    return this.root;
+  }
+
+  isComplete(target: Path | object): boolean {
+    if (!Array.isArray(target)) return this.completed.has(target);
+    const path = target as Path;
+    if (this.root !== NONE) return lookup(this.root, path, 0) !== MISSING;
+    const stack = this.stack;
+    for (let i = 0; i < path.length; i++) {
+      const frame = stack[i];
+      if (!frame) return false; // inside an open string or number
+      const seg = path[i]!;
+      if (frame.isArray) {
+        const index = typeof seg === 'number' ? seg : Number(seg);
+        if (index === frame.items.length) continue; // the open last element
+        if (!(index >= 0 && index < frame.items.length)) return false;
+        return lookup(frame.items[index], path, i + 1) !== MISSING;
+      }
+      const key = String(seg);
+      if (key === frame.key) continue;
+      if (!Object.hasOwn(frame.obj, key)) return false;
+      return lookup(frame.obj[key], path, i + 1) !== MISSING;
+    }
+    return false;
+  }
+
+  /** Validation issues of the subtrees closed so far (the whole value after `end()`). */
+  get issues(): readonly PartialIssue[] {
+    return this.issueList;
+  }
+
+  /** The validated (transformed) output of a closed object or array node, if it passed its schema. */
+  outputOf(node: object): unknown {
+    return this.outputs.get(node);
+  }
+
+  /** Validates a closed subtree; its result replaces what was recorded for anything inside it. */
+  validate(plan: Plan, value: unknown, path: Path): z4.util.SafeParseResult<unknown> | undefined {
+    let result: z4.util.SafeParseResult<unknown>;
+    try {
+      result = z4.safeParse(plan.schema, value);
+    } catch (error) {
+      if (error instanceof z4.$ZodAsyncError) return undefined; // async checks run only in final validation
+      throw error;
+    }
+    let changed = false;
+    for (const [key, entry] of this.issueMap) {
+      if (isPrefix(path, entry.path)) {
+        this.issueMap.delete(key);
+        changed = true;
+      }
+    }
+    if (!result.success) {
+      const issues = result.error.issues.map(
+        (issue): PartialIssue => ({ ...issue, path: [...path, ...issue.path] as PropertyKey[] }),
+      );
+      this.issueMap.set(JSON.stringify(path), { path, issues });
+      changed = true;
+    } else if (value !== null && typeof value === 'object') {
+      this.outputs.set(value, result.data);
+    }
+    if (path.length === 0) this.rootResult = result;
+    if (changed) {
+      this.issueList = [...this.issueMap.values()].flatMap((e) => e.issues);
+      this.issueVersion++;
+    }
+    return result;
+  }
+
+  // ---- internals ----
+
+  private slotPlan(top: Frame | undefined): Plan | undefined {
+    if (top === undefined) return this.rootPlan;
+    return top.isArray ? top.plan?.element(top.items.length) : top.childPlan;
+  }
+
+  private commit(value: unknown): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined) this.root = value;
+    else {
+      const plan = top.plan;
+      if (plan?.discriminator !== undefined && top.key === plan.discriminator)
+        top.plan = plan.variant(value) ?? plan;
+      top.commit(value);
+    }
+    this.dirty = true;
+  }
+
+  /** Path of a member of the top container (or of the root when the stack is empty). */
+  private pathTo(slot: string | number): Path {
+    const stack = this.stack;
+    if (stack.length === 0) return [];
+    const path: Array<string | number> = [];
+    for (let i = 1; i < stack.length; i++) path.push(stack[i]!.slot);
+    path.push(slot);
+    return path;
+  }
+}
+
+function lookup(value: unknown, path: Path, from: number): unknown {
+  let v = value;
+  for (let i = from; i < path.length; i++) {
+    if (v === null || typeof v !== 'object') return MISSING;
+    const key = path[i]!;
+    if (!Object.hasOwn(v, key)) return MISSING;
+    v = (v as Record<string | number, unknown>)[key];
+  }
+  return v;
+}
+
+function isPrefix(prefix: Path, path: Path): boolean {
+  if (prefix.length > path.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== path[i]) return false;
+  return true;
+}

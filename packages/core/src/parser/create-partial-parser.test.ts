@@ -1,0 +1,329 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  chunksOf,
+  deepEqual,
+  everySplit,
+  extendsValue,
+  feed,
+  freezeCopy,
+  splitAt,
+  textWithCuts,
+} from '../../test/harness.ts';
+import { PartialJSONError } from '../errors.ts';
+import { createPartialParser } from './create-partial-parser.ts';
+
+function snapshotsOf(chunks: string[]): unknown[] {
+  const p = createPartialParser();
+  return chunks.map((c) => {
+    p.write(c);
+    return p.value;
+  });
+}
+
+describe('semantics without a schema', () => {
+  it('is undefined until the root value begins', () => {
+    const p = createPartialParser();
+    expect(p.value).toBeUndefined();
+    p.write('  \n');
+    expect(p.value).toBeUndefined();
+    p.write('{');
+    expect(p.value).toEqual({});
+  });
+
+  it('streams strings and shows numbers and literals only when complete', () => {
+    const chunks = ['{"a": 12', '5, "b": "he', 'llo", "c": tr', 'ue, "d": [nul', 'l, 1', ']}'];
+    expect(snapshotsOf(chunks)).toEqual([
+      {},
+      { a: 125, b: 'he' },
+      { a: 125, b: 'hello' },
+      { a: 125, b: 'hello', c: true, d: [] },
+      { a: 125, b: 'hello', c: true, d: [null] },
+      { a: 125, b: 'hello', c: true, d: [null, 1] },
+    ]);
+  });
+
+  it('shows a key only once its value has started', () => {
+    expect(snapshotsOf(['{"name"', ':', ' ', '"', 'x'])).toEqual([{}, {}, {}, { name: '' }, { name: 'x' }]);
+  });
+
+  it('never shows half an escape sequence', () => {
+    const text = '["a\\u00e9b\\n\\"c"]';
+    for (const chunks of everySplit(text)) {
+      const seen = snapshotsOf(chunks) as string[][];
+      for (const snap of seen) {
+        const s = snap?.[0];
+        if (s !== undefined) expect('aéb\n"c'.startsWith(s), JSON.stringify(s)).toBe(true);
+      }
+    }
+  });
+
+  it('never shows half a surrogate pair, escaped or raw', () => {
+    for (const text of ['["x\\ud83d\\ude00y"]', '["x😀y"]']) {
+      for (const chunks of everySplit(text)) {
+        for (const snap of snapshotsOf(chunks) as string[][]) {
+          const s = snap?.[0];
+          if (s === undefined) continue;
+          expect(['', 'x', 'x😀', 'x😀y']).toContain(s);
+        }
+      }
+    }
+  });
+
+  it('keeps lone surrogates exactly as JSON.parse does', () => {
+    const text = '["\\ud83d", "\\ude00x", "\\ud83d\\n"]';
+    expect(feed(chunksOf(text, 1)).final).toEqual(JSON.parse(text));
+  });
+
+  it('parses a root scalar, finishing a trailing number at end()', () => {
+    for (const text of ['42', ' -0 ', '1e400', '"str"', 'true', 'null', '-1.5E-7']) {
+      const { final } = feed(chunksOf(text, 1));
+      expect(Object.is(final, JSON.parse(text)), text).toBe(true);
+    }
+    const p = createPartialParser();
+    p.write('12');
+    expect(p.value).toBeUndefined();
+    expect(p.end()).toBe(12);
+  });
+
+  it('treats __proto__, constructor and prototype as plain own properties', () => {
+    const text = '{"__proto__": {"polluted": true}, "constructor": {"prototype": 1}, "prototype": [2]}';
+    for (const chunks of [chunksOf(text, 1), [text]]) {
+      const p = createPartialParser();
+      for (const c of chunks) {
+        p.write(c);
+        const v = p.value as Record<string, unknown>;
+        expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+      }
+      const final = p.end() as Record<string, unknown>;
+      expect(final).toEqual(JSON.parse(text));
+      expect(Object.getPrototypeOf(final)).toBe(Object.prototype);
+      expect(Object.keys(final)).toEqual(['__proto__', 'constructor', 'prototype']);
+      expect(Object.getOwnPropertyDescriptor(final, '__proto__')?.value).toEqual({ polluted: true });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+  });
+
+  it('keeps JSON.parse semantics for duplicate keys', () => {
+    const text = '{"a": 1, "b": 2, "a": 3}';
+    const { final } = feed(chunksOf(text, 1));
+    expect(final).toEqual({ a: 3, b: 2 });
+    expect(Object.keys(final as object)).toEqual(Object.keys(JSON.parse(text)));
+  });
+});
+
+describe('equals JSON.parse for every chunking', () => {
+  const doc = JSON.stringify(
+    {
+      s: 'é\u2028\t"q"\\',
+      n: [0, -0, 1.5e300, -2e-5, 10],
+      t: true,
+      f: false,
+      z: null,
+      e: {},
+      a: [],
+      o: { x: [{}] },
+    },
+    null,
+    '\t',
+  );
+
+  it('at every split point and in 1-character chunks', () => {
+    const expected = JSON.parse(doc);
+    for (const chunks of everySplit(doc)) {
+      const { final, snapshots } = feed(chunks);
+      expect(deepEqual(final, expected)).toBe(true);
+      for (let i = 1; i < snapshots.length; i++)
+        expect(extendsValue(snapshots[i - 1], snapshots[i])).toBe(true);
+    }
+  });
+
+  it('property: random documents, random cuts, monotone snapshots', () => {
+    fc.assert(
+      fc.property(textWithCuts, ([text, cuts]) => {
+        const { final, snapshots } = feed(splitAt(text, cuts));
+        expect(deepEqual(final, JSON.parse(text))).toBe(true);
+        for (let i = 1; i < snapshots.length; i++) {
+          expect(extendsValue(snapshots[i - 1], snapshots[i])).toBe(true);
+        }
+        const last = snapshots[snapshots.length - 1];
+        if (last !== undefined && typeof final === 'object') expect(deepEqual(last, final)).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('property: small documents at every split point', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), (value) => {
+        const text = JSON.stringify(value);
+        const expected = JSON.parse(text);
+        for (let i = 0; i <= text.length; i++) {
+          expect(deepEqual(feed([text.slice(0, i), text.slice(i)]).final, expected)).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('stable identity', () => {
+  it('keeps untouched subtrees === and rebuilds only the open path', () => {
+    const p = createPartialParser();
+    p.write('{"done": {"x": [1, 2]}, "list": [{"a": 1}, {"b": "he');
+    const s1 = p.value as { done: object; list: Array<Record<string, unknown>> };
+    p.write('llo');
+    const s2 = p.value as typeof s1;
+    expect(s2).not.toBe(s1);
+    expect(s2.done).toBe(s1.done);
+    expect(s2.list[0]).toBe(s1.list[0]);
+    expect(s2.list[1]).not.toBe(s1.list[1]);
+    expect(s1.list[1]).toEqual({ b: 'he' });
+    expect(s2.list[1]).toEqual({ b: 'hello' });
+  });
+
+  it('returns the same snapshot when nothing visible changed', () => {
+    const p = createPartialParser();
+    p.write('{"a": [1], "b": 12');
+    const s1 = p.value;
+    p.write('34');
+    expect(p.value).toBe(s1);
+    expect(p.value).toBe(s1);
+  });
+
+  it('a container that closes without change keeps its identity', () => {
+    const p = createPartialParser();
+    p.write('[{"a": 1}');
+    const first = (p.value as object[])[0];
+    p.write(', {"b": [true]');
+    const inner = (p.value as object[])[1]!;
+    expect(p.isComplete(inner)).toBe(false);
+    p.write('}');
+    const after = p.value as object[];
+    expect(after[0]).toBe(first);
+    expect(after[1]).toBe(inner);
+    expect(p.isComplete(inner)).toBe(true);
+    p.write(']');
+    const final = p.end() as object[];
+    expect(final[1]).toBe(inner);
+    expect(final[0]).toBe(first);
+  });
+
+  it('property: old snapshots are never mutated and closed subtrees stay ===', () => {
+    fc.assert(
+      fc.property(textWithCuts, ([text, cuts]) => {
+        const p = createPartialParser();
+        const seen: Array<{ snap: unknown; frozen: string }> = [];
+        for (const chunk of splitAt(text, cuts)) {
+          p.write(chunk);
+          const snap = p.value;
+          const prev = seen[seen.length - 1]?.snap;
+          if (Array.isArray(prev) && Array.isArray(snap)) {
+            for (let i = 0; i < prev.length - 1; i++) expect(snap[i]).toBe(prev[i]);
+          }
+          seen.push({ snap, frozen: freezeCopy(snap) });
+        }
+        p.end();
+        for (const { snap, frozen } of seen) expect(freezeCopy(snap)).toBe(frozen);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('isComplete', () => {
+  it('answers for paths and nodes while streaming', () => {
+    const p = createPartialParser();
+    p.write('{"users": [{"name": "Ada"}, {"name": "Gr');
+    const v = p.value as { users: object[] };
+    expect(p.isComplete(['users', 0])).toBe(true);
+    expect(p.isComplete(['users', 0, 'name'])).toBe(true);
+    expect(p.isComplete(['users', 1])).toBe(false);
+    expect(p.isComplete(['users', 1, 'name'])).toBe(false);
+    expect(p.isComplete(['users'])).toBe(false);
+    expect(p.isComplete([])).toBe(false);
+    expect(p.isComplete(['users', 5])).toBe(false);
+    expect(p.isComplete(v.users[0]!)).toBe(true);
+    expect(p.isComplete(v.users[1]!)).toBe(false);
+    expect(p.isComplete(v)).toBe(false);
+    p.write('ace"}]}');
+    p.end();
+    expect(p.isComplete(['users', 1, 'name'])).toBe(true);
+    expect(p.isComplete([])).toBe(true);
+    expect(p.isComplete(p.value as object)).toBe(true);
+  });
+});
+
+describe('errors and bounds', () => {
+  it('reports the offset and what was expected, keeps the last value and stays failed', () => {
+    const p = createPartialParser();
+    p.write('{"a": [1, 2], "b": "x');
+    const before = p.value;
+    p.write('y"');
+    let error: unknown;
+    try {
+      p.write(', "c" 1}');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PartialJSONError);
+    expect((error as PartialJSONError).position).toBe(29);
+    expect((error as PartialJSONError).message).toBe(`Unexpected "1" at position 29: expected ':'`);
+    expect(p.value).toEqual({ a: [1, 2], b: 'xy' });
+    expect(before).toEqual({ a: [1, 2], b: 'x' });
+    expect(() => p.write('}')).toThrow(error as Error);
+    expect(() => p.end()).toThrow(error as Error);
+    expect(p.error).toBe(error);
+  });
+
+  it('rejects incomplete input at end()', () => {
+    for (const [text, message] of [
+      ['', 'expected a value'],
+      ['{"a": [1', "expected ',' or ']'"],
+      ['{"a": "x', `expected the closing '"' of a string`],
+      ['[tr', "expected the rest of 'true'"],
+      ['[1.', 'expected a digit'],
+      ['1e', 'expected a digit'],
+      ['{"a"', "expected ':'"],
+    ] as const) {
+      const p = createPartialParser();
+      p.write(text);
+      expect(() => p.end(), text).toThrow(message);
+      try {
+        p.end();
+      } catch (e) {
+        expect((e as PartialJSONError).position).toBe(text.length);
+      }
+    }
+  });
+
+  it('survives 100 000 levels of nesting without recursion', () => {
+    const depth = 100_000;
+    const text = '['.repeat(depth) + ']'.repeat(depth);
+    const p = createPartialParser({ maxDepth: depth });
+    for (const c of chunksOf(text, 4096)) p.write(c);
+    let v = p.end() as unknown[];
+    let n = 1;
+    while (v.length) {
+      v = v[0] as unknown[];
+      n++;
+    }
+    expect(n).toBe(depth);
+  });
+
+  it('fails past maxDepth (default 1000) with a clear error', () => {
+    const p = createPartialParser();
+    expect(() => p.write('['.repeat(1001))).toThrow('Nesting deeper than maxDepth (1000) at position 1000');
+    expect((p.value as unknown[]).length).toBe(1);
+    const q = createPartialParser({ maxDepth: 2 });
+    q.write('[[');
+    expect(() => q.write('{')).toThrow(PartialJSONError);
+  });
+
+  it('bounds the total input with maxLength', () => {
+    const p = createPartialParser({ maxLength: 10 });
+    p.write('["abcdef');
+    expect(() => p.write('ghij"]')).toThrow('exceeds maxLength (10 characters)');
+    expect(p.value).toEqual(['abcdef']);
+  });
+});

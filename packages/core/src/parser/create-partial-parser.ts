@@ -1,0 +1,149 @@
+import * as z4 from 'zod/v4/core';
+import { type PartialIssue, PartialJSONError, ValidationError } from '../errors.ts';
+import { planFor } from '../schema/plan.ts';
+import type { DeepPartial, Path } from '../types.ts';
+import { Builder } from './builder.ts';
+import { NONE } from './snapshot.ts';
+import { Tokenizer } from './tokenizer.ts';
+
+export interface PartialParserOptions<S extends z4.$ZodType | undefined = undefined> {
+  /** A zod 4 schema: decides what may be shown partially and validates closed subtrees and the result. */
+  schema?: S;
+  /** Maximum nesting of arrays and objects (default 1000). */
+  maxDepth?: number;
+  /** Maximum total input length in UTF-16 code units (default: unbounded). */
+  maxLength?: number;
+}
+
+/**
+ * An incremental JSON parser for streamed text. Invariants, for every chunking of the input:
+ * 1. A value never changes type once shown.
+ * 2. Strings only grow by appending; an escape or surrogate pair is shown whole or not at all.
+ * 3. Atomic values (numbers, true/false/null, enums, literals, fields marked atomic) appear once, complete.
+ * 4. Arrays and objects only gain members; only the last member of an open container can still change.
+ * 5. Any subtree that is not on the stack of open containers is `===` across snapshots.
+ * 6. A snapshot is never mutated after it was handed out.
+ * 7. `end()` equals `JSON.parse` of the whole text, or fails where it fails.
+ */
+export interface PartialParser<TPartial = unknown, TFinal = unknown> {
+  /** Feeds text. Throws {@link PartialJSONError} at the first invalid character; the parser then stays failed. */
+  write(chunk: string): void;
+  /** The current snapshot: `undefined` until the root value begins. Still readable after an error. */
+  readonly value: TPartial | undefined;
+  /** Whether the value at a path, or an object/array node taken from a snapshot, is complete. */
+  isComplete(target: Path | object): boolean;
+  /** Finishes the input and returns the final value, validated against the schema when one was given. */
+  end(): TFinal;
+  /** Validation issues of the subtrees closed so far, with paths from the root. */
+  readonly issues: readonly PartialIssue[];
+  /** Changes whenever `issues` changes (cheap change detection for stores). */
+  readonly issuesVersion: number;
+  /** The validated (and transformed) output of a closed object or array node of a snapshot. */
+  outputOf(node: object): unknown;
+  /** Code units received so far. */
+  readonly position: number;
+  /** The error the parser failed with, if any. */
+  readonly error: PartialJSONError | ValidationError | undefined;
+  /** True once `end()` returned. */
+  readonly done: boolean;
+}
+
+export function createPartialParser<S extends z4.$ZodType>(
+  options: PartialParserOptions<S> & { schema: S },
+): PartialParser<DeepPartial<z4.input<S>>, z4.output<S>>;
+export function createPartialParser(options?: PartialParserOptions): PartialParser;
+export function createPartialParser(
+  options: PartialParserOptions<z4.$ZodType | undefined> = {},
+): PartialParser {
+  return new IncrementalParser(options);
+}
+
+class IncrementalParser implements PartialParser {
+  private readonly tokenizer: Tokenizer;
+  private readonly builder: Builder;
+  private readonly schema: z4.$ZodType | undefined;
+  private failure: PartialJSONError | ValidationError | undefined;
+  private finished = false;
+  private final: unknown;
+
+  constructor(options: PartialParserOptions<z4.$ZodType | undefined>) {
+    this.schema = options.schema;
+    this.builder = new Builder(this.schema ? planFor(this.schema) : undefined);
+    this.tokenizer = new Tokenizer(
+      this.builder,
+      options.maxDepth ?? 1000,
+      options.maxLength ?? Number.POSITIVE_INFINITY,
+    );
+  }
+
+  write(chunk: string): void {
+    if (this.failure) throw this.failure;
+    if (this.finished) throw new PartialJSONError('write() after end()', this.tokenizer.position);
+    try {
+      this.tokenizer.write(chunk);
+    } catch (error) {
+      if (error instanceof PartialJSONError) this.failure = error;
+      throw error;
+    }
+  }
+
+  get value(): unknown {
+    return this.builder.value();
+  }
+
+  isComplete(target: Path | object): boolean {
+    return this.builder.isComplete(target);
+  }
+
+  end(): unknown {
+    if (this.finished) return this.final;
+    if (this.failure) throw this.failure;
+    try {
+      this.tokenizer.end();
+    } catch (error) {
+      if (error instanceof PartialJSONError) this.failure = error;
+      throw error;
+    }
+    const raw = this.builder.result;
+    if (raw === NONE) throw new PartialJSONError('Unexpected end of JSON input', this.tokenizer.position);
+    let final = raw;
+    if (this.schema) {
+      const result =
+        this.builder.rootResult ??
+        this.builder.validate(planFor(this.schema), raw, []) ??
+        z4.safeParse(this.schema, raw);
+      if (!result.success) {
+        this.failure = new ValidationError(this.builder.issues, raw);
+        throw this.failure;
+      }
+      final = result.data;
+    }
+    this.finished = true;
+    this.final = final;
+    return final;
+  }
+
+  get issues(): readonly PartialIssue[] {
+    return this.builder.issues;
+  }
+
+  get issuesVersion(): number {
+    return this.builder.issueVersion;
+  }
+
+  outputOf(node: object): unknown {
+    return this.builder.outputOf(node);
+  }
+
+  get position(): number {
+    return this.tokenizer.position;
+  }
+
+  get error(): PartialJSONError | ValidationError | undefined {
+    return this.failure;
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+}

@@ -1,0 +1,2 @@
+'use client';
+export type { DeepPartial, PartialIssue, Path } from '@partialkit/core';

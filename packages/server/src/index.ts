@@ -1,0 +1,1 @@
+export type { DeepPartial } from '@partialkit/core';
