@@ -120,7 +120,7 @@ export class Plan {
         }
         case 'string':
           stringOptions++;
-          if (s._zod.bag.format !== undefined || meta === 'atomic') atomicStrings++;
+          if (hasFormat(def) || meta === 'atomic') atomicStrings++;
           return;
         case 'enum':
         case 'literal':
@@ -185,6 +185,30 @@ export class Plan {
 }
 
 const EMPTY: readonly string[] = [];
+
+// String checks that a prefix can meaningfully satisfy: such strings keep streaming.
+const STREAMABLE_FORMATS = new Set([
+  'regex',
+  'starts_with',
+  'ends_with',
+  'includes',
+  'lowercase',
+  'uppercase',
+]);
+
+/**
+ * Strings with a format (uuid, datetime, email, url…) are atomic: a prefix of one is misleading.
+ * `z.uuid()` carries its format on the def; `z.string().email()` carries it as a check.
+ */
+function hasFormat(def: AnyDef): boolean {
+  const formats = [
+    def.format,
+    ...((def.checks as z4.$ZodCheck[] | undefined) ?? []).map(
+      (c) => (c._zod.def as { format?: unknown }).format,
+    ),
+  ];
+  return formats.some((f) => typeof f === 'string' && !STREAMABLE_FORMATS.has(f));
+}
 
 function union(a: readonly string[], b: readonly string[]): readonly string[] {
   return [...new Set([...a, ...b])];

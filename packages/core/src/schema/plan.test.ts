@@ -1,0 +1,243 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as z from 'zod';
+import { chunksOf } from '../../test/harness.ts';
+import { ValidationError } from '../errors.ts';
+import { createPartialParser } from '../parser/create-partial-parser.ts';
+import type { DeepPartial } from '../types.ts';
+import { atomic, partial } from './plan.ts';
+
+function stream<S extends z.ZodType>(schema: S, text: string, size = 1) {
+  const p = createPartialParser({ schema });
+  const snapshots: unknown[] = [];
+  for (const c of chunksOf(text, size)) {
+    p.write(c);
+    snapshots.push(p.value);
+  }
+  return { p, snapshots, distinct: distinct(snapshots) };
+}
+
+function distinct(values: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const v of values) if (JSON.stringify(v) !== JSON.stringify(out[out.length - 1])) out.push(v);
+  return out;
+}
+
+describe('schema rules while streaming', () => {
+  it('streams strings; enums, literals, numbers and booleans appear only complete', () => {
+    const S = z.object({
+      status: z.enum(['active', 'archived']),
+      v: z.literal('v1'),
+      n: z.number(),
+      ok: z.boolean(),
+      note: z.string(),
+    });
+    const { distinct: seen } = stream(S, '{"status":"active","v":"v1","n":50000,"ok":true,"note":"hey"}');
+    expect(seen).toEqual([
+      {},
+      { status: 'active' },
+      { status: 'active', v: 'v1' },
+      { status: 'active', v: 'v1', n: 50000 },
+      { status: 'active', v: 'v1', n: 50000, ok: true },
+      { status: 'active', v: 'v1', n: 50000, ok: true, note: '' },
+      { status: 'active', v: 'v1', n: 50000, ok: true, note: 'h' },
+      { status: 'active', v: 'v1', n: 50000, ok: true, note: 'he' },
+      { status: 'active', v: 'v1', n: 50000, ok: true, note: 'hey' },
+    ]);
+  });
+
+  it('keeps string formats (uuid, datetime, email) and dates atomic', () => {
+    const S = z.object({
+      id: z.uuid(),
+      at: z.iso.datetime(),
+      mail: z.string().email(),
+      tags: z.array(z.enum(['a', 'bb'])),
+    });
+    const text =
+      '{"id":"123e4567-e89b-12d3-a456-426614174000","at":"2024-01-01T00:00:00Z","mail":"a@b.co","tags":["bb","a"]}';
+    for (const snap of stream(S, text).snapshots as Array<Record<string, unknown>>) {
+      if (snap.id !== undefined) expect(snap.id).toBe('123e4567-e89b-12d3-a456-426614174000');
+      if (snap.at !== undefined) expect(snap.at).toBe('2024-01-01T00:00:00Z');
+      if (snap.mail !== undefined) expect(snap.mail).toBe('a@b.co');
+      for (const t of (snap.tags as string[] | undefined) ?? []) expect(['a', 'bb']).toContain(t);
+    }
+  });
+
+  it('follows optional, nullable, default, pipes, records, tuples and lazy recursion', () => {
+    type Node = { label: 'x' | 'y'; children: Node[] };
+    const NodeS: z.ZodType<Node> = z.lazy(() =>
+      z.object({ label: z.enum(['x', 'y']), children: z.array(NodeS) }),
+    );
+    const S = z.object({
+      a: z.enum(['one', 'two']).optional().nullable().default('one'),
+      b: z.record(z.string(), z.literal('lit')),
+      c: z.tuple([z.string(), z.enum(['e1', 'e2'])]),
+      d: z
+        .string()
+        .transform((s) => s.length)
+        .pipe(z.number()),
+      tree: NodeS,
+    });
+    const text =
+      '{"a":"two","b":{"k":"lit"},"c":["st","e2"],"d":"abc","tree":{"label":"y","children":[{"label":"x","children":[]}]}}';
+    const { p, snapshots } = stream(S, text);
+    const bad = (snapshots as Array<Record<string, unknown>>).filter((s) => {
+      const j = JSON.stringify(s);
+      return (
+        /"(t|tw|l|li|e|st?\b.*"e\b|x\b(?!"))"/.test(j) &&
+        /"a":"t"|"a":"tw"|"k":"l"|"k":"li"|"e"\]|"label":""/.test(j)
+      );
+    });
+    expect(bad).toEqual([]);
+    expect((snapshots as Array<{ c?: string[] }>).some((s) => s.c?.[0] === 's')).toBe(true); // strings in tuples stream
+    expect(p.end()).toEqual({
+      a: 'two',
+      b: { k: 'lit' },
+      c: ['st', 'e2'],
+      d: 3,
+      tree: { label: 'y', children: [{ label: 'x', children: [] }] },
+    });
+  });
+
+  it('marks fields atomic with atomic(), partial() or .meta({ partial })', () => {
+    const S = z.object({
+      code: atomic(z.string()),
+      point: partial(z.object({ x: z.number(), y: z.number() }), 'atomic'),
+      sql: z.string().meta({ partial: 'atomic' }),
+      free: z.string(),
+    });
+    const { distinct: seen } = stream(S, '{"code":"ab","point":{"x":1,"y":2},"sql":"q","free":"z"}');
+    expect(seen).toEqual([
+      {},
+      { code: 'ab' },
+      { code: 'ab', point: { x: 1, y: 2 } },
+      { code: 'ab', point: { x: 1, y: 2 }, sql: 'q' },
+      { code: 'ab', point: { x: 1, y: 2 }, sql: 'q', free: '' },
+      { code: 'ab', point: { x: 1, y: 2 }, sql: 'q', free: 'z' },
+    ]);
+  });
+
+  it('never shows a discriminated-union variant before its discriminator', () => {
+    const Shape = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('circle'), label: z.string(), r: z.number() }),
+      z.object({ kind: z.literal('rect'), label: z.string(), style: z.enum(['solid', 'dashed']) }),
+    ]);
+    const S = z.object({ shapes: z.array(Shape) });
+    const { distinct: seen, p } = stream(
+      S,
+      '{"shapes":[{"label":"a","kind":"rect","style":"dashed"},{"kind":"circle","label":"b","r":2}]}',
+    );
+    expect(seen).toEqual([
+      {},
+      { shapes: [] },
+      { shapes: [{ label: 'a', kind: 'rect' }] },
+      { shapes: [{ label: 'a', kind: 'rect', style: 'dashed' }] },
+      { shapes: [{ label: 'a', kind: 'rect', style: 'dashed' }, { kind: 'circle' }] },
+      {
+        shapes: [
+          { label: 'a', kind: 'rect', style: 'dashed' },
+          { kind: 'circle', label: '' },
+        ],
+      },
+      {
+        shapes: [
+          { label: 'a', kind: 'rect', style: 'dashed' },
+          { kind: 'circle', label: 'b' },
+        ],
+      },
+      {
+        shapes: [
+          { label: 'a', kind: 'rect', style: 'dashed' },
+          { kind: 'circle', label: 'b', r: 2 },
+        ],
+      },
+    ]);
+    expect(p.end()).toEqual({
+      shapes: [
+        { kind: 'rect', label: 'a', style: 'dashed' },
+        { kind: 'circle', label: 'b', r: 2 },
+      ],
+    });
+  });
+
+  it('holds an object back until required keys are present', () => {
+    const S = z.object({
+      rows: z.array(partial(z.object({ id: z.number(), name: z.string() }), { require: ['id'] })),
+    });
+    const { distinct: seen } = stream(S, '{"rows":[{"name":"n","id":7}]}');
+    expect(seen).toEqual([{}, { rows: [] }, { rows: [{ name: 'n', id: 7 }] }]);
+  });
+});
+
+describe('validation of closed subtrees and of the result', () => {
+  const Item = z.object({
+    name: z.string().min(2),
+    qty: z
+      .number()
+      .int()
+      .transform((n) => n * 10),
+  });
+  const S = z.object({ items: z.array(Item), total: z.number() });
+
+  it('validates each element as soon as it closes, never the open part', () => {
+    const p = createPartialParser({ schema: S });
+    p.write('{"items":[{"name":"a","qty":1}');
+    expect(p.issues).toEqual([expect.objectContaining({ path: ['items', 0, 'name'], code: 'too_small' })]);
+    p.write(',{"name":"b","qty":2.5');
+    expect(p.issues.map((i) => i.path)).toEqual([['items', 0, 'name']]);
+    p.write('},{"name":"okay","qty":3}');
+    expect(p.issues.map((i) => i.path)).toEqual([
+      ['items', 0, 'name'],
+      ['items', 1, 'name'],
+      ['items', 1, 'qty'],
+    ]);
+    const third = (p.value as { items: object[] }).items[2]!;
+    expect(p.outputOf(third)).toEqual({ name: 'okay', qty: 30 });
+    p.write('], "total": 3}');
+    let error: unknown;
+    try {
+      p.end();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual([
+      ['items', 0, 'name'],
+      ['items', 1, 'name'],
+      ['items', 1, 'qty'],
+    ]);
+    expect((error as ValidationError).value).toEqual(p.value);
+    expect(p.value).toEqual({
+      items: [
+        { name: 'a', qty: 1 },
+        { name: 'b', qty: 2.5 },
+        { name: 'okay', qty: 3 },
+      ],
+      total: 3,
+    });
+  });
+
+  it('returns z.output from end() and types the snapshot as DeepPartial<z.input>', () => {
+    const p = createPartialParser({ schema: S });
+    p.write('{"items":[{"name":"ab","qty":2}],"total":1}');
+    const value = p.value;
+    expectTypeOf(value).toEqualTypeOf<DeepPartial<z.input<typeof S>> | undefined>();
+    const out = p.end();
+    expectTypeOf(out).toEqualTypeOf<z.output<typeof S>>();
+    expect(out).toEqual({ items: [{ name: 'ab', qty: 20 }], total: 1 });
+    expect(p.issues).toEqual([]);
+  });
+});
+
+describe('plan', () => {
+  it('streams strings whose checks a prefix can satisfy, and caches plans', async () => {
+    const { planFor } = await import('./plan.ts');
+    expect(planFor(z.string().min(3).regex(/a/).startsWith('x')).stringAtomic).toBe(false);
+    expect(planFor(z.url()).stringAtomic).toBe(true);
+    expect(planFor(z.union([z.string(), z.enum(['a'])])).stringAtomic).toBe(false);
+    expect(planFor(z.union([z.literal('b'), z.enum(['a'])])).stringAtomic).toBe(true);
+    const S = z.object({ a: z.string() });
+    expect(planFor(S)).toBe(planFor(S));
+    expect(planFor(S).child('a')).toBe(planFor(S).child('a'));
+    expect(planFor(S).child('zzz')).toBeUndefined();
+  });
+});
