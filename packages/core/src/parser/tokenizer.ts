@@ -223,11 +223,12 @@ export class Tokenizer {
           break;
         }
         default: {
-          const c = chunk.charCodeAt(i);
-          if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-            i++;
-            continue;
+          let c = chunk.charCodeAt(i);
+          while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+            if (++i === n) break;
+            c = chunk.charCodeAt(i);
           }
+          if (i === n) break;
           this.structural(c, i, chunk);
           i++;
         }
@@ -357,6 +358,11 @@ export class Tokenizer {
 
   /** A run of raw characters inside a string; a trailing high surrogate waits for its partner. */
   private text(chunk: string, start: number, end: number): void {
+    if (this.heldHigh === '' && !isHigh(chunk.charCodeAt(end - 1))) {
+      if (this.inKey) this.keyText += chunk.slice(start, end);
+      else this.sink.appendString(chunk.slice(start, end));
+      return;
+    }
     let s = chunk.slice(start, end);
     if (this.heldHigh) {
       s = this.heldHigh + s;

@@ -1,0 +1,224 @@
+/**
+ * Parser benchmark: partialkit against peer libraries on realistic LLM documents, streamed in small
+ * chunks. Run with `npm run bench` (add `-- --quick` for a short run). Every run checks that each library's
+ * final value equals `JSON.parse` of the text, so the figures are for correct work only.
+ */
+
+import { createPartialParser } from '@partialkit/core';
+import { JSONParser } from '@streamparser/json';
+import { parsePartialJson } from 'ai';
+import { parse as jsonriver } from 'jsonriver';
+import { parse as partialJson } from 'partial-json';
+import { chunksOf, deepEqual, llmDocument } from '../packages/core/test/harness.ts';
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [2_000, 20_000] : [2_000, 20_000, 200_000];
+const CHUNKS = [4, 64];
+/** Re-parsing peers are quadratic; past this many parses per run they are timed on an even sample. */
+const MAX_PARSES = 1500;
+
+type Mode = 'write' | 'read/16' | 'read/1';
+interface Row {
+  lib: string;
+  size: number;
+  chunk: number;
+  mode: Mode;
+  ms: number;
+  estimated: boolean;
+  note?: string;
+}
+
+const now = () => performance.now();
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function time(reps: number, fn: () => unknown | Promise<unknown>): Promise<number> {
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = now();
+    await fn();
+    out.push(now() - t);
+  }
+  return median(out);
+}
+
+function check(lib: string, got: unknown, expected: unknown): void {
+  if (!deepEqual(got, expected)) throw new Error(`${lib}: final value differs from JSON.parse`);
+}
+
+function partialkit(chunks: string[], every: number): unknown {
+  const p = createPartialParser();
+  for (let i = 0; i < chunks.length; i++) {
+    p.write(chunks[i]!);
+    if ((i + 1) % every === 0) p.value;
+  }
+  return p.end();
+}
+
+/** Re-parse the accumulated text every `every` chunks; sampled evenly when that is too many parses. */
+async function reparse(
+  chunks: string[],
+  every: number,
+  parseFn: (text: string) => unknown,
+): Promise<{ ms: number; estimated: boolean; final: unknown }> {
+  const ends: number[] = [];
+  let len = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    len += chunks[i]!.length;
+    if ((i + 1) % every === 0 || i === chunks.length - 1) ends.push(len);
+  }
+  const text = chunks.join('');
+  const stride = Math.max(1, Math.ceil(ends.length / MAX_PARSES));
+  let ms = 0;
+  let final: unknown;
+  for (let k = ends.length - 1; k >= 0; k -= stride) {
+    const prefix = text.slice(0, ends[k]);
+    const t = now();
+    const v = await parseFn(prefix);
+    ms += now() - t;
+    if (k === ends.length - 1) final = v;
+  }
+  return { ms: ms * stride, estimated: stride > 1, final };
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const size of SIZES) {
+    const text = llmDocument(size);
+    const expected = JSON.parse(text);
+    const reps = size >= 200_000 ? 5 : 15;
+    const floor = await time(reps * 3, () => JSON.parse(text));
+    rows.push({
+      lib: 'JSON.parse (final text, floor)',
+      size,
+      chunk: 0,
+      mode: 'write',
+      ms: floor,
+      estimated: false,
+    });
+    const loop = await time(reps, () => {
+      let h = 0;
+      for (let i = 0; i < text.length; i++) h = (h + text.charCodeAt(i)) | 0;
+      return h;
+    });
+    rows.push({ lib: 'bare charCodeAt loop', size, chunk: 0, mode: 'write', ms: loop, estimated: false });
+    for (const chunk of CHUNKS) {
+      const chunks = chunksOf(text, chunk);
+      for (const [mode, every] of [
+        ['write', Number.POSITIVE_INFINITY],
+        ['read/16', 16],
+        ['read/1', 1],
+      ] as const) {
+        check('partialkit', partialkit(chunks, every), expected);
+        const ms = await time(reps, () => partialkit(chunks, every));
+        rows.push({ lib: 'partialkit', size, chunk, mode, ms, estimated: false });
+      }
+      for (const every of [16, 1]) {
+        const mode: Mode = every === 1 ? 'read/1' : 'read/16';
+        const pj = await reparse(chunks, every, (t) => partialJson(t));
+        check('partial-json', pj.final, expected);
+        rows.push({ lib: 'partial-json (re-parse)', size, chunk, mode, ms: pj.ms, estimated: pj.estimated });
+        const ai = await reparse(chunks, every, async (t) => (await parsePartialJson(t)).value);
+        check('ai parsePartialJson', ai.final, expected);
+        rows.push({
+          lib: 'ai parsePartialJson (re-parse)',
+          size,
+          chunk,
+          mode,
+          ms: ai.ms,
+          estimated: ai.estimated,
+        });
+      }
+      const riverMs = await time(reps, async () => {
+        let last: unknown;
+        for await (const v of jsonriver(asyncOf(chunks))) last = v;
+        return last;
+      });
+      let riverFinal: unknown;
+      for await (const v of jsonriver(asyncOf(chunks))) riverFinal = v;
+      check('jsonriver', riverFinal, expected);
+      rows.push({
+        lib: 'jsonriver',
+        size,
+        chunk,
+        mode: 'read/1',
+        ms: riverMs,
+        estimated: false,
+        note: 'one live object mutated in place: no identity',
+      });
+      const sp = () => {
+        const parser = new JSONParser({ emitPartialTokens: true, emitPartialValues: true, paths: ['$'] });
+        let last: unknown;
+        parser.onValue = ({ value }) => {
+          last = value;
+        };
+        for (const c of chunks) parser.write(c);
+        return last;
+      };
+      check('@streamparser/json', sp(), expected);
+      rows.push({
+        lib: '@streamparser/json (partial values)',
+        size,
+        chunk,
+        mode: 'read/1',
+        ms: await time(reps, sp),
+        estimated: false,
+        note: 'mutates in place: no identity',
+      });
+    }
+  }
+  print(rows);
+}
+
+async function* asyncOf(chunks: string[]): AsyncIterable<string> {
+  for (const c of chunks) yield c;
+}
+
+function print(rows: Row[]): void {
+  const floor = new Map(rows.filter((r) => r.lib.startsWith('JSON.parse')).map((r) => [r.size, r.ms]));
+  const fmt = (ms: number) =>
+    ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`;
+  const lines = [
+    '| document | chunk | mode | library | median | × JSON.parse | note |',
+    '| --- | --- | --- | --- | ---: | ---: | --- |',
+  ];
+  for (const r of rows) {
+    const ratio = r.ms / floor.get(r.size)!;
+    lines.push(
+      `| ${r.size / 1000} KB | ${r.chunk || '-'} | ${r.mode} | ${r.lib} | ${r.estimated ? '≈ ' : ''}${fmt(r.ms)} | ${ratio.toFixed(1)} | ${r.note ?? (r.estimated ? 'timed on an even sample of the re-parses' : '')} |`,
+    );
+  }
+  console.log(lines.join('\n'));
+  console.log('\nTargets (200 KB, 4-char chunks):');
+  const big = SIZES[SIZES.length - 1]!;
+  const get = (lib: string, mode: Mode) =>
+    rows.find((r) => r.lib === lib && r.size === big && r.chunk === 4 && r.mode === mode)!.ms;
+  const f = floor.get(big)!;
+  const peers = rows.filter(
+    (r) => r.size === big && r.chunk === 4 && r.mode === 'read/1' && r.lib.includes('re-parse'),
+  );
+  const fastestPeer = Math.min(...peers.map((r) => r.ms));
+  const targets: Array<[string, boolean, string]> = [
+    [
+      'writes alone ≤ 3× JSON.parse',
+      get('partialkit', 'write') <= 3 * f,
+      `${(get('partialkit', 'write') / f).toFixed(2)}×`,
+    ],
+    [
+      'snapshot every 16 chunks ≤ 5× JSON.parse',
+      get('partialkit', 'read/16') <= 5 * f,
+      `${(get('partialkit', 'read/16') / f).toFixed(2)}×`,
+    ],
+    [
+      'snapshot every chunk ≥ 10× faster than the fastest snapshot-producing peer',
+      get('partialkit', 'read/1') * 10 <= fastestPeer,
+      `${(fastestPeer / get('partialkit', 'read/1')).toFixed(0)}× faster`,
+    ],
+  ];
+  for (const [name, ok, figure] of targets) console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${figure}`);
+}
+
+await main();
