@@ -7,9 +7,12 @@ export class PartialKitError extends Error {
 export class PartialJSONError extends PartialKitError {
   override name = 'PartialJSONError';
   readonly position: number;
-  constructor(message: string, position: number) {
+  /** True when the text was valid so far but ended before the JSON was complete. */
+  readonly incomplete: boolean;
+  constructor(message: string, position: number, incomplete = false) {
     super(message);
     this.position = position;
+    this.incomplete = incomplete;
   }
 }
 
@@ -34,4 +37,52 @@ export class ValidationError extends PartialKitError {
 
 function formatIssue(issue: PartialIssue): string {
   return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
+}
+
+/** The server answered with a non-2xx status. `body` is the response text (truncated to 64 KiB). */
+export class HTTPError extends PartialKitError {
+  override name = 'HTTPError';
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly body: string,
+  ) {
+    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${body ? `: ${body.slice(0, 500)}` : ''}`);
+  }
+}
+
+/** The provider reported an error, before or in the middle of the stream. */
+export class ProviderError extends PartialKitError {
+  override name = 'ProviderError';
+  constructor(
+    /** The provider's error type or code, e.g. `insufficient_quota`, `overloaded_error`. */
+    readonly type: string,
+    message: string,
+    /** The error object as the provider sent it. */
+    readonly raw?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Why a response ended before its JSON was complete. */
+export type TruncationReason = 'length' | 'max_tokens' | 'incomplete' | 'eof';
+
+/** The output was cut off: a token limit, an incomplete response, or a stream that ended early. */
+export class TruncatedError extends PartialKitError {
+  override name = 'TruncatedError';
+  constructor(
+    readonly reason: TruncationReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The model refused (OpenAI `refusal`, Anthropic `stop_reason: "refusal"`, Gemini safety blocks). */
+export class RefusalError extends PartialKitError {
+  override name = 'RefusalError';
+  constructor(readonly refusal: string) {
+    super(`The model refused: ${refusal}`);
+  }
 }

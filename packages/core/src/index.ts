@@ -1,8 +1,24 @@
-export { type PartialIssue, PartialJSONError, PartialKitError, ValidationError } from './errors.ts';
+export { type DecodeOptions, decodeEvents, decodeStream, type WireFormat } from './decode/decode-stream.ts';
+export type { AdapterOptions, DecodedEvent } from './decode/events.ts';
+export { JsonExtractor } from './decode/fence.ts';
+export { encodeProtocolEvent, type ProtocolEvent } from './decode/protocol.ts';
+export type { StreamSource } from './decode/source.ts';
+export {
+  HTTPError,
+  type PartialIssue,
+  PartialJSONError,
+  PartialKitError,
+  ProviderError,
+  RefusalError,
+  TruncatedError,
+  type TruncationReason,
+  ValidationError,
+} from './errors.ts';
 export {
   createPartialParser,
   type PartialParser,
   type PartialParserOptions,
 } from './parser/create-partial-parser.ts';
 export { atomic, type PartialMeta, partial, partialRegistry } from './schema/plan.ts';
+export { type StreamPartialOptions, streamPartial } from './stream/stream-partial.ts';
 export type { DeepPartial, Path } from './types.ts';

@@ -1,0 +1,79 @@
+import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { type AdapterOptions, type DecodedEvent, ToolCallSelector, text } from './events.ts';
+import { openaiError } from './openai-chat.ts';
+import { jsonData, type SSEMessage } from './sse.ts';
+
+interface ResponsesEvent {
+  type?: string;
+  delta?: string;
+  arguments?: string;
+  output_index?: number;
+  item_id?: string;
+  item?: { id?: string; type?: string; name?: string };
+  refusal?: string;
+  response?: { error?: { code?: string; message?: string }; incomplete_details?: { reason?: string } | null };
+  error?: unknown;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * OpenAI Responses API events (and Open Responses servers such as LM Studio): the output text of the
+ * first message item, or one function call's arguments. A server that only sends
+ * `function_call_arguments.done` (no deltas) still works.
+ */
+export async function* openaiResponses(
+  events: AsyncIterable<SSEMessage>,
+  options: AdapterOptions,
+): AsyncGenerator<DecodedEvent> {
+  const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
+  let textItem: number | undefined;
+  const streamed = new Set<unknown>();
+  let refusal = '';
+  for await (const event of events) {
+    const e = jsonData(event) as ResponsesEvent | undefined;
+    const type = e?.type ?? event.event;
+    switch (type) {
+      case 'response.output_item.added':
+        if (tools && e?.item?.type === 'function_call') tools.announce(e.output_index, e.item.name);
+        break;
+      case 'response.output_text.delta':
+        if (tools || !e?.delta) break;
+        textItem ??= e.output_index;
+        if (e.output_index === textItem) yield text(e.delta);
+        break;
+      case 'response.function_call_arguments.delta':
+        if (tools?.is(e?.output_index) && e?.delta) {
+          streamed.add(e.output_index);
+          yield text(e.delta);
+        }
+        break;
+      case 'response.function_call_arguments.done':
+        if (tools?.is(e?.output_index) && !streamed.has(e?.output_index) && e?.arguments) {
+          streamed.add(e.output_index);
+          yield text(e.arguments);
+        }
+        break;
+      case 'response.refusal.delta':
+        refusal += e?.delta ?? '';
+        break;
+      case 'error':
+        throw openaiError(e ?? event.data);
+      case 'response.failed': {
+        const err = e?.response?.error;
+        throw new ProviderError(err?.code ?? 'response_failed', err?.message ?? 'The response failed', e);
+      }
+      case 'response.incomplete': {
+        const reason = e?.response?.incomplete_details?.reason ?? 'unknown';
+        throw new TruncatedError(
+          reason === 'max_output_tokens' ? 'max_tokens' : 'incomplete',
+          `The response is incomplete (${reason})`,
+        );
+      }
+      case 'response.completed':
+        if (refusal) throw new RefusalError(refusal);
+        return;
+    }
+  }
+  if (refusal) throw new RefusalError(refusal);
+}

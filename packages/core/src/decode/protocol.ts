@@ -1,0 +1,63 @@
+import { ProviderError } from '../errors.ts';
+import type { DecodedEvent } from './events.ts';
+import { jsonData, type SSEMessage } from './sse.ts';
+
+/**
+ * partialkit's own SSE protocol (format `'sse'`), written by `@partialkit/server`:
+ *
+ * - `data: <JSON string>`: a text delta, JSON-encoded so newlines and CRs survive SSE framing.
+ * - `event: error` + `data: {"type": string, "message": string}`: the stream failed.
+ * - `event: reset` + `data: {"attempt": number}`: a new attempt starts; discard the partial value.
+ * - `event: done` + `data: {}`: the stream is complete.
+ * - `: comment` lines are heartbeats and are ignored.
+ */
+export type ProtocolEvent =
+  | { type: 'text'; text: string }
+  | { type: 'error'; error: { type: string; message: string } }
+  | { type: 'reset'; attempt: number }
+  | { type: 'done' };
+
+/** Serialises one protocol event as SSE text. */
+export function encodeProtocolEvent(event: ProtocolEvent): string {
+  switch (event.type) {
+    case 'text':
+      return `data: ${JSON.stringify(event.text)}\n\n`;
+    case 'error':
+      return `event: error\ndata: ${JSON.stringify(event.error)}\n\n`;
+    case 'reset':
+      return `event: reset\ndata: ${JSON.stringify({ attempt: event.attempt })}\n\n`;
+    case 'done':
+      return 'event: done\ndata: {}\n\n';
+  }
+}
+
+/** Decodes the protocol above. */
+export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
+  let attempt = 1;
+  for await (const event of events) {
+    switch (event.event ?? 'message') {
+      case 'error': {
+        const e = jsonData(event) as { type?: string; message?: string } | undefined;
+        throw new ProviderError(e?.type ?? 'error', e?.message ?? event.data, e ?? event.data);
+      }
+      case 'reset': {
+        const e = jsonData(event) as { attempt?: number } | undefined;
+        attempt = e?.attempt ?? attempt + 1;
+        yield { type: 'reset', attempt };
+        break;
+      }
+      case 'done':
+        return;
+      default: {
+        const data = jsonData(event);
+        const t = typeof data === 'string' ? data : event.data;
+        if (t) yield { type: 'text', text: t };
+      }
+    }
+  }
+}
+
+/** SSE whose `data:` lines are raw JSON text (a common hand-rolled server). */
+export async function* rawData(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
+  for await (const event of events) if (event.data) yield { type: 'text', text: event.data };
+}
