@@ -11,7 +11,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', include: ['packages/core/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'core',
+          include: ['packages/core/**/*.test.ts', 'examples/**/*.test.ts'],
+          environment: 'node',
+        },
       },
       {
         extends: true,

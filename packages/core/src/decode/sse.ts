@@ -13,8 +13,9 @@ export async function* sseEvents(text: AsyncIterable<string>): AsyncGenerator<SS
     parser.feed(chunk);
     while (queue.length) yield queue.shift()!;
   }
-  // A final event without its blank line still counts: the server has closed the stream.
-  parser.reset({ consume: true });
+  // The spec drops an event that lacks its closing blank line at EOF; servers that close right after
+  // their last `data:` line are common, so it is dispatched (a cut-off JSON payload is then ignored).
+  parser.feed('\n\n');
   while (queue.length) yield queue.shift()!;
 }
 

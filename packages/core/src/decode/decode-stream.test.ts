@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { HTTPError, PartialKitError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { type DecodeOptions, decodeEvents, decodeStream } from './decode-stream.ts';
+import { encodeProtocolEvent } from './protocol.ts';
+
+const enc = new TextEncoder();
+
+async function collect(
+  source: Parameters<typeof decodeStream>[0],
+  options: DecodeOptions = {},
+): Promise<string> {
+  let out = '';
+  for await (const t of decodeStream(source, options)) out += t;
+  return out;
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Every two-piece split of a text, as strings. */
+function splits(text: string): string[][] {
+  return Array.from({ length: text.length + 1 }, (_, i) => [text.slice(0, i), text.slice(i)]);
+}
+
+const chat = (content: string, extra = '') =>
+  `{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}}${extra}}]}`;
+
+describe('SSE framing (eventsource-parser underneath)', () => {
+  const lf = `data: ${chat('{"a":')}\n\ndata: ${chat('"x\\ny"}')}\n\ndata: [DONE]\n\n`;
+  const expected = '{"a":"x\\ny"}';
+
+  it('accepts LF, CRLF and CR line ends, at every split', async () => {
+    for (const text of [lf, lf.replaceAll('\n', '\r\n'), lf.replaceAll('\n', '\r')]) {
+      for (const chunks of splits(text)) expect(await collect(chunks)).toBe(expected);
+    }
+  });
+
+  it('drops a UTF-8 BOM and skips comment lines', async () => {
+    const body = enc.encode(`\uFEFF: keep-alive\n\n: OPENROUTER PROCESSING\n\n${lf}`);
+    expect(body[0]).toBe(0xef);
+    expect(await collect([body])).toBe(expected);
+  });
+
+  it('joins multi-line data fields', async () => {
+    const text = `data: {"object":"chat.completion.chunk",\ndata: "choices":[{"index":0,"delta":{"content":"[1]"}}]}\n\ndata: [DONE]\n\n`;
+    expect(await collect([text], { format: 'openai-chat' })).toBe('[1]');
+  });
+
+  it('keeps a UTF-8 emoji split across byte chunks', async () => {
+    const bytes = enc.encode(`data: ${chat('["🎉 é"]')}\n\n`);
+    const at = bytes.indexOf(0xf0) + 2;
+    expect(await collect([bytes.slice(0, at), bytes.slice(at)])).toBe('["🎉 é"]');
+    expect(await collect(Array.from(bytes, (b) => new Uint8Array([b])))).toBe('["🎉 é"]');
+  });
+
+  it('reads the last event even without a trailing blank line', async () => {
+    expect(await collect([`data: ${chat('[1]')}`], { format: 'openai-chat' })).toBe('[1]');
+  });
+});
+
+describe('source types', () => {
+  const body = `data: ${chat('{"ok":true}')}\n\n`;
+
+  it('reads a Response, a ReadableStream, an async iterable and an array', async () => {
+    const stream = () =>
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(enc.encode(body));
+          c.close();
+        },
+      });
+    async function* gen() {
+      yield body;
+    }
+    expect(await collect(new Response(stream(), { headers: { 'content-type': 'text/event-stream' } }))).toBe(
+      '{"ok":true}',
+    );
+    expect(await collect(stream())).toBe('{"ok":true}');
+    expect(await collect(gen())).toBe('{"ok":true}');
+    expect(await collect([body])).toBe('{"ok":true}');
+  });
+
+  it('throws HTTPError with the status and body of a non-2xx response', async () => {
+    const res = new Response('{"error":{"message":"bad key"}}', { status: 401, statusText: 'Unauthorized' });
+    const error = (await failure(collect(res))) as HTTPError;
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error.status).toBe(401);
+    expect(error.body).toBe('{"error":{"message":"bad key"}}');
+    expect(error.message).toContain('HTTP 401 Unauthorized');
+  });
+
+  it('stops and cancels the source when the signal aborts', async () => {
+    let pulls = 0;
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulls++;
+        c.enqueue(enc.encode(`data: ${chat('[1,')}\n\n`));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const ac = new AbortController();
+    let received = '';
+    const error = await failure(
+      (async () => {
+        for await (const t of decodeStream(stream, { signal: ac.signal })) {
+          received += t;
+          if (received.length >= 6) ac.abort(new Error('user stopped'));
+        }
+      })(),
+    );
+    expect((error as Error).message).toBe('user stopped');
+    expect(received).toBe('[1,[1,');
+    expect(cancelled).toBe(true);
+    expect(pulls).toBeLessThan(5);
+  });
+});
+
+describe('format detection', () => {
+  it('finds each format from the first event, and plain text otherwise', async () => {
+    expect(await collect(['  {"a": [1, 2]}'])).toBe('  {"a": [1, 2]}');
+    expect(await collect(['[', '{"x": 1}]'])).toBe('[{"x": 1}]');
+    expect(await collect(['da', 'ta: "[1]"\n\n'])).toBe('[1]');
+    expect(
+      await collect([
+        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"[2]"}}\n\n`,
+      ]),
+    ).toBe('[2]');
+    expect(
+      await collect([`data: {"type":"response.output_text.delta","output_index":0,"delta":"[3]"}\n\n`]),
+    ).toBe('[3]');
+    expect(await collect([`data: {"candidates":[{"content":{"parts":[{"text":"[4]"}]}}]}\n\n`])).toBe('[4]');
+    expect(await collect(['data: [5,\n\ndata: 6]\n\n'])).toBe('[5,6]');
+  });
+});
+
+describe('provider edge cases', () => {
+  it('openai-chat: picks a choice, ignores others, refuses and truncates', async () => {
+    const two = `data: {"choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"content":"A"}}]}\n\n`;
+    expect(await collect([two])).toBe('A');
+    expect(await collect([two], { choice: 1 })).toBe('B');
+    const refusal = `data: {"choices":[{"index":0,"delta":{"refusal":"No."},"finish_reason":"stop"}]}\n\n`;
+    expect(await failure(collect([refusal]))).toEqual(new RefusalError('No.'));
+    const length = `data: ${chat('{"a":', ',"finish_reason":"length"')}\n\n`;
+    const e = (await failure(collect([length]))) as TruncatedError;
+    expect(e).toBeInstanceOf(TruncatedError);
+    expect(e.reason).toBe('length');
+  });
+
+  it('openai-chat: an error object inside a chunk (OpenRouter) is a ProviderError', async () => {
+    const text = `data: ${chat('{"a"')}\n\ndata: {"error":{"message":"Upstream overloaded","code":502}}\n\n`;
+    let got = '';
+    const error = await failure(
+      (async () => {
+        for await (const t of decodeStream([text])) got += t;
+      })(),
+    );
+    expect(got).toBe('{"a"');
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ type: '502', message: 'Upstream overloaded' });
+  });
+
+  it('anthropic: a mid-stream error event and a refusal', async () => {
+    const start = `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n`;
+    const err = `event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
+    expect(await failure(collect([start, err]))).toMatchObject({
+      type: 'overloaded_error',
+      message: 'Overloaded',
+    });
+    const refuse = `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"refusal"}}\n\n`;
+    expect(await failure(collect([start, refuse]))).toBeInstanceOf(RefusalError);
+  });
+
+  it('openai-responses: incomplete responses are truncations', async () => {
+    const text = `data: {"type":"response.output_text.delta","output_index":0,"delta":"{"}\n\ndata: {"type":"response.incomplete","response":{"incomplete_details":{"reason":"max_output_tokens"}}}\n\n`;
+    expect(await failure(collect([text]))).toMatchObject({ name: 'TruncatedError', reason: 'max_tokens' });
+  });
+
+  it('gemini: thought parts are skipped, MAX_TOKENS truncates, function calls are whole', async () => {
+    const text = `data: {"candidates":[{"content":{"parts":[{"text":"thinking","thought":true},{"text":"[1"}]}}]}\r\n\r\ndata: {"candidates":[{"content":{"parts":[{"text":","}]},"finishReason":"MAX_TOKENS"}]}\r\n\r\n`;
+    let got = '';
+    const e = await failure(
+      (async () => {
+        for await (const t of decodeStream([text])) got += t;
+      })(),
+    );
+    expect(got).toBe('[1,');
+    expect(e).toMatchObject({ name: 'TruncatedError', reason: 'max_tokens' });
+    const call = `data: {"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{"x":1}}},{"functionCall":{"name":"g","args":{"y":2}}}]}}]}\n\n`;
+    expect(await collect([call], { toolCall: 'g' })).toBe('{"y":2}');
+  });
+});
+
+describe("partialkit's own protocol", () => {
+  it('round-trips text with newlines, resets and done', async () => {
+    const wire = [
+      encodeProtocolEvent({ type: 'text', text: '{"a":\n"\r' }),
+      encodeProtocolEvent({ type: 'reset', attempt: 2 }),
+      encodeProtocolEvent({ type: 'text', text: '[1]' }),
+      encodeProtocolEvent({ type: 'done' }),
+      encodeProtocolEvent({ type: 'text', text: 'ignored after done' }),
+    ].join('');
+    const events = [];
+    for await (const e of decodeEvents([wire])) events.push(e);
+    expect(events).toEqual([
+      { type: 'text', text: '{"a":\n"\r' },
+      { type: 'reset', attempt: 2 },
+      { type: 'text', text: '[1]' },
+    ]);
+    const error = await failure(collect([wire]));
+    expect(error).toBeInstanceOf(PartialKitError);
+    expect((error as Error).message).toContain('attempt 2');
+  });
+
+  it('turns an error event into a ProviderError after the text before it', async () => {
+    const wire =
+      encodeProtocolEvent({ type: 'text', text: '[1' }) +
+      encodeProtocolEvent({ type: 'error', error: { type: 'upstream', message: 'boom' } });
+    let got = '';
+    const error = await failure(
+      (async () => {
+        for await (const t of decodeStream([wire])) got += t;
+      })(),
+    );
+    expect(got).toBe('[1');
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ type: 'upstream', message: 'boom' });
+  });
+});
+
+describe('extractJson', () => {
+  it('strips prose and a ```json fence, streaming, at every split', async () => {
+    const text = 'Sure! Here it is:\n```json\n{"a": "}{ ```", "b": [1, {"c": "\\""}]}\n```\nAnything else?';
+    for (const chunks of splits(text)) {
+      expect(await collect(chunks, { format: 'text', extractJson: true })).toBe(
+        '{"a": "}{ ```", "b": [1, {"c": "\\""}]}',
+      );
+    }
+  });
+
+  it('passes text on as soon as the value starts', async () => {
+    const it = decodeStream(['```json\n{"a', '": 1', '}\n```'], { format: 'text', extractJson: true });
+    expect((await it.next()).value).toBe('{"a');
+    expect((await it.next()).value).toBe('": 1');
+    expect((await it.next()).value).toBe('}');
+    expect((await it.next()).done).toBe(true);
+  });
+});
