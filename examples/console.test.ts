@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { MEETING_RESULT } from './conference.ts';
 import { runConsole } from './console.ts';
 
+const ESC = String.fromCharCode(27);
+const REDRAW = new RegExp(`^${ESC}\\[\\d+A${ESC}\\[J`);
+
 describe('examples/console.ts', () => {
   it('redraws a growing object and returns the validated result', async () => {
     const frames: string[] = [];
@@ -11,8 +14,8 @@ describe('examples/console.ts', () => {
     expect(final).toEqual(MEETING_RESULT);
     expect(frames.length).toBeGreaterThan(40);
     expect(frames[0]).toBe('{}\n');
-    expect(frames.slice(1).every((f) => /^\x1b\[\d+A\x1b\[J/.test(f))).toBe(true);
-    expect(frames.at(-1)!.replace(/^\x1b\[\d+A\x1b\[J/, '')).toBe(
+    expect(frames.slice(1).every((f) => REDRAW.test(f))).toBe(true);
+    expect(frames.at(-1)!.replace(REDRAW, '')).toBe(
       `${JSON.stringify(MEETING_RESULT, null, 2)}\n`,
     );
     // The budget (a number) and the dates (ISO formats) are never shown half-written.
