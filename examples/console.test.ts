@@ -15,9 +15,7 @@ describe('examples/console.ts', () => {
     expect(frames.length).toBeGreaterThan(40);
     expect(frames[0]).toBe('{}\n');
     expect(frames.slice(1).every((f) => REDRAW.test(f))).toBe(true);
-    expect(frames.at(-1)!.replace(REDRAW, '')).toBe(
-      `${JSON.stringify(MEETING_RESULT, null, 2)}\n`,
-    );
+    expect(frames.at(-1)!.replace(REDRAW, '')).toBe(`${JSON.stringify(MEETING_RESULT, null, 2)}\n`);
     // The budget (a number) and the dates (ISO formats) are never shown half-written.
     for (const f of frames) {
       const budget = /"budget": (\d+)/.exec(f);

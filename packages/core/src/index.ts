@@ -14,11 +14,19 @@ export {
   type TruncationReason,
   ValidationError,
 } from './errors.ts';
+export { isCompleteNode } from './parser/completion.ts';
 export {
   createPartialParser,
   type PartialParser,
   type PartialParserOptions,
 } from './parser/create-partial-parser.ts';
 export { atomic, type PartialMeta, partial, partialRegistry } from './schema/plan.ts';
+export {
+  type Fetcher,
+  PartialObjectStore,
+  type PartialState,
+  type PartialStoreOptions,
+  type StreamStatus,
+} from './stream/controller.ts';
 export { type StreamPartialOptions, streamPartial } from './stream/stream-partial.ts';
 export type { DeepPartial, Path } from './types.ts';

@@ -2,6 +2,7 @@ import * as z4 from 'zod/v4/core';
 import type { PartialIssue } from '../errors.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
+import { isCompleteNode, isSnapshotArray, markComplete } from './completion.ts';
 import { Frame, NONE, type Shown } from './snapshot.ts';
 import type { TokenSink } from './tokenizer.ts';
 
@@ -19,7 +20,6 @@ export class Builder implements TokenSink {
   private root: unknown = NONE;
   private dirty = false;
   private snap: unknown = undefined;
-  private readonly completed = new WeakSet<object>();
   private readonly outputs = new WeakMap<object, unknown>();
   private readonly issueMap = new Map<string, { path: Path; issues: PartialIssue[] }>();
   private issueList: readonly PartialIssue[] = [];
@@ -42,7 +42,7 @@ export class Builder implements TokenSink {
   closeContainer(): void {
     const frame = this.stack.pop()!;
     const value = frame.finish();
-    this.completed.add(value as object);
+    markComplete(value as object);
     if (frame.plan) this.validate(frame.plan, value, this.pathTo(frame.slot));
     this.commit(value);
   }
@@ -105,7 +105,7 @@ export class Builder implements TokenSink {
   }
 
   isComplete(target: Path | object): boolean {
-    if (!Array.isArray(target)) return this.completed.has(target);
+    if (!Array.isArray(target) || isSnapshotArray(target)) return isCompleteNode(target);
     const path = target as Path;
     if (this.root !== NONE) return lookup(this.root, path, 0) !== MISSING;
     const stack = this.stack;

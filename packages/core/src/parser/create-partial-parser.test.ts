@@ -246,7 +246,15 @@ describe('isComplete', () => {
     expect(p.isComplete(v.users[0]!)).toBe(true);
     expect(p.isComplete(v.users[1]!)).toBe(false);
     expect(p.isComplete(v)).toBe(false);
-    p.write('ace"}]}');
+    expect(p.isComplete(v.users)).toBe(false);
+    p.write('ace"}], "tags": ["users"');
+    const tags = (p.value as { tags: string[] }).tags;
+    expect(p.isComplete(tags)).toBe(false); // a snapshot array, not the path ['users']
+    expect(p.isComplete(['users'])).toBe(true);
+    p.write(']}');
+    // Nothing changed since it was read, so the closed array is that very node, now final.
+    expect((p.value as { tags: string[] }).tags).toBe(tags);
+    expect(p.isComplete(tags)).toBe(true);
     p.end();
     expect(p.isComplete(['users', 1, 'name'])).toBe(true);
     expect(p.isComplete([])).toBe(true);
@@ -267,6 +275,7 @@ describe('errors and bounds', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(PartialJSONError);
+    expect((error as PartialJSONError).incomplete).toBe(false);
     expect((error as PartialJSONError).position).toBe(29);
     expect((error as PartialJSONError).message).toBe(`Unexpected "1" at position 29: expected ':'`);
     expect(p.value).toEqual({ a: [1, 2], b: 'xy' });
@@ -293,6 +302,7 @@ describe('errors and bounds', () => {
         p.end();
       } catch (e) {
         expect((e as PartialJSONError).position).toBe(text.length);
+        expect((e as PartialJSONError).incomplete).toBe(true);
       }
     }
   });

@@ -3,6 +3,7 @@ import { type PartialIssue, PartialJSONError, ValidationError } from '../errors.
 import { planFor } from '../schema/plan.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
+import { markTreeComplete } from './completion.ts';
 import { NONE } from './snapshot.ts';
 import { Tokenizer } from './tokenizer.ts';
 
@@ -105,7 +106,8 @@ class IncrementalParser implements PartialParser {
       throw error;
     }
     const raw = this.builder.result;
-    if (raw === NONE) throw new PartialJSONError('Unexpected end of JSON input', this.tokenizer.position);
+    if (raw === NONE)
+      throw new PartialJSONError('Unexpected end of JSON input', this.tokenizer.position, true);
     let final = raw;
     if (this.schema) {
       const result =
@@ -118,6 +120,7 @@ class IncrementalParser implements PartialParser {
       }
       final = result.data;
     }
+    if (final !== raw) markTreeComplete(final);
     this.finished = true;
     this.final = final;
     return final;

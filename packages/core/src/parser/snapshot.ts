@@ -1,4 +1,5 @@
 import type { Plan } from '../schema/plan.ts';
+import { markSnapshotArray } from './completion.ts';
 
 /** Marks "nothing to show" for a slot: a pending number, a held-back object, an atomic string. */
 export const NONE: unique symbol = Symbol('partialkit.none');
@@ -59,6 +60,7 @@ export class Frame {
     if (this.isArray) {
       const a = this.items.slice();
       if (child !== NONE) a.push(child);
+      markSnapshotArray(a);
       copy = a;
     } else {
       const o = { ...this.obj };

@@ -252,6 +252,7 @@ export class Tokenizer {
       throw new PartialJSONError(
         `Unexpected end of JSON input at position ${this.offset}: expected ${expected}`,
         this.offset,
+        true,
       );
     }
   }
@@ -343,6 +344,7 @@ export class Tokenizer {
         throw new PartialJSONError(
           `Unexpected end of JSON input at position ${this.offset}: expected a digit`,
           this.offset,
+          true,
         );
       }
       throw this.error(i, chunk, 'a digit');
