@@ -1,0 +1,160 @@
+import { act, render, screen } from '@testing-library/react';
+import { memo, useEffect } from 'react';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { controlledSource, tick } from '../test/stream-source.ts';
+import { PartialStoreProvider, usePartialStore } from './context.tsx';
+import { PartialList } from './partial-list.tsx';
+import { PartialText } from './partial-text.tsx';
+import { usePartialObject } from './use-partial-object.ts';
+import { usePartialSelector } from './use-partial-selector.ts';
+
+const User = z.object({ name: z.string(), bio: z.string() });
+const Schema = z.object({ users: z.array(User) });
+
+/** The JSON of `count` users, cut into several chunks per user (name and bio stream in pieces). */
+function usersChunks(count: number): string[] {
+  const chunks = ['{"users":['];
+  for (let i = 0; i < count; i++) {
+    chunks.push(`${i ? ',' : ''}{"name":"User `, `${i}","bio":"Bio `, `of user `, `${i}"}`);
+  }
+  chunks.push(']}');
+  return chunks;
+}
+
+describe('<PartialList>', () => {
+  it('renders each completed item of a 100-item list once after it completes', async () => {
+    const src = controlledSource();
+    const completeRenders = new Map<number, number>();
+    const streamingRenders = new Map<number, number>();
+    function Users() {
+      const { object, submit } = usePartialObject(Schema, src.fetcher, { throttle: 0 });
+      useEffect(() => {
+        void submit(null);
+      }, [submit]);
+      return (
+        <ul>
+          <PartialList
+            items={object?.users}
+            placeholder={<li>loading</li>}
+            render={(user, { index, complete }) => {
+              const counts = complete ? completeRenders : streamingRenders;
+              counts.set(index, (counts.get(index) ?? 0) + 1);
+              return (
+                <li data-complete={complete}>
+                  {user.name}: {user.bio}
+                </li>
+              );
+            }}
+          />
+        </ul>
+      );
+    }
+    render(<Users />);
+    await act(async () => {
+      await tick();
+    });
+    expect(screen.getByText('loading')).toBeTruthy();
+    for (const chunk of usersChunks(100)) {
+      await act(async () => {
+        src.push(chunk);
+        await tick();
+      });
+    }
+    await act(async () => {
+      src.end();
+      await tick();
+    });
+    expect(screen.getAllByRole('listitem')).toHaveLength(100);
+    for (let i = 0; i < 100; i++) {
+      expect(completeRenders.get(i), `item ${i}`).toBe(1);
+      expect(streamingRenders.get(i) ?? 0, `item ${i}`).toBeGreaterThanOrEqual(2);
+    }
+    expect(screen.getAllByRole('listitem').every((li) => li.dataset.complete === 'true')).toBe(true);
+  });
+
+  it('re-renders items when deps change', () => {
+    const items = [{ a: 1 }, { a: 2 }];
+    let renders = 0;
+    const view = (suffix: string) => (
+      <PartialList
+        items={items}
+        deps={[suffix]}
+        render={(item) => {
+          renders++;
+          return <span>{`${item.a}${suffix}`}</span>;
+        }}
+      />
+    );
+    const { rerender } = render(view('!'));
+    rerender(view('!'));
+    expect(renders).toBe(2);
+    rerender(view('?'));
+    expect(renders).toBe(4);
+    expect(screen.getByText('2?')).toBeTruthy();
+  });
+});
+
+describe('usePartialSelector and PartialStoreProvider', () => {
+  it('re-renders a child only when its own slice changes', async () => {
+    const src = controlledSource();
+    const renders: number[] = [0, 0, 0];
+    const Row = memo(function Row({ index }: { index: number }) {
+      const store = usePartialStore<typeof Schema>();
+      const user = usePartialSelector(store, (o) => o?.users?.[index]);
+      renders[index]!++;
+      return <p>{user?.name ?? '-'}</p>;
+    });
+    function Parent() {
+      const { store, submit } = usePartialObject(Schema, src.fetcher, { throttle: 0 });
+      useEffect(() => {
+        void submit(null);
+      }, [submit]);
+      return (
+        <PartialStoreProvider store={store}>
+          <Row index={0} />
+          <Row index={1} />
+          <Row index={2} />
+        </PartialStoreProvider>
+      );
+    }
+    render(<Parent />);
+    await act(async () => {
+      await tick();
+    });
+    const chunks = usersChunks(3);
+    // users[0] streams and completes
+    for (const chunk of chunks.slice(0, 5)) {
+      await act(async () => {
+        src.push(chunk);
+        await tick();
+      });
+    }
+    const afterFirst = [...renders];
+    // users[1] and users[2] stream: row 0 stays untouched
+    for (const chunk of chunks.slice(5)) {
+      await act(async () => {
+        src.push(chunk);
+        await tick();
+      });
+    }
+    expect(renders[0]).toBe(afterFirst[0]);
+    expect(renders[1]).toBeGreaterThan(afterFirst[1]!);
+    expect(screen.getByText('User 2')).toBeTruthy();
+  });
+});
+
+describe('<PartialText>', () => {
+  it('marks a streaming string with aria-busy and a caret, and nothing else', () => {
+    const { rerender, container } = render(<PartialText value="Hel" complete={false} className="t" />);
+    const span = container.querySelector('span.t')!;
+    expect(span.getAttribute('aria-busy')).toBe('true');
+    expect(span.textContent).toBe('Hel▍');
+    rerender(<PartialText value="Hello" complete className="t" />);
+    const done = container.querySelector('span.t')!;
+    expect(done.getAttribute('aria-busy')).toBeNull();
+    expect(done.textContent).toBe('Hello');
+    rerender(<PartialText value={undefined} placeholder="…" />);
+    expect(container.textContent).toBe('…');
+  });
+});

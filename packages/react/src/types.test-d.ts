@@ -1,0 +1,38 @@
+import type { DeepPartial, PartialObjectStore } from '@partialkit/core';
+import { describe, expectTypeOf, it } from 'vitest';
+import * as z from 'zod';
+import { usePartialObject } from './use-partial-object.ts';
+import { usePartialSelector } from './use-partial-selector.ts';
+
+const Schema = z.object({
+  title: z.string(),
+  count: z.string().transform((s) => s.length),
+  users: z.array(z.object({ name: z.string(), role: z.enum(['admin', 'user']) })),
+});
+
+describe('inferred types', () => {
+  it('types object as DeepPartial<z.input> and data as z.output', () => {
+    const r = usePartialObject(Schema, async (input: { prompt: string }, { signal }) =>
+      fetch('/x', { signal, body: input.prompt }),
+    );
+    expectTypeOf(r.object).toEqualTypeOf<DeepPartial<z.input<typeof Schema>> | undefined>();
+    expectTypeOf(r.object).toEqualTypeOf<
+      | { title?: string; count?: string; users?: Array<{ name?: string; role?: 'admin' | 'user' }> }
+      | undefined
+    >();
+    expectTypeOf(r.data).toEqualTypeOf<
+      { title: string; count: number; users: Array<{ name: string; role: 'admin' | 'user' }> } | undefined
+    >();
+    expectTypeOf(r.submit).parameter(0).toEqualTypeOf<{ prompt: string }>();
+    expectTypeOf(r.store).toEqualTypeOf<PartialObjectStore<typeof Schema, { prompt: string }>>();
+    expectTypeOf(r.status).toEqualTypeOf<'idle' | 'streaming' | 'success' | 'error' | 'aborted'>();
+  });
+
+  it('types selector results from the schema', () => {
+    const r = usePartialObject(Schema, '/api');
+    const role = usePartialSelector(r.store, (o) => o?.users?.[0]?.role);
+    expectTypeOf(role).toEqualTypeOf<'admin' | 'user' | undefined>();
+    // @ts-expect-error: not a field of the schema
+    usePartialSelector(r.store, (o) => o?.nope);
+  });
+});

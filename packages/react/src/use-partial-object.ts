@@ -1,0 +1,69 @@
+import {
+  type DeepPartial,
+  type Fetcher,
+  type PartialIssue,
+  PartialObjectStore,
+  type PartialStoreOptions,
+  type Path,
+  type StreamStatus,
+} from '@partialkit/core';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type * as z4 from 'zod/v4/core';
+
+export type UsePartialObjectOptions<S extends z4.$ZodType, I = unknown> = Omit<
+  PartialStoreOptions<S, I>,
+  'schema' | 'fetcher'
+>;
+
+export interface UsePartialObjectResult<S extends z4.$ZodType, I> {
+  /** The partial value while streaming (stable identity for unchanged subtrees), and after. */
+  object: DeepPartial<z4.input<S>> | undefined;
+  /** The validated output, set when the stream finished successfully. */
+  data: z4.output<S> | undefined;
+  status: StreamStatus;
+  error: Error | undefined;
+  /** Validation issues of completed subtrees, with paths from the root. */
+  issues: readonly PartialIssue[];
+  /** 0 before the first submit, 1 for the first attempt, more after server re-asks. */
+  attempt: number;
+  isLoading: boolean;
+  submit: (input: I) => Promise<void>;
+  stop: () => void;
+  reset: () => void;
+  isComplete: (target: Path | object) => boolean;
+  /** The underlying store, to share with child components (`PartialStoreProvider`, `usePartialSelector`). */
+  store: PartialObjectStore<S, I>;
+}
+
+/**
+ * Streams a typed object from a server into a component. `fetcher(input, { signal })` returns a
+ * `Response`, a `ReadableStream` or an async iterable; a URL string POSTs `input` as JSON.
+ */
+export function usePartialObject<S extends z4.$ZodType, I = unknown>(
+  schema: S,
+  fetcher: Fetcher<I> | string,
+  options: UsePartialObjectOptions<S, I> = {},
+): UsePartialObjectResult<S, I> {
+  const [store] = useState(() => new PartialObjectStore<S, I>({ ...options, schema, fetcher }));
+  // The latest props, so callbacks and the next submit always see them; never a reason to re-render.
+  store.options = { ...options, schema, fetcher };
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
+  useEffect(() => store.attach(), [store]);
+  return useMemo(
+    () => ({
+      object: state.object,
+      data: state.data,
+      status: state.status,
+      error: state.error,
+      issues: state.issues,
+      attempt: state.attempt,
+      isLoading: state.status === 'streaming',
+      submit: store.submit,
+      stop: store.stop,
+      reset: store.reset,
+      isComplete: store.isComplete,
+      store,
+    }),
+    [state, store],
+  );
+}

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { externalImports, packageJson } from '../../core/test/boundary.ts';
+
+const root = join(import.meta.dirname, '..');
+
+describe('@partialkit/react import boundary', () => {
+  it('imports only react, zod types and @partialkit/core (no parsing of its own)', () => {
+    expect([...externalImports(root)].sort()).toEqual(['@partialkit/core', 'react', 'zod/v4/core']);
+  });
+
+  it('has react as a peer dependency and starts with "use client"', () => {
+    const pkg = packageJson(root);
+    expect(pkg.peerDependencies?.react).toBe('>=18');
+    expect(pkg.dependencies?.react).toBeUndefined();
+    expect(readFileSync(join(root, 'src', 'index.ts'), 'utf8').startsWith("'use client';")).toBe(true);
+  });
+});
