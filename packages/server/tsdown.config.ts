@@ -1,10 +1,11 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', 'replay/index': 'src/replay/index.ts', cli: 'src/cli.ts' },
   format: 'esm',
-  platform: 'neutral',
+  platform: 'node',
   dts: true,
   sourcemap: true,
   clean: true,
+  fixedExtension: false,
 });

@@ -1,4 +1,10 @@
-export { type DecodeOptions, decodeEvents, decodeStream, type WireFormat } from './decode/decode-stream.ts';
+export {
+  type DecodeOptions,
+  decodeEvents,
+  decodeObjects,
+  decodeStream,
+  type WireFormat,
+} from './decode/decode-stream.ts';
 export type { AdapterOptions, DecodedEvent } from './decode/events.ts';
 export { JsonExtractor } from './decode/fence.ts';
 export { encodeProtocolEvent, type ProtocolEvent } from './decode/protocol.ts';

@@ -118,7 +118,36 @@ export async function* decodeEvents(
     if (format === 'sse' && requested !== 'sse') format = await detectSSE(sse);
     events = adapter(format, sse, options);
   }
-  if (!options.extractJson) {
+  yield* extracted(events, options.extractJson);
+}
+
+/**
+ * Decodes the event objects of an official SDK stream (`openai`'s chat or responses stream,
+ * `@anthropic-ai/sdk`'s message stream, `@google/genai` chunks): the same adapters as for the wire.
+ */
+export async function* decodeObjects(
+  objects: AsyncIterable<unknown>,
+  options: Omit<DecodeOptions, 'signal'> = {},
+): AsyncGenerator<DecodedEvent> {
+  const messages = new Peekable(asMessages(objects));
+  const requested = options.format ?? 'auto';
+  const format: Detected =
+    requested === 'auto' || requested === 'sse' ? await detectSSE(messages) : requested;
+  yield* extracted(adapter(format, messages, options), options.extractJson);
+}
+
+async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEMessage> {
+  for await (const o of objects) {
+    const type = (o as { type?: unknown } | null)?.type;
+    yield { data: JSON.stringify(o), event: typeof type === 'string' ? type : undefined };
+  }
+}
+
+async function* extracted(
+  events: AsyncIterable<DecodedEvent>,
+  extract: boolean | undefined,
+): AsyncGenerator<DecodedEvent> {
+  if (!extract) {
     yield* events;
     return;
   }

@@ -1,0 +1,145 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeEvents, encodeProtocolEvent, PartialObjectStore, ProviderError } from '@partialkit/core';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { fixtureBytes } from '../test/fixtures.ts';
+import { toNodeHandler } from './node.ts';
+import { toPartialResponse } from './response.ts';
+
+async function readAll(response: Response): Promise<string> {
+  return await response.text();
+}
+
+async function textOf(response: Response): Promise<string> {
+  let out = '';
+  for await (const e of decodeEvents(response)) if (e.type === 'text') out += e.text;
+  return out;
+}
+
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+describe('toPartialResponse', () => {
+  it('streams text deltas as SSE with the right headers and a done event', async () => {
+    async function* deltas() {
+      yield '{"a": "line\nbreak",';
+      yield ' "b": [1, 2]}';
+    }
+    const response = toPartialResponse(deltas());
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    const wire = await readAll(response);
+    expect(wire).toBe(
+      `: partialkit\n\n${encodeProtocolEvent({ type: 'text', text: '{"a": "line\nbreak",' })}${encodeProtocolEvent({ type: 'text', text: ' "b": [1, 2]}' })}event: done\ndata: {}\n\n`,
+    );
+  });
+
+  it('re-encodes a provider Response (OpenAI tool call, parallel calls kept apart)', async () => {
+    const upstream = new Response(fixtureBytes('openai-chat-tool-calls-parallel.sse'), {
+      headers: { 'content-type': 'text/event-stream' },
+    });
+    const text = await textOf(toPartialResponse(upstream, { toolCall: 'get_stock_price' }));
+    expect(JSON.parse(text)).toEqual({ ticker: 'AAPL', exchange: 'NASDAQ' });
+  });
+
+  it('turns an upstream failure into an error event; the client keeps the partial', async () => {
+    const upstream = new Response(fixtureBytes('groq-chat-error-event-midstream.sse'), {
+      headers: { 'content-type': 'text/event-stream' },
+    });
+    const wire = await readAll(toPartialResponse(upstream));
+    expect(wire).toContain(
+      'event: error\ndata: {"type":"tool_use_failed","message":"Tool call validation failed',
+    );
+    expect(wire).not.toContain('event: done');
+
+    async function* failing() {
+      yield '{"title": "kept", "tags": ["a"';
+      throw new ProviderError('overloaded_error', 'Overloaded');
+    }
+    const store = new PartialObjectStore({
+      schema: z.object({ title: z.string(), tags: z.array(z.string()) }),
+      fetcher: () => toPartialResponse(failing()),
+      throttle: 0,
+    });
+    await store.submit(undefined);
+    const state = store.getSnapshot();
+    expect(state.status).toBe('error');
+    expect(state.error).toBeInstanceOf(ProviderError);
+    expect(state.error).toMatchObject({ type: 'overloaded_error', message: 'Overloaded' });
+    expect(state.object).toEqual({ title: 'kept', tags: ['a'] });
+  });
+
+  it('sends keep-alive comments while the upstream is silent, and clears the timer at the end', async () => {
+    const before = timers();
+    async function* slow() {
+      yield '[1,';
+      await new Promise((r) => setTimeout(r, 120));
+      yield '2]';
+    }
+    const wire = await readAll(toPartialResponse(slow(), { heartbeatMs: 25 }));
+    expect(wire.match(/: keep-alive\n\n/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    expect(wire.endsWith('event: done\ndata: {}\n\n')).toBe(true);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it('aborts the upstream within one chunk when the browser disconnects', async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const encoder = new TextEncoder();
+    const upstream = () =>
+      new Response(
+        new ReadableStream<Uint8Array>(
+          {
+            async pull(c) {
+              await new Promise((r) => setTimeout(r, 2));
+              pulled++;
+              c.enqueue(
+                encoder.encode(`data: {"choices":[{"index":0,"delta":{"content":"[${pulled},"}}]}\n\n`),
+              );
+            },
+            cancel() {
+              cancelled = true;
+            },
+          },
+          { highWaterMark: 0 },
+        ),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    const before = timers();
+    let atDisconnect = -1;
+    const server = createServer(
+      toNodeHandler((request) => {
+        request.signal.addEventListener('abort', () => {
+          atDisconnect = pulled;
+        });
+        return toPartialResponse(upstream(), { signal: request.signal });
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const client = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: client.signal });
+    const reader = response.body!.getReader();
+    let events = 0;
+    let text = '';
+    const decoder = new TextDecoder();
+    while (events < 5) {
+      const { value } = await reader.read();
+      text += decoder.decode(value, { stream: true });
+      events = (text.match(/^data: /gm) ?? []).length;
+    }
+    client.abort();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(cancelled).toBe(true);
+    expect(atDisconnect).toBeGreaterThanOrEqual(5);
+    // At most the chunk already requested when the disconnect was seen is read after it.
+    expect(pulled - atDisconnect).toBeLessThanOrEqual(1);
+    const settled = pulled;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pulled).toBe(settled);
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
