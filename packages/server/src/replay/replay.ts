@@ -36,19 +36,18 @@ function schedule(recording: Recording, options: ReplayOptions): Timed[] {
   return out;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
     if (ms <= 0) return resolve();
-    const id = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(id);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(id);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const id = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
+}
 
 /**
  * The bytes of a recording as a stream, at the recorded pace scaled by `speed`, or re-chunked. Works in

@@ -1,0 +1,44 @@
+import { defineConfig } from '@playwright/test';
+
+// Debian's chromium (apt-get install chromium): Playwright's own browser download is not used.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 30_000,
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: '.test-reports/playwright.json' }]],
+  use: {
+    baseURL: 'http://127.0.0.1:5174',
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: 'npm run serve:e2e -w @partialkit/demo',
+      url: 'http://127.0.0.1:5174',
+      reuseExistingServer: false,
+      timeout: 60_000,
+      // The replayed stream, never a live API, whatever the environment holds.
+      env: { OPENAI_API_KEY: '' },
+    },
+    {
+      // The static Storybook build (`npm run build-storybook` runs first in `npm test`).
+      command: 'node scripts/serve-static.mjs storybook-static 6007',
+      url: 'http://127.0.0.1:6007/iframe.html',
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+  ],
+});
