@@ -3,7 +3,9 @@ import { expect, test } from '@playwright/test';
 const STORYBOOK = 'http://127.0.0.1:6007';
 
 test('the PartialList story streams the replay in the browser, without a server', async ({ page }) => {
-  await page.goto(`${STORYBOOK}/iframe.html?id=react-partiallist--streaming&viewMode=story&args=msPerEvent:15`);
+  await page.goto(
+    `${STORYBOOK}/iframe.html?id=react-partiallist--streaming&viewMode=story&args=msPerEvent:15`,
+  );
   await expect(page.getByText('status: streaming')).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText('status: success')).toBeVisible({ timeout: 20_000 });
   await expect(page.locator('#storybook-root li')).toHaveCount(3);
