@@ -1,0 +1,30 @@
+// After `npm run build`: the published entry points resolve from the repository root with plain Node
+// (no source condition), every package has .js and .d.ts output, and the CLI runs through its npm bin.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+for (const pkg of ['core', 'react', 'server']) {
+  for (const file of ['index.js', 'index.d.ts']) {
+    assert.ok(
+      existsSync(`packages/${pkg}/dist/${file}`),
+      `packages/${pkg}/dist/${file} is missing: run npm run build`,
+    );
+  }
+}
+const core = await import('@partialkit/core');
+const parser = core.createPartialParser();
+parser.write('{"ok": [1, "two"');
+assert.deepEqual(parser.value, { ok: [1, 'two'] });
+const server = await import('@partialkit/server');
+assert.equal(typeof server.toPartialResponse, 'function');
+const replay = await import('@partialkit/server/replay');
+assert.equal(typeof replay.replay, 'function');
+const react = await import('@partialkit/react');
+assert.equal(typeof react.usePartialObject, 'function');
+const usage = execFileSync('node_modules/.bin/partialkit', ['help'], { encoding: 'utf8' });
+assert.match(usage, /partialkit replay <fixture>/);
+console.log(
+  'dist: @partialkit/core, @partialkit/react, @partialkit/server (+ /replay) and the partialkit bin load from the build',
+);
