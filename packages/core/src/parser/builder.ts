@@ -2,7 +2,7 @@ import * as z4 from 'zod/v4/core';
 import type { PartialIssue } from '../errors.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
-import { isCompleteNode, isSnapshotArray, markComplete } from './completion.ts';
+import { isCompleteNode, markComplete } from './completion.ts';
 import { Frame, NONE, type Shown } from './snapshot.ts';
 import type { TokenSink } from './tokenizer.ts';
 
@@ -105,7 +105,10 @@ export class Builder implements TokenSink {
   }
 
   isComplete(target: Path | object): boolean {
-    if (!Array.isArray(target) || isSnapshotArray(target)) return isCompleteNode(target);
+    // An array is a node if it is final or the current view of an open container; otherwise a path.
+    if (!Array.isArray(target) || isCompleteNode(target) || this.stack.some((f) => f.snap === target)) {
+      return isCompleteNode(target);
+    }
     const path = target as Path;
     if (this.root !== NONE) return lookup(this.root, path, 0) !== MISSING;
     const stack = this.stack;
