@@ -34,7 +34,7 @@ export class Builder implements TokenSink {
 
   openContainer(isArray: boolean): void {
     const top = this.stack[this.stack.length - 1];
-    const slot = top === undefined ? '' : top.isArray ? top.items.length : top.key!;
+    const slot = top === undefined ? '' : top.isArray ? top.count : top.key!;
     this.stack.push(new Frame(isArray, this.slotPlan(top), slot));
     this.dirty = true;
   }
@@ -76,8 +76,8 @@ export class Builder implements TokenSink {
   primitive(value: string | number | boolean | null): void {
     const top = this.stack[this.stack.length - 1];
     if (top?.isArray && top.plan) {
-      const plan = top.plan.element(top.items.length);
-      if (plan) this.validate(plan, value, this.pathTo(top.items.length));
+      const plan = top.plan.element(top.count);
+      if (plan) this.validate(plan, value, this.pathTo(top.count));
     }
     this.commit(value);
   }
@@ -118,8 +118,8 @@ export class Builder implements TokenSink {
       const seg = path[i]!;
       if (frame.isArray) {
         const index = typeof seg === 'number' ? seg : Number(seg);
-        if (index === frame.items.length) continue; // the open last element
-        if (!(index >= 0 && index < frame.items.length)) return false;
+        if (index === frame.count) continue; // the open last element
+        if (!(index >= 0 && index < frame.count)) return false;
         return lookup(frame.items[index], path, i + 1) !== MISSING;
       }
       const key = String(seg);
@@ -177,7 +177,7 @@ export class Builder implements TokenSink {
 
   private slotPlan(top: Frame | undefined): Plan | undefined {
     if (top === undefined) return this.rootPlan;
-    return top.isArray ? top.plan?.element(top.items.length) : top.childPlan;
+    return top.isArray ? top.plan?.element(top.count) : top.childPlan;
   }
 
   private commit(value: unknown): void {

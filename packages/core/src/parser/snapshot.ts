@@ -20,6 +20,8 @@ export class Frame {
   /** The open member's value the last `snap` was built with. */
   lastChild: Shown = NONE;
   changed = true;
+  /** Arrays: `items` ends with a slot reserved for the open member (see `materialize`). */
+  private reserved = false;
   /** Whether the frame may be shown: false while atomic, or while required keys are missing. */
   visible: boolean;
   private missing: number;
@@ -38,10 +40,19 @@ export class Frame {
     this.visible = !plan?.atomic && this.missing === 0;
   }
 
+  /** Number of completed members of an array. */
+  get count(): number {
+    return this.reserved ? this.items.length - 1 : this.items.length;
+  }
+
   /** Adds a completed member. */
   commit(value: unknown): void {
-    if (this.isArray) this.items.push(value);
-    else {
+    if (this.isArray) {
+      if (this.reserved) {
+        this.items[this.items.length - 1] = value;
+        this.reserved = false;
+      } else this.items.push(value);
+    } else {
       const key = this.key!;
       if (this.missing > 0 && this.require.includes(key) && !Object.hasOwn(this.obj, key)) {
         if (--this.missing === 0 && !this.plan?.atomic) this.visible = true;
@@ -57,8 +68,14 @@ export class Frame {
     if (!this.changed && child === this.lastChild) return this.snap;
     let copy: unknown;
     if (this.isArray) {
+      // Reserve the open member's slot in the working store (its value commits there): a copy is then
+      // one exact-size slice, where slice + push would allocate and copy twice.
+      if (child !== NONE && !this.reserved) {
+        this.items.push(undefined);
+        this.reserved = true;
+      }
       const a = this.items.slice();
-      if (child !== NONE) a.push(child);
+      if (child !== NONE) a[a.length - 1] = child;
       copy = a;
     } else {
       const key = this.key!;
