@@ -5,7 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createPartialParser, type PartialParser } from '../src/index.ts';
+import {
+  createPartialParser,
+  type DecodeOptions,
+  decodeStream,
+  type PartialParser,
+  type StreamSource,
+} from '../src/index.ts';
 
 /** Splits `text` into pieces of `size` code units. */
 export function chunksOf(text: string, size: number): string[] {
@@ -152,4 +158,18 @@ export function llmDocument(bytes: number, seed = 1): string {
     i++;
   }
   return JSON.stringify(doc, null, 2);
+}
+
+/** Decodes a whole source: the text received, and the error it ended with (if any). */
+export async function decodeSettled(
+  source: StreamSource,
+  options: DecodeOptions = {},
+): Promise<{ text: string; error?: unknown }> {
+  let text = '';
+  try {
+    for await (const t of decodeStream(source, options)) text += t;
+  } catch (error) {
+    return { text, error };
+  }
+  return { text };
 }

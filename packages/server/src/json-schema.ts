@@ -164,16 +164,16 @@ export interface ToolInfo {
   description?: string;
 }
 
+const named = (info: ToolInfo) => ({
+  name: info.name,
+  ...(info.description && { description: info.description }),
+});
+
 /** `response_format` for Chat Completions with strict structured outputs. */
 export function openaiResponseFormat(schema: z4.$ZodType, info: ToolInfo) {
   return {
     type: 'json_schema' as const,
-    json_schema: {
-      name: info.name,
-      ...(info.description && { description: info.description }),
-      strict: true,
-      schema: jsonSchemaFor(schema, 'openai'),
-    },
+    json_schema: { ...named(info), strict: true, schema: jsonSchemaFor(schema, 'openai') },
   };
 }
 
@@ -181,8 +181,7 @@ export function openaiResponseFormat(schema: z4.$ZodType, info: ToolInfo) {
 export function openaiTextFormat(schema: z4.$ZodType, info: ToolInfo) {
   return {
     type: 'json_schema' as const,
-    name: info.name,
-    ...(info.description && { description: info.description }),
+    ...named(info),
     strict: true,
     schema: jsonSchemaFor(schema, 'openai'),
   };
@@ -192,22 +191,13 @@ export function openaiTextFormat(schema: z4.$ZodType, info: ToolInfo) {
 export function openaiTool(schema: z4.$ZodType, info: ToolInfo) {
   return {
     type: 'function' as const,
-    function: {
-      name: info.name,
-      ...(info.description && { description: info.description }),
-      strict: true,
-      parameters: jsonSchemaFor(schema, 'openai'),
-    },
+    function: { ...named(info), strict: true, parameters: jsonSchemaFor(schema, 'openai') },
   };
 }
 
 /** An Anthropic tool definition whose `input_schema` is the schema. */
 export function anthropicTool(schema: z4.$ZodType, info: ToolInfo) {
-  return {
-    name: info.name,
-    ...(info.description && { description: info.description }),
-    input_schema: jsonSchemaFor(schema, 'anthropic'),
-  };
+  return { ...named(info), input_schema: jsonSchemaFor(schema, 'anthropic') };
 }
 
 /** Gemini `generationConfig` for JSON output following the schema. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeSettled } from '../../test/harness.ts';
 import { HTTPError, PartialKitError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { type DecodeOptions, decodeEvents, decodeStream } from './decode-stream.ts';
 import { encodeProtocolEvent } from './protocol.ts';
@@ -157,12 +158,7 @@ describe('provider edge cases', () => {
 
   it('openai-chat: an error object inside a chunk (OpenRouter) is a ProviderError', async () => {
     const text = `data: ${chat('{"a"')}\n\ndata: {"error":{"message":"Upstream overloaded","code":502}}\n\n`;
-    let got = '';
-    const error = await failure(
-      (async () => {
-        for await (const t of decodeStream([text])) got += t;
-      })(),
-    );
+    const { text: got, error } = await decodeSettled([text]);
     expect(got).toBe('{"a"');
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ type: '502', message: 'Upstream overloaded' });
@@ -186,12 +182,7 @@ describe('provider edge cases', () => {
 
   it('gemini: thought parts are skipped, MAX_TOKENS truncates, function calls are whole', async () => {
     const text = `data: {"candidates":[{"content":{"parts":[{"text":"thinking","thought":true},{"text":"[1"}]}}]}\r\n\r\ndata: {"candidates":[{"content":{"parts":[{"text":","}]},"finishReason":"MAX_TOKENS"}]}\r\n\r\n`;
-    let got = '';
-    const e = await failure(
-      (async () => {
-        for await (const t of decodeStream([text])) got += t;
-      })(),
-    );
+    const { text: got, error: e } = await decodeSettled([text]);
     expect(got).toBe('[1,');
     expect(e).toMatchObject({ name: 'TruncatedError', reason: 'max_tokens' });
     const call = `data: {"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{"x":1}}},{"functionCall":{"name":"g","args":{"y":2}}}]}}]}\n\n`;
@@ -224,12 +215,7 @@ describe("partialkit's own protocol", () => {
     const wire =
       encodeProtocolEvent({ type: 'text', text: '[1' }) +
       encodeProtocolEvent({ type: 'error', error: { type: 'upstream', message: 'boom' } });
-    let got = '';
-    const error = await failure(
-      (async () => {
-        for await (const t of decodeStream([wire])) got += t;
-      })(),
-    );
+    const { text: got, error } = await decodeSettled([wire]);
     expect(got).toBe('[1');
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ type: 'upstream', message: 'boom' });

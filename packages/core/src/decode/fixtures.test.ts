@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { decodeSettled } from '../../test/harness.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { streamPartial } from '../stream/stream-partial.ts';
-import { type DecodeOptions, decodeStream } from './decode-stream.ts';
+import type { DecodeOptions } from './decode-stream.ts';
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures');
 const bytesOf = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
@@ -33,18 +34,7 @@ function chunkings(bytes: Uint8Array): Array<[string, Uint8Array[]]> {
   ];
 }
 
-async function decodeAll(
-  chunks: Uint8Array[],
-  options: DecodeOptions,
-): Promise<{ text: string; error?: unknown }> {
-  let text = '';
-  try {
-    for await (const t of decodeStream(chunks, options)) text += t;
-  } catch (error) {
-    return { text, error };
-  }
-  return { text };
-}
+const decodeAll = (chunks: Uint8Array[], options: DecodeOptions) => decodeSettled(chunks, options);
 
 interface Case {
   file: string;

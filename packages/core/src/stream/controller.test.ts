@@ -49,10 +49,12 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 describe('PartialObjectStore', () => {
   it('streams into state with stable identity, then validates', async () => {
     const finished: unknown[] = [];
+    const updates: unknown[] = [];
     const store = new PartialObjectStore({
       schema: Schema,
       fetcher: () => ['{"title":"He', 'llo","tags":["a"', ',"b"]}'],
       throttle: 0,
+      onUpdate: (o) => updates.push(o),
       onFinish: (r) => finished.push(r),
     });
     const seen = record(store);
@@ -77,6 +79,12 @@ describe('PartialObjectStore', () => {
       { data: { title: 'Hello', tags: ['a', 'b'] }, object: seen[4]!.object, error: undefined },
     ]);
     expect(store.isComplete(['tags'])).toBe(true);
+    expect(updates).toEqual([
+      { title: 'He' },
+      { title: 'Hello', tags: ['a'] },
+      { title: 'Hello', tags: ['a', 'b'] },
+    ]);
+    expect(updates[2]).toBe(seen[3]!.object);
   });
 
   it('coalesces updates with a throttle and flushes at the end', async () => {
