@@ -7,7 +7,7 @@ import {
   type Path,
   type StreamStatus,
 } from '@partialkit/core';
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useInsertionEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type * as z4 from 'zod/v4/core';
 
 export type UsePartialObjectOptions<S extends z4.$ZodType, I = unknown> = Omit<
@@ -45,8 +45,11 @@ export function usePartialObject<S extends z4.$ZodType, I = unknown>(
   options: UsePartialObjectOptions<S, I> = {},
 ): UsePartialObjectResult<S, I> {
   const [store] = useState(() => new PartialObjectStore<S, I>({ ...options, schema, fetcher }));
-  // The latest props, so callbacks and the next submit always see them; never a reason to re-render.
-  store.options = { ...options, schema, fetcher };
+  // The latest props, applied on commit (before any effect can submit), so callbacks and the next
+  // submit always see them and a render React throws away never leaks into the store.
+  useInsertionEffect(() => {
+    store.options = { ...options, schema, fetcher };
+  });
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
   useEffect(() => store.attach(), [store]);
   return useMemo(

@@ -240,3 +240,12 @@ describe('extractJson', () => {
     expect((await it.next()).done).toBe(true);
   });
 });
+
+describe('bounds', () => {
+  it('rejects an SSE event larger than maxEventSize', async () => {
+    const huge = `data: ${'x'.repeat(5000)}\n\n`;
+    const { error } = await decodeSettled([huge.slice(0, 2000), huge.slice(2000)], { maxEventSize: 1000 });
+    expect(error).toBeInstanceOf(PartialKitError);
+    expect((error as Error).message).toBe('An SSE event exceeded maxEventSize (1000 characters)');
+  });
+});

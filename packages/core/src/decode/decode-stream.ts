@@ -28,6 +28,8 @@ export interface DecodeOptions extends AdapterOptions {
    * after the value closes. Streaming, no waiting for the end. Default false.
    */
   extractJson?: boolean | undefined;
+  /** Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams. */
+  maxEventSize?: number | undefined;
 }
 
 const ANTHROPIC_EVENTS = new Set([
@@ -114,7 +116,7 @@ export async function* decodeEvents(
   if (format === 'text') events = plainText(body);
   else if (format === 'gemini-array') events = geminiArray(body, options);
   else {
-    const sse = new Peekable(sseEvents(body));
+    const sse = new Peekable(sseEvents(body, options.maxEventSize));
     if (format === 'sse' && requested !== 'sse') format = await detectSSE(sse);
     events = adapter(format, sse, options);
   }

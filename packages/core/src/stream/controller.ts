@@ -174,10 +174,7 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
   };
 
   /** Whether the value at a path, or an object/array node, is complete. */
-  isComplete = (target: Path | object): boolean => {
-    if (this.state.status === 'success') return true;
-    return this.parser?.isComplete(target) ?? false;
-  };
+  isComplete = (target: Path | object): boolean => this.parser?.isComplete(target) ?? false;
 
   /** Binds the store to a mounted UI; the returned function aborts a running request and silences callbacks. */
   attach = (): (() => void) => {
