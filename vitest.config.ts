@@ -19,7 +19,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'server', include: ['packages/server/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'server',
+          include: ['packages/server/**/*.test.ts', 'apps/demo/server/**/*.test.ts'],
+          environment: 'node',
+        },
       },
       {
         extends: true,

@@ -1,0 +1,60 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPartialParser, decodeEvents } from '@partialkit/core';
+import { replayResponse, sendNodeResponse } from '@partialkit/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MEETING_RESULT } from '../../../examples/conference.ts';
+import recording from '../../../packages/core/fixtures/conference-extraction.sse?raw';
+import { handleExtract } from './api.ts';
+
+async function extract(body: object): Promise<unknown> {
+  const response = await handleExtract(
+    new Request('http://demo/api/extract', { method: 'POST', body: JSON.stringify(body) }),
+  );
+  expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+  const parser = createPartialParser();
+  for await (const e of decodeEvents(response)) if (e.type === 'text') parser.write(e.text);
+  return parser.end();
+}
+
+describe('demo API route', () => {
+  afterEach(() => {
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_BASE_URL;
+  });
+
+  it('replays the recording when no API key is set', async () => {
+    delete process.env.OPENAI_API_KEY;
+    expect(await extract({ text: 'notes', speed: 0 })).toEqual(MEETING_RESULT);
+  });
+
+  it('calls an OpenAI-compatible server with a strict schema when a key is set', async () => {
+    const requests: Array<{ url: string; auth: string | undefined; body: Record<string, unknown> }> = [];
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => {
+        raw += c;
+      });
+      req.on('end', () => {
+        requests.push({ url: req.url ?? '', auth: req.headers.authorization, body: JSON.parse(raw) });
+        void sendNodeResponse(res, replayResponse(recording, { speed: 0 }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      process.env.OPENAI_API_KEY = 'sk-test';
+      process.env.OPENAI_BASE_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      expect(await extract({ text: 'the meeting notes' })).toEqual(MEETING_RESULT);
+      expect(requests).toHaveLength(1);
+      expect(requests[0]!.url).toBe('/v1/chat/completions');
+      expect(requests[0]!.auth).toBe('Bearer sk-test');
+      expect(requests[0]!.body).toMatchObject({
+        stream: true,
+        response_format: { type: 'json_schema', json_schema: { name: 'meeting_info', strict: true } },
+        messages: [{ role: 'system' }, { role: 'user', content: 'the meeting notes' }],
+      });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
