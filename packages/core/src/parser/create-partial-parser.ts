@@ -63,7 +63,8 @@ class IncrementalParser implements PartialParser {
   private readonly tokenizer: Tokenizer;
   private readonly builder: Builder;
   private readonly schema: z4.$ZodType | undefined;
-  private failure: PartialJSONError | ValidationError | undefined;
+  /** A validation failure of `end()` (JSON errors live in the tokenizer). */
+  private failure: ValidationError | undefined;
   private finished = false;
   private final: unknown;
 
@@ -78,14 +79,8 @@ class IncrementalParser implements PartialParser {
   }
 
   write(chunk: string): void {
-    if (this.failure) throw this.failure;
     if (this.finished) throw new PartialJSONError('write() after end()', this.tokenizer.position);
-    try {
-      this.tokenizer.write(chunk);
-    } catch (error) {
-      if (error instanceof PartialJSONError) this.failure = error;
-      throw error;
-    }
+    this.tokenizer.write(chunk);
   }
 
   get value(): unknown {
@@ -99,12 +94,7 @@ class IncrementalParser implements PartialParser {
   end(): unknown {
     if (this.finished) return this.final;
     if (this.failure) throw this.failure;
-    try {
-      this.tokenizer.end();
-    } catch (error) {
-      if (error instanceof PartialJSONError) this.failure = error;
-      throw error;
-    }
+    this.tokenizer.end();
     const raw = this.builder.result;
     if (raw === NONE)
       throw new PartialJSONError('Unexpected end of JSON input', this.tokenizer.position, true);
@@ -143,7 +133,7 @@ class IncrementalParser implements PartialParser {
   }
 
   get error(): PartialJSONError | ValidationError | undefined {
-    return this.failure;
+    return this.tokenizer.failure ?? this.failure;
   }
 
   get done(): boolean {

@@ -68,6 +68,8 @@ export class Tokenizer {
   private literal = 0;
   private literalIndex = 0;
   private offset = 0;
+  /** The error the input failed with; every later call rethrows it. */
+  failure: PartialJSONError | undefined;
 
   constructor(
     private readonly sink: TokenSink,
@@ -81,9 +83,10 @@ export class Tokenizer {
   }
 
   write(chunk: string): void {
+    if (this.failure) throw this.failure;
     const n = chunk.length;
     if (this.offset + n > this.maxLength) {
-      throw new PartialJSONError(
+      throw this.fail(
         `Input exceeds maxLength (${this.maxLength} characters) at position ${this.maxLength}`,
         this.maxLength,
       );
@@ -239,6 +242,7 @@ export class Tokenizer {
 
   /** The input is over: finish a trailing number, or fail if the document is incomplete. */
   end(): void {
+    if (this.failure) throw this.failure;
     if (this.state === NUMBER) this.endNumber(0, '');
     if (this.state !== DONE) {
       const expected =
@@ -249,7 +253,7 @@ export class Tokenizer {
             : this.state === AFTER_VALUE
               ? `',' or '${this.containers[this.containers.length - 1] ? ']' : '}'}'`
               : (EXPECTED[this.state] ?? 'more input');
-      throw new PartialJSONError(
+      throw this.fail(
         `Unexpected end of JSON input at position ${this.offset}: expected ${expected}`,
         this.offset,
         true,
@@ -298,7 +302,7 @@ export class Tokenizer {
       case 0x5b: {
         const isArray = c === 0x5b;
         if (this.containers.length >= this.maxDepth) {
-          throw new PartialJSONError(
+          throw this.fail(
             `Nesting deeper than maxDepth (${this.maxDepth}) at position ${this.offset + i}`,
             this.offset + i,
           );
@@ -341,7 +345,7 @@ export class Tokenizer {
     const ns = this.numState;
     if (ns !== N_ZERO && ns !== N_INT && ns !== N_FRAC && ns !== N_EXP) {
       if (chunk === '') {
-        throw new PartialJSONError(
+        throw this.fail(
           `Unexpected end of JSON input at position ${this.offset}: expected a digit`,
           this.offset,
           true,
@@ -411,10 +415,16 @@ export class Tokenizer {
     }
   }
 
+  /** Records the error: the tokenizer stays failed and rethrows it on every later call. */
+  private fail(message: string, position: number, incomplete = false): PartialJSONError {
+    this.failure = new PartialJSONError(message, position, incomplete);
+    return this.failure;
+  }
+
   private error(i: number, chunk: string, expected: string): PartialJSONError {
     const position = this.offset + i;
     const ch = chunk.charAt(i);
-    return new PartialJSONError(
+    return this.fail(
       `Unexpected ${JSON.stringify(ch)} at position ${position}: expected ${expected}`,
       position,
     );
