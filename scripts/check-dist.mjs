@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 for (const pkg of ['core', 'react', 'server']) {
   for (const file of ['index.js', 'index.d.ts']) {
@@ -11,6 +11,15 @@ for (const pkg of ['core', 'react', 'server']) {
       existsSync(`packages/${pkg}/dist/${file}`),
       `packages/${pkg}/dist/${file} is missing: run npm run build`,
     );
+  }
+}
+// No `any` in public types: scan the declarations, comments aside.
+for (const pkg of ['core', 'react', 'server']) {
+  const dir = `packages/${pkg}/dist`;
+  const files = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.d.ts'));
+  for (const file of files) {
+    const code = readFileSync(`${dir}/${file}`, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    assert.doesNotMatch(code, /\bany\b/, `${dir}/${file} exposes \`any\``);
   }
 }
 const core = await import('@partialkit/core');

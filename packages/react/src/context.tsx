@@ -2,33 +2,28 @@ import type { PartialObjectStore } from '@partialkit/core';
 import { createContext, type ReactNode, useContext } from 'react';
 import type * as z4 from 'zod/v4/core';
 
-// biome-ignore lint/suspicious/noExplicitAny: the context holds stores of any schema; usePartialStore restores the type.
-type AnyStore = PartialObjectStore<any, any>;
-
-const StoreContext = createContext<AnyStore | null>(null);
+// Stores of every schema share one context; `usePartialStore` restores the caller's types.
+const StoreContext = createContext<unknown>(null);
 
 /** Shares one stream with a subtree; children read slices with `usePartialStore` + `usePartialSelector`. */
-export function PartialStoreProvider({
+export function PartialStoreProvider<S extends z4.$ZodType, I>({
   store,
   children,
 }: {
-  store: AnyStore;
+  store: PartialObjectStore<S, I>;
   children?: ReactNode;
 }): ReactNode {
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }
 
 /** The store of the nearest `PartialStoreProvider`. Pass the schema's type to get typed slices. */
-export function usePartialStore<S extends z4.$ZodType = z4.$ZodType, I = unknown>(): PartialObjectStore<
-  S,
-  I
-> {
+export function usePartialStore<S extends z4.$ZodType = z4.$ZodType, I = unknown>(): PartialObjectStore<S, I> {
   const store = useContext(StoreContext);
   if (!store) throw new Error('usePartialStore must be used inside <PartialStoreProvider store={…}>');
   return store as PartialObjectStore<S, I>;
 }
 
-/** The store of the nearest provider, or undefined outside one. */
-export function useOptionalPartialStore(): AnyStore | null {
-  return useContext(StoreContext);
+/** The store of the nearest provider, or null outside one (for components that work either way). */
+export function useOptionalPartialStore(): { isComplete(target: readonly (string | number)[] | object): boolean } | null {
+  return useContext(StoreContext) as PartialObjectStore<z4.$ZodType, unknown> | null;
 }
