@@ -18,7 +18,9 @@ for (const pkg of ['core', 'react', 'server']) {
   const dir = `packages/${pkg}/dist`;
   const files = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.d.ts'));
   for (const file of files) {
-    const code = readFileSync(`${dir}/${file}`, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const code = readFileSync(`${dir}/${file}`, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
     assert.doesNotMatch(code, /\bany\b/, `${dir}/${file} exposes \`any\``);
   }
 }

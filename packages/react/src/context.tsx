@@ -17,13 +17,18 @@ export function PartialStoreProvider<S extends z4.$ZodType, I>({
 }
 
 /** The store of the nearest `PartialStoreProvider`. Pass the schema's type to get typed slices. */
-export function usePartialStore<S extends z4.$ZodType = z4.$ZodType, I = unknown>(): PartialObjectStore<S, I> {
+export function usePartialStore<S extends z4.$ZodType = z4.$ZodType, I = unknown>(): PartialObjectStore<
+  S,
+  I
+> {
   const store = useContext(StoreContext);
   if (!store) throw new Error('usePartialStore must be used inside <PartialStoreProvider store={…}>');
   return store as PartialObjectStore<S, I>;
 }
 
 /** The store of the nearest provider, or null outside one (for components that work either way). */
-export function useOptionalPartialStore(): { isComplete(target: readonly (string | number)[] | object): boolean } | null {
+export function useOptionalPartialStore(): {
+  isComplete(target: readonly (string | number)[] | object): boolean;
+} | null {
   return useContext(StoreContext) as PartialObjectStore<z4.$ZodType, unknown> | null;
 }

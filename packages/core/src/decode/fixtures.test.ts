@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { decodeSettled } from '../../test/harness.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { createPartialParser } from '../parser/create-partial-parser.ts';
 import { streamPartial } from '../stream/stream-partial.ts';
 import type { DecodeOptions } from './decode-stream.ts';
 
@@ -149,14 +150,20 @@ describe('recorded provider streams, at every chunking', () => {
     it(label, async () => {
       const bytes = bytesOf(c.file);
       for (const [name, chunks] of chunkings(bytes)) {
-        const { text, error } = await decodeAll(chunks, { format: 'auto', ...c.options });
+        const { text, deltas, error } = await decodeAll(chunks, { format: 'auto', ...c.options });
         if (c.error) {
           expect(error, name).toBeInstanceOf(c.error.type);
           expect(error, name).toMatchObject(c.error.props);
           if (c.error.text !== undefined) expect(text, name).toBe(c.error.text);
         } else {
           expect(error, name).toBeUndefined();
-          if (c.json !== undefined) expect(JSON.parse(text), name).toEqual(c.json);
+          if (c.json !== undefined) {
+            // Through our own parser, delta by delta, as a client would.
+            const parser = createPartialParser();
+            for (const d of deltas) parser.write(d);
+            expect(parser.end(), name).toEqual(c.json);
+            expect(JSON.parse(text), name).toEqual(c.json);
+          }
           if (c.text !== undefined) expect(text, name).toBe(c.text);
         }
       }
