@@ -160,16 +160,16 @@ export function llmDocument(bytes: number, seed = 1): string {
   return JSON.stringify(doc, null, 2);
 }
 
-/** Decodes a whole source: the text received, and the error it ended with (if any). */
+/** Decodes a whole source: the deltas and text received, and the error it ended with (if any). */
 export async function decodeSettled(
   source: StreamSource,
   options: DecodeOptions = {},
-): Promise<{ text: string; error?: unknown }> {
-  let text = '';
+): Promise<{ text: string; deltas: string[]; error?: unknown }> {
+  const deltas: string[] = [];
   try {
-    for await (const t of decodeStream(source, options)) text += t;
+    for await (const t of decodeStream(source, options)) deltas.push(t);
   } catch (error) {
-    return { text, error };
+    return { text: deltas.join(''), deltas, error };
   }
-  return { text };
+  return { text: deltas.join(''), deltas };
 }
