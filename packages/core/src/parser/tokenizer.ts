@@ -365,8 +365,9 @@ export class Tokenizer {
   /** A run of raw characters inside a string; a trailing high surrogate waits for its partner. */
   private text(chunk: string, start: number, end: number): void {
     if (this.heldHigh === '' && !isHigh(chunk.charCodeAt(end - 1))) {
-      if (this.inKey) this.keyText += chunk.slice(start, end);
-      else this.sink.appendString(chunk.slice(start, end));
+      const run = start === 0 && end === chunk.length ? chunk : chunk.slice(start, end);
+      if (this.inKey) this.keyText += run;
+      else this.sink.appendString(run);
       return;
     }
     let s = chunk.slice(start, end);
