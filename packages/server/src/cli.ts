@@ -1,8 +1,5 @@
-#!/usr/bin/env node
-import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { record } from './record.ts';
 import { createReplayServer, loadRecording } from './replay-server.ts';
@@ -73,12 +70,4 @@ export async function main(
   }
   log(USAGE);
   return undefined;
-}
-
-// Run as a program (also through the npm bin symlink), not when imported by tests.
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  });
 }
