@@ -4,7 +4,6 @@ import { planFor } from '../schema/plan.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
 import { markTreeComplete } from './completion.ts';
-import { NONE } from './snapshot.ts';
 import { Tokenizer } from './tokenizer.ts';
 
 export interface PartialParserOptions<S extends z4.$ZodType | undefined = undefined> {
@@ -94,10 +93,8 @@ class IncrementalParser implements PartialParser {
   end(): unknown {
     if (this.finished) return this.final;
     if (this.failure) throw this.failure;
-    this.tokenizer.end();
+    this.tokenizer.end(); // throws unless the root value is complete
     const raw = this.builder.result;
-    if (raw === NONE)
-      throw new PartialJSONError('Unexpected end of JSON input', this.tokenizer.position, true);
     let final = raw;
     if (this.schema) {
       const result =
