@@ -107,6 +107,20 @@ async function main(): Promise<void> {
     rows.push({ lib: 'bare charCodeAt loop', size, chunk: 0, mode: 'write', ms: loop, estimated: false });
     for (const chunk of CHUNKS) {
       const chunks = chunksOf(text, chunk);
+      // The floor for any consumer that is handed the text in chunks: touch every character, chunk by chunk.
+      const chunkLoop = await time(reps, () => {
+        let h = 0;
+        for (const c of chunks) for (let i = 0; i < c.length; i++) h = (h + c.charCodeAt(i)) | 0;
+        return h;
+      });
+      rows.push({
+        lib: 'bare charCodeAt loop over the chunks',
+        size,
+        chunk,
+        mode: 'write',
+        ms: chunkLoop,
+        estimated: false,
+      });
       for (const [mode, every] of [
         ['write', Number.POSITIVE_INFINITY],
         ['read/16', 16],
