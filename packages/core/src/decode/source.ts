@@ -103,10 +103,6 @@ export class Peekable<T> implements AsyncIterable<T> {
     return r.value;
   }
 
-  get peeked(): readonly T[] {
-    return this.buffered;
-  }
-
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
     try {
       while (this.buffered.length) yield this.buffered.shift()!;

@@ -362,34 +362,23 @@ export class Tokenizer {
     this.state = this.containers.length === 0 ? DONE : AFTER_VALUE;
   }
 
-  /** A run of raw characters inside a string; a trailing high surrogate waits for its partner. */
+  /** A run of raw characters inside a string. */
   private text(chunk: string, start: number, end: number): void {
     if (this.heldHigh === '' && !isHigh(chunk.charCodeAt(end - 1))) {
-      const run = start === 0 && end === chunk.length ? chunk : chunk.slice(start, end);
-      if (this.inKey) this.keyText += run;
-      else this.sink.appendString(run);
-      return;
+      this.put(start === 0 && end === chunk.length ? chunk : chunk.slice(start, end));
+    } else {
+      this.emitText(chunk.slice(start, end));
     }
-    let s = chunk.slice(start, end);
-    if (this.heldHigh) {
-      s = this.heldHigh + s;
-      this.heldHigh = '';
-    }
-    if (isHigh(chunk.charCodeAt(end - 1))) {
-      this.heldHigh = s.slice(-1);
-      s = s.slice(0, -1);
-    }
-    if (s) this.put(s);
   }
 
-  /** One decoded character (escape); a high surrogate waits for what follows. */
-  private emitText(ch: string): void {
-    let s = ch;
+  /** Text (a run or one decoded escape) whose last unit may be a high surrogate: that one waits for its partner. */
+  private emitText(text: string): void {
+    let s = text;
     if (this.heldHigh) {
       s = this.heldHigh + s;
       this.heldHigh = '';
     }
-    if (isHigh(ch.charCodeAt(0))) {
+    if (isHigh(s.charCodeAt(s.length - 1))) {
       this.heldHigh = s.slice(-1);
       s = s.slice(0, -1);
     }
