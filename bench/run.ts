@@ -35,6 +35,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** Runs every function once per round, rotating which goes first; the median of each. */
+function interleaved(rounds: number, fns: Array<() => unknown>): number[] {
+  const times = fns.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < fns.length; j++) {
+      const k = (j + r) % fns.length;
+      const t = now();
+      fns[k]!();
+      times[k]!.push(now() - t);
+    }
+  }
+  return times.map(median);
+}
+
 async function time(reps: number, fn: () => unknown | Promise<unknown>): Promise<number> {
   const out: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -89,47 +103,50 @@ async function main(): Promise<void> {
   for (const size of SIZES) {
     const text = llmDocument(size);
     const expected = JSON.parse(text);
-    const reps = size >= 200_000 ? 5 : 15;
-    const floor = await time(reps * 3, () => JSON.parse(text));
-    rows.push({
-      lib: 'JSON.parse (final text, floor)',
-      size,
-      chunk: 0,
-      mode: 'write',
-      ms: floor,
-      estimated: false,
-    });
-    const loop = await time(reps, () => {
+    const reps = size >= 200_000 ? 41 : 61;
+    // JSON.parse, the loops and partialkit are timed interleaved, round by round, so that they share the
+    // machine's state (heap, caches, CPU clock): on a shared VM a whole process can run 1.5× slower than
+    // the next, and interleaving keeps the ratios honest where separate timings would not.
+    const wholeLoop = () => {
       let h = 0;
       for (let i = 0; i < text.length; i++) h = (h + text.charCodeAt(i)) | 0;
       return h;
-    });
-    rows.push({ lib: 'bare charCodeAt loop', size, chunk: 0, mode: 'write', ms: loop, estimated: false });
-    for (const chunk of CHUNKS) {
-      const chunks = chunksOf(text, chunk);
+    };
+    const contenders: Array<[Omit<Row, 'ms' | 'estimated'>, () => unknown]> = [
+      [{ lib: 'JSON.parse (final text, floor)', size, chunk: 0, mode: 'write' }, () => JSON.parse(text)],
+      [{ lib: 'bare charCodeAt loop', size, chunk: 0, mode: 'write' }, wholeLoop],
+    ];
+    const chunkings = new Map(CHUNKS.map((chunk) => [chunk, chunksOf(text, chunk)]));
+    for (const [chunk, chunks] of chunkings) {
       // The floor for any consumer that is handed the text in chunks: touch every character, chunk by chunk.
-      const chunkLoop = await time(reps, () => {
-        let h = 0;
-        for (const c of chunks) for (let i = 0; i < c.length; i++) h = (h + c.charCodeAt(i)) | 0;
-        return h;
-      });
-      rows.push({
-        lib: 'bare charCodeAt loop over the chunks',
-        size,
-        chunk,
-        mode: 'write',
-        ms: chunkLoop,
-        estimated: false,
-      });
+      contenders.push([
+        { lib: 'bare charCodeAt loop over the chunks', size, chunk, mode: 'write' },
+        () => {
+          let h = 0;
+          for (let k = 0; k < chunks.length; k++) {
+            const c = chunks[k]!;
+            for (let i = 0; i < c.length; i++) h = (h + c.charCodeAt(i)) | 0;
+          }
+          return h;
+        },
+      ]);
       for (const [mode, every] of [
         ['write', Number.POSITIVE_INFINITY],
         ['read/16', 16],
         ['read/1', 1],
       ] as const) {
         check('partialkit', partialkit(chunks, every), expected);
-        const ms = await time(Math.max(reps, 21), () => partialkit(chunks, every));
-        rows.push({ lib: 'partialkit', size, chunk, mode, ms, estimated: false });
+        contenders.push([{ lib: 'partialkit', size, chunk, mode }, () => partialkit(chunks, every)]);
       }
+    }
+    const medians = interleaved(
+      reps,
+      contenders.map(([, fn]) => fn),
+    );
+    contenders.forEach(([row], k) => {
+      rows.push({ ...row, ms: medians[k]!, estimated: false });
+    });
+    for (const [chunk, chunks] of chunkings) {
       for (const every of [16, 1]) {
         const mode: Mode = every === 1 ? 'read/1' : 'read/16';
         const pj = await reparse(chunks, every, (t) => partialJson(t));
@@ -199,7 +216,8 @@ function print(rows: Row[]): void {
     '| document | chunk | mode | library | median | × JSON.parse | note |',
     '| --- | --- | --- | --- | ---: | ---: | --- |',
   ];
-  for (const r of rows) {
+  const ordered = [...rows].sort((a, b) => a.size - b.size || a.chunk - b.chunk);
+  for (const r of ordered) {
     const ratio = r.ms / floor.get(r.size)!;
     lines.push(
       `| ${r.size / 1000} KB | ${r.chunk || '-'} | ${r.mode} | ${r.lib} | ${r.estimated ? '≈ ' : ''}${fmt(r.ms)} | ${ratio.toFixed(1)} | ${r.note ?? (r.estimated ? 'timed on an even sample of the re-parses' : '')} |`,

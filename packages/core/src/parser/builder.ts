@@ -7,6 +7,8 @@ import { Frame, NONE, type Shown } from './snapshot.ts';
 import type { TokenSink } from './tokenizer.ts';
 
 const MISSING = Symbol('missing');
+/** Keys remembered per depth (see `key`): records have a few dozen at most; a huge object gains nothing. */
+const MAX_CACHED_KEYS = 64;
 
 /**
  * Builds the working tree from tokens, guided by the schema plan, and hands out immutable snapshots.
@@ -14,7 +16,11 @@ const MISSING = Symbol('missing');
  */
 export class Builder implements TokenSink {
   private readonly stack: Frame[] = [];
-  private str = '';
+  /** Per depth, the keys of the object last parsed there, by position (see `key`). */
+  private readonly keyRows: string[][] = [];
+  /** Where the open string's text is read from (the tokenizer), set once by the parser. */
+  text: { readonly str: string; readonly strLength: number } = { str: '', strLength: 0 };
+  private shownLength = -1;
   private strOpen = false;
   private strVisible = true;
   private root: unknown = NONE;
@@ -47,8 +53,22 @@ export class Builder implements TokenSink {
     this.commit(value);
   }
 
-  key(key: string): void {
-    const top = this.stack[this.stack.length - 1]!;
+  key(text: string): void {
+    const depth = this.stack.length - 1;
+    const top = this.stack[depth]!;
+    // Records in a list repeat their keys in order: reuse the string seen at this depth and position
+    // last time. That one has become a property key already, so V8 need not look the new text up.
+    let row = this.keyRows[depth];
+    if (row === undefined) {
+      row = [];
+      this.keyRows[depth] = row;
+    }
+    let key = row[top.keyIndex];
+    if (key !== text) {
+      key = text;
+      if (top.keyIndex < MAX_CACHED_KEYS) row[top.keyIndex] = text;
+    }
+    top.keyIndex++;
     top.key = key;
     top.childPlan = top.plan?.child(key);
   }
@@ -56,20 +76,12 @@ export class Builder implements TokenSink {
   beginString(): void {
     const plan = this.slotPlan(this.stack[this.stack.length - 1]);
     this.strOpen = true;
-    this.str = '';
     this.strVisible = !(plan && (plan.atomic || plan.stringAtomic));
     if (this.strVisible) this.dirty = true;
   }
 
-  appendString(text: string): void {
-    this.str += text;
-    if (this.strVisible) this.dirty = true;
-  }
-
-  endString(): void {
-    const value = this.str;
+  endString(value: string): void {
     this.strOpen = false;
-    this.str = '';
     this.primitive(value);
   }
 
@@ -86,10 +98,14 @@ export class Builder implements TokenSink {
 
   /** The current snapshot (see the invariants on `createPartialParser`). */
   value(): unknown {
-    if (!this.dirty) return this.snap;
+    // The open string lives in the tokenizer; it only grows, so its length tells whether it changed.
+    const open = this.strOpen && this.strVisible;
+    const length = open ? this.text.strLength : -1;
+    if (!this.dirty && length === this.shownLength) return this.snap;
     this.dirty = false;
+    this.shownLength = length;
     const stack = this.stack;
-    let child: Shown = this.strOpen && this.strVisible ? this.str : NONE;
+    let child: Shown = open ? this.text.str : NONE;
     for (let i = stack.length - 1; i >= 0; i--) {
       const frame = stack[i]!;
       child = frame.visible ? frame.materialize(child) : NONE;

@@ -75,6 +75,7 @@ class IncrementalParser implements PartialParser {
       options.maxDepth ?? 1000,
       options.maxLength ?? Number.POSITIVE_INFINITY,
     );
+    this.builder.text = this.tokenizer;
   }
 
   write(chunk: string): void {

@@ -5,9 +5,9 @@ export interface TokenSink {
   openContainer(isArray: boolean): void;
   closeContainer(): void;
   key(key: string): void;
+  /** A string value begins; its text so far is the tokenizer's `str` until `endString`. */
   beginString(): void;
-  appendString(text: string): void;
-  endString(): void;
+  endString(value: string): void;
   primitive(value: number | boolean | null): void;
 }
 
@@ -58,9 +58,15 @@ export class Tokenizer {
   private state = VALUE;
   private readonly containers: boolean[] = []; // true = array
   private inKey = false;
-  private keyText = '';
+  /** The open string (key or value) received so far: the builder reads it when a snapshot is taken. */
+  str = '';
+
+  /** Length of `str`: the builder's cheap test for whether the open string grew. */
+  get strLength(): number {
+    return this.str.length;
+  }
   /** A high surrogate held back until its partner arrives, so a pair is never shown half-done. */
-  private heldHigh = '';
+  private held = 0;
   private unicode = 0;
   private unicodeDigits = 0;
   private numState = N_MINUS;
@@ -91,168 +97,172 @@ export class Tokenizer {
         this.maxLength,
       );
     }
-    const sink = this.sink;
+    // The state lives in a local while the chunk is scanned: most chunks of a streamed answer fall
+    // inside one string, and this keeps that path to a tight loop and one concatenation.
+    let state = this.state;
     let i = 0;
     while (i < n) {
-      switch (this.state) {
-        case STRING: {
-          // Copy the longest run of plain characters in one slice.
-          const start = i;
-          let c = 0;
-          while (i < n) {
-            c = chunk.charCodeAt(i);
-            if (c === 0x22 || c === 0x5c || c < 0x20) break;
-            i++;
-          }
-          if (i > start) this.text(chunk, start, i);
-          if (i === n) break;
-          if (c === 0x22) {
-            i++;
-            this.closeString();
-          } else if (c === 0x5c) {
-            i++;
-            this.state = ESCAPE;
-          } else {
-            throw this.error(i, chunk, 'a string character (control characters must be escaped)');
-          }
-          break;
-        }
-        case ESCAPE: {
-          const c = chunk.charCodeAt(i++);
-          let s: string;
-          switch (c) {
-            case 0x22:
-              s = '"';
-              break;
-            case 0x5c:
-              s = '\\';
-              break;
-            case 0x2f:
-              s = '/';
-              break;
-            case 0x62:
-              s = '\b';
-              break;
-            case 0x66:
-              s = '\f';
-              break;
-            case 0x6e:
-              s = '\n';
-              break;
-            case 0x72:
-              s = '\r';
-              break;
-            case 0x74:
-              s = '\t';
-              break;
-            case 0x75:
-              this.state = UNICODE;
-              this.unicode = 0;
-              this.unicodeDigits = 0;
-              continue;
-            default:
-              throw this.error(i - 1, chunk, 'an escape character (one of " \\ / b f n r t u)');
-          }
-          this.emitText(s);
-          this.state = STRING;
-          break;
-        }
-        case UNICODE: {
-          const c = chunk.charCodeAt(i);
-          const d =
-            c >= 0x30 && c <= 0x39
-              ? c - 0x30
-              : c >= 0x61 && c <= 0x66
-                ? c - 87
-                : c >= 0x41 && c <= 0x46
-                  ? c - 55
-                  : -1;
-          if (d < 0) throw this.error(i, chunk, 'a hexadecimal digit');
+      if (state === STRING) {
+        const start = i;
+        let c = 0;
+        while (i < n) {
+          c = chunk.charCodeAt(i);
+          if (c === 0x22 || c === 0x5c || c < 0x20) break;
           i++;
-          this.unicode = this.unicode * 16 + d;
-          if (++this.unicodeDigits === 4) {
-            this.state = STRING;
-            this.emitText(String.fromCharCode(this.unicode));
-          }
-          break;
         }
-        case NUMBER: {
-          const start = i;
-          let ended = false;
-          while (i < n) {
-            const c = chunk.charCodeAt(i);
-            const ns = this.numState;
-            if (c >= 0x30 && c <= 0x39) {
-              if (ns === N_MINUS) this.numState = c === 0x30 ? N_ZERO : N_INT;
-              else if (ns === N_ZERO)
-                throw this.error(i, chunk, "'.', 'e' or the end of the number (no leading zeros)");
-              else if (ns === N_DOT) this.numState = N_FRAC;
-              else if (ns === N_E || ns === N_ESIGN) this.numState = N_EXP;
-            } else if (c === 0x2e) {
-              if (ns !== N_ZERO && ns !== N_INT) throw this.error(i, chunk, 'a digit');
-              this.numState = N_DOT;
-            } else if (c === 0x65 || c === 0x45) {
-              if (ns !== N_ZERO && ns !== N_INT && ns !== N_FRAC) throw this.error(i, chunk, 'a digit');
-              this.numState = N_E;
-            } else if (c === 0x2b || c === 0x2d) {
-              if (ns !== N_E) throw this.error(i, chunk, 'a digit');
-              this.numState = N_ESIGN;
-            } else {
-              ended = true;
-              break;
-            }
-            i++;
-          }
-          this.numText += chunk.slice(start, i);
-          if (ended) {
-            this.endNumber(i, chunk);
-            // the delimiter is handled by the next state
-          }
-          break;
+        if (i > start) {
+          // The last character taken is `c` unless the scan stopped at a quote or backslash.
+          const last = i === n ? c : chunk.charCodeAt(i - 1);
+          if (this.held === 0 && (last < 0xd800 || last > 0xdbff)) {
+            this.str += start === 0 && i === n ? chunk : chunk.slice(start, i);
+          } else this.emitText(chunk.slice(start, i));
         }
-        case LITERAL: {
-          const word = LITERALS[this.literal]!;
-          while (i < n && this.literalIndex < word.length) {
-            if (chunk.charCodeAt(i) !== word.charCodeAt(this.literalIndex)) {
-              throw this.error(i, chunk, `'${word[this.literalIndex]}' (in '${word}')`);
-            }
-            i++;
-            this.literalIndex++;
-          }
-          if (this.literalIndex === word.length) {
-            sink.primitive(LITERAL_VALUES[this.literal]!);
-            this.afterValue();
-          }
-          break;
+        if (i === n) break;
+        if (c === 0x22) state = this.closeString();
+        else if (c === 0x5c) state = ESCAPE;
+        else throw this.error(i, chunk, 'a string character (control characters must be escaped)');
+        i++;
+      } else if (state <= AFTER_VALUE || state === DONE) {
+        let c = chunk.charCodeAt(i);
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+          if (++i === n) break;
+          c = chunk.charCodeAt(i);
         }
-        default: {
-          let c = chunk.charCodeAt(i);
-          while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-            if (++i === n) break;
-            c = chunk.charCodeAt(i);
+        if (i === n) break;
+        state = this.structural(state, c, i, chunk);
+        i++;
+      } else if (state === NUMBER) {
+        this.state = NUMBER;
+        i = this.number(chunk, i);
+        state = this.state;
+      } else if (state === ESCAPE) {
+        state = this.escape(chunk.charCodeAt(i), i, chunk);
+        i++;
+      } else if (state === UNICODE) {
+        state = this.unicodeDigit(chunk.charCodeAt(i), i, chunk);
+        i++;
+      } else {
+        const word = LITERALS[this.literal]!;
+        while (i < n && this.literalIndex < word.length) {
+          if (chunk.charCodeAt(i) !== word.charCodeAt(this.literalIndex)) {
+            throw this.error(i, chunk, `'${word[this.literalIndex]}' (in '${word}')`);
           }
-          if (i === n) break;
-          this.structural(c, i, chunk);
           i++;
+          this.literalIndex++;
+        }
+        if (this.literalIndex === word.length) {
+          this.sink.primitive(LITERAL_VALUES[this.literal]!);
+          state = this.afterValue();
         }
       }
     }
+    this.state = state;
     this.offset += n;
+  }
+
+  private escape(c: number, i: number, chunk: string): number {
+    let s: string;
+    switch (c) {
+      case 0x22:
+        s = '"';
+        break;
+      case 0x5c:
+        s = '\\';
+        break;
+      case 0x2f:
+        s = '/';
+        break;
+      case 0x62:
+        s = '\b';
+        break;
+      case 0x66:
+        s = '\f';
+        break;
+      case 0x6e:
+        s = '\n';
+        break;
+      case 0x72:
+        s = '\r';
+        break;
+      case 0x74:
+        s = '\t';
+        break;
+      case 0x75:
+        this.unicode = 0;
+        this.unicodeDigits = 0;
+        return UNICODE;
+      default:
+        throw this.error(i, chunk, 'an escape character (one of " \\ / b f n r t u)');
+    }
+    this.emitText(s);
+    return STRING;
+  }
+
+  private unicodeDigit(c: number, i: number, chunk: string): number {
+    const d =
+      c >= 0x30 && c <= 0x39
+        ? c - 0x30
+        : c >= 0x61 && c <= 0x66
+          ? c - 87
+          : c >= 0x41 && c <= 0x46
+            ? c - 55
+            : -1;
+    if (d < 0) throw this.error(i, chunk, 'a hexadecimal digit');
+    this.unicode = this.unicode * 16 + d;
+    if (++this.unicodeDigits < 4) return UNICODE;
+    this.emitText(String.fromCharCode(this.unicode));
+    return STRING;
+  }
+
+  /** Scans number characters from `i`; returns where the scan stopped. Sets `state` if the number ended. */
+  private number(chunk: string, from: number): number {
+    const n = chunk.length;
+    let i = from;
+    let ended = false;
+    while (i < n) {
+      const c = chunk.charCodeAt(i);
+      const ns = this.numState;
+      if (c >= 0x30 && c <= 0x39) {
+        if (ns === N_MINUS) this.numState = c === 0x30 ? N_ZERO : N_INT;
+        else if (ns === N_ZERO)
+          throw this.error(i, chunk, "'.', 'e' or the end of the number (no leading zeros)");
+        else if (ns === N_DOT) this.numState = N_FRAC;
+        else if (ns === N_E || ns === N_ESIGN) this.numState = N_EXP;
+      } else if (c === 0x2e) {
+        if (ns !== N_ZERO && ns !== N_INT) throw this.error(i, chunk, 'a digit');
+        this.numState = N_DOT;
+      } else if (c === 0x65 || c === 0x45) {
+        if (ns !== N_ZERO && ns !== N_INT && ns !== N_FRAC) throw this.error(i, chunk, 'a digit');
+        this.numState = N_E;
+      } else if (c === 0x2b || c === 0x2d) {
+        if (ns !== N_E) throw this.error(i, chunk, 'a digit');
+        this.numState = N_ESIGN;
+      } else {
+        ended = true;
+        break;
+      }
+      i++;
+    }
+    this.numText += chunk.slice(from, i);
+    // the delimiter is handled by the next state
+    if (ended) this.state = this.endNumber(i, chunk);
+    return i;
   }
 
   /** The input is over: finish a trailing number, or fail if the document is incomplete. */
   end(): void {
     if (this.failure) throw this.failure;
-    if (this.state === NUMBER) this.endNumber(0, '');
-    if (this.state !== DONE) {
+    if (this.state === NUMBER) this.state = this.endNumber(0, '');
+    const state = this.state;
+    if (state !== DONE) {
       const expected =
-        this.state === STRING || this.state === ESCAPE || this.state === UNICODE
+        state === STRING || state === ESCAPE || state === UNICODE
           ? `the closing '"' of a string`
-          : this.state === LITERAL
+          : state === LITERAL
             ? `the rest of '${LITERALS[this.literal]}'`
-            : this.state === AFTER_VALUE
+            : state === AFTER_VALUE
               ? `',' or '${this.containers[this.containers.length - 1] ? ']' : '}'}'`
-              : (EXPECTED[this.state] ?? 'more input');
+              : (EXPECTED[state] ?? 'more input');
       throw this.fail(
         `Unexpected end of JSON input at position ${this.offset}: expected ${expected}`,
         this.offset,
@@ -261,43 +271,35 @@ export class Tokenizer {
     }
   }
 
-  private structural(c: number, i: number, chunk: string): void {
-    const state = this.state;
+  /** A structural character (or the first of a value) in `state`; returns the next state. */
+  private structural(state: number, c: number, i: number, chunk: string): number {
     if (state === AFTER_VALUE) {
       const isArray = this.containers[this.containers.length - 1]!;
-      if (c === 0x2c) {
-        this.state = isArray ? VALUE : KEY;
-      } else if (c === (isArray ? 0x5d : 0x7d)) {
-        this.containers.pop();
-        this.sink.closeContainer();
-        this.afterValue();
-      } else {
-        throw this.error(i, chunk, `',' or '${isArray ? ']' : '}'}'`);
-      }
-      return;
+      if (c === 0x2c) return isArray ? VALUE : KEY;
+      if (c === (isArray ? 0x5d : 0x7d)) return this.close();
+      throw this.error(i, chunk, `',' or '${isArray ? ']' : '}'}'`);
     }
     if (state === COLON) {
       if (c !== 0x3a) throw this.error(i, chunk, "':'");
-      this.state = VALUE;
-      return;
+      return VALUE;
     }
     if (state === KEY || state === KEY_OR_CLOSE) {
       if (c === 0x22) {
         this.inKey = true;
-        this.keyText = '';
-        this.state = STRING;
-      } else if (c === 0x7d && state === KEY_OR_CLOSE) {
-        this.containers.pop();
-        this.sink.closeContainer();
-        this.afterValue();
-      } else {
-        throw this.error(i, chunk, EXPECTED[state]!);
+        this.str = '';
+        return STRING;
       }
-      return;
+      if (c === 0x7d && state === KEY_OR_CLOSE) return this.close();
+      throw this.error(i, chunk, EXPECTED[state]!);
     }
     if (state === DONE) throw this.error(i, chunk, 'the end of the input');
     // VALUE or VALUE_OR_CLOSE
     switch (c) {
+      case 0x22:
+        this.inKey = false;
+        this.str = '';
+        this.sink.beginString();
+        return STRING;
       case 0x7b:
       case 0x5b: {
         const isArray = c === 0x5b;
@@ -309,39 +311,34 @@ export class Tokenizer {
         }
         this.containers.push(isArray);
         this.sink.openContainer(isArray);
-        this.state = isArray ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
-        return;
+        return isArray ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
       }
       case 0x5d:
         if (state !== VALUE_OR_CLOSE) break;
-        this.containers.pop();
-        this.sink.closeContainer();
-        this.afterValue();
-        return;
-      case 0x22:
-        this.inKey = false;
-        this.state = STRING;
-        this.sink.beginString();
-        return;
+        return this.close();
       case 0x74:
       case 0x66:
       case 0x6e:
         this.literal = c === 0x74 ? 0 : c === 0x66 ? 1 : 2;
         this.literalIndex = 1;
-        this.state = LITERAL;
-        return;
+        return LITERAL;
       default:
         if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
           this.numState = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
           this.numText = c === 0x2d ? '-' : String.fromCharCode(c);
-          this.state = NUMBER;
-          return;
+          return NUMBER;
         }
     }
     throw this.error(i, chunk, EXPECTED[state]!);
   }
 
-  private endNumber(i: number, chunk: string): void {
+  private close(): number {
+    this.containers.pop();
+    this.sink.closeContainer();
+    return this.afterValue();
+  }
+
+  private endNumber(i: number, chunk: string): number {
     const ns = this.numState;
     if (ns !== N_ZERO && ns !== N_INT && ns !== N_FRAC && ns !== N_EXP) {
       if (chunk === '') {
@@ -355,54 +352,40 @@ export class Tokenizer {
     }
     this.sink.primitive(Number(this.numText));
     this.numText = '';
-    this.afterValue();
+    return this.afterValue();
   }
 
-  private afterValue(): void {
-    this.state = this.containers.length === 0 ? DONE : AFTER_VALUE;
-  }
-
-  /** A run of raw characters inside a string. */
-  private text(chunk: string, start: number, end: number): void {
-    if (this.heldHigh === '' && !isHigh(chunk.charCodeAt(end - 1))) {
-      this.put(start === 0 && end === chunk.length ? chunk : chunk.slice(start, end));
-    } else {
-      this.emitText(chunk.slice(start, end));
-    }
+  private afterValue(): number {
+    return this.containers.length === 0 ? DONE : AFTER_VALUE;
   }
 
   /** Text (a run or one decoded escape) whose last unit may be a high surrogate: that one waits for its partner. */
   private emitText(text: string): void {
     let s = text;
-    if (this.heldHigh) {
-      s = this.heldHigh + s;
-      this.heldHigh = '';
+    if (this.held !== 0) {
+      s = String.fromCharCode(this.held) + s;
+      this.held = 0;
     }
     if (isHigh(s.charCodeAt(s.length - 1))) {
-      this.heldHigh = s.slice(-1);
+      this.held = s.charCodeAt(s.length - 1);
       s = s.slice(0, -1);
     }
-    if (s) this.put(s);
+    this.str += s;
   }
 
-  private put(s: string): void {
-    if (this.inKey) this.keyText += s;
-    else this.sink.appendString(s);
-  }
-
-  private closeString(): void {
-    if (this.heldHigh) {
-      this.put(this.heldHigh); // a lone surrogate, kept as JSON.parse keeps it
-      this.heldHigh = '';
+  private closeString(): number {
+    if (this.held !== 0) {
+      this.str += String.fromCharCode(this.held); // a lone surrogate, kept as JSON.parse keeps it
+      this.held = 0;
     }
+    const s = this.str;
+    this.str = '';
     if (this.inKey) {
-      this.sink.key(this.keyText);
-      this.keyText = '';
-      this.state = COLON;
-    } else {
-      this.sink.endString();
-      this.afterValue();
+      this.sink.key(s);
+      return COLON;
     }
+    this.sink.endString(s);
+    return this.afterValue();
   }
 
   /** Records the error: the tokenizer stays failed and rethrows it on every later call. */
