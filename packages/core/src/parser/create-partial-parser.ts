@@ -1,5 +1,5 @@
 import * as z4 from 'zod/v4/core';
-import { type PartialIssue, PartialJSONError, ValidationError } from '../errors.ts';
+import { type PartialIssue, type PartialJSONError, ValidationError } from '../errors.ts';
 import { planFor } from '../schema/plan.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
@@ -79,8 +79,7 @@ class IncrementalParser implements PartialParser {
   }
 
   write(chunk: string): void {
-    if (this.finished) throw new PartialJSONError('write() after end()', this.tokenizer.position);
-    this.tokenizer.write(chunk);
+    this.tokenizer.write(chunk); // refuses input after end()
   }
 
   get value(): unknown {
@@ -110,6 +109,7 @@ class IncrementalParser implements PartialParser {
     }
     if (final !== raw) markTreeComplete(final);
     this.finished = true;
+    this.tokenizer.seal();
     this.final = final;
     return final;
   }

@@ -74,6 +74,9 @@ export class Tokenizer {
   private literal = 0;
   private literalIndex = 0;
   private offset = 0;
+  /** `maxLength`, or -1 once the tokenizer failed or was closed. */
+  private limit: number;
+  private closed = false;
   /** The error the input failed with; every later call rethrows it. */
   failure: PartialJSONError | undefined;
 
@@ -81,22 +84,26 @@ export class Tokenizer {
     private readonly sink: TokenSink,
     private readonly maxDepth: number,
     private readonly maxLength: number,
-  ) {}
+  ) {
+    this.limit = maxLength;
+  }
 
   /** Total number of UTF-16 code units received. */
   get position(): number {
     return this.offset;
   }
 
+  /** Refuses any further input (the parser ended). */
+  seal(): void {
+    this.closed = true;
+    this.limit = -1;
+  }
+
   write(chunk: string): void {
-    if (this.failure) throw this.failure;
     const n = chunk.length;
-    if (this.offset + n > this.maxLength) {
-      throw this.fail(
-        `Input exceeds maxLength (${this.maxLength} characters) at position ${this.maxLength}`,
-        this.maxLength,
-      );
-    }
+    // One test covers the three reasons to refuse a chunk: failed, closed, or past maxLength.
+    if (this.offset + n > this.limit) this.refuse();
+
     // The state lives in a local while the chunk is scanned: most chunks of a streamed answer fall
     // inside one string, and this keeps that path to a tight loop and one concatenation.
     let state = this.state;
@@ -249,6 +256,15 @@ export class Tokenizer {
     return i;
   }
 
+  private refuse(): never {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new PartialJSONError('write() after end()', this.offset);
+    throw this.fail(
+      `Input exceeds maxLength (${this.maxLength} characters) at position ${this.maxLength}`,
+      this.maxLength,
+    );
+  }
+
   /** The input is over: finish a trailing number, or fail if the document is incomplete. */
   end(): void {
     if (this.failure) throw this.failure;
@@ -391,6 +407,7 @@ export class Tokenizer {
   /** Records the error: the tokenizer stays failed and rethrows it on every later call. */
   private fail(message: string, position: number, incomplete = false): PartialJSONError {
     this.failure = new PartialJSONError(message, position, incomplete);
+    this.limit = -1;
     return this.failure;
   }
 
