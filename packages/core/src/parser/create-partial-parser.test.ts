@@ -335,5 +335,47 @@ describe('errors and bounds', () => {
     p.write('["abcdef');
     expect(() => p.write('ghij"]')).toThrow('exceeds maxLength (10 characters)');
     expect(p.value).toEqual(['abcdef']);
+    // failed for good: even an empty chunk rethrows the same error, and end() does too
+    const error = p.error;
+    expect(() => p.write('')).toThrow(error);
+    expect(() => p.end()).toThrow(error);
+    expect(p.value).toEqual(['abcdef']);
+  });
+
+  it('refuses input after end(), whitespace included, without failing', () => {
+    const p = createPartialParser();
+    p.write('[1] ');
+    expect(p.end()).toEqual([1]);
+    for (const chunk of [' ', '', '2']) {
+      expect(() => p.write(chunk)).toThrow('write() after end()');
+    }
+    expect(p.error).toBeUndefined();
+    expect(p.end()).toEqual([1]);
+  });
+
+  it('gives each record its own keys when sibling records order or spell them differently', () => {
+    // Keys are reused per depth and position from the previous record; every mismatch must fall back.
+    const records = [
+      { id: 1, name: 'a', tags: ['x'] },
+      { name: 'b', id: 2, extra: { id: 'nested' } },
+      { id: 3, nam: 'c', name: 'd' },
+      { i: 4 },
+      { id: 5, name: 'e', tags: [], __proto__x: 1 },
+    ];
+    const text = JSON.stringify(records);
+    for (const size of [1, 3, 7]) {
+      const p = createPartialParser();
+      const seen: unknown[] = [];
+      for (const c of chunksOf(text, size)) {
+        p.write(c);
+        seen.push(p.value);
+      }
+      expect(p.end()).toEqual(JSON.parse(text));
+      expect(Object.keys((p.end() as Array<Record<string, unknown>>)[2]!)).toEqual(['id', 'nam', 'name']);
+      expect(seen[seen.length - 1]).toEqual(JSON.parse(text));
+      // the open record shows exactly the keys received so far, never a key borrowed from a sibling
+      const third = seen.find((v) => (v as unknown[]).length === 3 && 'nam' in (v as object[])[2]!);
+      expect(Object.keys((third as Array<Record<string, unknown>>)[2]!)).toEqual(['id', 'nam']);
+    }
   });
 });
