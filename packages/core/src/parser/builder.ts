@@ -73,6 +73,11 @@ export class Builder implements TokenSink {
     top.childPlan = top.plan?.child(key);
   }
 
+  predictKey(): string | undefined {
+    const depth = this.stack.length - 1;
+    return this.keyRows[depth]?.[this.stack[depth]!.keyIndex];
+  }
+
   beginString(): void {
     const plan = this.slotPlan(this.stack[this.stack.length - 1]);
     this.strOpen = true;

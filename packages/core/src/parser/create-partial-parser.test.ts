@@ -353,6 +353,17 @@ describe('errors and bounds', () => {
     expect(p.end()).toEqual([1]);
   });
 
+  it('rejects a raw control character in a key even where the key seen before had that character', () => {
+    const p = createPartialParser();
+    p.write('[{"a\\nb":1},{"a');
+    expect(() => p.write('\nb":2}]')).toThrow('Unexpected "\\n" at position 15');
+  });
+
+  it('ends a key at its raw closing quote even where the key seen before was an escaped quote', () => {
+    const text = '{"":{"":[{"\\"":0},{"":null},{"\\\\":1},{"\\\\x":2}]}}';
+    for (const size of [1, 2, 3, 40]) expect(feed(chunksOf(text, size)).final).toEqual(JSON.parse(text));
+  });
+
   it('gives each record its own keys when sibling records order or spell them differently', () => {
     // Keys are reused per depth and position from the previous record; every mismatch must fall back.
     const records = [
@@ -361,6 +372,12 @@ describe('errors and bounds', () => {
       { id: 3, nam: 'c', name: 'd' },
       { i: 4 },
       { id: 5, name: 'e', tags: [], __proto__x: 1 },
+      { id: 6, nam: 'f' }, // a prefix of the key seen before
+      { id: 7, names: 'g' }, // the key seen before, and more
+      { 'a\nb': 1, 'é"': 2 }, // escaped characters in keys
+      { 'a\nb': 3, 'é"': 4 }, // ... predicted, but written with escapes again
+      { '😀': 5 },
+      { '😀': 6 },
     ];
     const text = JSON.stringify(records);
     for (const size of [1, 3, 7]) {

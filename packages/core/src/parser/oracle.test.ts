@@ -39,9 +39,14 @@ describe('partial-json as an oracle', () => {
 
   it('agrees on random documents', () => {
     fc.assert(
-      fc.property(jsonText, (text) => {
-        compareAtCommas(text);
-      }),
+      // partial-json assigns a "__proto__" key (setting the prototype) where JSON.parse, and we, define
+      // an own property: it is no oracle for those documents.
+      fc.property(
+        jsonText.filter((text) => !text.includes('"__proto__"')),
+        (text) => {
+          compareAtCommas(text);
+        },
+      ),
       { numRuns: 200 },
     );
   });

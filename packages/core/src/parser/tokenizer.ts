@@ -9,6 +9,8 @@ export interface TokenSink {
   beginString(): void;
   endString(value: string): void;
   primitive(value: number | boolean | null): void;
+  /** The key the object being parsed probably has next (records repeat their keys), if any. */
+  predictKey(): string | undefined;
 }
 
 // Tokenizer states.
@@ -24,6 +26,7 @@ const UNICODE = 8;
 const NUMBER = 9;
 const LITERAL = 10;
 const DONE = 11; // the root value is complete: only whitespace may follow
+const KEY_TEXT = 12; // inside a key that so far matches the predicted one (see `predictKey`)
 
 // Number sub-states; the ones marked * may end the number.
 const N_MINUS = 0;
@@ -58,6 +61,9 @@ export class Tokenizer {
   private state = VALUE;
   private readonly containers: boolean[] = []; // true = array
   private inKey = false;
+  /** The key being matched in `KEY_TEXT`, and how many of its characters matched so far. */
+  private predicted = '';
+  private matched = 0;
   /** The open string (key or value) received so far: the builder reads it when a snapshot is taken. */
   str = '';
 
@@ -138,6 +144,31 @@ export class Tokenizer {
         if (i === n) break;
         state = this.structural(state, c, i, chunk);
         i++;
+      } else if (state === KEY_TEXT) {
+        // Match the key against the predicted one without building a string; on the first
+        // difference, fall back to the ordinary string state from the same character.
+        const key = this.predicted;
+        let p = this.matched;
+        while (i < n && p < key.length) {
+          const c = chunk.charCodeAt(i);
+          // A raw quote, backslash or control character is never part of the key's text, whatever
+          // characters the predicted key holds (those arrive escaped).
+          if (c !== key.charCodeAt(p) || c === 0x22 || c === 0x5c || c < 0x20) break;
+          p++;
+          i++;
+        }
+        if (i === n) {
+          this.matched = p;
+          break;
+        }
+        if (p === key.length && chunk.charCodeAt(i) === 0x22) {
+          i++;
+          this.sink.key(key);
+          state = COLON;
+        } else {
+          this.str = key.slice(0, p);
+          state = STRING;
+        }
       } else if (state === NUMBER) {
         this.state = NUMBER;
         i = this.number(chunk, i);
@@ -272,7 +303,7 @@ export class Tokenizer {
     const state = this.state;
     if (state !== DONE) {
       const expected =
-        state === STRING || state === ESCAPE || state === UNICODE
+        state === STRING || state === ESCAPE || state === UNICODE || state === KEY_TEXT
           ? `the closing '"' of a string`
           : state === LITERAL
             ? `the rest of '${LITERALS[this.literal]}'`
@@ -303,7 +334,11 @@ export class Tokenizer {
       if (c === 0x22) {
         this.inKey = true;
         this.str = '';
-        return STRING;
+        const key = this.sink.predictKey();
+        if (key === undefined) return STRING;
+        this.predicted = key;
+        this.matched = 0;
+        return KEY_TEXT;
       }
       if (c === 0x7d && state === KEY_OR_CLOSE) return this.close();
       throw this.error(i, chunk, EXPECTED[state]!);
