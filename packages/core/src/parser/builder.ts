@@ -21,6 +21,8 @@ export class Builder implements TokenSink {
   /** Where the open string's text is read from (the tokenizer), set once by the parser. */
   text: { readonly str: string; readonly strLength: number } = { str: '', strLength: 0 };
   private shownLength = -1;
+  /** Whether the open string was part of a snapshot. */
+  private shownOpen = false;
   private strOpen = false;
   private strVisible = true;
   private root: unknown = NONE;
@@ -87,6 +89,13 @@ export class Builder implements TokenSink {
 
   endString(value: string): void {
     this.strOpen = false;
+    // A string a reader saw while it streamed is a rope of the chunks it came in; its reader will
+    // render the final value, which needs it flat. Flattening it once here costs the same, and spares
+    // the collector copying the rope's nodes for as long as the value lives.
+    if (this.shownOpen) {
+      this.shownOpen = false;
+      value.charCodeAt(0);
+    }
     this.primitive(value);
   }
 
@@ -111,6 +120,7 @@ export class Builder implements TokenSink {
     this.shownLength = length;
     const stack = this.stack;
     let child: Shown = open ? this.text.str : NONE;
+    if (open) this.shownOpen = true;
     for (let i = stack.length - 1; i >= 0; i--) {
       const frame = stack[i]!;
       child = frame.visible ? frame.materialize(child) : NONE;
