@@ -19,7 +19,7 @@ export class Builder implements TokenSink {
   /** Per depth, the keys of the object last parsed there, by position (see `key`). */
   private readonly keyRows: string[][] = [];
   /** Where the open string's text is read from (the tokenizer), set once by the parser. */
-  text: { readonly str: string; readonly strLength: number } = { str: '', strLength: 0 };
+  text: { readonly str: string } = { str: '' };
   private shownLength = -1;
   /** Whether the open string was part of a snapshot. */
   private shownOpen = false;
@@ -114,7 +114,7 @@ export class Builder implements TokenSink {
   value(): unknown {
     // The open string lives in the tokenizer; it only grows, so its length tells whether it changed.
     const open = this.strOpen && this.strVisible;
-    const length = open ? this.text.strLength : -1;
+    const length = open ? this.text.str.length : -1;
     if (!this.dirty && length === this.shownLength) return this.snap;
     this.dirty = false;
     this.shownLength = length;
