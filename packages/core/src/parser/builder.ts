@@ -43,7 +43,7 @@ export class Builder implements TokenSink {
   openContainer(isArray: boolean): void {
     const top = this.stack[this.stack.length - 1];
     const slot = top === undefined ? '' : top.isArray ? top.count : top.key!;
-    this.stack.push(new Frame(isArray, this.slotPlan(top), slot));
+    this.stack.push(new Frame(isArray, this.slotPlan(top), slot, top === undefined));
     this.dirty = true;
   }
 

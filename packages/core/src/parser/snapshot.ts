@@ -34,6 +34,8 @@ export class Frame {
     public plan: Plan | undefined,
     /** Key or index of this container in its parent. */
     readonly slot: string | number,
+    /** The root container: every read copies it, so it gets a copy site of its own (see `cloneObject`). */
+    private readonly isRoot = false,
   ) {
     this.items = isArray ? [] : (EMPTY_ITEMS as unknown[]);
     this.obj = isArray ? EMPTY_OBJ : {};
@@ -82,7 +84,7 @@ export class Frame {
       copy = this.items.slice();
     } else {
       if (child !== NONE) setKey(this.obj, this.key!, child);
-      copy = cloneObject(this.obj, this.keyIndex);
+      copy = this.isRoot ? { ...this.obj } : cloneObject(this.obj, this.keyIndex);
     }
     this.snap = copy;
     this.lastChild = child;
