@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunksOf } from '../../test/harness.ts';
 import { PartialJSONError } from '../errors.ts';
@@ -148,5 +149,75 @@ describe('grammar corpus (RFC 8259) against JSON.parse', () => {
     expect(() => parseWhole('[1 2]', 1)).toThrow(`Unexpected "2" at position 3: expected ',' or ']'`);
     expect(() => parseWhole('"\\x"', 1)).toThrow('expected an escape character');
     expect(() => parseWhole('01', 1)).toThrow('no leading zeros');
+  });
+});
+
+describe('numbers convert to exactly the double JSON.parse gives', () => {
+  const same = (text: string) => {
+    const expected = JSON.parse(text) as number;
+    for (const size of [0, 1, 3]) {
+      const got = parseWhole(text, size);
+      expect(Object.is(got, expected), `${text} in chunks of ${size}: ${got} vs ${expected}`).toBe(true);
+    }
+  };
+
+  it.each([
+    '9007199254740991',
+    '9007199254740992',
+    '9007199254740993',
+    '18014398509481985',
+    '100000000000000000000000',
+    '0.1',
+    '0.30000000000000004',
+    '1e22',
+    '1e23',
+    '1e-22',
+    '1e-23',
+    '123456789012345678e-20',
+    '123.456e-7',
+    '-123.456E+7',
+    '4.9e-324',
+    '2.4703282292062328e-324',
+    '2.4703282292062327e-324',
+    '2.2250738585072011e-308',
+    '1.7976931348623158e308',
+    '1.7976931348623159e308',
+    '0.000000000000000000000000000001e30',
+    `1${'0'.repeat(400)}e-400`,
+    `0.${'0'.repeat(400)}1e401`,
+    `-0.${'0'.repeat(30)}`,
+    '-0e+99999999999999999999',
+    '1e0000000000000000000000001',
+    '1e99999999999999999999',
+    '1e-99999999999999999999',
+    '-9.999999999999999e22',
+    '0.1e1',
+  ])('%s', same);
+
+  it('for any double, as JSON.stringify writes it', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => same(JSON.stringify(d))),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('for any decimal text, long digit strings and large exponents included', () => {
+    const digits = (min: number, max: number) =>
+      fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    const text = fc
+      .tuple(
+        fc.boolean(),
+        fc.oneof(
+          fc.constant('0'),
+          fc.tuple(fc.constantFrom(...'123456789'), digits(0, 30)).map(([a, b]) => a + b),
+        ),
+        fc.option(digits(1, 40)),
+        fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 4))),
+      )
+      .map(
+        ([neg, int, frac, exp]) =>
+          `${neg ? '-' : ''}${int}${frac === null ? '' : `.${frac}`}${exp === null ? '' : exp.join('')}`,
+      );
+    fc.assert(fc.property(text, same), { numRuns: 3000 });
   });
 });

@@ -52,6 +52,30 @@ const EXPECTED: Record<number, string> = {
 
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 
+/** Digits form an exact integer below this; past it they are kept as text (see `number`). */
+const EXACT = 2 ** 53;
+/** The powers of ten that a double holds exactly. */
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
+
+/**
+ * `sig × 10^exp` as `Number` would parse it. When the digits form an integer below 2^53 and the power
+ * of ten is exact, one IEEE operation rounds exactly once, so it gives the same double with no text
+ * to convert (Clinger's fast path); other numbers go through `Number`.
+ */
+function decimal(sig: number, digits: string, exp: number): number {
+  if (sig < EXACT) {
+    if (sig === 0) return 0;
+    if (exp >= 0 && exp <= 22) return sig * POW10[exp]!;
+    if (exp < 0 && exp >= -22) return sig / POW10[-exp]!;
+  }
+  // Past ±1e15 the result is 0 or Infinity whatever the digits; the clamp keeps `exp` in plain notation.
+  const e = exp > 1e15 ? 1e15 : exp < -1e15 ? -1e15 : exp;
+  return Number(`${sig < EXACT ? sig : digits}e${e}`);
+}
+
 /**
  * A JSON state machine over UTF-16 code units. It holds only the unfinished token (a number's digits,
  * a literal's prefix, a pending escape), never the text already consumed, so each chunk costs
@@ -71,7 +95,14 @@ export class Tokenizer {
   private unicode = 0;
   private unicodeDigits = 0;
   private numState = N_MINUS;
-  private numText = '';
+  private numNeg = false;
+  /** The number's digits as an integer while below 2^53 (then `numDigits` holds them as text). */
+  private numSig = 0;
+  private numDigits = '';
+  /** How many of the digits follow the '.', and the exponent. */
+  private numScale = 0;
+  private numExp = 0;
+  private numExpNeg = false;
   private literal = 0;
   private literalIndex = 0;
   private offset = 0;
@@ -252,31 +283,51 @@ export class Tokenizer {
     const n = chunk.length;
     let i = from;
     let ended = false;
+    let ns = this.numState;
+    let sig = this.numSig;
     while (i < n) {
       const c = chunk.charCodeAt(i);
-      const ns = this.numState;
       if (c >= 0x30 && c <= 0x39) {
-        if (ns === N_MINUS) this.numState = c === 0x30 ? N_ZERO : N_INT;
-        else if (ns === N_ZERO)
+        const d = c - 0x30;
+        if (ns === N_INT || ns === N_FRAC || ns === N_DOT) {
+          if (ns !== N_INT) {
+            this.numScale++;
+            ns = N_FRAC;
+          }
+          const next = sig * 10 + d;
+          if (next < EXACT) sig = next;
+          else {
+            // `sig` no longer holds the digits exactly: keep them as text from here on.
+            this.numDigits = sig < EXACT ? `${sig}${d}` : this.numDigits + d;
+            sig = EXACT;
+          }
+        } else if (ns === N_MINUS) {
+          ns = d === 0 ? N_ZERO : N_INT;
+          sig = d;
+        } else if (ns === N_ZERO) {
           throw this.error(i, chunk, "'.', 'e' or the end of the number (no leading zeros)");
-        else if (ns === N_DOT) this.numState = N_FRAC;
-        else if (ns === N_E || ns === N_ESIGN) this.numState = N_EXP;
+        } else {
+          ns = N_EXP;
+          this.numExp = this.numExp * 10 + d;
+        }
       } else if (c === 0x2e) {
         if (ns !== N_ZERO && ns !== N_INT) throw this.error(i, chunk, 'a digit');
-        this.numState = N_DOT;
+        ns = N_DOT;
       } else if (c === 0x65 || c === 0x45) {
         if (ns !== N_ZERO && ns !== N_INT && ns !== N_FRAC) throw this.error(i, chunk, 'a digit');
-        this.numState = N_E;
+        ns = N_E;
       } else if (c === 0x2b || c === 0x2d) {
         if (ns !== N_E) throw this.error(i, chunk, 'a digit');
-        this.numState = N_ESIGN;
+        ns = N_ESIGN;
+        this.numExpNeg = c === 0x2d;
       } else {
         ended = true;
         break;
       }
       i++;
     }
-    this.numText += chunk.slice(from, i);
+    this.numState = ns;
+    this.numSig = sig;
     // the delimiter is handled by the next state
     this.state = ended ? this.endNumber(i, chunk) : NUMBER;
     return i;
@@ -371,7 +422,11 @@ export class Tokenizer {
       default:
         if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
           this.numState = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
-          this.numText = c === 0x2d ? '-' : String.fromCharCode(c);
+          this.numNeg = c === 0x2d;
+          this.numSig = c === 0x2d ? 0 : c - 0x30;
+          this.numScale = 0;
+          this.numExp = 0;
+          this.numExpNeg = false;
           return NUMBER;
         }
     }
@@ -396,8 +451,9 @@ export class Tokenizer {
       }
       throw this.error(i, chunk, 'a digit');
     }
-    this.sink.primitive(Number(this.numText));
-    this.numText = '';
+    const exp = (this.numExpNeg ? -this.numExp : this.numExp) - this.numScale;
+    const value = decimal(this.numSig, this.numDigits, exp);
+    this.sink.primitive(this.numNeg ? -value : value);
     return this.afterValue();
   }
 
