@@ -285,13 +285,15 @@ export class Tokenizer {
     let ended = false;
     let ns = this.numState;
     let sig = this.numSig;
+    let scale = this.numScale;
+    let exp = this.numExp;
     while (i < n) {
       const c = chunk.charCodeAt(i);
       if (c >= 0x30 && c <= 0x39) {
         const d = c - 0x30;
         if (ns === N_INT || ns === N_FRAC || ns === N_DOT) {
           if (ns !== N_INT) {
-            this.numScale++;
+            scale++;
             ns = N_FRAC;
           }
           const next = sig * 10 + d;
@@ -308,7 +310,7 @@ export class Tokenizer {
           throw this.error(i, chunk, "'.', 'e' or the end of the number (no leading zeros)");
         } else {
           ns = N_EXP;
-          this.numExp = this.numExp * 10 + d;
+          exp = exp * 10 + d;
         }
       } else if (c === 0x2e) {
         if (ns !== N_ZERO && ns !== N_INT) throw this.error(i, chunk, 'a digit');
@@ -328,6 +330,8 @@ export class Tokenizer {
     }
     this.numState = ns;
     this.numSig = sig;
+    this.numScale = scale;
+    this.numExp = exp;
     // the delimiter is handled by the next state
     this.state = ended ? this.endNumber(i, chunk) : NUMBER;
     return i;
