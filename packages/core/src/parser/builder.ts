@@ -3,10 +3,12 @@ import type { PartialIssue } from '../errors.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
 import { isCompleteNode, markComplete } from './completion.ts';
-import { Frame, NONE, type Shown } from './snapshot.ts';
+import { Frame, type Shown } from './snapshot.ts';
 import type { TokenSink } from './tokenizer.ts';
 
 const MISSING = Symbol('missing');
+/** The root value before the JSON is complete. */
+const NONE: unique symbol = Symbol('partialkit.none');
 /** Keys remembered per depth (see `key`): records have a few dozen at most; a huge object gains nothing. */
 const MAX_CACHED_KEYS = 64;
 
@@ -119,18 +121,18 @@ export class Builder implements TokenSink {
     this.dirty = false;
     this.shownLength = length;
     const stack = this.stack;
-    let child: Shown = open ? this.text.str : NONE;
+    let child: Shown = open ? this.text.str : undefined;
     if (open) this.shownOpen = true;
     for (let i = stack.length - 1; i >= 0; i--) {
       const frame = stack[i]!;
-      child = frame.visible ? frame.materialize(child) : NONE;
+      child = frame.visible ? frame.materialize(child) : undefined;
     }
     if (stack.length === 0 && this.root !== NONE) child = this.root;
-    this.snap = child === NONE ? undefined : child;
+    this.snap = child;
     return this.snap;
   }
 
-  /** The root value once the JSON is complete, else `NONE`. */
+  /** The root value once the JSON is complete (`end()` reads it only then). */
   get result(): unknown {
     return this.root;
   }

@@ -1,8 +1,11 @@
 import type { Plan } from '../schema/plan.ts';
 
-/** Marks "nothing to show" for a slot: a pending number, a held-back object, an atomic string. */
-export const NONE: unique symbol = Symbol('partialkit.none');
-export type Shown = unknown | typeof NONE;
+/**
+ * What a reader sees of a slot. `undefined`, which no JSON value is, means nothing to show: a pending
+ * number, a held-back object, an atomic string. A constant V8 compares inline, where a symbol held in
+ * a variable, met next to strings and objects, makes `===` a builtin call.
+ */
+export type Shown = unknown;
 
 /**
  * An open container. `items`/`obj` hold its completed members and are never handed out while it is
@@ -20,7 +23,7 @@ export class Frame {
   childPlan: Plan | undefined = undefined;
   snap: unknown = undefined;
   /** The open member's value the last `snap` was built with. */
-  lastChild: Shown = NONE;
+  lastChild: Shown = undefined;
   changed = true;
   /** Arrays: `items` ends with a slot reserved for the open member (see `materialize`). */
   private reserved = false;
@@ -69,12 +72,12 @@ export class Frame {
 
   /** The current immutable view of this container, reusing the previous one if nothing changed. */
   materialize(child: Shown): unknown {
-    if (!this.changed && child === this.lastChild) return this.snap;
+    if (!this.changed && sameChild(child, this.lastChild)) return this.snap;
     let copy: unknown;
     // The open member's current view is written into the working store first (its final value
     // commits to the same slot), so a snapshot is one exact-size copy with nothing added after.
     if (this.isArray) {
-      if (child !== NONE) {
+      if (child !== undefined) {
         if (this.reserved) this.items[this.items.length - 1] = child;
         else {
           this.items.push(child);
@@ -83,7 +86,7 @@ export class Frame {
       }
       copy = this.items.slice();
     } else {
-      if (child !== NONE) setKey(this.obj, this.key!, child);
+      if (child !== undefined) setKey(this.obj, this.key!, child);
       copy = this.isRoot ? { ...this.obj } : cloneObject(this.obj, this.keyIndex);
     }
     this.snap = copy;
@@ -94,9 +97,20 @@ export class Frame {
 
   /** The final value when the container closes: the last snapshot if still current, else the working store. */
   finish(): unknown {
-    if (!this.changed && this.lastChild === NONE && this.snap !== undefined) return this.snap;
+    if (!this.changed && this.lastChild === undefined && this.snap !== undefined) return this.snap;
     return this.isArray ? this.items : this.obj;
   }
+}
+
+/**
+ * Whether the open member's view is the one the last snapshot was built with, given that nothing was
+ * committed since: the member is then the same one, and its text only grows, so equal length means
+ * equal text. `===` on two distinct strings is a call that compares them; this is two loads.
+ */
+function sameChild(child: Shown, last: Shown): boolean {
+  return typeof child === 'string'
+    ? typeof last === 'string' && child.length === last.length
+    : child === last;
 }
 
 /**

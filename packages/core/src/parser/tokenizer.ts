@@ -456,7 +456,10 @@ export class Tokenizer {
       throw this.error(i, chunk, 'a digit');
     }
     const exp = (this.numExpNeg ? -this.numExp : this.numExp) - this.numScale;
-    const value = decimal(this.numSig, this.numDigits, exp);
+    let value = decimal(this.numSig, this.numDigits, exp);
+    // An integral value computed in floating point would be boxed as a heap number; as a small
+    // integer it is stored inline, and the fields that hold it keep V8's integer representation.
+    if ((value | 0) === value) value |= 0;
     this.sink.primitive(this.numNeg ? -value : value);
     return this.afterValue();
   }
