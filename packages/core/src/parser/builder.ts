@@ -118,6 +118,9 @@ export class Builder implements TokenSink {
     const open = this.strOpen && this.strVisible;
     const length = open ? this.text.str.length : -1;
     if (!this.dirty && length === this.shownLength) return this.snap;
+    // Whether the view handed to the next frame out differs from the one it saw at the last read:
+    // first the open text (it only grows, so a new length is new text), then each frame's snapshot.
+    let fresh = length !== this.shownLength;
     this.dirty = false;
     this.shownLength = length;
     const stack = this.stack;
@@ -125,7 +128,14 @@ export class Builder implements TokenSink {
     if (open) this.shownOpen = true;
     for (let i = stack.length - 1; i >= 0; i--) {
       const frame = stack[i]!;
-      child = frame.visible ? frame.materialize(child) : undefined;
+      if (frame.visible) {
+        fresh = fresh || frame.changed;
+        child = frame.materialize(child, fresh);
+      } else {
+        // A held-back frame shows nothing, as it did at the last read (frames are never hidden again).
+        child = undefined;
+        fresh = false;
+      }
     }
     if (stack.length === 0 && this.root !== NONE) child = this.root;
     this.snap = child;

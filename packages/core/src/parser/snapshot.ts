@@ -22,8 +22,9 @@ export class Frame {
   /** Plan of the member being parsed. */
   childPlan: Plan | undefined = undefined;
   snap: unknown = undefined;
-  /** The open member's value the last `snap` was built with. */
-  lastChild: Shown = undefined;
+  /** Whether `snap` shows an open member (then it is not the final value). */
+  private snapOpen = false;
+  /** Whether a member was added (or the frame became visible) since `snap` was built. */
   changed = true;
   /** Arrays: `items` ends with a slot reserved for the open member (see `materialize`). */
   private reserved = false;
@@ -70,13 +71,17 @@ export class Frame {
     this.changed = true;
   }
 
-  /** The current immutable view of this container, reusing the previous one if nothing changed. */
-  materialize(child: Shown): unknown {
-    if (!this.changed && sameChild(child, this.lastChild)) return this.snap;
+  /**
+   * The current immutable view of this container. `rebuild` is false when neither a member was added
+   * nor the open member's view changed since the previous call (the caller knows: the text did not
+   * grow, and the inner frame handed out its previous view); the previous snapshot is then current.
+   */
+  materialize(child: Shown, rebuild: boolean): unknown {
+    if (!rebuild) return this.snap;
     let copy: unknown;
-    // The open member's current view is written into the working store first (its final value
-    // commits to the same slot), so a snapshot is one exact-size copy with nothing added after.
     if (this.isArray) {
+      // The open member's view is written into the working store first (its final value commits to
+      // the same slot), so a snapshot is one exact-size copy with nothing added after.
       if (child !== undefined) {
         if (this.reserved) this.items[this.items.length - 1] = child;
         else {
@@ -90,27 +95,16 @@ export class Frame {
       copy = this.isRoot ? { ...this.obj } : cloneObject(this.obj, this.keyIndex);
     }
     this.snap = copy;
-    this.lastChild = child;
+    this.snapOpen = child !== undefined;
     this.changed = false;
     return copy;
   }
 
   /** The final value when the container closes: the last snapshot if still current, else the working store. */
   finish(): unknown {
-    if (!this.changed && this.lastChild === undefined && this.snap !== undefined) return this.snap;
+    if (!this.changed && !this.snapOpen && this.snap !== undefined) return this.snap;
     return this.isArray ? this.items : this.obj;
   }
-}
-
-/**
- * Whether the open member's view is the one the last snapshot was built with, given that nothing was
- * committed since: the member is then the same one, and its text only grows, so equal length means
- * equal text. `===` on two distinct strings is a call that compares them; this is two loads.
- */
-function sameChild(child: Shown, last: Shown): boolean {
-  return typeof child === 'string'
-    ? typeof last === 'string' && child.length === last.length
-    : child === last;
 }
 
 /**
