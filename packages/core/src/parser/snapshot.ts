@@ -2,8 +2,7 @@ import type { Plan } from '../schema/plan.ts';
 
 /**
  * What a reader sees of a slot. `undefined`, which no JSON value is, means nothing to show: a pending
- * number, a held-back object, an atomic string. A constant V8 compares inline, where a symbol held in
- * a variable, met next to strings and objects, makes `===` a builtin call.
+ * number, a held-back object, an atomic string.
  */
 export type Shown = unknown;
 
