@@ -209,6 +209,26 @@ describe('stable identity', () => {
     expect(final[0]).toBe(first);
   });
 
+  it('property: a cached snapshot is never stale (a read equals a fresh parser fed the same text at once)', () => {
+    // Reads reuse views of containers and text they judge unchanged; a wrong judgement shows an old
+    // value. Reading after a random subset of the chunks leaves gaps of any size between reads.
+    fc.assert(
+      fc.property(textWithCuts, fc.array(fc.boolean(), { maxLength: 64 }), ([text, cuts], reads) => {
+        const p = createPartialParser();
+        let received = '';
+        splitAt(text, cuts).forEach((chunk, i) => {
+          p.write(chunk);
+          received += chunk;
+          if (reads[i % Math.max(reads.length, 1)] === false) return;
+          const fresh = createPartialParser();
+          fresh.write(received);
+          expect(deepEqual(p.value, fresh.value)).toBe(true);
+        });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('property: old snapshots are never mutated and closed subtrees stay ===', () => {
     fc.assert(
       fc.property(textWithCuts, ([text, cuts]) => {
