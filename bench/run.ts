@@ -4,6 +4,7 @@
  * final value equals `JSON.parse` of the text, so the figures are for correct work only.
  */
 
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createPartialParser } from '@partialkit/core';
 import { JSONParser } from '@streamparser/json';
 import { parsePartialJson } from 'ai';
@@ -28,6 +29,8 @@ interface Row {
   ratio?: number;
   estimated: boolean;
   note?: string;
+  /** Collection per run: pauses whose start falls inside this contender's runs (timed rows only). */
+  gc?: { ms: number; count: number };
 }
 
 const now = () => performance.now();
@@ -37,23 +40,56 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** Garbage-collection pauses, on the clock `performance.now()` reads. */
+const collections: Array<{ start: number; ms: number }> = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) collections.push({ start: e.startTime, ms: e.duration });
+}).observe({ entryTypes: ['gc'] });
+
+interface Timed {
+  ms: number;
+  ratio: number;
+  /** Time spans of the runs, to charge each collection to the run it interrupted. */
+  spans: Array<[number, number]>;
+}
+
 /**
  * Runs every function once per round, rotating which goes first. For each: the median time, and the
  * median over rounds of its time divided by the first function's time in the same round (a paired
  * ratio: a round lasts a fraction of a second, so both figures of a pair share the machine's state).
  */
-function interleaved(rounds: number, fns: Array<() => unknown>): Array<{ ms: number; ratio: number }> {
+function interleaved(rounds: number, fns: Array<() => unknown>): Timed[] {
   const times = fns.map(() => [] as number[]);
+  const spans = fns.map(() => [] as Array<[number, number]>);
   for (let r = 0; r < rounds; r++) {
     for (let j = 0; j < fns.length; j++) {
       const k = (j + r) % fns.length;
       const t = now();
       fns[k]!();
-      times[k]!.push(now() - t);
+      const end = now();
+      times[k]!.push(end - t);
+      spans[k]!.push([t, end]);
     }
   }
   const base = times[0]!;
-  return times.map((ts) => ({ ms: median(ts), ratio: median(ts.map((t, r) => t / base[r]!)) }));
+  return times.map((ts, k) => ({
+    ms: median(ts),
+    ratio: median(ts.map((t, r) => t / base[r]!)),
+    spans: spans[k]!,
+  }));
+}
+
+/** Collection per run inside the given spans. The observer reports asynchronously: call after a tick. */
+function collectionIn(spans: Array<[number, number]>): { ms: number; count: number } {
+  let ms = 0;
+  let count = 0;
+  for (const c of collections) {
+    if (spans.some(([a, b]) => c.start >= a && c.start <= b)) {
+      ms += c.ms;
+      count++;
+    }
+  }
+  return { ms: ms / spans.length, count: count / spans.length };
 }
 
 async function time(reps: number, fn: () => unknown | Promise<unknown>): Promise<number> {
@@ -193,9 +229,12 @@ async function main(): Promise<void> {
       reps,
       contenders.map(([, fn]) => fn),
     );
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let the observer deliver
     contenders.forEach(([row], k) => {
-      rows.push({ ...row, ...results[k]!, estimated: false });
+      const { ms, ratio, spans } = results[k]!;
+      rows.push({ ...row, ms, ratio, gc: collectionIn(spans), estimated: false });
     });
+    collections.length = 0;
     for (const [chunk, chunks] of chunkings) {
       for (const every of [16, 1]) {
         const mode: Mode = every === 1 ? 'read/1' : 'read/16';
@@ -303,6 +342,13 @@ function print(rows: Row[]): void {
     ],
   ];
   for (const [name, ok, figure] of targets) console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${figure}`);
+  const gc = (lib: string, mode: Mode) => {
+    const { ms, count } = find(lib, mode).gc!;
+    return `${ms.toFixed(2)} ms (${count.toFixed(2)} collections)`;
+  };
+  console.log(
+    `info  collection per run: writes ${gc('partialkit', 'write')}, read/16 ${gc('partialkit', 'read/16')}, path copies alone at read/16 ${gc('path copies alone (identity floor)', 'read/16')}`,
+  );
   const copies = times('path copies alone (identity floor)', 'read/16');
   console.log(
     `info  read/16: path copies alone ${copies.toFixed(2)}×; partialkit writes + path copies ${(times('partialkit', 'write') + copies).toFixed(2)}×`,
