@@ -21,7 +21,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['packages/server/**/*.test.ts', 'apps/demo/server/**/*.test.ts'],
+          include: [
+            'packages/server/**/*.test.ts',
+            'packages/replay/**/*.test.ts',
+            'apps/demo/server/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -6,11 +6,11 @@
 
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createPartialParser } from '@partialkit/core';
+import { chunksOf, deepEqual, llmDocument } from '@partialkit/test-utils/harness';
 import { JSONParser } from '@streamparser/json';
 import { parsePartialJson } from 'ai';
 import { parse as jsonriver } from 'jsonriver';
 import { parse as partialJson } from 'partial-json';
-import { chunksOf, deepEqual, llmDocument } from '../packages/core/test/harness.ts';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [2_000, 20_000] : [2_000, 20_000, 200_000];

@@ -1,5 +1,5 @@
+import { MEETING_RESULT } from '@partialkit/test-utils/conference';
 import { expect, test } from '@playwright/test';
-import { MEETING_RESULT } from '../examples/conference.ts';
 
 test('streams the replayed extraction into the page, never showing half a number or date', async ({
   page,

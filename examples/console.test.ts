@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { MEETING_RESULT } from '@partialkit/test-utils/conference';
 import { describe, expect, it } from 'vitest';
-import { MEETING_RESULT } from './conference.ts';
 import { runConsole } from './console.ts';
 
 const ESC = String.fromCharCode(27);

@@ -5,19 +5,13 @@
  *   npx tsx --conditions=@partialkit/source examples/console.ts [fixture.sse] [--delay ms]
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { streamPartial } from '@partialkit/core';
-import { MeetingInfo } from './conference.ts';
+import '@partialkit/core/providers';
+import { MeetingInfo } from '@partialkit/test-utils/conference';
+import { fixturePath } from '@partialkit/test-utils/fixtures';
 
-export const DEFAULT_FIXTURE = join(
-  import.meta.dirname,
-  '..',
-  'packages',
-  'core',
-  'fixtures',
-  'conference-extraction.sse',
-);
+export const DEFAULT_FIXTURE = fixturePath('conference-extraction.sse');
 
 export interface ConsoleOptions {
   file?: string;
@@ -35,7 +29,7 @@ async function* replayEvents(bytes: Uint8Array, delayMs: number): AsyncGenerator
     if (bytes[i] === 0x0a && bytes[i - 1] === 0x0a) {
       yield bytes.subarray(start, i + 1);
       start = i + 1;
-      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      await new Promise((r) => setTimeout(r, delayMs));
     }
   }
   if (start < bytes.length) yield bytes.subarray(start);

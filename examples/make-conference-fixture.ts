@@ -1,12 +1,12 @@
 /**
- * Writes `packages/core/fixtures/conference-extraction.sse`: the conference extraction as an OpenAI Chat
+ * Writes `packages/test-utils/fixtures/conference-extraction.sse`: the conference extraction as an OpenAI Chat
  * Completions stream. No API is reachable from this project's machines, so this stream is synthesised:
  * the JSON is cut into token-sized pieces (1–6 characters, deterministic) and framed exactly like the
  * verbatim OpenAI recordings beside it. Run: `npx tsx examples/make-conference-fixture.ts`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MEETING_RESULT } from './conference.ts';
+import { MEETING_RESULT } from '@partialkit/test-utils/conference';
 
 const json = JSON.stringify(MEETING_RESULT);
 let seed = 7;
@@ -35,6 +35,6 @@ for (let i = 0; i < json.length; ) {
 out += frame({ delta: {}, logprobs: null, finish_reason: 'stop' });
 out += 'data: [DONE]\n\n';
 writeFileSync(
-  join(import.meta.dirname, '..', 'packages', 'core', 'fixtures', 'conference-extraction.sse'),
+  join(import.meta.dirname, '..', 'packages', 'test-utils', 'fixtures', 'conference-extraction.sse'),
   out,
 );

@@ -1,7 +1,7 @@
 import { PartialList, PartialText, usePartialObject } from '@partialkit/react';
+import { MeetingInfo } from '@partialkit/test-utils/conference';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useEffect } from 'react';
-import { MeetingInfo } from '../examples/conference.ts';
 import { conferenceReplay } from './replay-fetcher.ts';
 
 function StreamingParticipants({ msPerEvent }: { msPerEvent: number }) {

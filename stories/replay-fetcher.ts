@@ -1,5 +1,5 @@
-import { replayResponse } from '@partialkit/server/replay';
-import recording from '../packages/core/fixtures/conference-extraction.sse?raw';
+import { replayResponse } from '@partialkit/replay';
+import recording from '@partialkit/test-utils/fixtures/conference-extraction.sse?raw';
 
 /** A fetcher that replays the recorded conference extraction in the browser (no server, no API key). */
 export function conferenceReplay(msPerEvent = 40) {

@@ -10,7 +10,7 @@ function api(): Plugin {
     name: 'partialkit-demo-api',
     configureServer(server) {
       server.middlewares.use('/api/extract', (req, res, next) => {
-        Promise.all([server.ssrLoadModule('/server/api.ts'), server.ssrLoadModule('@partialkit/server')])
+        Promise.all([server.ssrLoadModule('/server/api.ts'), server.ssrLoadModule('@partialkit/server/node')])
           .then(([{ handleExtract }, { toNodeHandler }]) => toNodeHandler(handleExtract)(req, res))
           .catch(next);
       });

@@ -1,9 +1,9 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'replay/index': 'src/replay/index.ts', cli: 'src/cli.ts' },
+  entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' },
   format: 'esm',
-  platform: 'node',
+  platform: 'neutral',
   dts: true,
   sourcemap: true,
   clean: true,

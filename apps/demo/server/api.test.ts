@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPartialParser, decodeEvents } from '@partialkit/core';
-import { replayResponse, sendNodeResponse } from '@partialkit/server';
+import { createPartialParser, decode } from '@partialkit/core';
+import { replayResponse } from '@partialkit/replay';
+import { sendNodeResponse } from '@partialkit/server/node';
+import { MEETING_RESULT } from '@partialkit/test-utils/conference';
+import recording from '@partialkit/test-utils/fixtures/conference-extraction.sse?raw';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MEETING_RESULT } from '../../../examples/conference.ts';
-import recording from '../../../packages/core/fixtures/conference-extraction.sse?raw';
 import { handleExtract } from './api.ts';
 
 async function extract(body: object): Promise<unknown> {
@@ -13,7 +14,7 @@ async function extract(body: object): Promise<unknown> {
   );
   expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
   const parser = createPartialParser();
-  for await (const e of decodeEvents(response)) if (e.type === 'text') parser.write(e.text);
+  for await (const e of decode(response)) if (e.type === 'text') parser.write(e.text);
   return parser.end();
 }
 

@@ -4,9 +4,10 @@
  * replays the recorded conference-extraction stream. Either way the browser gets partialkit's SSE
  * protocol through `toPartialResponse`, and closing the tab aborts the upstream request.
  */
-import { openaiResponseFormat, replayResponse, toPartialResponse } from '@partialkit/server';
-import { MeetingInfo } from '../../../examples/conference.ts';
-import recording from '../../../packages/core/fixtures/conference-extraction.sse?raw';
+import { replayResponse } from '@partialkit/replay';
+import { openaiResponseFormat, toPartialResponse } from '@partialkit/server';
+import { MeetingInfo } from '@partialkit/test-utils/conference';
+import recording from '@partialkit/test-utils/fixtures/conference-extraction.sse?raw';
 
 export interface ExtractRequest {
   text: string;

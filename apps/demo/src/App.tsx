@@ -1,7 +1,7 @@
 import type { Fetcher } from '@partialkit/core';
 import { PartialList, PartialText, usePartialObject } from '@partialkit/react';
+import { MEETING_TEXT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { memo, useRef, useState } from 'react';
-import { MEETING_TEXT, MeetingInfo } from '../../../examples/conference.ts';
 import type { ExtractRequest } from '../server/api.ts';
 
 type PartialUser = NonNullable<NonNullable<ReturnType<typeof useMeeting>['object']>['users']>[number];

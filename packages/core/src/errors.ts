@@ -86,3 +86,11 @@ export class RefusalError extends PartialKitError {
     super(`The model refused: ${refusal}`);
   }
 }
+
+/** The connection failed or dropped (fetch's `TypeError`, a body that was cut off). `cause` is the original. */
+export class NetworkError extends PartialKitError {
+  override name = 'NetworkError';
+  constructor(cause: unknown) {
+    super(`The connection was lost: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}

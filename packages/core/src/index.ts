@@ -1,16 +1,10 @@
-export {
-  type DecodeOptions,
-  decodeEvents,
-  decodeObjects,
-  decodeStream,
-  type WireFormat,
-} from './decode/decode-stream.ts';
+export { type DecodeOptions, decode, decodeText, type WireFormat } from './decode/decode.ts';
 export type { AdapterOptions, DecodedEvent } from './decode/events.ts';
-export { JsonExtractor } from './decode/fence.ts';
 export { encodeProtocolEvent, type ProtocolEvent } from './decode/protocol.ts';
 export type { StreamSource } from './decode/source.ts';
 export {
   HTTPError,
+  NetworkError,
   type PartialIssue,
   PartialJSONError,
   PartialKitError,
@@ -20,19 +14,21 @@ export {
   type TruncationReason,
   ValidationError,
 } from './errors.ts';
-export { isCompleteNode } from './parser/completion.ts';
+export { isCompleteNode } from './parser/completeness.ts';
 export {
   createPartialParser,
   type PartialParser,
   type PartialParserOptions,
 } from './parser/create-partial-parser.ts';
-export { atomic, type PartialMeta, partial, partialRegistry } from './schema/plan.ts';
+export { type ParseOptions, ParseStage, type ParseUpdate, parse } from './pipeline/parse-stage.ts';
+export { type StreamPartialOptions, streamPartial } from './pipeline/stream-partial.ts';
+export { atomic, type PartialMeta, partial } from './schema/plan.ts';
 export {
   type Fetcher,
   PartialObjectStore,
   type PartialState,
   type PartialStoreOptions,
   type StreamStatus,
-} from './stream/controller.ts';
-export { type StreamPartialOptions, streamPartial } from './stream/stream-partial.ts';
+} from './stream/partial-object-store.ts';
+export type { ThrottleSetting } from './stream/throttle.ts';
 export type { DeepPartial, Path } from './types.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { externalImports, importsOf, packageJson, sourceFiles } from '@partialkit/test-utils/boundary';
 import { describe, expect, it } from 'vitest';
-import { externalImports, importsOf, packageJson, sourceFiles } from './boundary.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -13,9 +13,17 @@ describe('@partialkit/core import boundary', () => {
     }
   });
 
-  it('declares only zod and eventsource-parser as runtime dependencies', () => {
+  it('depends on eventsource-parser, with zod as a peer', () => {
     const pkg = packageJson(root);
-    expect(Object.keys(pkg.dependencies ?? {}).sort()).toEqual(['eventsource-parser', 'zod']);
-    expect(pkg.peerDependencies).toBeUndefined();
+    expect(Object.keys(pkg.dependencies ?? {})).toEqual(['eventsource-parser']);
+    expect(pkg.peerDependencies).toEqual({ zod: '^4.1.0' });
+  });
+
+  it('keeps the provider readers out of the main entry: only `providers/` imports them', () => {
+    const providers = join(root, 'src', 'providers');
+    for (const file of sourceFiles(join(root, 'src'))) {
+      if (file.startsWith(providers)) continue;
+      for (const spec of importsOf(file)) expect(spec, file).not.toMatch(/providers\//);
+    }
   });
 });

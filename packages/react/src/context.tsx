@@ -27,8 +27,9 @@ export function usePartialStore<S extends z4.$ZodType = z4.$ZodType, I = unknown
 }
 
 /** The store of the nearest provider, or null outside one (for components that work either way). */
-export function useOptionalPartialStore(): {
-  isComplete(target: readonly (string | number)[] | object): boolean;
-} | null {
+export function useOptionalPartialStore(): Pick<
+  PartialObjectStore<z4.$ZodType, unknown>,
+  'subscribe' | 'isCompleteAt'
+> | null {
   return useContext(StoreContext) as PartialObjectStore<z4.$ZodType, unknown> | null;
 }

@@ -1,8 +1,8 @@
+import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
 import { act, render, screen } from '@testing-library/react';
 import { memo, useEffect } from 'react';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { controlledSource, tick } from '../test/stream-source.ts';
 import { PartialStoreProvider, usePartialStore } from './context.tsx';
 import { PartialList } from './partial-list.tsx';
 import { PartialText } from './partial-text.tsx';

@@ -1,6 +1,14 @@
 import type { Path } from '@partialkit/core';
-import type { ElementType, HTMLAttributes, ReactNode } from 'react';
+import {
+  type ElementType,
+  type HTMLAttributes,
+  type ReactNode,
+  useCallback,
+  useSyncExternalStore,
+} from 'react';
 import { useOptionalPartialStore } from './context.tsx';
+
+const noSubscription = () => () => {};
 
 export interface PartialTextProps extends HTMLAttributes<HTMLElement> {
   /** A string from a partial object. */
@@ -29,8 +37,14 @@ export function PartialText({
   ...rest
 }: PartialTextProps): ReactNode {
   const store = useOptionalPartialStore();
+  const watched = complete === undefined && path && store ? store : undefined;
+  const key = path?.join('\u0000');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the path is compared by value (`key`)
+  const getDone = useCallback(() => (watched && path ? watched.isCompleteAt(path) : true), [watched, key]);
+  // Subscribed, so the caret and aria-busy go when the string closes, not at the next unrelated render.
+  const fromStore = useSyncExternalStore(watched?.subscribe ?? noSubscription, getDone, getDone);
   if (value === undefined) return placeholder ?? null;
-  const done = complete ?? (path && store ? store.isComplete(path) : true);
+  const done = complete ?? fromStore;
   return (
     <Tag {...rest} aria-busy={done ? undefined : true} data-streaming={done ? undefined : ''}>
       {value}

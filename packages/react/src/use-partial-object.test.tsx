@@ -1,20 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import '@partialkit/core/providers';
 import { encodeProtocolEvent, HTTPError, ProviderError } from '@partialkit/core';
+import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
+import { fixtureBytes } from '@partialkit/test-utils/fixtures';
+import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
 import { act, render, renderHook, screen } from '@testing-library/react';
 import { Profiler, StrictMode, useEffect } from 'react';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { MEETING_RESULT, MeetingInfo } from '../../../examples/conference.ts';
-import { controlledSource, tick } from '../test/stream-source.ts';
 import { usePartialObject } from './use-partial-object.ts';
 
 const Schema = z.object({ title: z.string(), status: z.enum(['draft', 'final']), n: z.number() });
 
 describe('usePartialObject', () => {
   it('streams a recorded provider response into a typed object', async () => {
-    const bytes = readFileSync(join(import.meta.dirname, '../../core/fixtures/conference-extraction.sse'));
-    const events = bytes.toString('utf8').split(/(?<=\n\n)/);
+    const events = new TextDecoder().decode(fixtureBytes('conference-extraction.sse')).split(/(?<=\n\n)/);
     const src = controlledSource();
     const { result } = renderHook(() => usePartialObject(MeetingInfo, src.fetcher, { throttle: 0 }));
     expect(result.current.status).toBe('idle');
@@ -41,7 +40,7 @@ describe('usePartialObject', () => {
     expect(seen.size).toBeGreaterThan(30);
     expect(result.current.status).toBe('success');
     expect(result.current.data).toEqual(MEETING_RESULT);
-    expect(result.current.isComplete(['users', 2])).toBe(true);
+    expect(result.current.isCompleteAt(['users', 2])).toBe(true);
   });
 
   it('keeps submit/stop/reset identity across renders', async () => {

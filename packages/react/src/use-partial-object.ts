@@ -30,7 +30,10 @@ export interface UsePartialObjectResult<S extends z4.$ZodType, I> {
   submit: (input: I) => Promise<void>;
   stop: () => void;
   reset: () => void;
-  isComplete: (target: Path | object) => boolean;
+  /** Whether an object or array node of any snapshot is complete. */
+  isComplete: (node: object) => boolean;
+  /** Whether the value at `path` of the current object is complete. */
+  isCompleteAt: (path: Path) => boolean;
   /** The underlying store, to share with child components (`PartialStoreProvider`, `usePartialSelector`). */
   store: PartialObjectStore<S, I>;
 }
@@ -48,7 +51,7 @@ export function usePartialObject<S extends z4.$ZodType, I = unknown>(
   // The latest props, applied on commit (before any effect can submit), so callbacks and the next
   // submit always see them and a render React throws away never leaks into the store.
   useInsertionEffect(() => {
-    store.options = { ...options, schema, fetcher };
+    store.setOptions({ ...options, schema, fetcher });
   });
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
   useEffect(() => store.attach(), [store]);
@@ -65,6 +68,7 @@ export function usePartialObject<S extends z4.$ZodType, I = unknown>(
       stop: store.stop,
       reset: store.reset,
       isComplete: store.isComplete,
+      isCompleteAt: store.isCompleteAt,
       store,
     }),
     [state, store],

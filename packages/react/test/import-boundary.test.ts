@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { externalImports, packageJson } from '@partialkit/test-utils/boundary';
 import { describe, expect, it } from 'vitest';
-import { externalImports, packageJson } from '../../core/test/boundary.ts';
 
 const root = join(import.meta.dirname, '..');
 

@@ -1,4 +1,4 @@
-import { decodeEvents, PartialObjectStore, ValidationError } from '@partialkit/core';
+import { decode, PartialObjectStore, ValidationError } from '@partialkit/core';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type ChatMessage, reask } from './reask.ts';
@@ -73,7 +73,7 @@ describe('reask', () => {
     const wire = toPartialResponse(reask({ schema: Person, messages: [], call: call2, maxRetries: 0 }));
     const kinds: string[] = [];
     try {
-      for await (const e of decodeEvents(wire)) kinds.push(e.type);
+      for await (const e of decode(wire)) kinds.push(e.type);
     } catch (e) {
       kinds.push((e as Error).name);
     }

@@ -1,21 +1,24 @@
 import {
-  createPartialParser,
   type DecodeOptions,
+  ParseStage,
   type PartialIssue,
   PartialJSONError,
   type ProtocolEvent,
+  TruncatedError,
   ValidationError,
 } from '@partialkit/core';
 import type * as z4 from 'zod/v4/core';
-import { type PartialSource, protocolEvents } from './response.ts';
+import { eventsOf, type PartialSource } from './response.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
 
-export interface ReaskOptions<S extends z4.$ZodType> extends Omit<DecodeOptions, 'signal' | 'extractJson'> {
+export interface ReaskOptions<S extends z4.$ZodType> {
   schema: S;
+  /** How to read each attempt's stream (format, tool call…); `extractJson` is always on. */
+  decode?: Omit<DecodeOptions, 'signal' | 'extractJson'>;
   messages: readonly ChatMessage[];
   /** Calls the model with the conversation so far; returns its stream (a `Response`, SDK stream or text). */
   call: (
@@ -51,7 +54,7 @@ export async function* reask<S extends z4.$ZodType>(options: ReaskOptions<S>): A
     signal,
     feedback = defaultFeedback,
     messages: initial,
-    ...decode
+    decode,
   } = options;
   const messages = [...initial];
   const controller = new AbortController();
@@ -60,31 +63,33 @@ export async function* reask<S extends z4.$ZodType>(options: ReaskOptions<S>): A
   try {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) yield { type: 'reset', attempt };
-      const parser = createPartialParser({ schema });
+      const stage = new ParseStage({ schema });
       const source = await call([...messages], { signal: controller.signal, attempt });
       let text = '';
       let failure: Error | undefined;
-      for await (const event of protocolEvents(source, { ...decode, extractJson: true }, controller.signal)) {
-        if (event.type !== 'text') {
-          yield event;
-          continue;
-        }
+      for await (const event of eventsOf(source, { ...decode, extractJson: true }, controller.signal)) {
+        // A reset inside one attempt's stream (an upstream that re-asks itself) starts its text anew.
         try {
-          parser.write(event.text);
+          stage.apply(event);
         } catch (error) {
           failure = error as Error;
           break;
         }
-        text += event.text;
+        if (event.type === 'text') text += event.text;
+        else text = '';
         yield event;
       }
       if (!failure) {
         try {
-          parser.end();
+          stage.finish();
           return;
         } catch (error) {
-          if (!(error instanceof ValidationError || error instanceof PartialJSONError)) throw error;
-          failure = error;
+          const retryable =
+            error instanceof ValidationError ||
+            error instanceof PartialJSONError ||
+            error instanceof TruncatedError;
+          if (!retryable) throw error;
+          failure = error as Error;
         }
       }
       if (attempt > maxRetries) throw failure;

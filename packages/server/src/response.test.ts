@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeEvents, encodeProtocolEvent, PartialObjectStore, ProviderError } from '@partialkit/core';
+import { decode, encodeProtocolEvent, PartialObjectStore, ProviderError } from '@partialkit/core';
+import { fixtureBytes } from '@partialkit/test-utils/fixtures';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { fixtureBytes } from '../test/fixtures.ts';
-import { toNodeHandler } from './node.ts';
+import { toNodeHandler } from './node/node.ts';
 import { toPartialResponse } from './response.ts';
 
 async function readAll(response: Response): Promise<string> {
@@ -13,7 +13,7 @@ async function readAll(response: Response): Promise<string> {
 
 async function textOf(response: Response): Promise<string> {
   let out = '';
-  for await (const e of decodeEvents(response)) if (e.type === 'text') out += e.text;
+  for await (const e of decode(response)) if (e.type === 'text') out += e.text;
   return out;
 }
 
@@ -39,7 +39,7 @@ describe('toPartialResponse', () => {
     const upstream = new Response(fixtureBytes('openai-chat-tool-calls-parallel.sse'), {
       headers: { 'content-type': 'text/event-stream' },
     });
-    const text = await textOf(toPartialResponse(upstream, { toolCall: 'get_stock_price' }));
+    const text = await textOf(toPartialResponse(upstream, { decode: { toolCall: 'get_stock_price' } }));
     expect(JSON.parse(text)).toEqual({ ticker: 'AAPL', exchange: 'NASDAQ' });
   });
 

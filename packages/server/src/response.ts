@@ -1,11 +1,11 @@
 import {
   type DecodedEvent,
   type DecodeOptions,
-  decodeEvents,
-  decodeObjects,
+  decode,
   encodeProtocolEvent,
   type ProtocolEvent,
 } from '@partialkit/core';
+import { decodeObjects } from '@partialkit/core/providers';
 
 /** A stream object of the official `openai` or `@anthropic-ai/sdk` clients: async-iterable, with an abort controller. */
 export interface SDKStream {
@@ -24,7 +24,9 @@ export type PartialSource =
   | SDKStream
   | AsyncIterable<unknown>;
 
-export interface PartialResponseInit extends Omit<DecodeOptions, 'signal'> {
+export interface PartialResponseInit {
+  /** How to read the upstream (format, tool call, `extractJson`…). */
+  decode?: Omit<DecodeOptions, 'signal'>;
   /** The incoming request's signal: when the browser goes away, the upstream request is aborted. */
   signal?: AbortSignal | undefined;
   /** Interval of the keep-alive comment, so proxies keep the connection (default 15 000 ms). */
@@ -48,65 +50,21 @@ function isSDKStream(source: unknown): source is SDKStream {
   );
 }
 
-const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);
-
-function isProtocolEvent(value: unknown): value is ProtocolEvent {
-  const type = (value as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && PROTOCOL_TYPES.has(type) && Object.keys(value as object).length <= 3;
-}
-
-function fromDecoded(event: DecodedEvent): ProtocolEvent {
-  return event.type === 'text'
-    ? { type: 'text', text: event.text }
-    : { type: 'reset', attempt: event.attempt };
-}
-
-/** Normalises any source into protocol events (text, reset, error); `signal` aborts the upstream request. */
-export async function* protocolEvents(
+/**
+ * The decode stage for any server-side source: a provider `Response`, an SDK stream (aborted through its
+ * controller), or an iterable of text deltas, protocol events or provider event objects.
+ */
+export function eventsOf(
   source: PartialSource,
-  init: PartialResponseInit,
+  options: Omit<DecodeOptions, 'signal'> | undefined,
   signal: AbortSignal,
-): AsyncGenerator<ProtocolEvent> {
-  const { signal: _s, heartbeatMs: _h, status: _st, headers: _hd, ...decode } = init;
-  if (source instanceof Response) {
-    for await (const e of decodeEvents(source, { ...decode, signal })) yield fromDecoded(e);
-    return;
-  }
+): AsyncIterable<DecodedEvent> {
+  if (source instanceof Response) return decode(source, { ...options, signal });
   if (isSDKStream(source)) {
-    const abort = () => source.controller.abort();
-    signal.addEventListener('abort', abort, { once: true });
-    try {
-      for await (const e of decodeObjects(source, decode)) yield fromDecoded(e);
-    } finally {
-      signal.removeEventListener('abort', abort);
-    }
-    return;
+    if (signal.aborted) source.controller.abort();
+    else signal.addEventListener('abort', () => source.controller.abort(), { once: true });
   }
-  const it = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const rest: AsyncIterable<unknown> = {
-    [Symbol.asyncIterator]: () => ({
-      next: () => it.next(),
-      return: async (v?: unknown) => (await it.return?.(v)) ?? { done: true, value: undefined },
-    }),
-  };
-  if (typeof first.value === 'string' || isProtocolEvent(first.value)) {
-    const asEvent = (v: unknown): ProtocolEvent =>
-      typeof v === 'string' ? { type: 'text', text: v } : (v as ProtocolEvent);
-    yield asEvent(first.value);
-    for await (const v of rest) {
-      if (signal.aborted) return;
-      yield asEvent(v);
-    }
-    return;
-  }
-  // Provider event objects without a controller (e.g. Gemini SDK chunks).
-  async function* all() {
-    yield first.value;
-    yield* rest;
-  }
-  for await (const e of decodeObjects(all(), decode)) yield fromDecoded(e);
+  return decodeObjects(source as AsyncIterable<unknown>, options);
 }
 
 function errorEvent(error: unknown): ProtocolEvent {
@@ -118,38 +76,59 @@ function errorEvent(error: unknown): ProtocolEvent {
   };
 }
 
+const ABORTED: ProtocolEvent = {
+  type: 'error',
+  error: { type: 'aborted', message: 'The server aborted the stream' },
+};
+
 /**
  * A web-standard `text/event-stream` `Response` in partialkit's SSE protocol: text deltas, an `error`
  * event (never a 200 that silently stops), a `done` event, and a keep-alive comment every 15 s.
- * The upstream is read only as fast as the client reads (pull-based), and aborted within one chunk
- * when the client disconnects or `init.signal` aborts.
+ * The upstream is read only as fast as the client reads (pull-based), and released within one chunk
+ * when the client disconnects or `init.signal` aborts; an abort through `init.signal` ends the body
+ * with an `error` event of type `aborted`.
  */
 export function toPartialResponse(source: PartialSource, init: PartialResponseInit = {}): Response {
   const upstream = new AbortController();
-  const events = protocolEvents(source, init, upstream.signal);
+  const events = eventsOf(source, init.decode, upstream.signal)[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let finished = false;
-  const finish = () => {
+  let body: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** Settles a pending `pull` when the stream is aborted while the upstream is silent. */
+  let interrupt: (() => void) | undefined;
+
+  const send = (event: ProtocolEvent) => body?.enqueue(encoder.encode(encodeProtocolEvent(event)));
+  const finish = (reason?: unknown) => {
+    if (finished) return;
     finished = true;
     clearInterval(heartbeat);
     init.signal?.removeEventListener('abort', onAbort);
+    upstream.abort(reason);
+    // Returning the iterator runs the upstream's `finally` (a pending read is released by the abort).
+    void Promise.resolve(events.return?.()).catch(() => {});
+    interrupt?.();
   };
   const onAbort = () => {
-    upstream.abort(init.signal?.reason);
-    finish();
-    void events.return(undefined);
+    if (finished) return;
+    try {
+      send(ABORTED);
+      body?.close();
+    } catch {
+      // the client is already gone
+    }
+    finish(init.signal?.reason);
   };
-  init.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const body = new ReadableStream<Uint8Array>(
+  const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
+        body = controller;
         if (init.signal?.aborted) {
           onAbort();
-          controller.close();
           return;
         }
+        init.signal?.addEventListener('abort', onAbort, { once: true });
         controller.enqueue(encoder.encode(': partialkit\n\n'));
         heartbeat = setInterval(() => {
           try {
@@ -162,36 +141,33 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
       async pull(controller) {
         if (finished) return;
         try {
-          const next = await events.next();
-          if (finished) return;
-          if (next.done || next.value.type === 'done') {
-            controller.enqueue(encoder.encode(encodeProtocolEvent({ type: 'done' })));
-            finish();
+          const interrupted = new Promise<undefined>((resolve) => {
+            interrupt = () => resolve(undefined);
+          });
+          const next = await Promise.race([events.next(), interrupted]);
+          interrupt = undefined;
+          if (finished || next === undefined) return;
+          if (next.done) {
+            send({ type: 'done' });
             controller.close();
+            finish();
             return;
           }
-          controller.enqueue(encoder.encode(encodeProtocolEvent(next.value)));
-          if (next.value.type === 'error') {
-            finish();
-            controller.close();
-          }
+          send(next.value);
         } catch (error) {
           if (finished) return;
-          if (!upstream.signal.aborted)
-            controller.enqueue(encoder.encode(encodeProtocolEvent(errorEvent(error))));
-          finish();
+          send(errorEvent(error));
           controller.close();
+          finish(error);
         }
       },
       cancel(reason) {
-        upstream.abort(reason);
-        finish();
-        void events.return(undefined);
+        finish(reason);
       },
     },
     { highWaterMark: 0 },
   );
   const headers = new Headers(SSE_HEADERS);
   for (const [k, v] of new Headers(init.headers)) headers.set(k, v);
-  return new Response(body, { status: init.status ?? 200, headers });
+  return new Response(stream, { status: init.status ?? 200, headers });
 }

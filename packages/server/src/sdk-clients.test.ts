@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { createPartialParser, decodeEvents } from '@partialkit/core';
+import { createPartialParser, decode } from '@partialkit/core';
+import { parseRecording } from '@partialkit/replay';
+import { createReplayServer } from '@partialkit/replay/node';
+import { fixtureBytes } from '@partialkit/test-utils/fixtures';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureBytes } from '../test/fixtures.ts';
-import { parseRecording } from './replay/recording.ts';
-import { createReplayServer } from './replay-server.ts';
 import { toPartialResponse } from './response.ts';
 
 const servers: Array<{ close(cb: () => void): void }> = [];
@@ -23,7 +23,7 @@ async function serve(fixture: string): Promise<string> {
 /** What a browser does with our response: decode the protocol and parse the JSON. */
 async function parseClientSide(response: Response): Promise<unknown> {
   const parser = createPartialParser();
-  for await (const e of decodeEvents(response)) if (e.type === 'text') parser.write(e.text);
+  for await (const e of decode(response)) if (e.type === 'text') parser.write(e.text);
   return parser.end();
 }
 
@@ -56,7 +56,9 @@ describe('official SDK clients against the replay server', () => {
     const base = await serve('openai-chat-tool-calls-parallel.sse');
     const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'test-key', maxRetries: 0 });
     const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [], stream: true });
-    expect(await parseClientSide(toPartialResponse(stream, { toolCall: 'GetWeatherArgs' }))).toEqual({
+    expect(
+      await parseClientSide(toPartialResponse(stream, { decode: { toolCall: 'GetWeatherArgs' } })),
+    ).toEqual({
       city: 'Edinburgh',
       country: 'GB',
       units: 'c',
@@ -72,9 +74,11 @@ describe('official SDK clients against the replay server', () => {
       messages: [{ role: 'user', content: 'weather in Paris?' }],
       stream: true,
     });
-    expect(await parseClientSide(toPartialResponse(stream, { toolCall: 'get_weather' }))).toEqual({
-      location: 'Paris',
-    });
+    expect(await parseClientSide(toPartialResponse(stream, { decode: { toolCall: 'get_weather' } }))).toEqual(
+      {
+        location: 'Paris',
+      },
+    );
   });
 
   it('anthropic: structured output as text', async () => {

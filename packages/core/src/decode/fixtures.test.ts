@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import '../providers/index.ts';
+import { fixtureBytes } from '@partialkit/test-utils/fixtures';
+import { decodeSettled, paced } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { decodeSettled } from '../../test/harness.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
-import { streamPartial } from '../stream/stream-partial.ts';
-import type { DecodeOptions } from './decode-stream.ts';
+import { streamPartial } from '../pipeline/stream-partial.ts';
+import type { DecodeOptions } from './decode.ts';
 
-const DIR = join(import.meta.dirname, '..', '..', 'fixtures');
-const bytesOf = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
+const bytesOf = fixtureBytes;
 
 /** Chunkings of the raw bytes: whole, event by event (as recorded), 1-byte, and 7-byte. */
 function chunkings(bytes: Uint8Array): Array<[string, Uint8Array[]]> {
@@ -192,7 +191,7 @@ describe('streamPartial on recordings', () => {
     const Schema = z.object({ characters: z.array(Character) });
     const bytes = bytesOf('anthropic-structured-output-json-text.sse');
     const seen: unknown[] = [];
-    for await (const v of streamPartial(Schema, chunkings(bytes)[1]![1])) seen.push(v);
+    for await (const v of streamPartial(Schema, paced(chunkings(bytes)[1]![1]))) seen.push(v);
     const final = seen[seen.length - 1] as z.output<typeof Schema>;
     expect(final.characters.map((c) => [c.name, c.class])).toEqual([
       ['Theron Ironheart', 'warrior'],
@@ -222,7 +221,7 @@ describe('streamPartial on recordings', () => {
       for await (const v of streamPartial(
         z.object({ filename: z.string(), lines_of_text: z.array(z.string()) }),
         [bytesOf('anthropic-tool-input-json-max-tokens-truncated.sse')],
-        { toolCall: 0 },
+        { decode: { toolCall: 0 } },
       )) {
         seen.push(v);
       }

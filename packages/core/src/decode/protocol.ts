@@ -3,7 +3,7 @@ import type { DecodedEvent } from './events.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
 
 /**
- * partialkit's own SSE protocol (format `'sse'`), written by `@partialkit/server`:
+ * partialkit's own SSE protocol (format `'partialkit'`), written by `@partialkit/server`:
  *
  * - `data: <JSON string>`: a text delta, JSON-encoded so newlines and CRs survive SSE framing.
  * - `event: error` + `data: {"type": string, "message": string}`: the stream failed.
@@ -58,6 +58,6 @@ export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerat
 }
 
 /** SSE whose `data:` lines are raw JSON text (a common hand-rolled server). */
-export async function* rawData(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
+export async function* sseData(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
   for await (const event of events) if (event.data) yield { type: 'text', text: event.data };
 }

@@ -1,4 +1,4 @@
-import { HTTPError } from '../errors.ts';
+import { HTTPError, NetworkError, PartialKitError } from '../errors.ts';
 
 /** What the decoders accept: a fetch `Response`, a web stream, or any async iterable of bytes or text. */
 export type StreamSource =
@@ -33,6 +33,11 @@ function abortError(signal: AbortSignal): unknown {
 export async function* textOf(source: StreamSource, signal?: AbortSignal): AsyncGenerator<string> {
   const stream = source instanceof Response ? source.body : source;
   if (!stream) return;
+  if (!isReadableStream(stream) && !isIterable(stream)) {
+    throw new PartialKitError(
+      `Expected a Response, a ReadableStream or an (async) iterable of text or bytes, got ${describe(stream)}`,
+    );
+  }
   const decoder = new TextDecoder('utf-8');
   let first = true;
   const emit = (chunk: Uint8Array | string, end: boolean): string => {
@@ -52,7 +57,15 @@ export async function* textOf(source: StreamSource, signal?: AbortSignal): Async
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       while (true) {
-        const { done, value } = await reader.read();
+        let result: ReadableStreamReadResult<Uint8Array | string>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          if (signal?.aborted) throw abortError(signal);
+          // undici and browsers fail a cut-off body with a bare TypeError ("terminated", "network error").
+          throw error instanceof TypeError ? new NetworkError(error) : error;
+        }
+        const { done, value } = result;
         if (signal?.aborted) throw abortError(signal);
         if (done) break;
         const text = emit(value, false);
@@ -77,42 +90,21 @@ export async function* textOf(source: StreamSource, signal?: AbortSignal): Async
   if (rest) yield rest;
 }
 
-function isReadableStream(s: unknown): s is ReadableStream<Uint8Array | string> {
-  return typeof (s as ReadableStream).getReader === 'function';
+function isIterable(s: unknown): boolean {
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    (typeof (s as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' ||
+      typeof (s as Iterable<unknown>)[Symbol.iterator] === 'function')
+  );
 }
 
-/** Reads ahead a few items of an iterator without losing them. */
-export class Peekable<T> implements AsyncIterable<T> {
-  private readonly buffered: T[] = [];
-  private readonly it: AsyncIterator<T>;
-  private ended = false;
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
+  return `${typeof value} ${String(value).slice(0, 40)}`;
+}
 
-  constructor(source: AsyncIterable<T>) {
-    this.it = source[Symbol.asyncIterator]();
-  }
-
-  /** Reads one more item into the buffer; returns it, or undefined at the end. */
-  async pull(): Promise<T | undefined> {
-    if (this.ended) return undefined;
-    const r = await this.it.next();
-    if (r.done) {
-      this.ended = true;
-      return undefined;
-    }
-    this.buffered.push(r.value);
-    return r.value;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    try {
-      while (this.buffered.length) yield this.buffered.shift()!;
-      while (!this.ended) {
-        const r = await this.it.next();
-        if (r.done) return;
-        yield r.value;
-      }
-    } finally {
-      await this.it.return?.();
-    }
-  }
+function isReadableStream(s: unknown): s is ReadableStream<Uint8Array | string> {
+  return typeof (s as ReadableStream).getReader === 'function';
 }

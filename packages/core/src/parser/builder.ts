@@ -2,8 +2,8 @@ import * as z4 from 'zod/v4/core';
 import type { PartialIssue } from '../errors.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
-import { isCompleteNode, markComplete } from './completion.ts';
-import { Frame, type Shown } from './snapshot.ts';
+import { markComplete } from './completeness.ts';
+import { Frame, type Shown } from './frame.ts';
 import type { TokenSink } from './tokenizer.ts';
 
 const MISSING = Symbol('missing');
@@ -147,12 +147,8 @@ export class Builder implements TokenSink {
     return this.root;
   }
 
-  isComplete(target: Path | object): boolean {
-    // An array is a node if it is final or the current view of an open container; otherwise a path.
-    if (!Array.isArray(target) || isCompleteNode(target) || this.stack.some((f) => f.snap === target)) {
-      return isCompleteNode(target);
-    }
-    const path = target as Path;
+  /** Whether the value at `path` of the current snapshot is complete. */
+  isCompleteAt(path: Path): boolean {
     if (this.root !== NONE) return lookup(this.root, path, 0) !== MISSING;
     const stack = this.stack;
     for (let i = 0; i < path.length; i++) {

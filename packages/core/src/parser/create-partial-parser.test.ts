@@ -1,5 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   chunksOf,
   deepEqual,
@@ -9,7 +7,9 @@ import {
   freezeCopy,
   splitAt,
   textWithCuts,
-} from '../../test/harness.ts';
+} from '@partialkit/test-utils/harness';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { PartialJSONError } from '../errors.ts';
 import { createPartialParser } from './create-partial-parser.ts';
 
@@ -251,34 +251,45 @@ describe('stable identity', () => {
   });
 });
 
-describe('isComplete', () => {
-  it('answers for paths and nodes while streaming', () => {
+describe('isComplete and isCompleteAt', () => {
+  it('answers for paths of the current snapshot and for nodes of any snapshot', () => {
     const p = createPartialParser();
     p.write('{"users": [{"name": "Ada"}, {"name": "Gr');
     const v = p.value as { users: object[] };
-    expect(p.isComplete(['users', 0])).toBe(true);
-    expect(p.isComplete(['users', 0, 'name'])).toBe(true);
-    expect(p.isComplete(['users', 1])).toBe(false);
-    expect(p.isComplete(['users', 1, 'name'])).toBe(false);
-    expect(p.isComplete(['users'])).toBe(false);
-    expect(p.isComplete([])).toBe(false);
-    expect(p.isComplete(['users', 5])).toBe(false);
+    expect(p.isCompleteAt(['users', 0])).toBe(true);
+    expect(p.isCompleteAt(['users', 0, 'name'])).toBe(true);
+    expect(p.isCompleteAt(['users', 1])).toBe(false);
+    expect(p.isCompleteAt(['users', 1, 'name'])).toBe(false);
+    expect(p.isCompleteAt(['users'])).toBe(false);
+    expect(p.isCompleteAt([])).toBe(false);
+    expect(p.isCompleteAt(['users', 5])).toBe(false);
     expect(p.isComplete(v.users[0]!)).toBe(true);
     expect(p.isComplete(v.users[1]!)).toBe(false);
     expect(p.isComplete(v)).toBe(false);
     expect(p.isComplete(v.users)).toBe(false);
     p.write('ace"}], "tags": ["users"');
     const tags = (p.value as { tags: string[] }).tags;
-    expect(p.isComplete(tags)).toBe(false); // a snapshot array, not the path ['users']
-    expect(p.isComplete(['users'])).toBe(true);
+    expect(p.isComplete(tags)).toBe(false);
+    expect(p.isCompleteAt(['users'])).toBe(true);
     p.write(']}');
     // Nothing changed since it was read, so the closed array is that very node, now final.
     expect((p.value as { tags: string[] }).tags).toBe(tags);
     expect(p.isComplete(tags)).toBe(true);
     p.end();
-    expect(p.isComplete(['users', 1, 'name'])).toBe(true);
-    expect(p.isComplete([])).toBe(true);
+    expect(p.isCompleteAt(['users', 1, 'name'])).toBe(true);
+    expect(p.isCompleteAt([])).toBe(true);
     expect(p.isComplete(p.value as object)).toBe(true);
+  });
+
+  it('never reads an older array snapshot as a path', () => {
+    // Before the split, an open ["a","b"] read before a newer snapshot was taken for the path a.b.
+    const p = createPartialParser();
+    p.write('{"a": {"b": 1}, "list": ["a", "b"');
+    const older = (p.value as { list: string[] }).list;
+    p.write(', "c"');
+    expect((p.value as { list: string[] }).list).not.toBe(older);
+    expect(p.isComplete(older)).toBe(false);
+    expect(p.isCompleteAt(['a', 'b'])).toBe(true);
   });
 });
 

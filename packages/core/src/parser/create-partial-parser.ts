@@ -3,7 +3,7 @@ import { type PartialIssue, type PartialJSONError, ValidationError } from '../er
 import { planFor } from '../schema/plan.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
-import { markTreeComplete } from './completion.ts';
+import { isCompleteNode, markTreeComplete } from './completeness.ts';
 import { Tokenizer } from './tokenizer.ts';
 
 export interface PartialParserOptions<S extends z4.$ZodType | undefined = undefined> {
@@ -30,8 +30,10 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   write(chunk: string): void;
   /** The current snapshot: `undefined` until the root value begins. Still readable after an error. */
   readonly value: TPartial | undefined;
-  /** Whether the value at a path, or an object/array node taken from a snapshot, is complete. */
-  isComplete(target: Path | object): boolean;
+  /** Whether an object or array node taken from any snapshot of this parser is complete (never changes again). */
+  isComplete(node: object): boolean;
+  /** Whether the value at `path` of the current snapshot is complete (absent values are not). */
+  isCompleteAt(path: Path): boolean;
   /** Finishes the input and returns the final value, validated against the schema when one was given. */
   end(): TFinal;
   /** Validation issues of the subtrees closed so far, with paths from the root. */
@@ -86,8 +88,12 @@ class IncrementalParser implements PartialParser {
     return this.builder.value();
   }
 
-  isComplete(target: Path | object): boolean {
-    return this.builder.isComplete(target);
+  isComplete(node: object): boolean {
+    return isCompleteNode(node);
+  }
+
+  isCompleteAt(path: Path): boolean {
+    return this.builder.isCompleteAt(path);
   }
 
   end(): unknown {

@@ -1,7 +1,7 @@
+import { jsonText, llmDocument } from '@partialkit/test-utils/harness';
 import fc from 'fast-check';
 import { parse as partialJson } from 'partial-json';
 import { describe, expect, it } from 'vitest';
-import { jsonText, llmDocument } from '../../test/harness.ts';
 import { createPartialParser } from './create-partial-parser.ts';
 
 /** Offsets just after a `,` that is outside any string: there both libraries agree on what is complete. */

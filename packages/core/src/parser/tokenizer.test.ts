@@ -1,6 +1,6 @@
+import { chunksOf } from '@partialkit/test-utils/harness';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunksOf } from '../../test/harness.ts';
 import { PartialJSONError } from '../errors.ts';
 import { createPartialParser } from './create-partial-parser.ts';
 

@@ -1,6 +1,6 @@
+import { chunksOf } from '@partialkit/test-utils/harness';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
-import { chunksOf } from '../../test/harness.ts';
 import { ValidationError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
 import type { DeepPartial } from '../types.ts';

@@ -1,17 +1,16 @@
 /**
  * Shared test and benchmark helpers: chunkings, the every-split harness, fast-check arbitraries and
- * fixture loaders. Internal; never exported from a package entry.
+ * documents. Internal; never exported from a package entry.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import fc from 'fast-check';
+
 import {
   createPartialParser,
   type DecodeOptions,
-  decodeStream,
+  decodeText,
   type PartialParser,
   type StreamSource,
-} from '../src/index.ts';
+} from '@partialkit/core';
+import fc from 'fast-check';
 
 /** Splits `text` into pieces of `size` code units. */
 export function chunksOf(text: string, size: number): string[] {
@@ -106,13 +105,6 @@ export const textWithCuts = jsonText.chain((text) =>
   fc.tuple(fc.constant(text), fc.array(fc.nat({ max: text.length }), { maxLength: 40 })),
 );
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
-
-/** Reads a recorded stream from `packages/core/fixtures/`. */
-export function fixture(name: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8');
-}
-
 /**
  * A realistic LLM-style JSON document of about `bytes` UTF-16 units: an extraction result with a list of
  * records, prose strings with escapes and unicode, numbers and enums.
@@ -167,9 +159,17 @@ export async function decodeSettled(
 ): Promise<{ text: string; deltas: string[]; error?: unknown }> {
   const deltas: string[] = [];
   try {
-    for await (const t of decodeStream(source, options)) deltas.push(t);
+    for await (const t of decodeText(source, options)) deltas.push(t);
   } catch (error) {
     return { text: deltas.join(''), deltas, error };
   }
   return { text: deltas.join(''), deltas };
+}
+
+/** Chunks as a network delivers them: one per macrotask, so consumers see each arrive on its own. */
+export async function* paced<T>(chunks: Iterable<T>): AsyncGenerator<T> {
+  for (const chunk of chunks) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    yield chunk;
+  }
 }

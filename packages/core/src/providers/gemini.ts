@@ -1,7 +1,8 @@
+import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
+import { jsonData, type SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
-import { type AdapterOptions, type DecodedEvent, ToolCallSelector, text } from './events.ts';
-import { jsonData, type SSEMessage } from './sse.ts';
+import { ToolCallSelector, text } from './tool-calls.ts';
 
 interface GeminiChunk {
   candidates?: Array<{
@@ -82,7 +83,8 @@ export async function* geminiArray(
     parser.write(chunk);
     const items = parser.value;
     if (!Array.isArray(items)) continue;
-    while (done < items.length && parser.isComplete([done])) yield* reader.read(items[done++] as GeminiChunk);
+    while (done < items.length && parser.isCompleteAt([done]))
+      yield* reader.read(items[done++] as GeminiChunk);
   }
   const items = parser.end() as GeminiChunk[];
   while (done < items.length) yield* reader.read(items[done++]);

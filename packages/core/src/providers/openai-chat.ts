@@ -1,6 +1,7 @@
+import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
+import { jsonData, type SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { type AdapterOptions, type DecodedEvent, ToolCallSelector, text } from './events.ts';
-import { jsonData, type SSEMessage } from './sse.ts';
+import { ToolCallSelector, text } from './tool-calls.ts';
 
 interface ChatChunk {
   error?: ErrorBody;

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FIXTURES, fixtureBytes } from '@partialkit/test-utils/fixtures';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, fixtureBytes } from '../test/fixtures.ts';
+import { parseRecording } from '../recording.ts';
 import { main } from './cli.ts';
 import { record } from './record.ts';
-import { parseRecording } from './replay/recording.ts';
 import { createReplayServer } from './replay-server.ts';
 
 describe('partialkit CLI', () => {

@@ -1,17 +1,18 @@
+import '../providers/index.ts';
+import { decodeSettled } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
-import { decodeSettled } from '../../test/harness.ts';
 import { HTTPError, PartialKitError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { type DecodeOptions, decodeEvents, decodeStream } from './decode-stream.ts';
+import { type DecodeOptions, decode, decodeText } from './decode.ts';
 import { encodeProtocolEvent } from './protocol.ts';
 
 const enc = new TextEncoder();
 
 async function collect(
-  source: Parameters<typeof decodeStream>[0],
+  source: Parameters<typeof decodeText>[0],
   options: DecodeOptions = {},
 ): Promise<string> {
   let out = '';
-  for await (const t of decodeStream(source, options)) out += t;
+  for await (const t of decodeText(source, options)) out += t;
   return out;
 }
 
@@ -112,7 +113,7 @@ describe('source types', () => {
     let received = '';
     const error = await failure(
       (async () => {
-        for await (const t of decodeStream(stream, { signal: ac.signal })) {
+        for await (const t of decodeText(stream, { signal: ac.signal })) {
           received += t;
           if (received.length >= 6) ac.abort(new Error('user stopped'));
         }
@@ -200,7 +201,7 @@ describe("partialkit's own protocol", () => {
       encodeProtocolEvent({ type: 'text', text: 'ignored after done' }),
     ].join('');
     const events = [];
-    for await (const e of decodeEvents([wire])) events.push(e);
+    for await (const e of decode([wire])) events.push(e);
     expect(events).toEqual([
       { type: 'text', text: '{"a":\n"\r' },
       { type: 'reset', attempt: 2 },
@@ -233,7 +234,7 @@ describe('extractJson', () => {
   });
 
   it('passes text on as soon as the value starts', async () => {
-    const it = decodeStream(['```json\n{"a', '": 1', '}\n```'], { format: 'text', extractJson: true });
+    const it = decodeText(['```json\n{"a', '": 1', '}\n```'], { format: 'text', extractJson: true });
     expect((await it.next()).value).toBe('{"a');
     expect((await it.next()).value).toBe('": 1');
     expect((await it.next()).value).toBe('}');

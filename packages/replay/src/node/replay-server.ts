@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { sendNodeResponse } from './node.ts';
-import { parseRecording, type Recording } from './replay/recording.ts';
-import { type ReplayOptions, replayResponse } from './replay/replay.ts';
+import { sendNodeResponse } from '@partialkit/server/node';
+import { parseRecording, type Recording } from '../recording.ts';
+import { type ReplayOptions, replayResponse } from '../replay.ts';
 
 /**
  * An HTTP server that answers every request with a recording, behaving like the provider that sent it:

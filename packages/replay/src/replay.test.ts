@@ -1,5 +1,5 @@
+import { fixtureBytes } from '@partialkit/test-utils/fixtures';
 import { describe, expect, it } from 'vitest';
-import { fixtureBytes } from '../../test/fixtures.ts';
 import { parseRecording, serializeRecording } from './recording.ts';
 import { replay, replayResponse } from './replay.ts';
 

@@ -1,7 +1,8 @@
+import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
+import { jsonData, type SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { type AdapterOptions, type DecodedEvent, ToolCallSelector, text } from './events.ts';
 import { openaiError } from './openai-chat.ts';
-import { jsonData, type SSEMessage } from './sse.ts';
+import { ToolCallSelector, text } from './tool-calls.ts';
 
 interface ResponsesEvent {
   type?: string;

@@ -1,4 +1,4 @@
-import { type RecordedChunk, serializeRecording } from './replay/recording.ts';
+import { type RecordedChunk, serializeRecording } from '../recording.ts';
 
 export interface RecordOptions {
   /** Called with the serialised recording when the stream ends (default: write it to `file`). */

@@ -1,0 +1,133 @@
+import { PartialKitError } from '../errors.ts';
+import { type Detected, detectBody, detectSSE } from './detect.ts';
+import type { AdapterOptions, DecodedEvent } from './events.ts';
+import { bodyReader, sseReader } from './formats.ts';
+import { JsonExtractor } from './json-extractor.ts';
+import { Peekable } from './peekable.ts';
+import { protocol, sseData } from './protocol.ts';
+import { assertOk, type StreamSource, textOf } from './source.ts';
+import { type SSEMessage, sseEvents } from './sse.ts';
+
+/**
+ * The wire format of a response. `'partialkit'` is partialkit's own SSE protocol (what
+ * `toPartialResponse` sends); `'text'` is a body that is the JSON itself. The provider formats need
+ * `import '@partialkit/core/providers'` somewhere in the program.
+ */
+export type WireFormat =
+  | 'auto'
+  | 'text'
+  | 'partialkit'
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'anthropic'
+  | 'gemini';
+
+export interface DecodeOptions extends AdapterOptions {
+  /** The wire format; `'auto'` (default) detects it from the content type and the first event. */
+  format?: WireFormat | undefined;
+  /** Stops reading (and cancels the source) when aborted. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Pass on only the JSON value: drop a ```json fence or prose before the first `{`/`[`, and anything
+   * after the value closes. Streaming, no waiting for the end. Default false.
+   */
+  extractJson?: boolean | undefined;
+  /** Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams. */
+  maxEventSize?: number | undefined;
+}
+
+const PROVIDER_NAMES: Partial<Record<Detected, string>> = {
+  'openai-chat': 'an OpenAI Chat Completions stream',
+  'openai-responses': 'an OpenAI Responses stream',
+  anthropic: 'an Anthropic Messages stream',
+  gemini: 'a Gemini stream',
+  'gemini-array': 'a Gemini JSON-array stream',
+};
+
+function missingProviders(format: Detected): PartialKitError {
+  return new PartialKitError(
+    `This response is ${PROVIDER_NAMES[format] ?? `in format "${format}"`}, and no provider format is ` +
+      `loaded: add \`import '@partialkit/core/providers'\` (or send partialkit's protocol with ` +
+      '`toPartialResponse` from @partialkit/server)',
+  );
+}
+
+/**
+ * The decode stage: a response (or any byte or text stream) into events, JSON text deltas and `reset`
+ * when the server starts a new attempt. Throws the typed errors (`HTTPError`, `ProviderError`,
+ * `TruncatedError`, `RefusalError`) after yielding everything received before them.
+ */
+export async function* decode(
+  source: StreamSource,
+  options: DecodeOptions = {},
+): AsyncGenerator<DecodedEvent> {
+  if (source instanceof Response) await assertOk(source);
+  const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
+  const body = new Peekable(textOf(source, options.signal));
+  const requested = options.format ?? 'auto';
+  const framing = requested === 'auto' ? await detectBody(body, contentType) : requested;
+  let events: AsyncIterable<DecodedEvent>;
+  if (framing === 'text') events = plainText(body);
+  else if (framing === 'gemini-array') {
+    const reader = bodyReader(framing);
+    if (!reader) throw missingProviders(framing);
+    events = reader(body, options);
+  } else {
+    const sse = new Peekable(sseEvents(body, options.maxEventSize));
+    const dialect: Detected = framing === 'sse' ? await detectSSE(sse) : framing;
+    events = dialectEvents(dialect, sse, options);
+  }
+  yield* extracted(events, options.extractJson);
+}
+
+/** The events of an SSE stream in a known dialect. */
+export function dialectEvents(
+  dialect: Detected,
+  sse: AsyncIterable<SSEMessage>,
+  options: AdapterOptions,
+): AsyncIterable<DecodedEvent> {
+  if (dialect === 'partialkit') return protocol(sse);
+  if (dialect === 'sse-data') return sseData(sse);
+  const reader = sseReader(dialect);
+  if (!reader) throw missingProviders(dialect);
+  return reader(sse, options);
+}
+
+/** Applies `extractJson`: only the JSON value of each attempt's text passes. */
+export async function* extracted(
+  events: AsyncIterable<DecodedEvent>,
+  extract: boolean | undefined,
+): AsyncGenerator<DecodedEvent> {
+  if (!extract) {
+    yield* events;
+    return;
+  }
+  const extractor = new JsonExtractor();
+  for await (const event of events) {
+    if (event.type === 'reset') {
+      extractor.reset();
+      yield event;
+    } else {
+      const t = extractor.push(event.text);
+      if (t) yield { type: 'text', text: t };
+    }
+  }
+}
+
+async function* plainText(body: AsyncIterable<string>): AsyncGenerator<DecodedEvent> {
+  for await (const t of body) yield { type: 'text', text: t };
+}
+
+/**
+ * The JSON text deltas of a response, in order. By default the message content (of choice 0); with
+ * `toolCall`, that tool call's arguments. A `reset` from the server (a re-ask) cannot be expressed as
+ * text: it throws; use {@link decode} to follow re-asks.
+ */
+export async function* decodeText(source: StreamSource, options: DecodeOptions = {}): AsyncGenerator<string> {
+  for await (const event of decode(source, options)) {
+    if (event.type === 'reset') {
+      throw new PartialKitError(`The server started attempt ${event.attempt}; use decode to follow re-asks`);
+    }
+    yield event.text;
+  }
+}

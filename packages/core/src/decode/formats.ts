@@ -1,0 +1,31 @@
+import type { AdapterOptions, DecodedEvent } from './events.ts';
+import type { SSEMessage } from './sse.ts';
+
+/** Reads the SSE messages of one dialect into decoded events. */
+export type SSEReader = (
+  events: AsyncIterable<SSEMessage>,
+  options: AdapterOptions,
+) => AsyncIterable<DecodedEvent>;
+/** Reads a body that is not SSE (e.g. Gemini's JSON-array stream) into decoded events. */
+export type BodyReader = (
+  body: AsyncIterable<string>,
+  options: AdapterOptions,
+) => AsyncIterable<DecodedEvent>;
+
+/**
+ * The provider dialects known to this process. Core holds none of them, so a browser bundle that reads
+ * partialkit's protocol pays nothing for them; `@partialkit/core/providers` registers them when imported.
+ */
+const sseReaders = new Map<string, SSEReader>();
+const bodyReaders = new Map<string, BodyReader>();
+
+export function registerFormats(formats: {
+  sse?: Record<string, SSEReader>;
+  body?: Record<string, BodyReader>;
+}): void {
+  for (const [name, reader] of Object.entries(formats.sse ?? {})) sseReaders.set(name, reader);
+  for (const [name, reader] of Object.entries(formats.body ?? {})) bodyReaders.set(name, reader);
+}
+
+export const sseReader = (name: string): SSEReader | undefined => sseReaders.get(name);
+export const bodyReader = (name: string): BodyReader | undefined => bodyReaders.get(name);

@@ -1,0 +1,153 @@
+import type * as z4 from 'zod/v4/core';
+import type { DecodedEvent } from '../decode/events.ts';
+import { PartialJSONError, TruncatedError } from '../errors.ts';
+import {
+  createPartialParser,
+  type PartialParser,
+  type PartialParserOptions,
+} from '../parser/create-partial-parser.ts';
+import type { DeepPartial } from '../types.ts';
+
+/** What the parse stage needs: the schema and the parser's bounds. */
+export type ParseOptions<S extends z4.$ZodType | undefined = z4.$ZodType | undefined> =
+  PartialParserOptions<S>;
+
+/**
+ * The parse stage, written once for every consumer (`streamPartial`, the store, `reask`, `streamItems`):
+ * decoded events go into a parser, a `reset` starts a new parser for the next attempt, and `finish`
+ * turns "the text stopped early" into a {@link TruncatedError}. Synchronous: consumers decide when to
+ * read snapshots.
+ */
+export class ParseStage<TPartial = unknown, TFinal = unknown> {
+  parser: PartialParser<TPartial, TFinal>;
+  /** 1 for the first attempt; grows with each `reset`. */
+  attempt = 1;
+
+  constructor(private readonly options: ParseOptions) {
+    this.parser = this.make();
+  }
+
+  /** Applies one decoded event. Returns true when it started a new attempt. */
+  apply(event: DecodedEvent): boolean {
+    if (event.type === 'reset') {
+      this.parser = this.make();
+      this.attempt = event.attempt;
+      return true;
+    }
+    this.parser.write(event.text);
+    return false;
+  }
+
+  /** Ends the input: the final (validated) value; an incomplete text is a {@link TruncatedError}. */
+  finish(): TFinal {
+    try {
+      return this.parser.end();
+    } catch (error) {
+      if (error instanceof PartialJSONError && error.incomplete) {
+        throw new TruncatedError('eof', `The stream ended before the JSON was complete (${error.message})`);
+      }
+      throw error;
+    }
+  }
+
+  private make(): PartialParser<TPartial, TFinal> {
+    return createPartialParser(this.options as PartialParserOptions) as PartialParser<TPartial, TFinal>;
+  }
+}
+
+/** What the parse stage hands its consumers. */
+export type ParseUpdate<TPartial, TFinal> =
+  | { readonly type: 'snapshot'; readonly value: TPartial; readonly attempt: number }
+  | { readonly type: 'reset'; readonly attempt: number }
+  | { readonly type: 'final'; readonly value: TFinal; readonly attempt: number };
+
+/** Resolves once the events already queued (microtasks) have run: the source is then waiting on I/O. */
+const macrotask: () => Promise<void> =
+  typeof setImmediate === 'function'
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : typeof MessageChannel === 'function'
+      ? () =>
+          new Promise((resolve) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => {
+              channel.port1.close();
+              resolve();
+            };
+            channel.port2.postMessage(null);
+          })
+      : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Events into updates: a snapshot whenever the consumer asks for the next value and something changed,
+ * `reset` when an attempt is replaced, and the final value. Events are applied as they arrive, and all
+ * the events available at once (one network chunk can hold thousands) are applied before a snapshot is
+ * read, because a read copies the open containers: reading per event would make a long list quadratic.
+ * Errors are thrown after the last good snapshot was handed over.
+ */
+export function parse<S extends z4.$ZodType>(
+  events: AsyncIterable<DecodedEvent>,
+  options: ParseOptions<S> & { schema: S },
+): AsyncGenerator<ParseUpdate<DeepPartial<z4.input<S>>, z4.output<S>>, z4.output<S>>;
+export function parse(
+  events: AsyncIterable<DecodedEvent>,
+  options?: ParseOptions,
+): AsyncGenerator<ParseUpdate<unknown, unknown>, unknown>;
+export async function* parse(
+  events: AsyncIterable<DecodedEvent>,
+  options: ParseOptions = {},
+): AsyncGenerator<ParseUpdate<unknown, unknown>, unknown> {
+  const stage = new ParseStage(options);
+  const it = events[Symbol.asyncIterator]();
+  let ended = false;
+  let stopped = false;
+  let failure: { error: unknown } | undefined;
+  let changed = false;
+  let resetTo = 0;
+  let wake: (() => void) | undefined;
+  const pump = (async () => {
+    try {
+      while (!stopped) {
+        const r = await it.next();
+        if (r.done || stopped) break;
+        if (stage.apply(r.value)) resetTo = stage.attempt;
+        changed = true;
+        wake?.();
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      ended = true;
+      wake?.();
+    }
+  })();
+  let last: unknown;
+  try {
+    while (true) {
+      if (!changed && !ended) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      if (!ended) await macrotask();
+      changed = false;
+      if (resetTo) {
+        last = undefined;
+        yield { type: 'reset', attempt: resetTo };
+        resetTo = 0;
+      }
+      const value = stage.parser.value;
+      if (value !== undefined && value !== last) {
+        last = value;
+        yield { type: 'snapshot', value, attempt: stage.attempt };
+      }
+      if (ended && !changed && !resetTo) break;
+    }
+    await pump;
+    if (failure) throw failure.error;
+    const final = stage.finish();
+    yield { type: 'final', value: final, attempt: stage.attempt };
+    return final;
+  } finally {
+    stopped = true;
+    // The consumer stopped early or an error ends the run: release the source (a pending read is
+    // cancelled by its signal; this never waits for it).
+    if (!ended) void it.return?.()?.catch?.(() => {});
+  }
+}

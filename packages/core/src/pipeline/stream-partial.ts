@@ -1,0 +1,43 @@
+import type * as z4 from 'zod/v4/core';
+import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { StreamSource } from '../decode/source.ts';
+import type { DeepPartial } from '../types.ts';
+import { parse } from './parse-stage.ts';
+
+export interface StreamPartialOptions {
+  /** How to decode the response (format, tool call, …). `extractJson` is on by default here. */
+  decode?: Omit<DecodeOptions, 'signal'>;
+  /** Stops reading (and cancels the source) when aborted. */
+  signal?: AbortSignal;
+  /** Maximum nesting depth of the JSON (default 1000). */
+  maxDepth?: number;
+  /** Maximum JSON text length in UTF-16 code units. */
+  maxLength?: number;
+}
+
+/**
+ * The TypeScript form of instructor's `create_partial(..., stream=True)`: decodes a response, parses it
+ * against `schema` and yields a snapshot whenever the consumer asks and something changed (stable
+ * identity between them). The last value yielded is the validated `z.output<S>`, which is also the
+ * generator's return value. Errors are thrown after everything received was yielded.
+ */
+export async function* streamPartial<S extends z4.$ZodType>(
+  schema: S,
+  source: StreamSource,
+  options: StreamPartialOptions = {},
+): AsyncGenerator<DeepPartial<z4.input<S>>, z4.output<S>> {
+  const { decode: decodeOptions, signal, ...bounds } = options;
+  const events = decode(source, { extractJson: true, ...decodeOptions, signal });
+  const updates = parse(events, { schema, ...bounds });
+  try {
+    while (true) {
+      const next = await updates.next();
+      if (next.done) return next.value;
+      const update = next.value;
+      // The final value is yielded too, so a `for await` loop sees it as its last value.
+      if (update.type !== 'reset') yield update.value as DeepPartial<z4.input<S>>;
+    }
+  } finally {
+    await updates.return(undefined as z4.output<S>);
+  }
+}

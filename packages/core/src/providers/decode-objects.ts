@@ -1,0 +1,74 @@
+import type { DecodeOptions } from '../decode/decode.ts';
+import { dialectEvents, extracted } from '../decode/decode.ts';
+import { type Detected, detectSSE } from '../decode/detect.ts';
+import type { DecodedEvent } from '../decode/events.ts';
+import { Peekable } from '../decode/peekable.ts';
+import type { SSEMessage } from '../decode/sse.ts';
+
+/**
+ * Decodes the event objects of an official SDK stream (`openai`'s chat or responses stream,
+ * `@anthropic-ai/sdk`'s message stream, `@google/genai` chunks), or of text deltas and partialkit
+ * protocol events: the same readers as for the wire.
+ */
+export async function* decodeObjects(
+  objects: AsyncIterable<unknown>,
+  options: Omit<DecodeOptions, 'signal'> = {},
+): AsyncGenerator<DecodedEvent> {
+  const messages = new Peekable(asMessages(objects));
+  const requested = options.format ?? 'auto';
+  const format: Detected =
+    requested === 'auto' || requested === 'partialkit' ? await detectSSE(messages) : requested;
+  yield* extracted(dialectEvents(format, messages, options), options.extractJson);
+}
+
+const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);
+
+/**
+ * Each object as the SSE message it would have been on the wire. Strings and partialkit protocol
+ * events (`{ type: 'text', text }`, `reset`, `error`, `done`, as `reask` yields) become messages of
+ * partialkit's protocol; anything else is a provider event object.
+ */
+async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEMessage> {
+  for await (const o of objects) {
+    if (typeof o === 'string') {
+      yield { data: JSON.stringify(o), event: undefined, id: undefined };
+      continue;
+    }
+    const type = (o as { type?: unknown } | null)?.type;
+    if (
+      typeof type === 'string' &&
+      PROTOCOL_TYPES.has(type) &&
+      isProtocolEvent(o as Record<string, unknown>)
+    ) {
+      yield protocolMessage(o as Record<string, unknown>);
+      continue;
+    }
+    yield { data: JSON.stringify(o), event: typeof type === 'string' ? type : undefined, id: undefined };
+  }
+}
+
+function isProtocolEvent(o: Record<string, unknown>): boolean {
+  switch (o.type) {
+    case 'text':
+      return typeof o.text === 'string';
+    case 'reset':
+      return typeof o.attempt === 'number';
+    case 'error':
+      return typeof o.error === 'object' && o.error !== null;
+    default:
+      return Object.keys(o).length === 1;
+  }
+}
+
+function protocolMessage(o: Record<string, unknown>): SSEMessage {
+  switch (o.type) {
+    case 'text':
+      return { data: JSON.stringify(o.text), event: undefined, id: undefined };
+    case 'reset':
+      return { data: JSON.stringify({ attempt: o.attempt }), event: 'reset', id: undefined };
+    case 'error':
+      return { data: JSON.stringify(o.error), event: 'error', id: undefined };
+    default:
+      return { data: '{}', event: 'done', id: undefined };
+  }
+}

@@ -1,0 +1,277 @@
+import type * as z4 from 'zod/v4/core';
+import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { StreamSource } from '../decode/source.ts';
+import { NetworkError, type PartialIssue, PartialKitError } from '../errors.ts';
+import { ParseStage } from '../pipeline/parse-stage.ts';
+import type { DeepPartial, Path } from '../types.ts';
+import { reportCallbackError } from './report.ts';
+import { Throttle, type ThrottleSetting } from './throttle.ts';
+
+export type StreamStatus = 'idle' | 'streaming' | 'success' | 'error' | 'aborted';
+
+/** What a UI renders. A new object whenever something changed, the same object otherwise. */
+export interface PartialState<TPartial, TFinal> {
+  /** The partial value, with stable identity for unchanged subtrees. */
+  readonly object: TPartial | undefined;
+  /** The validated output, once the stream finished successfully. */
+  readonly data: TFinal | undefined;
+  readonly status: StreamStatus;
+  readonly error: Error | undefined;
+  /** Validation issues of the subtrees completed so far (paths from the root). */
+  readonly issues: readonly PartialIssue[];
+  /** 1 for the first attempt; grows when the server re-asks the model (a `reset` event). */
+  readonly attempt: number;
+}
+
+/** Returns the response to read: a `Response`, a web stream or an async iterable of text or bytes. */
+export type Fetcher<I> = (input: I, init: { signal: AbortSignal }) => StreamSource | Promise<StreamSource>;
+
+export interface PartialStoreOptions<S extends z4.$ZodType, I = unknown> {
+  schema: S;
+  /** A function returning the stream, or a URL to POST `input` to as JSON. */
+  fetcher: Fetcher<I> | string;
+  /** How to decode the response (format, tool call, …). `extractJson` is on by default here. */
+  decode?: Omit<DecodeOptions, 'signal'>;
+  /**
+   * Notification rate: `'frame'` (default: the first change at once, then at most one per animation
+   * frame), `0` (every chunk) or a number of milliseconds.
+   */
+  throttle?: ThrottleSetting;
+  /** Shown as `object` before the stream has produced anything. */
+  initialValue?: DeepPartial<z4.input<S>>;
+  /** Maximum nesting depth of the JSON (default 1000). */
+  maxDepth?: number;
+  /** Maximum JSON text length in UTF-16 code units. */
+  maxLength?: number;
+  onUpdate?: (object: DeepPartial<z4.input<S>>) => void;
+  onFinish?: (result: {
+    data: z4.output<S> | undefined;
+    object: DeepPartial<z4.input<S>> | undefined;
+    error: Error | undefined;
+  }) => void;
+  onError?: (error: Error) => void;
+}
+
+type Listener = () => void;
+type State<S extends z4.$ZodType> = PartialState<DeepPartial<z4.input<S>>, z4.output<S>>;
+
+/** One request: its abort controller and its parse stage. A superseded run changes nothing. */
+interface Run<S extends z4.$ZodType> {
+  readonly controller: AbortController;
+  readonly stage: ParseStage<DeepPartial<z4.input<S>>, z4.output<S>>;
+}
+
+/**
+ * A vanilla store for one streamed object (Zustand's shape: `subscribe` + `getSnapshot`), usable from
+ * React, Vue, Svelte or plain code. It owns the request, the parse stage and the throttling; frameworks
+ * only bind to it. Callback errors are reported and never change the stream's state.
+ */
+export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
+  private options: PartialStoreOptions<S, I>;
+  private state: State<S>;
+  private readonly initial: State<S>;
+  private readonly listeners = new Set<Listener>();
+  private run: Run<S> | undefined;
+  /** The parse stage of the latest run, kept after it ends (for `isComplete`). */
+  private stage: ParseStage<DeepPartial<z4.input<S>>, z4.output<S>> | undefined;
+  private readonly throttle: Throttle;
+  private detached = false;
+
+  constructor(options: PartialStoreOptions<S, I>) {
+    this.options = options;
+    this.initial = {
+      object: options.initialValue,
+      data: undefined,
+      status: 'idle',
+      error: undefined,
+      issues: [],
+      attempt: 0,
+    };
+    this.state = this.initial;
+    this.throttle = new Throttle(() => this.flush());
+  }
+
+  /** Replaces the options (the latest callbacks, fetcher and decode options apply from now on). */
+  setOptions = (options: PartialStoreOptions<S, I>): void => {
+    this.options = options;
+  };
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  getSnapshot = (): State<S> => this.state;
+
+  /** The state for server rendering: always the initial one. */
+  getServerSnapshot = (): State<S> => this.initial;
+
+  /** Starts a request; a request still running is aborted first, so two never interleave. */
+  submit = async (input: I): Promise<void> => {
+    this.abortRun();
+    const { schema, maxDepth, maxLength } = this.options;
+    const run: Run<S> = {
+      controller: new AbortController(),
+      stage: new ParseStage({
+        schema,
+        ...(maxDepth !== undefined && { maxDepth }),
+        ...(maxLength !== undefined && { maxLength }),
+      }),
+    };
+    this.run = run;
+    this.stage = run.stage;
+    this.set({ ...this.initial, status: 'streaming', attempt: 1 });
+    // Starting on the next microtask lets a submit that is superseded in the same tick (StrictMode
+    // running an effect twice) never reach the network.
+    await Promise.resolve();
+    const { signal } = run.controller;
+    if (signal.aborted) return;
+    let data: z4.output<S>;
+    try {
+      const source = await this.fetch(input, signal);
+      const events = decode(source, { extractJson: true, ...this.options.decode, signal });
+      for await (const event of events) {
+        if (signal.aborted) return;
+        if (run.stage.apply(event)) {
+          this.set({
+            ...this.state,
+            object: this.options.initialValue,
+            issues: [],
+            attempt: run.stage.attempt,
+          });
+          continue;
+        }
+        this.throttle.request(this.options.throttle ?? 'frame');
+      }
+      if (signal.aborted) return;
+      data = run.stage.finish();
+    } catch (caught) {
+      if (signal.aborted) return; // stop, reset, a newer submit or detach already set the state
+      this.flush();
+      const error = asError(caught);
+      this.run = undefined;
+      this.set({ ...this.state, status: 'error', error, issues: run.stage.parser.issues });
+      if (!this.detached) {
+        this.call(() => this.options.onError?.(error));
+        this.call(() => this.options.onFinish?.({ data: undefined, object: this.state.object, error }));
+      }
+      return;
+    }
+    this.flush();
+    this.run = undefined;
+    this.set({
+      ...this.state,
+      status: 'success',
+      data,
+      object: run.stage.parser.value,
+      issues: run.stage.parser.issues,
+    });
+    if (!this.detached)
+      this.call(() => this.options.onFinish?.({ data, object: this.state.object, error: undefined }));
+  };
+
+  /** Aborts the request and keeps the partial value (`status: 'aborted'`). */
+  stop = (): void => {
+    if (!this.run) return;
+    this.flush();
+    this.abortRun();
+    this.set({ ...this.state, status: 'aborted' });
+  };
+
+  /** Aborts any request and returns to the initial state. */
+  reset = (): void => {
+    this.abortRun();
+    this.stage = undefined;
+    this.set(this.initial);
+  };
+
+  /** Whether an object or array node of any snapshot is complete (will never change again). */
+  isComplete = (node: object): boolean => this.stage?.parser.isComplete(node) ?? false;
+
+  /** Whether the value at `path` of the current value is complete. */
+  isCompleteAt = (path: Path): boolean => this.stage?.parser.isCompleteAt(path) ?? false;
+
+  /**
+   * Binds the store to a mounted UI. The returned function detaches it: a running request is aborted
+   * (`status: 'aborted'`, the partial kept) and callbacks are silenced until the next `attach`.
+   */
+  attach = (): (() => void) => {
+    this.detached = false;
+    return () => {
+      if (this.run) {
+        this.flush();
+        this.abortRun();
+        this.state = { ...this.state, status: 'aborted' };
+      }
+      this.detached = true;
+    };
+  };
+
+  private async fetch(input: I, signal: AbortSignal): Promise<StreamSource> {
+    const fetcher = this.options.fetcher;
+    try {
+      return typeof fetcher === 'string'
+        ? await postJson(fetcher, input, signal)
+        : await fetcher(input, { signal });
+    } catch (error) {
+      // fetch rejects with a bare TypeError when the network fails.
+      if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
+      throw error;
+    }
+  }
+
+  private abortRun(): void {
+    this.throttle.cancel();
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    run.controller.abort(new DOMException('The request was superseded or stopped.', 'AbortError'));
+  }
+
+  /** Applies parser progress to the state now. */
+  private flush(): void {
+    this.throttle.cancel();
+    const run = this.run;
+    if (!run) return;
+    const parser = run.stage.parser;
+    const object = parser.value ?? this.options.initialValue;
+    if (object === this.state.object && parser.issues === this.state.issues) return;
+    this.set({ ...this.state, object, issues: parser.issues });
+    if (object !== undefined && !this.detached) this.call(() => this.options.onUpdate?.(object));
+  }
+
+  /** Runs a user callback: its error is reported, never allowed to change the stream's state. */
+  private call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      reportCallbackError(error);
+    }
+  }
+
+  private set(next: State<S>): void {
+    this.state = next;
+    if (this.detached) return;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function asError(caught: unknown): Error {
+  if (caught instanceof PartialKitError) return caught;
+  if (caught instanceof Error) return caught;
+  return new PartialKitError(String(caught));
+}
+
+async function postJson(url: string, input: unknown, signal: AbortSignal): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream, application/json, text/plain',
+    },
+    body: JSON.stringify(input),
+    signal,
+  });
+}

@@ -1,0 +1,1 @@
+export { sendNodeResponse, toNodeHandler, toWebRequest } from './node.ts';
