@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { conferenceReplay } from './replay-fetcher.ts';
 
 function StreamingParticipants({ msPerEvent }: { msPerEvent: number }) {
-  const { object, status, submit, isComplete } = usePartialObject(MeetingInfo, conferenceReplay(msPerEvent), {
+  const { object, status, submit, isCompleteAt } = usePartialObject(MeetingInfo, conferenceReplay(msPerEvent), {
     throttle: 0,
   });
   useEffect(() => {
@@ -28,7 +28,7 @@ function StreamingParticipants({ msPerEvent }: { msPerEvent: number }) {
         />
       </ul>
       <p>
-        Location: <PartialText value={object?.location} complete={isComplete(['location'])} placeholder="…" />
+        Location: <PartialText value={object?.location} complete={isCompleteAt(['location'])} placeholder="…" />
       </p>
     </div>
   );

@@ -1,3 +1,4 @@
+import '@partialkit/core/providers';
 import { replayResponse } from '@partialkit/replay';
 import recording from '@partialkit/test-utils/fixtures/conference-extraction.sse?raw';
 

@@ -32,7 +32,7 @@ export interface AppProps {
 export function App({ fetcher }: AppProps) {
   const [text, setText] = useState(MEETING_TEXT);
   const [speed, setSpeed] = useState(1);
-  const { object, data, status, error, issues, attempt, submit, stop, reset, isComplete } =
+  const { object, data, status, error, issues, attempt, submit, stop, reset, isCompleteAt } =
     useMeeting(fetcher);
   return (
     <main>
@@ -102,7 +102,7 @@ export function App({ fetcher }: AppProps) {
           <dd data-testid="location">
             <PartialText
               value={object?.location}
-              complete={isComplete(['location'])}
+              complete={isCompleteAt(['location'])}
               placeholder={<i className="skeleton">location</i>}
             />
           </dd>
