@@ -5,9 +5,13 @@ import { useEffect } from 'react';
 import { conferenceReplay } from './replay-fetcher.ts';
 
 function StreamingParticipants({ msPerEvent }: { msPerEvent: number }) {
-  const { object, status, submit, isCompleteAt } = usePartialObject(MeetingInfo, conferenceReplay(msPerEvent), {
-    throttle: 0,
-  });
+  const { object, status, submit, isCompleteAt } = usePartialObject(
+    MeetingInfo,
+    conferenceReplay(msPerEvent),
+    {
+      throttle: 0,
+    },
+  );
   useEffect(() => {
     void submit({ speed: 1 });
   }, [submit]);
@@ -28,7 +32,8 @@ function StreamingParticipants({ msPerEvent }: { msPerEvent: number }) {
         />
       </ul>
       <p>
-        Location: <PartialText value={object?.location} complete={isCompleteAt(['location'])} placeholder="…" />
+        Location:{' '}
+        <PartialText value={object?.location} complete={isCompleteAt(['location'])} placeholder="…" />
       </p>
     </div>
   );
