@@ -36,19 +36,10 @@ export interface DecodeOptions extends AdapterOptions {
   maxEventSize?: number | undefined;
 }
 
-const PROVIDER_NAMES: Partial<Record<Detected, string>> = {
-  'openai-chat': 'an OpenAI Chat Completions stream',
-  'openai-responses': 'an OpenAI Responses stream',
-  anthropic: 'an Anthropic Messages stream',
-  gemini: 'a Gemini stream',
-  'gemini-array': 'a Gemini JSON-array stream',
-};
-
 function missingProviders(format: Detected): PartialKitError {
   return new PartialKitError(
-    `This response is ${PROVIDER_NAMES[format] ?? `in format "${format}"`}, and no provider format is ` +
-      `loaded: add \`import '@partialkit/core/providers'\` (or send partialkit's protocol with ` +
-      '`toPartialResponse` from @partialkit/server)',
+    `This response is a provider's stream (${format}) and no provider format is loaded: add ` +
+      "`import '@partialkit/core/providers'`, or send partialkit's protocol with `toPartialResponse`",
   );
 }
 

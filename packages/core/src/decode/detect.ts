@@ -1,3 +1,4 @@
+import { providerDialect } from './formats.ts';
 import type { Peekable } from './peekable.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
 
@@ -10,41 +11,27 @@ export type Detected =
   | 'openai-responses'
   | 'anthropic'
   | 'gemini'
-  | 'gemini-array';
+  | 'gemini-array'
+  /** A provider's stream, with no provider format loaded to tell which. */
+  | 'provider';
 
-const ANTHROPIC_EVENTS = new Set([
-  'message_start',
-  'content_block_start',
-  'content_block_delta',
-  'content_block_stop',
-  'message_delta',
-  'message_stop',
-  'ping',
-]);
 const GEMINI_KEYS = new Set(['candidates', 'usageMetadata', 'promptFeedback', 'modelVersion', 'error']);
 const SSE_FIELDS = ['data:', 'event:', 'id:', 'retry:'];
+/** Fields by which a JSON event tells it comes from a provider, not from a hand-rolled server. */
+const PROVIDER_FIELDS = ['choices', 'candidates', 'promptFeedback', 'type', 'error', 'object'];
 
-/** Which SSE dialect an event belongs to, or undefined if it does not tell. */
+/**
+ * Tells the dialect of an SSE event. Core knows partialkit's protocol and raw JSON data lines; the
+ * provider dialects register a detector with the providers entry. Undefined: the event does not tell.
+ */
 function dialectOf(event: SSEMessage): Detected | undefined {
+  const provider = providerDialect(event);
+  if (provider) return provider;
   const data = jsonData(event) as Record<string, unknown> | string | undefined;
-  const type =
-    typeof data === 'object' && data !== null && typeof data.type === 'string' ? data.type : undefined;
-  const name = event.event ?? type;
-  if (name && ANTHROPIC_EVENTS.has(name)) return 'anthropic';
-  if (name?.startsWith('response.')) return 'openai-responses';
-  if (event.data.trim() === '[DONE]') return 'openai-chat';
-  if (typeof data === 'string' || name === 'reset' || name === 'done') return 'partialkit';
+  const name = event.event;
+  if (typeof data === 'string' || name === 'reset' || name === 'done' || name === 'error') return 'partialkit';
   if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;
-  if ('choices' in data || data.object === 'chat.completion.chunk') return 'openai-chat';
-  if ('candidates' in data || 'promptFeedback' in data) return 'gemini';
-  if (type === 'error') {
-    if ('sequence_number' in data) return 'openai-responses';
-    // Anthropic nests its error ({"type":"error","error":{…}}); partialkit's is flat ({type, message}).
-    return 'error' in data ? 'anthropic' : 'partialkit';
-  }
-  if ('error' in data) return 'openai-chat';
-  if (name === 'error') return 'partialkit';
-  return 'sse-data';
+  return PROVIDER_FIELDS.some((f) => f in data) ? 'provider' : 'sse-data';
 }
 
 /** Looks at the first events of an SSE stream (up to 50) to tell its dialect. */

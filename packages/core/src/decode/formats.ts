@@ -1,4 +1,5 @@
 import type { AdapterOptions, DecodedEvent } from './events.ts';
+import type { Detected } from './detect.ts';
 import type { SSEMessage } from './sse.ts';
 
 /** Reads the SSE messages of one dialect into decoded events. */
@@ -19,13 +20,18 @@ export type BodyReader = (
 const sseReaders = new Map<string, SSEReader>();
 const bodyReaders = new Map<string, BodyReader>();
 
+let detector: ((event: SSEMessage) => Detected | undefined) | undefined;
+
 export function registerFormats(formats: {
+  detect?: (event: SSEMessage) => Detected | undefined;
   sse?: Record<string, SSEReader>;
   body?: Record<string, BodyReader>;
 }): void {
+  detector = formats.detect ?? detector;
   for (const [name, reader] of Object.entries(formats.sse ?? {})) sseReaders.set(name, reader);
   for (const [name, reader] of Object.entries(formats.body ?? {})) bodyReaders.set(name, reader);
 }
 
 export const sseReader = (name: string): SSEReader | undefined => sseReaders.get(name);
 export const bodyReader = (name: string): BodyReader | undefined => bodyReaders.get(name);
+export const providerDialect = (event: SSEMessage): Detected | undefined => detector?.(event);

@@ -6,11 +6,13 @@
  */
 import { registerFormats } from '../decode/formats.ts';
 import { anthropic } from './anthropic.ts';
+import { dialectOf } from './dialect.ts';
 import { gemini, geminiArray } from './gemini.ts';
 import { openaiChat } from './openai-chat.ts';
 import { openaiResponses } from './openai-responses.ts';
 
 registerFormats({
+  detect: dialectOf,
   sse: {
     'openai-chat': openaiChat,
     'openai-responses': openaiResponses,

@@ -1,0 +1,36 @@
+import { jsonData, type SSEMessage } from '../decode/sse.ts';
+import type { Detected } from '../decode/detect.ts';
+
+const ANTHROPIC_EVENTS = new Set([
+  'message_start',
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+  'message_delta',
+  'message_stop',
+  'ping',
+]);
+
+/** Which SSE dialect an event belongs to, or undefined if it does not tell. */
+export function dialectOf(event: SSEMessage): Detected | undefined {
+  const data = jsonData(event) as Record<string, unknown> | string | undefined;
+  const type =
+    typeof data === 'object' && data !== null && typeof data.type === 'string' ? data.type : undefined;
+  const name = event.event ?? type;
+  if (name && ANTHROPIC_EVENTS.has(name)) return 'anthropic';
+  if (name?.startsWith('response.')) return 'openai-responses';
+  if (event.data.trim() === '[DONE]') return 'openai-chat';
+  if (typeof data === 'string' || name === 'reset' || name === 'done') return 'partialkit';
+  if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;
+  if ('choices' in data || data.object === 'chat.completion.chunk') return 'openai-chat';
+  if ('candidates' in data || 'promptFeedback' in data) return 'gemini';
+  if (type === 'error') {
+    if ('sequence_number' in data) return 'openai-responses';
+    // Anthropic nests its error ({"type":"error","error":{…}}); partialkit's is flat ({type, message}).
+    return 'error' in data ? 'anthropic' : 'partialkit';
+  }
+  if ('error' in data) return 'openai-chat';
+  if (name === 'error') return 'partialkit';
+  return 'sse-data';
+}
+
