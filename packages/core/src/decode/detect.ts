@@ -29,7 +29,8 @@ function dialectOf(event: SSEMessage): Detected | undefined {
   if (provider) return provider;
   const data = jsonData(event) as Record<string, unknown> | string | undefined;
   const name = event.event;
-  if (typeof data === 'string' || name === 'reset' || name === 'done' || name === 'error') return 'partialkit';
+  if (typeof data === 'string' || name === 'reset' || name === 'done' || name === 'error')
+    return 'partialkit';
   if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;
   return PROVIDER_FIELDS.some((f) => f in data) ? 'provider' : 'sse-data';
 }

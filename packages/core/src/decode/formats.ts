@@ -1,5 +1,5 @@
-import type { AdapterOptions, DecodedEvent } from './events.ts';
 import type { Detected } from './detect.ts';
+import type { AdapterOptions, DecodedEvent } from './events.ts';
 import type { SSEMessage } from './sse.ts';
 
 /** Reads the SSE messages of one dialect into decoded events. */

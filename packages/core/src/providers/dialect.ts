@@ -1,5 +1,5 @@
-import { jsonData, type SSEMessage } from '../decode/sse.ts';
 import type { Detected } from '../decode/detect.ts';
+import { jsonData, type SSEMessage } from '../decode/sse.ts';
 
 const ANTHROPIC_EVENTS = new Set([
   'message_start',
@@ -33,4 +33,3 @@ export function dialectOf(event: SSEMessage): Detected | undefined {
   if (name === 'error') return 'partialkit';
   return 'sse-data';
 }
-

@@ -1,0 +1,37 @@
+// This file never imports '@partialkit/core/providers': it checks what core alone reads.
+import { fixtureBytes } from '@partialkit/test-utils/fixtures';
+import { decodeSettled } from '@partialkit/test-utils/harness';
+import { describe, expect, it } from 'vitest';
+import { PartialKitError } from '../errors.ts';
+import { encodeProtocolEvent } from './protocol.ts';
+
+const sse = (body: Uint8Array | string) =>
+  new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+
+describe('core without the provider readers', () => {
+  it("reads partialkit's protocol, plain text and raw JSON data lines", async () => {
+    const protocol = `${encodeProtocolEvent({ type: 'text', text: '{"a":' })}${encodeProtocolEvent({ type: 'text', text: '1}' })}event: done\ndata: {}\n\n`;
+    expect((await decodeSettled(sse(protocol))).text).toBe('{"a":1}');
+    expect((await decodeSettled(new Response('{"a": 1}'))).text).toBe('{"a": 1}');
+    expect((await decodeSettled(sse('data: {"a":\n\ndata: 1}\n\n'))).text).toBe('{"a":1}');
+  });
+
+  it.each([
+    ['openai-chat-json-schema.sse'],
+    ['anthropic-tool-input-json.sse'],
+    ['gemini-sse-json-schema.sse'],
+    ['openai-responses-function-call-args.sse'],
+  ])('refuses a provider stream (%s) with an error that says what to import', async (name) => {
+    const { text, error } = await decodeSettled(sse(fixtureBytes(name)));
+    expect(text).toBe('');
+    expect(error).toBeInstanceOf(PartialKitError);
+    expect((error as Error).message).toContain("import '@partialkit/core/providers'");
+  });
+
+  it('refuses a named provider format the same way', async () => {
+    const { error } = await decodeSettled(sse(fixtureBytes('openai-chat-json-schema.sse')), {
+      format: 'openai-chat',
+    });
+    expect((error as Error).message).toContain("import '@partialkit/core/providers'");
+  });
+});

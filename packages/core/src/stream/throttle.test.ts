@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { PartialObjectStore } from './partial-object-store.ts';
+import { Throttle } from './throttle.ts';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Throttle', () => {
+  it('runs the first request at once, then at most one per interval, the last one included', async () => {
+    let runs = 0;
+    const throttle = new Throttle(() => runs++);
+    throttle.request(30);
+    expect(runs).toBe(1); // the leading edge
+    throttle.request(30);
+    throttle.request(30);
+    expect(runs).toBe(1);
+    await wait(45);
+    expect(runs).toBe(2); // the two folded into one, at the end of the interval
+    await wait(45);
+    expect(runs).toBe(2); // nothing pending: no run
+    throttle.request(30);
+    expect(runs).toBe(3); // a quiet period ended: leading edge again
+    throttle.request(30);
+    throttle.cancel();
+    await wait(45);
+    expect(runs).toBe(3);
+  });
+
+  it('runs every request with 0', () => {
+    let runs = 0;
+    const throttle = new Throttle(() => runs++);
+    for (let i = 0; i < 5; i++) throttle.request(0);
+    expect(runs).toBe(5);
+  });
+});
+
+describe('PartialObjectStore with the default throttle', () => {
+  it('delivers the first visible value at once, not a frame later', async () => {
+    let push: (t: string) => void = () => {};
+    const store = new PartialObjectStore({
+      schema: z.object({ title: z.string() }),
+      fetcher: () =>
+        new ReadableStream<string>({
+          start(c) {
+            push = (t) => c.enqueue(t);
+          },
+        }),
+    });
+    const seen: unknown[] = [];
+    store.subscribe(() => seen.push(store.getSnapshot().object));
+    void store.submit(undefined);
+    await wait(5);
+    push('{"title": "Hel');
+    // one macrotask for the read to reach the store: without a leading edge, the value would wait for
+    // the 16 ms frame timer
+    await wait(0);
+    expect(store.getSnapshot().object).toEqual({ title: 'Hel' });
+    push('lo');
+    await wait(30);
+    expect(store.getSnapshot().object).toEqual({ title: 'Hello' });
+    store.stop();
+  });
+
+  it('applies options set through setOptions to the next submit and to callbacks', async () => {
+    const finished: string[] = [];
+    const Schema = z.object({ v: z.string() });
+    const store = new PartialObjectStore({
+      schema: Schema,
+      fetcher: () => ['{"v": "first"}'],
+      onFinish: () => finished.push('old'),
+    });
+    store.setOptions({
+      schema: Schema,
+      fetcher: () => ['{"v": "second"}'],
+      onFinish: (r) => finished.push(`new:${r.data?.v}`),
+    });
+    await store.submit(undefined);
+    expect(finished).toEqual(['new:second']);
+  });
+
+  it('gives every run its own AbortController: a superseded run is aborted, the new one is not', async () => {
+    const signals: AbortSignal[] = [];
+    const store = new PartialObjectStore({
+      schema: z.object({ v: z.number() }),
+      fetcher: (_: unknown, { signal }) => {
+        signals.push(signal);
+        return new ReadableStream<string>({ start() {} });
+      },
+    });
+    void store.submit(1);
+    await wait(1);
+    void store.submit(2);
+    await wait(1);
+    expect(signals).toHaveLength(2);
+    expect(signals[0]!.aborted).toBe(true);
+    expect(signals[1]!.aborted).toBe(false);
+    store.stop();
+    expect(signals[1]!.aborted).toBe(true);
+    expect(store.getSnapshot().status).toBe('aborted');
+  });
+});
