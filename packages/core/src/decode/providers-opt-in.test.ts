@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PartialKitError } from '../errors.ts';
 import { encodeProtocolEvent } from './protocol.ts';
 
-const sse = (body: Uint8Array | string) =>
+const sse = (body: Uint8Array<ArrayBuffer> | string) =>
   new Response(body, { headers: { 'content-type': 'text/event-stream' } });
 
 describe('core without the provider readers', () => {
