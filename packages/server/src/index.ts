@@ -17,3 +17,18 @@ export {
   SSE_HEADERS,
   toPartialResponse,
 } from './response.ts';
+export {
+  MemoryResumeStore,
+  type MemoryResumeStoreOptions,
+} from './resume/memory-resume-store.ts';
+export {
+  cancelResponse,
+  type GenerationContext,
+  RESUME_URL_HEADER,
+  type ResumableInit,
+  resumeOffset,
+  resumeResponse,
+  STREAM_ID_HEADER,
+  toResumableResponse,
+} from './resume/resumable.ts';
+export type { ResumeStore, StreamEntry, StreamRead } from './resume/resume-store.ts';

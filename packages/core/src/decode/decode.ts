@@ -100,7 +100,7 @@ export async function* extracted(
       yield event;
     } else {
       const t = extractor.push(event.text);
-      if (t) yield { type: 'text', text: t };
+      if (t) yield t === event.text ? event : { ...event, text: t };
     }
   }
 }

@@ -1,7 +1,11 @@
-/** What a decoder produces: JSON text, or the start of a new attempt (the consumer clears its partial). */
-export type DecodedEvent =
+/**
+ * What a decoder produces: JSON text, or the start of a new attempt (the consumer clears its partial).
+ * `id` is the event's SSE id where the stream has one (a resumable stream's offset).
+ */
+export type DecodedEvent = (
   | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'reset'; readonly attempt: number };
+  | { readonly type: 'reset'; readonly attempt: number }
+) & { readonly id?: string | undefined };
 
 /** Options every wire-format adapter understands. */
 export interface AdapterOptions {

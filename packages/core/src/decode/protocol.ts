@@ -10,24 +10,29 @@ import { jsonData, type SSEMessage } from './sse.ts';
  * - `event: reset` + `data: {"attempt": number}`: a new attempt starts; discard the partial value.
  * - `event: done` + `data: {}`: the stream is complete.
  * - `: comment` lines are heartbeats and are ignored.
+ *
+ * A resumable stream gives every event an `id:`, the offset in the stream's text where the event ends;
+ * a client that lost the connection asks for the rest with `Last-Event-ID`.
  */
-export type ProtocolEvent =
+export type ProtocolEvent = (
   | { type: 'text'; text: string }
   | { type: 'error'; error: { type: string; message: string } }
   | { type: 'reset'; attempt: number }
-  | { type: 'done' };
+  | { type: 'done' }
+) & { id?: string | undefined };
 
 /** Serialises one protocol event as SSE text. */
 export function encodeProtocolEvent(event: ProtocolEvent): string {
+  const id = event.id === undefined ? '' : `id: ${event.id}\n`;
   switch (event.type) {
     case 'text':
-      return `data: ${JSON.stringify(event.text)}\n\n`;
+      return `${id}data: ${JSON.stringify(event.text)}\n\n`;
     case 'error':
-      return `event: error\ndata: ${JSON.stringify(event.error)}\n\n`;
+      return `${id}event: error\ndata: ${JSON.stringify(event.error)}\n\n`;
     case 'reset':
-      return `event: reset\ndata: ${JSON.stringify({ attempt: event.attempt })}\n\n`;
+      return `${id}event: reset\ndata: ${JSON.stringify({ attempt: event.attempt })}\n\n`;
     case 'done':
-      return 'event: done\ndata: {}\n\n';
+      return `${id}event: done\ndata: {}\n\n`;
   }
 }
 
@@ -43,7 +48,7 @@ export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerat
       case 'reset': {
         const e = jsonData(event) as { attempt?: number } | undefined;
         attempt = e?.attempt ?? attempt + 1;
-        yield { type: 'reset', attempt };
+        yield event.id === undefined ? { type: 'reset', attempt } : { type: 'reset', attempt, id: event.id };
         break;
       }
       case 'done':
@@ -51,7 +56,8 @@ export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerat
       default: {
         const data = jsonData(event);
         const t = typeof data === 'string' ? data : event.data;
-        if (t) yield { type: 'text', text: t };
+        if (t)
+          yield event.id === undefined ? { type: 'text', text: t } : { type: 'text', text: t, id: event.id };
       }
     }
   }

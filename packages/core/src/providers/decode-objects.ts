@@ -56,19 +56,20 @@ function isProtocolEvent(o: Record<string, unknown>): boolean {
     case 'error':
       return typeof o.error === 'object' && o.error !== null;
     default:
-      return Object.keys(o).length === 1;
+      return Object.keys(o).every((k) => k === 'type' || k === 'id');
   }
 }
 
 function protocolMessage(o: Record<string, unknown>): SSEMessage {
+  const id = typeof o.id === 'string' ? o.id : undefined;
   switch (o.type) {
     case 'text':
-      return { data: JSON.stringify(o.text), event: undefined, id: undefined };
+      return { data: JSON.stringify(o.text), event: undefined, id };
     case 'reset':
-      return { data: JSON.stringify({ attempt: o.attempt }), event: 'reset', id: undefined };
+      return { data: JSON.stringify({ attempt: o.attempt }), event: 'reset', id };
     case 'error':
-      return { data: JSON.stringify(o.error), event: 'error', id: undefined };
+      return { data: JSON.stringify(o.error), event: 'error', id };
     default:
-      return { data: '{}', event: 'done', id: undefined };
+      return { data: '{}', event: 'done', id };
   }
 }

@@ -1,0 +1,1 @@
+export { type RedisClient, RedisResumeStore, type RedisResumeStoreOptions } from './redis-resume-store.ts';

@@ -1,0 +1,64 @@
+import { type RedisServer, startRedis } from '@partialkit/test-utils/redis-server';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resumeStoreContract } from '../../test/resume-store-contract.ts';
+import { RedisResumeStore } from './redis-resume-store.ts';
+
+let redis: RedisServer;
+const clients: Array<ReturnType<typeof createClient>> = [];
+const stores: RedisResumeStore[] = [];
+
+async function store(options: { ttlSeconds?: number } = {}): Promise<RedisResumeStore> {
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  clients.push(client);
+  const s = new RedisResumeStore({ client, blockMs: 200, ...options });
+  stores.push(s);
+  return s;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  await Promise.all(clients.map((c) => c.close()));
+  await redis?.stop();
+});
+
+describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
+  let shared: RedisResumeStore;
+  let expiring: RedisResumeStore;
+  beforeAll(async () => {
+    shared = await store();
+    expiring = await store({ ttlSeconds: 1 });
+  });
+  resumeStoreContract(() => shared, { store: () => expiring, waitMs: 1300 });
+
+  it('lets one store append and another (another process, another connection) read and cancel', async () => {
+    const writer = await store();
+    const reader = await store();
+    await writer.create('shared-1');
+    let cancelled = 0;
+    await writer.onCancel('shared-1', () => cancelled++);
+    await writer.append('shared-1', { offset: 2, event: { type: 'text', text: '[1' } });
+    const read = await reader.read('shared-1', 0);
+    expect(read.status).toBe('found');
+    expect(await reader.cancel('shared-1')).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(cancelled).toBe(1);
+    await writer.append('shared-1', {
+      offset: 2,
+      event: { type: 'error', error: { type: 'cancelled', message: 'x' } },
+    });
+    const got: string[] = [];
+    if (read.status === 'found') for await (const e of read.entries) got.push(e.event.type);
+    expect(got).toEqual(['text', 'error']);
+  });
+
+  it('accepts a node-redis client as it is typed', () => {
+    const client = createClient();
+    expect(() => new RedisResumeStore({ client })).not.toThrow();
+  });
+});

@@ -1,0 +1,168 @@
+import { PartialKitError, ProviderError } from '@partialkit/core';
+import { isLast, type ResumeStore, type StreamEntry, type StreamRead, sizeOf } from './resume-store.ts';
+
+export interface MemoryResumeStoreOptions {
+  /** Total characters kept over all streams (default 64 Mi). Ended streams are dropped first, oldest first. */
+  maxChars?: number;
+  /** How long an ended stream stays resumable (default 10 minutes). */
+  ttlMs?: number;
+  /** How many expired ids are remembered, so a late resume gets "expired" rather than "unknown" (default 10 000). */
+  maxTombstones?: number;
+}
+
+interface Log {
+  readonly entries: StreamEntry[];
+  chars: number;
+  ended: boolean;
+  endedAt: number;
+  /** Expired or evicted: its live readers stop. */
+  dropped: boolean;
+  cancelled: boolean;
+  readonly cancelListeners: Set<() => void>;
+  readonly waiters: Set<() => void>;
+}
+
+/**
+ * The embedded resume store: streams live in this process's memory, bounded by total size and TTL.
+ * Enough for one server process; behind a load balancer use `RedisResumeStore`.
+ */
+export class MemoryResumeStore implements ResumeStore {
+  private readonly logs = new Map<string, Log>();
+  private readonly tombstones = new Set<string>();
+  private chars = 0;
+  private readonly maxChars: number;
+  private readonly ttlMs: number;
+  private readonly maxTombstones: number;
+
+  constructor(options: MemoryResumeStoreOptions = {}) {
+    this.maxChars = positive(options.maxChars ?? 64 * 1024 * 1024, 'maxChars');
+    this.ttlMs = positive(options.ttlMs ?? 10 * 60_000, 'ttlMs');
+    this.maxTombstones = positive(options.maxTombstones ?? 10_000, 'maxTombstones');
+  }
+
+  /** Characters held now, over all streams. */
+  get size(): number {
+    return this.chars;
+  }
+
+  async create(id: string): Promise<void> {
+    this.sweep();
+    if (this.logs.has(id)) throw new PartialKitError(`A stream with id ${id} already exists`);
+    if (this.chars >= this.maxChars) this.evict(this.chars - this.maxChars + 1);
+    if (this.chars >= this.maxChars) {
+      throw new PartialKitError(`The resume store is full (${this.maxChars} characters of running streams)`);
+    }
+    this.tombstones.delete(id);
+    this.logs.set(id, {
+      entries: [],
+      chars: 0,
+      ended: false,
+      endedAt: 0,
+      dropped: false,
+      cancelled: false,
+      cancelListeners: new Set(),
+      waiters: new Set(),
+    });
+  }
+
+  async append(id: string, entry: StreamEntry): Promise<void> {
+    const log = this.logs.get(id);
+    if (!log || log.ended) return; // expired, evicted or already over: the live readers are gone too
+    const size = sizeOf(entry);
+    log.entries.push(entry);
+    log.chars += size;
+    this.chars += size;
+    if (isLast(entry)) {
+      log.ended = true;
+      log.endedAt = Date.now();
+      log.cancelListeners.clear();
+    }
+    for (const wake of log.waiters) wake();
+    log.waiters.clear();
+    if (this.chars > this.maxChars) this.evict(this.chars - this.maxChars);
+  }
+
+  async read(id: string, offset: number): Promise<StreamRead> {
+    this.sweep();
+    const log = this.logs.get(id);
+    if (!log) return { status: this.tombstones.has(id) ? 'expired' : 'unknown' };
+    return { status: 'found', entries: this.follow(log, offset) };
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const log = this.logs.get(id);
+    if (!log || log.ended) return false;
+    if (!log.cancelled) {
+      log.cancelled = true;
+      for (const listener of log.cancelListeners) listener();
+      log.cancelListeners.clear();
+    }
+    return true;
+  }
+
+  async onCancel(id: string, listener: () => void): Promise<() => void> {
+    const log = this.logs.get(id);
+    if (!log) return () => {};
+    if (log.cancelled) {
+      listener();
+      return () => {};
+    }
+    log.cancelListeners.add(listener);
+    return () => {
+      log.cancelListeners.delete(listener);
+    };
+  }
+
+  private async *follow(log: Log, offset: number): AsyncGenerator<StreamEntry> {
+    let index = 0;
+    while (true) {
+      while (index < log.entries.length) {
+        const entry = log.entries[index++]!;
+        if (entry.offset > offset || (entry.event.type !== 'text' && entry.offset >= offset)) yield entry;
+        if (isLast(entry)) return;
+      }
+      if (log.ended) return;
+      if (log.dropped)
+        throw new ProviderError('stream_expired', 'The stream was dropped from the resume store');
+      await new Promise<void>((resolve) => log.waiters.add(resolve));
+    }
+  }
+
+  /** Drops ended streams past their TTL. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, log] of this.logs) {
+      if (log.ended && now - log.endedAt > this.ttlMs) this.drop(id, log);
+    }
+  }
+
+  /** Frees at least `needed` characters, ended streams first (oldest first). */
+  private evict(needed: number): void {
+    let freed = 0;
+    for (const [id, log] of this.logs) {
+      if (freed >= needed) return;
+      if (!log.ended) continue;
+      freed += log.chars;
+      this.drop(id, log);
+    }
+  }
+
+  private drop(id: string, log: Log): void {
+    this.logs.delete(id);
+    log.dropped = true;
+    this.chars -= log.chars;
+    for (const wake of log.waiters) wake();
+    log.waiters.clear();
+    this.tombstones.add(id);
+    if (this.tombstones.size > this.maxTombstones) {
+      this.tombstones.delete(this.tombstones.values().next().value as string);
+    }
+  }
+}
+
+function positive(value: number, name: string): number {
+  if (!(typeof value === 'number' && value > 0)) {
+    throw new PartialKitError(`${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,158 @@
+import { type DecodeOptions, type ProtocolEvent, ProviderError } from '@partialkit/core';
+import { eventsOf, type PartialSource, toPartialResponse } from '../response.ts';
+import type { ResumeStore, StreamEntry } from './resume-store.ts';
+
+/** Response headers of a resumable stream: its id, and where to resume or cancel it. */
+export const STREAM_ID_HEADER = 'x-partialkit-stream-id';
+export const RESUME_URL_HEADER = 'x-partialkit-resume';
+
+export interface ResumableInit {
+  store: ResumeStore;
+  /** How to read the upstream (format, tool call…). */
+  decode?: Omit<DecodeOptions, 'signal'>;
+  /** The stream's id (default: a random UUID). */
+  id?: string;
+  /** The URL a client resumes (GET with `Last-Event-ID`) and cancels (DELETE) the stream at. */
+  resumeUrl?: (id: string) => string;
+  /** Stops the generation from the server side (a disconnect does not: the stream must survive it). */
+  signal?: AbortSignal;
+  heartbeatMs?: number;
+  headers?: HeadersInit;
+}
+
+/** What the generation is given: its own signal (aborted by a cancel from any process) and the stream id. */
+export interface GenerationContext {
+  readonly signal: AbortSignal;
+  readonly id: string;
+}
+
+const CANCELLED: ProtocolEvent = {
+  type: 'error',
+  error: { type: 'cancelled', message: 'The stream was cancelled' },
+};
+
+/**
+ * Starts a resumable generation: `generate` is called once, with a signal of its own, and its events
+ * are written to `store` as they arrive, whether or not anybody is reading. The response follows the
+ * log live; a client that loses it reconnects to `resumeUrl(id)` with `Last-Event-ID` and gets exactly
+ * the rest ({@link resumeResponse}). Only a cancel ({@link cancelResponse}, from any process sharing the
+ * store) or `init.signal` stops the upstream call.
+ */
+export async function toResumableResponse(
+  generate: (context: GenerationContext) => PartialSource | Promise<PartialSource>,
+  init: ResumableInit,
+): Promise<Response> {
+  const { store } = init;
+  const id = init.id ?? crypto.randomUUID();
+  await store.create(id);
+  const controller = new AbortController();
+  const stop = () => controller.abort(new DOMException('The stream was cancelled', 'AbortError'));
+  const unsubscribe = await store.onCancel(id, stop);
+  if (init.signal?.aborted) stop();
+  init.signal?.addEventListener('abort', stop, { once: true });
+  void run(id, generate, controller.signal, init).finally(() => {
+    unsubscribe();
+    init.signal?.removeEventListener('abort', stop);
+  });
+  const headers = new Headers(init.headers);
+  headers.set(STREAM_ID_HEADER, id);
+  if (init.resumeUrl) headers.set(RESUME_URL_HEADER, init.resumeUrl(id));
+  return follow(store, id, 0, headers, init.heartbeatMs);
+}
+
+/** Reads the generation into the log. Every log ends with `done` or `error`. */
+async function run(
+  id: string,
+  generate: (context: GenerationContext) => PartialSource | Promise<PartialSource>,
+  signal: AbortSignal,
+  init: ResumableInit,
+): Promise<void> {
+  const { store } = init;
+  let offset = 0;
+  try {
+    const source = await generate({ signal, id });
+    for await (const event of eventsOf(source, init.decode, signal)) {
+      if (signal.aborted) break;
+      if (event.type === 'text') {
+        offset += event.text.length;
+        await store.append(id, { offset, event: { type: 'text', text: event.text } });
+      } else await store.append(id, { offset, event: { type: 'reset', attempt: event.attempt } });
+    }
+    await store.append(id, { offset, event: signal.aborted ? CANCELLED : { type: 'done' } });
+  } catch (error) {
+    await store.append(id, { offset, event: signal.aborted ? CANCELLED : logError(error) }).catch(() => {});
+  }
+}
+
+/** What the log keeps of a failure: a provider's error as it said it, anything else as `internal`. */
+function logError(error: unknown): ProtocolEvent {
+  if (error instanceof ProviderError)
+    return { type: 'error', error: { type: error.type, message: error.message } };
+  return { type: 'error', error: { type: 'internal', message: 'Internal error' } };
+}
+
+/** The offset a client asks to resume after: `Last-Event-ID`, else the `offset` query parameter, else 0. */
+export function resumeOffset(request: Request): number {
+  const raw = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('offset') ?? '0';
+  const offset = Number(raw);
+  return Number.isSafeInteger(offset) && offset >= 0 ? offset : 0;
+}
+
+/**
+ * Serves the rest of a stream from `offset` (see {@link resumeOffset}), following it live while it
+ * runs. An unknown id answers 404 and an expired one 410, each with an `error` event, never a hang.
+ */
+export async function resumeResponse(
+  id: string,
+  offset: number,
+  init: { store: ResumeStore; heartbeatMs?: number; headers?: HeadersInit },
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set(STREAM_ID_HEADER, id);
+  return follow(init.store, id, offset, headers, init.heartbeatMs);
+}
+
+/** Cancels a stream for whichever process runs it: 204, or 404 when it is unknown or already over. */
+export async function cancelResponse(id: string, init: { store: ResumeStore }): Promise<Response> {
+  return new Response(null, { status: (await init.store.cancel(id)) ? 204 : 404 });
+}
+
+async function follow(
+  store: ResumeStore,
+  id: string,
+  offset: number,
+  headers: Headers,
+  heartbeatMs: number | undefined,
+): Promise<Response> {
+  const read = await store.read(id, offset);
+  if (read.status !== 'found') {
+    const gone = read.status === 'expired';
+    const event: ProtocolEvent = {
+      type: 'error',
+      error: gone
+        ? { type: 'stream_expired', message: `The stream ${id} has expired` }
+        : { type: 'stream_not_found', message: `No stream with id ${id}` },
+    };
+    return toPartialResponse(once(event), {
+      status: gone ? 410 : 404,
+      headers,
+      ...(heartbeatMs && { heartbeatMs }),
+    });
+  }
+  return toPartialResponse(events(read.entries, offset), { headers, ...(heartbeatMs && { heartbeatMs }) });
+}
+
+async function* once(event: ProtocolEvent): AsyncGenerator<ProtocolEvent> {
+  yield event;
+}
+
+/** Log entries as protocol events with their offsets as ids; the entry that straddles `offset` is cut. */
+async function* events(entries: AsyncIterable<StreamEntry>, offset: number): AsyncGenerator<ProtocolEvent> {
+  for await (const { offset: end, event } of entries) {
+    if (event.type === 'text') {
+      const start = end - event.text.length;
+      const text = start < offset ? event.text.slice(offset - start) : event.text;
+      if (text) yield { type: 'text', text, id: String(end) };
+    } else yield { ...event, id: String(end) };
+  }
+}

@@ -1,0 +1,43 @@
+import type { ProtocolEvent } from '@partialkit/core';
+
+/**
+ * One event of a stream's log. `offset` is where the event ends in the stream's text (the characters of
+ * every text event so far, across attempts): the `id` a client sends back as `Last-Event-ID`.
+ * A log ends with a `done` or an `error` event.
+ */
+export interface StreamEntry {
+  readonly offset: number;
+  readonly event: ProtocolEvent;
+}
+
+/** What a read finds: the log (followed live until it ends), or why there is none. */
+export type StreamRead =
+  | { readonly status: 'found'; readonly entries: AsyncIterable<StreamEntry> }
+  | { readonly status: 'unknown' }
+  | { readonly status: 'expired' };
+
+/**
+ * Where resumable streams live while they run and for a TTL after they end, so that any server process
+ * can serve a resume or a cancel. {@link MemoryResumeStore} for one process; `RedisResumeStore` from
+ * `@partialkit/server/redis` for several.
+ */
+export interface ResumeStore {
+  /** Starts the log of a new stream. Throws when the store cannot take it (e.g. full). */
+  create(id: string): Promise<void>;
+  /** Appends one entry; an entry with a `done` or `error` event ends the log and starts its TTL. */
+  append(id: string, entry: StreamEntry): Promise<void>;
+  /** The entries that end after `offset`, then the ones still to come, until the log ends. */
+  read(id: string, offset: number): Promise<StreamRead>;
+  /** Asks the process that runs the stream to stop it. False when the stream is unknown or over. */
+  cancel(id: string): Promise<boolean>;
+  /** Calls `listener` once when the stream is cancelled (at once if it already was); returns an unsubscribe. */
+  onCancel(id: string, listener: () => void): Promise<() => void>;
+}
+
+/** Whether an entry ends its log. */
+export const isLast = (entry: StreamEntry): boolean =>
+  entry.event.type === 'done' || entry.event.type === 'error';
+
+/** The size of an entry, as counted against a store's bound: its text, or a small constant. */
+export const sizeOf = (entry: StreamEntry): number =>
+  entry.event.type === 'text' ? entry.event.text.length : 16;

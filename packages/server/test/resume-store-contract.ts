@@ -1,0 +1,114 @@
+/** The behaviour every ResumeStore shares, run against the memory store and a real Redis. */
+import type { ProtocolEvent } from '@partialkit/core';
+import { expect, it } from 'vitest';
+import type { ResumeStore, StreamEntry } from '../src/resume/resume-store.ts';
+
+const text = (offset: number, t: string): StreamEntry => ({ offset, event: { type: 'text', text: t } });
+const done = (offset: number): StreamEntry => ({ offset, event: { type: 'done' } });
+
+async function all(store: ResumeStore, id: string, offset = 0): Promise<StreamEntry[]> {
+  const read = await store.read(id, offset);
+  if (read.status !== 'found') throw new Error(read.status);
+  const out: StreamEntry[] = [];
+  for await (const e of read.entries) out.push(e);
+  return out;
+}
+
+let n = 0;
+const fresh = () => `stream-${process.pid}-${Date.now()}-${n++}`;
+
+export function resumeStoreContract(
+  make: () => ResumeStore,
+  expire: { store: () => ResumeStore; waitMs: number },
+) {
+  it('keeps a log in order and serves it whole, ending with done', async () => {
+    const store = make();
+    const id = fresh();
+    await store.create(id);
+    const entries = [
+      text(3, '{"a'),
+      text(6, '": '),
+      { offset: 6, event: { type: 'reset', attempt: 2 } as ProtocolEvent },
+      text(9, '[1]'),
+      done(9),
+    ];
+    for (const e of entries) await store.append(id, e);
+    expect(await all(store, id)).toEqual(entries);
+  });
+
+  it('serves what ends after an offset, and the events at it that are not text', async () => {
+    const store = make();
+    const id = fresh();
+    await store.create(id);
+    const entries = [text(3, '{"a'), text(6, '": '), text(9, '[1]'), done(9)];
+    for (const e of entries) await store.append(id, e);
+    expect(await all(store, id, 4)).toEqual(entries.slice(1));
+    expect(await all(store, id, 6)).toEqual(entries.slice(2));
+    expect(await all(store, id, 9)).toEqual([done(9)]);
+  });
+
+  it('follows a running stream live', async () => {
+    const store = make();
+    const id = fresh();
+    await store.create(id);
+    await store.append(id, text(1, '['));
+    const reading = all(store, id);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await store.append(id, text(2 + i, `${i}`));
+    }
+    await store.append(id, done(6));
+    const got = await reading;
+    expect(got.map((e) => (e.event.type === 'text' ? e.event.text : e.event.type))).toEqual([
+      '[',
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      'done',
+    ]);
+  });
+
+  it('tells an unknown id, refuses a second create of one id', async () => {
+    const store = make();
+    expect((await store.read(fresh(), 0)).status).toBe('unknown');
+    const id = fresh();
+    await store.create(id);
+    await expect(store.create(id)).rejects.toThrow(/already exists/);
+  });
+
+  it('passes a cancel to the process that listens, once; not for unknown or ended streams', async () => {
+    const store = make();
+    const id = fresh();
+    await store.create(id);
+    let calls = 0;
+    await store.onCancel(id, () => calls++);
+    expect(await store.cancel(id)).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toBe(1);
+    expect(await store.cancel(fresh())).toBe(false);
+    const ended = fresh();
+    await store.create(ended);
+    await store.append(ended, done(0));
+    expect(await store.cancel(ended)).toBe(false);
+    // a cancel that came before the listener is not lost
+    const early = fresh();
+    await store.create(early);
+    expect(await store.cancel(early)).toBe(true);
+    let late = 0;
+    await store.onCancel(early, () => late++);
+    expect(late).toBe(1);
+  });
+
+  it('forgets an ended stream after its TTL, and says it expired', async () => {
+    const store = expire.store();
+    const id = fresh();
+    await store.create(id);
+    await store.append(id, text(1, '1'));
+    await store.append(id, done(1));
+    expect((await store.read(id, 0)).status).toBe('found');
+    await new Promise((r) => setTimeout(r, expire.waitMs));
+    expect((await store.read(id, 0)).status).toBe('expired');
+  });
+}
