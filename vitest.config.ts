@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { conditions: [SOURCE, ...defaultClientConditions] },
   ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions], externalConditions: [SOURCE] } },
   test: {
+    // CI has two cores: the heavier React and property tests get room when the machine is busy.
+    testTimeout: 20_000,
     projects: [
       {
         extends: true,

@@ -1,6 +1,13 @@
 export { type DecodeOptions, decode, decodeText, type WireFormat } from './decode/decode.ts';
 export type { AdapterOptions, DecodedEvent } from './decode/events.ts';
 export { encodeProtocolEvent, type ProtocolEvent } from './decode/protocol.ts';
+export {
+  decodeResumable,
+  RESUME_URL_HEADER,
+  type ReconnectOptions,
+  type ResumableDecodeOptions,
+  STREAM_ID_HEADER,
+} from './decode/resume.ts';
 export type { StreamSource } from './decode/source.ts';
 export {
   HTTPError,

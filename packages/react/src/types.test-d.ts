@@ -25,7 +25,9 @@ describe('inferred types', () => {
     >();
     expectTypeOf(r.submit).parameter(0).toEqualTypeOf<{ prompt: string }>();
     expectTypeOf(r.store).toEqualTypeOf<PartialObjectStore<typeof Schema, { prompt: string }>>();
-    expectTypeOf(r.status).toEqualTypeOf<'idle' | 'streaming' | 'success' | 'error' | 'aborted'>();
+    expectTypeOf(r.status).toEqualTypeOf<
+      'idle' | 'streaming' | 'reconnecting' | 'success' | 'error' | 'aborted'
+    >();
   });
 
   it('types selector results from the schema', () => {

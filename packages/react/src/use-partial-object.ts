@@ -26,8 +26,15 @@ export interface UsePartialObjectResult<S extends z4.$ZodType, I> {
   issues: readonly PartialIssue[];
   /** 0 before the first submit, 1 for the first attempt, more after server re-asks. */
   attempt: number;
+  /** Reconnects in a row while `status` is `reconnecting`. */
+  reconnects: number;
+  /** The id of a resumable stream, to `resume` it after a page reload. */
+  streamId: string | undefined;
+  /** True while streaming or reconnecting. */
   isLoading: boolean;
   submit: (input: I) => Promise<void>;
+  /** Follows a resumable stream by id (or URL) from its start, e.g. after a page reload. */
+  resume: (target: string) => Promise<void>;
   stop: () => void;
   reset: () => void;
   /** Whether an object or array node of any snapshot is complete. */
@@ -63,8 +70,11 @@ export function usePartialObject<S extends z4.$ZodType, I = unknown>(
       error: state.error,
       issues: state.issues,
       attempt: state.attempt,
-      isLoading: state.status === 'streaming',
+      reconnects: state.reconnects,
+      streamId: state.streamId,
+      isLoading: state.status === 'streaming' || state.status === 'reconnecting',
       submit: store.submit,
+      resume: store.resume,
       stop: store.stop,
       reset: store.reset,
       isComplete: store.isComplete,

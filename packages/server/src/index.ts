@@ -24,11 +24,9 @@ export {
 export {
   cancelResponse,
   type GenerationContext,
-  RESUME_URL_HEADER,
   type ResumableInit,
   resumeOffset,
   resumeResponse,
-  STREAM_ID_HEADER,
   toResumableResponse,
 } from './resume/resumable.ts';
 export type { ResumeStore, StreamEntry, StreamRead } from './resume/resume-store.ts';

@@ -130,7 +130,7 @@ describe('format detection', () => {
   it('finds each format from the first event, and plain text otherwise', async () => {
     expect(await collect(['  {"a": [1, 2]}'])).toBe('  {"a": [1, 2]}');
     expect(await collect(['[', '{"x": 1}]'])).toBe('[{"x": 1}]');
-    expect(await collect(['da', 'ta: "[1]"\n\n'])).toBe('[1]');
+    expect(await collect(['da', 'ta: "[1]"\n\nevent: done\ndata: {}\n\n'])).toBe('[1]');
     expect(
       await collect([
         `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"[2]"}}\n\n`,

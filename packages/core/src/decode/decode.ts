@@ -34,6 +34,8 @@ export interface DecodeOptions extends AdapterOptions {
   extractJson?: boolean | undefined;
   /** Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams. */
   maxEventSize?: number | undefined;
+  /** Called with the server's `retry:` interval (ms), the delay it asks a reconnecting client to wait. */
+  onRetry?: ((ms: number) => void) | undefined;
 }
 
 function missingProviders(format: Detected): PartialKitError {
@@ -64,7 +66,7 @@ export async function* decode(
     if (!reader) throw missingProviders(framing);
     events = reader(body, options);
   } else {
-    const sse = new Peekable(sseEvents(body, options.maxEventSize));
+    const sse = new Peekable(sseEvents(body, options.maxEventSize, options.onRetry));
     const dialect: Detected = framing === 'sse' ? await detectSSE(sse) : framing;
     events = dialectEvents(dialect, sse, options);
   }

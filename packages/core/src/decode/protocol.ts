@@ -1,6 +1,6 @@
-import { ProviderError } from '../errors.ts';
+import { NetworkError, ProviderError } from '../errors.ts';
 import type { DecodedEvent } from './events.ts';
-import { jsonData, type SSEMessage } from './sse.ts';
+import { isUnterminated, jsonData, type SSEMessage } from './sse.ts';
 
 /**
  * partialkit's own SSE protocol (format `'partialkit'`), written by `@partialkit/server`:
@@ -36,10 +36,14 @@ export function encodeProtocolEvent(event: ProtocolEvent): string {
   }
 }
 
-/** Decodes the protocol above. */
+/**
+ * Decodes the protocol above. Every stream of it ends with `done` or `error`, so a body that stops
+ * before either was cut off on the way: a {@link NetworkError} (a resumable stream is then resumed).
+ */
 export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
   let attempt = 1;
   for await (const event of events) {
+    if (isUnterminated(event)) break; // the body ended inside this event: it was cut
     switch (event.event ?? 'message') {
       case 'error': {
         const e = jsonData(event) as { type?: string; message?: string } | undefined;
@@ -61,6 +65,7 @@ export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerat
       }
     }
   }
+  throw new NetworkError(new Error('the stream ended before its done event'));
 }
 
 /** SSE whose `data:` lines are raw JSON text (a common hand-rolled server). */

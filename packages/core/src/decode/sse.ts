@@ -13,6 +13,7 @@ export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 export async function* sseEvents(
   text: AsyncIterable<string>,
   maxEventSize = DEFAULT_MAX_EVENT_SIZE,
+  onRetry?: (ms: number) => void,
 ): AsyncGenerator<SSEMessage> {
   const queue: SSEMessage[] = [];
   let failure: ParseError | undefined;
@@ -22,6 +23,7 @@ export async function* sseEvents(
       if (error.type === 'max-buffer-size-exceeded') failure = error;
     },
     maxBufferSize: maxEventSize,
+    ...(onRetry && { onRetry }),
   });
   for await (const chunk of text) {
     parser.feed(chunk);
@@ -29,10 +31,18 @@ export async function* sseEvents(
     if (failure) throw new PartialKitError(`An SSE event exceeded maxEventSize (${maxEventSize} characters)`);
   }
   // The spec drops an event that lacks its closing blank line at EOF; servers that close right after
-  // their last `data:` line are common, so it is dispatched (a cut-off JSON payload is then ignored).
+  // their last `data:` line are common, so it is dispatched (a cut-off JSON payload is then ignored),
+  // marked, so that a dialect that always ends its events (partialkit's) can tell a cut.
   parser.feed('\n\n');
+  for (const event of queue) unterminated.add(event);
   while (queue.length) yield queue.shift()!;
 }
+
+/** Events dispatched at EOF although their closing blank line never came. */
+const unterminated = new WeakSet<SSEMessage>();
+
+/** Whether an event lacked its closing blank line (the body ended inside it). */
+export const isUnterminated = (event: SSEMessage): boolean => unterminated.has(event);
 
 /** JSON payload of an event, or undefined when it is not JSON (e.g. `[DONE]`). */
 export function jsonData(event: SSEMessage): unknown {

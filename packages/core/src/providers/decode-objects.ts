@@ -18,7 +18,14 @@ export async function* decodeObjects(
   const requested = options.format ?? 'auto';
   const format: Detected =
     requested === 'auto' || requested === 'partialkit' ? await detectSSE(messages) : requested;
-  yield* extracted(dialectEvents(format, messages, options), options.extractJson);
+  // An iterable of text or protocol events simply ends; on the wire the protocol ends with `done`.
+  const source = format === 'partialkit' ? ended(messages) : messages;
+  yield* extracted(dialectEvents(format, source, options), options.extractJson);
+}
+
+async function* ended(messages: AsyncIterable<SSEMessage>): AsyncGenerator<SSEMessage> {
+  yield* messages;
+  yield { data: '{}', event: 'done', id: undefined };
 }
 
 const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);

@@ -223,7 +223,10 @@ describe('PartialObjectStore', () => {
         }
         const { topic } = JSON.parse(body) as { topic: string };
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end(encodeProtocolEvent({ type: 'text', text: JSON.stringify({ title: topic, tags: [] }) }));
+        res.end(
+          encodeProtocolEvent({ type: 'text', text: JSON.stringify({ title: topic, tags: [] }) }) +
+            encodeProtocolEvent({ type: 'done' }),
+        );
       });
     });
     beforeAll(async () => {

@@ -1,5 +1,6 @@
 import type * as z4 from 'zod/v4/core';
-import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { DecodeOptions } from '../decode/decode.ts';
+import { decodeResumable, type ReconnectOptions } from '../decode/resume.ts';
 import type { StreamSource } from '../decode/source.ts';
 import { NetworkError, type PartialIssue, PartialKitError } from '../errors.ts';
 import { ParseStage } from '../pipeline/parse-stage.ts';
@@ -7,7 +8,8 @@ import type { DeepPartial, Path } from '../types.ts';
 import { reportCallbackError } from './report.ts';
 import { Throttle, type ThrottleSetting } from './throttle.ts';
 
-export type StreamStatus = 'idle' | 'streaming' | 'success' | 'error' | 'aborted';
+/** `reconnecting`: a resumable stream lost its connection and is being resumed (the partial stays). */
+export type StreamStatus = 'idle' | 'streaming' | 'reconnecting' | 'success' | 'error' | 'aborted';
 
 /** What a UI renders. A new object whenever something changed, the same object otherwise. */
 export interface PartialState<TPartial, TFinal> {
@@ -21,6 +23,10 @@ export interface PartialState<TPartial, TFinal> {
   readonly issues: readonly PartialIssue[];
   /** 1 for the first attempt; grows when the server re-asks the model (a `reset` event). */
   readonly attempt: number;
+  /** Reconnects in a row while `status` is `reconnecting` (0 otherwise). */
+  readonly reconnects: number;
+  /** The id of a resumable stream (from the server), to `resume` it after a page reload. */
+  readonly streamId: string | undefined;
 }
 
 /** Returns the response to read: a `Response`, a web stream or an async iterable of text or bytes. */
@@ -39,6 +45,13 @@ export interface PartialStoreOptions<S extends z4.$ZodType, I = unknown> {
   throttle?: ThrottleSetting;
   /** Shown as `object` before the stream has produced anything. */
   initialValue?: DeepPartial<z4.input<S>>;
+  /**
+   * A resumable stream (the server sent `x-partialkit-resume`) that loses its connection is resumed
+   * from the last event received, with bounded exponential backoff; `false` never reconnects.
+   */
+  reconnect?: ReconnectOptions | false;
+  /** Where `resume(streamId)` resumes a stream (default: the fetcher URL followed by `/<id>`). */
+  resumeUrl?: (streamId: string) => string;
   /** Maximum nesting depth of the JSON (default 1000). */
   maxDepth?: number;
   /** Maximum JSON text length in UTF-16 code units. */
@@ -59,6 +72,8 @@ type State<S extends z4.$ZodType> = PartialState<DeepPartial<z4.input<S>>, z4.ou
 interface Run<S extends z4.$ZodType> {
   readonly controller: AbortController;
   readonly stage: ParseStage<DeepPartial<z4.input<S>>, z4.output<S>>;
+  /** Where a resumable stream is cancelled (DELETE) when the user stops it. */
+  resumeUrl?: string;
 }
 
 /**
@@ -86,6 +101,8 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
       error: undefined,
       issues: [],
       attempt: 0,
+      reconnects: 0,
+      streamId: undefined,
     };
     this.state = this.initial;
     this.throttle = new Throttle(() => this.flush());
@@ -109,7 +126,25 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
   getServerSnapshot = (): State<S> => this.initial;
 
   /** Starts a request; a request still running is aborted first, so two never interleave. */
-  submit = async (input: I): Promise<void> => {
+  submit = (input: I): Promise<void> => this.start((signal) => this.fetch(input, signal));
+
+  /**
+   * Follows a resumable stream from its start, e.g. after a page reload: `target` is a stream id (see
+   * `streamId` and the `resumeUrl` option) or the stream's URL.
+   */
+  resume = (target: string): Promise<void> => {
+    const url = target.includes('/') ? target : this.resumeUrlFor(target);
+    return this.start((signal) => this.fetch(undefined, signal, url));
+  };
+
+  private resumeUrlFor(id: string): string {
+    const { resumeUrl, fetcher } = this.options;
+    if (resumeUrl) return resumeUrl(id);
+    if (typeof fetcher === 'string') return `${fetcher.replace(/\/$/, '')}/${encodeURIComponent(id)}`;
+    throw new PartialKitError('resume(id) needs the resumeUrl option when the fetcher is a function');
+  }
+
+  private start = async (open: (signal: AbortSignal) => Promise<StreamSource>): Promise<void> => {
     this.abortRun();
     const { schema, maxDepth, maxLength } = this.options;
     const run: Run<S> = {
@@ -130,8 +165,22 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
     if (signal.aborted) return;
     let data: z4.output<S>;
     try {
-      const source = await this.fetch(input, signal);
-      const events = decode(source, { extractJson: true, ...this.options.decode, signal });
+      const source = await open(signal);
+      const events = decodeResumable(source, {
+        extractJson: true,
+        ...this.options.decode,
+        signal,
+        reconnect: this.options.reconnect,
+        onResumable: ({ id, url }) => {
+          run.resumeUrl = url;
+          this.set({ ...this.state, streamId: id });
+        },
+        onReconnect: (reconnects) => {
+          if (signal.aborted) return;
+          this.flush();
+          this.set({ ...this.state, status: reconnects ? 'reconnecting' : 'streaming', reconnects });
+        },
+      });
       for await (const event of events) {
         if (signal.aborted) return;
         if (run.stage.apply(event)) {
@@ -152,7 +201,7 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
       this.flush();
       const error = asError(caught);
       this.run = undefined;
-      this.set({ ...this.state, status: 'error', error, issues: run.stage.parser.issues });
+      this.set({ ...this.state, status: 'error', error, reconnects: 0, issues: run.stage.parser.issues });
       if (!this.detached) {
         this.call(() => this.options.onError?.(error));
         this.call(() => this.options.onFinish?.({ data: undefined, object: this.state.object, error }));
@@ -172,12 +221,23 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
       this.call(() => this.options.onFinish?.({ data, object: this.state.object, error: undefined }));
   };
 
-  /** Aborts the request and keeps the partial value (`status: 'aborted'`). */
+  /**
+   * Aborts the request and keeps the partial value (`status: 'aborted'`). A resumable stream survives
+   * a dropped connection, so it is also cancelled on the server (a DELETE to its resume URL), which
+   * stops the model call.
+   */
   stop = (): void => {
-    if (!this.run) return;
+    const run = this.run;
+    if (!run) return;
     this.flush();
     this.abortRun();
-    this.set({ ...this.state, status: 'aborted' });
+    this.set({ ...this.state, status: 'aborted', reconnects: 0 });
+    if (run.resumeUrl) {
+      fetch(run.resumeUrl, { method: 'DELETE' }).then(
+        (response) => void response.body?.cancel(),
+        (error: unknown) => reportCallbackError(new NetworkError(error)),
+      );
+    }
   };
 
   /** Aborts any request and returns to the initial state. */
@@ -209,12 +269,13 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
     };
   };
 
-  private async fetch(input: I, signal: AbortSignal): Promise<StreamSource> {
+  private async fetch(input: I | undefined, signal: AbortSignal, resumeUrl?: string): Promise<StreamSource> {
     const fetcher = this.options.fetcher;
     try {
+      if (resumeUrl) return await fetch(resumeUrl, { headers: { accept: 'text/event-stream' }, signal });
       return typeof fetcher === 'string'
         ? await postJson(fetcher, input, signal)
-        : await fetcher(input, { signal });
+        : await fetcher(input as I, { signal });
     } catch (error) {
       // fetch rejects with a bare TypeError when the network fails.
       if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);

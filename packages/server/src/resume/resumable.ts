@@ -1,10 +1,12 @@
-import { type DecodeOptions, type ProtocolEvent, ProviderError } from '@partialkit/core';
+import {
+  type DecodeOptions,
+  type ProtocolEvent,
+  ProviderError,
+  RESUME_URL_HEADER,
+  STREAM_ID_HEADER,
+} from '@partialkit/core';
 import { eventsOf, type PartialSource, toPartialResponse } from '../response.ts';
 import type { ResumeStore, StreamEntry } from './resume-store.ts';
-
-/** Response headers of a resumable stream: its id, and where to resume or cancel it. */
-export const STREAM_ID_HEADER = 'x-partialkit-stream-id';
-export const RESUME_URL_HEADER = 'x-partialkit-resume';
 
 export interface ResumableInit {
   store: ResumeStore;

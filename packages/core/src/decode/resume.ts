@@ -1,0 +1,132 @@
+import { HTTPError, NetworkError, PartialKitError } from '../errors.ts';
+import { type DecodeOptions, decode, extracted } from './decode.ts';
+import type { DecodedEvent } from './events.ts';
+import type { StreamSource } from './source.ts';
+
+/** Response headers of a resumable stream (see `toResumableResponse` in `@partialkit/server`). */
+export const STREAM_ID_HEADER = 'x-partialkit-stream-id';
+export const RESUME_URL_HEADER = 'x-partialkit-resume';
+
+export interface ReconnectOptions {
+  /** Reconnects in a row before the stream fails with the last error (default 5). */
+  maxAttempts?: number;
+  /** The first delay (default 250 ms), doubled per attempt up to `maxDelayMs` (default 8 000 ms). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface ResumableDecodeOptions extends DecodeOptions {
+  /** Reconnect settings, or `false` to never reconnect. Only a resumable response is ever resumed. */
+  reconnect?: ReconnectOptions | false | undefined;
+  /** A reconnect starts (`attempt` 1, 2, …) or the stream is back (`attempt` 0). */
+  onReconnect?: ((attempt: number) => void) | undefined;
+  /** The stream is resumable: its id and the URL it is resumed and cancelled at. */
+  onResumable?: ((stream: { id: string | undefined; url: string }) => void) | undefined;
+}
+
+/** Where a resumable response is resumed, or undefined when it is not resumable. */
+export function resumeUrlOf(source: StreamSource): string | undefined {
+  if (!(source instanceof Response)) return undefined;
+  const url = source.headers.get(RESUME_URL_HEADER);
+  if (!url) return undefined;
+  // Relative to the response (a browser's fetch resolves a relative URL against the page itself).
+  return source.url ? new URL(url, source.url).href : url;
+}
+
+/** A failure worth a reconnect: the connection dropped, or the server is briefly unavailable. */
+const transient = (error: unknown): boolean =>
+  error instanceof NetworkError || (error instanceof HTTPError && error.status >= 500);
+
+/**
+ * The decode stage of a client that survives a dropped connection: when a resumable response (one
+ * with the `x-partialkit-resume` header) is cut, it reconnects with bounded exponential backoff
+ * (or the server's `retry:` interval) and `Last-Event-ID`, and goes on yielding events from exactly where
+ * it stopped. Consumers (the parse stage) never know it happened. Abort through `signal` never reconnects.
+ */
+export async function* decodeResumable(
+  source: StreamSource,
+  options: ResumableDecodeOptions = {},
+): AsyncGenerator<DecodedEvent> {
+  // One extractor over the whole stream: a resumed piece continues the JSON, it does not start it.
+  yield* extracted(resumed(source, options), options.extractJson);
+}
+
+async function* resumed(source: StreamSource, options: ResumableDecodeOptions): AsyncGenerator<DecodedEvent> {
+  const { reconnect, onReconnect, onResumable, extractJson: _extract, ...decodeOptions } = options;
+  const settings = reconnect === false ? undefined : (reconnect ?? {});
+  const url = resumeUrlOf(source);
+  if (url && source instanceof Response)
+    onResumable?.({ id: source.headers.get(STREAM_ID_HEADER) ?? undefined, url });
+  let retryHint: number | undefined;
+  const withRetry: DecodeOptions = {
+    ...decodeOptions,
+    onRetry: (ms) => {
+      retryHint = ms;
+      decodeOptions.onRetry?.(ms);
+    },
+  };
+  let lastId: string | undefined;
+  let attempt = 0;
+  let current: StreamSource = source;
+  while (true) {
+    try {
+      for await (const event of decode(current, withRetry)) {
+        if (event.id !== undefined) lastId = event.id;
+        if (attempt > 0) {
+          attempt = 0;
+          onReconnect?.(0);
+        }
+        yield event;
+      }
+      return;
+    } catch (error) {
+      const signal = options.signal;
+      if (signal?.aborted || !url || !settings || !transient(error)) throw error;
+      if (attempt >= (settings.maxAttempts ?? 5)) throw error;
+      attempt++;
+      onReconnect?.(attempt);
+      const base = settings.baseDelayMs ?? 250;
+      const delay = retryHint ?? Math.min(settings.maxDelayMs ?? 8000, base * 2 ** (attempt - 1));
+      await sleep(delay, signal);
+      current = await reopen(url, lastId, signal);
+    }
+  }
+}
+
+/** Asks for the rest of the stream; a failed request is a response that fails to decode (and is retried). */
+async function reopen(
+  url: string,
+  lastId: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<StreamSource> {
+  try {
+    return await fetch(url, {
+      headers: { accept: 'text/event-stream', ...(lastId !== undefined && { 'last-event-id': lastId }) },
+      ...(signal && { signal }),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason ?? error;
+    const failure = error instanceof TypeError ? new NetworkError(error) : error;
+    // A source whose reading fails the same way, so the loop above counts it as an attempt.
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () => Promise.reject(failure),
+      }),
+    };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new PartialKitError('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,150 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PartialObjectStore, type PartialState } from '@partialkit/core';
+import { replayResponse } from '@partialkit/replay';
+import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
+import { type DroppingProxy, startDroppingProxy } from '@partialkit/test-utils/dropping-proxy';
+import { fixture } from '@partialkit/test-utils/fixtures';
+import { extendsValue } from '@partialkit/test-utils/harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import '@partialkit/core/providers';
+import { toNodeHandler } from '../node/node.ts';
+import { MemoryResumeStore } from './memory-resume-store.ts';
+import { cancelResponse, resumeOffset, resumeResponse, toResumableResponse } from './resumable.ts';
+import type { ResumeStore } from './resume-store.ts';
+
+const recording = fixture('conference-extraction.sse');
+
+interface App {
+  server: Server;
+  port: number;
+  /** Upstream (model) calls made, and how many of them were aborted. */
+  calls: number;
+  aborted: number;
+}
+
+/** The routes of a resumable extraction: POST starts it, GET /:id resumes, DELETE /:id cancels. */
+async function startApp(store: ResumeStore, msPerEvent = 2): Promise<App> {
+  const app = { calls: 0, aborted: 0 } as App;
+  const handler = toNodeHandler(async (request) => {
+    const { pathname } = new URL(request.url);
+    const id = pathname.split('/')[2];
+    if (request.method === 'POST') {
+      return toResumableResponse(
+        ({ signal }) => {
+          app.calls++;
+          signal.addEventListener('abort', () => app.aborted++);
+          return replayResponse(recording, { speed: 1, untimedIntervalMs: msPerEvent, signal });
+        },
+        { store, resumeUrl: (streamId) => `/extract/${streamId}` },
+      );
+    }
+    if (!id) return new Response('not found', { status: 404 });
+    if (request.method === 'DELETE') return cancelResponse(id, { store });
+    return resumeResponse(id, resumeOffset(request), { store });
+  });
+  app.server = createServer(handler);
+  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
+  app.port = (app.server.address() as AddressInfo).port;
+  return app;
+}
+
+const open: Array<{ close(): Promise<void> } | Server> = [];
+afterEach(async () => {
+  for (const o of open.splice(0)) {
+    if ('closeAllConnections' in o) {
+      o.closeAllConnections();
+      await new Promise((r) => o.close(r));
+    } else await o.close();
+  }
+});
+
+/** A deterministic sequence of cut points, a few hundred bytes apart. */
+function cuts(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return 400 + (s % 1400);
+  };
+}
+
+describe('resumable streams over a connection that drops', () => {
+  it.each([1, 2, 3, 4, 5])(
+    'cut every 400–1 800 bytes (seed %i): the final object is the uninterrupted one, snapshots stay monotone, the model is called once',
+    async (seed) => {
+      const store = new MemoryResumeStore();
+      const app = await startApp(store);
+      const next = cuts(seed);
+      const proxy: DroppingProxy = await startDroppingProxy({ host: '127.0.0.1', port: app.port }, () =>
+        next(),
+      );
+      open.push(app.server, proxy);
+      const client = new PartialObjectStore({
+        schema: MeetingInfo,
+        fetcher: `${proxy.url}/extract`,
+        throttle: 0,
+        reconnect: { baseDelayMs: 5, maxAttempts: 10 },
+      });
+      const states: Array<PartialState<unknown, unknown>> = [];
+      client.subscribe(() => states.push(client.getSnapshot()));
+      await client.submit({ text: 'meeting notes' });
+      const last = client.getSnapshot();
+      expect(last.error).toBeUndefined();
+      expect(last.status).toBe('success');
+      expect(last.data).toEqual(MEETING_RESULT);
+      expect(proxy.drops).toBeGreaterThanOrEqual(2);
+      expect(states.some((s) => s.status === 'reconnecting')).toBe(true);
+      expect(app.calls).toBe(1);
+      // Monotone: each object extends the one before (strings grow, containers gain, no value changes).
+      const objects = states.map((s) => s.object).filter((o) => o !== undefined);
+      for (let i = 1; i < objects.length; i++) expect(extendsValue(objects[i - 1], objects[i])).toBe(true);
+      // Completed participants keep their identity across the reconnects.
+      const final = last.object as { users: object[] };
+      const firstWithAll = objects.find((o) => (o as { users?: unknown[] }).users?.length === 3) as {
+        users: object[];
+      };
+      expect(firstWithAll.users[0]).toBe(final.users[0]);
+    },
+  );
+
+  it('stop() cancels the generation on the server, within one chunk', async () => {
+    const store = new MemoryResumeStore();
+    const app = await startApp(store, 20);
+    open.push(app.server);
+    const client = new PartialObjectStore({
+      schema: MeetingInfo,
+      fetcher: `http://127.0.0.1:${app.port}/extract`,
+      throttle: 0,
+    });
+    const done = client.submit({ text: 'x' });
+    while ((client.getSnapshot().object as { users?: unknown[] } | undefined)?.users === undefined)
+      await new Promise((r) => setTimeout(r, 5));
+    client.stop();
+    await done;
+    const deadline = Date.now() + 2000;
+    while (app.aborted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(app.aborted).toBe(1);
+    expect(client.getSnapshot().status).toBe('aborted');
+  });
+
+  it('a reload resumes a stream by its id; an unknown id is a clear 404', async () => {
+    const store = new MemoryResumeStore();
+    const app = await startApp(store, 5);
+    open.push(app.server);
+    const base = `http://127.0.0.1:${app.port}/extract`;
+    const first = new PartialObjectStore({ schema: MeetingInfo, fetcher: base, throttle: 0 });
+    const running = first.submit({ text: 'x' });
+    while (first.getSnapshot().streamId === undefined) await new Promise((r) => setTimeout(r, 5));
+    const id = first.getSnapshot().streamId!;
+    first.attach()(); // the page goes away: the connection drops, the generation goes on
+    await running;
+    const reloaded = new PartialObjectStore({ schema: MeetingInfo, fetcher: base, throttle: 0 });
+    await reloaded.resume(id);
+    expect(reloaded.getSnapshot().data).toEqual(MEETING_RESULT);
+    expect(app.calls).toBe(1);
+    const lost = new PartialObjectStore({ schema: MeetingInfo, fetcher: base, throttle: 0 });
+    await lost.resume('no-such-stream');
+    expect(lost.getSnapshot().status).toBe('error');
+    expect(lost.getSnapshot().error).toMatchObject({ name: 'HTTPError', status: 404 });
+  });
+});
