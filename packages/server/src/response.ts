@@ -94,21 +94,31 @@ function releasedOnAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): Asyn
     it ??= source[Symbol.asyncIterator]();
     return it;
   };
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      // Not yet started: the iterator is taken only to be returned (a generator's body then never runs).
-      void Promise.resolve()
-        .then(() => iterator().return?.())
-        .catch(() => {});
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => {});
+  const release = () => {
+    // Not yet started: the iterator is taken only to be returned (a generator's body then never runs).
+    void Promise.resolve()
+      .then(() => iterator().return?.())
+      .catch(() => {});
+  };
+  if (signal.aborted) release();
+  else signal.addEventListener('abort', release, { once: true });
   return {
     [Symbol.asyncIterator]: () => ({
-      next: () => (signal.aborted ? aborted : Promise.race([iterator().next(), aborted])),
+      // A listener per call rather than a race against one long-lived promise, which would keep a
+      // reaction for every chunk of the stream.
+      next: () =>
+        new Promise<IteratorResult<T>>((resolve, reject) => {
+          if (signal.aborted) {
+            reject(signal.reason);
+            return;
+          }
+          const onAbort = () => reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+          iterator()
+            .next()
+            .then(resolve, reject)
+            .finally(() => signal.removeEventListener('abort', onAbort));
+        }),
       return: async (value?: unknown) => {
         await iterator().return?.();
         return { done: true, value: value as T };

@@ -60,6 +60,11 @@ export function requestBody(req: IncomingMessage, maxBodySize: number): RequestB
     {
       start(c) {
         controller = c;
+        if (req.readableEnded) {
+          settled = true;
+          c.close();
+          return;
+        }
         // Paused before the listener is attached, so attaching it does not start the flow.
         req.pause();
         req.on('data', onData);
