@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decode, ProviderError } from '@partialkit/core';
+import { decode, PartialKitError, ProviderError } from '@partialkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toNodeHandler } from './node/node.ts';
 import { toPartialResponse } from './response.ts';
@@ -407,5 +407,33 @@ describe('slow readers and upstream faults', () => {
         ': partialkit\n\ndata: "{\\"a\\":"\n\nevent: error\ndata: {"type":"internal","message":"Internal error"}\n\n',
       );
     }
+  });
+});
+
+describe('sources', () => {
+  it('a plain array of deltas is a source; something that is no source is an internal error', async () => {
+    // Not in the type, but `for await` always took sync iterables, and callers relied on it.
+    const array = ['[1,', '2]'] as unknown as AsyncIterable<string>;
+    expect(await bodyWithin(toPartialResponse(array), 1000, 'an array source')).toBe(
+      ': partialkit\n\ndata: "[1,"\n\ndata: "2]"\n\nevent: done\ndata: {}\n\n',
+    );
+    const seen: unknown[] = [];
+    const wire = await bodyWithin(
+      toPartialResponse(42 as unknown as AsyncIterable<string>, {
+        onError: (error) => {
+          seen.push(error);
+          return undefined;
+        },
+      }),
+      1000,
+      'a bad source',
+    );
+    expect(wire).toBe(
+      ': partialkit\n\nevent: error\ndata: {"type":"internal","message":"Internal error"}\n\n',
+    );
+    expect(seen[0]).toBeInstanceOf(PartialKitError);
+    expect((seen[0] as Error).message).toBe(
+      'toPartialResponse expects a Response, an SDK stream or an (async) iterable, got number',
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   encodeProtocolEvent,
   HTTPError,
   PartialJSONError,
+  PartialKitError,
   type ProtocolEvent,
   ProviderError,
   RefusalError,
@@ -83,6 +84,20 @@ export function eventsOf(
   return decodeObjects(releasedOnAbort(source as AsyncIterable<unknown>, signal), options);
 }
 
+function iteratorOf<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
+  if (typeof (source as AsyncIterable<T>)?.[Symbol.asyncIterator] === 'function') {
+    return (source as AsyncIterable<T>)[Symbol.asyncIterator]();
+  }
+  if (typeof (source as Iterable<T>)?.[Symbol.iterator] === 'function') {
+    return (async function* () {
+      yield* source as Iterable<T>;
+    })();
+  }
+  throw new PartialKitError(
+    `toPartialResponse expects a Response, an SDK stream or an (async) iterable, got ${source === null ? 'null' : typeof source}`,
+  );
+}
+
 /**
  * The source, returned the moment `signal` aborts rather than when the decode stages next reach a
  * `yield` (an event may be several upstream chunks away, or never come). A generator busy in an `await`
@@ -91,7 +106,7 @@ export function eventsOf(
 function releasedOnAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
   let it: AsyncIterator<T> | undefined;
   const iterator = () => {
-    it ??= source[Symbol.asyncIterator]();
+    it ??= iteratorOf(source);
     return it;
   };
   const release = () => {

@@ -295,7 +295,10 @@ describe('item 2: request bodies are read only as fast as the handler consumes t
     expect(res.statusCode).toBe(413);
     expect(client.state.written).toBeLessThanOrEqual(8 * 1024 * 1024);
     expect(failure).toBeInstanceOf(RequestError);
-    expect(failure).toMatchObject({ status: 413, message: 'The request body exceeds maxBodySize (1048576 bytes)' });
+    expect(failure).toMatchObject({
+      status: 413,
+      message: 'The request body exceeds maxBodySize (1048576 bytes)',
+    });
     expect(await (await fetch(`http://127.0.0.1:${port}/after`)).text()).toBe('read it all');
   });
 
