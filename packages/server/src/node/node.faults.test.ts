@@ -162,6 +162,49 @@ describe('item 1: malformed requests get an answer and the server keeps serving'
   });
 });
 
+describe('early aborts', () => {
+  it('a client that leaves while the handler awaits its upstream: the abort is not reported, a bug would be', async () => {
+    const seen: unknown[] = [];
+    let upstreamClosed = 0;
+    const upstreamPort = await listen(
+      createServer((_req, res) => {
+        res.on('close', () => upstreamClosed++);
+      }),
+    );
+    let calls = 0;
+    const port = await listen(
+      createServer(
+        toNodeHandler(
+          async (request) => {
+            const mine = ++calls;
+            const upstream = await fetch(`http://127.0.0.1:${upstreamPort}/`, {
+              signal: request.signal,
+            }).catch((error: unknown) => {
+              // The second handler has a bug on top of the abort: that one is reported.
+              if (mine === 2) throw new Error('bug after the abort');
+              throw error;
+            });
+            return upstream;
+          },
+          { onError: (error) => seen.push(error) },
+        ),
+      ),
+    );
+    for (let i = 1; i <= 2; i++) {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      await until(() => calls === i, 'the handler to start');
+      await new Promise((r) => setTimeout(r, 20));
+      socket.destroy();
+      await until(() => upstreamClosed === i, 'the upstream request to be aborted');
+    }
+    await until(() => seen.length === 1, 'the bug to be reported');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.map((e) => (e as Error).message)).toEqual(['bug after the abort']);
+  });
+});
+
 /** A POST whose body the client writes in `chunk`-byte pieces; `written` counts what the client handed over. */
 function upload(port: number, headers: Record<string, string> = {}, agent?: Agent) {
   const state = { written: 0, response: undefined as IncomingMessage | undefined, body: '', ended: false };

@@ -190,14 +190,18 @@ export function toNodeHandler(
   const onError = options?.onError ?? ((error: unknown) => console.error(error));
   return (req, res) => {
     let body: RequestBody | undefined;
+    let signal: AbortSignal | undefined;
     Promise.resolve()
       .then(() => {
         const made = webRequest(req, res, options);
         body = made.body;
+        signal = made.request.signal;
         return handler(made.request);
       })
       .then((response) => sendNodeResponse(res, response))
       .catch((error: unknown) => {
+        // The client went away and the handler's work aborted with it: nobody to answer, nothing to report.
+        if (res.destroyed && signal?.aborted && error === signal.reason) return;
         if (body?.overLimit || (error instanceof RequestError && error.status === 413)) {
           answer(res, 413, 'Payload Too Large', true);
         } else if (error instanceof RequestError) {
