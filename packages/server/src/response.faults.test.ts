@@ -187,9 +187,11 @@ describe('item 3: a Stop before the first token releases the upstream', () => {
   it('of many clients that abort before their first chunk, every upstream is returned', async () => {
     const first = gate();
     const lives: Array<{ chunks: number; finalized: boolean }> = [];
+    let disconnects = 0;
     const base = await serve((request) => {
       const { life, source } = gatedUpstream(first.opened, new Promise<void>(() => {}));
       lives.push(life);
+      request.signal.addEventListener('abort', () => disconnects++);
       return toPartialResponse(source, { signal: request.signal });
     });
     const n = 40;
@@ -202,9 +204,8 @@ describe('item 3: a Stop before the first token releases the upstream', () => {
         client.abort();
       }),
     );
-    await until(() => lives.length === n, 'every request to reach the handler');
-    // The server sees each disconnect as its socket closes.
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => disconnects === n, 'the server to see every disconnect');
+    expect(lives.every((l) => l.chunks === 0)).toBe(true);
     first.open();
     await until(() => lives.every((l) => l.finalized), 'every upstream to be returned');
     expect(lives.map((l) => l.chunks)).toEqual(Array(n).fill(1));
