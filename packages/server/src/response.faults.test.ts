@@ -4,43 +4,24 @@
  * slow readers and failing upstreams. Every wait is bounded.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decode, PartialKitError, ProviderError } from '@partialkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loopback, until } from '../test/loopback.ts';
 import { toNodeHandler } from './node/node.ts';
 import { toPartialResponse } from './response.ts';
 
-const servers: Server[] = [];
+const servers = loopback();
 const clients: AbortController[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const c of clients.splice(0)) c.abort();
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
 });
 
 async function listen(server: Server): Promise<string> {
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `http://127.0.0.1:${await servers.listen(server)}`;
 }
 
 function serve(handler: (request: Request) => Response | Promise<Response>): Promise<string> {
   return listen(createServer(toNodeHandler(handler)));
-}
-
-/** Resolves when `condition` holds, polling every 5 ms; rejects after `ms` with `what`. */
-async function until(condition: () => boolean, what: string, ms = 2000): Promise<void> {
-  for (let waited = 0; !condition(); waited += 5) {
-    if (waited >= ms) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** The whole body, or a rejection naming `what` if it does not end within `ms`. */
