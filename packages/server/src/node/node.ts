@@ -12,8 +12,8 @@ export interface NodeRequestOptions {
 
 export interface NodeHandlerOptions extends NodeRequestOptions {
   /**
-   * Told of an exception the handler threw (the client gets a bare 500, never its message), or of a
-   * body that failed after the response started. Default: `console.error`.
+   * Told of an exception the handler threw (the client gets a bare 500, never its message); not of
+   * the abort a client that left causes. Default: `console.error`.
    */
   onError?: ((error: unknown) => void) | undefined;
 }
