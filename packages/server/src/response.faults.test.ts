@@ -193,6 +193,48 @@ describe('item 3: a Stop before the first token releases the upstream', () => {
   });
 });
 
+describe('many clients, half of them pressing Stop', () => {
+  it('every upstream is returned; the clients that stay get every character', async () => {
+    const lives: Array<{ finalized: boolean }> = [];
+    const base = await serve((request) => {
+      const life = { finalized: false };
+      lives.push(life);
+      async function* upstream() {
+        try {
+          yield '[0';
+          for (let i = 1; i < 50; i++) {
+            await new Promise((r) => setImmediate(r));
+            yield `,${i}`;
+          }
+          yield ']';
+        } finally {
+          life.finalized = true;
+        }
+      }
+      return toPartialResponse(upstream(), { signal: request.signal });
+    });
+    const whole = JSON.stringify(Array.from({ length: 50 }, (_, i) => i));
+    const n = 60;
+    const texts = await Promise.all(
+      Array.from({ length: n }, async (_, k) => {
+        const client = new AbortController();
+        clients.push(client);
+        const response = await fetch(base, { signal: client.signal });
+        if (k % 2 === 0) {
+          await response.body!.getReader().read();
+          client.abort();
+          return undefined;
+        }
+        let text = '';
+        for await (const e of decode(response)) if (e.type === 'text') text += e.text;
+        return text;
+      }),
+    );
+    expect(texts.filter((t) => t !== undefined)).toEqual(Array(n / 2).fill(whole));
+    await until(() => lives.length === n && lives.every((l) => l.finalized), 'every upstream to be returned');
+  });
+});
+
 describe('item 4: an abort through init.signal ends the response with an error event', () => {
   it('AbortSignal.timeout(200) over a stalled upstream: `aborted`, then the body closes and the heartbeat stops', async () => {
     const before = timers();
