@@ -3,7 +3,14 @@ import {
   type DecodeOptions,
   decode,
   encodeProtocolEvent,
+  HTTPError,
+  PartialJSONError,
+  PartialKitError,
   type ProtocolEvent,
+  ProviderError,
+  RefusalError,
+  TruncatedError,
+  ValidationError,
 } from '@partialkit/core';
 import { decodeObjects } from '@partialkit/core/providers';
 
@@ -33,6 +40,16 @@ export interface PartialResponseInit {
   heartbeatMs?: number;
   status?: number;
   headers?: HeadersInit;
+  /**
+   * Decides what the browser learns of a failure, and is the place to log it. Return `{ type, message }`
+   * to send that in the `error` event, or `undefined` to send the default: errors the provider sent
+   * (`ProviderError`: its type and message) and the kit's own verdicts on the output (`TruncatedError`,
+   * `RefusalError`, `ValidationError`, `PartialJSONError`) pass through; an upstream `HTTPError` is sent
+   * as type `upstream_http_<status>` without its body; anything else (your own code's exceptions, a
+   * dropped upstream connection) as `{ type: 'internal', message: 'Internal error' }`. If `onError`
+   * throws, the default is sent.
+   */
+  onError?: ((error: unknown) => { type: string; message: string } | undefined) | undefined;
 }
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -64,16 +81,98 @@ export function eventsOf(
     if (signal.aborted) source.controller.abort();
     else signal.addEventListener('abort', () => source.controller.abort(), { once: true });
   }
-  return decodeObjects(source as AsyncIterable<unknown>, options);
+  return decodeObjects(releasedOnAbort(source as AsyncIterable<unknown>, signal), options);
 }
 
-function errorEvent(error: unknown): ProtocolEvent {
-  const e = error as { type?: unknown; name?: unknown; message?: unknown; status?: unknown };
-  const type = typeof e?.type === 'string' ? e.type : typeof e?.name === 'string' ? e.name : 'error';
-  return {
-    type: 'error',
-    error: { type, message: typeof e?.message === 'string' ? e.message : String(error) },
+function iteratorOf<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
+  if (typeof (source as AsyncIterable<T>)?.[Symbol.asyncIterator] === 'function') {
+    return (source as AsyncIterable<T>)[Symbol.asyncIterator]();
+  }
+  if (typeof (source as Iterable<T>)?.[Symbol.iterator] === 'function') {
+    return (async function* () {
+      yield* source as Iterable<T>;
+    })();
+  }
+  throw new PartialKitError(
+    `toPartialResponse expects a Response, an SDK stream or an (async) iterable, got ${source === null ? 'null' : typeof source}`,
+  );
+}
+
+/**
+ * The source, returned the moment `signal` aborts rather than when the decode stages next reach a
+ * `yield` (an event may be several upstream chunks away, or never come). A generator busy in an `await`
+ * runs its `finally` at its next `yield`: within one chunk. A pending `next()` rejects with the reason.
+ */
+function releasedOnAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
+  let it: AsyncIterator<T> | undefined;
+  const iterator = () => {
+    it ??= iteratorOf(source);
+    return it;
   };
+  const release = () => {
+    // Not yet started: the iterator is taken only to be returned (a generator's body then never runs).
+    void Promise.resolve()
+      .then(() => iterator().return?.())
+      .catch(() => {});
+  };
+  if (signal.aborted) release();
+  else signal.addEventListener('abort', release, { once: true });
+  return {
+    [Symbol.asyncIterator]: () => ({
+      // A listener per call rather than a race against one long-lived promise, which would keep a
+      // reaction for every chunk of the stream.
+      next: () =>
+        new Promise<IteratorResult<T>>((resolve, reject) => {
+          if (signal.aborted) {
+            reject(signal.reason);
+            return;
+          }
+          const onAbort = () => reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+          iterator()
+            .next()
+            .then(resolve, reject)
+            .finally(() => signal.removeEventListener('abort', onAbort));
+        }),
+      return: async (value?: unknown) => {
+        await iterator().return?.();
+        return { done: true, value: value as T };
+      },
+    }),
+  };
+}
+
+const INTERNAL = { type: 'internal', message: 'Internal error' };
+
+/** What the browser may see of a failure by default (see `PartialResponseInit.onError`). */
+function exposedError(error: unknown): { type: string; message: string } {
+  if (error instanceof ProviderError) return { type: error.type, message: error.message };
+  if (
+    error instanceof TruncatedError ||
+    error instanceof RefusalError ||
+    error instanceof ValidationError ||
+    error instanceof PartialJSONError
+  ) {
+    return { type: error.name, message: error.message };
+  }
+  // The body may hold a key, an internal URL or a stack trace: the status says enough.
+  if (error instanceof HTTPError) {
+    return { type: `upstream_http_${error.status}`, message: `The upstream answered HTTP ${error.status}` };
+  }
+  return INTERNAL;
+}
+
+function errorEvent(error: unknown, onError: PartialResponseInit['onError']): ProtocolEvent {
+  let chosen: { type: string; message: string } | undefined;
+  try {
+    chosen = onError?.(error);
+  } catch {
+    // a failing hook must not decide what leaks: fall back to the default
+  }
+  if (typeof chosen?.type === 'string' && typeof chosen.message === 'string') {
+    return { type: 'error', error: { type: chosen.type, message: chosen.message } };
+  }
+  return { type: 'error', error: exposedError(error) };
 }
 
 const ABORTED: ProtocolEvent = {
@@ -86,7 +185,8 @@ const ABORTED: ProtocolEvent = {
  * event (never a 200 that silently stops), a `done` event, and a keep-alive comment every 15 s.
  * The upstream is read only as fast as the client reads (pull-based), and released within one chunk
  * when the client disconnects or `init.signal` aborts; an abort through `init.signal` ends the body
- * with an `error` event of type `aborted`.
+ * with an `error` event of type `aborted`. What a failure shows the browser is decided by
+ * `init.onError` (by default, only what the provider sent: see {@link PartialResponseInit.onError}).
  */
 export function toPartialResponse(source: PartialSource, init: PartialResponseInit = {}): Response {
   const upstream = new AbortController();
@@ -156,7 +256,7 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
           send(next.value);
         } catch (error) {
           if (finished) return;
-          send(errorEvent(error));
+          send(errorEvent(error, init.onError));
           controller.close();
           finish(error);
         }

@@ -1,13 +1,65 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type RequestBody, requestBody } from './request-body.ts';
+import { RequestError } from './request-error.ts';
+
+export interface NodeRequestOptions {
+  /**
+   * Largest request body accepted, in bytes (default 16 MiB; `Infinity` for no limit). A larger
+   * `content-length` is refused at once; a body that grows past it fails with a 413 `RequestError`.
+   */
+  maxBodySize?: number | undefined;
+}
+
+export interface NodeHandlerOptions extends NodeRequestOptions {
+  /**
+   * Told of an exception the handler threw (the client gets a bare 500, never its message); not of
+   * the abort a client that left causes. Default: `console.error`.
+   */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+/** Methods the fetch standard forbids in a `Request`. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+function maxBodySizeOf(options: NodeRequestOptions | undefined): number {
+  const max = options?.maxBodySize ?? DEFAULT_MAX_BODY;
+  if (typeof max !== 'number' || Number.isNaN(max) || max < 0) {
+    throw new TypeError(`maxBodySize must be a number ≥ 0 or Infinity, got ${String(max)}`);
+  }
+  return max;
+}
+
+/** Waits until `res` can take more, or is gone; the listeners are removed either way. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
 
 /** Writes a web `Response` to Node's `ServerResponse`; a client disconnect cancels the body (and so the upstream). */
 export async function sendNodeResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
     headers[key] = value;
   });
-  res.writeHead(response.status, response.statusText, headers);
-  res.flushHeaders();
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) headers['set-cookie'] = cookies;
+  try {
+    if (response.statusText) res.writeHead(response.status, response.statusText, headers);
+    else res.writeHead(response.status, headers);
+    res.flushHeaders();
+  } catch (error) {
+    await response.body?.cancel(error).catch(() => {});
+    res.destroy();
+    return;
+  }
   if (!response.body) {
     res.end();
     return;
@@ -21,12 +73,11 @@ export async function sendNodeResponse(res: ServerResponse, response: Response):
     while (true) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.write(value)) {
-        await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
-        });
+      if (res.destroyed) {
+        await reader.cancel(new Error('The client disconnected')).catch(() => {});
+        return;
       }
+      if (!res.write(value) && !res.destroyed) await drained(res);
     }
     res.end();
   } catch {
@@ -36,48 +87,134 @@ export async function sendNodeResponse(res: ServerResponse, response: Response):
   }
 }
 
-/** A web `Request` for a Node request, whose `signal` aborts when the client goes away. */
-export function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
+function requestURL(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  const host = req.headers.host ?? 'localhost';
+  // A Host with a path, query or credentials in it would move the URL elsewhere: refuse it.
+  if (/[\s/?#@\\]/.test(host) || host === '') {
+    throw new RequestError(400, `Invalid Host header: ${JSON.stringify(host.slice(0, 100))}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(target.startsWith('/') ? `http://${host}${target}` : target);
+  } catch {
+    throw new RequestError(
+      400,
+      `Invalid request target or Host header: ${JSON.stringify(`${host} ${target}`.slice(0, 200))}`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RequestError(400, `Invalid request target: ${JSON.stringify(target.slice(0, 100))}`);
+  }
+  return url;
+}
+
+function webRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: NodeRequestOptions | undefined,
+): { request: Request; body: RequestBody | undefined } {
+  const maxBodySize = maxBodySizeOf(options);
+  const method = req.method ?? 'GET';
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+    throw new RequestError(501, `The method ${method} is not supported`);
+  }
+  const url = requestURL(req);
+  const declared = Number(req.headers['content-length']);
+  if (declared > maxBodySize) {
+    throw new RequestError(413, `The request body exceeds maxBodySize (${maxBodySize} bytes)`);
+  }
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    // Node has validated the names; a value fetch refuses (a stray byte) is dropped, not fatal.
+    try {
+      if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+      else if (value !== undefined) headers.set(key, value);
+    } catch {}
+  }
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort(new Error('The client disconnected'));
   });
-  const host = req.headers.host ?? 'localhost';
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
-    else if (value !== undefined) headers.set(key, value);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(`http://${host}${req.url ?? '/'}`, {
-    method: req.method ?? 'GET',
+  const body = method !== 'GET' && method !== 'HEAD' ? requestBody(req, maxBodySize) : undefined;
+  const request = new Request(url, {
+    method,
     headers,
     signal: controller.signal,
-    ...(hasBody && {
-      body: new ReadableStream<Uint8Array>({
-        start(c) {
-          req.on('data', (chunk: Buffer) => c.enqueue(new Uint8Array(chunk)));
-          req.on('end', () => c.close());
-          req.on('error', (e) => c.error(e));
-        },
-      }),
-      duplex: 'half',
-    }),
+    ...(body && { body: body.stream, duplex: 'half' }),
   } as RequestInit);
+  return { request, body };
 }
 
-/** Adapts a fetch-style handler (`(request) => Response`) to Node's `http.createServer`. */
+/**
+ * A web `Request` for a Node request, whose `signal` aborts when the client goes away. The body is read
+ * from the socket only as fast as it is consumed. Throws a `RequestError` (with the status to answer)
+ * for a request no web `Request` can represent: a Host header or target that is no valid URL, a method
+ * fetch forbids (`TRACE`…), a `content-length` over `maxBodySize`. Called by `toNodeHandler` inside its
+ * promise chain; call it inside a `try` of your own, since the input is the client's.
+ */
+export function toWebRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options?: NodeRequestOptions,
+): Request {
+  return webRequest(req, res, options).request;
+}
+
+function answer(res: ServerResponse, status: number, text: string, close: boolean): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      ...(close && { connection: 'close' }),
+    });
+    res.end(text);
+  } catch {
+    res.destroy();
+  }
+}
+
+/**
+ * Adapts a fetch-style handler (`(request) => Response`) to Node's `http.createServer`. A request that
+ * cannot be represented gets its 400, 413 or 501; an exception from the handler gets a bare 500 (the
+ * error goes to `onError`). The server keeps serving either way.
+ */
 export function toNodeHandler(
   handler: (request: Request) => Response | Promise<Response>,
+  options?: NodeHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  maxBodySizeOf(options);
+  const onError = options?.onError ?? ((error: unknown) => console.error(error));
   return (req, res) => {
-    const request = toWebRequest(req, res);
+    let body: RequestBody | undefined;
+    let signal: AbortSignal | undefined;
     Promise.resolve()
-      .then(() => handler(request))
+      .then(() => {
+        const made = webRequest(req, res, options);
+        body = made.body;
+        signal = made.request.signal;
+        return handler(made.request);
+      })
       .then((response) => sendNodeResponse(res, response))
       .catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(error instanceof Error ? error.message : String(error));
-      });
+        // The client went away and the handler's work aborted with it: nobody to answer, nothing to report.
+        if (res.destroyed && signal?.aborted && error === signal.reason) return;
+        if (body?.overLimit || (error instanceof RequestError && error.status === 413)) {
+          answer(res, 413, 'Payload Too Large', true);
+        } else if (error instanceof RequestError) {
+          answer(res, error.status, error.message, true);
+        } else {
+          try {
+            onError(error);
+          } catch {
+            // a failing logger must not take the server down
+          }
+          answer(res, 500, 'Internal Server Error', false);
+        }
+      })
+      .finally(() => body?.discard());
   };
 }
