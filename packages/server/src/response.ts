@@ -162,7 +162,8 @@ function exposedError(error: unknown): { type: string; message: string } {
   return INTERNAL;
 }
 
-function errorEvent(error: unknown, onError: PartialResponseInit['onError']): ProtocolEvent {
+/** The `error` event a failure becomes, by `onError` or the default exposure. */
+export function errorEvent(error: unknown, onError: PartialResponseInit['onError']): ProtocolEvent {
   let chosen: { type: string; message: string } | undefined;
   try {
     chosen = onError?.(error);

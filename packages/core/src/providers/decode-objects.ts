@@ -36,25 +36,28 @@ const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);
  * partialkit's protocol; anything else is a provider event object.
  */
 async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEMessage> {
+  // The first object tells what the stream is: text and partialkit events, or provider events (whose
+  // own objects can look like protocol events, e.g. Anthropic's `{ type: 'error', error }`).
+  let protocolStream: boolean | undefined;
   for await (const o of objects) {
-    if (typeof o === 'string') {
+    protocolStream ??= typeof o === 'string' || isProtocolEvent(o);
+    if (protocolStream && typeof o === 'string') {
       yield { data: JSON.stringify(o), event: undefined, id: undefined };
       continue;
     }
-    const type = (o as { type?: unknown } | null)?.type;
-    if (
-      typeof type === 'string' &&
-      PROTOCOL_TYPES.has(type) &&
-      isProtocolEvent(o as Record<string, unknown>)
-    ) {
+    if (protocolStream && isProtocolEvent(o)) {
       yield protocolMessage(o as Record<string, unknown>);
       continue;
     }
+    const type = (o as { type?: unknown } | null)?.type;
     yield { data: JSON.stringify(o), event: typeof type === 'string' ? type : undefined, id: undefined };
   }
 }
 
-function isProtocolEvent(o: Record<string, unknown>): boolean {
+function isProtocolEvent(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const o = value as Record<string, unknown>;
+  if (typeof o.type !== 'string' || !PROTOCOL_TYPES.has(o.type)) return false;
   switch (o.type) {
     case 'text':
       return typeof o.text === 'string';

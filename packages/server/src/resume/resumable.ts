@@ -1,11 +1,16 @@
 import {
   type DecodeOptions,
   type ProtocolEvent,
-  ProviderError,
   RESUME_URL_HEADER,
   STREAM_ID_HEADER,
 } from '@partialkit/core';
-import { eventsOf, type PartialSource, toPartialResponse } from '../response.ts';
+import {
+  errorEvent,
+  eventsOf,
+  type PartialResponseInit,
+  type PartialSource,
+  toPartialResponse,
+} from '../response.ts';
 import type { ResumeStore, StreamEntry } from './resume-store.ts';
 
 export interface ResumableInit {
@@ -20,6 +25,8 @@ export interface ResumableInit {
   signal?: AbortSignal;
   heartbeatMs?: number;
   headers?: HeadersInit;
+  /** What a failure shows the clients (see `PartialResponseInit.onError`); the log keeps only that. */
+  onError?: PartialResponseInit['onError'];
 }
 
 /** What the generation is given: its own signal (aborted by a cancel from any process) and the stream id. */
@@ -82,15 +89,9 @@ async function run(
     }
     await store.append(id, { offset, event: signal.aborted ? CANCELLED : { type: 'done' } });
   } catch (error) {
-    await store.append(id, { offset, event: signal.aborted ? CANCELLED : logError(error) }).catch(() => {});
+    const event = signal.aborted ? CANCELLED : errorEvent(error, init.onError);
+    await store.append(id, { offset, event }).catch(() => {});
   }
-}
-
-/** What the log keeps of a failure: a provider's error as it said it, anything else as `internal`. */
-function logError(error: unknown): ProtocolEvent {
-  if (error instanceof ProviderError)
-    return { type: 'error', error: { type: error.type, message: error.message } };
-  return { type: 'error', error: { type: 'internal', message: 'Internal error' } };
 }
 
 /** The offset a client asks to resume after: `Last-Event-ID`, else the `offset` query parameter, else 0. */
