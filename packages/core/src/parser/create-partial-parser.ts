@@ -249,6 +249,7 @@ function standardIssue(issue: StandardIssue): PartialIssue {
   return {
     message: issue.message,
     code: typeof code === 'string' ? code : 'invalid',
-    path: (issue.path ?? []).map((s) => (typeof s === 'object' && s !== null ? s.key : s)),
+    // Array.from, not map: a library's path may be an Array subclass with fields of its own (arktype).
+    path: Array.from(issue.path ?? [], (s) => (typeof s === 'object' && s !== null ? s.key : s)),
   };
 }
