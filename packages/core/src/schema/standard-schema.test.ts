@@ -10,7 +10,15 @@ import { createPartialParser } from '../parser/create-partial-parser.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { PartialObjectStore } from '../stream/partial-object-store.ts';
 import { jsonSchemaPlanFor } from './json-schema-plan.ts';
+import type { PartialMeta } from './plan.ts';
 import type { StandardSchemaV1 } from './standard.ts';
+
+// arktype's documented way to type custom metadata, so `.configure({ 'x-partial': … })` type-checks.
+declare global {
+  interface ArkEnv {
+    meta(): { 'x-partial'?: PartialMeta };
+  }
+}
 
 // The conference schema of test-utils (zod), written in valibot and in arktype.
 const ValibotMeeting = toStandardJsonSchema(
