@@ -1,14 +1,7 @@
+import { type ModelPart, mockModel, textParts, usage } from '@partialkit/test-utils/ai-sdk';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { chunksOf } from '@partialkit/test-utils/harness';
-import {
-  createUIMessageStream,
-  createUIMessageStreamResponse,
-  Output,
-  simulateReadableStream,
-  streamText,
-  tool,
-} from 'ai';
-import { MockLanguageModelV4 } from 'ai/test';
+import { createUIMessageStream, createUIMessageStreamResponse, Output, streamText, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
@@ -16,45 +9,12 @@ import { PartialObjectStore } from '../stream/partial-object-store.ts';
 import { type DecodeOptions, decode } from './decode.ts';
 import type { DecodedEvent } from './events.ts';
 
-type StreamResult = Awaited<ReturnType<MockLanguageModelV4['doStream']>>;
-type ModelPart = StreamResult['stream'] extends ReadableStream<infer P> ? P : never;
-
-const usage = {
-  inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
-  outputTokens: { total: 20, text: 20, reasoning: 0 },
-};
 const TEXT = JSON.stringify(MEETING_RESULT, null, 2);
-
-/**
- * AI SDK's own mock model streaming `parts`: all at once, or `paced` one per macrotask (a 0 ms delay),
- * as a network delivers them, so a consumer sees each arrive on its own.
- */
-function model(parts: ModelPart[], paced = false): MockLanguageModelV4 {
-  return new MockLanguageModelV4({
-    doStream: async () => ({
-      stream: simulateReadableStream({
-        chunks: parts,
-        initialDelayInMs: null,
-        chunkDelayInMs: paced ? 0 : null,
-      }),
-    }),
-  });
-}
-
-function textParts(text: string, finish = 'stop', size = 9): ModelPart[] {
-  return [
-    { type: 'stream-start', warnings: [] },
-    { type: 'text-start', id: 't1' },
-    ...chunksOf(text, size).map((delta): ModelPart => ({ type: 'text-delta', id: 't1', delta })),
-    { type: 'text-end', id: 't1' },
-    { type: 'finish', finishReason: { unified: finish, raw: finish }, usage } as ModelPart,
-  ];
-}
 
 /** `streamText` with `Output.object` over the mock model, as an AI SDK route writes it. */
 function objectRun(parts: ModelPart[], paced = false) {
   return streamText({
-    model: model(parts, paced),
+    model: mockModel(parts, paced),
     prompt: 'Extract the meeting.',
     output: Output.object({ schema: MeetingInfo }),
     onError: () => {}, // the test reads the error from the stream; AI SDK would also log it
@@ -172,7 +132,7 @@ describe("AI SDK's UI message stream (toUIMessageStreamResponse)", () => {
     ];
     const run = () =>
       streamText({
-        model: model([
+        model: mockModel([
           { type: 'stream-start', warnings: [] },
           ...call('c0', 'lookup', '{"q":"venue"}'),
           ...call('c1', 'extract', args),
