@@ -5,24 +5,19 @@ import { jsonData, type SSEMessage } from './sse.ts';
 /** The response header of AI SDK's UI message stream (`toUIMessageStreamResponse()`). */
 export const AI_SDK_HEADER = 'x-vercel-ai-ui-message-stream';
 
-/** Part types only the UI message stream sends (what `detect` recognises it by). */
-export const AI_SDK_PARTS: ReadonlySet<string> = new Set([
-  'start',
-  'start-step',
-  'finish-step',
-  'text-start',
-  'text-delta',
-  'text-end',
-  'reasoning-start',
-  'reasoning-delta',
-  'reasoning-end',
-  'tool-input-start',
-  'tool-input-delta',
-  'tool-input-available',
-  'tool-output-available',
-  'message-metadata',
-  'abort',
-]);
+/**
+ * Whether a part is one the UI message stream sends (for `detect` when the header is gone): every such
+ * stream opens with `start` or `start-step`; text, tool and `data-*` parts, and `error` with
+ * `errorText`, tell it apart mid-stream too.
+ */
+export function isAiSdkPart(type: string, part: object): boolean {
+  return (
+    /^(start|start-step|text-(start|delta|end)|reasoning-(start|delta|end)|tool-input-(start|delta|available)|finish-step|data-.+)$/.test(
+      type,
+    ) ||
+    (type === 'error' && 'errorText' in part)
+  );
+}
 
 interface Part {
   type?: unknown;

@@ -1,4 +1,4 @@
-import { AI_SDK_PARTS } from './ai-sdk.ts';
+import { isAiSdkPart } from './ai-sdk.ts';
 import type { Peekable } from './peekable.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
 
@@ -35,11 +35,8 @@ function dialectOf(event: SSEMessage): Detected | undefined {
   if (name && ANTHROPIC_EVENTS.has(name)) return 'anthropic';
   if (name?.startsWith('response.')) return 'openai-responses';
   // AI SDK's UI message stream, when its header was lost (a proxy, a recording): its part types.
-  if (type !== undefined && (event.event === undefined || event.event === type)) {
-    if (AI_SDK_PARTS.has(type) || type.startsWith('data-')) return 'ai-sdk';
-    if (type === 'error' && typeof data === 'object' && 'errorText' in data) return 'ai-sdk';
-    if (type === 'finish' && typeof data === 'object' && !('sequence_number' in data)) return 'ai-sdk';
-  }
+  if (type && typeof data === 'object' && (event.event ?? type) === type && isAiSdkPart(type, data))
+    return 'ai-sdk';
   if (event.data.trim() === '[DONE]') return 'openai-chat';
   if (typeof data === 'string' || name === 'reset' || name === 'done') return 'partialkit';
   if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;
