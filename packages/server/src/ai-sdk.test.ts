@@ -65,6 +65,13 @@ describe('toPartialResponse(streamText result)', () => {
     expect(last).toEqual(MEETING_RESULT);
   });
 
+  it('also reads the UI message parts themselves (result.toUIMessageStream())', async () => {
+    const parts = objectRun(mockModel(textParts(TEXT))).toUIMessageStream();
+    let last: unknown;
+    for await (const value of streamPartial(MeetingInfo, toPartialResponse(parts))) last = value;
+    expect(last).toEqual(MEETING_RESULT);
+  });
+
   it('an error of the model reaches the client as a ProviderError', async () => {
     const parts: ModelPart[] = [
       ...textParts(TEXT.slice(0, 50)).slice(0, -2),

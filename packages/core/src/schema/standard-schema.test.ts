@@ -171,6 +171,15 @@ describe('JSON Schema streaming rules', () => {
     expect(parser.value).toEqual({ card: { title: 'Hi', tags: ['a'] }, item: { body: 'long', id: '7' } });
   });
 
+  it('zod reads the same x-partial spelling from .meta()', () => {
+    const Schema = z.object({ card: z.object({ title: z.string() }).meta({ 'x-partial': 'atomic' }) });
+    const parser = createPartialParser({ schema: Schema });
+    parser.write('{"card": {"title": "Hi"');
+    expect(parser.value).toEqual({});
+    parser.write('}');
+    expect(parser.value).toEqual({ card: { title: 'Hi' } });
+  });
+
   it('follows $ref (recursive schemas), prefixItems and additionalProperties', () => {
     // A hand-written Standard Schema: any library's shape, here a recursive tree with a tuple.
     const Tree: StandardSchemaV1<unknown, unknown> = {
