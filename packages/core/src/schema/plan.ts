@@ -1,7 +1,9 @@
 import * as z4 from 'zod/v4/core';
 
 /**
- * How a field behaves while it streams, set with {@link partial} or `.meta({ partial })`:
+ * How a field behaves while it streams, set with {@link partial} or `.meta({ partial })` on a zod
+ * schema, or as the JSON Schema keyword `x-partial` on any Standard Schema (valibot
+ * `v.metadata({ 'x-partial': … })`, arktype `.configure({ 'x-partial': … })`, zod `.meta({ 'x-partial': … })`):
  * - `'atomic'`: the value is shown only once complete (any JSON type).
  * - `{ require: [...] }`: an object is held back until these keys have complete values.
  */
