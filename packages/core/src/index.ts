@@ -30,6 +30,12 @@ export {
 export { type ParseOptions, ParseStage, type ParseUpdate, parse } from './pipeline/parse-stage.ts';
 export { type StreamPartialOptions, streamPartial } from './pipeline/stream-partial.ts';
 export { atomic, type PartialMeta, partial } from './schema/plan.ts';
+export type {
+  SchemaInput,
+  SchemaOutput,
+  StandardIssue,
+  StandardSchemaV1,
+} from './schema/standard.ts';
 export {
   type Fetcher,
   PartialObjectStore,

@@ -1,12 +1,11 @@
-import type { PartialObjectStore } from '@partialkit/core';
+import type { PartialObjectStore, StandardSchemaV1 } from '@partialkit/core';
 import { createContext, type ReactNode, useContext } from 'react';
-import type * as z4 from 'zod/v4/core';
 
 // Stores of every schema share one context; `usePartialStore` restores the caller's types.
 const StoreContext = createContext<unknown>(null);
 
 /** Shares one stream with a subtree; children read slices with `usePartialStore` + `usePartialSelector`. */
-export function PartialStoreProvider<S extends z4.$ZodType, I>({
+export function PartialStoreProvider<S extends StandardSchemaV1, I>({
   store,
   children,
 }: {
@@ -17,10 +16,10 @@ export function PartialStoreProvider<S extends z4.$ZodType, I>({
 }
 
 /** The store of the nearest `PartialStoreProvider`. Pass the schema's type to get typed slices. */
-export function usePartialStore<S extends z4.$ZodType = z4.$ZodType, I = unknown>(): PartialObjectStore<
-  S,
-  I
-> {
+export function usePartialStore<
+  S extends StandardSchemaV1 = StandardSchemaV1,
+  I = unknown,
+>(): PartialObjectStore<S, I> {
   const store = useContext(StoreContext);
   if (!store) throw new Error('usePartialStore must be used inside <PartialStoreProvider store={…}>');
   return store as PartialObjectStore<S, I>;
@@ -28,8 +27,8 @@ export function usePartialStore<S extends z4.$ZodType = z4.$ZodType, I = unknown
 
 /** The store of the nearest provider, or null outside one (for components that work either way). */
 export function useOptionalPartialStore(): Pick<
-  PartialObjectStore<z4.$ZodType, unknown>,
+  PartialObjectStore<StandardSchemaV1, unknown>,
   'subscribe' | 'isCompleteAt'
 > | null {
-  return useContext(StoreContext) as PartialObjectStore<z4.$ZodType, unknown> | null;
+  return useContext(StoreContext) as PartialObjectStore<StandardSchemaV1, unknown> | null;
 }

@@ -1,4 +1,7 @@
 import type { DeepPartial, PartialObjectStore } from '@partialkit/core';
+import { toStandardJsonSchema } from '@valibot/to-json-schema';
+import { type } from 'arktype';
+import * as v from 'valibot';
 import { describe, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
 import { usePartialObject } from './use-partial-object.ts';
@@ -36,5 +39,30 @@ describe('inferred types', () => {
     expectTypeOf(role).toEqualTypeOf<'admin' | 'user' | undefined>();
     // @ts-expect-error: not a field of the schema
     usePartialSelector(r.store, (o) => o?.nope);
+  });
+
+  it('types valibot and arktype schemas through their Standard Schema input and output', () => {
+    const Valibot = toStandardJsonSchema(
+      v.object({
+        title: v.string(),
+        count: v.pipe(
+          v.string(),
+          v.transform((s) => s.length),
+        ),
+      }),
+    );
+    const a = usePartialObject(Valibot, '/api');
+    expectTypeOf(a.object).toEqualTypeOf<{ title?: string; count?: string } | undefined>();
+    expectTypeOf(a.data).toEqualTypeOf<{ title: string; count: number } | undefined>();
+    const Ark = type({ title: 'string', tags: 'string[]', role: "'admin' | 'user'" });
+    const b = usePartialObject(Ark, '/api');
+    expectTypeOf(b.object).toEqualTypeOf<
+      { title?: string; tags?: string[]; role?: 'admin' | 'user' } | undefined
+    >();
+    expectTypeOf(b.data).toEqualTypeOf<
+      { title: string; tags: string[]; role: 'admin' | 'user' } | undefined
+    >();
+    const role = usePartialSelector(b.store, (o) => o?.role);
+    expectTypeOf(role).toEqualTypeOf<'admin' | 'user' | undefined>();
   });
 });

@@ -5,21 +5,23 @@ import {
   PartialObjectStore,
   type PartialStoreOptions,
   type Path,
+  type SchemaInput,
+  type SchemaOutput,
+  type StandardSchemaV1,
   type StreamStatus,
 } from '@partialkit/core';
 import { useEffect, useInsertionEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type * as z4 from 'zod/v4/core';
 
-export type UsePartialObjectOptions<S extends z4.$ZodType, I = unknown> = Omit<
+export type UsePartialObjectOptions<S extends StandardSchemaV1, I = unknown> = Omit<
   PartialStoreOptions<S, I>,
   'schema' | 'fetcher'
 >;
 
-export interface UsePartialObjectResult<S extends z4.$ZodType, I> {
+export interface UsePartialObjectResult<S extends StandardSchemaV1, I> {
   /** The partial value while streaming (stable identity for unchanged subtrees), and after. */
-  object: DeepPartial<z4.input<S>> | undefined;
+  object: DeepPartial<SchemaInput<S>> | undefined;
   /** The validated output, set when the stream finished successfully. */
-  data: z4.output<S> | undefined;
+  data: SchemaOutput<S> | undefined;
   status: StreamStatus;
   error: Error | undefined;
   /** Validation issues of completed subtrees, with paths from the root. */
@@ -46,10 +48,11 @@ export interface UsePartialObjectResult<S extends z4.$ZodType, I> {
 }
 
 /**
- * Streams a typed object from a server into a component. `fetcher(input, { signal })` returns a
+ * Streams a typed object from a server into a component. `schema` is any Standard Schema (zod 4,
+ * valibot, arktype…); `object` and `data` are typed from its input and output. `fetcher(input, { signal })` returns a
  * `Response`, a `ReadableStream` or an async iterable; a URL string POSTs `input` as JSON.
  */
-export function usePartialObject<S extends z4.$ZodType, I = unknown>(
+export function usePartialObject<S extends StandardSchemaV1, I = unknown>(
   schema: S,
   fetcher: Fetcher<I> | string,
   options: UsePartialObjectOptions<S, I> = {},

@@ -1,10 +1,16 @@
-import type { DeepPartial, PartialObjectStore, PartialState } from '@partialkit/core';
+import type {
+  DeepPartial,
+  PartialObjectStore,
+  PartialState,
+  SchemaInput,
+  SchemaOutput,
+  StandardSchemaV1,
+} from '@partialkit/core';
 import { useCallback, useSyncExternalStore } from 'react';
-import type * as z4 from 'zod/v4/core';
 
-export type PartialSelector<S extends z4.$ZodType, T> = (
-  object: DeepPartial<z4.input<S>> | undefined,
-  state: PartialState<DeepPartial<z4.input<S>>, z4.output<S>>,
+export type PartialSelector<S extends StandardSchemaV1, T> = (
+  object: DeepPartial<SchemaInput<S>> | undefined,
+  state: PartialState<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>,
 ) => T;
 
 /**
@@ -12,7 +18,7 @@ export type PartialSelector<S extends z4.$ZodType, T> = (
  * changes (`Object.is`). The parser keeps identity for unchanged subtrees, so selecting a node
  * (`s => s?.users?.[3]`) is enough; a selector must not build a new object on every call.
  */
-export function usePartialSelector<S extends z4.$ZodType, I, T>(
+export function usePartialSelector<S extends StandardSchemaV1, I, T>(
   store: PartialObjectStore<S, I>,
   selector: PartialSelector<S, T>,
 ): T {

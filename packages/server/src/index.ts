@@ -1,3 +1,4 @@
+export type { StreamTextResultLike } from './ai-sdk-result.ts';
 export {
   anthropicTool,
   geminiGenerationConfig,

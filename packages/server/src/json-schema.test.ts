@@ -1,4 +1,7 @@
 import { partial } from '@partialkit/core';
+import { toStandardJsonSchema } from '@valibot/to-json-schema';
+import { type } from 'arktype';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
@@ -112,5 +115,45 @@ describe('jsonSchemaFor', () => {
       responseMimeType: 'application/json',
       responseSchema: { type: 'object' },
     });
+  });
+});
+
+describe('jsonSchemaFor with other Standard Schemas', () => {
+  const strictPerson = {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      role: { type: 'string', enum: ['admin', 'user'] },
+      nick: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    },
+    required: ['name', 'role', 'nick'],
+    additionalProperties: false,
+  };
+
+  it('valibot (through toStandardJsonSchema): x-partial never reaches the provider', () => {
+    const Person = toStandardJsonSchema(
+      v.object({
+        name: v.pipe(v.string(), v.metadata({ 'x-partial': 'atomic' })),
+        role: v.picklist(['admin', 'user']),
+        nick: v.optional(v.string()),
+      }),
+    );
+    expect(jsonSchemaFor(Person, 'openai')).toEqual(strictPerson);
+    expect(jsonSchemaFor(Person)).not.toHaveProperty('$schema');
+    // The converter's own object is untouched (the plan reads it too).
+    expect(Person['~standard'].jsonSchema.input({ target: 'draft-2020-12' })).toHaveProperty('$schema');
+  });
+
+  it('arktype: its own converter', () => {
+    const Person = type({ name: 'string', role: "'admin' | 'user'", 'nick?': 'string' });
+    const schema = jsonSchemaFor(Person, 'openai');
+    expect(schema.required).toEqual(['name', 'role', 'nick']);
+    expect(schema.properties).toMatchObject({ nick: { anyOf: [{ type: 'string' }, { type: 'null' }] } });
+    expect(schema.additionalProperties).toBe(false);
+    expect(anthropicTool(Person, { name: 'person' }).input_schema).toMatchObject({ type: 'object' });
+  });
+
+  it('a schema without a JSON Schema converter is a TypeError that says what to do', () => {
+    expect(() => jsonSchemaFor(v.object({ a: v.string() }))).toThrow(/toStandardJsonSchema/);
   });
 });

@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@partialkit/core';
 import * as z4 from 'zod/v4/core';
 
 /** A JSON Schema object, as produced by `z.toJSONSchema` and reshaped per provider. */
@@ -8,16 +9,18 @@ export type SchemaTarget = 'json-schema' | 'openai' | 'anthropic' | 'gemini';
 const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
 /**
- * The JSON Schema of a zod schema (its input side, which is what the model writes), shaped for a
- * provider:
+ * The JSON Schema of a schema (its input side, which is what the model writes), shaped for a provider.
+ * A zod 4 schema is converted by zod; any other Standard Schema through its Standard JSON Schema
+ * converter (`~standard.jsonSchema`: arktype; valibot wrapped in `toStandardJsonSchema`).
+ * Targets:
  * - `openai`: strict structured outputs: every property required, `additionalProperties: false`,
  *   optional properties made nullable (the model then sends `null`: use `.nullish()` for such fields).
  * - `anthropic`: a plain JSON Schema for a tool's `input_schema`.
  * - `gemini`: the OpenAPI subset of `responseSchema` (`nullable`, `propertyOrdering`, no `$ref`).
- * partialkit's own `.meta({ partial })` annotations never reach the output.
+ * partialkit's own annotations (`.meta({ partial })`, `x-partial`) never reach the output.
  */
-export function jsonSchemaFor(schema: z4.$ZodType, target: SchemaTarget = 'json-schema'): JSONSchema {
-  const raw = z4.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as JSONSchema;
+export function jsonSchemaFor(schema: StandardSchemaV1, target: SchemaTarget = 'json-schema'): JSONSchema {
+  const raw = rawJsonSchema(schema);
   delete raw.$schema;
   const defs = (raw.$defs ?? {}) as Record<string, JSONSchema>;
   switch (target) {
@@ -35,6 +38,23 @@ export function jsonSchemaFor(schema: z4.$ZodType, target: SchemaTarget = 'json-
     default:
       return visit(raw, tidy) as JSONSchema;
   }
+}
+
+/** A fresh (mutable) input-side JSON Schema of any Standard Schema. */
+function rawJsonSchema(schema: StandardSchemaV1): JSONSchema {
+  if ('_zod' in schema)
+    return z4.toJSONSchema(schema as z4.$ZodType, { io: 'input', unrepresentable: 'throw' }) as JSONSchema;
+  const converter = schema['~standard'].jsonSchema;
+  if (!converter) {
+    throw new TypeError(
+      `This ${schema['~standard'].vendor} schema has no JSON Schema converter (~standard.jsonSchema)` +
+        (schema['~standard'].vendor === 'valibot'
+          ? ': wrap it in toStandardJsonSchema from @valibot/to-json-schema'
+          : ''),
+    );
+  }
+  // A copy: the converter may hand out a cached object, and the targets below rewrite it in place.
+  return structuredClone(converter.input({ target: 'draft-2020-12' })) as JSONSchema;
 }
 
 function requireObjectRoot(s: JSONSchema, target: string): void {
@@ -60,6 +80,7 @@ function visit(node: unknown, fn: (n: JSONSchema) => JSONSchema): unknown {
 
 function tidy(n: JSONSchema): JSONSchema {
   delete n.partial;
+  delete n['x-partial'];
   if (n.type === 'integer') {
     if (n.minimum === -SAFE_INT) delete n.minimum;
     if (n.maximum === SAFE_INT) delete n.maximum;
@@ -170,7 +191,7 @@ const named = (info: ToolInfo) => ({
 });
 
 /** `response_format` for Chat Completions with strict structured outputs. */
-export function openaiResponseFormat(schema: z4.$ZodType, info: ToolInfo) {
+export function openaiResponseFormat(schema: StandardSchemaV1, info: ToolInfo) {
   return {
     type: 'json_schema' as const,
     json_schema: { ...named(info), strict: true, schema: jsonSchemaFor(schema, 'openai') },
@@ -178,7 +199,7 @@ export function openaiResponseFormat(schema: z4.$ZodType, info: ToolInfo) {
 }
 
 /** `text.format` for the Responses API with strict structured outputs. */
-export function openaiTextFormat(schema: z4.$ZodType, info: ToolInfo) {
+export function openaiTextFormat(schema: StandardSchemaV1, info: ToolInfo) {
   return {
     type: 'json_schema' as const,
     ...named(info),
@@ -188,7 +209,7 @@ export function openaiTextFormat(schema: z4.$ZodType, info: ToolInfo) {
 }
 
 /** A strict function tool for Chat Completions. */
-export function openaiTool(schema: z4.$ZodType, info: ToolInfo) {
+export function openaiTool(schema: StandardSchemaV1, info: ToolInfo) {
   return {
     type: 'function' as const,
     function: { ...named(info), strict: true, parameters: jsonSchemaFor(schema, 'openai') },
@@ -196,11 +217,11 @@ export function openaiTool(schema: z4.$ZodType, info: ToolInfo) {
 }
 
 /** An Anthropic tool definition whose `input_schema` is the schema. */
-export function anthropicTool(schema: z4.$ZodType, info: ToolInfo) {
+export function anthropicTool(schema: StandardSchemaV1, info: ToolInfo) {
   return { ...named(info), input_schema: jsonSchemaFor(schema, 'anthropic') };
 }
 
 /** Gemini `generationConfig` for JSON output following the schema. */
-export function geminiGenerationConfig(schema: z4.$ZodType) {
+export function geminiGenerationConfig(schema: StandardSchemaV1) {
   return { responseMimeType: 'application/json' as const, responseSchema: jsonSchemaFor(schema, 'gemini') };
 }

@@ -4,10 +4,10 @@ import {
   type PartialIssue,
   PartialJSONError,
   type ProtocolEvent,
+  type StandardSchemaV1,
   TruncatedError,
   ValidationError,
 } from '@partialkit/core';
-import type * as z4 from 'zod/v4/core';
 import { eventsOf, type PartialSource } from './response.ts';
 
 export interface ChatMessage {
@@ -15,7 +15,7 @@ export interface ChatMessage {
   content: string;
 }
 
-export interface ReaskOptions<S extends z4.$ZodType> {
+export interface ReaskOptions<S extends StandardSchemaV1> {
   schema: S;
   /** How to read each attempt's stream (format, tool call…); `extractJson` is always on. */
   decode?: Omit<DecodeOptions, 'signal' | 'extractJson'>;
@@ -46,7 +46,9 @@ function defaultFeedback({ issues, error }: { issues: readonly PartialIssue[]; e
  * next attempt. Text that would make the JSON invalid is never forwarded. Pass the result to
  * `toPartialResponse`.
  */
-export async function* reask<S extends z4.$ZodType>(options: ReaskOptions<S>): AsyncGenerator<ProtocolEvent> {
+export async function* reask<S extends StandardSchemaV1>(
+  options: ReaskOptions<S>,
+): AsyncGenerator<ProtocolEvent> {
   const {
     schema,
     call,
@@ -81,7 +83,7 @@ export async function* reask<S extends z4.$ZodType>(options: ReaskOptions<S>): A
       }
       if (!failure) {
         try {
-          stage.finish();
+          await stage.finish();
           return;
         } catch (error) {
           const retryable =

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from '@partialkit/core';
 import { decodeObjects } from '@partialkit/core/providers';
+import { isStreamTextResult, type StreamTextResultLike, uiMessageParts } from './ai-sdk-result.ts';
 
 /** A stream object of the official `openai` or `@anthropic-ai/sdk` clients: async-iterable, with an abort controller. */
 export interface SDKStream {
@@ -22,13 +23,14 @@ export interface SDKStream {
 
 /**
  * What can be streamed to the browser: JSON text deltas, partialkit protocol events (e.g. from
- * `reask`), a provider's `Response`, or an SDK stream object.
+ * `reask`), a provider's `Response`, an SDK stream object, or an AI SDK `streamText` result.
  */
 export type PartialSource =
   | AsyncIterable<string>
   | AsyncIterable<ProtocolEvent>
   | Response
   | SDKStream
+  | StreamTextResultLike
   | AsyncIterable<unknown>;
 
 export interface PartialResponseInit {
@@ -69,7 +71,8 @@ function isSDKStream(source: unknown): source is SDKStream {
 
 /**
  * The decode stage for any server-side source: a provider `Response`, an SDK stream (aborted through its
- * controller), or an iterable of text deltas, protocol events or provider event objects.
+ * controller), an AI SDK `streamText` result (its UI message stream, cancelled when the client goes), or
+ * an iterable of text deltas, protocol events or provider event objects.
  */
 export function eventsOf(
   source: PartialSource,
@@ -77,6 +80,8 @@ export function eventsOf(
   signal: AbortSignal,
 ): AsyncIterable<DecodedEvent> {
   if (source instanceof Response) return decode(source, { ...options, signal });
+  if (isStreamTextResult(source))
+    return decodeObjects(uiMessageParts(source, signal), { format: 'ai-sdk', ...options });
   if (isSDKStream(source)) {
     if (signal.aborted) source.controller.abort();
     else signal.addEventListener('abort', () => source.controller.abort(), { once: true });

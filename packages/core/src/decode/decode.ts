@@ -1,4 +1,5 @@
 import { PartialKitError } from '../errors.ts';
+import { AI_SDK_HEADER, aiSdk } from './ai-sdk.ts';
 import { type Detected, detectBody, detectSSE } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
 import { bodyReader, sseReader } from './formats.ts';
@@ -10,13 +11,15 @@ import { type SSEMessage, sseEvents } from './sse.ts';
 
 /**
  * The wire format of a response. `'partialkit'` is partialkit's own SSE protocol (what
- * `toPartialResponse` sends); `'text'` is a body that is the JSON itself. The provider formats need
- * `import '@partialkit/core/providers'` somewhere in the program.
+ * `toPartialResponse` sends); `'text'` is a body that is the JSON itself (also AI SDK's
+ * `toTextStreamResponse()`); `'ai-sdk'` is AI SDK's UI message stream (`toUIMessageStreamResponse()`).
+ * The provider formats need `import '@partialkit/core/providers'` somewhere in the program.
  */
 export type WireFormat =
   | 'auto'
   | 'text'
   | 'partialkit'
+  | 'ai-sdk'
   | 'openai-chat'
   | 'openai-responses'
   | 'anthropic'
@@ -58,7 +61,9 @@ export async function* decode(
   const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
   const body = new Peekable(textOf(source, options.signal));
   const requested = options.format ?? 'auto';
-  const framing = requested === 'auto' ? await detectBody(body, contentType) : requested;
+  const aiSdkHeader = source instanceof Response && source.headers.has(AI_SDK_HEADER);
+  const framing =
+    requested !== 'auto' ? requested : aiSdkHeader ? 'ai-sdk' : await detectBody(body, contentType);
   let events: AsyncIterable<DecodedEvent>;
   if (framing === 'text') events = plainText(body);
   else if (framing === 'gemini-array') {
@@ -80,6 +85,7 @@ export function dialectEvents(
   options: AdapterOptions,
 ): AsyncIterable<DecodedEvent> {
   if (dialect === 'partialkit') return protocol(sse);
+  if (dialect === 'ai-sdk') return aiSdk(sse, options);
   if (dialect === 'sse-data') return sseData(sse);
   const reader = sseReader(dialect);
   if (!reader) throw missingProviders(dialect);

@@ -1,3 +1,4 @@
+import { isAiSdkPart } from './ai-sdk.ts';
 import { providerDialect } from './formats.ts';
 import type { Peekable } from './peekable.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
@@ -6,6 +7,7 @@ import { jsonData, type SSEMessage } from './sse.ts';
 export type Detected =
   | 'text'
   | 'partialkit'
+  | 'ai-sdk'
   | 'sse-data'
   | 'openai-chat'
   | 'openai-responses'
@@ -29,6 +31,10 @@ function dialectOf(event: SSEMessage): Detected | undefined {
   if (provider) return provider;
   const data = jsonData(event) as Record<string, unknown> | string | undefined;
   const name = event.event;
+  const type =
+    typeof data === 'object' && data !== null && typeof data.type === 'string' ? data.type : undefined;
+  // AI SDK's UI message stream, when its header was lost (a proxy, a recording): its part types.
+  if (type && typeof data === 'object' && (name ?? type) === type && isAiSdkPart(type, data)) return 'ai-sdk';
   if (typeof data === 'string' || name === 'reset' || name === 'done' || name === 'error')
     return 'partialkit';
   if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;

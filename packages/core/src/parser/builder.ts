@@ -181,6 +181,8 @@ export class Builder implements TokenSink {
 
   /** Validates a closed subtree; its result replaces what was recorded for anything inside it. */
   validate(plan: Plan, value: unknown, path: Path): z4.util.SafeParseResult<unknown> | undefined {
+    // Plans built from a JSON Schema carry no validator: such schemas are validated whole at the end.
+    if (plan.schema === undefined) return undefined;
     let result: z4.util.SafeParseResult<unknown>;
     try {
       result = z4.safeParse(plan.schema, value);

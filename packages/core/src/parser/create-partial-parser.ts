@@ -1,13 +1,25 @@
 import * as z4 from 'zod/v4/core';
-import { type PartialIssue, type PartialJSONError, ValidationError } from '../errors.ts';
-import { planFor } from '../schema/plan.ts';
+import { type PartialIssue, type PartialJSONError, PartialKitError, ValidationError } from '../errors.ts';
+import { jsonSchemaPlanFor } from '../schema/json-schema-plan.ts';
+import { type Plan, planFor } from '../schema/plan.ts';
+import type {
+  SchemaInput,
+  SchemaOutput,
+  StandardIssue,
+  StandardResult,
+  StandardSchemaV1,
+} from '../schema/standard.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
 import { isCompleteNode, markTreeComplete } from './completeness.ts';
 import { Tokenizer } from './tokenizer.ts';
 
-export interface PartialParserOptions<S extends z4.$ZodType | undefined = undefined> {
-  /** A zod 4 schema: decides what may be shown partially and validates closed subtrees and the result. */
+export interface PartialParserOptions<S extends StandardSchemaV1 | undefined = undefined> {
+  /**
+   * Any Standard Schema (zod 4, valibot, arktype…): decides what may be shown partially and validates
+   * the result. A zod 4 schema also validates each subtree as it closes (`issues`, `outputOf`); other
+   * schemas stream by the rules of their JSON Schema and are validated whole at the end.
+   */
   schema?: S;
   /** Maximum nesting of arrays and objects (default 1000). */
   maxDepth?: number;
@@ -34,8 +46,13 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   isComplete(node: object): boolean;
   /** Whether the value at `path` of the current snapshot is complete (absent values are not). */
   isCompleteAt(path: Path): boolean;
-  /** Finishes the input and returns the final value, validated against the schema when one was given. */
+  /**
+   * Finishes the input and returns the final value, validated against the schema when one was given.
+   * Throws a {@link PartialKitError} when the schema validates asynchronously: use `endAsync()` then.
+   */
   end(): TFinal;
+  /** `end()` for schemas whose validation may be asynchronous (async refinements): awaits it. */
+  endAsync(): Promise<TFinal>;
   /** Validation issues of the subtrees closed so far, with paths from the root. */
   readonly issues: readonly PartialIssue[];
   /** Changes whenever `issues` changes (cheap change detection for stores). */
@@ -50,28 +67,46 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   readonly done: boolean;
 }
 
-export function createPartialParser<S extends z4.$ZodType>(
+export function createPartialParser<S extends StandardSchemaV1>(
   options: PartialParserOptions<S> & { schema: S },
-): PartialParser<DeepPartial<z4.input<S>>, z4.output<S>>;
+): PartialParser<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>;
 export function createPartialParser(options?: PartialParserOptions): PartialParser;
 export function createPartialParser(
-  options: PartialParserOptions<z4.$ZodType | undefined> = {},
+  options: PartialParserOptions<StandardSchemaV1 | undefined> = {},
 ): PartialParser {
   return new IncrementalParser(options);
 }
 
+/** zod 4 schemas (classic and mini) carry `_zod`; they get per-subtree validation and transforms. */
+function isZod(schema: StandardSchemaV1): schema is StandardSchemaV1 & z4.$ZodType {
+  return '_zod' in schema;
+}
+
+type Outcome = { success: true; data: unknown } | { success: false; issues: readonly PartialIssue[] };
+
 class IncrementalParser implements PartialParser {
   private readonly tokenizer: Tokenizer;
   private readonly builder: Builder;
-  private readonly schema: z4.$ZodType | undefined;
+  private readonly schema: StandardSchemaV1 | undefined;
+  private readonly zod: z4.$ZodType | undefined;
   /** A validation failure of `end()` (JSON errors live in the tokenizer). */
   private failure: ValidationError | undefined;
+  /** Issues of a whole-value validation (schemas other than zod), once it failed. */
+  private finalIssues: readonly PartialIssue[] | undefined;
+  private ended = false;
   private finished = false;
   private final: unknown;
 
-  constructor(options: PartialParserOptions<z4.$ZodType | undefined>) {
-    this.schema = options.schema;
-    this.builder = new Builder(this.schema ? planFor(this.schema) : undefined);
+  constructor(options: PartialParserOptions<StandardSchemaV1 | undefined>) {
+    const schema = options.schema;
+    this.schema = schema;
+    this.zod = schema && isZod(schema) ? schema : undefined;
+    const plan: Plan | undefined = this.zod
+      ? planFor(this.zod)
+      : schema
+        ? jsonSchemaPlanFor(schema)
+        : undefined;
+    this.builder = new Builder(plan);
     this.tokenizer = new Tokenizer(
       this.builder,
       options.maxDepth ?? 1000,
@@ -99,20 +134,68 @@ class IncrementalParser implements PartialParser {
   end(): unknown {
     if (this.finished) return this.final;
     if (this.failure) throw this.failure;
-    this.tokenizer.end(); // throws unless the root value is complete
-    const raw = this.builder.result;
-    let final = raw;
-    if (this.schema) {
-      const result =
-        this.builder.rootResult ??
-        this.builder.validate(planFor(this.schema), raw, []) ??
-        z4.safeParse(this.schema, raw);
-      if (!result.success) {
-        this.failure = new ValidationError(this.builder.issues, raw);
-        throw this.failure;
-      }
-      final = result.data;
+    const raw = this.complete();
+    const outcome = this.validateSync(raw);
+    if (outcome instanceof Promise) {
+      void outcome.catch(() => {}); // endAsync validates again
+      throw new PartialKitError(
+        'The schema validates asynchronously (an async refinement or check): call endAsync() instead of end()',
+      );
     }
+    return this.settle(raw, outcome);
+  }
+
+  async endAsync(): Promise<unknown> {
+    if (this.finished) return this.final;
+    if (this.failure) throw this.failure;
+    const raw = this.complete();
+    const zod = this.zod;
+    const outcome =
+      zod && !this.builder.rootResult
+        ? fromZod(await z4.safeParseAsync(zod, raw), [])
+        : await this.validateSync(raw);
+    return this.settle(raw, outcome);
+  }
+
+  /** Ends the JSON text (once): the raw root value; throws unless the root value is complete. */
+  private complete(): unknown {
+    if (!this.ended) {
+      this.tokenizer.end();
+      this.ended = true;
+    }
+    return this.builder.result;
+  }
+
+  private validateSync(raw: unknown): Outcome | Promise<Outcome> {
+    const schema = this.schema;
+    if (!schema) return { success: true, data: raw };
+    const zod = this.zod;
+    if (zod) {
+      try {
+        const result =
+          this.builder.rootResult ?? this.builder.validate(planFor(zod), raw, []) ?? z4.safeParse(zod, raw);
+        return fromZod(result, this.builder.issues);
+      } catch (error) {
+        if (error instanceof z4.$ZodAsyncError)
+          return z4.safeParseAsync(zod, raw).then((r) => fromZod(r, []));
+        throw error;
+      }
+    }
+    const result = schema['~standard'].validate(raw);
+    return result instanceof Promise ? result.then(fromStandard) : fromStandard(result);
+  }
+
+  private settle(raw: unknown, outcome: Outcome): unknown {
+    if (!outcome.success) {
+      // zod's sync issues are the builder's own list; anything else replaces it.
+      if (outcome.issues !== this.builder.issues) {
+        this.finalIssues = outcome.issues;
+        this.builder.issueVersion++;
+      }
+      this.failure = new ValidationError(outcome.issues, raw);
+      throw this.failure;
+    }
+    const final = outcome.data;
     if (final !== raw) markTreeComplete(final);
     this.finished = true;
     this.tokenizer.seal();
@@ -121,7 +204,7 @@ class IncrementalParser implements PartialParser {
   }
 
   get issues(): readonly PartialIssue[] {
-    return this.builder.issues;
+    return this.finalIssues ?? this.builder.issues;
   }
 
   get issuesVersion(): number {
@@ -143,4 +226,30 @@ class IncrementalParser implements PartialParser {
   get done(): boolean {
     return this.finished;
   }
+}
+
+/** A zod result; failing, its issues are `recorded` (the builder's, per subtree) if any, else its own. */
+function fromZod(result: z4.util.SafeParseResult<unknown>, recorded: readonly PartialIssue[]): Outcome {
+  if (result.success) return { success: true, data: result.data };
+  return { success: false, issues: recorded.length ? recorded : result.error.issues.map(zodIssue) };
+}
+
+function zodIssue(issue: z4.$ZodIssue): PartialIssue {
+  return { ...issue, path: issue.path as PropertyKey[] };
+}
+
+/** A Standard Schema result, its issues with plain paths (`{ key }` segments unwrapped). */
+function fromStandard(result: StandardResult<unknown>): Outcome {
+  if (!result.issues) return { success: true, data: result.value };
+  return { success: false, issues: result.issues.map(standardIssue) };
+}
+
+function standardIssue(issue: StandardIssue): PartialIssue {
+  const code = (issue as { code?: unknown }).code;
+  return {
+    message: issue.message,
+    code: typeof code === 'string' ? code : 'invalid',
+    // Array.from, not map: a library's path may be an Array subclass with fields of its own (arktype).
+    path: Array.from(issue.path ?? [], (s) => (typeof s === 'object' && s !== null ? s.key : s)),
+  };
 }

@@ -18,7 +18,7 @@ async function collect<T>(updates: AsyncIterable<T>): Promise<{ updates: T[]; er
 }
 
 describe('ParseStage', () => {
-  it('writes text, starts a new parser on reset and finishes with the validated value', () => {
+  it('writes text, starts a new parser on reset and finishes with the validated value', async () => {
     const stage = new ParseStage({ schema: z.object({ a: z.number() }) });
     expect(stage.apply(text('{"a": 1'))).toBe(false);
     const first = stage.parser;
@@ -27,17 +27,17 @@ describe('ParseStage', () => {
     expect(stage.attempt).toBe(2);
     expect(stage.parser.value).toBeUndefined();
     stage.apply(text('{"a": 2}'));
-    expect(stage.finish()).toEqual({ a: 2 });
+    expect(await stage.finish()).toEqual({ a: 2 });
   });
 
-  it('turns an early end into TruncatedError, and keeps other errors as they are', () => {
+  it('turns an early end into TruncatedError, and keeps other errors as they are', async () => {
     const early = new ParseStage({});
     early.apply(text('{"a": [1, 2'));
-    expect(() => early.finish()).toThrow(TruncatedError);
+    await expect(early.finish()).rejects.toThrow(TruncatedError);
     expect(early.parser.value).toEqual({ a: [1, 2] });
     const invalid = new ParseStage({ schema: z.object({ a: z.string() }) });
     invalid.apply(text('{"a": 1}'));
-    expect(() => invalid.finish()).toThrow(ValidationError);
+    await expect(invalid.finish()).rejects.toThrow(ValidationError);
     const broken = new ParseStage({});
     expect(() => broken.apply(text('{"a": }'))).toThrow(PartialJSONError);
   });

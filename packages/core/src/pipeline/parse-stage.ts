@@ -1,4 +1,3 @@
-import type * as z4 from 'zod/v4/core';
 import type { DecodedEvent } from '../decode/events.ts';
 import { PartialJSONError, TruncatedError } from '../errors.ts';
 import {
@@ -6,10 +5,11 @@ import {
   type PartialParser,
   type PartialParserOptions,
 } from '../parser/create-partial-parser.ts';
+import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
 
 /** What the parse stage needs: the schema and the parser's bounds. */
-export type ParseOptions<S extends z4.$ZodType | undefined = z4.$ZodType | undefined> =
+export type ParseOptions<S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined> =
   PartialParserOptions<S>;
 
 /**
@@ -38,10 +38,13 @@ export class ParseStage<TPartial = unknown, TFinal = unknown> {
     return false;
   }
 
-  /** Ends the input: the final (validated) value; an incomplete text is a {@link TruncatedError}. */
-  finish(): TFinal {
+  /**
+   * Ends the input: the final (validated) value; an incomplete text is a {@link TruncatedError}.
+   * Asynchronous because a Standard Schema (or a zod refinement) may validate asynchronously.
+   */
+  async finish(): Promise<TFinal> {
     try {
-      return this.parser.end();
+      return await this.parser.endAsync();
     } catch (error) {
       if (error instanceof PartialJSONError && error.incomplete) {
         throw new TruncatedError('eof', `The stream ended before the JSON was complete (${error.message})`);
@@ -84,10 +87,10 @@ const macrotask: () => Promise<void> =
  * read, because a read copies the open containers: reading per event would make a long list quadratic.
  * Errors are thrown after the last good snapshot was handed over.
  */
-export function parse<S extends z4.$ZodType>(
+export function parse<S extends StandardSchemaV1>(
   events: AsyncIterable<DecodedEvent>,
   options: ParseOptions<S> & { schema: S },
-): AsyncGenerator<ParseUpdate<DeepPartial<z4.input<S>>, z4.output<S>>, z4.output<S>>;
+): AsyncGenerator<ParseUpdate<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>, SchemaOutput<S>>;
 export function parse(
   events: AsyncIterable<DecodedEvent>,
   options?: ParseOptions,
@@ -141,7 +144,7 @@ export async function* parse(
     }
     await pump;
     if (failure) throw failure.error;
-    const final = stage.finish();
+    const final = await stage.finish();
     yield { type: 'final', value: final, attempt: stage.attempt };
     return final;
   } finally {

@@ -1,6 +1,6 @@
-import type * as z4 from 'zod/v4/core';
 import { type DecodeOptions, decode } from '../decode/decode.ts';
 import type { StreamSource } from '../decode/source.ts';
+import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
 import { parse } from './parse-stage.ts';
 
@@ -17,15 +17,15 @@ export interface StreamPartialOptions {
 
 /**
  * The TypeScript form of instructor's `create_partial(..., stream=True)`: decodes a response, parses it
- * against `schema` and yields a snapshot whenever the consumer asks and something changed (stable
- * identity between them). The last value yielded is the validated `z.output<S>`, which is also the
+ * against `schema` (any Standard Schema) and yields a snapshot whenever the consumer asks and something changed (stable
+ * identity between them). The last value yielded is the validated output (`z.output<S>` for zod), which is also the
  * generator's return value. Errors are thrown after everything received was yielded.
  */
-export async function* streamPartial<S extends z4.$ZodType>(
+export async function* streamPartial<S extends StandardSchemaV1>(
   schema: S,
   source: StreamSource,
   options: StreamPartialOptions = {},
-): AsyncGenerator<DeepPartial<z4.input<S>>, z4.output<S>> {
+): AsyncGenerator<DeepPartial<SchemaInput<S>>, SchemaOutput<S>> {
   const { decode: decodeOptions, signal, ...bounds } = options;
   const events = decode(source, { extractJson: true, ...decodeOptions, signal });
   const updates = parse(events, { schema, ...bounds });
@@ -35,9 +35,9 @@ export async function* streamPartial<S extends z4.$ZodType>(
       if (next.done) return next.value;
       const update = next.value;
       // The final value is yielded too, so a `for await` loop sees it as its last value.
-      if (update.type !== 'reset') yield update.value as DeepPartial<z4.input<S>>;
+      if (update.type !== 'reset') yield update.value as DeepPartial<SchemaInput<S>>;
     }
   } finally {
-    await updates.return(undefined as z4.output<S>);
+    await updates.return(undefined as SchemaOutput<S>);
   }
 }

@@ -11,7 +11,10 @@ const ANTHROPIC_EVENTS = new Set([
   'ping',
 ]);
 
-/** Which SSE dialect an event belongs to, or undefined if it does not tell. */
+/**
+ * Which provider dialect an event belongs to, or undefined when it is not a provider's (core then
+ * tells partialkit's protocol, AI SDK's UI message stream and raw JSON data lines apart).
+ */
 export function dialectOf(event: SSEMessage): Detected | undefined {
   const data = jsonData(event) as Record<string, unknown> | string | undefined;
   const type =
@@ -20,16 +23,14 @@ export function dialectOf(event: SSEMessage): Detected | undefined {
   if (name && ANTHROPIC_EVENTS.has(name)) return 'anthropic';
   if (name?.startsWith('response.')) return 'openai-responses';
   if (event.data.trim() === '[DONE]') return 'openai-chat';
-  if (typeof data === 'string' || name === 'reset' || name === 'done') return 'partialkit';
-  if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;
+  if (typeof data !== 'object' || data === null) return undefined;
   if ('choices' in data || data.object === 'chat.completion.chunk') return 'openai-chat';
   if ('candidates' in data || 'promptFeedback' in data) return 'gemini';
   if (type === 'error') {
     if ('sequence_number' in data) return 'openai-responses';
     // Anthropic nests its error ({"type":"error","error":{…}}); partialkit's is flat ({type, message}).
-    return 'error' in data ? 'anthropic' : 'partialkit';
+    return 'error' in data ? 'anthropic' : undefined;
   }
-  if ('error' in data) return 'openai-chat';
-  if (name === 'error') return 'partialkit';
-  return 'sse-data';
+  if ('error' in data && event.event !== 'error') return 'openai-chat';
+  return undefined;
 }

@@ -1,7 +1,9 @@
 import * as z4 from 'zod/v4/core';
 
 /**
- * How a field behaves while it streams, set with {@link partial} or `.meta({ partial })`:
+ * How a field behaves while it streams, set with {@link partial} or `.meta({ partial })` on a zod
+ * schema, or as the JSON Schema keyword `x-partial` on any Standard Schema (valibot
+ * `v.metadata({ 'x-partial': … })`, arktype `.configure({ 'x-partial': … })`, zod `.meta({ 'x-partial': … })`):
  * - `'atomic'`: the value is shown only once complete (any JSON type).
  * - `{ require: [...] }`: an object is held back until these keys have complete values.
  */
@@ -32,8 +34,9 @@ const defOf = (s: z4.$ZodType): AnyDef => s._zod.def as AnyDef;
 function metaOf(s: z4.$ZodType): PartialMeta | undefined {
   const own = partialRegistry.get(s)?.partial;
   if (own !== undefined) return own;
-  const global = z4.globalRegistry.get(s) as { partial?: PartialMeta } | undefined;
-  return global?.partial;
+  // `.meta({ 'x-partial': … })` is the spelling every schema library shares (see json-schema-plan.ts).
+  const global = z4.globalRegistry.get(s) as { partial?: PartialMeta; 'x-partial'?: PartialMeta } | undefined;
+  return global?.partial ?? global?.['x-partial'];
 }
 
 const WRAPPERS = new Set([
@@ -48,11 +51,34 @@ const WRAPPERS = new Set([
 ]);
 
 /**
- * The schema rules for one position of the JSON tree, built once per schema and cached. Children are
- * resolved lazily (so recursive `z.lazy` schemas work) and memoised, so the builder pays a map lookup
- * per key.
+ * The streaming rules for one position of the JSON tree, as the builder reads them. Built from a zod
+ * schema ({@link ZodPlan}) or from any Standard Schema's JSON Schema (`json-schema-plan.ts`).
  */
-export class Plan {
+export interface Plan {
+  /** The zod schema at this position, validated when the value here closes (zod plans only). */
+  readonly schema: z4.$ZodType | undefined;
+  /** Show nothing of this value until it is complete. */
+  readonly atomic: boolean;
+  /** A string here is shown only once complete (enums, literals, formats like uuid or datetime). */
+  readonly stringAtomic: boolean;
+  /** Keys whose complete values must be present before the object is shown. */
+  readonly require: readonly string[];
+  /** The key whose value picks the variant of a discriminated union. */
+  readonly discriminator: string | undefined;
+  /** Plan for the value under `key` of an object here, or undefined where the schema says nothing. */
+  child(key: string): Plan | undefined;
+  /** Plan for element `index` of an array here. */
+  element(index: number): Plan | undefined;
+  /** The plan of the discriminated-union variant chosen by `value`, if this is such a union. */
+  variant(value: unknown): Plan | undefined;
+}
+
+/**
+ * The schema rules of a zod schema for one position of the JSON tree, built once per schema and cached.
+ * Children are resolved lazily (so recursive `z.lazy` schemas work) and memoised, so the builder pays
+ * a map lookup per key.
+ */
+export class ZodPlan implements Plan {
   /** The schema at this position, validated when the value here closes. */
   readonly schema: z4.$ZodType;
   /** Show nothing of this value until it is complete. */
@@ -67,9 +93,9 @@ export class Plan {
   private arrays: z4.$ZodType[] = [];
   private records: z4.$ZodType[] = [];
   private tuples: z4.$ZodType[] = [];
-  private children: Map<string, Plan | null> | undefined;
-  private elements: Map<number, Plan | null> | undefined;
-  private variants: Map<unknown, Plan> | undefined;
+  private children: Map<string, ZodPlan | null> | undefined;
+  private elements: Map<number, ZodPlan | null> | undefined;
+  private variants: Map<unknown, ZodPlan> | undefined;
 
   constructor(schema: z4.$ZodType) {
     this.schema = schema;
@@ -137,8 +163,7 @@ export class Plan {
     this.stringAtomic = stringOptions > 0 && stringOptions === atomicStrings;
   }
 
-  /** Plan for the value under `key` of an object here, or undefined where the schema says nothing. */
-  child(key: string): Plan | undefined {
+  child(key: string): ZodPlan | undefined {
     this.children ??= new Map();
     let plan = this.children.get(key);
     if (plan === undefined) {
@@ -162,8 +187,7 @@ export class Plan {
     return plan ?? undefined;
   }
 
-  /** Plan for element `index` of an array here. */
-  element(index: number): Plan | undefined {
+  element(index: number): ZodPlan | undefined {
     if (this.arrays.length) return planFor(defOf(this.arrays[0]!).element as z4.$ZodType);
     if (!this.tuples.length) return undefined;
     this.elements ??= new Map();
@@ -178,8 +202,7 @@ export class Plan {
     return plan ?? undefined;
   }
 
-  /** The plan of the discriminated-union variant chosen by `value`, if this is such a union. */
-  variant(value: unknown): Plan | undefined {
+  variant(value: unknown): ZodPlan | undefined {
     return this.variants?.get(value);
   }
 }
@@ -214,8 +237,8 @@ function union(a: readonly string[], b: readonly string[]): readonly string[] {
   return [...new Set([...a, ...b])];
 }
 
-function discriminatedVariants(s: z4.$ZodType): Map<unknown, Plan> {
-  const map = new Map<unknown, Plan>();
+function discriminatedVariants(s: z4.$ZodType): Map<unknown, ZodPlan> {
+  const map = new Map<unknown, ZodPlan>();
   for (const option of defOf(s).options as z4.$ZodType[]) {
     const values = option._zod.propValues;
     const disc = defOf(s).discriminator as string;
@@ -224,13 +247,13 @@ function discriminatedVariants(s: z4.$ZodType): Map<unknown, Plan> {
   return map;
 }
 
-const cache = new WeakMap<z4.$ZodType, Plan>();
+const cache = new WeakMap<z4.$ZodType, ZodPlan>();
 
-/** The (cached) plan of a schema. */
-export function planFor(schema: z4.$ZodType): Plan {
+/** The (cached) plan of a zod schema. */
+export function planFor(schema: z4.$ZodType): ZodPlan {
   let plan = cache.get(schema);
   if (!plan) {
-    plan = new Plan(schema);
+    plan = new ZodPlan(schema);
     cache.set(schema, plan);
   }
   return plan;

@@ -1,9 +1,9 @@
-import type * as z4 from 'zod/v4/core';
 import type { DecodeOptions } from '../decode/decode.ts';
 import { decodeResumable, type ReconnectOptions } from '../decode/resume.ts';
 import type { StreamSource } from '../decode/source.ts';
 import { NetworkError, type PartialIssue, PartialKitError } from '../errors.ts';
 import { ParseStage } from '../pipeline/parse-stage.ts';
+import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { reportCallbackError } from './report.ts';
 import { Throttle, type ThrottleSetting } from './throttle.ts';
@@ -32,7 +32,7 @@ export interface PartialState<TPartial, TFinal> {
 /** Returns the response to read: a `Response`, a web stream or an async iterable of text or bytes. */
 export type Fetcher<I> = (input: I, init: { signal: AbortSignal }) => StreamSource | Promise<StreamSource>;
 
-export interface PartialStoreOptions<S extends z4.$ZodType, I = unknown> {
+export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> {
   schema: S;
   /** A function returning the stream, or a URL to POST `input` to as JSON. */
   fetcher: Fetcher<I> | string;
@@ -44,7 +44,7 @@ export interface PartialStoreOptions<S extends z4.$ZodType, I = unknown> {
    */
   throttle?: ThrottleSetting;
   /** Shown as `object` before the stream has produced anything. */
-  initialValue?: DeepPartial<z4.input<S>>;
+  initialValue?: DeepPartial<SchemaInput<S>>;
   /**
    * A resumable stream (the server sent `x-partialkit-resume`) that loses its connection is resumed
    * from the last event received, with bounded exponential backoff; `false` never reconnects.
@@ -56,22 +56,22 @@ export interface PartialStoreOptions<S extends z4.$ZodType, I = unknown> {
   maxDepth?: number;
   /** Maximum JSON text length in UTF-16 code units. */
   maxLength?: number;
-  onUpdate?: (object: DeepPartial<z4.input<S>>) => void;
+  onUpdate?: (object: DeepPartial<SchemaInput<S>>) => void;
   onFinish?: (result: {
-    data: z4.output<S> | undefined;
-    object: DeepPartial<z4.input<S>> | undefined;
+    data: SchemaOutput<S> | undefined;
+    object: DeepPartial<SchemaInput<S>> | undefined;
     error: Error | undefined;
   }) => void;
   onError?: (error: Error) => void;
 }
 
 type Listener = () => void;
-type State<S extends z4.$ZodType> = PartialState<DeepPartial<z4.input<S>>, z4.output<S>>;
+type State<S extends StandardSchemaV1> = PartialState<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>;
 
 /** One request: its abort controller and its parse stage. A superseded run changes nothing. */
-interface Run<S extends z4.$ZodType> {
+interface Run<S extends StandardSchemaV1> {
   readonly controller: AbortController;
-  readonly stage: ParseStage<DeepPartial<z4.input<S>>, z4.output<S>>;
+  readonly stage: ParseStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>;
   /** Where a resumable stream is cancelled (DELETE) when the user stops it. */
   resumeUrl?: string;
 }
@@ -81,14 +81,14 @@ interface Run<S extends z4.$ZodType> {
  * React, Vue, Svelte or plain code. It owns the request, the parse stage and the throttling; frameworks
  * only bind to it. Callback errors are reported and never change the stream's state.
  */
-export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
+export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
   private options: PartialStoreOptions<S, I>;
   private state: State<S>;
   private readonly initial: State<S>;
   private readonly listeners = new Set<Listener>();
   private run: Run<S> | undefined;
   /** The parse stage of the latest run, kept after it ends (for `isComplete`). */
-  private stage: ParseStage<DeepPartial<z4.input<S>>, z4.output<S>> | undefined;
+  private stage: ParseStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>> | undefined;
   private readonly throttle: Throttle;
   private detached = false;
 
@@ -163,7 +163,7 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
     await Promise.resolve();
     const { signal } = run.controller;
     if (signal.aborted) return;
-    let data: z4.output<S>;
+    let data: SchemaOutput<S>;
     try {
       const source = await open(signal);
       const events = decodeResumable(source, {
@@ -195,7 +195,8 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
         this.throttle.request(this.options.throttle ?? 'frame');
       }
       if (signal.aborted) return;
-      data = run.stage.finish();
+      data = await run.stage.finish();
+      if (signal.aborted) return; // stopped while an async validation ran
     } catch (caught) {
       if (signal.aborted) return; // stop, reset, a newer submit or detach already set the state
       this.flush();

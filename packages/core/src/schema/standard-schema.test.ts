@@ -1,0 +1,332 @@
+import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
+import { chunksOf, feed, splitAt } from '@partialkit/test-utils/harness';
+import { toStandardJsonSchema } from '@valibot/to-json-schema';
+import { type } from 'arktype';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { PartialKitError, ValidationError } from '../errors.ts';
+import { createPartialParser } from '../parser/create-partial-parser.ts';
+import { streamPartial } from '../pipeline/stream-partial.ts';
+import { PartialObjectStore } from '../stream/partial-object-store.ts';
+import { jsonSchemaPlanFor } from './json-schema-plan.ts';
+import type { PartialMeta } from './plan.ts';
+import type { StandardSchemaV1 } from './standard.ts';
+
+// arktype's documented way to type custom metadata, so `.configure({ 'x-partial': … })` type-checks.
+declare global {
+  interface ArkEnv {
+    meta(): { 'x-partial'?: PartialMeta };
+  }
+}
+
+// The conference schema of test-utils (zod), written in valibot and in arktype.
+const ValibotMeeting = toStandardJsonSchema(
+  v.object({
+    users: v.array(v.object({ name: v.string(), email: v.pipe(v.string(), v.email()), twitter: v.string() })),
+    date: v.pipe(v.string(), v.isoDate()),
+    location: v.string(),
+    budget: v.pipe(v.number(), v.integer()),
+    deadline: v.pipe(v.string(), v.isoDate()),
+  }),
+);
+// arktype's `string.date.iso` has only a `pattern` in its JSON Schema: `x-partial` says it is atomic.
+const isoDate = type('string.date.iso').configure({ 'x-partial': 'atomic' });
+const ArkMeeting = type({
+  users: type({ name: 'string', email: 'string.email', twitter: 'string' }).array(),
+  date: isoDate,
+  location: 'string',
+  budget: 'number.integer',
+  deadline: isoDate,
+});
+
+const SCHEMAS: Array<[string, StandardSchemaV1]> = [
+  ['zod', MeetingInfo],
+  ['valibot', ValibotMeeting],
+  ['arktype', ArkMeeting],
+];
+const TEXT = JSON.stringify(MEETING_RESULT, null, 2);
+const ATOMIC_USER_KEYS = ['email'] as const;
+
+/** Every atomic field of a snapshot is absent or already its final value. */
+function assertNoHalfValues(snapshot: unknown): void {
+  const s = snapshot as Partial<typeof MEETING_RESULT> | undefined;
+  if (!s) return;
+  for (const key of ['date', 'budget', 'deadline'] as const) {
+    if (key in s) expect(s[key]).toBe(MEETING_RESULT[key]);
+  }
+  s.users?.forEach((u, i) => {
+    for (const key of ATOMIC_USER_KEYS) if (key in u) expect(u[key]).toBe(MEETING_RESULT.users[i]![key]);
+  });
+}
+
+describe('Standard Schemas stream like the zod schema', () => {
+  for (const size of [1, 3, 7, 64]) {
+    it(`the conference schema in valibot and arktype: zod's snapshots and final value (chunks of ${size})`, () => {
+      const runs = SCHEMAS.map(([, schema]) => feed(chunksOf(TEXT, size), createPartialParser({ schema })));
+      const [zod, valibot, ark] = runs;
+      expect(zod!.snapshots.some((s) => (s as { users?: unknown[] })?.users?.length)).toBe(true);
+      expect(valibot!.snapshots).toEqual(zod!.snapshots);
+      expect(ark!.snapshots).toEqual(zod!.snapshots);
+      for (const run of runs) {
+        run.snapshots.forEach(assertNoHalfValues);
+        expect(run.final).toEqual(MEETING_RESULT);
+        expect(run.parser.issues).toEqual([]);
+      }
+    });
+  }
+
+  it('shows a plain string as it streams and holds back email, dates and numbers', () => {
+    for (const [, schema] of SCHEMAS.slice(1)) {
+      const parser = createPartialParser({ schema });
+      parser.write('{"users": [{"name": "Jo", "email": "jo@exa');
+      expect(parser.value).toEqual({ users: [{ name: 'Jo' }] });
+      parser.write('mple.com", "twitter": "@j"}], "date": "2024-0');
+      expect(parser.value).toEqual({ users: [{ name: 'Jo', email: 'jo@example.com', twitter: '@j' }] });
+      parser.write('3-15", "budget": 500');
+      expect((parser.value as { date?: string }).date).toBe('2024-03-15');
+      expect(parser.value).not.toHaveProperty('budget');
+    }
+  });
+
+  it('their validation errors are ValidationErrors with paths from the root', () => {
+    const bad = { ...MEETING_RESULT, budget: 1.5, users: [{ ...MEETING_RESULT.users[0]!, email: 'nope' }] };
+    for (const [name, schema] of SCHEMAS) {
+      const parser = createPartialParser({ schema });
+      parser.write(JSON.stringify(bad));
+      let error: unknown;
+      try {
+        parser.end();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, name).toBeInstanceOf(ValidationError);
+      const issues = (error as ValidationError).issues;
+      expect(issues.map((i) => i.path).sort(), name).toEqual([['budget'], ['users', 0, 'email']]);
+      expect(issues.every((i) => typeof i.message === 'string' && typeof i.code === 'string')).toBe(true);
+      expect((error as ValidationError).value).toEqual(bad);
+      expect(parser.issues).toEqual(issues);
+      expect(parser.error).toBe(error);
+    }
+  });
+});
+
+describe('JSON Schema streaming rules', () => {
+  const Event = toStandardJsonSchema(
+    v.object({
+      ev: v.variant('kind', [
+        v.object({ kind: v.literal('x'), a: v.picklist(['hello', 'help']) }),
+        v.object({ kind: v.literal('y'), a: v.string() }),
+      ]),
+    }),
+  );
+
+  it('holds a discriminated object back until its discriminator is known', () => {
+    const parser = createPartialParser({ schema: Event });
+    parser.write('{"ev": {"a": "hel');
+    expect(parser.value).toEqual({});
+    parser.write('lo", "kind": "x"');
+    expect(parser.value).toEqual({ ev: { a: 'hello', kind: 'x' } });
+    parser.write('}}');
+    expect(parser.end()).toEqual({ ev: { a: 'hello', kind: 'x' } });
+  });
+
+  it('the chosen variant guides its members', () => {
+    const x = createPartialParser({ schema: Event });
+    x.write('{"ev": {"kind": "x", "a": "hel');
+    expect(x.value).toEqual({ ev: { kind: 'x' } });
+    const y = createPartialParser({ schema: Event });
+    y.write('{"ev": {"kind": "y", "a": "hel');
+    expect(y.value).toEqual({ ev: { kind: 'y', a: 'hel' } });
+  });
+
+  it('arktype unions (anyOf) are discriminated too', () => {
+    const Ark = type({ ev: type({ kind: "'x'", n: 'number' }).or({ kind: "'y'", s: 'string' }) });
+    const parser = createPartialParser({ schema: Ark });
+    parser.write('{"ev": {"s": "ab');
+    expect(parser.value).toEqual({});
+    parser.write('c", "kind": "y"');
+    expect(parser.value).toEqual({ ev: { s: 'abc', kind: 'y' } });
+  });
+
+  it('x-partial: "atomic" marks a subtree, { require } holds an object back', () => {
+    const Schema = toStandardJsonSchema(
+      v.object({
+        card: v.pipe(
+          v.object({ title: v.string(), tags: v.array(v.string()) }),
+          v.metadata({ 'x-partial': 'atomic' }),
+        ),
+        item: v.pipe(
+          v.object({ body: v.string(), id: v.string() }),
+          v.metadata({ 'x-partial': { require: ['id'] } }),
+        ),
+      }),
+    );
+    const parser = createPartialParser({ schema: Schema });
+    parser.write('{"card": {"title": "Hi", "tags": ["a"');
+    expect(parser.value).toEqual({});
+    parser.write(']}, "item": {"body": "lo');
+    expect(parser.value).toEqual({ card: { title: 'Hi', tags: ['a'] } });
+    parser.write('ng", "id": "7"');
+    expect(parser.value).toEqual({ card: { title: 'Hi', tags: ['a'] }, item: { body: 'long', id: '7' } });
+  });
+
+  it('zod reads the same x-partial spelling from .meta()', () => {
+    const Schema = z.object({ card: z.object({ title: z.string() }).meta({ 'x-partial': 'atomic' }) });
+    const parser = createPartialParser({ schema: Schema });
+    parser.write('{"card": {"title": "Hi"');
+    expect(parser.value).toEqual({});
+    parser.write('}');
+    expect(parser.value).toEqual({ card: { title: 'Hi' } });
+  });
+
+  it('follows $ref (recursive schemas), prefixItems and additionalProperties', () => {
+    // A hand-written Standard Schema: any library's shape, here a recursive tree with a tuple.
+    const Tree: StandardSchemaV1<unknown, unknown> = {
+      '~standard': {
+        version: 1,
+        vendor: 'handwritten',
+        validate: (value) => ({ value }),
+        jsonSchema: {
+          input: () => ({
+            $ref: '#/$defs/node',
+            $defs: {
+              node: {
+                type: 'object',
+                properties: {
+                  at: {
+                    type: 'array',
+                    prefixItems: [{ type: 'string', format: 'date' }, { type: 'string' }],
+                  },
+                  kids: { type: 'array', items: { $ref: '#/$defs/node' } },
+                  meta: { type: 'object', additionalProperties: { enum: ['on', 'off'] } },
+                },
+              },
+            },
+          }),
+        },
+      },
+    };
+    const parser = createPartialParser({ schema: Tree });
+    parser.write('{"kids": [{"at": ["2024-01-0');
+    expect(parser.value).toEqual({ kids: [{ at: [] }] });
+    parser.write('1", "no');
+    expect(parser.value).toEqual({ kids: [{ at: ['2024-01-01', 'no'] }] });
+    parser.write('te"], "meta": {"x": "of');
+    expect(parser.value).toEqual({ kids: [{ at: ['2024-01-01', 'note'], meta: {} }] });
+    parser.write('f"}}]}');
+    expect(parser.end()).toEqual({ kids: [{ at: ['2024-01-01', 'note'], meta: { x: 'off' } }] });
+  });
+
+  it('a Standard Schema without a JSON Schema streams by the no-schema rules and is validated at the end', () => {
+    const Plain = v.object({ email: v.pipe(v.string(), v.email()), n: v.number() });
+    expect(jsonSchemaPlanFor(Plain)).toBeUndefined();
+    const parser = createPartialParser({ schema: Plain });
+    parser.write('{"email": "jo@ex');
+    expect(parser.value).toEqual({ email: 'jo@ex' });
+    parser.write('"');
+    expect(() => parser.end()).toThrow(PartialKitError);
+    const bad = createPartialParser({ schema: Plain });
+    bad.write('{"email": "jo", "n": 1}');
+    expect(() => bad.end()).toThrow(ValidationError);
+    const good = createPartialParser({ schema: Plain });
+    good.write('{"email": "jo@example.com", "n": 1}');
+    expect(good.end()).toEqual({ email: 'jo@example.com', n: 1 });
+  });
+
+  it('the plan is built once per schema and per node', () => {
+    expect(jsonSchemaPlanFor(ValibotMeeting)).toBe(jsonSchemaPlanFor(ValibotMeeting));
+    const plan = jsonSchemaPlanFor(ValibotMeeting)!;
+    expect(plan.child('users')).toBe(plan.child('users'));
+    expect(plan.child('users')!.element(0)).toBe(plan.child('users')!.element(5));
+    expect(plan.child('nope')).toBeUndefined();
+    expect(plan.child('date')!.stringAtomic).toBe(true);
+    expect(plan.child('location')!.stringAtomic).toBe(false);
+  });
+});
+
+describe('validation: outputs and async schemas', () => {
+  it("uses the schema's output (valibot transforms)", () => {
+    const Schema = v.object({
+      n: v.pipe(
+        v.string(),
+        v.transform((s) => s.length),
+      ),
+    });
+    const parser = createPartialParser({ schema: Schema });
+    parser.write('{"n": "four"}');
+    const final: { n: number } = parser.end();
+    expect(final).toEqual({ n: 4 });
+  });
+
+  it('end() refuses an async validation with a typed error; endAsync() awaits it', async () => {
+    const taken = new Set(['jo']);
+    const Async = v.objectAsync({
+      name: v.pipeAsync(
+        v.string(),
+        v.checkAsync(async (name) => !taken.has(name), 'taken'),
+      ),
+    });
+    const parser = createPartialParser({ schema: Async });
+    parser.write('{"name": "al"}');
+    expect(() => parser.end()).toThrow(/endAsync/);
+    await expect(parser.endAsync()).resolves.toEqual({ name: 'al' });
+    expect(parser.done).toBe(true);
+    const taken2 = createPartialParser({ schema: Async });
+    taken2.write('{"name": "jo"}');
+    const error = await taken2.endAsync().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([
+      { path: ['name'], message: 'taken', code: 'invalid' },
+    ]);
+  });
+
+  it('zod async refinements: end() refuses, endAsync() validates', async () => {
+    const Schema = z.object({ id: z.string().refine(async (s) => s.startsWith('u'), 'bad id') });
+    const ok = createPartialParser({ schema: Schema });
+    ok.write('{"id": "u1"}');
+    expect(() => ok.end()).toThrow(PartialKitError);
+    await expect(ok.endAsync()).resolves.toEqual({ id: 'u1' });
+    const bad = createPartialParser({ schema: Schema });
+    bad.write('{"id": "x1"}');
+    const error = await bad.endAsync().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => [i.path, i.message])).toEqual([[['id'], 'bad id']]);
+    expect(bad.issues).toEqual((error as ValidationError).issues);
+  });
+
+  it('streamPartial awaits async validation and yields the output last', async () => {
+    const Async = v.objectAsync({
+      name: v.pipeAsync(
+        v.string(),
+        v.checkAsync(async () => true),
+      ),
+    });
+    const seen: unknown[] = [];
+    const stream = streamPartial(Async, splitAt('{"name": "alpha"}', [5, 12]));
+    for await (const value of stream) seen.push(value);
+    expect(seen.at(-1)).toEqual({ name: 'alpha' });
+  });
+});
+
+describe('the store with other schema libraries', () => {
+  const source = (text: string) => async () => splitAt(text, [3, 20, 40]);
+
+  it('valibot: data is the validated output, errors are ValidationErrors', async () => {
+    const ok = new PartialObjectStore({ schema: ValibotMeeting, fetcher: source(TEXT), throttle: 0 });
+    await ok.submit(undefined);
+    expect(ok.getSnapshot().status).toBe('success');
+    expect(ok.getSnapshot().data).toEqual(MEETING_RESULT);
+    const bad = new PartialObjectStore({
+      schema: ArkMeeting,
+      fetcher: source(JSON.stringify({ ...MEETING_RESULT, budget: 'lots' })),
+      throttle: 0,
+    });
+    await bad.submit(undefined);
+    const state = bad.getSnapshot();
+    expect(state.status).toBe('error');
+    expect(state.error).toBeInstanceOf(ValidationError);
+    expect(state.issues.map((i) => i.path)).toEqual([['budget']]);
+    expect(state.object).toEqual({ ...MEETING_RESULT, budget: 'lots' });
+  });
+});

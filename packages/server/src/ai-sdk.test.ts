@@ -1,0 +1,131 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decode, PartialObjectStore, ProviderError, streamPartial } from '@partialkit/core';
+import { type ModelPart, mockModel, textParts } from '@partialkit/test-utils/ai-sdk';
+import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
+import { Output, streamText } from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
+import { afterEach, describe, expect, it } from 'vitest';
+import { toNodeHandler } from './node/node.ts';
+import { toPartialResponse } from './response.ts';
+
+const TEXT = JSON.stringify(MEETING_RESULT);
+
+function objectRun(model: MockLanguageModelV4) {
+  return streamText({
+    model,
+    prompt: 'Extract the meeting.',
+    output: Output.object({ schema: MeetingInfo }),
+    onError: () => {},
+  });
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+/** An HTTP server on 127.0.0.1 answering every POST with `handler`'s response. */
+async function serve(handler: () => Response): Promise<string> {
+  server = createServer(toNodeHandler(handler));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/extract`;
+}
+
+describe('an unchanged AI SDK route, read over HTTP', () => {
+  it('toUIMessageStreamResponse(): the store POSTs to the URL and gets the exact object', async () => {
+    const url = await serve(() => objectRun(mockModel(textParts(TEXT), true)).toUIMessageStreamResponse());
+    const store = new PartialObjectStore({ schema: MeetingInfo, fetcher: url, throttle: 0 });
+    const seen: unknown[] = [];
+    store.subscribe(() => seen.push(store.getSnapshot().object));
+    await store.submit({ text: 'the meeting notes' });
+    const state = store.getSnapshot();
+    expect(state.error).toBeUndefined();
+    expect(state.status).toBe('success');
+    expect(state.data).toEqual(MEETING_RESULT);
+    expect(state.attempt).toBe(1);
+    expect(seen.filter((o) => o !== undefined).length).toBeGreaterThan(3);
+  });
+
+  it('toTextStreamResponse(): read as text, the same object', async () => {
+    const url = await serve(() => objectRun(mockModel(textParts(TEXT))).toTextStreamResponse());
+    const store = new PartialObjectStore({ schema: MeetingInfo, fetcher: url, throttle: 0 });
+    await store.submit({});
+    expect(store.getSnapshot().data).toEqual(MEETING_RESULT);
+  });
+});
+
+describe('toPartialResponse(streamText result)', () => {
+  it("re-encodes the result in partialkit's protocol: exact final object", async () => {
+    const response = toPartialResponse(objectRun(mockModel(textParts(TEXT))));
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    let last: unknown;
+    for await (const value of streamPartial(MeetingInfo, response)) last = value;
+    expect(last).toEqual(MEETING_RESULT);
+  });
+
+  it('also reads the UI message parts themselves (result.toUIMessageStream())', async () => {
+    const parts = objectRun(mockModel(textParts(TEXT))).toUIMessageStream();
+    let last: unknown;
+    for await (const value of streamPartial(MeetingInfo, toPartialResponse(parts))) last = value;
+    expect(last).toEqual(MEETING_RESULT);
+  });
+
+  it('an error of the model reaches the client as a ProviderError', async () => {
+    const parts: ModelPart[] = [
+      ...textParts(TEXT.slice(0, 50)).slice(0, -2),
+      { type: 'error', error: 'boom' },
+    ];
+    const response = toPartialResponse(objectRun(mockModel(parts)));
+    let text = '';
+    const error = await (async () => {
+      for await (const e of decode(response)) if (e.type === 'text') text += e.text;
+    })().catch((e: unknown) => e);
+    expect(text).toBe(TEXT.slice(0, 50));
+    expect(error).toBeInstanceOf(ProviderError);
+  });
+
+  it('a client that goes away cancels the UI message stream, while the model is silent', async () => {
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        // The model sends the first delta, then waits (a slow provider).
+        stream: new ReadableStream<ModelPart>({
+          start(c) {
+            c.enqueue({ type: 'stream-start', warnings: [] });
+            c.enqueue({ type: 'text-start', id: 't1' });
+            c.enqueue({ type: 'text-delta', id: 't1', delta: '{"users": [' });
+          },
+        }),
+      }),
+    });
+    const result = objectRun(model);
+    let cancelled: unknown;
+    // The real result, its UI message stream observed for the cancel toPartialResponse sends.
+    const observed = {
+      textStream: result.textStream,
+      toUIMessageStream: () => {
+        const reader = result.toUIMessageStream().getReader();
+        return new ReadableStream<unknown>({
+          async pull(c) {
+            const next = await reader.read();
+            if (next.done) c.close();
+            else c.enqueue(next.value);
+          },
+          cancel(reason) {
+            cancelled = reason ?? 'cancelled';
+            return reader.cancel(reason);
+          },
+        });
+      },
+    };
+    const response = toPartialResponse(observed);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let wire = '';
+    while (!wire.includes('users')) wire += decoder.decode((await reader.read()).value);
+    expect(cancelled).toBeUndefined();
+    await reader.cancel(new Error('gone'));
+    expect(cancelled).toEqual(new Error('gone'));
+  });
+});
