@@ -3,6 +3,7 @@ export type { AdapterOptions, DecodedEvent } from './decode/events.ts';
 export { encodeProtocolEvent, type ProtocolEvent } from './decode/protocol.ts';
 export type { StreamSource } from './decode/source.ts';
 export {
+  DecodeError,
   HTTPError,
   NetworkError,
   type PartialIssue,

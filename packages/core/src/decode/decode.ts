@@ -61,7 +61,7 @@ export async function* decode(
   source: StreamSource,
   options: DecodeOptions = {},
 ): AsyncGenerator<DecodedEvent> {
-  if (source instanceof Response) await assertOk(source);
+  if (source instanceof Response) await assertOk(source, options.signal);
   const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
   const body = new Peekable(textOf(source, options.signal));
   const requested = options.format ?? 'auto';

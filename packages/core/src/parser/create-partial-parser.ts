@@ -1,5 +1,5 @@
 import * as z4 from 'zod/v4/core';
-import { type PartialIssue, type PartialJSONError, ValidationError } from '../errors.ts';
+import { type PartialIssue, PartialJSONError, ValidationError } from '../errors.ts';
 import { planFor } from '../schema/plan.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
@@ -81,6 +81,10 @@ class IncrementalParser implements PartialParser {
   }
 
   write(chunk: string): void {
+    // A number or an object has no characters to scan: it would turn `position` (and maxLength) into NaN.
+    if (typeof chunk !== 'string') {
+      throw new PartialJSONError(`write() takes a string, got ${typeof chunk}`, this.tokenizer.position);
+    }
     this.tokenizer.write(chunk); // refuses input after end()
   }
 

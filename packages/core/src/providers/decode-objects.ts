@@ -29,9 +29,11 @@ const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);
  * partialkit's protocol; anything else is a provider event object.
  */
 async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEMessage> {
+  let number = 0;
   for await (const o of objects) {
+    number++;
     if (typeof o === 'string') {
-      yield { data: JSON.stringify(o), event: undefined, id: undefined };
+      yield { data: JSON.stringify(o), event: undefined, id: undefined, number };
       continue;
     }
     const type = (o as { type?: unknown } | null)?.type;
@@ -40,10 +42,12 @@ async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEM
       PROTOCOL_TYPES.has(type) &&
       isProtocolEvent(o as Record<string, unknown>)
     ) {
-      yield protocolMessage(o as Record<string, unknown>);
+      yield protocolMessage(o as Record<string, unknown>, number);
       continue;
     }
-    yield { data: JSON.stringify(o), event: typeof type === 'string' ? type : undefined, id: undefined };
+    // JSON.stringify gives undefined for undefined or a function: no payload, like an empty event.
+    const data = JSON.stringify(o) ?? '';
+    yield { data, event: typeof type === 'string' ? type : undefined, id: undefined, number };
   }
 }
 
@@ -60,15 +64,15 @@ function isProtocolEvent(o: Record<string, unknown>): boolean {
   }
 }
 
-function protocolMessage(o: Record<string, unknown>): SSEMessage {
+function protocolMessage(o: Record<string, unknown>, number: number): SSEMessage {
   switch (o.type) {
     case 'text':
-      return { data: JSON.stringify(o.text), event: undefined, id: undefined };
+      return { data: JSON.stringify(o.text), event: undefined, id: undefined, number };
     case 'reset':
-      return { data: JSON.stringify({ attempt: o.attempt }), event: 'reset', id: undefined };
+      return { data: JSON.stringify({ attempt: o.attempt }), event: 'reset', id: undefined, number };
     case 'error':
-      return { data: JSON.stringify(o.error), event: 'error', id: undefined };
+      return { data: JSON.stringify(o.error), event: 'error', id: undefined, number };
     default:
-      return { data: '{}', event: 'done', id: undefined };
+      return { data: '{}', event: 'done', id: undefined, number };
   }
 }
