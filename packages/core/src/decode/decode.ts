@@ -94,14 +94,15 @@ export function dialectEvents(
 }
 
 /** Applies `extractJson`: only the JSON value of each attempt's text passes. */
-export async function* extracted(
+export function extracted(
   events: AsyncIterable<DecodedEvent>,
   extract: boolean | undefined,
-): AsyncGenerator<DecodedEvent> {
-  if (!extract) {
-    yield* events;
-    return;
-  }
+): AsyncIterable<DecodedEvent> {
+  // Without extraction, no stage at all: each stage costs a promise hop per event.
+  return extract ? extractedJson(events) : events;
+}
+
+async function* extractedJson(events: AsyncIterable<DecodedEvent>): AsyncGenerator<DecodedEvent> {
   const extractor = new JsonExtractor();
   for await (const event of events) {
     if (event.type === 'reset') {

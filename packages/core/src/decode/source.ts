@@ -75,7 +75,9 @@ export async function* textOf(source: StreamSource, signal?: AbortSignal): Async
   const decoder = new TextDecoder('utf-8');
   let first = true;
   const emit = (chunk: Uint8Array | string, end: boolean): string => {
-    if (typeof chunk !== 'string' && !ArrayBuffer.isView(chunk) && !(chunk instanceof ArrayBuffer)) {
+    // The types say text or bytes; a hostile or buggy source may yield anything.
+    const raw: unknown = chunk;
+    if (typeof raw !== 'string' && !ArrayBuffer.isView(raw) && !(raw instanceof ArrayBuffer)) {
       throw new PartialKitError(`Expected text or bytes from the source, got ${describe(chunk)}`);
     }
     let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: !end });
