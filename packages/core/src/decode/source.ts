@@ -175,10 +175,13 @@ async function* iterate(
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    if (!finished && signal?.aborted) {
-      // Not awaited: a generator suspended in an await finishes its return() only when it resumes.
-      Promise.resolve(it.return?.()).catch(() => {});
-    } else if (!finished) await it.return?.(); // as for await would: the source is at a yield
+    if (!finished) {
+      // Called at once; a return() that throws or rejects is the source's problem, not the reader's.
+      const returned = (async () => it.return?.())().catch(() => {});
+      // After an abort it is not awaited: a generator suspended in an await finishes its return() only
+      // when it resumes. Otherwise the source is at a yield, and its cleanup is awaited as for-await does.
+      if (!signal?.aborted) await returned;
+    }
   }
 }
 
