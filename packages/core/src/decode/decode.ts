@@ -23,7 +23,11 @@ export type WireFormat =
   | 'gemini';
 
 export interface DecodeOptions extends AdapterOptions {
-  /** The wire format; `'auto'` (default) detects it from the content type and the first event. */
+  /**
+   * The wire format; `'auto'` (default) detects it from the content type and the first event. A
+   * declared `text/event-stream` is SSE and a declared `text/plain` is text (mind that
+   * `new Response(string)` declares `text/plain`); any other type, or none, is sniffed.
+   */
   format?: WireFormat | undefined;
   /** Stops reading (and cancels the source) when aborted. */
   signal?: AbortSignal | undefined;
@@ -32,7 +36,10 @@ export interface DecodeOptions extends AdapterOptions {
    * after the value closes. Streaming, no waiting for the end. Default false.
    */
   extractJson?: boolean | undefined;
-  /** Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams. */
+  /**
+   * Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams.
+   * A larger event is a `DecodeError`, however the stream is chunked.
+   */
   maxEventSize?: number | undefined;
 }
 
@@ -55,7 +62,8 @@ function missingProviders(format: Detected): PartialKitError {
 /**
  * The decode stage: a response (or any byte or text stream) into events, JSON text deltas and `reset`
  * when the server starts a new attempt. Throws the typed errors (`HTTPError`, `ProviderError`,
- * `TruncatedError`, `RefusalError`) after yielding everything received before them.
+ * `TruncatedError`, `RefusalError`, `DecodeError` for an event it cannot read) after yielding
+ * everything received before them.
  */
 export async function* decode(
   source: StreamSource,
