@@ -1,7 +1,7 @@
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { providerData, type SSEMessage } from '../decode/sse.ts';
+import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { objectField, stringField } from './fields.ts';
+import { eventPayload, objectField, stringField } from './fields.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
@@ -38,12 +38,7 @@ export async function* anthropic(
   const textBlocks = new Set<number>();
   for await (const event of events) {
     const n = event.number;
-    const data = providerData(event);
-    // An `event: error` may carry any text; it is reported, not checked.
-    const e =
-      event.event === 'error'
-        ? (data as AnthropicEvent | undefined)
-        : objectField<AnthropicEvent>(data, n, 'the event');
+    const e = eventPayload<AnthropicEvent>(event);
     const type = e?.type ?? event.event;
     switch (type) {
       case 'content_block_start': {

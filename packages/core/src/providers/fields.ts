@@ -1,4 +1,4 @@
-import { snippetOf } from '../decode/sse.ts';
+import { providerData, type SSEMessage, snippetOf } from '../decode/sse.ts';
 import { DecodeError } from '../errors.ts';
 
 /**
@@ -10,6 +10,15 @@ export function stringField(value: unknown, event: number, field: string): strin
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return undefined;
   throw wrongType(value, event, field, 'a string');
+}
+
+/**
+ * The JSON payload of a provider event, as an object (or undefined: `[DONE]`, empty data…). The payload
+ * of an `event: error` is passed on unchecked: any text there is the error's message.
+ */
+export function eventPayload<T extends object>(event: SSEMessage): T | undefined {
+  const data = providerData(event);
+  return event.event === 'error' ? (data as T | undefined) : objectField<T>(data, event.number, 'the event');
 }
 
 /** A list field (`choices`, `parts`…): absent is empty; anything but an array is a {@link DecodeError}. */

@@ -1,7 +1,7 @@
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { providerData, type SSEMessage } from '../decode/sse.ts';
+import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { listField, objectField, stringField } from './fields.ts';
+import { eventPayload, listField, stringField } from './fields.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
@@ -52,10 +52,8 @@ export async function* openaiChat(
   for await (const event of events) {
     if (event.data.trim() === '[DONE]') break;
     const n = event.number;
-    const data = providerData(event);
-    if (event.event === 'error') throw openaiError(data ?? event.data);
-    const chunk = objectField<ChatChunk>(data, n, 'the chunk');
-    if (chunk?.error) throw openaiError(chunk);
+    const chunk = eventPayload<ChatChunk>(event);
+    if (event.event === 'error' || chunk?.error) throw openaiError(chunk ?? event.data);
     const choices = listField(chunk?.choices, n, 'choices') as ReadonlyArray<ChatChoice | null>;
     for (let i = 0; i < choices.length; i++) {
       const c = choices[i];

@@ -1,7 +1,7 @@
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { providerData, type SSEMessage } from '../decode/sse.ts';
+import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { objectField, stringField } from './fields.ts';
+import { eventPayload, stringField } from './fields.ts';
 import { openaiError } from './openai-chat.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
@@ -35,12 +35,7 @@ export async function* openaiResponses(
   let refusal = '';
   for await (const event of events) {
     const n = event.number;
-    const data = providerData(event);
-    // An `event: error` may carry any text; it is reported, not checked.
-    const e =
-      event.event === 'error'
-        ? (data as ResponsesEvent | undefined)
-        : objectField<ResponsesEvent>(data, n, 'the event');
+    const e = eventPayload<ResponsesEvent>(event);
     const type = e?.type ?? event.event;
     switch (type) {
       case 'response.output_item.added':
