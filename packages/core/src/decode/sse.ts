@@ -68,8 +68,10 @@ export async function* sseEvents(
   yield* flush();
 }
 
-/** JSON payload of an event, or undefined when it is not JSON (e.g. `[DONE]`). For detection and
- * partialkit's protocol, where raw text is allowed; provider readers use {@link providerData}. */
+/**
+ * JSON payload of an event, or undefined when it is not JSON (e.g. `[DONE]`). For detection and
+ * partialkit's protocol, where raw text is allowed; provider readers use {@link providerData}.
+ */
 export function jsonData(event: SSEMessage): unknown {
   try {
     return JSON.parse(event.data);

@@ -28,7 +28,7 @@ export function listField(value: unknown, event: number, field: string): readonl
   throw wrongType(value, event, field, 'an array');
 }
 
-/** An object field: absent is undefined; a string or a number is a {@link DecodeError}. */
+/** An object field: absent is undefined; anything but an object is a {@link DecodeError}. */
 export function objectField<T extends object>(value: unknown, event: number, field: string): T | undefined {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as T;
   if (value === undefined || value === null) return undefined;
