@@ -8,7 +8,7 @@ import { DecodeError, HTTPError, PartialJSONError, PartialKitError, ProviderErro
 import { createPartialParser } from '../parser/create-partial-parser.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { decodeObjects } from '../providers/decode-objects.ts';
-import type { DecodeOptions } from './decode.ts';
+import { decodeText } from './decode.ts';
 
 // Issue 18, items 7–14: the decoders under hostile input and faults. Each test fails on the code before
 // its fix.
@@ -269,8 +269,7 @@ describe('10. signal cancels an async-iterable source that never yields', () => 
       }),
     };
     const ac = new AbortController();
-    const options: DecodeOptions = { signal: ac.signal };
-    const settled = decodeSettled(stalled, options);
+    const settled = decodeSettled(stalled, { signal: ac.signal });
     while (nexts < 2) await new Promise((r) => setTimeout(r, 1));
     const reason = new Error('stop');
     ac.abort(reason);
@@ -301,7 +300,6 @@ describe('10. signal cancels an async-iterable source that never yields', () => 
         cleaned = true;
       }
     }
-    const { decodeText } = await import('./decode.ts');
     for await (const t of decodeText(source(), { signal: new AbortController().signal })) {
       expect(t).toBe('[1');
       break;
