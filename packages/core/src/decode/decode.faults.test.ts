@@ -8,7 +8,7 @@ import { DecodeError, HTTPError, PartialJSONError, PartialKitError, ProviderErro
 import { createPartialParser } from '../parser/create-partial-parser.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { decodeObjects } from '../providers/decode-objects.ts';
-import { decodeText } from './decode.ts';
+import { decode, decodeText } from './decode.ts';
 
 // Issue 18, items 7–14: the decoders under hostile input and faults. Each test fails on the code before
 // its fix.
@@ -367,5 +367,36 @@ describe('14. a first event `event: error` is a ProviderError with its message',
       expect(error).toBeInstanceOf(ProviderError);
       expect(error).toMatchObject({ type: 'error', message: 'boom' });
     }
+  });
+
+  it('a JSON string or raw text is the message; a message that is not a string is not trusted', async () => {
+    const cases: Array<[string, string]> = [
+      ['"boom"', 'boom'],
+      ['boom', 'boom'],
+      ['{"type":7,"message":{"x":1}}', '{"type":7,"message":{"x":1}}'],
+    ];
+    for (const [data, message] of cases) {
+      const { error } = await decodeSettled([`event: error\ndata: ${data}\n\n`]);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ type: 'error', message });
+    }
+  });
+
+  it('an `event: error` in raw-JSON SSE fails it, after the text before', async () => {
+    const { text, error } = await decodeSettled(['data: [1,\n\nevent: error\ndata: boom\n\ndata: 2]\n\n']);
+    expect(text).toBe('[1,');
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ type: 'error', message: 'boom' });
+  });
+
+  it('a reset whose attempt is not a number counts on from the last', async () => {
+    const out = [];
+    for await (const e of decode(['data: "["\n\nevent: reset\ndata: {"attempt":"x"}\n\ndata: "[]"\n\n']))
+      out.push(e);
+    expect(out).toEqual([
+      { type: 'text', text: '[' },
+      { type: 'reset', attempt: 2 },
+      { type: 'text', text: '[]' },
+    ]);
   });
 });

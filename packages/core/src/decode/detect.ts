@@ -34,7 +34,10 @@ function dialectOf(event: SSEMessage): Detected | undefined {
   if (name?.startsWith('response.')) return 'openai-responses';
   if (event.data.trim() === '[DONE]') return 'openai-chat';
   if (typeof data === 'string' || name === 'reset' || name === 'done') return 'partialkit';
-  if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;
+  if (typeof data !== 'object' || data === null) {
+    if (name === 'error') return 'partialkit'; // an error reported in plain text
+    return event.data.trim() ? 'sse-data' : undefined;
+  }
   if ('choices' in data || data.object === 'chat.completion.chunk') return 'openai-chat';
   if ('candidates' in data || 'promptFeedback' in data) return 'gemini';
   if (type === 'error') {
