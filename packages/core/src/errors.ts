@@ -94,3 +94,21 @@ export class NetworkError extends PartialKitError {
     super(`The connection was lost: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
+
+/**
+ * A stream event the decoder cannot read: data that is not JSON in a provider's format, a text field
+ * that is not a string, an event larger than `maxEventSize`. Thrown after the text before it.
+ */
+export class DecodeError extends PartialKitError {
+  override name = 'DecodeError';
+  constructor(
+    message: string,
+    /** The event's number in the stream, counting from 1. */
+    readonly event: number,
+    /** The start of what could not be read (at most 120 characters). */
+    readonly snippet: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

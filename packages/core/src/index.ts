@@ -10,6 +10,7 @@ export {
 } from './decode/resume.ts';
 export type { StreamSource } from './decode/source.ts';
 export {
+  DecodeError,
   HTTPError,
   NetworkError,
   type PartialIssue,

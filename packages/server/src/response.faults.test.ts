@@ -266,7 +266,8 @@ describe('item 4: an abort through init.signal ends the response with an error e
     const events: string[] = [];
     let error: unknown;
     try {
-      for await (const e of decode(new Response(wire))) events.push(e.type === 'text' ? e.text : e.type);
+      const sse = new Response(wire, { headers: { 'content-type': 'text/event-stream' } });
+      for await (const e of decode(sse)) events.push(e.type === 'text' ? e.text : e.type);
     } catch (e) {
       error = e;
     }

@@ -247,6 +247,6 @@ describe('bounds', () => {
     const huge = `data: ${'x'.repeat(5000)}\n\n`;
     const { error } = await decodeSettled([huge.slice(0, 2000), huge.slice(2000)], { maxEventSize: 1000 });
     expect(error).toBeInstanceOf(PartialKitError);
-    expect((error as Error).message).toBe('An SSE event exceeded maxEventSize (1000 characters)');
+    expect((error as Error).message).toBe('SSE event 1 exceeded maxEventSize (1000 characters)');
   });
 });

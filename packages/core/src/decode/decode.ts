@@ -26,7 +26,11 @@ export type WireFormat =
   | 'gemini';
 
 export interface DecodeOptions extends AdapterOptions {
-  /** The wire format; `'auto'` (default) detects it from the content type and the first event. */
+  /**
+   * The wire format; `'auto'` (default) detects it from the content type and the first event. A
+   * declared `text/event-stream` is SSE and a declared `text/plain` is text (mind that
+   * `new Response(string)` declares `text/plain`); any other type, or none, is sniffed.
+   */
   format?: WireFormat | undefined;
   /** Stops reading (and cancels the source) when aborted. */
   signal?: AbortSignal | undefined;
@@ -35,7 +39,10 @@ export interface DecodeOptions extends AdapterOptions {
    * after the value closes. Streaming, no waiting for the end. Default false.
    */
   extractJson?: boolean | undefined;
-  /** Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams. */
+  /**
+   * Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams.
+   * A larger event is a `DecodeError`, however the stream is chunked.
+   */
   maxEventSize?: number | undefined;
   /** Called with the server's `retry:` interval (ms), the delay it asks a reconnecting client to wait. */
   onRetry?: ((ms: number) => void) | undefined;
@@ -51,13 +58,14 @@ function missingProviders(format: Detected): PartialKitError {
 /**
  * The decode stage: a response (or any byte or text stream) into events, JSON text deltas and `reset`
  * when the server starts a new attempt. Throws the typed errors (`HTTPError`, `ProviderError`,
- * `TruncatedError`, `RefusalError`) after yielding everything received before them.
+ * `TruncatedError`, `RefusalError`, `DecodeError` for an event it cannot read) after yielding
+ * everything received before them.
  */
 export async function* decode(
   source: StreamSource,
   options: DecodeOptions = {},
 ): AsyncGenerator<DecodedEvent> {
-  if (source instanceof Response) await assertOk(source);
+  if (source instanceof Response) await assertOk(source, options.signal);
   const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
   const body = new Peekable(textOf(source, options.signal));
   const requested = options.format ?? 'auto';
@@ -93,14 +101,15 @@ export function dialectEvents(
 }
 
 /** Applies `extractJson`: only the JSON value of each attempt's text passes. */
-export async function* extracted(
+export function extracted(
   events: AsyncIterable<DecodedEvent>,
   extract: boolean | undefined,
-): AsyncGenerator<DecodedEvent> {
-  if (!extract) {
-    yield* events;
-    return;
-  }
+): AsyncIterable<DecodedEvent> {
+  // Without extraction, no stage at all: each stage costs a promise hop per event.
+  return extract ? extractedJson(events) : events;
+}
+
+async function* extractedJson(events: AsyncIterable<DecodedEvent>): AsyncGenerator<DecodedEvent> {
   const extractor = new JsonExtractor();
   for await (const event of events) {
     if (event.type === 'reset') {

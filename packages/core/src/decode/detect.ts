@@ -52,12 +52,17 @@ export async function detectSSE(events: Peekable<SSEMessage>): Promise<Detected>
   return 'partialkit';
 }
 
-/** Looks at the content type and the first characters of the body: SSE, a Gemini JSON array, or JSON text. */
+/**
+ * Looks at the content type and the first characters of the body: SSE, a Gemini JSON array, or JSON
+ * text. A declared `text/event-stream` or `text/plain` is taken at its word; other types are sniffed.
+ */
 export async function detectBody(
   body: Peekable<string>,
   contentType: string,
 ): Promise<'sse' | 'gemini-array' | 'text'> {
-  if (contentType.includes('text/event-stream')) return 'sse';
+  const media = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  if (media === 'text/event-stream') return 'sse';
+  if (media === 'text/plain') return 'text';
   let head = '';
   while (head.length < 4096) {
     const chunk = await body.pull();

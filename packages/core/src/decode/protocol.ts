@@ -1,6 +1,6 @@
 import { NetworkError, ProviderError } from '../errors.ts';
 import type { DecodedEvent } from './events.ts';
-import { isUnterminated, jsonData, type SSEMessage } from './sse.ts';
+import { jsonData, type SSEMessage } from './sse.ts';
 
 /**
  * partialkit's own SSE protocol (format `'partialkit'`), written by `@partialkit/server`:
@@ -43,15 +43,13 @@ export function encodeProtocolEvent(event: ProtocolEvent): string {
 export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
   let attempt = 1;
   for await (const event of events) {
-    if (isUnterminated(event)) break; // the body ended inside this event: it was cut
+    if (event.unterminated) break; // the body ended inside this event: it was cut
     switch (event.event ?? 'message') {
-      case 'error': {
-        const e = jsonData(event) as { type?: string; message?: string } | undefined;
-        throw new ProviderError(e?.type ?? 'error', e?.message ?? event.data, e ?? event.data);
-      }
+      case 'error':
+        throw errorOf(event);
       case 'reset': {
-        const e = jsonData(event) as { attempt?: number } | undefined;
-        attempt = e?.attempt ?? attempt + 1;
+        const e = jsonData(event) as { attempt?: unknown } | undefined;
+        attempt = typeof e?.attempt === 'number' && Number.isSafeInteger(e.attempt) ? e.attempt : attempt + 1;
         yield event.id === undefined ? { type: 'reset', attempt } : { type: 'reset', attempt, id: event.id };
         break;
       }
@@ -68,7 +66,18 @@ export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerat
   throw new NetworkError(new Error('the stream ended before its done event'));
 }
 
-/** SSE whose `data:` lines are raw JSON text (a common hand-rolled server). */
+/** An `event: error`: whatever its data holds, a JSON string or raw text is the message. */
+function errorOf(event: SSEMessage): ProviderError {
+  const e = jsonData(event);
+  const o = (typeof e === 'object' && e !== null ? e : {}) as { type?: unknown; message?: unknown };
+  const message = typeof o.message === 'string' ? o.message : typeof e === 'string' ? e : event.data;
+  return new ProviderError(typeof o.type === 'string' ? o.type : 'error', message, e ?? event.data);
+}
+
+/** SSE whose `data:` lines are raw JSON text (a common hand-rolled server); `event: error` fails it. */
 export async function* sseData(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
-  for await (const event of events) if (event.data) yield { type: 'text', text: event.data };
+  for await (const event of events) {
+    if (event.event === 'error') throw errorOf(event);
+    if (event.data) yield { type: 'text', text: event.data };
+  }
 }

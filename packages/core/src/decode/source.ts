@@ -7,18 +7,52 @@ export type StreamSource =
   | AsyncIterable<Uint8Array | string>
   | Iterable<Uint8Array | string>;
 
+/** How much of an error body is kept, in bytes; the rest is cancelled unread. */
 const MAX_ERROR_BODY = 64 * 1024;
 
-/** Throws {@link HTTPError} for a non-2xx response, with the body text the server sent. */
-export async function assertOk(response: Response): Promise<void> {
+/**
+ * Throws {@link HTTPError} for a non-2xx response, with the start of the body the server sent (at most
+ * 64 KiB; the rest is cancelled, so a huge or endless error body costs nothing). An abort of `signal`
+ * while the body is read rejects with the abort reason.
+ */
+export async function assertOk(response: Response, signal?: AbortSignal): Promise<void> {
   if (response.ok) return;
-  let body = '';
+  throw new HTTPError(response.status, response.statusText, await errorBody(response, signal));
+}
+
+async function errorBody(response: Response, signal: AbortSignal | undefined): Promise<string> {
+  if (signal?.aborted) throw abortError(signal);
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const onAbort = () => {
+    reader.cancel(abortError(signal!)).catch(() => {});
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let bytes = 0;
   try {
-    body = (await response.text()).slice(0, MAX_ERROR_BODY);
+    while (bytes < MAX_ERROR_BODY) {
+      const { done, value } = await reader.read();
+      if (signal?.aborted) throw abortError(signal);
+      if (done) {
+        text += decoder.decode();
+        break;
+      }
+      const kept = value.subarray(0, MAX_ERROR_BODY - bytes);
+      bytes += kept.length;
+      // Streaming mode: a character cut by the bound is dropped, not turned into U+FFFD.
+      text += decoder.decode(kept, { stream: true });
+    }
   } catch {
-    // the body could not be read; the status still says what happened
+    // Unless aborted, a body that breaks off still leaves the status and what came to tell the story.
+    if (signal?.aborted) throw abortError(signal);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    reader.cancel().catch(() => {});
+    reader.releaseLock();
   }
-  throw new HTTPError(response.status, response.statusText, body);
+  return text;
 }
 
 function abortError(signal: AbortSignal): unknown {
@@ -41,6 +75,11 @@ export async function* textOf(source: StreamSource, signal?: AbortSignal): Async
   const decoder = new TextDecoder('utf-8');
   let first = true;
   const emit = (chunk: Uint8Array | string, end: boolean): string => {
+    // The types say text or bytes; a hostile or buggy source may yield anything.
+    const raw: unknown = chunk;
+    if (typeof raw !== 'string' && !ArrayBuffer.isView(raw) && !(raw instanceof ArrayBuffer)) {
+      throw new PartialKitError(`Expected text or bytes from the source, got ${describe(chunk)}`);
+    }
     let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: !end });
     if (first && text) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -80,14 +119,70 @@ export async function* textOf(source: StreamSource, signal?: AbortSignal): Async
     }
     return;
   }
-  for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
-    if (signal?.aborted) throw abortError(signal);
-    const text = emit(chunk, false);
-    if (text) yield text;
+  const iterable = stream as AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+  if (!(Symbol.asyncIterator in iterable)) {
+    // A synchronous iterable cannot stall: only its chunks need checking for an abort between them.
+    for (const chunk of iterable) {
+      if (signal?.aborted) throw abortError(signal);
+      const text = emit(chunk, false);
+      if (text) yield text;
+    }
+  } else {
+    yield* iterate(iterable[Symbol.asyncIterator](), signal, emit);
   }
   if (signal?.aborted) throw abortError(signal);
   const rest = decoder.decode();
   if (rest) yield rest;
+}
+
+/**
+ * An async iterator's text, raced against `signal`: a source that never yields (a stalled upstream)
+ * still rejects at the abort, and its `return()` is called so its cleanup runs when it next can.
+ */
+async function* iterate(
+  it: AsyncIterator<Uint8Array | string>,
+  signal: AbortSignal | undefined,
+  emit: (chunk: Uint8Array | string, end: boolean) => string,
+): AsyncGenerator<string> {
+  // One listener for the whole stream, rejecting whichever next() is pending: a listener (or a
+  // Promise.race reaction on one shared promise) per chunk would pile up over a long stream.
+  let reject: ((reason: unknown) => void) | undefined;
+  const onAbort = () => reject?.(abortError(signal!));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let finished = false;
+  try {
+    while (true) {
+      if (signal?.aborted) throw abortError(signal);
+      let result: IteratorResult<Uint8Array | string>;
+      try {
+        result = await (signal
+          ? new Promise<IteratorResult<Uint8Array | string>>((res, rej) => {
+              reject = rej;
+              it.next().then(res, rej);
+            })
+          : it.next());
+      } catch (error) {
+        // A next() that threw ended the iterator; one that is still pending (abort) did not.
+        if (!signal?.aborted) finished = true;
+        throw signal?.aborted ? abortError(signal) : error;
+      }
+      if (result.done) {
+        finished = true;
+        return;
+      }
+      const text = emit(result.value, false);
+      if (text) yield text;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (!finished) {
+      // Called at once; a return() that throws or rejects is the source's problem, not the reader's.
+      const returned = (async () => it.return?.())().catch(() => {});
+      // After an abort it is not awaited: a generator suspended in an await finishes its return() only
+      // when it resumes. Otherwise the source is at a yield, and its cleanup is awaited as for-await does.
+      if (!signal?.aborted) await returned;
+    }
+  }
 }
 
 function isIterable(s: unknown): boolean {

@@ -1,54 +1,109 @@
-import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
-import { PartialKitError } from '../errors.ts';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { DecodeError } from '../errors.ts';
 
-export type SSEMessage = EventSourceMessage;
+/** One server-sent event, numbered so that an error can name it. */
+export interface SSEMessage extends EventSourceMessage {
+  /** The event's number in the stream, counting from 1. */
+  readonly number: number;
+  /** The stream ended inside this event (no blank line closed it). */
+  readonly unterminated?: boolean;
+}
 
 /** Largest SSE event accepted by default: 16 Mi characters. */
 export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 
 /**
  * Server-sent events of a text stream, parsed by `eventsource-parser` (CR, LF and CRLF line ends,
- * comments, multi-line `data:`, fields split across chunks).
+ * comments, multi-line `data:`, fields split across chunks). An event larger than `maxEventSize` is a
+ * {@link DecodeError}, after the events before it, however the stream is chunked.
  */
 export async function* sseEvents(
   text: AsyncIterable<string>,
   maxEventSize = DEFAULT_MAX_EVENT_SIZE,
   onRetry?: (ms: number) => void,
 ): AsyncGenerator<SSEMessage> {
-  const queue: SSEMessage[] = [];
-  let failure: ParseError | undefined;
+  // Swapped for a fresh array at each chunk: taking events with shift() is quadratic in a large chunk.
+  let queue: SSEMessage[] = [];
+  let count = 0;
+  let ended = false;
+  let failure: DecodeError | undefined;
+  const tooLarge = (data: string) =>
+    new DecodeError(
+      `SSE event ${count + 1} exceeded maxEventSize (${maxEventSize} characters)`,
+      count + 1,
+      snippetOf(data),
+    );
   const parser = createParser({
-    onEvent: (event) => queue.push(event),
+    onEvent: ({ id, event, data }) => {
+      if (failure) return;
+      // eventsource-parser bounds only what it holds between chunks; an event whole in one chunk is
+      // measured here.
+      if (data.length + (event?.length ?? 0) + (id?.length ?? 0) > maxEventSize) {
+        failure = tooLarge(data);
+        return;
+      }
+      count++;
+      queue.push(
+        ended ? { id, event, data, number: count, unterminated: true } : { id, event, data, number: count },
+      );
+    },
     onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') failure = error;
+      if (error.type === 'max-buffer-size-exceeded') failure ??= tooLarge('');
     },
     maxBufferSize: maxEventSize,
     ...(onRetry && { onRetry }),
   });
+  const flush = function* (): Generator<SSEMessage> {
+    const batch = queue;
+    queue = [];
+    yield* batch;
+    if (failure) throw failure;
+  };
   for await (const chunk of text) {
     parser.feed(chunk);
-    while (queue.length) yield queue.shift()!;
-    if (failure) throw new PartialKitError(`An SSE event exceeded maxEventSize (${maxEventSize} characters)`);
+    yield* flush();
   }
   // The spec drops an event that lacks its closing blank line at EOF; servers that close right after
-  // their last `data:` line are common, so it is dispatched (a cut-off JSON payload is then ignored),
-  // marked, so that a dialect that always ends its events (partialkit's) can tell a cut.
+  // their last `data:` line are common, so it is dispatched, marked `unterminated`.
+  ended = true;
   parser.feed('\n\n');
-  for (const event of queue) unterminated.add(event);
-  while (queue.length) yield queue.shift()!;
+  yield* flush();
 }
 
-/** Events dispatched at EOF although their closing blank line never came. */
-const unterminated = new WeakSet<SSEMessage>();
-
-/** Whether an event lacked its closing blank line (the body ended inside it). */
-export const isUnterminated = (event: SSEMessage): boolean => unterminated.has(event);
-
-/** JSON payload of an event, or undefined when it is not JSON (e.g. `[DONE]`). */
+/**
+ * JSON payload of an event, or undefined when it is not JSON (e.g. `[DONE]`). For detection and
+ * partialkit's protocol, where raw text is allowed; provider readers use {@link providerData}.
+ */
 export function jsonData(event: SSEMessage): unknown {
   try {
     return JSON.parse(event.data);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * JSON payload of an event in a provider's format, where every event carries JSON. Skipping one that
+ * does not would splice the text around a hole, so it is a {@link DecodeError} naming the event. Not
+ * errors, and undefined: `[DONE]`, empty data, the data of an `event: error` (its text is the message),
+ * and a last event the stream cut off (the parse stage reports the early end).
+ */
+export function providerData(event: SSEMessage): unknown {
+  try {
+    return JSON.parse(event.data);
+  } catch (cause) {
+    const data = event.data.trim();
+    if (!data || data === '[DONE]' || event.event === 'error' || event.unterminated) return undefined;
+    throw new DecodeError(
+      `SSE event ${event.number} is not valid JSON: ${JSON.stringify(snippetOf(event.data))}`,
+      event.number,
+      snippetOf(event.data),
+      { cause },
+    );
+  }
+}
+
+/** The start of a payload, for an error message: at most 120 characters. */
+export function snippetOf(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

@@ -1,5 +1,5 @@
 import * as z4 from 'zod/v4/core';
-import { type PartialIssue, type PartialJSONError, PartialKitError, ValidationError } from '../errors.ts';
+import { type PartialIssue, PartialJSONError, PartialKitError, ValidationError } from '../errors.ts';
 import { jsonSchemaPlanFor } from '../schema/json-schema-plan.ts';
 import { type Plan, planFor } from '../schema/plan.ts';
 import type {
@@ -116,6 +116,10 @@ class IncrementalParser implements PartialParser {
   }
 
   write(chunk: string): void {
+    // A number or an object has no characters to scan: it would turn `position` (and maxLength) into NaN.
+    if (typeof chunk !== 'string') {
+      throw new PartialJSONError(`write() takes a string, got ${typeof chunk}`, this.tokenizer.position);
+    }
     this.tokenizer.write(chunk); // refuses input after end()
   }
 

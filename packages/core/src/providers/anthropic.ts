@@ -1,14 +1,29 @@
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { jsonData, type SSEMessage } from '../decode/sse.ts';
+import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { eventPayload, objectField, stringField } from './fields.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
+// What the provider claims; the text fields are checked as they are read.
 interface AnthropicEvent {
   type?: string;
   index?: number;
-  content_block?: { type?: string; name?: string; text?: string };
-  delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string | null };
+  content_block?: unknown;
+  delta?: unknown;
   error?: { type?: string; message?: string };
+}
+
+interface Block {
+  type?: string;
+  name?: string;
+  text?: unknown;
+}
+
+interface Delta {
+  type?: string;
+  text?: unknown;
+  partial_json?: unknown;
+  stop_reason?: string | null;
 }
 
 /**
@@ -22,31 +37,36 @@ export async function* anthropic(
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
   const textBlocks = new Set<number>();
   for await (const event of events) {
-    const e = jsonData(event) as AnthropicEvent | undefined;
+    const n = event.number;
+    const e = eventPayload<AnthropicEvent>(event);
     const type = e?.type ?? event.event;
     switch (type) {
       case 'content_block_start': {
-        const block = e?.content_block;
+        const block = objectField<Block>(e?.content_block, n, 'content_block');
         if (block?.type === 'tool_use' || block?.type === 'server_tool_use')
           tools?.announce(e?.index, block.name);
         else if (block?.type === 'text') {
           textBlocks.add(e?.index ?? 0);
-          if (!tools && block.text) yield text(block.text);
+          const t = stringField(block.text, n, 'content_block.text');
+          if (!tools && t) yield text(t);
         }
         break;
       }
       case 'content_block_delta': {
-        const d = e?.delta;
+        const d = objectField<Delta>(e?.delta, n, 'delta');
         if (tools) {
-          if (d?.type === 'input_json_delta' && d.partial_json && tools.is(e?.index))
-            yield text(d.partial_json);
-        } else if (d?.type === 'text_delta' && d.text && textBlocks.has(e?.index ?? 0)) {
-          yield text(d.text);
+          if (d?.type === 'input_json_delta' && tools.is(e?.index)) {
+            const json = stringField(d.partial_json, n, 'delta.partial_json');
+            if (json) yield text(json);
+          }
+        } else if (d?.type === 'text_delta' && textBlocks.has(e?.index ?? 0)) {
+          const t = stringField(d.text, n, 'delta.text');
+          if (t) yield text(t);
         }
         break;
       }
       case 'message_delta': {
-        const reason = e?.delta?.stop_reason;
+        const reason = objectField<Delta>(e?.delta, n, 'delta')?.stop_reason;
         if (reason === 'max_tokens') {
           throw new TruncatedError(
             'max_tokens',
@@ -57,8 +77,14 @@ export async function* anthropic(
           throw new RefusalError('The model declined to answer (stop_reason "refusal")');
         break;
       }
-      case 'error':
-        throw new ProviderError(e?.error?.type ?? 'error', e?.error?.message ?? event.data, e);
+      case 'error': {
+        const error = e?.error;
+        throw new ProviderError(
+          typeof error?.type === 'string' ? error.type : 'error',
+          typeof error?.message === 'string' ? error.message : event.data,
+          e ?? event.data,
+        );
+      }
       case 'message_stop':
         return;
     }

@@ -25,7 +25,7 @@ export async function* decodeObjects(
 
 async function* ended(messages: AsyncIterable<SSEMessage>): AsyncGenerator<SSEMessage> {
   yield* messages;
-  yield { data: '{}', event: 'done', id: undefined };
+  yield { data: '{}', event: 'done', id: undefined, number: 0 };
 }
 
 const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);
@@ -39,18 +39,22 @@ async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEM
   // The first object tells what the stream is: text and partialkit events, or provider events (whose
   // own objects can look like protocol events, e.g. Anthropic's `{ type: 'error', error }`).
   let protocolStream: boolean | undefined;
+  let number = 0;
   for await (const o of objects) {
+    number++;
     protocolStream ??= typeof o === 'string' || isProtocolEvent(o);
     if (protocolStream && typeof o === 'string') {
-      yield { data: JSON.stringify(o), event: undefined, id: undefined };
+      yield { data: JSON.stringify(o), event: undefined, id: undefined, number };
       continue;
     }
     if (protocolStream && isProtocolEvent(o)) {
-      yield protocolMessage(o as Record<string, unknown>);
+      yield protocolMessage(o as Record<string, unknown>, number);
       continue;
     }
     const type = (o as { type?: unknown } | null)?.type;
-    yield { data: JSON.stringify(o), event: typeof type === 'string' ? type : undefined, id: undefined };
+    // JSON.stringify gives undefined for undefined or a function: no payload, like an empty event.
+    const data = JSON.stringify(o) ?? '';
+    yield { data, event: typeof type === 'string' ? type : undefined, id: undefined, number };
   }
 }
 
@@ -70,16 +74,16 @@ function isProtocolEvent(value: unknown): boolean {
   }
 }
 
-function protocolMessage(o: Record<string, unknown>): SSEMessage {
+function protocolMessage(o: Record<string, unknown>, number: number): SSEMessage {
   const id = typeof o.id === 'string' ? o.id : undefined;
   switch (o.type) {
     case 'text':
-      return { data: JSON.stringify(o.text), event: undefined, id };
+      return { data: JSON.stringify(o.text), event: undefined, id, number };
     case 'reset':
-      return { data: JSON.stringify({ attempt: o.attempt }), event: 'reset', id };
+      return { data: JSON.stringify({ attempt: o.attempt }), event: 'reset', id, number };
     case 'error':
-      return { data: JSON.stringify(o.error), event: 'error', id };
+      return { data: JSON.stringify(o.error), event: 'error', id, number };
     default:
-      return { data: '{}', event: 'done', id };
+      return { data: '{}', event: 'done', id, number };
   }
 }

@@ -1,19 +1,27 @@
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { jsonData, type SSEMessage } from '../decode/sse.ts';
+import { providerData, type SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
+import { listField, objectField, stringField } from './fields.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
+// What the provider claims; the lists and text fields are checked as they are read.
 interface GeminiChunk {
-  candidates?: Array<{
-    index?: number;
-    content?: {
-      parts?: Array<{ text?: string; thought?: boolean; functionCall?: { name?: string; args?: unknown } }>;
-    };
-    finishReason?: string;
-  }>;
+  candidates?: unknown;
   promptFeedback?: { blockReason?: string };
   error?: { code?: number; message?: string; status?: string };
+}
+
+interface Candidate {
+  index?: number;
+  content?: { parts?: unknown } | null;
+  finishReason?: string;
+}
+
+interface Part {
+  text?: unknown;
+  thought?: boolean;
+  functionCall?: { name?: string; args?: unknown };
 }
 
 const BLOCKED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
@@ -28,7 +36,9 @@ export class GeminiReader {
     this.tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
   }
 
-  *read(chunk: GeminiChunk | undefined): Generator<DecodedEvent> {
+  /** Reads one chunk, event number `n` of the stream (SSE event or array element). */
+  *read(data: unknown, n: number): Generator<DecodedEvent> {
+    const chunk = objectField<GeminiChunk>(data, n, 'the chunk');
     if (!chunk) return;
     if (chunk.error) {
       const e = chunk.error;
@@ -36,24 +46,30 @@ export class GeminiReader {
     }
     if (chunk.promptFeedback?.blockReason)
       throw new RefusalError(`Prompt blocked (${chunk.promptFeedback.blockReason})`);
-    for (const c of chunk.candidates ?? []) {
-      if ((c.index ?? 0) !== this.choice) continue;
-      for (const part of c.content?.parts ?? []) {
+    const candidates = listField(chunk.candidates, n, 'candidates') as ReadonlyArray<Candidate | null>;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i];
+      if ((c?.index ?? 0) !== this.choice) continue;
+      const field = `candidates[${i}].content.parts`;
+      const parts = listField(c?.content?.parts, n, field) as ReadonlyArray<Part | null>;
+      for (let j = 0; j < parts.length; j++) {
+        const part = parts[j];
         if (this.tools) {
-          const call = part.functionCall;
+          const call = part?.functionCall;
           // Gemini sends a function call whole, never in pieces.
           if (call && this.tools.announce(call, call.name)) yield text(JSON.stringify(call.args ?? {}));
-        } else if (part.text && !part.thought) {
-          yield text(part.text);
+        } else if (!part?.thought) {
+          const t = stringField(part?.text, n, `${field}[${j}].text`);
+          if (t) yield text(t);
         }
       }
-      if (c.finishReason === 'MAX_TOKENS') {
+      if (c?.finishReason === 'MAX_TOKENS') {
         throw new TruncatedError(
           'max_tokens',
           'The response hit its token limit (finishReason "MAX_TOKENS")',
         );
       }
-      if (c.finishReason && BLOCKED.has(c.finishReason))
+      if (c?.finishReason && BLOCKED.has(c.finishReason))
         throw new RefusalError(`Response blocked (${c.finishReason})`);
     }
   }
@@ -65,7 +81,7 @@ export async function* gemini(
   options: AdapterOptions,
 ): AsyncGenerator<DecodedEvent> {
   const reader = new GeminiReader(options);
-  for await (const event of events) yield* reader.read(jsonData(event) as GeminiChunk | undefined);
+  for await (const event of events) yield* reader.read(providerData(event), event.number);
 }
 
 /**
@@ -83,9 +99,10 @@ export async function* geminiArray(
     parser.write(chunk);
     const items = parser.value;
     if (!Array.isArray(items)) continue;
-    while (done < items.length && parser.isCompleteAt([done]))
-      yield* reader.read(items[done++] as GeminiChunk);
+    for (; done < items.length && parser.isCompleteAt([done]); done++)
+      yield* reader.read(items[done], done + 1);
   }
-  const items = parser.end() as GeminiChunk[];
-  while (done < items.length) yield* reader.read(items[done++]);
+  // Detection saw the body open with `[{`, so a complete body is an array.
+  const items = parser.end() as unknown[];
+  for (; done < items.length; done++) yield* reader.read(items[done], done + 1);
 }

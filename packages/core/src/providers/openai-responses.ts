@@ -1,13 +1,15 @@
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { jsonData, type SSEMessage } from '../decode/sse.ts';
+import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { eventPayload, stringField } from './fields.ts';
 import { openaiError } from './openai-chat.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
+// What the provider claims; the text fields are checked as they are read.
 interface ResponsesEvent {
   type?: string;
-  delta?: string;
-  arguments?: string;
+  delta?: unknown;
+  arguments?: unknown;
   output_index?: number;
   item_id?: string;
   item?: { id?: string; type?: string; name?: string };
@@ -32,31 +34,38 @@ export async function* openaiResponses(
   const streamed = new Set<unknown>();
   let refusal = '';
   for await (const event of events) {
-    const e = jsonData(event) as ResponsesEvent | undefined;
+    const n = event.number;
+    const e = eventPayload<ResponsesEvent>(event);
     const type = e?.type ?? event.event;
     switch (type) {
       case 'response.output_item.added':
         if (tools && e?.item?.type === 'function_call') tools.announce(e.output_index, e.item.name);
         break;
-      case 'response.output_text.delta':
-        if (tools || !e?.delta) break;
-        textItem ??= e.output_index;
-        if (e.output_index === textItem) yield text(e.delta);
+      case 'response.output_text.delta': {
+        const delta = stringField(e?.delta, n, 'delta');
+        if (tools || !delta) break;
+        textItem ??= e?.output_index;
+        if (e?.output_index === textItem) yield text(delta);
         break;
-      case 'response.function_call_arguments.delta':
-        if (tools?.is(e?.output_index) && e?.delta) {
-          streamed.add(e.output_index);
-          yield text(e.delta);
+      }
+      case 'response.function_call_arguments.delta': {
+        const delta = stringField(e?.delta, n, 'delta');
+        if (tools?.is(e?.output_index) && delta) {
+          streamed.add(e?.output_index);
+          yield text(delta);
         }
         break;
-      case 'response.function_call_arguments.done':
-        if (tools?.is(e?.output_index) && !streamed.has(e?.output_index) && e?.arguments) {
-          streamed.add(e.output_index);
-          yield text(e.arguments);
+      }
+      case 'response.function_call_arguments.done': {
+        const args = stringField(e?.arguments, n, 'arguments');
+        if (tools?.is(e?.output_index) && !streamed.has(e?.output_index) && args) {
+          streamed.add(e?.output_index);
+          yield text(args);
         }
         break;
+      }
       case 'response.refusal.delta':
-        refusal += e?.delta ?? '';
+        refusal += stringField(e?.delta, n, 'delta') ?? '';
         break;
       case 'error':
         throw openaiError(e ?? event.data);
