@@ -1,5 +1,10 @@
 import * as z4 from 'zod/v4/core';
-import { type PartialIssue, type PartialJSONError, ValidationError } from '../errors.ts';
+import {
+  InvalidOptionError,
+  type PartialIssue,
+  type PartialJSONError,
+  ValidationError,
+} from '../errors.ts';
 import { planFor } from '../schema/plan.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
@@ -9,9 +14,16 @@ import { Tokenizer } from './tokenizer.ts';
 export interface PartialParserOptions<S extends z4.$ZodType | undefined = undefined> {
   /** A zod 4 schema: decides what may be shown partially and validates closed subtrees and the result. */
   schema?: S;
-  /** Maximum nesting of arrays and objects (default 1000). */
+  /**
+   * Maximum nesting of arrays and objects (default 1000). A non-negative integer or `Infinity`; anything
+   * else (`NaN`, `-1`, `2.5`, `"5"`) throws {@link InvalidOptionError} at creation.
+   */
   maxDepth?: number;
-  /** Maximum total input length in UTF-16 code units (default: unbounded). */
+  /**
+   * Maximum total input length in UTF-16 code units (default: unbounded). A non-negative integer or
+   * `Infinity`; anything else throws {@link InvalidOptionError} at creation. The text up to the bound is
+   * parsed (and shown) whatever the chunking, then `write` throws a {@link PartialJSONError} at it.
+   */
   maxLength?: number;
 }
 
@@ -24,6 +36,16 @@ export interface PartialParserOptions<S extends z4.$ZodType | undefined = undefi
  * 5. Any subtree that is not on the stack of open containers is `===` across snapshots.
  * 6. A snapshot is never mutated after it was handed out.
  * 7. `end()` equals `JSON.parse` of the whole text, or fails where it fails.
+ *
+ * The one exception is a duplicate key, where 7 (the last value wins, as with `JSON.parse`) overrides
+ * 1, 2 and 4: while its object is open, a repeated key keeps showing its first value and its new value
+ * is not shown; when the object closes, the closed object holds the last value of each key (in the
+ * position of its first occurrence). So a snapshot of an open object never changes type or shrinks; the
+ * change happens once, at the close.
+ *
+ * Any failure, including one that is not about the JSON (a string past the engine's length limit, a
+ * schema refinement that throws), marks the parser failed with a {@link PartialJSONError} that has the
+ * position and the original error as `cause`.
  */
 export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   /** Feeds text. Throws {@link PartialJSONError} at the first invalid character; the parser then stays failed. */
@@ -60,6 +82,18 @@ export function createPartialParser(
   return new IncrementalParser(options);
 }
 
+/**
+ * A bound option, checked once: `NaN` would switch the bound off (every comparison with it is false) and
+ * a string would turn `position` arithmetic into concatenation.
+ */
+function bound(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY) && value >= 0) {
+    return value;
+  }
+  throw new InvalidOptionError(option, value, 'a non-negative integer or Infinity');
+}
+
 class IncrementalParser implements PartialParser {
   private readonly tokenizer: Tokenizer;
   private readonly builder: Builder;
@@ -70,13 +104,11 @@ class IncrementalParser implements PartialParser {
   private final: unknown;
 
   constructor(options: PartialParserOptions<z4.$ZodType | undefined>) {
+    const maxDepth = bound('maxDepth', options.maxDepth, 1000);
+    const maxLength = bound('maxLength', options.maxLength, Number.POSITIVE_INFINITY);
     this.schema = options.schema;
     this.builder = new Builder(this.schema ? planFor(this.schema) : undefined);
-    this.tokenizer = new Tokenizer(
-      this.builder,
-      options.maxDepth ?? 1000,
-      options.maxLength ?? Number.POSITIVE_INFINITY,
-    );
+    this.tokenizer = new Tokenizer(this.builder, maxDepth, maxLength);
     this.builder.text = this.tokenizer;
   }
 
