@@ -25,7 +25,11 @@ function describeValue(value: unknown): string {
   return typeof value;
 }
 
-/** The text is not valid JSON (or exceeds a configured bound). `position` is the offset in the whole stream. */
+/**
+ * The text is not valid JSON, exceeds a configured bound, or could not be taken (a string past the
+ * engine's length limit, a schema refinement that threw: the original error is `cause`). `position` is
+ * the offset in the whole stream.
+ */
 export class PartialJSONError extends PartialKitError {
   override name = 'PartialJSONError';
   readonly position: number;

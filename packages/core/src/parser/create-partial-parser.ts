@@ -1,10 +1,5 @@
 import * as z4 from 'zod/v4/core';
-import {
-  InvalidOptionError,
-  type PartialIssue,
-  type PartialJSONError,
-  ValidationError,
-} from '../errors.ts';
+import { InvalidOptionError, type PartialIssue, type PartialJSONError, ValidationError } from '../errors.ts';
 import { planFor } from '../schema/plan.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
@@ -88,7 +83,11 @@ export function createPartialParser(
  */
 function bound(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value === 'number' && (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY) && value >= 0) {
+  if (
+    typeof value === 'number' &&
+    (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY) &&
+    value >= 0
+  ) {
     return value;
   }
   throw new InvalidOptionError(option, value, 'a non-negative integer or Infinity');
@@ -135,10 +134,15 @@ class IncrementalParser implements PartialParser {
     const raw = this.builder.result;
     let final = raw;
     if (this.schema) {
-      const result =
-        this.builder.rootResult ??
-        this.builder.validate(planFor(this.schema), raw, []) ??
-        z4.safeParse(this.schema, raw);
+      let result: z4.util.SafeParseResult<unknown>;
+      try {
+        result =
+          this.builder.rootResult ??
+          this.builder.validate(planFor(this.schema), raw, []) ??
+          z4.safeParse(this.schema, raw);
+      } catch (error) {
+        throw this.tokenizer.failWith(error, 'finish the input'); // a refinement threw
+      }
       if (!result.success) {
         this.failure = new ValidationError(this.builder.issues, raw);
         throw this.failure;

@@ -366,18 +366,13 @@ export class Tokenizer {
 
   /**
    * An exception that is not the parser's own (V8's `RangeError` for a string past its length limit, a
-   * schema refinement that throws): the chunk is not taken and the parser fails for good, with a typed
-   * error at the start of that chunk (the parser does not track positions inside a chunk on this path).
+   * schema refinement that throws): the parser fails for good, with a typed error at the start of the
+   * chunk that could not be taken (positions inside a chunk are not tracked on this path) or at the end.
    */
-  private failWith(error: unknown): PartialJSONError {
+  failWith(error: unknown, step: 'take the chunk' | 'finish the input' = 'take the chunk'): PartialJSONError {
     if (error === this.failure && this.failure) return this.failure;
     const reason = error instanceof Error ? error.message : String(error);
-    return this.fail(
-      `Could not take the input at position ${this.offset}: ${reason}`,
-      this.offset,
-      false,
-      error,
-    );
+    return this.fail(`Could not ${step} at position ${this.offset}: ${reason}`, this.offset, false, error);
   }
 
   /** The input is over: finish a trailing number, or fail if the document is incomplete. */
@@ -386,7 +381,7 @@ export class Tokenizer {
     try {
       this.finishInput();
     } catch (error) {
-      throw this.failWith(error);
+      throw this.failWith(error, 'finish the input');
     }
   }
 
