@@ -71,7 +71,8 @@ export class Frame {
       if (this.duplicate) {
         // Shown members keep their value while the object is open (they never change type or shrink).
         this.duplicate = false;
-        (this.later ??= []).push(key, value);
+        if (this.later === undefined) this.later = [key, value];
+        else this.later.push(key, value);
         return;
       }
       if (this.missing > 0 && this.require.includes(key) && !Object.hasOwn(this.obj, key)) {
