@@ -16,6 +16,12 @@ export interface PartialState<TPartial, TFinal> {
   /** The validated output, once the stream finished successfully. */
   readonly data: TFinal | undefined;
   readonly status: StreamStatus;
+  /**
+   * Why the stream failed (`status: 'error'`). Every failure the kit detects is a {@link PartialKitError}
+   * subclass: a lost connection is a {@link NetworkError} (the original `TypeError` is its `cause`), a
+   * fetcher that returns something unreadable a `PartialKitError`. An error thrown by the app's own
+   * fetcher or source (other than fetch's `TypeError`) is passed on unchanged, so it can be told apart.
+   */
   readonly error: Error | undefined;
   /** Validation issues of the subtrees completed so far (paths from the root). */
   readonly issues: readonly PartialIssue[];
@@ -76,6 +82,8 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
   private stage: ParseStage<DeepPartial<z4.input<S>>, z4.output<S>> | undefined;
   private readonly throttle: Throttle;
   private detached = false;
+  /** The state when the store was detached: listeners are told on `attach` if it changed since. */
+  private detachedAt: State<S> | undefined;
 
   constructor(options: PartialStoreOptions<S, I>) {
     this.options = options;
@@ -112,14 +120,20 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
   submit = async (input: I): Promise<void> => {
     this.abortRun();
     const { schema, maxDepth, maxLength } = this.options;
-    const run: Run<S> = {
-      controller: new AbortController(),
-      stage: new ParseStage({
+    let stage: Run<S>['stage'];
+    try {
+      stage = new ParseStage({
         schema,
         ...(maxDepth !== undefined && { maxDepth }),
         ...(maxLength !== undefined && { maxLength }),
-      }),
-    };
+      });
+    } catch (caught) {
+      // an invalid bound (`maxLength: NaN`): the request is never made, and submit still resolves
+      this.stage = undefined;
+      this.fail({ ...this.initial, attempt: 1 }, asError(caught));
+      return;
+    }
+    const run: Run<S> = { controller: new AbortController(), stage };
     this.run = run;
     this.stage = run.stage;
     this.set({ ...this.initial, status: 'streaming', attempt: 1 });
@@ -150,16 +164,13 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
     } catch (caught) {
       if (signal.aborted) return; // stop, reset, a newer submit or detach already set the state
       this.flush();
-      const error = asError(caught);
+      if (signal.aborted) return; // onUpdate or a listener stopped it
       this.run = undefined;
-      this.set({ ...this.state, status: 'error', error, issues: run.stage.parser.issues });
-      if (!this.detached) {
-        this.call(() => this.options.onError?.(error));
-        this.call(() => this.options.onFinish?.({ data: undefined, object: this.state.object, error }));
-      }
+      this.fail({ ...this.state, issues: run.stage.parser.issues }, asError(caught));
       return;
     }
     this.flush();
+    if (signal.aborted) return; // onUpdate or a listener stopped it
     this.run = undefined;
     this.set({
       ...this.state,
@@ -198,7 +209,10 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
    * (`status: 'aborted'`, the partial kept) and callbacks are silenced until the next `attach`.
    */
   attach = (): (() => void) => {
+    const wasDetached = this.detached;
     this.detached = false;
+    if (wasDetached && this.state !== this.detachedAt) this.notify();
+    this.detachedAt = undefined;
     return () => {
       if (this.run) {
         this.flush();
@@ -206,20 +220,30 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
         this.state = { ...this.state, status: 'aborted' };
       }
       this.detached = true;
+      this.detachedAt = this.state;
     };
   };
 
   private async fetch(input: I, signal: AbortSignal): Promise<StreamSource> {
     const fetcher = this.options.fetcher;
+    let source: unknown;
     try {
-      return typeof fetcher === 'string'
-        ? await postJson(fetcher, input, signal)
-        : await fetcher(input, { signal });
+      source =
+        typeof fetcher === 'string'
+          ? await postJson(fetcher, input, signal)
+          : await fetcher(input, { signal });
     } catch (error) {
       // fetch rejects with a bare TypeError when the network fails.
       if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
       throw error;
     }
+    // `textOf` names what an object is not; a primitive (`42`, a forgotten `return`) fails here.
+    if (source === null || typeof source !== 'object') {
+      throw new PartialKitError(
+        `The fetcher returned ${source === undefined ? 'undefined' : `${typeof source} ${String(source).slice(0, 40)}`}: expected a Response, a ReadableStream or an (async) iterable of text or bytes`,
+      );
+    }
+    return source as StreamSource;
   }
 
   private abortRun(): void {
@@ -242,6 +266,14 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
     if (object !== undefined && !this.detached) this.call(() => this.options.onUpdate?.(object));
   }
 
+  /** Sets the failed state, then tells the callbacks (which cannot change it). */
+  private fail(state: State<S>, error: Error): void {
+    this.set({ ...state, status: 'error', error });
+    if (this.detached) return;
+    this.call(() => this.options.onError?.(error));
+    this.call(() => this.options.onFinish?.({ data: undefined, object: this.state.object, error }));
+  }
+
   /** Runs a user callback: its error is reported, never allowed to change the stream's state. */
   private call(callback: () => void): void {
     try {
@@ -253,8 +285,12 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
 
   private set(next: State<S>): void {
     this.state = next;
-    if (this.detached) return;
-    for (const listener of this.listeners) listener();
+    if (!this.detached) this.notify();
+  }
+
+  /** Listeners are user code too: one that throws neither stops the others nor fails the stream. */
+  private notify(): void {
+    for (const listener of this.listeners) this.call(listener);
   }
 }
 
