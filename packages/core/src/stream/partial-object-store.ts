@@ -217,10 +217,10 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
       if (this.run) {
         this.flush();
         this.abortRun();
+        this.detachedAt = this.state; // what the listeners last saw: they hear of 'aborted' on attach
         this.state = { ...this.state, status: 'aborted' };
-      }
+      } else this.detachedAt = this.state;
       this.detached = true;
-      this.detachedAt = this.state;
     };
   };
 
