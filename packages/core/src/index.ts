@@ -4,6 +4,7 @@ export { encodeProtocolEvent, type ProtocolEvent } from './decode/protocol.ts';
 export type { StreamSource } from './decode/source.ts';
 export {
   HTTPError,
+  InvalidOptionError,
   NetworkError,
   type PartialIssue,
   PartialJSONError,

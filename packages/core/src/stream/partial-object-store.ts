@@ -45,9 +45,9 @@ export interface PartialStoreOptions<S extends z4.$ZodType, I = unknown> {
   throttle?: ThrottleSetting;
   /** Shown as `object` before the stream has produced anything. */
   initialValue?: DeepPartial<z4.input<S>>;
-  /** Maximum nesting depth of the JSON (default 1000). */
+  /** Maximum nesting depth of the JSON (default 1000); an invalid value fails the run with `InvalidOptionError`. */
   maxDepth?: number;
-  /** Maximum JSON text length in UTF-16 code units. */
+  /** Maximum JSON text length in UTF-16 code units; an invalid value fails the run with `InvalidOptionError`. */
   maxLength?: number;
   onUpdate?: (object: DeepPartial<z4.input<S>>) => void;
   onFinish?: (result: {
