@@ -32,18 +32,21 @@ export interface PartialParserOptions<S extends z4.$ZodType | undefined = undefi
  * 6. A snapshot is never mutated after it was handed out.
  * 7. `end()` equals `JSON.parse` of the whole text, or fails where it fails.
  *
- * The one exception is a duplicate key, where 7 (the last value wins, as with `JSON.parse`) overrides
- * 1, 2 and 4: while its object is open, a repeated key keeps showing its first value and its new value
- * is not shown; when the object closes, the closed object holds the last value of each key (in the
- * position of its first occurrence). So a snapshot of an open object never changes type or shrinks; the
- * change happens once, at the close.
+ * The one exception is a repeated key, where 7 (the last value wins, as with `JSON.parse`) comes first.
+ * While its object is open, the key keeps showing its first value (a later one is parsed, not shown),
+ * so 1, 2 and 4 hold for every snapshot of the open object. When the object closes, it holds the last
+ * value of each key, in the place of the key's first occurrence: the one point where a member other
+ * than the last changes, and may change type.
  *
  * Any failure, including one that is not about the JSON (a string past the engine's length limit, a
  * schema refinement that throws), marks the parser failed with a {@link PartialJSONError} that has the
  * position and the original error as `cause`.
  */
 export interface PartialParser<TPartial = unknown, TFinal = unknown> {
-  /** Feeds text. Throws {@link PartialJSONError} at the first invalid character; the parser then stays failed. */
+  /**
+   * Feeds text. Throws {@link PartialJSONError} at the first invalid character, or at `maxLength` once
+   * the text up to it was taken; the parser then stays failed.
+   */
   write(chunk: string): void;
   /** The current snapshot: `undefined` until the root value begins. Still readable after an error. */
   readonly value: TPartial | undefined;
