@@ -193,6 +193,31 @@ describe('detaching mid-stream leaves a consistent state (issue 18 item 24)', ()
     expect(finished).toHaveLength(1);
   });
 
+  it('a detach while the fetcher runs cancels the body it then returns', async () => {
+    let cancelled: unknown;
+    let resolveFetch: (body: ReadableStream<string>) => void = () => {};
+    const store = new PartialObjectStore({
+      schema: Schema,
+      // a fetcher that does not pass the signal on
+      fetcher: () => new Promise<ReadableStream<string>>((resolve) => (resolveFetch = resolve)),
+    });
+    const detach = store.attach();
+    const done = store.submit(undefined);
+    await tick();
+    detach();
+    resolveFetch(
+      new ReadableStream<string>({
+        cancel(reason) {
+          cancelled = reason ?? 'cancelled';
+        },
+      }),
+    );
+    await done;
+    expect(cancelled).toBeDefined();
+    store.attach();
+    expect(store.getSnapshot().status).toBe('aborted');
+  });
+
   it('attach without a change while detached tells no one', async () => {
     const store = new PartialObjectStore({ schema: Schema, fetcher: () => ['{"title":"x","tags":[]}'] });
     await store.submit(undefined);

@@ -145,6 +145,11 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
     let data: z4.output<S>;
     try {
       const source = await this.fetch(input, signal);
+      if (signal.aborted) {
+        // stopped while the fetcher ran: a body it made without the signal must not stay open
+        release(source);
+        return;
+      }
       const events = decode(source, { extractJson: true, ...this.options.decode, signal });
       for await (const event of events) {
         if (signal.aborted) return;
@@ -298,6 +303,12 @@ function asError(caught: unknown): Error {
   if (caught instanceof PartialKitError) return caught;
   if (caught instanceof Error) return caught;
   return new PartialKitError(String(caught));
+}
+
+/** Cancels a body that will not be read. */
+function release(source: StreamSource): void {
+  const stream = source instanceof Response ? source.body : source;
+  if (stream instanceof ReadableStream && !stream.locked) stream.cancel().catch(() => {});
 }
 
 async function postJson(url: string, input: unknown, signal: AbortSignal): Promise<Response> {
