@@ -244,8 +244,9 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
     }
     // `textOf` names what an object is not; a primitive (`42`, a forgotten `return`) fails here.
     if (source === null || typeof source !== 'object') {
+      const what = source === undefined ? 'undefined' : `${typeof source} ${String(source).slice(0, 40)}`;
       throw new PartialKitError(
-        `The fetcher returned ${source === undefined ? 'undefined' : `${typeof source} ${String(source).slice(0, 40)}`}: expected a Response, a ReadableStream or an (async) iterable of text or bytes`,
+        `The fetcher returned ${what}: expected a Response, a ReadableStream or an (async) iterable of text or bytes`,
       );
     }
     return source as StreamSource;
@@ -275,8 +276,9 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
   private fail(state: State<S>, error: Error): void {
     this.set({ ...state, status: 'error', error });
     if (this.detached) return;
+    const { object } = state; // onError may already have started another run
     this.call(() => this.options.onError?.(error));
-    this.call(() => this.options.onFinish?.({ data: undefined, object: this.state.object, error }));
+    this.call(() => this.options.onFinish?.({ data: undefined, object, error }));
   }
 
   /** Runs a user callback: its error is reported, never allowed to change the stream's state. */
