@@ -184,8 +184,8 @@ export class PartialObjectStore<S extends z4.$ZodType, I = unknown> {
       object: run.stage.parser.value,
       issues: run.stage.parser.issues,
     });
-    if (!this.detached)
-      this.call(() => this.options.onFinish?.({ data, object: this.state.object, error: undefined }));
+    const object = run.stage.parser.value; // a listener may already have started another run
+    if (!this.detached) this.call(() => this.options.onFinish?.({ data, object, error: undefined }));
   };
 
   /** Aborts the request and keeps the partial value (`status: 'aborted'`). */
