@@ -3,14 +3,40 @@ export class PartialKitError extends Error {
   override name = 'PartialKitError';
 }
 
-/** The text is not valid JSON (or exceeds a configured bound). `position` is the offset in the whole stream. */
+/** An option has a value that cannot mean what was intended (`maxLength: NaN`, `maxDepth: -1`). */
+export class InvalidOptionError extends PartialKitError {
+  override name = 'InvalidOptionError';
+  constructor(
+    /** The option's name, e.g. `maxLength`. */
+    readonly option: string,
+    readonly value: unknown,
+    /** What the option accepts. */
+    expected: string,
+  ) {
+    super(`Invalid option ${option}: expected ${expected}, got ${describeValue(value)}`);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return String(value);
+  return typeof value;
+}
+
+/**
+ * The text is not valid JSON, exceeds a configured bound, or could not be taken (a string past the
+ * engine's length limit, a schema refinement that threw: the original error is `cause`). `position` is
+ * the offset in the whole stream.
+ */
 export class PartialJSONError extends PartialKitError {
   override name = 'PartialJSONError';
   readonly position: number;
   /** True when the text was valid so far but ended before the JSON was complete. */
   readonly incomplete: boolean;
-  constructor(message: string, position: number, incomplete = false) {
-    super(message);
+  constructor(message: string, position: number, incomplete = false, options?: ErrorOptions) {
+    super(message, options);
     this.position = position;
     this.incomplete = incomplete;
   }

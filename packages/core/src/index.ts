@@ -12,6 +12,7 @@ export type { StreamSource } from './decode/source.ts';
 export {
   DecodeError,
   HTTPError,
+  InvalidOptionError,
   NetworkError,
   type PartialIssue,
   PartialJSONError,

@@ -45,7 +45,9 @@ export class Builder implements TokenSink {
   openContainer(isArray: boolean): void {
     const top = this.stack[this.stack.length - 1];
     const slot = top === undefined ? '' : top.isArray ? top.count : top.key!;
-    this.stack.push(new Frame(isArray, this.slotPlan(top), slot, top === undefined));
+    const frame = new Frame(isArray, this.slotPlan(top), slot, top === undefined);
+    if (top?.duplicate) frame.hide();
+    this.stack.push(frame);
     this.dirty = true;
   }
 
@@ -53,8 +55,10 @@ export class Builder implements TokenSink {
     const frame = this.stack.pop()!;
     const value = frame.finish();
     markComplete(value as object);
-    if (frame.plan) this.validate(frame.plan, value, this.pathTo(frame.slot));
+    const path = frame.plan ? this.pathTo(frame.slot) : undefined;
+    // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
+    if (path) this.validate(frame.plan!, value, path);
   }
 
   key(text: string): void {
@@ -74,6 +78,8 @@ export class Builder implements TokenSink {
     }
     top.keyIndex++;
     top.key = key;
+    // Only committed members are in `obj` at this point (an open member's view is written after its key).
+    top.duplicate = Object.hasOwn(top.obj, key);
     top.childPlan = top.plan?.child(key);
   }
 
@@ -83,9 +89,10 @@ export class Builder implements TokenSink {
   }
 
   beginString(): void {
-    const plan = this.slotPlan(this.stack[this.stack.length - 1]);
+    const top = this.stack[this.stack.length - 1];
+    const plan = this.slotPlan(top);
     this.strOpen = true;
-    this.strVisible = !(plan && (plan.atomic || plan.stringAtomic));
+    this.strVisible = !(plan && (plan.atomic || plan.stringAtomic)) && !top?.duplicate;
     if (this.strVisible) this.dirty = true;
   }
 
@@ -105,7 +112,12 @@ export class Builder implements TokenSink {
     const top = this.stack[this.stack.length - 1];
     if (top?.isArray && top.plan) {
       const plan = top.plan.element(top.count);
-      if (plan) this.validate(plan, value, this.pathTo(top.count));
+      if (plan) {
+        const path = this.pathTo(top.count);
+        this.commit(value);
+        this.validate(plan, value, path);
+        return;
+      }
     }
     this.commit(value);
   }
@@ -162,8 +174,12 @@ export class Builder implements TokenSink {
         return lookup(frame.items[index], path, i + 1) !== MISSING;
       }
       const key = String(seg);
-      if (key === frame.key) continue;
-      if (!Object.hasOwn(frame.obj, key)) return false;
+      // A repeated key shows its first value, which the last one replaces at the close.
+      if (key === frame.key) {
+        if (frame.duplicate) return false;
+        continue;
+      }
+      if (!Object.hasOwn(frame.obj, key) || frame.repeats(key)) return false;
       return lookup(frame.obj[key], path, i + 1) !== MISSING;
     }
     return false;

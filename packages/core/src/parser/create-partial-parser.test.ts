@@ -365,12 +365,14 @@ describe('errors and bounds', () => {
     const p = createPartialParser({ maxLength: 10 });
     p.write('["abcdef');
     expect(() => p.write('ghij"]')).toThrow('exceeds maxLength (10 characters)');
-    expect(p.value).toEqual(['abcdef']);
+    // the text up to the bound is taken, as it would be one character at a time
+    expect(p.value).toEqual(['abcdefgh']);
+    expect(p.position).toBe(10);
     // failed for good: even an empty chunk rethrows the same error, and end() does too
     const error = p.error;
     expect(() => p.write('')).toThrow(error);
     expect(() => p.end()).toThrow(error);
-    expect(p.value).toEqual(['abcdef']);
+    expect(p.value).toEqual(['abcdefgh']);
   });
 
   it('refuses input after end(), whitespace included, without failing', () => {

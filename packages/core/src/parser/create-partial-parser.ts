@@ -1,5 +1,11 @@
 import * as z4 from 'zod/v4/core';
-import { type PartialIssue, PartialJSONError, PartialKitError, ValidationError } from '../errors.ts';
+import {
+  InvalidOptionError,
+  type PartialIssue,
+  PartialJSONError,
+  PartialKitError,
+  ValidationError,
+} from '../errors.ts';
 import { jsonSchemaPlanFor } from '../schema/json-schema-plan.ts';
 import { type Plan, planFor } from '../schema/plan.ts';
 import type {
@@ -21,9 +27,16 @@ export interface PartialParserOptions<S extends StandardSchemaV1 | undefined = u
    * schemas stream by the rules of their JSON Schema and are validated whole at the end.
    */
   schema?: S;
-  /** Maximum nesting of arrays and objects (default 1000). */
+  /**
+   * Maximum nesting of arrays and objects (default 1000). A non-negative integer or `Infinity`; anything
+   * else (`NaN`, `-1`, `2.5`, `"5"`) throws {@link InvalidOptionError} at creation.
+   */
   maxDepth?: number;
-  /** Maximum total input length in UTF-16 code units (default: unbounded). */
+  /**
+   * Maximum total input length in UTF-16 code units (default: unbounded). A non-negative integer or
+   * `Infinity`; anything else throws {@link InvalidOptionError} at creation. The text up to the bound is
+   * parsed (and shown) whatever the chunking, then `write` throws a {@link PartialJSONError} at it.
+   */
   maxLength?: number;
 }
 
@@ -36,9 +49,22 @@ export interface PartialParserOptions<S extends StandardSchemaV1 | undefined = u
  * 5. Any subtree that is not on the stack of open containers is `===` across snapshots.
  * 6. A snapshot is never mutated after it was handed out.
  * 7. `end()` equals `JSON.parse` of the whole text, or fails where it fails.
+ *
+ * The one exception is a repeated key, where 7 (the last value wins, as with `JSON.parse`) comes first.
+ * While its object is open, the key keeps showing its first value (a later one is parsed, not shown),
+ * so 1, 2 and 4 hold for every snapshot of the open object. When the object closes, it holds the last
+ * value of each key, in the place of the key's first occurrence: the one point where a member other
+ * than the last changes, and may change type.
+ *
+ * Any failure, including one that is not about the JSON (a string past the engine's length limit, a
+ * schema refinement that throws), marks the parser failed with a {@link PartialJSONError} that has the
+ * position and the original error as `cause`.
  */
 export interface PartialParser<TPartial = unknown, TFinal = unknown> {
-  /** Feeds text. Throws {@link PartialJSONError} at the first invalid character; the parser then stays failed. */
+  /**
+   * Feeds text. Throws {@link PartialJSONError} at the first invalid character, or at `maxLength` once
+   * the text up to it was taken; the parser then stays failed.
+   */
   write(chunk: string): void;
   /** The current snapshot: `undefined` until the root value begins. Still readable after an error. */
   readonly value: TPartial | undefined;
@@ -84,6 +110,22 @@ function isZod(schema: StandardSchemaV1): schema is StandardSchemaV1 & z4.$ZodTy
 
 type Outcome = { success: true; data: unknown } | { success: false; issues: readonly PartialIssue[] };
 
+/**
+ * A bound option, checked once: `NaN` would switch the bound off (every comparison with it is false) and
+ * a string would turn `position` arithmetic into concatenation.
+ */
+function bound(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value === 'number' &&
+    (Number.isSafeInteger(value) || value === Number.POSITIVE_INFINITY) &&
+    value >= 0
+  ) {
+    return value;
+  }
+  throw new InvalidOptionError(option, value, 'a non-negative integer or Infinity');
+}
+
 class IncrementalParser implements PartialParser {
   private readonly tokenizer: Tokenizer;
   private readonly builder: Builder;
@@ -98,6 +140,8 @@ class IncrementalParser implements PartialParser {
   private final: unknown;
 
   constructor(options: PartialParserOptions<StandardSchemaV1 | undefined>) {
+    const maxDepth = bound('maxDepth', options.maxDepth, 1000);
+    const maxLength = bound('maxLength', options.maxLength, Number.POSITIVE_INFINITY);
     const schema = options.schema;
     this.schema = schema;
     this.zod = schema && isZod(schema) ? schema : undefined;
@@ -107,11 +151,7 @@ class IncrementalParser implements PartialParser {
         ? jsonSchemaPlanFor(schema)
         : undefined;
     this.builder = new Builder(plan);
-    this.tokenizer = new Tokenizer(
-      this.builder,
-      options.maxDepth ?? 1000,
-      options.maxLength ?? Number.POSITIVE_INFINITY,
-    );
+    this.tokenizer = new Tokenizer(this.builder, maxDepth, maxLength);
     this.builder.text = this.tokenizer;
   }
 
@@ -182,7 +222,7 @@ class IncrementalParser implements PartialParser {
       } catch (error) {
         if (error instanceof z4.$ZodAsyncError)
           return z4.safeParseAsync(zod, raw).then((r) => fromZod(r, []));
-        throw error;
+        throw this.tokenizer.failWith(error, 'finish the input'); // a refinement threw
       }
     }
     const result = schema['~standard'].validate(raw);

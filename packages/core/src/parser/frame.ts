@@ -18,6 +18,10 @@ export class Frame {
   key: string | undefined = undefined;
   /** Number of keys read so far (objects). */
   keyIndex = 0;
+  /** Whether `key` already has a value (objects): the member being parsed is then not shown. */
+  duplicate = false;
+  /** Later values of repeated keys, key then value, applied when the object closes (see `finish`). */
+  private later: unknown[] | undefined = undefined;
   /** Plan of the member being parsed. */
   childPlan: Plan | undefined = undefined;
   snap: unknown = undefined;
@@ -29,6 +33,8 @@ export class Frame {
   private reserved = false;
   /** Whether the frame may be shown: false while atomic, or while required keys are missing. */
   visible: boolean;
+  /** Never shown: the frame is the value of a repeated key (see `duplicate`). */
+  private hidden = false;
   private missing: number;
   private readonly require: readonly string[];
 
@@ -61,13 +67,34 @@ export class Frame {
       } else this.items.push(value);
     } else {
       const key = this.key!;
+      this.key = undefined;
+      if (this.duplicate) {
+        // Shown members keep their value while the object is open (they never change type or shrink).
+        this.duplicate = false;
+        if (this.later === undefined) this.later = [key, value];
+        else this.later.push(key, value);
+        return;
+      }
       if (this.missing > 0 && this.require.includes(key) && !Object.hasOwn(this.obj, key)) {
-        if (--this.missing === 0 && !this.plan?.atomic) this.visible = true;
+        if (--this.missing === 0 && !this.plan?.atomic && !this.hidden) this.visible = true;
       }
       setKey(this.obj, key, value);
-      this.key = undefined;
     }
     this.changed = true;
+  }
+
+  /** Makes the frame a never-shown value (of a repeated key). */
+  hide(): void {
+    this.hidden = true;
+    this.visible = false;
+  }
+
+  /** Whether `key` will take a later value when this object closes. */
+  repeats(key: string): boolean {
+    const later = this.later;
+    if (later === undefined) return false;
+    for (let i = 0; i < later.length; i += 2) if (later[i] === key) return true;
+    return false;
   }
 
   /**
@@ -90,7 +117,7 @@ export class Frame {
       }
       copy = this.items.slice();
     } else {
-      if (child !== undefined) setKey(this.obj, this.key!, child);
+      if (child !== undefined && !this.duplicate) setKey(this.obj, this.key!, child);
       copy = this.isRoot ? { ...this.obj } : cloneObject(this.obj, this.keyIndex);
     }
     this.snap = copy;
@@ -101,6 +128,12 @@ export class Frame {
 
   /** The final value when the container closes: the last snapshot if still current, else the working store. */
   finish(): unknown {
+    const later = this.later;
+    if (later !== undefined) {
+      // The last value of a repeated key wins, in the place of its first occurrence, as in JSON.parse.
+      for (let i = 0; i < later.length; i += 2) setKey(this.obj, later[i] as string, later[i + 1]);
+      return this.obj;
+    }
     if (!this.changed && !this.snapOpen && this.snap !== undefined) return this.snap;
     return this.isArray ? this.items : this.obj;
   }

@@ -132,10 +132,21 @@ export class Tokenizer {
   }
 
   write(chunk: string): void {
-    const n = chunk.length;
-    // One test covers the three reasons to refuse a chunk: failed, closed, or past maxLength.
-    if (this.offset + n > this.limit) this.refuse();
+    // One test covers the three reasons not to take a chunk whole: failed, closed, or past maxLength.
+    if (this.offset + chunk.length > this.limit) {
+      this.refuse(chunk);
+      return;
+    }
+    try {
+      this.scan(chunk);
+    } catch (error) {
+      throw this.failWith(error);
+    }
+  }
 
+  /** Parses one chunk that fits within the bounds. */
+  private scan(chunk: string): void {
+    const n = chunk.length;
     // The state lives in a local while the chunk is scanned: most chunks of a streamed answer fall
     // inside one string, and this keeps that path to a tight loop and one concatenation.
     let state = this.state;
@@ -337,18 +348,44 @@ export class Tokenizer {
     return i;
   }
 
-  private refuse(): never {
+  /**
+   * A chunk that cannot be taken whole. Past `maxLength` the text up to the bound is still parsed, so
+   * the value and the error (an invalid character before the bound comes first) do not depend on how
+   * the text was chunked.
+   */
+  private refuse(chunk: string): never {
     if (this.failure) throw this.failure;
     if (this.closed) throw new PartialJSONError('write() after end()', this.offset);
+    const fits = this.maxLength - this.offset;
+    if (fits > 0) this.write(chunk.slice(0, fits));
     throw this.fail(
       `Input exceeds maxLength (${this.maxLength} characters) at position ${this.maxLength}`,
       this.maxLength,
     );
   }
 
+  /**
+   * An exception that is not the parser's own (V8's `RangeError` for a string past its length limit, a
+   * schema refinement that throws): the parser fails for good, with a typed error at the start of the
+   * chunk that could not be taken (positions inside a chunk are not tracked on this path) or at the end.
+   */
+  failWith(error: unknown, step: 'take the chunk' | 'finish the input' = 'take the chunk'): PartialJSONError {
+    if (error === this.failure && this.failure) return this.failure;
+    const reason = error instanceof Error ? error.message : String(error);
+    return this.fail(`Could not ${step} at position ${this.offset}: ${reason}`, this.offset, false, error);
+  }
+
   /** The input is over: finish a trailing number, or fail if the document is incomplete. */
   end(): void {
     if (this.failure) throw this.failure;
+    try {
+      this.finishInput();
+    } catch (error) {
+      throw this.failWith(error, 'finish the input');
+    }
+  }
+
+  private finishInput(): void {
     if (this.state === NUMBER) this.state = this.endNumber(0, '');
     const state = this.state;
     if (state !== DONE) {
@@ -498,8 +535,13 @@ export class Tokenizer {
   }
 
   /** Records the error: the tokenizer stays failed and rethrows it on every later call. */
-  private fail(message: string, position: number, incomplete = false): PartialJSONError {
-    this.failure = new PartialJSONError(message, position, incomplete);
+  private fail(message: string, position: number, incomplete = false, cause?: unknown): PartialJSONError {
+    this.failure = new PartialJSONError(
+      message,
+      position,
+      incomplete,
+      cause === undefined ? undefined : { cause },
+    );
     this.limit = -1;
     return this.failure;
   }

@@ -9,9 +9,9 @@ export interface StreamPartialOptions {
   decode?: Omit<DecodeOptions, 'signal'>;
   /** Stops reading (and cancels the source) when aborted. */
   signal?: AbortSignal;
-  /** Maximum nesting depth of the JSON (default 1000). */
+  /** Maximum nesting depth of the JSON (default 1000); an invalid value throws `InvalidOptionError` at the first read. */
   maxDepth?: number;
-  /** Maximum JSON text length in UTF-16 code units. */
+  /** Maximum JSON text length in UTF-16 code units; an invalid value throws `InvalidOptionError` at the first read. */
   maxLength?: number;
 }
 

@@ -18,6 +18,12 @@ export interface PartialState<TPartial, TFinal> {
   /** The validated output, once the stream finished successfully. */
   readonly data: TFinal | undefined;
   readonly status: StreamStatus;
+  /**
+   * Why the stream failed (`status: 'error'`). Every failure the kit detects is a {@link PartialKitError}
+   * subclass: a lost connection is a {@link NetworkError} (the original `TypeError` is its `cause`), a
+   * fetcher that returns something unreadable a `PartialKitError`. An error thrown by the app's own
+   * fetcher or source (other than fetch's `TypeError`) is passed on unchanged, so it can be told apart.
+   */
   readonly error: Error | undefined;
   /** Validation issues of the subtrees completed so far (paths from the root). */
   readonly issues: readonly PartialIssue[];
@@ -52,9 +58,9 @@ export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> {
   reconnect?: ReconnectOptions | false;
   /** Where `resume(streamId)` resumes a stream (default: the fetcher URL followed by `/<id>`). */
   resumeUrl?: (streamId: string) => string;
-  /** Maximum nesting depth of the JSON (default 1000). */
+  /** Maximum nesting depth of the JSON (default 1000); an invalid value fails the run with `InvalidOptionError`. */
   maxDepth?: number;
-  /** Maximum JSON text length in UTF-16 code units. */
+  /** Maximum JSON text length in UTF-16 code units; an invalid value fails the run with `InvalidOptionError`. */
   maxLength?: number;
   onUpdate?: (object: DeepPartial<SchemaInput<S>>) => void;
   onFinish?: (result: {
@@ -91,6 +97,8 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
   private stage: ParseStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>> | undefined;
   private readonly throttle: Throttle;
   private detached = false;
+  /** The state when the store was detached: listeners are told on `attach` if it changed since. */
+  private detachedAt: State<S> | undefined;
 
   constructor(options: PartialStoreOptions<S, I>) {
     this.options = options;
@@ -147,14 +155,20 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
   private start = async (open: (signal: AbortSignal) => Promise<StreamSource>): Promise<void> => {
     this.abortRun();
     const { schema, maxDepth, maxLength } = this.options;
-    const run: Run<S> = {
-      controller: new AbortController(),
-      stage: new ParseStage({
+    let stage: Run<S>['stage'];
+    try {
+      stage = new ParseStage({
         schema,
         ...(maxDepth !== undefined && { maxDepth }),
         ...(maxLength !== undefined && { maxLength }),
-      }),
-    };
+      });
+    } catch (caught) {
+      // an invalid bound (`maxLength: NaN`): the request is never made, and submit still resolves
+      this.stage = undefined;
+      this.fail({ ...this.initial, attempt: 1 }, asError(caught));
+      return;
+    }
+    const run: Run<S> = { controller: new AbortController(), stage };
     this.run = run;
     this.stage = run.stage;
     this.set({ ...this.initial, status: 'streaming', attempt: 1 });
@@ -166,6 +180,11 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
     let data: SchemaOutput<S>;
     try {
       const source = await open(signal);
+      if (signal.aborted) {
+        // stopped while the fetcher ran: a body it made without the signal must not stay open
+        release(source);
+        return;
+      }
       const events = decodeResumable(source, {
         extractJson: true,
         ...this.options.decode,
@@ -200,16 +219,13 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
     } catch (caught) {
       if (signal.aborted) return; // stop, reset, a newer submit or detach already set the state
       this.flush();
-      const error = asError(caught);
+      if (signal.aborted) return; // onUpdate or a listener stopped it
       this.run = undefined;
-      this.set({ ...this.state, status: 'error', error, reconnects: 0, issues: run.stage.parser.issues });
-      if (!this.detached) {
-        this.call(() => this.options.onError?.(error));
-        this.call(() => this.options.onFinish?.({ data: undefined, object: this.state.object, error }));
-      }
+      this.fail({ ...this.state, reconnects: 0, issues: run.stage.parser.issues }, asError(caught));
       return;
     }
     this.flush();
+    if (signal.aborted) return; // onUpdate or a listener stopped it
     this.run = undefined;
     this.set({
       ...this.state,
@@ -218,8 +234,8 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
       object: run.stage.parser.value,
       issues: run.stage.parser.issues,
     });
-    if (!this.detached)
-      this.call(() => this.options.onFinish?.({ data, object: this.state.object, error: undefined }));
+    const object = run.stage.parser.value; // a listener may already have started another run
+    if (!this.detached) this.call(() => this.options.onFinish?.({ data, object, error: undefined }));
   };
 
   /**
@@ -259,29 +275,44 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
    * (`status: 'aborted'`, the partial kept) and callbacks are silenced until the next `attach`.
    */
   attach = (): (() => void) => {
+    const wasDetached = this.detached;
     this.detached = false;
+    if (wasDetached && this.state !== this.detachedAt) this.notify();
+    this.detachedAt = undefined;
     return () => {
       if (this.run) {
         this.flush();
         this.abortRun();
+        this.detachedAt = this.state; // what the listeners last saw: they hear of 'aborted' on attach
         this.state = { ...this.state, status: 'aborted' };
-      }
+      } else this.detachedAt = this.state;
       this.detached = true;
     };
   };
 
   private async fetch(input: I | undefined, signal: AbortSignal, resumeUrl?: string): Promise<StreamSource> {
     const fetcher = this.options.fetcher;
+    let source: unknown;
     try {
-      if (resumeUrl) return await fetch(resumeUrl, { headers: { accept: 'text/event-stream' }, signal });
-      return typeof fetcher === 'string'
-        ? await postJson(fetcher, input, signal)
-        : await fetcher(input as I, { signal });
+      if (resumeUrl) source = await fetch(resumeUrl, { headers: { accept: 'text/event-stream' }, signal });
+      else
+        source =
+          typeof fetcher === 'string'
+            ? await postJson(fetcher, input, signal)
+            : await fetcher(input as I, { signal });
     } catch (error) {
       // fetch rejects with a bare TypeError when the network fails.
       if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
       throw error;
     }
+    // `textOf` names what an object is not; a primitive (`42`, a forgotten `return`) fails here.
+    if (source === null || typeof source !== 'object') {
+      const what = source === undefined ? 'undefined' : `${typeof source} ${String(source).slice(0, 40)}`;
+      throw new PartialKitError(
+        `The fetcher returned ${what}: expected a Response, a ReadableStream or an (async) iterable of text or bytes`,
+      );
+    }
+    return source as StreamSource;
   }
 
   private abortRun(): void {
@@ -304,6 +335,15 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
     if (object !== undefined && !this.detached) this.call(() => this.options.onUpdate?.(object));
   }
 
+  /** Sets the failed state, then tells the callbacks (which cannot change it). */
+  private fail(state: State<S>, error: Error): void {
+    this.set({ ...state, status: 'error', error });
+    if (this.detached) return;
+    const { object } = state; // onError may already have started another run
+    this.call(() => this.options.onError?.(error));
+    this.call(() => this.options.onFinish?.({ data: undefined, object, error }));
+  }
+
   /** Runs a user callback: its error is reported, never allowed to change the stream's state. */
   private call(callback: () => void): void {
     try {
@@ -315,8 +355,12 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
 
   private set(next: State<S>): void {
     this.state = next;
-    if (this.detached) return;
-    for (const listener of this.listeners) listener();
+    if (!this.detached) this.notify();
+  }
+
+  /** Listeners are user code too: one that throws neither stops the others nor fails the stream. */
+  private notify(): void {
+    for (const listener of this.listeners) this.call(listener);
   }
 }
 
@@ -324,6 +368,12 @@ function asError(caught: unknown): Error {
   if (caught instanceof PartialKitError) return caught;
   if (caught instanceof Error) return caught;
   return new PartialKitError(String(caught));
+}
+
+/** Cancels a body that will not be read. */
+function release(source: StreamSource): void {
+  const stream = source instanceof Response ? source.body : source;
+  if (stream instanceof ReadableStream && !stream.locked) stream.cancel().catch(() => {});
 }
 
 async function postJson(url: string, input: unknown, signal: AbortSignal): Promise<Response> {
