@@ -32,7 +32,8 @@ export interface PartialResponseInit {
   /** Interval of the keep-alive comment, so proxies keep the connection (default 15 000 ms). */
   heartbeatMs?: number;
   status?: number;
-  headers?: HeadersInit;
+  /** What `new Headers(…)` takes (spelt so, as `HeadersInit` is a DOM-lib name @types/node lacks). */
+  headers?: ConstructorParameters<typeof Headers>[0];
 }
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
