@@ -50,6 +50,14 @@ const react = await import('@partialkit/react');
 assert.equal(typeof react.usePartialObject, 'function');
 const usage = execFileSync('node_modules/.bin/partialkit', ['help'], { encoding: 'utf8' });
 assert.match(usage, /partialkit replay <fixture>/);
+// A bad flag is refused at start: a message and exit code 1, never a server that dies on its first request.
+try {
+  execFileSync('node_modules/.bin/partialkit', ['replay', 'README.md', '--chunking', '0'], { stdio: 'pipe' });
+  assert.fail('partialkit replay --chunking 0 started');
+} catch (error) {
+  assert.equal(error.status, 1);
+  assert.equal(String(error.stderr), 'chunking must be \'recorded\' or a whole number of bytes >= 1, got "0"\n'.replace(/^/, '--'));
+}
 console.log(
   'dist: @partialkit/core (+ /providers), @partialkit/react, @partialkit/server (+ /node), @partialkit/replay (+ /node) and the partialkit bin load from the build',
 );
