@@ -1,9 +1,17 @@
 // After `npm run build`: the published entry points resolve from the repository root with plain Node
 // (no source condition), every package has .js and .d.ts output, and the CLI runs through its npm bin.
+// Then what npm would publish: the pack listing of each published package (dist, bin, README, LICENSE,
+// CHANGELOG; never a test or a source file), publint (strict) and attw (ESM-only profile) on the tarball,
+// and scripts/check-consumer.mjs type-checks a scratch project that installs the tarballs.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PUBLISHED = ['core', 'react', 'server', 'replay'];
+const bin = (name) => join('node_modules', '.bin', name);
 
 for (const pkg of ['core', 'react', 'server', 'replay']) {
   for (const file of ['index.js', 'index.d.ts']) {
@@ -42,6 +50,90 @@ const react = await import('@partialkit/react');
 assert.equal(typeof react.usePartialObject, 'function');
 const usage = execFileSync('node_modules/.bin/partialkit', ['help'], { encoding: 'utf8' });
 assert.match(usage, /partialkit replay <fixture>/);
+// A bad flag is refused at start: a message and exit code 1, never a server that dies on its first request.
+try {
+  execFileSync('node_modules/.bin/partialkit', ['replay', 'README.md', '--chunking', '0'], { stdio: 'pipe' });
+  assert.fail('partialkit replay --chunking 0 started');
+} catch (error) {
+  assert.equal(error.status, 1);
+  assert.equal(
+    String(error.stderr),
+    'chunking must be \'recorded\' or a whole number of bytes >= 1, got "0"\n'.replace(/^/, '--'),
+  );
+}
 console.log(
   'dist: @partialkit/core (+ /providers), @partialkit/react, @partialkit/server (+ /node), @partialkit/replay (+ /node) and the partialkit bin load from the build',
 );
+
+// The pack listing: what `npm publish` would upload.
+for (const pkg of PUBLISHED) {
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', `packages/${pkg}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
+  const files = packed.files.map((f) => f.path).sort();
+  console.log(
+    `pack ${packed.name}@${packed.version}: ${files.length} files, ${packed.size} bytes\n  ${files.join('\n  ')}`,
+  );
+  for (const file of files) {
+    assert.doesNotMatch(
+      file,
+      /\.test(-d)?\.|(^|\/)(src|test|tests|__tests__|fixtures)\//,
+      `${packed.name} packs ${file}`,
+    );
+    assert.match(
+      file,
+      /^(dist\/|bin\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/,
+      `${packed.name} packs ${file}`,
+    );
+  }
+  for (const needed of [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'dist/index.js',
+    'dist/index.d.ts',
+  ])
+    assert.ok(files.includes(needed), `${packed.name} does not pack ${needed}`);
+  const manifest = JSON.parse(readFileSync(`packages/${pkg}/package.json`, 'utf8'));
+  for (const target of Object.values(manifest.bin ?? {}))
+    assert.ok(files.includes(target.replace(/^\.\//, '')), `${packed.name} does not pack its bin ${target}`);
+  assert.equal(manifest.license, 'MIT');
+  assert.match(
+    readFileSync(`packages/${pkg}/LICENSE`, 'utf8'),
+    /^MIT License\n\nCopyright \(c\) 2026 partialkit contributors\n/,
+  );
+  assert.ok(!manifest.dependencies?.zod, `${packed.name}: zod must be a peer dependency, not a dependency`);
+}
+
+// publint on each package, then attw on each tarball: both offline, on what npm packs.
+const packs = mkdtempSync(join(tmpdir(), 'partialkit-packs-'));
+try {
+  for (const pkg of PUBLISHED) {
+    const out = execFileSync(join('..', '..', bin('publint')), ['--strict', '--pack', 'npm'], {
+      cwd: `packages/${pkg}`,
+      encoding: 'utf8',
+    });
+    assert.match(out, /All good!/, `publint @partialkit/${pkg}:\n${out}`);
+    console.log(`publint @partialkit/${pkg}: all good`);
+  }
+  for (const pkg of PUBLISHED)
+    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', packs, '-w', `packages/${pkg}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  const tarballs = readdirSync(packs).filter((f) => f.endsWith('.tgz'));
+  assert.equal(tarballs.length, PUBLISHED.length);
+  for (const tarball of tarballs) {
+    // attw exits non-zero on any problem the ESM-only profile does not ignore.
+    execFileSync(bin('attw'), [join(packs, tarball), '--profile', 'esm-only', '--format', 'table-flipped'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    console.log(`attw ${tarball} (esm-only): no problems`);
+  }
+  execFileSync(process.execPath, ['scripts/check-consumer.mjs', packs], { stdio: 'inherit' });
+} finally {
+  rmSync(packs, { recursive: true, force: true });
+}

@@ -5,9 +5,12 @@
  *   {"t":0,"data":"ZGF0YTog…"}          t = ms since the response started, data = the chunk's raw bytes, base64
  *   {"t":41.7,"data":"…"}
  *
- * A plain `.sse` body (as in the shared fixtures) is valid input too: it replays event by event, with no
- * timing. Browser-safe: no Node APIs.
+ * The bytes are the body as the client received it, after any content-encoding was undone, so a recording
+ * never carries `content-encoding` or `content-length`. A plain `.sse` body (as in the shared fixtures) is
+ * valid input too: it replays event by event, with no timing. Browser-safe: no Node APIs.
  */
+import { RecordingError } from './errors.ts';
+
 export interface RecordedChunk {
   /** Arrival time in ms since the response started (undefined for untimed input). */
   t: number | undefined;
@@ -21,7 +24,19 @@ export interface Recording {
   chunks: RecordedChunk[];
 }
 
+export interface ParseRecordingOptions {
+  /** What errors call the input, usually its file name (default `recording`). */
+  source?: string;
+}
+
 const MAGIC = 'recording';
+const VERSION = 1;
+/** Statuses a `Response` refuses a body for. */
+const NULL_BODY = new Set([204, 205, 304]);
+/** RFC 9110 token, the only thing a header name may be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What Node's `writeHead` accepts in a value: no CR, LF, NUL or other control byte but tab. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 export function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -40,7 +55,7 @@ export function fromBase64(text: string): Uint8Array {
 export function serializeRecording(recording: Recording): string {
   const header = {
     partialkit: MAGIC,
-    version: 1,
+    version: VERSION,
     status: recording.status,
     headers: recording.headers,
     ...(recording.url && { url: recording.url }),
@@ -51,33 +66,173 @@ export function serializeRecording(recording: Recording): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Parses a recording, or wraps an untimed body (`.sse`, a Gemini JSON array, plain text). */
-export function parseRecording(input: string | Uint8Array): Recording {
-  const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
-  let header:
-    | { partialkit?: string; status?: number; headers?: Record<string, string>; url?: string }
-    | undefined;
-  try {
-    header = JSON.parse(firstLine);
-  } catch {
-    header = undefined;
-  }
-  if (header?.partialkit === MAGIC) {
-    const chunks = text
-      .split('\n')
-      .slice(1)
-      .filter((l) => l.trim())
-      .map((l) => {
-        const { t, data } = JSON.parse(l) as { t: number; data: string };
-        return { t, bytes: fromBase64(data) };
-      });
-    return { status: header.status ?? 200, headers: header.headers ?? {}, url: header.url, chunks };
-  }
-  return untimed(typeof input === 'string' ? new TextEncoder().encode(input) : input);
+/**
+ * Parses a recording, or wraps an untimed body (`.sse`, a Gemini JSON array, plain text). Anything that
+ * could not be replayed faithfully (a bad status or header, a body a status forbids, a truncated line, an
+ * empty or binary file) is refused here with a `RecordingError` naming the source and the line, so a
+ * server built on it never fails on a request.
+ */
+export function parseRecording(input: string | Uint8Array, options: ParseRecordingOptions = {}): Recording {
+  const source = options.source ?? 'recording';
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  if (isBlank(bytes))
+    throw new RecordingError(source, undefined, 'the file is empty: there is nothing to replay');
+  const header = recordingHeader(bytes);
+  return header ? timed(bytes, header, source) : untimed(bytes, source);
 }
 
-function untimed(bytes: Uint8Array): Recording {
+/** Checks a recording built in code as `parseRecording` checks a file; returns it unchanged. */
+export function checkRecording(recording: Recording, source = 'recording'): Recording {
+  checkHead(recording.status, recording.headers, source, undefined);
+  recording.chunks.forEach((chunk, i) => {
+    const where = `chunk ${i}`;
+    if (!(chunk.bytes instanceof Uint8Array))
+      throw new RecordingError(source, undefined, `${where}: bytes must be a Uint8Array`);
+    if (chunk.t !== undefined && !(Number.isFinite(chunk.t) && chunk.t >= 0))
+      throw new RecordingError(source, undefined, `${where}: t must be a number of ms >= 0, got ${chunk.t}`);
+    if (chunk.bytes.length && NULL_BODY.has(recording.status))
+      throw new RecordingError(
+        source,
+        undefined,
+        `${where}: ${nullBodyProblem(recording.status, chunk.bytes)}`,
+      );
+  });
+  return recording;
+}
+
+/** 204, 205 and 304 carry no body: a `Response` for one must be built with `null`. */
+export function hasNullBody(status: number): boolean {
+  return NULL_BODY.has(status);
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  return true;
+}
+
+interface Header {
+  partialkit: string;
+  version?: unknown;
+  status?: unknown;
+  headers?: unknown;
+  url?: unknown;
+}
+
+/** The first line, if it is a recording header; never decodes more than a short first line. */
+function recordingHeader(bytes: Uint8Array): Header | undefined {
+  let end = bytes.indexOf(0x0a);
+  if (end < 0) end = bytes.length;
+  if (end > 0x10000 || bytes[0] !== 0x7b /* { */) return undefined;
+  try {
+    const header: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(0, end)));
+    return isObject(header) && header.partialkit === MAGIC ? (header as unknown as Header) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function timed(bytes: Uint8Array, header: Header, source: string): Recording {
+  if (header.version !== VERSION)
+    throw new RecordingError(
+      source,
+      1,
+      `recording version ${String(header.version)} is not supported (only ${VERSION})`,
+    );
+  const status = header.status ?? 200;
+  const headers = header.headers ?? {};
+  checkStatus(status, source, 1);
+  checkHeaders(headers, source, 1);
+  if (header.url !== undefined && typeof header.url !== 'string')
+    throw new RecordingError(source, 1, 'url must be a string');
+  const chunks: RecordedChunk[] = [];
+  const decoder = new TextDecoder();
+  let line = 1;
+  let start = bytes.indexOf(0x0a) + 1;
+  while (start > 0 && start < bytes.length) {
+    line++;
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const text = decoder.decode(bytes.subarray(start, end)).trim();
+    start = end + 1;
+    if (!text) continue;
+    const chunk = chunkOf(text, source, line);
+    if (chunk.bytes.length && NULL_BODY.has(status))
+      throw new RecordingError(source, line, nullBodyProblem(status, chunk.bytes));
+    chunks.push(chunk);
+  }
+  return { status, headers, url: header.url, chunks };
+}
+
+function chunkOf(text: string, source: string, line: number): RecordedChunk {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch (error) {
+    // A truncated file ends in half a line: say which one, not only where in it.
+    throw new RecordingError(source, line, `not valid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(entry)) throw new RecordingError(source, line, 'expected {"t":…,"data":…}');
+  const { t, data } = entry;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0)
+    throw new RecordingError(source, line, `t must be a number of ms >= 0, got ${JSON.stringify(t)}`);
+  if (typeof data !== 'string') throw new RecordingError(source, line, 'data must be a base64 string');
+  try {
+    return { t, bytes: fromBase64(data) };
+  } catch {
+    throw new RecordingError(source, line, 'data is not valid base64');
+  }
+}
+
+function checkHead(
+  status: unknown,
+  headers: unknown,
+  source: string,
+  line: number | undefined,
+): asserts headers is Record<string, string> {
+  checkStatus(status, source, line);
+  checkHeaders(headers, source, line);
+}
+
+function checkStatus(status: unknown, source: string, line: number | undefined): asserts status is number {
+  // What `new Response` accepts: 1xx and 6xx+ would throw on the first request.
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599)
+    throw new RecordingError(
+      source,
+      line,
+      `status must be an integer from 200 to 599, got ${JSON.stringify(status)}`,
+    );
+}
+
+function checkHeaders(
+  headers: unknown,
+  source: string,
+  line: number | undefined,
+): asserts headers is Record<string, string> {
+  if (!isObject(headers)) throw new RecordingError(source, line, 'headers must be an object of strings');
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name))
+      throw new RecordingError(source, line, `header name ${JSON.stringify(name)} is not a valid HTTP token`);
+    if (typeof value !== 'string')
+      throw new RecordingError(source, line, `header ${name} must be a string, got ${JSON.stringify(value)}`);
+    if (!FIELD_VALUE.test(value))
+      throw new RecordingError(
+        source,
+        line,
+        `header ${name} has a line break or control character in its value ${JSON.stringify(value)}`,
+      );
+  }
+}
+
+function nullBodyProblem(status: number, bytes: Uint8Array): string {
+  return `a ${status} response has no body, but this chunk holds ${bytes.length} bytes`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function untimed(bytes: Uint8Array, source: string): Recording {
+  checkText(bytes, source);
   const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
   const sse = /^(data|event|id|retry)?:/.test(head);
   const contentType = sse
@@ -96,4 +251,29 @@ function untimed(bytes: Uint8Array): Recording {
   }
   if (start < bytes.length) chunks.push({ t: undefined, bytes: bytes.subarray(start) });
   return { status: 200, headers: { 'content-type': contentType }, chunks };
+}
+
+/** An untimed body is served as text: refuse bytes that are not (an image, a gzip file, a wrong path). */
+function checkText(bytes: Uint8Array, source: string): void {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0)
+    throw new RecordingError(
+      source,
+      undefined,
+      `binary content (a NUL byte at offset ${nul}): not a recording or a text body`,
+    );
+  // Validate UTF-8 a slice at a time, so a large body is never held twice as a string.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const SLICE = 1 << 20;
+  for (let i = 0; i < bytes.length; i += SLICE) {
+    try {
+      decoder.decode(bytes.subarray(i, i + SLICE), { stream: i + SLICE < bytes.length });
+    } catch {
+      throw new RecordingError(
+        source,
+        undefined,
+        `binary content (not UTF-8 between offsets ${i} and ${Math.min(i + SLICE, bytes.length)}): not a recording or a text body`,
+      );
+    }
+  }
 }

@@ -1,4 +1,11 @@
-import { parseRecording, type Recording } from './recording.ts';
+import { ReplayOptionError } from './errors.ts';
+import {
+  checkRecording,
+  hasNullBody,
+  parseRecording,
+  type RecordedChunk,
+  type Recording,
+} from './recording.ts';
 
 export interface ReplayOptions {
   /** 1 = the recorded pace (default), 2 = twice as fast, 0 = as fast as possible. */
@@ -15,25 +22,64 @@ interface Timed {
   bytes: Uint8Array;
 }
 
-function schedule(recording: Recording, options: ReplayOptions): Timed[] {
+/** Refuses options that would fail (or silently mean something else) once bytes are flowing. */
+export function checkReplayOptions(options: ReplayOptions): void {
+  const { speed, chunking, untimedIntervalMs } = options;
+  if (speed !== undefined && !(typeof speed === 'number' && Number.isFinite(speed) && speed >= 0))
+    throw new ReplayOptionError('speed', speed, 'a number >= 0 (0 = as fast as possible)');
+  if (
+    chunking !== undefined &&
+    chunking !== 'recorded' &&
+    !(typeof chunking === 'number' && Number.isSafeInteger(chunking) && chunking >= 1)
+  )
+    throw new ReplayOptionError('chunking', chunking, "'recorded' or a whole number of bytes >= 1");
+  if (
+    untimedIntervalMs !== undefined &&
+    !(typeof untimedIntervalMs === 'number' && Number.isFinite(untimedIntervalMs) && untimedIntervalMs >= 0)
+  )
+    throw new ReplayOptionError('untimedIntervalMs', untimedIntervalMs, 'a number of ms >= 0');
+}
+
+/**
+ * The chunks to send, built one at a time as the stream is pulled: re-chunking a 100 MB recording holds
+ * one output chunk beside the recording, never a second copy of it.
+ */
+function schedule(recording: Recording, options: ReplayOptions): () => Timed | undefined {
   const untimed = options.untimedIntervalMs ?? 0;
-  const timed = recording.chunks.map((c, i) => ({ at: c.t ?? i * untimed, bytes: c.bytes }));
+  const chunks = recording.chunks;
+  const atOf = (i: number) => chunks[i]?.t ?? i * untimed;
   const size = options.chunking;
-  if (size === undefined || size === 'recorded') return timed;
-  if (!(size >= 1)) throw new RangeError(`chunking must be 'recorded' or a positive number, got ${size}`);
-  const out: Timed[] = [];
-  let pending: number[] = [];
-  for (const chunk of timed) {
-    for (const byte of chunk.bytes) {
-      pending.push(byte);
-      if (pending.length === size) {
-        out.push({ at: chunk.at, bytes: new Uint8Array(pending) });
-        pending = [];
+  let index = 0;
+  if (size === undefined || size === 'recorded') {
+    return () => {
+      const chunk = chunks[index];
+      if (!chunk) return undefined;
+      // A copy, so a consumer that transfers or mutates what it reads cannot damage the recording.
+      return { at: atOf(index++), bytes: chunk.bytes.slice() };
+    };
+  }
+  let offset = 0;
+  return () => {
+    const out = new Uint8Array(size);
+    let filled = 0;
+    let at = 0;
+    while (filled < size && index < chunks.length) {
+      const { bytes } = chunks[index] as RecordedChunk;
+      const take = Math.min(size - filled, bytes.length - offset);
+      out.set(bytes.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      at = atOf(index);
+      if (offset === bytes.length) {
+        index++;
+        offset = 0;
       }
     }
-  }
-  if (pending.length) out.push({ at: timed[timed.length - 1]?.at ?? 0, bytes: new Uint8Array(pending) });
-  return out;
+    if (filled === 0) return undefined;
+    // The last, short chunk goes out at the time of the last recorded one, as before.
+    if (filled < size) at = atOf(chunks.length - 1);
+    return { at, bytes: filled === size ? out : out.subarray(0, filled) };
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -49,6 +95,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function recordingOf(fixture: string | Uint8Array | Recording): Recording {
+  return typeof fixture === 'object' && 'chunks' in fixture
+    ? checkRecording(fixture)
+    : parseRecording(fixture);
+}
+
 /**
  * The bytes of a recording as a stream, at the recorded pace scaled by `speed`, or re-chunked. Works in
  * browsers (Storybook, Playwright) as well as Node; usable anywhere a `source` is expected.
@@ -57,25 +109,23 @@ export function replay(
   fixture: string | Uint8Array | Recording,
   options: ReplayOptions = {},
 ): ReadableStream<Uint8Array> {
-  const recording = typeof fixture === 'object' && 'chunks' in fixture ? fixture : parseRecording(fixture);
-  const plan = schedule(recording, options);
+  checkReplayOptions(options);
+  const next = schedule(recordingOf(fixture), options);
   const speed = options.speed ?? 1;
-  let index = 0;
-  let started = 0;
+  let started: number | undefined;
   const cancelled = new AbortController();
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (index === 0) started = Date.now();
-        const next = plan[index];
-        if (!next) {
+        started ??= Date.now();
+        const chunk = next();
+        if (!chunk) {
           controller.close();
           return;
         }
-        if (speed > 0) await sleep(next.at / speed - (Date.now() - started), cancelled.signal);
+        if (speed > 0) await sleep(chunk.at / speed - (Date.now() - started), cancelled.signal);
         if (cancelled.signal.aborted || options.signal?.aborted) return;
-        index++;
-        controller.enqueue(next.bytes.slice());
+        controller.enqueue(chunk.bytes);
       },
       cancel() {
         cancelled.abort();
@@ -90,6 +140,8 @@ export function replayResponse(
   fixture: string | Uint8Array | Recording,
   options: ReplayOptions = {},
 ): Response {
-  const recording = typeof fixture === 'object' && 'chunks' in fixture ? fixture : parseRecording(fixture);
-  return new Response(replay(recording, options), { status: recording.status, headers: recording.headers });
+  checkReplayOptions(options);
+  const recording = recordingOf(fixture);
+  const body = hasNullBody(recording.status) ? null : replay(recording, options);
+  return new Response(body, { status: recording.status, headers: recording.headers });
 }

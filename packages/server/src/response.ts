@@ -41,7 +41,8 @@ export interface PartialResponseInit {
   /** Interval of the keep-alive comment, so proxies keep the connection (default 15 000 ms). */
   heartbeatMs?: number;
   status?: number;
-  headers?: HeadersInit;
+  /** What `new Headers(…)` takes (spelt so, as `HeadersInit` is a DOM-lib name @types/node lacks). */
+  headers?: ConstructorParameters<typeof Headers>[0];
   /**
    * Decides what the browser learns of a failure, and is the place to log it. Return `{ type, message }`
    * to send that in the `error` event, or `undefined` to send the default: errors the provider sent

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { ReplayOptionError } from '../errors.ts';
 import { record } from './record.ts';
 import { createReplayServer, loadRecording } from './replay-server.ts';
 
@@ -12,6 +13,13 @@ const USAGE = `Usage:
   partialkit record --url <url> --out <file.rec.jsonl> [--header "name: value"]... [--data <json>|@file]
       POST to a real endpoint (put the API key in a --header) and record the streamed response with the
       arrival time of every chunk.`;
+
+/** A numeric flag, refused unless it is a plain decimal number that passes `valid`. */
+function flagNumber(flag: string, text: string, expected: string, valid: (n: number) => boolean): number {
+  const n = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!valid(n)) throw new ReplayOptionError(flag, text, expected);
+  return n;
+}
 
 export async function main(
   argv: string[],
@@ -31,12 +39,41 @@ export async function main(
     });
     const file = positionals[0];
     if (!file) throw new Error(`replay needs a fixture file\n\n${USAGE}`);
+    // Every flag and the recording are checked before the server listens: nothing fails on a request.
+    const port = flagNumber(
+      '--port',
+      values.port,
+      'a port number from 0 to 65535',
+      (n) => Number.isInteger(n) && n <= 65535,
+    );
+    const speed = flagNumber(
+      '--speed',
+      values.speed,
+      'a number >= 0 (0 = as fast as possible)',
+      Number.isFinite,
+    );
+    const chunking =
+      values.chunking === 'recorded'
+        ? 'recorded'
+        : flagNumber(
+            '--chunking',
+            values.chunking,
+            "'recorded' or a whole number of bytes >= 1",
+            (n) => Number.isSafeInteger(n) && n >= 1,
+          );
     const recording = await loadRecording(file);
-    const chunking = values.chunking === 'recorded' ? 'recorded' : Number(values.chunking);
-    const server = createReplayServer(recording, { speed: Number(values.speed), chunking });
-    await new Promise<void>((resolve) => server.listen(Number(values.port), values.host, resolve));
-    const { port } = server.address() as AddressInfo;
-    log(`partialkit: replaying ${file} (${recording.chunks.length} chunks) at http://${values.host}:${port}`);
+    const server = createReplayServer(recording, { speed, chunking });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, values.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port: bound } = server.address() as AddressInfo;
+    log(
+      `partialkit: replaying ${file} (${recording.chunks.length} chunks) at http://${values.host}:${bound}`,
+    );
     return { close: () => new Promise((r) => server.close(() => r())) };
   }
   if (command === 'record') {

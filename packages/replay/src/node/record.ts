@@ -7,6 +7,19 @@ export interface RecordOptions {
 }
 
 /**
+ * Headers that describe the bytes on the wire rather than the body: fetch has already undone any
+ * `content-encoding`, so the recording keeps the decoded bytes and must not claim gzip (or the compressed
+ * length), or the replay would be decoded a second time and fail.
+ */
+export const UNRECORDED = new Set([
+  'content-encoding',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+]);
+
+/**
  * Tees a live provider response into a recording: returns a `Response` that passes every byte through
  * unchanged while the bytes and their arrival times are kept; when the body ends (or is cancelled) the
  * recording is written to `file` (Node) or handed to `onComplete`.
@@ -20,7 +33,7 @@ export function record(source: Response, file: string | undefined, options: Reco
     saved = true;
     const headers: Record<string, string> = {};
     source.headers.forEach((v, k) => {
-      headers[k] = v;
+      if (!UNRECORDED.has(k)) headers[k] = v;
     });
     const text = serializeRecording({
       status: source.status,

@@ -24,7 +24,7 @@ export interface ResumableInit {
   /** Stops the generation from the server side (a disconnect does not: the stream must survive it). */
   signal?: AbortSignal;
   heartbeatMs?: number;
-  headers?: HeadersInit;
+  headers?: PartialResponseInit['headers'];
   /** What a failure shows the clients (see `PartialResponseInit.onError`); the log keeps only that. */
   onError?: PartialResponseInit['onError'];
 }
@@ -108,7 +108,7 @@ export function resumeOffset(request: Request): number {
 export async function resumeResponse(
   id: string,
   offset: number,
-  init: { store: ResumeStore; heartbeatMs?: number; headers?: HeadersInit },
+  init: { store: ResumeStore; heartbeatMs?: number; headers?: PartialResponseInit['headers'] },
 ): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set(STREAM_ID_HEADER, id);
