@@ -4,6 +4,8 @@ export { encodeProtocolEvent, type ProtocolEvent } from './decode/protocol.ts';
 export type { StreamSource } from './decode/source.ts';
 export {
   HTTPError,
+  ItemValidationError,
+  ListShapeError,
   NetworkError,
   type PartialIssue,
   PartialJSONError,
@@ -20,7 +22,15 @@ export {
   type PartialParser,
   type PartialParserOptions,
 } from './parser/create-partial-parser.ts';
+export { type ClosedItem, ItemStage, type ItemStageOptions } from './pipeline/item-stage.ts';
+export { type ListShape, resolveShape } from './pipeline/list-scanner.ts';
 export { type ParseOptions, ParseStage, type ParseUpdate, parse } from './pipeline/parse-stage.ts';
+export {
+  type InvalidItemHandling,
+  type ItemStream,
+  type StreamItemsOptions,
+  streamItems,
+} from './pipeline/stream-items.ts';
 export { type StreamPartialOptions, streamPartial } from './pipeline/stream-partial.ts';
 export { atomic, type PartialMeta, partial } from './schema/plan.ts';
 export {
