@@ -34,6 +34,11 @@ export {
 export { type StreamPartialOptions, streamPartial } from './pipeline/stream-partial.ts';
 export { atomic, type PartialMeta, partial } from './schema/plan.ts';
 export {
+  type PartialItemsState,
+  PartialItemsStore,
+  type PartialItemsStoreOptions,
+} from './stream/partial-items-store.ts';
+export {
   type Fetcher,
   PartialObjectStore,
   type PartialState,
