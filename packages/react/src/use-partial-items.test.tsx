@@ -99,7 +99,7 @@ describe('usePartialItems with <PartialList current>', () => {
     for (let k = 1; k < itemsSeen.length; k++) {
       const [before, after] = [itemsSeen[k - 1]!, itemsSeen[k]!];
       expect(after.length).toBeGreaterThanOrEqual(before.length);
-      before.forEach((item, i) => expect(after[i]).toBe(item));
+      for (const [i, item] of before.entries()) expect(after[i]).toBe(item);
     }
   });
 
