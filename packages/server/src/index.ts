@@ -3,6 +3,7 @@ export {
   geminiGenerationConfig,
   type JSONSchema,
   jsonSchemaFor,
+  LIST_KEY,
   openaiResponseFormat,
   openaiTextFormat,
   openaiTool,
