@@ -29,7 +29,7 @@ async function recordedElements(): Promise<unknown[]> {
   return (JSON.parse(text) as { items: unknown[] }).items;
 }
 
-const request = { model: 'gpt-4o-2024-08-06', messages: [], stream: true } as const;
+const request = { model: 'gpt-4o-2024-08-06', messages: [], stream: true as const };
 
 describe('streamItems over the real openai client against the replay server', () => {
   for (const chunking of ['recorded', 13, 1000] as const) {
