@@ -62,7 +62,8 @@ const isDelimiter = (c: number) =>
  * list (the root object's other members) only for its structure, since nothing of it is kept.
  *
  * With `extract` (the default of `streamItems`), prose or a Markdown fence before the root value is
- * skipped and anything after it is ignored, as `extractJson` does for one value; in `'lines'` mode the
+ * skipped and anything after it is ignored, as `extractJson` does for one value (except, in `'auto'`,
+ * a second JSON value: that is JSON Lines, and a `ListShapeError` says so); in `'lines'` mode the
  * text between values that cannot start an object or array (fence lines, remarks) is skipped, so a
  * fenced JSON Lines answer works too. Without it, the text must be exactly the list.
  */
@@ -81,6 +82,8 @@ export class ListScanner {
   private inString = false;
   private escaped = false;
   private atom = false;
+  /** After the root closed: whether the first non-space character after it was seen. */
+  private tailSeen = false;
   private offset = 0;
 
   constructor(
@@ -107,6 +110,7 @@ export class ListScanner {
     this.inString = false;
     this.escaped = false;
     this.atom = false;
+    this.tailSeen = false;
     this.offset = 0;
   }
 
@@ -133,11 +137,22 @@ export class ListScanner {
         i = this.readKey(chunk, i);
         continue;
       }
-      if (state === DONE && this.extract) break;
+      if (state === DONE && this.extract && this.tailSeen) break;
       const c = chunk.charCodeAt(i);
       if (isSpace(c)) {
         i++;
         continue;
+      }
+      if (state === DONE && this.extract) {
+        // A second value right after the root is JSON Lines read as one object (say, NDJSON relayed as
+        // SSE, its content type lost): fail loudly rather than ignore every line after the first.
+        if (this.shape === 'auto' && isOpen(c))
+          throw this.shapeError(
+            i,
+            "A second JSON value follows the root value: for JSON Lines, use shape: 'lines'",
+          );
+        this.tailSeen = true;
+        break;
       }
       switch (state) {
         case SEEK:

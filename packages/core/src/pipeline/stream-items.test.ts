@@ -304,9 +304,23 @@ describe('streamItems', () => {
       });
     }
 
-    it('auto reads an untyped object stream as a root object', async () => {
+    it('auto reads an untyped object stream as a root object, and says when it looks like JSON Lines', async () => {
       const response = new Response(ndjson, { headers: { 'content-type': 'application/json' } });
       expect((await collect(Item, response)).error).toBeInstanceOf(ListShapeError);
+      // the first line has an array-valued key: read as a wrapper, until a second value follows
+      const { items, issues, error } = await collect(Item, [
+        '{"id":1,"tags":[{"id":2,"t":"x"}]}\n',
+        '{"id":3}\n',
+      ]);
+      expect(items).toEqual([{ id: 2, t: 'x' }]);
+      expect(issues).toEqual([]);
+      expect(error).toBeInstanceOf(ListShapeError);
+      expect((error as Error).message).toContain("shape: 'lines'");
+      // prose after the list is still ignored
+      expect(await collect(Item, ['[{"id":1,"t":""}]\n```\nMore? {"no": 1}'])).toMatchObject({
+        items: [{ id: 1, t: '' }],
+        error: undefined,
+      });
     });
   });
 });
