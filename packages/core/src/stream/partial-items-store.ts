@@ -6,9 +6,9 @@ import { type ListShape, resolveShape } from '../pipeline/list-scanner.ts';
 import type { InvalidItemHandling } from '../pipeline/stream-items.ts';
 import type { DeepPartial } from '../types.ts';
 import type { Fetcher, StreamStatus } from './partial-object-store.ts';
-import { reportCallbackError } from './report.ts';
 import { asError, fetchSource } from './request.ts';
-import { Throttle, type ThrottleSetting } from './throttle.ts';
+import { StreamStore } from './stream-store.ts';
+import type { ThrottleSetting } from './throttle.ts';
 
 /** What a UI renders of a streamed list. A new object whenever something changed, the same otherwise. */
 export interface PartialItemsState<TItem, TPartial> {
@@ -54,7 +54,6 @@ export interface PartialItemsStoreOptions<S extends z4.$ZodType, I = unknown> {
   onError?: (error: Error) => void;
 }
 
-type Listener = () => void;
 type State<S extends z4.$ZodType> = PartialItemsState<z4.output<S>, DeepPartial<z4.input<S>>>;
 
 /** One request. A superseded run changes nothing. */
@@ -74,45 +73,21 @@ const NONE: readonly never[] = Object.freeze([]);
  * validated element the moment it closes, `current` the one still streaming. Elements are parsed one at
  * a time (see `ItemStage`), so the parser never holds the list; the store keeps what it shows.
  */
-export class PartialItemsStore<S extends z4.$ZodType, I = unknown> {
-  private options: PartialItemsStoreOptions<S, I>;
-  private state: State<S>;
-  private readonly initial: State<S>;
-  private readonly listeners = new Set<Listener>();
-  private run: Run<S> | undefined;
-  private readonly throttle: Throttle;
-  private detached = false;
-
+export class PartialItemsStore<S extends z4.$ZodType, I = unknown> extends StreamStore<
+  State<S>,
+  PartialItemsStoreOptions<S, I>,
+  Run<S>
+> {
   constructor(options: PartialItemsStoreOptions<S, I>) {
-    this.options = options;
-    this.initial = {
+    super(options, {
       items: NONE,
       current: undefined,
       status: 'idle',
       error: undefined,
       issues: NONE,
       attempt: 0,
-    };
-    this.state = this.initial;
-    this.throttle = new Throttle(() => this.flush());
+    });
   }
-
-  /** Replaces the options (the latest callbacks, fetcher and decode options apply from now on). */
-  setOptions = (options: PartialItemsStoreOptions<S, I>): void => {
-    this.options = options;
-  };
-
-  subscribe = (listener: Listener): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  getSnapshot = (): State<S> => this.state;
-
-  /** The state for server rendering: always the initial one. */
-  getServerSnapshot = (): State<S> => this.initial;
 
   /** Starts a request; a request still running is aborted first, so two never interleave. */
   submit = async (input: I): Promise<void> => {
@@ -187,36 +162,6 @@ export class PartialItemsStore<S extends z4.$ZodType, I = unknown> {
     }
   };
 
-  /** Aborts the request and keeps what arrived, the partial element included (`status: 'aborted'`). */
-  stop = (): void => {
-    if (!this.run) return;
-    this.flush();
-    this.abortRun();
-    this.set({ ...this.state, status: 'aborted' });
-  };
-
-  /** Aborts any request and returns to the initial state. */
-  reset = (): void => {
-    this.abortRun();
-    this.set(this.initial);
-  };
-
-  /**
-   * Binds the store to a mounted UI. The returned function detaches it: a running request is aborted
-   * (`status: 'aborted'`, what arrived kept) and callbacks are silenced until the next `attach`.
-   */
-  attach = (): (() => void) => {
-    this.detached = false;
-    return () => {
-      if (this.run) {
-        this.flush();
-        this.abortRun();
-        this.state = { ...this.state, status: 'aborted' };
-      }
-      this.detached = true;
-    };
-  };
-
   /** Moves the elements the stage closed into the run; an invalid one may end the run (`'throw'`). */
   private take(run: Run<S>, stage: ItemStage<DeepPartial<z4.input<S>>, z4.output<S>>): void {
     if (!stage.closed.length) return;
@@ -233,16 +178,8 @@ export class PartialItemsStore<S extends z4.$ZodType, I = unknown> {
     }
   }
 
-  private abortRun(): void {
-    this.throttle.cancel();
-    const run = this.run;
-    if (!run) return;
-    this.run = undefined;
-    run.controller.abort(new DOMException('The request was superseded or stopped.', 'AbortError'));
-  }
-
   /** Applies the run's progress to the state now. */
-  private flush(): void {
+  protected flush(): void {
     this.throttle.cancel();
     const run = this.run;
     if (!run) return;
@@ -253,20 +190,5 @@ export class PartialItemsStore<S extends z4.$ZodType, I = unknown> {
       run.issues.length === state.issues.length ? state.issues : Object.freeze(run.issues.slice());
     if (items === state.items && issues === state.issues && current === state.current) return;
     this.set({ ...state, items, current, issues });
-  }
-
-  /** Runs a user callback: its error is reported, never allowed to change the stream's state. */
-  private call(callback: () => void): void {
-    try {
-      callback();
-    } catch (error) {
-      reportCallbackError(error);
-    }
-  }
-
-  private set(next: State<S>): void {
-    this.state = next;
-    if (this.detached) return;
-    for (const listener of this.listeners) listener();
   }
 }
