@@ -49,7 +49,8 @@ const Item = memo(
 
 /**
  * Renders an array that is still growing. Complete items are memoised by identity and do not
- * re-render while later items stream; the item still streaming gets `{ complete: false }`.
+ * re-render while later items stream; the item still streaming gets `{ complete: false }`. With
+ * `usePartialItems`, pass `items` (all complete) and `current` (the element still streaming, last).
  */
 export function PartialList<T, C = never>({
   items,

@@ -96,11 +96,6 @@ export class ListScanner {
     if (this.lines) this.state = LINES;
   }
 
-  /** Code units received so far. */
-  get position(): number {
-    return this.offset;
-  }
-
   /** Back to the start, for a new attempt. */
   reset(): void {
     this.state = this.lines ? LINES : SEEK;
