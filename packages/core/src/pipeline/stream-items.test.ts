@@ -1,4 +1,4 @@
-import { chunksOf, everySplit, jsonValue, splitAt } from '@partialkit/test-utils/harness';
+import { chunksOf, everySplit, jsonValue, llmDocument, splitAt } from '@partialkit/test-utils/harness';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -125,6 +125,36 @@ describe('streamItems', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('a long LLM-style document, wrapped and as JSON Lines, in 1-character and random chunks', async () => {
+    const doc = llmDocument(40_000, 3);
+    const talks = (JSON.parse(doc) as { talks: unknown[] }).talks;
+    const LlmTalk = z.object({
+      id: z.string(),
+      speaker: z.looseObject({ name: z.string() }),
+      tags: z.array(z.string()),
+    });
+    const lines = talks.map((t) => JSON.stringify(t, null, 1).replaceAll('\n', '')).join('\n');
+    let seed = 11;
+    const random = (text: string) =>
+      splitAt(
+        text,
+        Array.from({ length: 400 }, () => {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          return seed % text.length;
+        }),
+      );
+    for (const [text, options] of [
+      [doc, {}],
+      [lines, { shape: 'lines' }],
+    ] as const) {
+      for (const chunks of [chunksOf(text, 1), random(text), chunksOf(text, 4)]) {
+        const { items, error } = await collect(LlmTalk.loose(), chunks, options);
+        expect(error).toBeUndefined();
+        expect(items).toEqual(talks);
+      }
+    }
   });
 
   describe('invalid elements', () => {
