@@ -24,7 +24,10 @@ export interface StreamItemsOptions {
    * Lines / NDJSON or concatenated values) or `{ key }`.
    */
   shape?: ListShape;
-  /** An element that fails the item schema: `'skip'` (default; it is kept in `issues`), `'throw'`, or a callback. */
+  /**
+   * An element that fails the item schema: `'skip'` (default; it is kept in `issues`), `'throw'`, or a
+   * callback (called in order with the elements yielded; if it throws, the stream ends with its error).
+   */
   onInvalid?: InvalidItemHandling;
   /** Maximum nesting depth inside one element (default 1000). */
   maxDepth?: number;
