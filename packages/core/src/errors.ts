@@ -138,3 +138,32 @@ export class DecodeError extends PartialKitError {
     super(message, options);
   }
 }
+
+/**
+ * One element of a streamed list did not satisfy the item schema (`streamItems`, the items store). The
+ * stream goes on: the element is skipped unless `onInvalid: 'throw'`. `index` counts every element of the
+ * list from 0, valid or not; the issues' paths start at the element.
+ */
+export class ItemValidationError extends ValidationError {
+  override name = 'ItemValidationError';
+  constructor(
+    readonly index: number,
+    issues: readonly PartialIssue[],
+    value: unknown,
+  ) {
+    super(issues, value);
+    this.message = `Item ${index} is invalid: ${issues.map(formatIssue).join('; ')}`;
+  }
+}
+
+/** The JSON is well formed so far but holds no list where one was expected (`streamItems`' `shape`). */
+export class ListShapeError extends PartialKitError {
+  override name = 'ListShapeError';
+  constructor(
+    message: string,
+    /** Offset in the whole text where the expected list was missing. */
+    readonly position: number,
+  ) {
+    super(message);
+  }
+}

@@ -13,6 +13,8 @@ export {
   DecodeError,
   HTTPError,
   InvalidOptionError,
+  ItemValidationError,
+  ListShapeError,
   NetworkError,
   type PartialIssue,
   PartialJSONError,
@@ -29,7 +31,15 @@ export {
   type PartialParser,
   type PartialParserOptions,
 } from './parser/create-partial-parser.ts';
+export { type ClosedItem, ItemStage, type ItemStageOptions } from './pipeline/item-stage.ts';
+export { type ListShape, resolveShape } from './pipeline/list-scanner.ts';
 export { type ParseOptions, ParseStage, type ParseUpdate, parse } from './pipeline/parse-stage.ts';
+export {
+  type InvalidItemHandling,
+  type ItemStream,
+  type StreamItemsOptions,
+  streamItems,
+} from './pipeline/stream-items.ts';
 export { type StreamPartialOptions, streamPartial } from './pipeline/stream-partial.ts';
 export { atomic, type PartialMeta, partial } from './schema/plan.ts';
 export type {
@@ -38,6 +48,11 @@ export type {
   StandardIssue,
   StandardSchemaV1,
 } from './schema/standard.ts';
+export {
+  type PartialItemsState,
+  PartialItemsStore,
+  type PartialItemsStoreOptions,
+} from './stream/partial-items-store.ts';
 export {
   type Fetcher,
   PartialObjectStore,

@@ -1,8 +1,21 @@
 'use client';
-export type { DeepPartial, PartialIssue, PartialState, Path, StreamStatus } from '@partialkit/core';
+export type {
+  DeepPartial,
+  ItemValidationError,
+  PartialIssue,
+  PartialItemsState,
+  PartialState,
+  Path,
+  StreamStatus,
+} from '@partialkit/core';
 export { PartialStoreProvider, usePartialStore } from './context.tsx';
 export { type PartialItemInfo, PartialList, type PartialListProps } from './partial-list.tsx';
 export { PartialText, type PartialTextProps } from './partial-text.tsx';
+export {
+  type UsePartialItemsOptions,
+  type UsePartialItemsResult,
+  usePartialItems,
+} from './use-partial-items.ts';
 export {
   type UsePartialObjectOptions,
   type UsePartialObjectResult,

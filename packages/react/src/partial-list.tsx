@@ -7,14 +7,19 @@ export interface PartialItemInfo {
   complete: boolean;
 }
 
-export interface PartialListProps<T> {
-  /** A (possibly still growing) array from a partial object. */
+export interface PartialListProps<T, C = never> {
+  /** A (possibly still growing) array from a partial object, or the complete `items` of `usePartialItems`. */
   items: readonly T[] | undefined;
-  render: (item: T, info: PartialItemInfo) => ReactNode;
+  /** An element still streaming, rendered last with `{ complete: false }` (`usePartialItems`' `current`). */
+  current?: C | undefined;
+  render: (item: T | C, info: PartialItemInfo) => ReactNode;
   /** Shown while the array has not started. */
   placeholder?: ReactNode;
-  /** React key of an item (default: its index, which is stable since arrays only grow). */
-  keyOf?: (item: T, index: number) => Key;
+  /**
+   * React key of an item (default: its index, which is stable since arrays only grow; `current` gets the
+   * index it will have in `items`, so its row stays mounted when it completes).
+   */
+  keyOf?: (item: T | C, index: number) => Key;
   /** Values the `render` function reads besides the item; a change re-renders every item. */
   deps?: readonly unknown[];
 }
@@ -44,27 +49,46 @@ const Item = memo(
 
 /**
  * Renders an array that is still growing. Complete items are memoised by identity and do not
- * re-render while later items stream; the item still streaming gets `{ complete: false }`.
+ * re-render while later items stream; the item still streaming gets `{ complete: false }`. With
+ * `usePartialItems`, pass `items` (all complete) and `current` (the element still streaming, last).
  */
-export function PartialList<T>({ items, render, placeholder, keyOf, deps }: PartialListProps<T>): ReactNode {
-  if (items === undefined) return placeholder ?? null;
-  const whole = isCompleteNode(items);
-  const last = items.length - 1;
-  return (
-    <>
-      {items.map((item, index) => {
-        const complete =
-          whole || index < last || (typeof item === 'object' && item !== null && isCompleteNode(item));
-        return (
-          <Item
-            key={keyOf ? keyOf(item, index) : index}
-            item={item}
-            info={{ index, complete }}
-            render={render as ItemProps['render']}
-            deps={deps}
-          />
-        );
-      })}
-    </>
-  );
+export function PartialList<T, C = never>({
+  items,
+  current,
+  render,
+  placeholder,
+  keyOf,
+  deps,
+}: PartialListProps<T, C>): ReactNode {
+  if (items === undefined && current === undefined) return placeholder ?? null;
+  const list = items ?? [];
+  const whole = isCompleteNode(list);
+  const last = list.length - 1;
+  const next = list.length;
+  const rows = list.map((item, index) => {
+    const complete =
+      whole || index < last || (typeof item === 'object' && item !== null && isCompleteNode(item));
+    return (
+      <Item
+        key={keyOf ? keyOf(item, index) : index}
+        item={item}
+        info={{ index, complete }}
+        render={render as ItemProps['render']}
+        deps={deps}
+      />
+    );
+  });
+  // In the same array as the items, so the row keeps its key (and stays mounted) when it completes.
+  if (current !== undefined) {
+    rows.push(
+      <Item
+        key={keyOf ? keyOf(current, next) : next}
+        item={current}
+        info={{ index: next, complete: false }}
+        render={render as ItemProps['render']}
+        deps={deps}
+      />,
+    );
+  }
+  return <>{rows}</>;
 }

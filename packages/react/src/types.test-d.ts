@@ -1,9 +1,15 @@
-import type { DeepPartial, PartialObjectStore } from '@partialkit/core';
+import type {
+  DeepPartial,
+  ItemValidationError,
+  PartialItemsStore,
+  PartialObjectStore,
+} from '@partialkit/core';
 import { toStandardJsonSchema } from '@valibot/to-json-schema';
 import { type } from 'arktype';
 import * as v from 'valibot';
 import { describe, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
+import { usePartialItems } from './use-partial-items.ts';
 import { usePartialObject } from './use-partial-object.ts';
 import { usePartialSelector } from './use-partial-selector.ts';
 
@@ -64,5 +70,16 @@ describe('inferred types', () => {
     >();
     const role = usePartialSelector(b.store, (o) => o?.role);
     expectTypeOf(role).toEqualTypeOf<'admin' | 'user' | undefined>();
+  });
+
+  it('types items as z.output of the item schema and current as DeepPartial<z.input>', () => {
+    const Item = Schema.shape.users.element.extend({ since: z.string().transform((s) => new Date(s)) });
+    const r = usePartialItems(Item, (input: { q: string }, { signal }) => fetch(`/x?${input.q}`, { signal }));
+    expectTypeOf(r.items).toEqualTypeOf<readonly { name: string; role: 'admin' | 'user'; since: Date }[]>();
+    expectTypeOf(r.current).toEqualTypeOf<
+      { name?: string; role?: 'admin' | 'user'; since?: string } | undefined
+    >();
+    expectTypeOf(r.issues).toEqualTypeOf<readonly ItemValidationError[]>();
+    expectTypeOf(r.store).toEqualTypeOf<PartialItemsStore<typeof Item, { q: string }>>();
   });
 });

@@ -4,6 +4,7 @@ export {
   geminiGenerationConfig,
   type JSONSchema,
   jsonSchemaFor,
+  LIST_KEY,
   openaiResponseFormat,
   openaiTextFormat,
   openaiTool,

@@ -55,7 +55,67 @@ describe('jsonSchemaFor', () => {
     expect(() => jsonSchemaFor(z.object({ m: z.record(z.string(), z.number()) }), 'openai')).toThrow(
       'records',
     );
-    expect(() => jsonSchemaFor(z.array(z.string()), 'openai')).toThrow('object at the root');
+    expect(() => jsonSchemaFor(z.string(), 'openai')).toThrow('object at the root');
+  });
+
+  it('openai and anthropic: a list is wrapped in an object with one array property', () => {
+    const Talk = z.object({ title: z.string(), level: z.enum(['intro', 'deep']).optional() });
+    expect(jsonSchemaFor(z.array(Talk).describe('The talks'), 'openai')).toEqual({
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          description: 'The talks',
+          items: {
+            type: 'object',
+            properties: {
+              title: { type: 'string' },
+              level: { anyOf: [{ type: 'string', enum: ['intro', 'deep'] }, { type: 'null' }] },
+            },
+            required: ['title', 'level'],
+            additionalProperties: false,
+          },
+        },
+      },
+      required: ['items'],
+      additionalProperties: false,
+    });
+    expect(jsonSchemaFor(z.array(z.string()), 'anthropic')).toEqual({
+      type: 'object',
+      properties: { items: { type: 'array', items: { type: 'string' } } },
+      required: ['items'],
+      additionalProperties: false,
+    });
+    expect(openaiResponseFormat(z.array(Talk), { name: 'talks' }).json_schema.schema.required).toEqual([
+      'items',
+    ]);
+    expect(anthropicTool(z.array(Talk), { name: 'talks' }).input_schema.type).toBe('object');
+    expect(openaiTool(z.array(Talk), { name: 'talks' }).function.parameters.properties).toHaveProperty(
+      'items',
+    );
+    // other targets keep the array at the root
+    expect(jsonSchemaFor(z.array(z.string()))).toEqual({ type: 'array', items: { type: 'string' } });
+    expect(jsonSchemaFor(z.array(z.string()), 'gemini')).toEqual({
+      type: 'array',
+      items: { type: 'string' },
+    });
+  });
+
+  it('openai: a wrapped list keeps its $defs, and a list that refers to itself moves into them', () => {
+    type Node = { kids: Node[] };
+    const Node: z.ZodType<Node> = z.object({ kids: z.lazy(() => z.array(Node)) });
+    const wrapped = jsonSchemaFor(z.array(Node), 'openai');
+    expect(wrapped.properties).toEqual({ items: { type: 'array', items: { $ref: '#/$defs/__schema0' } } });
+    expect(Object.keys(wrapped.$defs as object)).toEqual(['__schema0']);
+    type Nested = Nested[];
+    const Nested: z.ZodType<Nested> = z.array(z.lazy(() => Nested));
+    expect(jsonSchemaFor(Nested, 'openai')).toEqual({
+      type: 'object',
+      properties: { items: { $ref: '#/$defs/List' } },
+      required: ['items'],
+      additionalProperties: false,
+      $defs: { List: { type: 'array', items: { $ref: '#/$defs/List' } } },
+    });
   });
 
   it('anthropic: a plain JSON Schema without partialkit annotations', () => {

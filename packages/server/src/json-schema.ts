@@ -8,6 +8,9 @@ export type SchemaTarget = 'json-schema' | 'openai' | 'anthropic' | 'gemini';
 
 const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
+/** The property that holds a list wrapped in an object for providers that need an object root. */
+export const LIST_KEY = 'items';
+
 /**
  * The JSON Schema of a schema (its input side, which is what the model writes), shaped for a provider.
  * A zod 4 schema is converted by zod; any other Standard Schema through its Standard JSON Schema
@@ -17,11 +20,15 @@ const SAFE_INT = Number.MAX_SAFE_INTEGER;
  *   optional properties made nullable (the model then sends `null`: use `.nullish()` for such fields).
  * - `anthropic`: a plain JSON Schema for a tool's `input_schema`.
  * - `gemini`: the OpenAPI subset of `responseSchema` (`nullable`, `propertyOrdering`, no `$ref`).
+ * OpenAI and Anthropic need an object at the root: an array schema (`z.array(Item)`) becomes an object
+ * with one required array property, `{ "items": [...] }` ({@link LIST_KEY}), which `streamItems` and
+ * `usePartialItems` unwrap with no configuration.
  * partialkit's own annotations (`.meta({ partial })`, `x-partial`) never reach the output.
  */
 export function jsonSchemaFor(schema: StandardSchemaV1, target: SchemaTarget = 'json-schema'): JSONSchema {
-  const raw = rawJsonSchema(schema);
+  let raw = rawJsonSchema(schema);
   delete raw.$schema;
+  if (target === 'openai' || target === 'anthropic') raw = wrapList(raw);
   const defs = (raw.$defs ?? {}) as Record<string, JSONSchema>;
   switch (target) {
     case 'openai':
@@ -55,6 +62,43 @@ function rawJsonSchema(schema: StandardSchemaV1): JSONSchema {
   }
   // A copy: the converter may hand out a cached object, and the targets below rewrite it in place.
   return structuredClone(converter.input({ target: 'draft-2020-12' })) as JSONSchema;
+}
+
+/** An array schema as `{ items: [...] }`; a `$ref` to the root (a recursive list) moves into `$defs`. */
+function wrapList(raw: JSONSchema): JSONSchema {
+  if (raw.type !== 'array') return raw;
+  const { $defs, ...list } = raw;
+  const defs = { ...($defs as Record<string, JSONSchema> | undefined) };
+  let items: JSONSchema = list;
+  if (refersTo(raw, '#')) {
+    let name = 'List';
+    while (name in defs) name = `_${name}`;
+    const pointer = `#/$defs/${name}`;
+    for (const key of Object.keys(defs)) defs[key] = retarget(defs[key], '#', pointer) as JSONSchema;
+    defs[name] = retarget(list, '#', pointer) as JSONSchema;
+    items = { $ref: pointer };
+  }
+  return {
+    type: 'object',
+    properties: { [LIST_KEY]: items },
+    required: [LIST_KEY],
+    additionalProperties: false,
+    ...(Object.keys(defs).length > 0 && { $defs: defs }),
+  };
+}
+
+function refersTo(node: unknown, ref: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if ((node as JSONSchema).$ref === ref) return true;
+  return Object.values(node).some((v) => refersTo(v, ref));
+}
+
+function retarget(node: unknown, from: string, to: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => retarget(n, from, to));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === '$ref' && v === from ? to : retarget(v, from, to)]),
+  );
 }
 
 function requireObjectRoot(s: JSONSchema, target: string): void {

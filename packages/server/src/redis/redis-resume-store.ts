@@ -163,7 +163,10 @@ export class RedisResumeStore implements ResumeStore {
 
   async onCancel(id: string, listener: () => void): Promise<() => void> {
     let listeners = this.cancelListeners.get(id);
-    if (!listeners) this.cancelListeners.set(id, (listeners = new Set()));
+    if (!listeners) {
+      listeners = new Set();
+      this.cancelListeners.set(id, listeners);
+    }
     let called = false;
     const once = () => {
       if (called) return;

@@ -1,0 +1,44 @@
+/**
+ * The demo's talks route (the items mode), for the lead to mount beside /api/extract (for example at
+ * /api/talks in vite.config.ts). With `OPENAI_API_KEY` set it asks OpenAI (or any compatible server at
+ * `OPENAI_BASE_URL`) for `z.array(Talk)` with a strict schema, which `openaiResponseFormat` wraps as
+ * `{ items: [...] }`; otherwise it replays the synthesised conference-talks stream. Either way the
+ * browser gets partialkit's SSE protocol, and `usePartialItems` unwraps the list with no configuration.
+ */
+import { replayResponse } from '@partialkit/replay';
+import { openaiResponseFormat, toPartialResponse } from '@partialkit/server';
+import recording from '@partialkit/test-utils/fixtures/conference-talks.sse?raw';
+import { Programme } from '@partialkit/test-utils/talks';
+
+export interface TalksRequest {
+  text: string;
+  /** Replay pace: 1 = about 15 ms per token, 0 = instant. */
+  speed?: number;
+}
+
+export async function handleTalks(request: Request): Promise<Response> {
+  if (request.method !== 'POST') return new Response('POST a JSON body {"text": "..."}', { status: 405 });
+  const { text, speed = 1 } = (await request.json()) as TalksRequest;
+  const key = process.env.OPENAI_API_KEY;
+  if (!key) {
+    return toPartialResponse(replayResponse(recording, { speed, untimedIntervalMs: 15 }), {
+      signal: request.signal,
+    });
+  }
+  const base = process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+  const upstream = await fetch(`${base}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: process.env.OPENAI_MODEL ?? 'gpt-4o-mini',
+      stream: true,
+      response_format: openaiResponseFormat(Programme, { name: 'talks' }),
+      messages: [
+        { role: 'system', content: 'List every talk of the conference programme, in programme order.' },
+        { role: 'user', content: text },
+      ],
+    }),
+    signal: request.signal,
+  });
+  return toPartialResponse(upstream, { signal: request.signal });
+}

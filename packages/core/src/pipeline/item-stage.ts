@@ -1,0 +1,124 @@
+import type { DecodedEvent } from '../decode/events.ts';
+import { ItemValidationError, PartialJSONError, ValidationError } from '../errors.ts';
+import { createPartialParser, type PartialParser } from '../parser/create-partial-parser.ts';
+import type { StandardSchemaV1 } from '../schema/standard.ts';
+import { type ElementSink, ListScanner, type ListShape } from './list-scanner.ts';
+
+export interface ItemStageOptions {
+  /** Where the list is (default `'auto'`). */
+  shape?: ListShape | undefined;
+  /** Skip prose or a fence around the list (default true); see {@link ListScanner}. */
+  extract?: boolean | undefined;
+  /** Maximum nesting depth inside one element (default 1000). */
+  maxDepth?: number | undefined;
+  /** Maximum length of one element's text in UTF-16 code units (the list itself is unbounded). */
+  maxLength?: number | undefined;
+}
+
+/** An element of the list once it closed: its validated output, or why it is invalid. */
+export type ClosedItem<TItem> =
+  | { readonly index: number; readonly valid: true; readonly value: TItem }
+  | { readonly index: number; readonly valid: false; readonly error: ItemValidationError };
+
+/**
+ * The parse stage of the items mode, the counterpart of `ParseStage` for a list: decoded events go
+ * into a {@link ListScanner}, and each element's text into a parser of its own, created when the element
+ * begins and dropped when it closes. So a finished element is handed over and never kept, each one is
+ * validated on its own against the item schema, and `current` is the partial element still open.
+ * Synchronous: consumers take `closed` when they like.
+ */
+export class ItemStage<TPartial = unknown, TItem = unknown> {
+  /** 1 for the first attempt; grows with each `reset`. */
+  attempt = 1;
+  /** Elements closed in this attempt, valid or not. */
+  count = 0;
+  /** Elements closed since the consumer last emptied this array (it may splice it). */
+  readonly closed: ClosedItem<TItem>[] = [];
+  private parser: PartialParser<TPartial, TItem> | undefined;
+  private start = 0;
+  private readonly scanner: ListScanner;
+
+  constructor(
+    private readonly schema: StandardSchemaV1,
+    private readonly options: ItemStageOptions = {},
+  ) {
+    const sink: ElementSink = {
+      begin: (position) => this.begin(position),
+      text: (piece) => this.text(piece),
+      end: () => this.end(),
+    };
+    this.scanner = new ListScanner(sink, options.shape ?? 'auto', options.extract ?? true);
+  }
+
+  /** The element still streaming (a partial value with stable identity), or undefined between elements. */
+  get current(): TPartial | undefined {
+    return this.parser?.value;
+  }
+
+  /** Applies one decoded event. Returns true when it started a new attempt (the list starts over). */
+  apply(event: DecodedEvent): boolean {
+    if (event.type === 'reset') {
+      this.scanner.reset();
+      this.parser = undefined;
+      this.count = 0;
+      this.closed.length = 0;
+      this.attempt = event.attempt;
+      return true;
+    }
+    this.scanner.write(event.text);
+    return false;
+  }
+
+  /** Ends the input: a trailing number closes; a list (or element) still open is a `TruncatedError`. */
+  finish(): void {
+    this.scanner.end();
+  }
+
+  private begin(position: number): void {
+    const { maxDepth, maxLength } = this.options;
+    this.parser = createPartialParser({
+      schema: this.schema,
+      ...(maxDepth !== undefined && { maxDepth }),
+      ...(maxLength !== undefined && { maxLength }),
+    }) as PartialParser<TPartial, TItem>;
+    this.start = position;
+  }
+
+  private text(piece: string): void {
+    try {
+      this.parser!.write(piece);
+    } catch (error) {
+      throw this.located(error);
+    }
+  }
+
+  private end(): void {
+    const parser = this.parser!;
+    this.parser = undefined;
+    const index = this.count;
+    let value: TItem;
+    try {
+      value = parser.end();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw this.located(error);
+      this.count++;
+      this.closed.push({
+        index,
+        valid: false,
+        error: new ItemValidationError(index, error.issues, error.value),
+      });
+      return;
+    }
+    this.count++;
+    this.closed.push({ index, valid: true, value });
+  }
+
+  /** A JSON error of an element, with its position in the whole text. */
+  private located(error: unknown): unknown {
+    if (!(error instanceof PartialJSONError)) return error;
+    return new PartialJSONError(
+      `Item ${this.count} (from position ${this.start}): ${error.message}`,
+      this.start + error.position,
+    );
+  }
+}

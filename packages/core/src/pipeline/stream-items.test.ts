@@ -1,0 +1,356 @@
+import { chunksOf, everySplit, jsonValue, llmDocument, splitAt } from '@partialkit/test-utils/harness';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { encodeProtocolEvent } from '../decode/protocol.ts';
+import {
+  ItemValidationError,
+  ListShapeError,
+  PartialJSONError,
+  PartialKitError,
+  TruncatedError,
+} from '../errors.ts';
+import { type StreamItemsOptions, streamItems } from './stream-items.ts';
+
+const Item = z.object({ id: z.number(), t: z.string() });
+
+/** Element texts with brackets, quotes and escapes inside strings, so only a string-aware scanner finds the ends. */
+const ELEMENTS = ['{"id":1,"t":"a]}"}', '{ "t" : "b\\"{[" , "id" : 2 }', '{"id":3,"t":"\\\\"}'];
+const VALUES = ELEMENTS.map((e) => JSON.parse(e) as unknown);
+
+async function collect(
+  schema: z.ZodType,
+  chunks: Iterable<string> | AsyncIterable<string> | Response,
+  options?: StreamItemsOptions,
+) {
+  const stream = streamItems(schema, chunks, options);
+  const items: unknown[] = [];
+  try {
+    for await (const item of stream) items.push(item);
+  } catch (error) {
+    return { items, issues: stream.issues, error };
+  }
+  return { items, issues: stream.issues, error: undefined };
+}
+
+const SHAPES: Array<{ name: string; text: string; options?: StreamItemsOptions }> = [
+  { name: 'a root array', text: ` [${ELEMENTS.join(' ,\n ')}] ` },
+  {
+    name: 'the first array-valued key of a root object',
+    text: `{"note":"not [ this","meta":{"tags":["x"]},"n":-1.5e3,"ok":true,"items":[${ELEMENTS.join(',')}],"after":[0]}`,
+  },
+  {
+    name: 'a named key',
+    text: `{"other":[1,2],"it\\u0065ms":[${ELEMENTS.join(',')}]}`,
+    options: { shape: { key: 'items' } },
+  },
+  { name: 'JSON Lines', text: `${ELEMENTS.join('\n')}\n`, options: { shape: 'lines' } },
+  { name: 'concatenated values', text: ELEMENTS.join(''), options: { shape: 'lines' } },
+  {
+    name: 'a fenced answer with prose',
+    text: `Here you go:\n\`\`\`json\n[${ELEMENTS.join(',')}]\n\`\`\`\nAnything else? ]}`,
+  },
+  {
+    name: 'fenced JSON Lines',
+    text: `\`\`\`jsonl\n${ELEMENTS.join('\r\n')}\n\`\`\``,
+    options: { shape: 'lines' },
+  },
+];
+
+describe('streamItems', () => {
+  for (const { name, text, options } of SHAPES) {
+    it(`${name}: every split yields each element once, in order, equal to JSON.parse of its text`, async () => {
+      for (const chunks of everySplit(text)) {
+        const { items, issues, error } = await collect(Item, chunks, options);
+        expect(error, JSON.stringify(chunks)).toBeUndefined();
+        expect(items, JSON.stringify(chunks)).toEqual(VALUES);
+        expect(issues).toEqual([]);
+      }
+    });
+  }
+
+  it('yields each element the moment it closes, before the rest of the list arrives', async () => {
+    const text = `{"items":[${ELEMENTS.join(',')}]}`;
+    const closes = ELEMENTS.map((_, i) => text.indexOf(ELEMENTS[i]!) + ELEMENTS[i]!.length);
+    let fed = 0;
+    async function* source() {
+      for (const piece of chunksOf(text, 1)) {
+        fed += piece.length;
+        yield piece;
+      }
+    }
+    const seenAt: number[] = [];
+    for await (const _ of streamItems(Item, source())) seenAt.push(fed);
+    expect(seenAt).toEqual(closes);
+  });
+
+  it('yields the validated output (transforms and defaults applied)', async () => {
+    const Shouted = z.object({ t: z.string().transform((s) => s.toUpperCase()), n: z.number().default(7) });
+    const { items } = await collect(Shouted, ['[{"t":"a"},', '{"t":"b","n":1}]']);
+    expect(items).toEqual([
+      { t: 'A', n: 7 },
+      { t: 'B', n: 1 },
+    ]);
+  });
+
+  it('any JSON values, in every shape, under random and 1-character chunkings', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(jsonValue, { maxLength: 8 }),
+        fc.constantFrom('array', 'wrapped', 'lines', 'concatenated'),
+        fc.constantFrom(undefined, 2, '\t'),
+        fc.array(fc.nat({ max: 4000 }), { maxLength: 30 }),
+        fc.boolean(),
+        async (values, shape, indent, cuts, oneByOne) => {
+          const texts = values.map((v) => JSON.stringify(v, null, indent));
+          // Values that end without a bracket or quote need a separator; JSON Lines always have one.
+          const containers = values.every((v) => typeof v === 'object' && v !== null);
+          const text =
+            shape === 'array'
+              ? `[${texts.join(',')}]`
+              : shape === 'wrapped'
+                ? `{"n":1,"items":[${texts.join(', ')}]}`
+                : shape === 'lines' || !containers
+                  ? texts.join('\n')
+                  : texts.join('');
+          const chunks = oneByOne ? chunksOf(text, 1) : splitAt(text, cuts);
+          const lines = shape === 'lines' || shape === 'concatenated';
+          const { items, error } = await collect(z.unknown(), chunks, {
+            ...(lines && { shape: 'lines' as const }),
+            decode: { extractJson: false },
+          });
+          expect(error).toBeUndefined();
+          expect(items).toEqual(texts.map((t) => JSON.parse(t)));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a long LLM-style document, wrapped and as JSON Lines, in 1-character and random chunks', async () => {
+    const doc = llmDocument(40_000, 3);
+    const talks = (JSON.parse(doc) as { talks: unknown[] }).talks;
+    const LlmTalk = z.object({
+      id: z.string(),
+      speaker: z.looseObject({ name: z.string() }),
+      tags: z.array(z.string()),
+    });
+    const lines = talks.map((t) => JSON.stringify(t, null, 1).replaceAll('\n', '')).join('\n');
+    let seed = 11;
+    const random = (text: string) =>
+      splitAt(
+        text,
+        Array.from({ length: 400 }, () => {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          return seed % text.length;
+        }),
+      );
+    for (const [text, options] of [
+      [doc, {}],
+      [lines, { shape: 'lines' }],
+    ] as const) {
+      for (const chunks of [chunksOf(text, 1), random(text), chunksOf(text, 4)]) {
+        const { items, error } = await collect(LlmTalk.loose(), chunks, options);
+        expect(error).toBeUndefined();
+        expect(items).toEqual(talks);
+      }
+    }
+  });
+
+  describe('invalid elements', () => {
+    const text = `[${ELEMENTS[0]},{"id":"two","t":"b"},${ELEMENTS[2]},{"id":4}]`;
+
+    it('are skipped and kept in issues with their index, while the rest still arrive', async () => {
+      for (const chunks of [chunksOf(text, 1), [text], chunksOf(text, 7)]) {
+        const { items, issues, error } = await collect(Item, chunks);
+        expect(error).toBeUndefined();
+        expect(items).toEqual([VALUES[0], VALUES[2]]);
+        expect(issues.map((e) => e.index)).toEqual([1, 3]);
+        expect(issues[0]).toBeInstanceOf(ItemValidationError);
+        expect(issues[0]!.issues).toMatchObject([{ path: ['id'], code: 'invalid_type' }]);
+        expect(issues[0]!.value).toEqual({ id: 'two', t: 'b' });
+        expect(issues[1]!.issues).toMatchObject([{ path: ['t'], code: 'invalid_type' }]);
+        expect(issues[0]!.message).toMatch(/^Item 1 is invalid: id: /);
+      }
+    });
+
+    it('reach an onInvalid callback in order with the valid ones', async () => {
+      const seen: unknown[] = [];
+      const stream = streamItems(Item, chunksOf(text, 3), {
+        onInvalid: (e) => seen.push(`invalid ${e.index}`),
+      });
+      for await (const item of stream) seen.push(item);
+      expect(seen).toEqual([VALUES[0], 'invalid 1', VALUES[2], 'invalid 3']);
+      expect(stream.issues.map((e) => e.index)).toEqual([1, 3]);
+    });
+
+    it("are thrown with onInvalid: 'throw', after the valid ones before them", async () => {
+      const { items, error } = await collect(Item, chunksOf(text, 2), { onInvalid: 'throw' });
+      expect(items).toEqual([VALUES[0]]);
+      expect(error).toBeInstanceOf(ItemValidationError);
+      expect((error as ItemValidationError).index).toBe(1);
+    });
+  });
+
+  it('abort mid-list: the items yielded are kept, the source is cancelled', async () => {
+    const controller = new AbortController();
+    let cancelled = false;
+    const pieces = chunksOf(`[${ELEMENTS.join(',')}]`, 4);
+    const source = new ReadableStream<string>({
+      pull(c) {
+        const piece = pieces.shift();
+        if (piece === undefined) c.close();
+        else c.enqueue(piece);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const items: unknown[] = [];
+    let error: unknown;
+    try {
+      for await (const item of streamItems(Item, source, { signal: controller.signal })) {
+        items.push(item);
+        if (items.length === 2) controller.abort();
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(items).toEqual(VALUES.slice(0, 2));
+    expect((error as Error).name).toBe('AbortError');
+    expect(cancelled).toBe(true);
+  });
+
+  it('a consumer that stops early releases the source', async () => {
+    let cancelled = false;
+    const pieces = [`[${ELEMENTS[0]},`, `${ELEMENTS[1]},`, `${ELEMENTS[2]}]`];
+    const source = new ReadableStream<string>({
+      pull(c) {
+        c.enqueue(pieces.shift()!);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const _ of streamItems(Item, source)) break;
+    expect(cancelled).toBe(true);
+  });
+
+  describe('errors', () => {
+    it('a list cut off is a TruncatedError after every complete element was yielded', async () => {
+      for (const text of [`[${ELEMENTS[0]},${ELEMENTS[1]}`, `[${ELEMENTS[0]},${ELEMENTS[1]},{"id":3`]) {
+        const { items, error } = await collect(Item, chunksOf(text, 5));
+        expect(items).toEqual(VALUES.slice(0, 2));
+        expect(error).toBeInstanceOf(TruncatedError);
+      }
+      expect((await collect(Item, [''])).error).toBeInstanceOf(TruncatedError);
+      expect((await collect(Item, ['{"items":[]'])).error).toMatchObject({
+        message: 'The stream ended after the list, before the object around it closed',
+      });
+    });
+
+    it('JSON Lines may be empty, and may end with a number', async () => {
+      expect(await collect(z.number(), [''], { shape: 'lines' })).toMatchObject({
+        items: [],
+        error: undefined,
+      });
+      expect(
+        await collect(z.number(), ['1\n2', '3 -4'], { shape: 'lines', decode: { extractJson: false } }),
+      ).toEqual({ items: [1, 23, -4], issues: [], error: undefined });
+    });
+
+    it('a JSON error in an element is a PartialJSONError at its position in the whole text', async () => {
+      const text = `[${ELEMENTS[0]},{"id":2,"t":x}]`;
+      const { items, error } = await collect(Item, chunksOf(text, 3));
+      expect(items).toEqual([VALUES[0]]);
+      expect(error).toBeInstanceOf(PartialJSONError);
+      expect((error as PartialJSONError).position).toBe(text.indexOf('x'));
+      expect((error as Error).message).toMatch(/^Item 1 \(from position 20\): Unexpected "x"/);
+    });
+
+    it('a JSON error between elements is a PartialJSONError', async () => {
+      for (const text of ['[{"id":1,"t":""} {"id":2,"t":""}]', '[{"id":1,"t":""},]', '{"a" 1}']) {
+        const { error } = await collect(Item, [text]);
+        expect(error, text).toBeInstanceOf(PartialJSONError);
+      }
+    });
+
+    it('a list in the wrong place is a ListShapeError', async () => {
+      const cases: Array<[string, StreamItemsOptions]> = [
+        ['{"items":[]}', { shape: 'array' }],
+        ['[]', { shape: { key: 'items' } }],
+        ['{"items":{}}', { shape: { key: 'items' } }],
+        ['{"other":[]}', { shape: { key: 'items' } }],
+        ['{"a":1,"b":{"c":[]}}', {}],
+        ['"items"', { decode: { extractJson: false } }],
+        ['Here: []', { decode: { extractJson: false } }],
+      ];
+      for (const [text, options] of cases) {
+        const { error } = await collect(Item, [text], options);
+        expect(error, text).toBeInstanceOf(ListShapeError);
+      }
+      const { error } = await collect(Item, ['{"a":1}'], {});
+      expect((error as Error).message).toContain("shape: 'lines'");
+    });
+
+    it('without extraction, text after the list is a JSON error', async () => {
+      const { items, error } = await collect(Item, [`[${ELEMENTS[0]}] x`], {
+        decode: { extractJson: false },
+      });
+      expect(items).toEqual([VALUES[0]]);
+      expect(error).toBeInstanceOf(PartialJSONError);
+    });
+
+    it('maxLength bounds each element, not the list', async () => {
+      const long = `[${Array.from({ length: 50 }, (_, i) => `{"id":${i},"t":"x"}`).join(',')}]`;
+      expect((await collect(Item, [long], { maxLength: 20 })).items).toHaveLength(50);
+      const { items, error } = await collect(Item, [`[${ELEMENTS[0]},{"id":2,"t":"${'y'.repeat(30)}"}]`], {
+        maxLength: 20,
+      });
+      expect(items).toEqual([VALUES[0]]);
+      expect(error).toBeInstanceOf(PartialJSONError);
+    });
+
+    it('a re-ask cannot take back yielded items: it throws', async () => {
+      const wire = [
+        encodeProtocolEvent({ type: 'text', text: `[${ELEMENTS[0]},` }),
+        encodeProtocolEvent({ type: 'reset', attempt: 2 }),
+        encodeProtocolEvent({ type: 'text', text: `[${ELEMENTS[0]}]` }),
+        encodeProtocolEvent({ type: 'done' }),
+      ];
+      const { items, error } = await collect(Item, wire);
+      expect(items).toEqual([VALUES[0]]);
+      expect(error).toBeInstanceOf(PartialKitError);
+      expect((error as Error).message).toContain('attempt 2');
+    });
+  });
+
+  describe('content type', () => {
+    const ndjson = `${ELEMENTS.join('\n')}\n`;
+    for (const type of ['application/x-ndjson', 'application/jsonl; charset=utf-8']) {
+      it(`auto reads ${type} as JSON Lines`, async () => {
+        const response = new Response(ndjson, { headers: { 'content-type': type } });
+        expect((await collect(Item, response)).items).toEqual(VALUES);
+      });
+    }
+
+    it('auto reads an untyped object stream as a root object, and says when it looks like JSON Lines', async () => {
+      const response = new Response(ndjson, { headers: { 'content-type': 'application/json' } });
+      expect((await collect(Item, response)).error).toBeInstanceOf(ListShapeError);
+      // the first line has an array-valued key: read as a wrapper, until a second value follows
+      const { items, issues, error } = await collect(Item, [
+        '{"id":1,"tags":[{"id":2,"t":"x"}]}\n',
+        '{"id":3}\n',
+      ]);
+      expect(items).toEqual([{ id: 2, t: 'x' }]);
+      expect(issues).toEqual([]);
+      expect(error).toBeInstanceOf(ListShapeError);
+      expect((error as Error).message).toContain("shape: 'lines'");
+      // prose after the list is still ignored
+      expect(await collect(Item, ['[{"id":1,"t":""}]\n```\nMore? {"no": 1}'])).toMatchObject({
+        items: [{ id: 1, t: '' }],
+        error: undefined,
+      });
+    });
+  });
+});

@@ -1,0 +1,118 @@
+import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { StreamSource } from '../decode/source.ts';
+import { type ItemValidationError, PartialKitError } from '../errors.ts';
+import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
+import type { DeepPartial } from '../types.ts';
+import { ItemStage } from './item-stage.ts';
+import { type ListShape, resolveShape } from './list-scanner.ts';
+
+/** What to do with an element that fails the item schema: skip it (default), throw, or call back. */
+export type InvalidItemHandling = 'skip' | 'throw' | ((error: ItemValidationError) => void);
+
+export interface StreamItemsOptions {
+  /**
+   * How to decode the response (format, tool call, …). `extractJson` (default true) is applied to the
+   * list, not to one value: prose or a fence around it is skipped, and JSON Lines keep every value.
+   */
+  decode?: Omit<DecodeOptions, 'signal'>;
+  /** Stops reading (and cancels the source) when aborted. */
+  signal?: AbortSignal;
+  /**
+   * Where the list is: `'auto'` (default: a root array, or the first array-valued key of a root object,
+   * such as the `{ "items": [...] }` that `jsonSchemaFor(z.array(Item), 'openai')` asks for; a response
+   * typed `application/x-ndjson` or `application/jsonl` is read as lines), `'array'`, `'lines'` (JSON
+   * Lines / NDJSON or concatenated values) or `{ key }`.
+   */
+  shape?: ListShape;
+  /**
+   * An element that fails the item schema: `'skip'` (default; it is kept in `issues`), `'throw'`, or a
+   * callback (called in order with the elements yielded; if it throws, the stream ends with its error).
+   */
+  onInvalid?: InvalidItemHandling;
+  /** Maximum nesting depth inside one element (default 1000). */
+  maxDepth?: number;
+  /** Maximum length of one element's text in UTF-16 code units (the list itself is unbounded). */
+  maxLength?: number;
+}
+
+/** The elements of a streamed list, and the invalid ones met so far. */
+export type ItemStream<T> = AsyncGenerator<T, void, undefined> & {
+  /** The elements that failed the item schema so far, in order (each with its `index`). */
+  readonly issues: readonly ItemValidationError[];
+};
+
+/**
+ * The TypeScript form of instructor's `create_iterable`: decodes a response whose JSON is a list and
+ * yields each element, validated against `itemSchema`, the moment it closes. Each element is parsed on
+ * its own and dropped once handed over, so memory stays bounded by the open element however long the
+ * list is. An invalid element does not end the stream (see `onInvalid`); JSON errors, truncation and
+ * provider errors are thrown after every element before them was yielded. A server re-ask (a `reset`)
+ * cannot take back elements already yielded: it throws; `PartialItemsStore` follows re-asks.
+ */
+export function streamItems<S extends StandardSchemaV1>(
+  itemSchema: S,
+  source: StreamSource,
+  options: StreamItemsOptions = {},
+): ItemStream<SchemaOutput<S>> {
+  const issues: ItemValidationError[] = [];
+  return Object.assign(run(itemSchema, source, options, issues), { issues });
+}
+
+async function* run<S extends StandardSchemaV1>(
+  itemSchema: S,
+  source: StreamSource,
+  options: StreamItemsOptions,
+  issues: ItemValidationError[],
+): AsyncGenerator<SchemaOutput<S>, void, undefined> {
+  const { decode: decodeOptions, signal, shape = 'auto', onInvalid = 'skip', maxDepth, maxLength } = options;
+  const { extractJson, ...rest } = decodeOptions ?? {};
+  const contentType = source instanceof Response ? source.headers.get('content-type') : null;
+  const stage = new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(itemSchema, {
+    shape: resolveShape(shape, contentType),
+    extract: extractJson ?? true,
+    maxDepth,
+    maxLength,
+  });
+  // The decoder's extractor knows one value only: the list scanner extracts instead.
+  const events = decode(source, { ...rest, extractJson: false, signal });
+  for await (const event of events) {
+    const failed = attempt(() => stage.apply(event));
+    if (stage.closed.length) yield* handOver(stage, onInvalid, issues);
+    if (failed) throw failed.error;
+    if (event.type === 'reset') {
+      throw new PartialKitError(
+        `The server started attempt ${stage.attempt}: the items already yielded cannot be taken back ` +
+          '(PartialItemsStore and usePartialItems follow re-asks)',
+      );
+    }
+  }
+  const failed = attempt(() => stage.finish());
+  yield* handOver(stage, onInvalid, issues);
+  if (failed) throw failed.error;
+}
+
+/** Runs `fn`; its error is returned, so the elements that closed before it are handed over first. */
+function attempt(fn: () => unknown): { error: unknown } | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return { error };
+  }
+}
+
+function* handOver<T>(
+  stage: ItemStage<unknown, T>,
+  onInvalid: InvalidItemHandling,
+  issues: ItemValidationError[],
+): Generator<T, void, undefined> {
+  for (const item of stage.closed.splice(0)) {
+    if (item.valid) {
+      yield item.value;
+      continue;
+    }
+    issues.push(item.error);
+    if (onInvalid === 'throw') throw item.error;
+    if (typeof onInvalid === 'function') onInvalid(item.error);
+  }
+}

@@ -1,0 +1,210 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { encodeProtocolEvent } from '../decode/protocol.ts';
+import { ItemValidationError, ProviderError, TruncatedError } from '../errors.ts';
+import { isCompleteNode } from '../parser/completeness.ts';
+import { type PartialItemsState, PartialItemsStore } from './partial-items-store.ts';
+
+const Talk = z.object({ title: z.string(), minutes: z.number().int().positive() });
+type State = PartialItemsState<unknown, unknown>;
+
+function record(store: PartialItemsStore<typeof Talk>): State[] {
+  const seen: State[] = [];
+  store.subscribe(() => seen.push(store.getSnapshot()));
+  return seen;
+}
+
+const talk = (i: number, minutes = 30) => `{"title":"Talk ${i}","minutes":${minutes}}`;
+
+describe('PartialItemsStore', () => {
+  it('appends each validated element the moment it closes; items keep their identity', async () => {
+    const src = controlledSource();
+    const added: Array<[unknown, number]> = [];
+    const store = new PartialItemsStore({
+      schema: Talk,
+      fetcher: src.fetcher,
+      throttle: 0,
+      onItem: (item, index) => added.push([item, index]),
+    });
+    const seen = record(store);
+    const done = store.submit(undefined);
+    await tick();
+    const push = async (text: string) => {
+      src.push(text);
+      await tick();
+      return store.getSnapshot();
+    };
+    let s = await push('{"talks":[{"title":"Tal');
+    expect(s).toMatchObject({ status: 'streaming', items: [], current: { title: 'Tal' } });
+    s = await push('k 0","minutes":30},{"title":"Talk 1"');
+    expect(s.items).toEqual([{ title: 'Talk 0', minutes: 30 }]);
+    expect(s.current).toEqual({ title: 'Talk 1' });
+    const first = s.items[0];
+    const firstItems = s.items;
+    s = await push(',"minutes":45}');
+    expect(s.items).toEqual([
+      { title: 'Talk 0', minutes: 30 },
+      { title: 'Talk 1', minutes: 45 },
+    ]);
+    expect(s.items[0]).toBe(first);
+    expect(s.items).not.toBe(firstItems);
+    expect(firstItems).toHaveLength(1); // an array once shown never changes
+    expect(s.current).toBeUndefined();
+    expect(isCompleteNode(s.items)).toBe(true);
+    src.push(']}');
+    src.end();
+    await done;
+    expect(store.getSnapshot()).toMatchObject({ status: 'success', issues: [], attempt: 1 });
+    expect(store.getSnapshot().items[1]).toBe(s.items[1]);
+    expect(added).toEqual([
+      [first, 0],
+      [s.items[1], 1],
+    ]);
+    // every state that did not append kept the same array
+    for (let i = 1; i < seen.length; i++) {
+      if (seen[i]!.items.length === seen[i - 1]!.items.length)
+        expect(seen[i]!.items).toBe(seen[i - 1]!.items);
+    }
+  });
+
+  it('an invalid element goes to issues with its index; the rest still arrive', async () => {
+    const invalid: number[] = [];
+    const store = new PartialItemsStore({
+      schema: Talk,
+      fetcher: () => [`[${talk(0)},${talk(1, -5)},`, `${talk(2)}]`],
+      throttle: 0,
+      onInvalid: (e) => invalid.push(e.index),
+    });
+    await store.submit(undefined);
+    const s = store.getSnapshot();
+    expect(s.status).toBe('success');
+    expect(s.items.map((t) => (t as { title: string }).title)).toEqual(['Talk 0', 'Talk 2']);
+    expect(s.issues).toHaveLength(1);
+    expect(s.issues[0]).toBeInstanceOf(ItemValidationError);
+    expect(s.issues[0]).toMatchObject({ index: 1, issues: [{ path: ['minutes'], code: 'too_small' }] });
+    expect(invalid).toEqual([1]);
+  });
+
+  it("onInvalid: 'throw' ends the run with the ItemValidationError, keeping the items before it", async () => {
+    const store = new PartialItemsStore({
+      schema: Talk,
+      fetcher: () => [`[${talk(0)},${talk(1, -5)},${talk(2)}]`],
+      throttle: 0,
+      onInvalid: 'throw',
+    });
+    await store.submit(undefined);
+    const s = store.getSnapshot();
+    expect(s.status).toBe('error');
+    expect(s.error).toBeInstanceOf(ItemValidationError);
+    expect(s.items).toEqual([{ title: 'Talk 0', minutes: 30 }]);
+  });
+
+  it('coalesces appends with a throttle and flushes at the end', async () => {
+    const store = new PartialItemsStore({
+      schema: Talk,
+      fetcher: () => ['[', ...Array.from({ length: 20 }, (_, i) => `${i ? ',' : ''}${talk(i)}`), ']'],
+      throttle: 1000,
+    });
+    const seen = record(store);
+    await store.submit(undefined);
+    expect(seen.length).toBeLessThanOrEqual(4);
+    expect(seen.at(-1)!.items).toHaveLength(20);
+  });
+
+  it('stop keeps the items and the partial element; reset returns to idle', async () => {
+    const src = controlledSource();
+    const store = new PartialItemsStore({ schema: Talk, fetcher: src.fetcher, throttle: 0 });
+    const done = store.submit(undefined);
+    await tick();
+    src.push(`[${talk(0)},{"title":"half`);
+    await tick();
+    store.stop();
+    await done;
+    expect(src.requests[0]!.signal.aborted).toBe(true);
+    expect(store.getSnapshot()).toMatchObject({
+      status: 'aborted',
+      items: [{ title: 'Talk 0', minutes: 30 }],
+      current: { title: 'half' },
+      error: undefined,
+    });
+    store.reset();
+    expect(store.getSnapshot()).toMatchObject({ status: 'idle', items: [], current: undefined, attempt: 0 });
+  });
+
+  it('an error mid-stream keeps the items that closed before it', async () => {
+    const wire =
+      encodeProtocolEvent({ type: 'text', text: `[${talk(0)},{"title":"x"` }) +
+      encodeProtocolEvent({ type: 'error', error: { type: 'overloaded', message: 'try later' } });
+    const errors: unknown[] = [];
+    const store = new PartialItemsStore({
+      schema: Talk,
+      fetcher: () => [wire],
+      throttle: 0,
+      onError: (e) => errors.push(e),
+    });
+    await store.submit(undefined);
+    const s = store.getSnapshot();
+    expect(s.status).toBe('error');
+    expect(s.error).toBeInstanceOf(ProviderError);
+    expect(s.items).toEqual([{ title: 'Talk 0', minutes: 30 }]);
+    expect(s.current).toEqual({ title: 'x' });
+    expect(errors).toEqual([s.error]);
+  });
+
+  it('a list cut off is a TruncatedError', async () => {
+    const store = new PartialItemsStore({ schema: Talk, fetcher: () => [`[${talk(0)}`], throttle: 0 });
+    await store.submit(undefined);
+    expect(store.getSnapshot()).toMatchObject({ status: 'error', items: [{ title: 'Talk 0' }] });
+    expect(store.getSnapshot().error).toBeInstanceOf(TruncatedError);
+  });
+
+  it('follows a re-ask: the list starts over and the attempt is counted', async () => {
+    const wire = [
+      encodeProtocolEvent({ type: 'text', text: `[${talk(0)},${talk(1, -1)}]` }),
+      encodeProtocolEvent({ type: 'reset', attempt: 2 }),
+      encodeProtocolEvent({ type: 'text', text: `[${talk(5)}]` }),
+      encodeProtocolEvent({ type: 'done' }),
+    ];
+    const store = new PartialItemsStore({ schema: Talk, fetcher: () => wire, throttle: 0 });
+    const seen = record(store);
+    await store.submit(undefined);
+    expect(seen.some((s) => s.attempt === 2 && s.items.length === 0 && s.issues.length === 0)).toBe(true);
+    expect(store.getSnapshot()).toMatchObject({
+      status: 'success',
+      attempt: 2,
+      items: [{ title: 'Talk 5', minutes: 30 }],
+      issues: [],
+    });
+  });
+
+  describe('with a URL', () => {
+    let url = '';
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.end(`${talk(0)}\n${talk(1)}\n`);
+      });
+    });
+    beforeAll(async () => {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it('reads an NDJSON response as JSON Lines', async () => {
+      const store = new PartialItemsStore({ schema: Talk, fetcher: `${url}/talks` });
+      await store.submit({ q: 1 });
+      expect(store.getSnapshot()).toMatchObject({
+        status: 'success',
+        items: [
+          { title: 'Talk 0', minutes: 30 },
+          { title: 'Talk 1', minutes: 30 },
+        ],
+      });
+    });
+  });
+});

@@ -1,0 +1,71 @@
+import {
+  type DeepPartial,
+  type Fetcher,
+  type ItemValidationError,
+  PartialItemsStore,
+  type PartialItemsStoreOptions,
+  type SchemaInput,
+  type SchemaOutput,
+  type StandardSchemaV1,
+  type StreamStatus,
+} from '@partialkit/core';
+import { useEffect, useInsertionEffect, useMemo, useState, useSyncExternalStore } from 'react';
+
+export type UsePartialItemsOptions<S extends StandardSchemaV1, I = unknown> = Omit<
+  PartialItemsStoreOptions<S, I>,
+  'schema' | 'fetcher'
+>;
+
+export interface UsePartialItemsResult<S extends StandardSchemaV1, I> {
+  /** The validated elements so far: each the same object across renders, the array growing by append. */
+  items: readonly SchemaOutput<S>[];
+  /** The element still streaming, partial; undefined between elements. */
+  current: DeepPartial<SchemaInput<S>> | undefined;
+  status: StreamStatus;
+  error: Error | undefined;
+  /** The elements that failed the item schema, each with its index in the list. */
+  issues: readonly ItemValidationError[];
+  /** 0 before the first submit, 1 for the first attempt, more after server re-asks. */
+  attempt: number;
+  isLoading: boolean;
+  submit: (input: I) => Promise<void>;
+  stop: () => void;
+  reset: () => void;
+  /** The underlying store. */
+  store: PartialItemsStore<S, I>;
+}
+
+/**
+ * Streams a list into a component, one validated element at a time (instructor's `create_iterable`):
+ * render `items` with `<PartialList items={items} current={current}>`. `fetcher(input, { signal })`
+ * returns a `Response`, a `ReadableStream` or an async iterable; a URL string POSTs `input` as JSON.
+ */
+export function usePartialItems<S extends StandardSchemaV1, I = unknown>(
+  itemSchema: S,
+  fetcher: Fetcher<I> | string,
+  options: UsePartialItemsOptions<S, I> = {},
+): UsePartialItemsResult<S, I> {
+  const [store] = useState(() => new PartialItemsStore<S, I>({ ...options, schema: itemSchema, fetcher }));
+  // The latest props, applied on commit, so callbacks and the next submit see them.
+  useInsertionEffect(() => {
+    store.setOptions({ ...options, schema: itemSchema, fetcher });
+  });
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
+  useEffect(() => store.attach(), [store]);
+  return useMemo(
+    () => ({
+      items: state.items,
+      current: state.current,
+      status: state.status,
+      error: state.error,
+      issues: state.issues,
+      attempt: state.attempt,
+      isLoading: state.status === 'streaming',
+      submit: store.submit,
+      stop: store.stop,
+      reset: store.reset,
+      store,
+    }),
+    [state, store],
+  );
+}
