@@ -1,3 +1,5 @@
+import '@partialkit/core/ai-sdk';
+import '@partialkit/core/standard-schema';
 import { ValidationError } from '@partialkit/core';
 import { mockModel, textParts } from '@partialkit/test-utils/ai-sdk';
 import { MEETING_RESULT } from '@partialkit/test-utils/conference';

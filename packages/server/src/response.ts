@@ -1,3 +1,4 @@
+import '@partialkit/core/ai-sdk';
 import {
   type DecodedEvent,
   type DecodeOptions,

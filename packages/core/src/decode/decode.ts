@@ -1,5 +1,4 @@
 import { PartialKitError } from '../errors.ts';
-import { AI_SDK_HEADER, aiSdk } from './ai-sdk.ts';
 import { type Detected, detectBody, detectSSE } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
 import { bodyReader, sseReader } from './formats.ts';
@@ -49,9 +48,11 @@ export interface DecodeOptions extends AdapterOptions {
 }
 
 function missingProviders(format: Detected): PartialKitError {
+  const entry = format === 'ai-sdk' ? '@partialkit/core/ai-sdk' : '@partialkit/core/providers';
+  const what = format === 'ai-sdk' ? "AI SDK's UI message stream" : `a provider's stream (${format})`;
   return new PartialKitError(
-    `This response is a provider's stream (${format}) and no provider format is loaded: add ` +
-      "`import '@partialkit/core/providers'`, or send partialkit's protocol with `toPartialResponse`",
+    `This response is ${what} and its reader is not loaded: add \`import '${entry}'\`, or send ` +
+      "partialkit's protocol with `toPartialResponse`",
   );
 }
 
@@ -69,7 +70,7 @@ export async function* decode(
   const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
   const body = new Peekable(textOf(source, options.signal));
   const requested = options.format ?? 'auto';
-  const aiSdkHeader = source instanceof Response && source.headers.has(AI_SDK_HEADER);
+  const aiSdkHeader = source instanceof Response && source.headers.has('x-vercel-ai-ui-message-stream');
   const framing =
     requested !== 'auto' ? requested : aiSdkHeader ? 'ai-sdk' : await detectBody(body, contentType);
   let events: AsyncIterable<DecodedEvent>;
@@ -93,7 +94,6 @@ export function dialectEvents(
   options: AdapterOptions,
 ): AsyncIterable<DecodedEvent> {
   if (dialect === 'partialkit') return protocol(sse);
-  if (dialect === 'ai-sdk') return aiSdk(sse, options);
   if (dialect === 'sse-data') return sseData(sse);
   const reader = sseReader(dialect);
   if (!reader) throw missingProviders(dialect);

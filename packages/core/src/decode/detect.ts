@@ -1,4 +1,3 @@
-import { isAiSdkPart } from './ai-sdk.ts';
 import { providerDialect } from './formats.ts';
 import type { Peekable } from './peekable.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
@@ -31,10 +30,6 @@ function dialectOf(event: SSEMessage): Detected | undefined {
   if (provider) return provider;
   const data = jsonData(event) as Record<string, unknown> | string | undefined;
   const name = event.event;
-  const type =
-    typeof data === 'object' && data !== null && typeof data.type === 'string' ? data.type : undefined;
-  // AI SDK's UI message stream, when its header was lost (a proxy, a recording): its part types.
-  if (type && typeof data === 'object' && (name ?? type) === type && isAiSdkPart(type, data)) return 'ai-sdk';
   if (typeof data === 'string' || name === 'reset' || name === 'done' || name === 'error')
     return 'partialkit';
   if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;

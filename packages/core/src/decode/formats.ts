@@ -15,23 +15,31 @@ export type BodyReader = (
 
 /**
  * The provider dialects known to this process. Core holds none of them, so a browser bundle that reads
- * partialkit's protocol pays nothing for them; `@partialkit/core/providers` registers them when imported.
+ * partialkit's protocol pays nothing for them; `@partialkit/core/providers` and `@partialkit/core/ai-sdk`
+ * register theirs when imported.
  */
 const sseReaders = new Map<string, SSEReader>();
 const bodyReaders = new Map<string, BodyReader>();
 
-let detector: ((event: SSEMessage) => Detected | undefined) | undefined;
+const detectors: Array<(event: SSEMessage) => Detected | undefined> = [];
 
 export function registerFormats(formats: {
   detect?: (event: SSEMessage) => Detected | undefined;
   sse?: Record<string, SSEReader>;
   body?: Record<string, BodyReader>;
 }): void {
-  detector = formats.detect ?? detector;
+  if (formats.detect) detectors.push(formats.detect);
   for (const [name, reader] of Object.entries(formats.sse ?? {})) sseReaders.set(name, reader);
   for (const [name, reader] of Object.entries(formats.body ?? {})) bodyReaders.set(name, reader);
 }
 
 export const sseReader = (name: string): SSEReader | undefined => sseReaders.get(name);
 export const bodyReader = (name: string): BodyReader | undefined => bodyReaders.get(name);
-export const providerDialect = (event: SSEMessage): Detected | undefined => detector?.(event);
+/** The dialect a registered detector tells from an event, if any. */
+export function providerDialect(event: SSEMessage): Detected | undefined {
+  for (const detect of detectors) {
+    const dialect = detect(event);
+    if (dialect) return dialect;
+  }
+  return undefined;
+}

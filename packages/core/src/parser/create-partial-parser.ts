@@ -6,8 +6,8 @@ import {
   PartialKitError,
   ValidationError,
 } from '../errors.ts';
-import { jsonSchemaPlanFor } from '../schema/json-schema-plan.ts';
 import { type Plan, planFor } from '../schema/plan.ts';
+import { standardPlanFor } from '../schema/planners.ts';
 import type {
   SchemaInput,
   SchemaOutput,
@@ -148,7 +148,7 @@ class IncrementalParser implements PartialParser {
     const plan: Plan | undefined = this.zod
       ? planFor(this.zod)
       : schema
-        ? jsonSchemaPlanFor(schema)
+        ? standardPlanFor(schema)
         : undefined;
     this.builder = new Builder(plan);
     this.tokenizer = new Tokenizer(this.builder, maxDepth, maxLength);

@@ -1,3 +1,4 @@
+import '../standard-schema/index.ts';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { chunksOf, feed, splitAt } from '@partialkit/test-utils/harness';
 import { toStandardJsonSchema } from '@valibot/to-json-schema';

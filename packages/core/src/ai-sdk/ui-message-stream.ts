@@ -1,6 +1,6 @@
+import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
+import { jsonData, type SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import type { AdapterOptions, DecodedEvent } from './events.ts';
-import { jsonData, type SSEMessage } from './sse.ts';
 
 /** The response header of AI SDK's UI message stream (`toUIMessageStreamResponse()`). */
 export const AI_SDK_HEADER = 'x-vercel-ai-ui-message-stream';

@@ -3,11 +3,12 @@ import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { chunksOf } from '@partialkit/test-utils/harness';
 import { createUIMessageStream, createUIMessageStreamResponse, Output, streamText, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
+import './index.ts';
+import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { DecodedEvent } from '../decode/events.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { PartialObjectStore } from '../stream/partial-object-store.ts';
-import { type DecodeOptions, decode } from './decode.ts';
-import type { DecodedEvent } from './events.ts';
 
 const TEXT = JSON.stringify(MEETING_RESULT, null, 2);
 
