@@ -10,7 +10,10 @@ function api(): Plugin {
     name: 'partialkit-demo-api',
     configureServer(server) {
       const load = () =>
-        Promise.all([server.ssrLoadModule('/server/api.ts'), server.ssrLoadModule('@partialkit/server/node')]);
+        Promise.all([
+          server.ssrLoadModule('/server/api.ts'),
+          server.ssrLoadModule('@partialkit/server/node'),
+        ]);
       // Compile the route when the server starts, not on the first Extract (which would wait ~1.5 s).
       server.httpServer?.once('listening', () => void load().catch(() => {}));
       server.middlewares.use('/api', (req, res, next) => {
@@ -31,6 +34,11 @@ export default defineConfig(({ isSsrBuild }) => ({
   },
   server: { fs: { allow: ['../..'] } },
   build: isSsrBuild
-    ? { outDir: 'dist/server', emptyOutDir: true, target: 'node20', rollupOptions: { input: 'server/main.ts' } }
+    ? {
+        outDir: 'dist/server',
+        emptyOutDir: true,
+        target: 'node20',
+        rollupOptions: { input: 'server/main.ts' },
+      }
     : { outDir: 'dist/client', emptyOutDir: true },
 }));

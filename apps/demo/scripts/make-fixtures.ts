@@ -76,7 +76,8 @@ const rateLimit = serializeRecording({
       bytes: new TextEncoder().encode(
         `${JSON.stringify({
           error: {
-            message: 'Rate limit reached for gpt-4o in organization org-partialkit on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 120ms.',
+            message:
+              'Rate limit reached for gpt-4o in organization org-partialkit on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 120ms.',
             type: 'requests',
             param: null,
             code: 'rate_limit_exceeded',

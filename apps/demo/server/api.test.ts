@@ -80,7 +80,11 @@ describe('demo API over real HTTP, read by the store as the page reads it', () =
         // Paced, so the bytes before the drop reach the client before the socket is destroyed.
         await store.submit({ text: s.input, scenario: s.id, speed: s.id === 'dropped' ? 8 : 0 });
         const state = store.getSnapshot();
-        outcomes[s.id] = { status: state.status, error: state.error?.name, users: state.object?.users?.length ?? 0 };
+        outcomes[s.id] = {
+          status: state.status,
+          error: state.error?.name,
+          users: state.object?.users?.length ?? 0,
+        };
       }
       expect(outcomes).toEqual({
         conference: { status: 'success', error: undefined, users: 3 },

@@ -31,7 +31,9 @@ const model = () => process.env.OPENAI_MODEL ?? 'gpt-4o-mini';
 export function handleApi(request: Request): Promise<Response> | Response {
   const path = new URL(request.url).pathname.replace(/^\/api/, '');
   if (path === '/config') {
-    const config: DemoConfig = process.env.OPENAI_API_KEY ? { mode: 'live', model: model() } : { mode: 'replay' };
+    const config: DemoConfig = process.env.OPENAI_API_KEY
+      ? { mode: 'live', model: model() }
+      : { mode: 'replay' };
     return Response.json(config, { headers: { 'cache-control': 'no-store' } });
   }
   if (path === '/extract') return handleExtract(request);

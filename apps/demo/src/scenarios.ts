@@ -4,7 +4,13 @@
  */
 import { MEETING_TEXT } from '@partialkit/test-utils/conference';
 
-export type ScenarioId = 'conference' | 'provider-error' | 'truncated' | 'validation' | 'http-error' | 'dropped';
+export type ScenarioId =
+  | 'conference'
+  | 'provider-error'
+  | 'truncated'
+  | 'validation'
+  | 'http-error'
+  | 'dropped';
 
 export interface Scenario {
   id: ScenarioId;
