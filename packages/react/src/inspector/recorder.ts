@@ -216,7 +216,8 @@ export class StreamRecorder {
     }
     if (!container) return;
     const complete = store.isComplete(node);
-    if (Array.isArray(node)) node.forEach((child, i) => this.walk(store, run, child, [...path, i], t));
+    if (Array.isArray(node))
+      for (let i = 0; i < node.length; i++) this.walk(store, run, node[i], [...path, i], t);
     else for (const [k, child] of Object.entries(node)) this.walk(store, run, child, [...path, k], t);
     if (complete) run.closed.add(node);
   }
