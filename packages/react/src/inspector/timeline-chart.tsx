@@ -9,9 +9,9 @@ export interface TimelineChartProps {
   maxDepth?: number;
 }
 
-const W = 640;
-const LABEL = 132;
-const BYTES_H = 56;
+const W = 420;
+const LABEL = 92;
+const BYTES_H = 50;
 const ROW = 14;
 const AXIS = 18;
 
@@ -100,7 +100,7 @@ export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: Timeline
         const x2 = Math.max(x(f.closedAt ?? end), x1 + 2);
         return (
           <g key={f.path.join('.')} data-path={f.path.join('.')}>
-            <text x={4 + (f.path.length - 1) * 8} y={yy + 10} fill="currentColor">
+            <text x={4 + (f.path.length - 1) * 7} y={yy + 10} fill="currentColor">
               {label(f.path)}
             </text>
             <rect
