@@ -132,11 +132,12 @@ export function MeetingView({
             <PartialList
               items={users}
               deps={[streaming, byCard]}
+              // A closed card's props never change again, so it never renders again.
               render={(user, { index, complete }) => (
                 <ParticipantCard
                   user={user}
                   complete={complete}
-                  streaming={streaming}
+                  streaming={streaming && !complete}
                   issues={byCard.get(index)}
                 />
               )}
