@@ -23,7 +23,10 @@ test('the first extraction starts as fast as the next ones (nothing is compiled 
   expect(first - later).toBeLessThan(100);
 });
 
-test('the production build serves the page and the replay API from one Node server', async ({ page, request }) => {
+test('the production build serves the page and the replay API from one Node server', async ({
+  page,
+  request,
+}) => {
   expect(await (await request.get('/api/config')).json()).toEqual({ mode: 'replay' });
   const favicon = await request.get('/favicon.svg');
   expect(favicon.headers()['content-type']).toBe('image/svg+xml');

@@ -5,7 +5,9 @@ const STORYBOOK = 'http://127.0.0.1:6007';
 const story = (id: string, args = '') =>
   `${STORYBOOK}/iframe.html?id=${id}&viewMode=story${args ? `&args=${args}` : ''}`;
 
-test('the PartialList story streams a replay in the browser, holds, and replays on demand', async ({ page }) => {
+test('the PartialList story streams a replay in the browser, holds, and replays on demand', async ({
+  page,
+}) => {
   await page.goto(story('react-partiallist--streaming', 'speed:0'));
   const status = page.getByTestId('harness-status');
   await expect(status).toHaveAttribute('data-status', 'streaming');
@@ -42,7 +44,9 @@ test('PartialText marks a streaming string as busy', async ({ page }) => {
 test('the inspector story draws the timeline', async ({ page }) => {
   await page.goto(story('inspector-streaminspector--validation-issues', 'speed:0'));
   await expect(page.locator('[data-metric=issues] dd')).toHaveText('3');
-  await expect(page.getByRole('img', { name: /^Stream timeline: 17 fields, 3 validation issues/ })).toBeVisible();
+  await expect(
+    page.getByRole('img', { name: /^Stream timeline: 17 fields, 3 validation issues/ }),
+  ).toBeVisible();
 });
 
 test('the docs pages render, and the manager shows no onboarding checklist', async ({ page }) => {
@@ -51,6 +55,8 @@ test('the docs pages render, and the manager shows no onboarding checklist', asy
   await page.goto(`${STORYBOOK}/iframe.html?id=react-partiallist--docs&viewMode=docs`);
   await expect(page.getByText('renders an array that is still growing').first()).toBeVisible();
   await page.goto(`${STORYBOOK}/?path=/docs/introduction--docs`);
-  await expect(page.getByRole('link', { name: 'Introduction' }).or(page.getByText('Introduction')).first()).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Introduction' }).or(page.getByText('Introduction')).first(),
+  ).toBeVisible();
   await expect(page.getByText('Get started')).toHaveCount(0);
 });
