@@ -93,3 +93,32 @@ describe('StreamRecorder', () => {
     expect(t.endedAt).toBeDefined();
   });
 });
+
+describe('StreamRecorder resets', () => {
+  it('marks a reset when the server starts a new attempt, and records the new attempt’s fields afresh', async () => {
+    const { encodeProtocolEvent } = await import('@partialkit/core');
+    // A clock that ticks at every reading, so "after the reset" is strict.
+    let clock = 0;
+    const recorder = new StreamRecorder({ now: () => ++clock });
+    const body = [
+      encodeProtocolEvent({ type: 'text', text: '{"users":[{"name":"Jo' }),
+      encodeProtocolEvent({ type: 'reset', attempt: 2 }),
+      encodeProtocolEvent({ type: 'text', text: JSON.stringify(MEETING_RESULT) }),
+      encodeProtocolEvent({ type: 'done' }),
+    ].join('');
+    const store = new PartialObjectStore({
+      schema: MeetingInfo,
+      throttle: 0,
+      fetcher: recorder.tap(() => replayResponse(body, { speed: 0 })),
+    });
+    recorder.watch(store);
+    await store.submit({});
+    const t = recorder.getSnapshot();
+    expect(t.status).toBe('success');
+    expect(t.resets.map((r) => r.attempt)).toEqual([2]);
+    // The second attempt's fields, each once, all closed at the end.
+    expect(t.fields.filter((f) => key(f.path) === 'users.0.name')).toHaveLength(1);
+    expect(t.fields.every((f) => f.closedAt !== undefined)).toBe(true);
+    for (const f of t.fields) expect(f.firstAt).toBeGreaterThan(t.resets[0]?.t ?? Number.POSITIVE_INFINITY);
+  });
+});
