@@ -34,6 +34,14 @@ export default defineConfig({
       env: { OPENAI_API_KEY: '' },
     },
     {
+      // The production build of the demo: its own Node server, page and API from one process.
+      command: 'npm run build -w @partialkit/demo && PORT=5175 npm run serve -w @partialkit/demo',
+      url: 'http://127.0.0.1:5175/api/config',
+      reuseExistingServer: false,
+      timeout: 90_000,
+      env: { OPENAI_API_KEY: '' },
+    },
+    {
       // The static Storybook build (`npm run build-storybook` runs first in `npm test`).
       command: 'node scripts/serve-static.mjs storybook-static 6007',
       url: 'http://127.0.0.1:6007/iframe.html',

@@ -70,6 +70,17 @@ export default defineConfig({
           server: { deps: { inline: ['@testing-library/react'] } },
         },
       },
+      {
+        extends: true,
+        test: {
+          // Every Storybook story as a test: rendered with its args, then its play function.
+          name: 'stories',
+          include: ['stories/**/*.test.ts'],
+          environment: 'jsdom',
+          setupFiles: ['.storybook/vitest.setup.ts'],
+          testTimeout: 30_000,
+        },
+      },
     ],
   },
 });

@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPartialParser, decode } from '@partialkit/core';
+import { createPartialParser, decode, PartialObjectStore } from '@partialkit/core';
 import { replayResponse } from '@partialkit/replay';
-import { sendNodeResponse } from '@partialkit/server/node';
-import { MEETING_RESULT } from '@partialkit/test-utils/conference';
+import { sendNodeResponse, toNodeHandler } from '@partialkit/server/node';
+import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import recording from '@partialkit/test-utils/fixtures/conference-extraction.sse?raw';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handleExtract } from './api.ts';
+import { SCENARIOS } from '../src/scenarios.ts';
+import { handleApi, handleExtract } from './api.ts';
 
 async function extract(body: object): Promise<unknown> {
   const response = await handleExtract(
@@ -53,6 +54,45 @@ describe('demo API route', () => {
         stream: true,
         response_format: { type: 'json_schema', json_schema: { name: 'meeting_info', strict: true } },
         messages: [{ role: 'system' }, { role: 'user', content: 'the meeting notes' }],
+      });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('demo API over real HTTP, read by the store as the page reads it', () => {
+  it('tells the page it replays when no API key is set', async () => {
+    delete process.env.OPENAI_API_KEY;
+    const response = await handleApi(new Request('http://demo/api/config'));
+    expect(await response.json()).toEqual({ mode: 'replay' });
+  });
+
+  it('ends every scenario the way its picker entry says, keeping the partial', async () => {
+    delete process.env.OPENAI_API_KEY;
+    const server = createServer(toNodeHandler(handleApi));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/extract`;
+    try {
+      const outcomes: Record<string, { status: string; error: string | undefined; users: number }> = {};
+      for (const s of SCENARIOS) {
+        const store = new PartialObjectStore({ schema: MeetingInfo, fetcher: url, throttle: 0 });
+        // Paced, so the bytes before the drop reach the client before the socket is destroyed.
+        await store.submit({ text: s.input, scenario: s.id, speed: s.id === 'dropped' ? 8 : 0 });
+        const state = store.getSnapshot();
+        outcomes[s.id] = {
+          status: state.status,
+          error: state.error?.name,
+          users: state.object?.users?.length ?? 0,
+        };
+      }
+      expect(outcomes).toEqual({
+        conference: { status: 'success', error: undefined, users: 3 },
+        'provider-error': { status: 'error', error: 'ProviderError', users: 3 },
+        truncated: { status: 'error', error: 'ProviderError', users: 3 },
+        validation: { status: 'error', error: 'ValidationError', users: 3 },
+        'http-error': { status: 'error', error: 'HTTPError', users: 0 },
+        dropped: { status: 'error', error: 'NetworkError', users: 2 },
       });
     } finally {
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,35 +1,62 @@
 /**
- * The demo's API route, served by the Vite dev server (see vite.config.ts). With `OPENAI_API_KEY` set it
- * calls OpenAI (or any compatible server at `OPENAI_BASE_URL`) with a strict JSON schema; otherwise it
- * replays the recorded conference-extraction stream. Either way the browser gets partialkit's SSE
- * protocol through `toPartialResponse`, and closing the tab aborts the upstream request.
+ * The demo's API, a fetch-style handler served by the Vite dev server (vite.config.ts) and by the
+ * production server (server/main.ts) alike. With `OPENAI_API_KEY` set, /api/extract calls OpenAI (or
+ * any compatible server at `OPENAI_BASE_URL`) with a strict JSON schema; otherwise it replays one of the
+ * recordings. Either way the browser gets partialkit's SSE protocol through `toPartialResponse`, and
+ * closing the tab aborts the upstream request. /api/config tells the page which of the two it gets.
  */
 import { replayResponse } from '@partialkit/replay';
 import { openaiResponseFormat, toPartialResponse } from '@partialkit/server';
 import { MeetingInfo } from '@partialkit/test-utils/conference';
-import recording from '@partialkit/test-utils/fixtures/conference-extraction.sse?raw';
+import { MS_PER_EVENT, RECORDINGS } from '../src/recordings.ts';
+import { type ScenarioId, scenario } from '../src/scenarios.ts';
 
 export interface ExtractRequest {
   text: string;
-  /** Replay pace: 1 = about 40 ms per token, 0 = instant. */
+  /** Which recording to replay (replay mode only; default: the conference extraction). */
+  scenario?: ScenarioId;
+  /** Replay pace: 1 = about 40 ms per token, 4 = four times faster, 0 = instant. */
   speed?: number;
+}
+
+export interface DemoConfig {
+  /** `'replay'`: recordings, no API key; `'live'`: the model named by `model`. */
+  mode: 'replay' | 'live';
+  model?: string;
+}
+
+const model = () => process.env.OPENAI_MODEL ?? 'gpt-4o-mini';
+
+/** Routes /api/config and /api/extract (with or without the /api prefix, which Vite's mount strips). */
+export function handleApi(request: Request): Promise<Response> | Response {
+  const path = new URL(request.url).pathname.replace(/^\/api/, '');
+  if (path === '/config') {
+    const config: DemoConfig = process.env.OPENAI_API_KEY
+      ? { mode: 'live', model: model() }
+      : { mode: 'replay' };
+    return Response.json(config, { headers: { 'cache-control': 'no-store' } });
+  }
+  if (path === '/extract') return handleExtract(request);
+  return new Response('Not found', { status: 404 });
 }
 
 export async function handleExtract(request: Request): Promise<Response> {
   if (request.method !== 'POST') return new Response('POST a JSON body {"text": "..."}', { status: 405 });
-  const { text, speed = 1 } = (await request.json()) as ExtractRequest;
+  const { text, speed = 1, scenario: id } = (await request.json()) as ExtractRequest;
   const key = process.env.OPENAI_API_KEY;
   if (!key) {
-    return toPartialResponse(replayResponse(recording, { speed, untimedIntervalMs: 40 }), {
-      signal: request.signal,
-    });
+    const chosen = scenario(id);
+    const upstream = replayResponse(RECORDINGS[chosen.id], { speed, untimedIntervalMs: MS_PER_EVENT });
+    if (!upstream.ok) return passError(upstream);
+    const response = toPartialResponse(upstream, { signal: request.signal });
+    return chosen.id === 'dropped' ? dropAfter(response, 60) : response;
   }
   const base = process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
   const upstream = await fetch(`${base}/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      model: process.env.OPENAI_MODEL ?? 'gpt-4o-mini',
+      model: model(),
       stream: true,
       response_format: openaiResponseFormat(MeetingInfo, { name: 'meeting_info' }),
       messages: [
@@ -39,5 +66,37 @@ export async function handleExtract(request: Request): Promise<Response> {
     }),
     signal: request.signal,
   });
+  if (!upstream.ok) return passError(upstream);
   return toPartialResponse(upstream, { signal: request.signal });
+}
+
+/** An upstream HTTP error reaches the browser as one (status and body), not as a 200 stream. */
+async function passError(upstream: Response): Promise<Response> {
+  return new Response(await upstream.text(), {
+    status: upstream.status,
+    headers: { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' },
+  });
+}
+
+/** The response, cut off after `chunks` chunks: the Node server then destroys the socket mid-body. */
+function dropAfter(response: Response, chunks: number): Response {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (sent++ >= chunks) {
+          await reader.cancel('dropped');
+          controller.error(new Error('The demo dropped the connection'));
+          return;
+        }
+        const next = await reader.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: response.status, headers: response.headers });
 }

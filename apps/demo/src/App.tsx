@@ -1,127 +1,81 @@
-import type { Fetcher } from '@partialkit/core';
-import { PartialList, PartialText, usePartialObject } from '@partialkit/react';
-import { MEETING_TEXT, MeetingInfo } from '@partialkit/test-utils/conference';
-import { memo, useRef, useState } from 'react';
-import type { ExtractRequest } from '../server/api.ts';
+import { type ReactNode, useId, useState } from 'react';
+import { MeetingExample } from './meeting/MeetingExample.tsx';
 
-type PartialUser = NonNullable<NonNullable<ReturnType<typeof useMeeting>['object']>['users']>[number];
-
-function useMeeting(fetcher: Fetcher<ExtractRequest> | string = '/api/extract') {
-  return usePartialObject<typeof MeetingInfo, ExtractRequest>(MeetingInfo, fetcher);
+/** One example of the demo; a second one is one more entry in {@link EXAMPLES}. */
+export interface DemoExample {
+  id: string;
+  label: string;
+  render: () => ReactNode;
 }
 
-/** A user card; memoised, so it renders again only when its own object changes. */
-const UserCard = memo(function UserCard({ user, complete }: { user: PartialUser; complete: boolean }) {
-  const renders = useRef(0);
-  renders.current++;
+export const EXAMPLES: readonly DemoExample[] = [
+  { id: 'conference', label: 'Conference extraction', render: () => <MeetingExample /> },
+];
+
+function Logo() {
   return (
-    <li className={complete ? 'card' : 'card streaming'} data-testid="user" data-complete={complete}>
-      <strong>{user.name ?? '…'}</strong>
-      <span>{user.email ?? <i className="skeleton">email</i>}</span>
-      <span>{user.twitter ?? <i className="skeleton">twitter</i>}</span>
-      <small data-testid="renders">renders: {renders.current}</small>
-    </li>
+    <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+      <rect width="32" height="32" rx="7" fill="#1d4ed8" />
+      <path
+        d="M12 8c-3 0-3 2-3 4s0 4-3 4c3 0 3 2 3 4s0 4 3 4"
+        fill="none"
+        stroke="#fff"
+        strokeWidth="2.4"
+        strokeLinecap="round"
+      />
+      <path d="M20 8c3 0 3 2 3 4s0 4 3 4" fill="none" stroke="#fff" strokeWidth="2.4" strokeLinecap="round" />
+      <path
+        d="M26 16c-3 0-3 2-3 4s0 4-3 4"
+        fill="none"
+        stroke="#93c5fd"
+        strokeWidth="2.4"
+        strokeLinecap="round"
+        strokeDasharray="2 3"
+      />
+    </svg>
   );
-});
-
-export interface AppProps {
-  /** Where the stream comes from: the dev server's /api/extract by default (Storybook passes a replay). */
-  fetcher?: Fetcher<ExtractRequest> | string;
 }
 
-export function App({ fetcher }: AppProps) {
-  const [text, setText] = useState(MEETING_TEXT);
-  const [speed, setSpeed] = useState(1);
-  const { object, data, status, error, issues, attempt, submit, stop, reset, isCompleteAt } =
-    useMeeting(fetcher);
+/** The demo's shell: the header and, when there is more than one example, a tab per example. */
+export function App({ examples = EXAMPLES }: { examples?: readonly DemoExample[] }) {
+  const [current, setCurrent] = useState(examples[0]?.id);
+  const base = useId();
+  const active = examples.find((e) => e.id === current) ?? examples[0];
   return (
-    <main>
-      <header>
-        <h1>partialkit</h1>
-        <p>Conference extraction, streamed into a typed object while the JSON arrives.</p>
-      </header>
-      <section className="input">
-        <label htmlFor="notes">Meeting notes</label>
-        <textarea id="notes" value={text} onChange={(e) => setText(e.target.value)} rows={12} />
-        <div className="controls">
-          <button type="button" onClick={() => void submit({ text, speed })}>
-            Extract
-          </button>
-          <button type="button" onClick={stop} disabled={status !== 'streaming'}>
-            Stop
-          </button>
-          <button type="button" onClick={reset}>
-            Reset
-          </button>
-          <label>
-            Replay speed{' '}
-            <select
-              value={speed}
-              onChange={(e) => setSpeed(Number(e.target.value))}
-              aria-label="Replay speed"
-            >
-              <option value={0.25}>0.25×</option>
-              <option value={1}>1×</option>
-              <option value={4}>4×</option>
-              <option value={0}>instant</option>
-            </select>
-          </label>
-          <output data-testid="status" className={`status ${status}`}>
-            {status}
-            {attempt > 1 ? ` (attempt ${attempt})` : ''}
-          </output>
+    <>
+      <header className="topbar">
+        <div className="brand">
+          <Logo />
+          <div>
+            <h1>partialkit</h1>
+            <p>Typed objects from a streaming LLM response, rendered while the JSON arrives.</p>
+          </div>
         </div>
-        {error && (
-          <p role="alert" className="error">
-            {error.name}: {error.message}
-          </p>
-        )}
-        {issues.length > 0 && (
-          <ul className="issues">
-            {issues.map((i) => (
-              <li key={`${i.path.join('.')}:${i.message}`}>
-                {i.path.join('.')}: {i.message}
-              </li>
+        {examples.length > 1 && (
+          <div className="tabs" role="tablist" aria-label="Examples">
+            {examples.map((e) => (
+              <button
+                key={e.id}
+                type="button"
+                role="tab"
+                id={`${base}-tab-${e.id}`}
+                aria-controls={`${base}-panel`}
+                aria-selected={e.id === active?.id}
+                tabIndex={e.id === active?.id ? 0 : -1}
+                onClick={() => setCurrent(e.id)}
+              >
+                {e.label}
+              </button>
             ))}
-          </ul>
+          </div>
         )}
-      </section>
-      <section className="result" aria-label="Extraction">
-        <h2>Participants</h2>
-        <ul className="users">
-          <PartialList
-            items={object?.users}
-            placeholder={<li className="placeholder">Waiting for participants…</li>}
-            render={(user, { complete }) => <UserCard user={user} complete={complete} />}
-          />
-        </ul>
-        <dl>
-          <dt>Date</dt>
-          <dd data-testid="date">{object?.date ?? <i className="skeleton">date</i>}</dd>
-          <dt>Location</dt>
-          <dd data-testid="location">
-            <PartialText
-              value={object?.location}
-              complete={isCompleteAt(['location'])}
-              placeholder={<i className="skeleton">location</i>}
-            />
-          </dd>
-          <dt>Budget</dt>
-          <dd data-testid="budget">
-            {object?.budget !== undefined ? (
-              `$${object.budget.toLocaleString('en-US')}`
-            ) : (
-              <i className="skeleton">budget</i>
-            )}
-          </dd>
-          <dt>Deadline</dt>
-          <dd data-testid="deadline">{object?.deadline ?? <i className="skeleton">deadline</i>}</dd>
-        </dl>
-        <details open={status === 'success'}>
-          <summary>{data ? 'Validated result' : 'Partial JSON'}</summary>
-          <pre data-testid="raw">{JSON.stringify(data ?? object, null, 2)}</pre>
-        </details>
-      </section>
-    </main>
+      </header>
+      <main
+        id={`${base}-panel`}
+        {...(examples.length > 1 && { role: 'tabpanel', 'aria-labelledby': `${base}-tab-${active?.id}` })}
+      >
+        {active?.render()}
+      </main>
+    </>
   );
 }

@@ -86,7 +86,8 @@ export function checkRecording(recording: Recording, source = 'recording'): Reco
   checkHead(recording.status, recording.headers, source, undefined);
   recording.chunks.forEach((chunk, i) => {
     const where = `chunk ${i}`;
-    if (!(chunk.bytes instanceof Uint8Array))
+    // By tag, not instanceof: bytes from another realm (jsdom, an iframe, a worker) are bytes too.
+    if (Object.prototype.toString.call(chunk.bytes) !== '[object Uint8Array]')
       throw new RecordingError(source, undefined, `${where}: bytes must be a Uint8Array`);
     if (chunk.t !== undefined && !(Number.isFinite(chunk.t) && chunk.t >= 0))
       throw new RecordingError(source, undefined, `${where}: t must be a number of ms >= 0, got ${chunk.t}`);

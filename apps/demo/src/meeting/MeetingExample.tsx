@@ -1,0 +1,177 @@
+import type { Fetcher } from '@partialkit/core';
+import { usePartialObject } from '@partialkit/react';
+import { StreamInspector, StreamRecorder } from '@partialkit/react/inspector';
+import { MeetingInfo } from '@partialkit/test-utils/conference';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { DemoConfig, ExtractRequest } from '../../server/api.ts';
+import { SCENARIOS, type ScenarioId, scenario } from '../scenarios.ts';
+import { useDemoConfig } from '../use-demo-config.ts';
+import { MeetingView } from './MeetingView.tsx';
+
+export interface MeetingExampleProps {
+  /** Where the stream comes from: the API's /api/extract by default (Storybook passes a replay). */
+  fetcher?: Fetcher<ExtractRequest> | string;
+  /** Replay or live; asked of /api/config when not given. */
+  config?: DemoConfig;
+  initialScenario?: ScenarioId;
+  initialSpeed?: number;
+}
+
+const SPEEDS = [
+  { value: 1, label: '1×' },
+  { value: 4, label: '4×' },
+  { value: 0, label: 'instant' },
+];
+
+/** The conference-extraction example: the notes, the streamed result and the stream inspector. */
+export function MeetingExample({
+  fetcher = '/api/extract',
+  config: given,
+  initialScenario = 'conference',
+  initialSpeed = 1,
+}: MeetingExampleProps) {
+  const config = useDemoConfig(given);
+  const replaying = config?.mode !== 'live';
+  const [scenarioId, setScenarioId] = useState<ScenarioId>(initialScenario);
+  const [speed, setSpeed] = useState(initialSpeed);
+  const chosen = scenario(scenarioId);
+  const [ownText, setOwnText] = useState(chosen.input);
+  const text = replaying ? chosen.input : ownText;
+
+  const [recorder] = useState(() => new StreamRecorder());
+  const tapped = useMemo(() => recorder.tap(fetcher), [recorder, fetcher]);
+  const { object, data, status, error, issues, submit, stop, reset, isComplete, isCompleteAt, store } =
+    usePartialObject<typeof MeetingInfo, ExtractRequest>(MeetingInfo, tapped);
+  const streaming = status === 'streaming';
+
+  const extractRef = useRef<HTMLButtonElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
+  // When the stream ends on its own, Stop turns inactive: move focus on to Extract, never to <body>.
+  useEffect(() => {
+    if (!streaming && document.activeElement === stopRef.current) extractRef.current?.focus();
+  }, [streaming]);
+
+  const onExtract = () => {
+    if (streaming) return;
+    void submit({ text, scenario: scenarioId, speed });
+  };
+  const onStop = () => {
+    if (!streaming) return;
+    stop();
+    extractRef.current?.focus();
+  };
+
+  return (
+    <div className="layout">
+      <section className="panel input" aria-labelledby="input-title">
+        <h2 id="input-title">Input</h2>
+        {config === undefined ? null : replaying ? (
+          <p className="mode replay" data-testid="mode">
+            <strong>Replaying a recording.</strong> The server replays a recorded model stream; no model is
+            called and no API key is needed. The notes below are the recorded input.
+          </p>
+        ) : (
+          <p className="mode live" data-testid="mode">
+            <strong>Live.</strong> The server calls {config.model ?? 'the model'} with these notes.
+          </p>
+        )}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            onExtract();
+          }}
+        >
+          {replaying && (
+            <div className="field">
+              <label htmlFor="scenario">Recording</label>
+              <select
+                id="scenario"
+                value={scenarioId}
+                onChange={(e) => setScenarioId(e.target.value as ScenarioId)}
+                aria-describedby="scenario-description"
+              >
+                {SCENARIOS.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.label}
+                  </option>
+                ))}
+              </select>
+              <p id="scenario-description" className="hint">
+                {chosen.description}
+              </p>
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor="notes">{replaying ? 'Meeting notes (recorded input)' : 'Meeting notes'}</label>
+            <textarea
+              id="notes"
+              value={text}
+              readOnly={replaying}
+              onChange={(e) => setOwnText(e.target.value)}
+              rows={10}
+            />
+          </div>
+          <div className="actions">
+            {replaying && (
+              <div className="field inline">
+                <label htmlFor="speed">Replay speed</label>
+                <select id="speed" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+                  {SPEEDS.map((s) => (
+                    <option key={s.value} value={s.value}>
+                      {s.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            <div className="buttons">
+              <button
+                ref={extractRef}
+                type="submit"
+                className="button primary"
+                aria-disabled={streaming}
+                data-busy={streaming || undefined}
+              >
+                {streaming && <span className="spinner" aria-hidden="true" />}
+                {streaming ? 'Extracting…' : 'Extract'}
+              </button>
+              <button
+                ref={stopRef}
+                type="button"
+                className="button"
+                onClick={onStop}
+                aria-disabled={!streaming}
+              >
+                Stop
+              </button>
+              <button
+                type="button"
+                className="button quiet"
+                onClick={reset}
+                aria-disabled={status === 'idle'}
+              >
+                Reset
+              </button>
+            </div>
+          </div>
+        </form>
+      </section>
+      <MeetingView
+        object={object}
+        status={status}
+        error={error}
+        issues={issues}
+        isComplete={isComplete}
+        isCompleteAt={isCompleteAt}
+      />
+      <aside className="panel inspector-panel" aria-labelledby="inspector-title">
+        <h2 id="inspector-title">Stream inspector</h2>
+        <StreamInspector store={store} recorder={recorder} className="inspector" />
+        <details className="json">
+          <summary>{data ? 'Validated result (JSON)' : 'Partial object (JSON)'}</summary>
+          <pre data-testid="raw">{JSON.stringify(data ?? object ?? null, null, 2)}</pre>
+        </details>
+      </aside>
+    </div>
+  );
+}

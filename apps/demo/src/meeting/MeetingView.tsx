@@ -1,0 +1,152 @@
+import type { DeepPartial } from '@partialkit/core';
+import type { PartialIssue, StreamStatus } from '@partialkit/react';
+import { PartialList, PartialText } from '@partialkit/react';
+import type { MeetingInfo } from '@partialkit/test-utils/conference';
+import { type ReactNode, type Ref, useMemo } from 'react';
+import { FieldValue, type Pending } from './Field.tsx';
+import { issuesUnder } from './issues.ts';
+import { outcomeOf, statusText } from './outcome.ts';
+import { ParticipantCard, SkeletonCard } from './ParticipantCard.tsx';
+
+export interface MeetingViewProps {
+  object: DeepPartial<MeetingInfo> | undefined;
+  status: StreamStatus;
+  error: Error | undefined;
+  issues: readonly PartialIssue[];
+  isComplete: (node: object) => boolean;
+  isCompleteAt: (path: readonly (string | number)[]) => boolean;
+  /** The status line, for focus after Stop. */
+  statusRef?: Ref<HTMLParagraphElement>;
+}
+
+/** Card issues by index, rebuilt only when the issues change (so unchanged cards keep their props). */
+function issuesByCard(issues: readonly PartialIssue[]): Map<number, Map<string, PartialIssue>> {
+  const out = new Map<number, Map<string, PartialIssue>>();
+  for (const issue of issues) {
+    const [list, index] = issue.path;
+    if (list !== 'users' || typeof index !== 'number' || out.has(index)) continue;
+    out.set(index, issuesUnder(issues, ['users', index]));
+  }
+  return out;
+}
+
+function Tile({
+  label,
+  id,
+  wide,
+  children,
+}: {
+  label: string;
+  id: string;
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className={wide ? 'tile wide' : 'tile'}>
+      <dt>{label}</dt>
+      <dd data-testid={id}>{children}</dd>
+    </div>
+  );
+}
+
+/** The result of one extraction: status line, how it ended, the meeting details and the participants. */
+export function MeetingView({
+  object,
+  status,
+  error,
+  issues,
+  isComplete,
+  isCompleteAt,
+  statusRef,
+}: MeetingViewProps) {
+  const streaming = status === 'streaming';
+  const users = object?.users;
+  const count = users?.length ?? 0;
+  const outcome = outcomeOf(status, error, issues.length);
+  const byCard = useMemo(() => issuesByCard(issues), [issues]);
+  const root = useMemo(() => issuesUnder(issues, []), [issues]);
+  const pending: Pending = streaming ? 'streaming' : status === 'idle' ? 'idle' : 'ended';
+  // The slot for the next card: while the list may still grow.
+  const more = streaming && !(users && isComplete(users));
+  return (
+    <section className="panel results" aria-labelledby="results-title">
+      <div className="results-head">
+        <h2 id="results-title">Result</h2>
+        <p
+          className={`status status-${status}`}
+          role="status"
+          aria-live="polite"
+          data-testid="status"
+          data-status={status}
+          ref={statusRef}
+          tabIndex={-1}
+        >
+          <span className="status-dot" aria-hidden="true" />
+          {statusText(status, count, outcome)}
+        </p>
+      </div>
+      {outcome && (
+        <div className={`outcome ${outcome.tone}`} data-testid="outcome" data-error={error?.name}>
+          <p className="outcome-title">{outcome.title}</p>
+          <p className="outcome-detail">{outcome.detail}</p>
+        </div>
+      )}
+      <div className="results-body" data-testid="results" aria-busy={streaming}>
+        <dl className="details">
+          <Tile label="Date" id="date">
+            <FieldValue value={object?.date} issue={root.get('date')} pending={pending} skeleton="6em" />
+          </Tile>
+          <Tile label="Deadline" id="deadline">
+            <FieldValue
+              value={object?.deadline}
+              issue={root.get('deadline')}
+              pending={pending}
+              skeleton="6em"
+            />
+          </Tile>
+          <Tile label="Budget" id="budget">
+            <FieldValue
+              value={object?.budget === undefined ? undefined : `$${object.budget.toLocaleString('en-US')}`}
+              issue={root.get('budget')}
+              pending={pending}
+              skeleton="5em"
+            />
+          </Tile>
+          <Tile label="Location" id="location" wide>
+            {object?.location === undefined ? (
+              <FieldValue value={undefined} issue={undefined} pending={pending} skeleton="14em" />
+            ) : (
+              <PartialText value={object.location} complete={!streaming || isCompleteAt(['location'])} />
+            )}
+          </Tile>
+        </dl>
+        <h3 className="list-title">
+          Participants <span className="count">{count}</span>
+        </h3>
+        {status === 'idle' ? (
+          <p className="empty">
+            Nothing extracted yet. Press Extract to stream the notes into a typed object.
+          </p>
+        ) : (
+          <ul className="users">
+            <PartialList
+              items={users}
+              deps={[streaming, byCard]}
+              // A closed card's props never change again, so it never renders again.
+              render={(user, { index, complete }) => (
+                <ParticipantCard
+                  user={user}
+                  complete={complete}
+                  streaming={streaming && !complete}
+                  issues={byCard.get(index)}
+                />
+              )}
+            />
+            {more && <SkeletonCard />}
+            {!streaming && count === 0 && <li className="empty">No participants arrived.</li>}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}

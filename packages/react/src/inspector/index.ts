@@ -1,0 +1,14 @@
+'use client';
+export { type InspectableStore, StreamRecorder, type StreamRecorderOptions } from './recorder.ts';
+export { StreamInspector, type StreamInspectorProps, useStreamRecorder } from './stream-inspector.tsx';
+export {
+  type ChunkMark,
+  EMPTY_TIMELINE,
+  type FieldMark,
+  type IssueMark,
+  type ResetMark,
+  statsOf,
+  type Timeline,
+  type TimelineStats,
+} from './timeline.ts';
+export { TimelineChart, type TimelineChartProps } from './timeline-chart.tsx';
