@@ -13,7 +13,42 @@ export interface TokenSink {
   predictKey(): string | undefined;
 }
 
-// Tokenizer states.
+// Character codes (UTF-16 code units) the state machine compares against.
+const TAB = 0x09; // \t
+const LF = 0x0a; // \n
+const CR = 0x0d; // \r
+const SPACE = 0x20; // ' ' (below it: control characters)
+const QUOTE = 0x22; // "
+const PLUS = 0x2b; // +
+const COMMA = 0x2c; // ,
+const MINUS = 0x2d; // -
+const DOT = 0x2e; // .
+const SLASH = 0x2f; // /
+const DIGIT_0 = 0x30; // 0
+const DIGIT_9 = 0x39; // 9
+const COLON_CHAR = 0x3a; // :
+const UPPER_A = 0x41; // A
+const UPPER_E = 0x45; // E
+const UPPER_F = 0x46; // F
+const OPEN_BRACKET = 0x5b; // [
+const BACKSLASH = 0x5c; // backslash
+const CLOSE_BRACKET = 0x5d; // ]
+const LOWER_A = 0x61; // a
+const LOWER_B = 0x62; // b
+const LOWER_E = 0x65; // e
+const LOWER_F = 0x66; // f
+const LOWER_N = 0x6e; // n
+const LOWER_R = 0x72; // r
+const LOWER_T = 0x74; // t
+const LOWER_U = 0x75; // u
+const OPEN_BRACE = 0x7b; // {
+const CLOSE_BRACE = 0x7d; // }
+const HIGH_SURROGATE_MIN = 0xd800; // first high surrogate
+const HIGH_SURROGATE_MAX = 0xdbff; // last high surrogate
+
+// Tokenizer states. The order matters: the states from VALUE to AFTER_VALUE (0–5) are the ones between
+// tokens, where whitespace is skipped and a structural character is expected; `write` tests
+// `state <= AFTER_VALUE` for them. Keep them first and contiguous.
 const VALUE = 0; // a value is required (root, after ':' or ',' in an array)
 const VALUE_OR_CLOSE = 1; // after '[': a value or ']'
 const KEY_OR_CLOSE = 2; // after '{': a key or '}'
@@ -50,7 +85,7 @@ const EXPECTED: Record<number, string> = {
   [DONE]: 'the end of the input',
 };
 
-const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isHigh = (c: number) => c >= HIGH_SURROGATE_MIN && c <= HIGH_SURROGATE_MAX;
 
 /** Digits form an exact integer below this; past it they are kept as text (see `number`). */
 const EXACT = 2 ** 53;
@@ -157,25 +192,25 @@ export class Tokenizer {
         let c = 0;
         while (i < n) {
           c = chunk.charCodeAt(i);
-          if (c === 0x22 || c === 0x5c || c < 0x20) break;
+          if (c === QUOTE || c === BACKSLASH || c < SPACE) break;
           i++;
         }
         if (i > start) {
           // The last character taken is `c` unless the scan stopped at a quote or backslash; the
           // test below is `!isHigh(last)` written out, which measured a little faster on this path.
           const last = i === n ? c : chunk.charCodeAt(i - 1);
-          if (this.held === 0 && (last < 0xd800 || last > 0xdbff)) {
+          if (this.held === 0 && (last < HIGH_SURROGATE_MIN || last > HIGH_SURROGATE_MAX)) {
             this.str += start === 0 && i === n ? chunk : chunk.slice(start, i);
           } else this.emitText(chunk.slice(start, i));
         }
         if (i === n) break;
-        if (c === 0x22) state = this.closeString();
-        else if (c === 0x5c) state = ESCAPE;
+        if (c === QUOTE) state = this.closeString();
+        else if (c === BACKSLASH) state = ESCAPE;
         else throw this.error(i, chunk, 'a string character (control characters must be escaped)');
         i++;
       } else if (state <= AFTER_VALUE || state === DONE) {
         let c = chunk.charCodeAt(i);
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        while (c === SPACE || c === LF || c === CR || c === TAB) {
           if (++i === n) break;
           c = chunk.charCodeAt(i);
         }
@@ -191,7 +226,7 @@ export class Tokenizer {
           const c = chunk.charCodeAt(i);
           // A raw quote, backslash or control character is never part of the key's text, whatever
           // characters the predicted key holds (those arrive escaped).
-          if (c !== key.charCodeAt(p) || c === 0x22 || c === 0x5c || c < 0x20) break;
+          if (c !== key.charCodeAt(p) || c === QUOTE || c === BACKSLASH || c < SPACE) break;
           p++;
           i++;
         }
@@ -199,7 +234,7 @@ export class Tokenizer {
           this.matched = p;
           break;
         }
-        if (p === key.length && chunk.charCodeAt(i) === 0x22) {
+        if (p === key.length && chunk.charCodeAt(i) === QUOTE) {
           i++;
           this.sink.key(key);
           state = COLON;
@@ -238,31 +273,31 @@ export class Tokenizer {
   private escape(c: number, i: number, chunk: string): number {
     let s: string;
     switch (c) {
-      case 0x22:
+      case QUOTE:
         s = '"';
         break;
-      case 0x5c:
+      case BACKSLASH:
         s = '\\';
         break;
-      case 0x2f:
+      case SLASH:
         s = '/';
         break;
-      case 0x62:
+      case LOWER_B:
         s = '\b';
         break;
-      case 0x66:
+      case LOWER_F:
         s = '\f';
         break;
-      case 0x6e:
+      case LOWER_N:
         s = '\n';
         break;
-      case 0x72:
+      case LOWER_R:
         s = '\r';
         break;
-      case 0x74:
+      case LOWER_T:
         s = '\t';
         break;
-      case 0x75:
+      case LOWER_U:
         this.unicode = 0;
         this.unicodeDigits = 0;
         return UNICODE;
@@ -275,12 +310,12 @@ export class Tokenizer {
 
   private unicodeDigit(c: number, i: number, chunk: string): number {
     const d =
-      c >= 0x30 && c <= 0x39
-        ? c - 0x30
-        : c >= 0x61 && c <= 0x66
-          ? c - 87
-          : c >= 0x41 && c <= 0x46
-            ? c - 55
+      c >= DIGIT_0 && c <= DIGIT_9
+        ? c - DIGIT_0
+        : c >= LOWER_A && c <= LOWER_F
+          ? c - LOWER_A + 10
+          : c >= UPPER_A && c <= UPPER_F
+            ? c - UPPER_A + 10
             : -1;
     if (d < 0) throw this.error(i, chunk, 'a hexadecimal digit');
     this.unicode = this.unicode * 16 + d;
@@ -300,8 +335,8 @@ export class Tokenizer {
     let exp = this.numExp;
     while (i < n) {
       const c = chunk.charCodeAt(i);
-      if (c >= 0x30 && c <= 0x39) {
-        const d = c - 0x30;
+      if (c >= DIGIT_0 && c <= DIGIT_9) {
+        const d = c - DIGIT_0;
         if (ns === N_INT || ns === N_FRAC || ns === N_DOT) {
           if (ns !== N_INT) {
             scale++;
@@ -323,16 +358,16 @@ export class Tokenizer {
           ns = N_EXP;
           exp = exp * 10 + d;
         }
-      } else if (c === 0x2e) {
+      } else if (c === DOT) {
         if (ns !== N_ZERO && ns !== N_INT) throw this.error(i, chunk, 'a digit');
         ns = N_DOT;
-      } else if (c === 0x65 || c === 0x45) {
+      } else if (c === LOWER_E || c === UPPER_E) {
         if (ns !== N_ZERO && ns !== N_INT && ns !== N_FRAC) throw this.error(i, chunk, 'a digit');
         ns = N_E;
-      } else if (c === 0x2b || c === 0x2d) {
+      } else if (c === PLUS || c === MINUS) {
         if (ns !== N_E) throw this.error(i, chunk, 'a digit');
         ns = N_ESIGN;
-        this.numExpNeg = c === 0x2d;
+        this.numExpNeg = c === MINUS;
       } else {
         ended = true;
         break;
@@ -409,16 +444,16 @@ export class Tokenizer {
   private structural(state: number, c: number, i: number, chunk: string): number {
     if (state === AFTER_VALUE) {
       const isArray = this.containers[this.containers.length - 1]!;
-      if (c === 0x2c) return isArray ? VALUE : KEY;
-      if (c === (isArray ? 0x5d : 0x7d)) return this.close();
+      if (c === COMMA) return isArray ? VALUE : KEY;
+      if (c === (isArray ? CLOSE_BRACKET : CLOSE_BRACE)) return this.close();
       throw this.error(i, chunk, `',' or '${isArray ? ']' : '}'}'`);
     }
     if (state === COLON) {
-      if (c !== 0x3a) throw this.error(i, chunk, "':'");
+      if (c !== COLON_CHAR) throw this.error(i, chunk, "':'");
       return VALUE;
     }
     if (state === KEY || state === KEY_OR_CLOSE) {
-      if (c === 0x22) {
+      if (c === QUOTE) {
         this.inKey = true;
         this.str = '';
         const key = this.sink.predictKey();
@@ -427,20 +462,20 @@ export class Tokenizer {
         this.matched = 0;
         return KEY_TEXT;
       }
-      if (c === 0x7d && state === KEY_OR_CLOSE) return this.close();
+      if (c === CLOSE_BRACE && state === KEY_OR_CLOSE) return this.close();
       throw this.error(i, chunk, EXPECTED[state]!);
     }
     if (state === DONE) throw this.error(i, chunk, 'the end of the input');
     // VALUE or VALUE_OR_CLOSE
     switch (c) {
-      case 0x22:
+      case QUOTE:
         this.inKey = false;
         this.str = '';
         this.sink.beginString();
         return STRING;
-      case 0x7b:
-      case 0x5b: {
-        const isArray = c === 0x5b;
+      case OPEN_BRACE:
+      case OPEN_BRACKET: {
+        const isArray = c === OPEN_BRACKET;
         if (this.containers.length >= this.maxDepth) {
           throw this.fail(
             `Nesting deeper than maxDepth (${this.maxDepth}) at position ${this.offset + i}`,
@@ -451,20 +486,20 @@ export class Tokenizer {
         this.sink.openContainer(isArray);
         return isArray ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
       }
-      case 0x5d:
+      case CLOSE_BRACKET:
         if (state !== VALUE_OR_CLOSE) break;
         return this.close();
-      case 0x74:
-      case 0x66:
-      case 0x6e:
-        this.literal = c === 0x74 ? 0 : c === 0x66 ? 1 : 2;
+      case LOWER_T:
+      case LOWER_F:
+      case LOWER_N:
+        this.literal = c === LOWER_T ? 0 : c === LOWER_F ? 1 : 2;
         this.literalIndex = 1;
         return LITERAL;
       default:
-        if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-          this.numState = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
-          this.numNeg = c === 0x2d;
-          this.numSig = c === 0x2d ? 0 : c - 0x30;
+        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+          this.numState = c === MINUS ? N_MINUS : c === DIGIT_0 ? N_ZERO : N_INT;
+          this.numNeg = c === MINUS;
+          this.numSig = c === MINUS ? 0 : c - DIGIT_0;
           this.numScale = 0;
           this.numExp = 0;
           this.numExpNeg = false;
