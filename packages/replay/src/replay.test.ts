@@ -87,3 +87,26 @@ describe('replay', () => {
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(fixture);
   });
 });
+
+describe('replay with a signal', () => {
+  it('fails a pending read when the signal aborts, instead of leaving it hanging', async () => {
+    const controller = new AbortController();
+    const stream = replay('data: "a"\n\ndata: "b"\n\n', {
+      speed: 1,
+      untimedIntervalMs: 10_000,
+      signal: controller.signal,
+    });
+    const reader = stream.getReader();
+    await reader.read(); // the first chunk is due at once
+    const pending = reader.read(); // the second is due in 10 s
+    setTimeout(() => controller.abort(new DOMException('stopped', 'AbortError')), 20);
+    const started = Date.now();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('fails at once when the signal is already aborted', async () => {
+    const stream = replay('data: "a"\n\n', { signal: AbortSignal.abort() });
+    await expect(stream.getReader().read()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

@@ -114,17 +114,27 @@ export function replay(
   const speed = options.speed ?? 1;
   let started: number | undefined;
   const cancelled = new AbortController();
+  // Either ends the wait: the reader cancelling, or the caller's signal (which also fails the stream,
+  // as an aborted fetch fails its body, so a pending read never hangs).
+  const stop = options.signal ? AbortSignal.any([cancelled.signal, options.signal]) : cancelled.signal;
+  const aborted = (controller: ReadableStreamDefaultController<Uint8Array>): boolean => {
+    if (cancelled.signal.aborted) return true;
+    if (!options.signal?.aborted) return false;
+    controller.error(options.signal.reason ?? new DOMException('The replay was aborted.', 'AbortError'));
+    return true;
+  };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        if (aborted(controller)) return;
         started ??= Date.now();
         const chunk = next();
         if (!chunk) {
           controller.close();
           return;
         }
-        if (speed > 0) await sleep(chunk.at / speed - (Date.now() - started), cancelled.signal);
-        if (cancelled.signal.aborted || options.signal?.aborted) return;
+        if (speed > 0) await sleep(chunk.at / speed - (Date.now() - started), stop);
+        if (aborted(controller)) return;
         controller.enqueue(chunk.bytes);
       },
       cancel() {
