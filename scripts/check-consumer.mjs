@@ -60,8 +60,18 @@ try {
     join(scratch, 'app.tsx'),
     `import { createPartialParser, decode, PartialKitError, PartialObjectStore, streamPartial } from '@partialkit/core';
 import { decodeObjects } from '@partialkit/core/providers';
-import { PartialList, PartialText, usePartialObject } from '@partialkit/react';
-import { jsonSchemaFor, openaiResponseFormat, toPartialResponse } from '@partialkit/server';
+import { AI_SDK_HEADER } from '@partialkit/core/ai-sdk';
+import '@partialkit/core/standard-schema';
+import { PartialList, PartialText, usePartialItems, usePartialObject } from '@partialkit/react';
+import { StreamRecorder } from '@partialkit/react/inspector';
+import {
+  jsonSchemaFor,
+  MemoryResumeStore,
+  openaiResponseFormat,
+  toPartialResponse,
+  toResumableResponse,
+} from '@partialkit/server';
+import { RedisResumeStore } from '@partialkit/server/redis';
 import { parseRecording, RecordingError, replay, replayResponse } from '@partialkit/replay';
 import * as z from 'zod';
 
@@ -90,6 +100,17 @@ export const store = new PartialObjectStore({ schema: Talk, fetcher: '/api/talk'
 export const bytes: ReadableStream<Uint8Array> = replay(parseRecording('data: 1\\n\\n'), { chunking: 3 });
 export const typed: boolean = new RecordingError('talk.rec.jsonl', 3, 'bad') instanceof PartialKitError;
 export const readers: typeof decodeObjects = decodeObjects;
+export const header: string = AI_SDK_HEADER;
+export const recorder = new StreamRecorder();
+export const resumeStore = new MemoryResumeStore({ ttlMs: 60_000 });
+export const redisStore: typeof RedisResumeStore = RedisResumeStore;
+export const resumable: Promise<Response> = toResumableResponse(async () => ['{"title": "x"}'], {
+  store: resumeStore,
+});
+export function Talks() {
+  const { items, current } = usePartialItems(Talk, '/api/talks');
+  return <PartialList items={items} current={current} render={(t) => <b>{t.title}</b>} />;
+}
 
 export function TalkView() {
   const { object, data, status, submit, isCompleteAt } = usePartialObject(Talk, '/api/talk');

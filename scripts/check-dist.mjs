@@ -38,7 +38,13 @@ parser.write('{"ok": [1, "two"');
 assert.deepEqual(parser.value, { ok: [1, 'two'] });
 const providers = await import('@partialkit/core/providers');
 assert.equal(typeof providers.decodeObjects, 'function');
+const aiSdk = await import('@partialkit/core/ai-sdk');
+assert.equal(aiSdk.AI_SDK_HEADER, 'x-vercel-ai-ui-message-stream');
+await import('@partialkit/core/standard-schema');
 const server = await import('@partialkit/server');
+assert.equal(typeof server.toResumableResponse, 'function');
+const redis = await import('@partialkit/server/redis');
+assert.equal(typeof redis.RedisResumeStore, 'function');
 assert.equal(typeof server.toPartialResponse, 'function');
 const node = await import('@partialkit/server/node');
 assert.equal(typeof node.toNodeHandler, 'function');
@@ -47,6 +53,8 @@ assert.equal(typeof replay.replay, 'function');
 const replayNode = await import('@partialkit/replay/node');
 assert.equal(typeof replayNode.createReplayServer, 'function');
 const react = await import('@partialkit/react');
+const inspector = await import('@partialkit/react/inspector');
+assert.equal(typeof inspector.StreamInspector, 'function');
 assert.equal(typeof react.usePartialObject, 'function');
 const usage = execFileSync('node_modules/.bin/partialkit', ['help'], { encoding: 'utf8' });
 assert.match(usage, /partialkit replay <fixture>/);
@@ -62,7 +70,7 @@ try {
   );
 }
 console.log(
-  'dist: @partialkit/core (+ /providers), @partialkit/react, @partialkit/server (+ /node), @partialkit/replay (+ /node) and the partialkit bin load from the build',
+  'dist: @partialkit/core (+ /providers, /ai-sdk, /standard-schema), @partialkit/react (+ /inspector), @partialkit/server (+ /node, /redis), @partialkit/replay (+ /node) and the partialkit bin load from the build',
 );
 
 // The pack listing: what `npm publish` would upload.
