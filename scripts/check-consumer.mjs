@@ -104,7 +104,10 @@ export const header: string = AI_SDK_HEADER;
 export const recorder = new StreamRecorder();
 export const resumeStore = new MemoryResumeStore({ ttlMs: 60_000 });
 export const redisStore: typeof RedisResumeStore = RedisResumeStore;
-export const resumable: Promise<Response> = toResumableResponse(async () => ['{"title": "x"}'], {
+async function* talkText() {
+  yield '{"title": "x"}';
+}
+export const resumable: Promise<Response> = toResumableResponse(() => talkText(), {
   store: resumeStore,
 });
 export function Talks() {
