@@ -9,35 +9,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChatStream } from '@partialkit/test-utils/openai-chat-stream';
 import { TALKS } from '@partialkit/test-utils/talks';
 
 const json = JSON.stringify({ items: TALKS });
-let seed = 19;
-const next = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return 1 + (seed % 6);
-};
-const base = {
+const stream = new ChatStream({
   id: 'chatcmpl-partialkit-talks',
-  object: 'chat.completion.chunk',
   created: 1764640000,
-  model: 'gpt-4o-2024-08-06',
-  system_fingerprint: 'fp_partialkit',
-};
-const frame = (choice: object) =>
-  `data: ${JSON.stringify({ ...base, choices: [{ index: 0, ...choice }] })}\n\n`;
-let out = frame({
-  delta: { role: 'assistant', content: '', refusal: null },
-  logprobs: null,
-  finish_reason: null,
+  systemFingerprint: 'fp_partialkit',
+  seed: 19,
 });
-for (let i = 0; i < json.length; ) {
-  const n = next();
-  out += frame({ delta: { content: json.slice(i, i + n) }, logprobs: null, finish_reason: null });
-  i += n;
-}
-out += frame({ delta: {}, logprobs: null, finish_reason: 'stop' });
-out += 'data: [DONE]\n\n';
+const out = stream.content(json) + stream.finish('stop');
 writeFileSync(
   join(import.meta.dirname, '..', 'packages', 'test-utils', 'fixtures', 'conference-talks.sse'),
   out,

@@ -9,37 +9,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeRecording } from '@partialkit/replay';
 import { MEETING_RESULT } from '@partialkit/test-utils/conference';
+import { ChatStream } from '@partialkit/test-utils/openai-chat-stream';
 
 const OUT = join(import.meta.dirname, '..', '..', '..', 'packages', 'test-utils', 'fixtures');
 
-const base = {
-  id: 'chatcmpl-partialkit-conference',
-  object: 'chat.completion.chunk',
-  created: 1763900000,
-  model: 'gpt-4o-2024-08-06',
-};
-const frame = (choice: object) =>
-  `data: ${JSON.stringify({ ...base, choices: [{ index: 0, ...choice }] })}\n\n`;
-
-/** The JSON cut into token-sized pieces, as the model streams it; `upTo` stops early. */
-function content(json: string, upTo = json.length): string {
-  let seed = 7;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return 1 + (seed % 6);
-  };
-  let out = frame({
-    delta: { role: 'assistant', content: '', refusal: null },
-    logprobs: null,
-    finish_reason: null,
-  });
-  for (let i = 0; i < upTo; ) {
-    const n = Math.min(next(), upTo - i);
-    out += frame({ delta: { content: json.slice(i, i + n) }, logprobs: null, finish_reason: null });
-    i += n;
-  }
-  return out;
-}
+const stream = new ChatStream({ id: 'chatcmpl-partialkit-conference', created: 1763900000, seed: 7 });
+const content = (json: string, upTo?: number) => stream.content(json, upTo);
+const frame = (choice: object) => stream.frame(choice);
 
 const json = JSON.stringify(MEETING_RESULT);
 // Part-way through the third participant: two cards closed, one streaming.
