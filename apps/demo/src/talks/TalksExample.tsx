@@ -165,7 +165,7 @@ export function TalksExample({ fetcher = '/api/talks', config: given, initialSpe
         {config === undefined ? null : replaying ? (
           <p className="mode replay" data-testid="mode">
             <strong>Replaying a recording.</strong> The server replays a recorded model stream of this
-            programme; no model is called. Talk 6 has a misprinted end time, which the schema rejects.
+            programme; no model is called. Talk 7 has a misprinted end time, which the schema rejects.
           </p>
         ) : (
           <p className="mode live" data-testid="mode">
