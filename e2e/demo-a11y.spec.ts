@@ -32,6 +32,8 @@ test('keyboard only: pick, extract, stop, extract again; aria-busy follows the s
   const d = demo(page);
   await page.goto('/');
   await page.getByTestId('mode').waitFor();
+  await page.keyboard.press('Tab'); // the selected example's tab
+  await expect(page.getByRole('tab', { name: 'Conference extraction' })).toBeFocused();
   await page.keyboard.press('Tab'); // the recording picker
   await expect(page.getByLabel('Recording')).toBeFocused();
   await page.keyboard.press('Tab'); // the notes

@@ -10,6 +10,7 @@ export function demo(page: Page) {
     extract: page.getByRole('button', { name: /^Extract/ }),
     stop: page.getByRole('button', { name: 'Stop' }),
     reset: page.getByRole('button', { name: 'Reset' }),
+    drop: page.getByRole('button', { name: 'Drop connection' }),
     async open(scenario = 'conference', speed = '4') {
       await page.goto('/');
       await page.getByTestId('mode').waitFor();

@@ -37,3 +37,21 @@ test('the production build serves the page and the replay API from one Node serv
   await expect(d.status).toHaveAttribute('data-status', 'success');
   expect(JSON.parse((await page.getByTestId('raw').textContent()) ?? '')).toEqual(MEETING_RESULT);
 });
+
+test('the production server resumes a dropped extraction and serves the talks tab', async ({ page }) => {
+  const d = demo(page);
+  await d.open('conference', '1');
+  await d.extract.click();
+  await expect(d.cards.first()).toBeVisible({ timeout: 15_000 });
+  const resumed = page.waitForRequest((r) => r.method() === 'GET' && /\/api\/extract\/[\w-]+$/.test(r.url()));
+  await d.drop.click();
+  expect((await resumed).headers()['last-event-id']).toMatch(/^\d+$/);
+  await expect(d.status).toHaveAttribute('data-status', 'success', { timeout: 20_000 });
+  expect(JSON.parse((await page.getByTestId('raw').textContent()) ?? '')).toEqual(MEETING_RESULT);
+
+  await page.getByRole('tab', { name: 'Talks, one by one' }).click();
+  await page.getByLabel('Replay speed').selectOption('0');
+  await page.getByRole('button', { name: 'Extract talks' }).click();
+  await expect(page.getByTestId('status')).toHaveText('Done: 8 talks, 1 rejected');
+  await expect(page.getByTestId('rejected-talk')).toHaveCount(1);
+});

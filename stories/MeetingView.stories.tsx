@@ -48,6 +48,43 @@ export const Streaming: Story = {
   },
 };
 
+/**
+ * What the view shows while a resumable stream reconnects (the demo's "Drop connection"): the stream
+ * held after Jane's email, shown as the store reports a lost connection on its second attempt. The
+ * cards stay loading, not broken; the reconnect is told once, politely. (The reconnect itself runs
+ * for real in the demo's Playwright spec, against its server.)
+ */
+function ReconnectingMeeting(args: HarnessArgs) {
+  return (
+    <ReplayHarness {...args}>
+      {(meeting) => <MeetingView {...meeting} status="reconnecting" reconnects={2} />}
+    </ReplayHarness>
+  );
+}
+
+export const Reconnecting: Story = {
+  args: { holdAfter: eventsUntil('conference', '"jane.smith@') },
+  render: (args) => <ReconnectingMeeting {...args} />,
+  play: async ({ canvasElement }) => {
+    const canvas = await settled(canvasElement, 'streaming');
+    await eventually(() =>
+      expect(canvas.getByTestId('status')).toHaveTextContent(
+        'Connection lost: reconnecting (attempt 2), 2 participants kept',
+      ),
+    );
+    await expect(canvas.getByTestId('status')).toHaveAttribute('data-reconnects', '2');
+    await expect(canvas.getByTestId('reconnecting')).toHaveTextContent(
+      'Connection lost: reconnecting (attempt 2)',
+    );
+    await expect(canvas.getByTestId('results')).toHaveAttribute('aria-busy', 'true');
+    await expect(canvas.queryByTestId('outcome')).toBeNull();
+    await expect(canvas.getAllByTestId('user').map((c) => c.dataset.state)).toEqual([
+      'complete',
+      'streaming',
+    ]);
+  },
+};
+
 export const Complete: Story = {
   play: async ({ canvasElement }) => {
     const canvas = await settled(canvasElement, 'success');

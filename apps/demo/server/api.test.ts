@@ -99,3 +99,91 @@ describe('demo API over real HTTP, read by the store as the page reads it', () =
     }
   });
 });
+
+describe('demo API: resumable extractions', () => {
+  async function serve() {
+    delete process.env.OPENAI_API_KEY;
+    const server = createServer(toNodeHandler(handleApi));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/extract`;
+    return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  it('a response cut twice by the drop route is resumed to exactly the recorded object', async () => {
+    const { url, close } = await serve();
+    try {
+      const store = new PartialObjectStore({
+        schema: MeetingInfo,
+        fetcher: url,
+        throttle: 0,
+        reconnect: { baseDelayMs: 5 },
+      });
+      const drops: Array<Promise<number>> = [];
+      const statuses: string[] = [];
+      const locations: string[] = [];
+      store.subscribe(() => {
+        const s = store.getSnapshot();
+        if (statuses.at(-1) !== s.status) statuses.push(s.status);
+        if (s.object?.location) locations.push(s.object.location);
+        const users = s.object?.users?.length ?? 0;
+        // Cut once when the first card arrives and once when the second does.
+        if (s.status === 'streaming' && s.streamId && users > drops.length && drops.length < 2)
+          drops.push(fetch(`${url}/${s.streamId}/drop`, { method: 'POST' }).then((r) => r.status));
+      });
+      await store.submit({ text: '', scenario: 'conference', speed: 4 });
+      expect(await Promise.all(drops)).toEqual([204, 204]);
+      expect(statuses).toEqual([
+        'streaming',
+        'reconnecting',
+        'streaming',
+        'reconnecting',
+        'streaming',
+        'success',
+      ]);
+      expect(store.getSnapshot().data).toEqual(MEETING_RESULT);
+      // Every partial location is a prefix of the final one: nothing lost or repeated across the cuts.
+      for (const l of locations) expect(MEETING_RESULT.location.startsWith(l)).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('stop after a drop cancels the generation on the server: its resume then ends cancelled', async () => {
+    const { url, close } = await serve();
+    try {
+      const store = new PartialObjectStore({
+        schema: MeetingInfo,
+        fetcher: url,
+        throttle: 0,
+        reconnect: { baseDelayMs: 5 },
+      });
+      let dropped = false;
+      let stopped = false;
+      store.subscribe(() => {
+        const s = store.getSnapshot();
+        if (!dropped && s.streamId && (s.object?.users?.length ?? 0) >= 1) {
+          dropped = true;
+          void fetch(`${url}/${s.streamId}/drop`, { method: 'POST' });
+        }
+        if (dropped && !stopped && s.status === 'streaming' && (s.object?.users?.length ?? 0) >= 2) {
+          stopped = true;
+          store.stop();
+        }
+      });
+      await store.submit({ text: '', scenario: 'conference', speed: 4 });
+      const { status, object, streamId } = store.getSnapshot();
+      expect(status).toBe('aborted');
+      expect(object?.users?.length).toBeGreaterThanOrEqual(2);
+      // The server's log ends with the cancel (the DELETE is sent as the store stops).
+      let text = '';
+      for (let i = 0; i < 50 && !text.includes('cancelled'); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        text = await (await fetch(`${url}/${streamId}`)).text();
+      }
+      expect(text).toContain('"type":"cancelled"');
+      expect(text).not.toContain('"deadline"');
+    } finally {
+      await close();
+    }
+  });
+});

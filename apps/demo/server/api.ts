@@ -2,14 +2,26 @@
  * The demo's API, a fetch-style handler served by the Vite dev server (vite.config.ts) and by the
  * production server (server/main.ts) alike. With `OPENAI_API_KEY` set, /api/extract calls OpenAI (or
  * any compatible server at `OPENAI_BASE_URL`) with a strict JSON schema; otherwise it replays one of the
- * recordings. Either way the browser gets partialkit's SSE protocol through `toPartialResponse`, and
- * closing the tab aborts the upstream request. /api/config tells the page which of the two it gets.
+ * recordings. Either way the browser gets partialkit's SSE protocol as a resumable stream
+ * (`toResumableResponse`): a dropped connection resumes at GET /api/extract/:id, and DELETE
+ * /api/extract/:id (the store's stop) cancels the upstream call. /api/config tells the page which of
+ * the two modes it gets; /api/talks serves the talks example (server/talks.ts).
  */
 import { replayResponse } from '@partialkit/replay';
-import { openaiResponseFormat, toPartialResponse } from '@partialkit/server';
+import {
+  cancelResponse,
+  MemoryResumeStore,
+  openaiResponseFormat,
+  resumeOffset,
+  resumeResponse,
+  toPartialResponse,
+  toResumableResponse,
+} from '@partialkit/server';
 import { MeetingInfo } from '@partialkit/test-utils/conference';
 import { MS_PER_EVENT, RECORDINGS } from '../src/recordings.ts';
 import { type ScenarioId, scenario } from '../src/scenarios.ts';
+import { LiveConnections } from './live-connections.ts';
+import { handleTalks } from './talks.ts';
 
 export interface ExtractRequest {
   text: string;
@@ -27,7 +39,17 @@ export interface DemoConfig {
 
 const model = () => process.env.OPENAI_MODEL ?? 'gpt-4o-mini';
 
-/** Routes /api/config and /api/extract (with or without the /api prefix, which Vite's mount strips). */
+/** The extractions of this server process, resumable for five minutes after they end. */
+export const resumeStore = new MemoryResumeStore({ ttlMs: 5 * 60_000 });
+/** The extraction responses being sent, for the page's "Drop connection" control. */
+export const connections = new LiveConnections();
+const resumeUrl = (id: string) => `/api/extract/${id}`;
+
+/**
+ * Routes /api/config, /api/extract (POST; GET and DELETE /api/extract/:id resume and cancel; POST
+ * /api/extract/:id/drop cuts its live responses) and /api/talks, with or without the /api prefix,
+ * which Vite's mount strips.
+ */
 export function handleApi(request: Request): Promise<Response> | Response {
   const path = new URL(request.url).pathname.replace(/^\/api/, '');
   if (path === '/config') {
@@ -37,7 +59,36 @@ export function handleApi(request: Request): Promise<Response> | Response {
     return Response.json(config, { headers: { 'cache-control': 'no-store' } });
   }
   if (path === '/extract') return handleExtract(request);
+  if (path === '/talks') return handleTalks(request);
+  const stream = /^\/extract\/([\w-]+)(\/drop)?$/.exec(path);
+  if (stream?.[1]) return handleStream(request, stream[1], stream[2] !== undefined);
   return new Response('Not found', { status: 404 });
+}
+
+/** One resumable extraction: resume it (GET), cancel it (DELETE) or cut its connections (POST …/drop). */
+async function handleStream(request: Request, id: string, drop: boolean): Promise<Response> {
+  if (drop) {
+    if (request.method !== 'POST') return new Response('POST to drop', { status: 405 });
+    return new Response(null, { status: connections.drop(id) > 0 ? 204 : 404 });
+  }
+  if (request.method === 'GET')
+    return connections.track(await resumeResponse(id, resumeOffset(request), { store: resumeStore }));
+  if (request.method === 'DELETE') return cancelResponse(id, { store: resumeStore });
+  return new Response('GET to resume, DELETE to cancel', { status: 405 });
+}
+
+/**
+ * Serves an upstream that answered 200 as a resumable stream. The browser leaving no longer stops the
+ * upstream (a reconnect must find it running); a cancel does, through `abort`.
+ */
+function resumable(upstream: Response, abort?: (reason: unknown) => void): Promise<Response> {
+  return toResumableResponse(
+    ({ signal }) => {
+      if (abort) signal.addEventListener('abort', () => abort(signal.reason), { once: true });
+      return upstream;
+    },
+    { store: resumeStore, resumeUrl },
+  ).then((response) => connections.track(response));
 }
 
 export async function handleExtract(request: Request): Promise<Response> {
@@ -48,9 +99,12 @@ export async function handleExtract(request: Request): Promise<Response> {
     const chosen = scenario(id);
     const upstream = replayResponse(RECORDINGS[chosen.id], { speed, untimedIntervalMs: MS_PER_EVENT });
     if (!upstream.ok) return passError(upstream);
-    const response = toPartialResponse(upstream, { signal: request.signal });
-    return chosen.id === 'dropped' ? dropAfter(response, 60) : response;
+    // The one stream served the old way: not resumable, so its server-side drop ends it.
+    if (chosen.id === 'dropped')
+      return dropAfter(toPartialResponse(upstream, { signal: request.signal }), 60);
+    return resumable(upstream);
   }
+  const generation = new AbortController();
   const base = process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
   const upstream = await fetch(`${base}/chat/completions`, {
     method: 'POST',
@@ -64,10 +118,10 @@ export async function handleExtract(request: Request): Promise<Response> {
         { role: 'user', content: text },
       ],
     }),
-    signal: request.signal,
+    signal: generation.signal,
   });
   if (!upstream.ok) return passError(upstream);
-  return toPartialResponse(upstream, { signal: request.signal });
+  return resumable(upstream, (reason) => generation.abort(reason));
 }
 
 /** An upstream HTTP error reaches the browser as one (status and body), not as a 200 stream. */

@@ -1,5 +1,6 @@
 import { type ReactNode, useId, useState } from 'react';
 import { MeetingExample } from './meeting/MeetingExample.tsx';
+import { TalksExample } from './talks/TalksExample.tsx';
 
 /** One example of the demo; a second one is one more entry in {@link EXAMPLES}. */
 export interface DemoExample {
@@ -10,6 +11,7 @@ export interface DemoExample {
 
 export const EXAMPLES: readonly DemoExample[] = [
   { id: 'conference', label: 'Conference extraction', render: () => <MeetingExample /> },
+  { id: 'talks', label: 'Talks, one by one', render: () => <TalksExample /> },
 ];
 
 function Logo() {

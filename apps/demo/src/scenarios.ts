@@ -66,7 +66,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'dropped',
     label: 'Dropped connection',
-    description: 'The full extraction, but the server drops the connection half-way.',
+    description: 'The full extraction served without resume: the server drops the connection half-way.',
     input: MEETING_TEXT,
     ends: 'NetworkError',
   },

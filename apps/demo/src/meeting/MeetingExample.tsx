@@ -15,7 +15,20 @@ export interface MeetingExampleProps {
   config?: DemoConfig;
   initialScenario?: ScenarioId;
   initialSpeed?: number;
+  /**
+   * Cuts the live connection of stream `id` (the "Drop connection" control). By default, when the
+   * fetcher is the API's URL, a POST to `<url>/<id>/drop` makes the server destroy the sockets now
+   * sending that stream; the control is hidden when there is neither.
+   */
+  drop?: (streamId: string) => Promise<void>;
 }
+
+/** The API's drop route: the server destroys the sockets sending the stream, as a dropped network does. */
+const dropVia =
+  (url: string) =>
+  async (streamId: string): Promise<void> => {
+    await fetch(`${url}/${encodeURIComponent(streamId)}/drop`, { method: 'POST' });
+  };
 
 const SPEEDS = [
   { value: 1, label: '1×' },
@@ -29,6 +42,7 @@ export function MeetingExample({
   config: given,
   initialScenario = 'conference',
   initialSpeed = 1,
+  drop = typeof fetcher === 'string' ? dropVia(fetcher) : undefined,
 }: MeetingExampleProps) {
   const config = useDemoConfig(given);
   const replaying = config?.mode !== 'live';
@@ -40,15 +54,40 @@ export function MeetingExample({
 
   const [recorder] = useState(() => new StreamRecorder());
   const tapped = useMemo(() => recorder.tap(fetcher), [recorder, fetcher]);
-  const { object, data, status, error, issues, submit, stop, reset, isComplete, isCompleteAt, store } =
-    usePartialObject<typeof MeetingInfo, ExtractRequest>(MeetingInfo, tapped);
-  const streaming = status === 'streaming';
+  const {
+    object,
+    data,
+    status,
+    error,
+    issues,
+    reconnects,
+    streamId,
+    submit,
+    stop,
+    reset,
+    isComplete,
+    isCompleteAt,
+    store,
+  } = usePartialObject<typeof MeetingInfo, ExtractRequest>(MeetingInfo, tapped);
+  // Reconnecting is still running: Stop stays active (and cancels on the server).
+  const streaming = status === 'streaming' || status === 'reconnecting';
+  const [dropping, setDropping] = useState(false);
+  const onDrop = () => {
+    if (!drop || !streamId || status !== 'streaming' || dropping) return;
+    setDropping(true);
+    drop(streamId).finally(() => setDropping(false));
+  };
 
   const extractRef = useRef<HTMLButtonElement>(null);
   const stopRef = useRef<HTMLButtonElement>(null);
   // When the stream ends on its own, Stop turns inactive: move focus on to Extract, never to <body>.
+  // The same when Drop connection, shown only while streaming, had focus and is gone.
+  const wasStreaming = useRef(false);
   useEffect(() => {
-    if (!streaming && document.activeElement === stopRef.current) extractRef.current?.focus();
+    const ended = wasStreaming.current && !streaming;
+    wasStreaming.current = streaming;
+    const lost = document.activeElement === stopRef.current || document.activeElement === document.body;
+    if (ended && lost) extractRef.current?.focus();
   }, [streaming]);
 
   const onExtract = () => {
@@ -144,6 +183,17 @@ export function MeetingExample({
               >
                 Stop
               </button>
+              {drop && streaming && (
+                <button
+                  type="button"
+                  className="button warn"
+                  onClick={onDrop}
+                  aria-disabled={status !== 'streaming' || !streamId || dropping}
+                  title="Cut the live response mid-stream; the page reconnects and resumes"
+                >
+                  Drop connection
+                </button>
+              )}
               <button
                 type="button"
                 className="button quiet"
@@ -163,6 +213,7 @@ export function MeetingExample({
         issues={issues}
         isComplete={isComplete}
         isCompleteAt={isCompleteAt}
+        reconnects={reconnects}
       />
       <aside className="panel inspector-panel" aria-labelledby="inspector-title">
         <h2 id="inspector-title">Stream inspector</h2>

@@ -15,6 +15,8 @@ export interface MeetingViewProps {
   issues: readonly PartialIssue[];
   isComplete: (node: object) => boolean;
   isCompleteAt: (path: readonly (string | number)[]) => boolean;
+  /** The reconnect under way (1, 2, …) while `status` is `reconnecting`. */
+  reconnects?: number;
   /** The status line, for focus after Stop. */
   statusRef?: Ref<HTMLParagraphElement>;
 }
@@ -57,9 +59,11 @@ export function MeetingView({
   issues,
   isComplete,
   isCompleteAt,
+  reconnects = 0,
   statusRef,
 }: MeetingViewProps) {
-  const streaming = status === 'streaming';
+  // A reconnecting stream is still running: its cards are loading, not broken.
+  const streaming = status === 'streaming' || status === 'reconnecting';
   const users = object?.users;
   const count = users?.length ?? 0;
   const outcome = outcomeOf(status, error, issues.length);
@@ -78,13 +82,23 @@ export function MeetingView({
           aria-live="polite"
           data-testid="status"
           data-status={status}
+          data-reconnects={reconnects || undefined}
           ref={statusRef}
           tabIndex={-1}
         >
           <span className="status-dot" aria-hidden="true" />
-          {statusText(status, count, outcome)}
+          {statusText(status, count, outcome, reconnects)}
         </p>
       </div>
+      {status === 'reconnecting' && (
+        <div className="outcome reconnecting" data-testid="reconnecting">
+          <p className="outcome-title">Connection lost: reconnecting (attempt {Math.max(1, reconnects)})</p>
+          <p className="outcome-detail">
+            What arrived is kept; the server holds the rest of the stream and sends it from the last event
+            received.
+          </p>
+        </div>
+      )}
       {outcome && (
         <div className={`outcome ${outcome.tone}`} data-testid="outcome" data-error={error?.name}>
           <p className="outcome-title">{outcome.title}</p>

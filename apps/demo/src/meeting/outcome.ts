@@ -92,8 +92,13 @@ export function outcomeOf(
   };
 }
 
-/** The polite status line: progress while streaming, then how it ended. */
-export function statusText(status: StreamStatus, count: number, outcome: Outcome | undefined): string {
+/** The polite status line: progress while streaming, then how it ended. `reconnects`: the attempt under way. */
+export function statusText(
+  status: StreamStatus,
+  count: number,
+  outcome: Outcome | undefined,
+  reconnects = 0,
+): string {
   const people = plural(count, 'participant');
   switch (status) {
     case 'idle':
@@ -101,7 +106,7 @@ export function statusText(status: StreamStatus, count: number, outcome: Outcome
     case 'streaming':
       return count === 0 ? 'Streaming…' : `${people} so far`;
     case 'reconnecting':
-      return `Connection lost: reconnecting (${people} kept)`;
+      return `Connection lost: reconnecting (attempt ${Math.max(1, reconnects)}), ${people} kept`;
     case 'success':
       return `Done: ${people}`;
     case 'aborted':

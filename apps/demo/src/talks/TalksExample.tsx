@@ -1,137 +1,305 @@
 /**
  * The items mode in the demo: every talk of a conference programme arrives as its own card, validated,
- * the moment its JSON object closes; the talk still being written is shown last as a dashed card, and a
- * talk that fails the schema is listed as rejected, with zod's reason. Self-contained: mount it as a tab
- * and serve `handleTalks` (server/talks.ts) at `/api/talks`, or pass a `fetcher`.
+ * the moment its JSON object closes; the talk still being written is shown last as a loading card, and
+ * a talk that fails the schema takes its place in the programme marked invalid, with zod's reason.
+ * Served by `handleTalks` (server/talks.ts) at `/api/talks`, or pass a `fetcher`.
  */
-import type { DeepPartial, Fetcher, ItemValidationError } from '@partialkit/core';
-import { PartialList, usePartialItems } from '@partialkit/react';
+import type { DeepPartial, Fetcher, ItemValidationError, StreamStatus } from '@partialkit/core';
+import { usePartialItems } from '@partialkit/react';
 import { PROGRAMME_TEXT, Talk } from '@partialkit/test-utils/talks';
-import { memo, useId, useState } from 'react';
+import { memo, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import type * as z from 'zod';
+import type { DemoConfig } from '../../server/api.ts';
 import type { TalksRequest } from '../../server/talks.ts';
-import './talks.css';
+import { Skeleton } from '../meeting/Field.tsx';
+import { issueText } from '../meeting/issues.ts';
+import { type Outcome, outcomeOf } from '../meeting/outcome.ts';
+import { useDemoConfig } from '../use-demo-config.ts';
 
 type PartialTalk = DeepPartial<z.input<typeof Talk>>;
 
-/** A talk card; memoised, so a finished card does not render again while later talks stream. */
-const TalkCard = memo(function TalkCard({ talk, complete }: { talk: PartialTalk; complete: boolean }) {
+const SPEEDS = [
+  { value: 1, label: '1×' },
+  { value: 4, label: '4×' },
+  { value: 0, label: 'instant' },
+];
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** A value of a card, or a skeleton while it may still come, or "not received" after. */
+function Value({ value, loading, width }: { value: string | undefined; loading: boolean; width: string }) {
+  if (value !== undefined) return <>{value}</>;
+  return loading ? <Skeleton width={width} /> : <span className="missing">not received</span>;
+}
+
+type CardState = 'complete' | 'streaming' | 'incomplete';
+
+/** A talk card; memoised, so a closed card does not render again while later talks stream. */
+const TalkCard = memo(function TalkCard({ talk, state }: { talk: PartialTalk; state: CardState }) {
+  const loading = state === 'streaming';
   return (
     <li
-      className={complete ? 'card talk' : 'card talk streaming'}
+      className={`card talk ${state}`}
       data-testid="talk"
-      data-complete={complete}
+      data-state={state}
+      aria-busy={loading || undefined}
     >
       <span className="talk-time">
-        {talk.start ?? '··:··'}–{talk.end ?? '··:··'}
-        {talk.room && ` · ${talk.room}`}
+        <Value value={talk.start} loading={loading} width="2.6em" />
+        <Value value={talk.end} loading={loading} width="2.6em" />
       </span>
-      <strong>{talk.title ?? <i className="skeleton">title</i>}</strong>
-      <span>{talk.speaker ?? <i className="skeleton">speaker</i>}</span>
-      {talk.track && <span className={`track track-${talk.track.toLowerCase()}`}>{talk.track}</span>}
+      <div className="card-body">
+        <p className="card-name" data-testid="talk-title">
+          <Value value={talk.title} loading={loading} width="12em" />
+        </p>
+        <p className="talk-meta">
+          <Value value={talk.speaker} loading={loading} width="7em" />
+          {' · '}
+          <Value value={talk.room} loading={loading} width="4em" />
+        </p>
+        {talk.track !== undefined && (
+          <span className={`track track-${talk.track.toLowerCase()}`}>{talk.track}</span>
+        )}
+      </div>
+      {state === 'incomplete' && <span className="badge">incomplete</span>}
     </li>
   );
 });
 
-/** A talk the schema rejected: what the model wrote, and why it is not shown among the talks. */
+/** A talk the schema rejected, in its place in the programme: what the model wrote, and why. */
 function RejectedTalk({ error }: { error: ItemValidationError }) {
   const talk = (error.value ?? {}) as PartialTalk;
   return (
-    <li className="card talk invalid" data-testid="rejected-talk" data-index={error.index}>
+    <li className="card talk invalid has-issue" data-testid="rejected-talk" data-index={error.index}>
       <span className="talk-time">
-        talk {error.index + 1} · {talk.start}–{talk.end}
+        <span>{talk.start}</span>
+        <span className="value invalid">{talk.end}</span>
       </span>
-      <strong>{talk.title ?? '(untitled)'}</strong>
-      <span className="error">{error.issues.map((issue) => issue.message).join('; ')}</span>
+      <div className="card-body">
+        <p className="card-name">{talk.title ?? '(untitled)'}</p>
+        <p className="talk-meta">
+          {talk.speaker} · {talk.room}
+        </p>
+        <span className="issue-note" data-testid="issue">
+          Rejected by the schema (talk {error.index + 1}):{' '}
+          {error.issues.map((issue) => issueText(issue)).join('; ')}
+        </span>
+      </div>
     </li>
   );
+}
+
+/** Valid talks and rejected ones, in programme order: a rejected talk keeps its index. */
+function rows(items: readonly PartialTalk[], issues: readonly ItemValidationError[]): ReactNode[] {
+  const rejected = new Map(issues.map((e) => [e.index, e]));
+  const out: ReactNode[] = [];
+  let next = 0;
+  for (let index = 0; next < items.length || rejected.has(index); index++) {
+    const error = rejected.get(index);
+    if (error) out.push(<RejectedTalk key={index} error={error} />);
+    else out.push(<TalkCard key={index} talk={items[next++] as PartialTalk} state="complete" />);
+  }
+  return out;
+}
+
+function statusText(status: StreamStatus, valid: number, rejected: number, outcome: Outcome | undefined) {
+  const talks = `${plural(valid, 'talk')}${rejected ? `, ${rejected} rejected` : ''}`;
+  switch (status) {
+    case 'idle':
+      return 'Ready';
+    case 'streaming':
+      return valid + rejected === 0 ? 'Streaming…' : `${talks} so far`;
+    case 'reconnecting':
+      return `Connection lost: reconnecting (${talks} kept)`;
+    case 'success':
+      return `Done: ${talks}`;
+    case 'aborted':
+      return `Stopped: ${talks} kept`;
+    case 'error':
+      return `Failed (${outcome?.short ?? 'error'}): ${talks} kept`;
+  }
 }
 
 export interface TalksExampleProps {
   /** Where the stream comes from: `/api/talks` by default (a story can pass a replay). */
   fetcher?: Fetcher<TalksRequest> | string;
+  /** Replay or live; asked of /api/config when not given. */
+  config?: DemoConfig;
+  initialSpeed?: number;
 }
 
-export function TalksExample({ fetcher = '/api/talks' }: TalksExampleProps) {
-  const [text, setText] = useState(PROGRAMME_TEXT);
-  const [speed, setSpeed] = useState(1);
-  const { items, current, status, error, issues, attempt, submit, stop, reset } = usePartialItems<
+export function TalksExample({ fetcher = '/api/talks', config: given, initialSpeed = 1 }: TalksExampleProps) {
+  const config = useDemoConfig(given);
+  const replaying = config?.mode !== 'live';
+  const [ownText, setOwnText] = useState(PROGRAMME_TEXT);
+  const text = replaying ? PROGRAMME_TEXT : ownText;
+  const [speed, setSpeed] = useState(initialSpeed);
+  const { items, current, status, error, issues, submit, stop, reset } = usePartialItems<
     typeof Talk,
     TalksRequest
   >(Talk, fetcher);
-  const programme = useId();
+  const streaming = status === 'streaming' || status === 'reconnecting';
+  const outcome = outcomeOf(status, error, issues.length);
+  const id = useId();
+
+  const extractRef = useRef<HTMLButtonElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
+  // When the stream ends on its own, Stop turns inactive: move focus on to Extract, never to <body>.
+  useEffect(() => {
+    if (!streaming && document.activeElement === stopRef.current) extractRef.current?.focus();
+  }, [streaming]);
+
+  const onExtract = () => {
+    if (!streaming) void submit({ text, speed });
+  };
+  const onStop = () => {
+    if (!streaming) return;
+    stop();
+    extractRef.current?.focus();
+  };
+
   return (
-    <main className="talks">
-      <header>
-        <h1>partialkit</h1>
-        <p>Every talk of a programme, each handed over validated the moment its JSON closes.</p>
-      </header>
-      <section className="input">
-        <label htmlFor={programme}>Conference programme</label>
-        <textarea id={programme} value={text} onChange={(e) => setText(e.target.value)} rows={14} />
-        <div className="controls">
-          <button type="button" onClick={() => void submit({ text, speed })}>
-            Extract talks
-          </button>
-          <button type="button" onClick={stop} disabled={status !== 'streaming'}>
-            Stop
-          </button>
-          <button type="button" onClick={reset}>
-            Reset
-          </button>
-          <label>
-            Replay speed{' '}
-            <select
-              value={speed}
-              onChange={(e) => setSpeed(Number(e.target.value))}
-              aria-label="Replay speed"
-            >
-              <option value={0.25}>0.25×</option>
-              <option value={1}>1×</option>
-              <option value={4}>4×</option>
-              <option value={0}>instant</option>
-            </select>
-          </label>
-          <output data-testid="talks-status" className={`status ${status}`}>
-            {status}
-            {attempt > 1 ? ` (attempt ${attempt})` : ''}
-          </output>
-        </div>
-        <p data-testid="talks-count">
-          {items.length} {items.length === 1 ? 'talk' : 'talks'}
-          {issues.length > 0 && `, ${issues.length} rejected`}
-        </p>
-        {error && (
-          <p role="alert" className="error">
-            {error.name}: {error.message}
+    <div className="layout two">
+      <section className="panel input" aria-labelledby={`${id}-input`}>
+        <h2 id={`${id}-input`}>Input</h2>
+        {config === undefined ? null : replaying ? (
+          <p className="mode replay" data-testid="mode">
+            <strong>Replaying a recording.</strong> The server replays a recorded model stream of this
+            programme; no model is called. Talk 7 has a misprinted end time, which the schema rejects.
+          </p>
+        ) : (
+          <p className="mode live" data-testid="mode">
+            <strong>Live.</strong> The server asks {config.model ?? 'the model'} for every talk.
           </p>
         )}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            onExtract();
+          }}
+        >
+          <div className="field">
+            <label htmlFor={`${id}-programme`}>
+              {replaying ? 'Conference programme (recorded input)' : 'Conference programme'}
+            </label>
+            <textarea
+              id={`${id}-programme`}
+              value={text}
+              readOnly={replaying}
+              onChange={(e) => setOwnText(e.target.value)}
+              rows={12}
+            />
+          </div>
+          <div className="actions">
+            {replaying && (
+              <div className="field inline">
+                <label htmlFor={`${id}-speed`}>Replay speed</label>
+                <select id={`${id}-speed`} value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+                  {SPEEDS.map((s) => (
+                    <option key={s.value} value={s.value}>
+                      {s.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            <div className="buttons">
+              <button
+                ref={extractRef}
+                type="submit"
+                className="button primary"
+                aria-disabled={streaming}
+                data-busy={streaming || undefined}
+              >
+                {streaming && <span className="spinner" aria-hidden="true" />}
+                {streaming ? 'Extracting…' : 'Extract talks'}
+              </button>
+              <button
+                ref={stopRef}
+                type="button"
+                className="button"
+                onClick={onStop}
+                aria-disabled={!streaming}
+              >
+                Stop
+              </button>
+              <button
+                type="button"
+                className="button quiet"
+                onClick={reset}
+                aria-disabled={status === 'idle'}
+              >
+                Reset
+              </button>
+            </div>
+          </div>
+        </form>
       </section>
-      <section className="result" aria-label="Talks">
-        <h2>Talks</h2>
-        <ol className="talk-cards">
-          {items.length === 0 && current === undefined && (
-            <li className="placeholder">
-              {status === 'streaming' ? 'Waiting for the first talk…' : 'No talks yet.'}
-            </li>
-          )}
-          <PartialList
-            items={items}
-            current={current}
-            render={(talk, { complete }) => <TalkCard talk={talk} complete={complete} />}
-          />
-        </ol>
-        {issues.length > 0 && (
-          <>
-            <h3>Rejected by the schema</h3>
-            <ul className="talk-cards">
-              {issues.map((e) => (
-                <RejectedTalk key={e.index} error={e} />
-              ))}
-            </ul>
-          </>
+      <section className="panel results" aria-labelledby={`${id}-results`}>
+        <div className="results-head">
+          <h2 id={`${id}-results`}>Talks</h2>
+          <p
+            className={`status status-${status}`}
+            role="status"
+            aria-live="polite"
+            data-testid="status"
+            data-status={status}
+          >
+            <span className="status-dot" aria-hidden="true" />
+            {statusText(status, items.length, issues.length, outcome)}
+          </p>
+        </div>
+        {outcome && (
+          <div className={`outcome ${outcome.tone}`} data-testid="outcome" data-error={error?.name}>
+            <p className="outcome-title">{outcome.title}</p>
+            <p className="outcome-detail">{outcome.detail}</p>
+          </div>
         )}
+        <div className="results-body" data-testid="results" aria-busy={streaming}>
+          <h3 className="list-title">
+            Talks <span className="count">{items.length}</span>
+            {issues.length > 0 && (
+              <span className="count bad" data-testid="rejected-count">
+                {issues.length} rejected
+              </span>
+            )}
+          </h3>
+          {status === 'idle' ? (
+            <p className="empty">Nothing extracted yet. Press Extract talks to stream the programme.</p>
+          ) : (
+            <ol className="talks">
+              {rows(items, issues)}
+              {current !== undefined && (
+                <TalkCard talk={current} state={streaming ? 'streaming' : 'incomplete'} />
+              )}
+              {streaming && current === undefined && <SkeletonTalk />}
+              {!streaming && items.length + issues.length === 0 && current === undefined && (
+                <li className="empty">No talks arrived.</li>
+              )}
+            </ol>
+          )}
+        </div>
       </section>
-    </main>
+    </div>
+  );
+}
+
+/** The slot of the next talk while the list may still grow: same size as a card, hidden from readers. */
+function SkeletonTalk() {
+  return (
+    <li className="card talk skeleton-card" aria-hidden="true" data-testid="talk-skeleton">
+      <span className="talk-time">
+        <Skeleton width="2.6em" />
+        <Skeleton width="2.6em" />
+      </span>
+      <div className="card-body">
+        <p className="card-name">
+          <Skeleton width="12em" />
+        </p>
+        <p className="talk-meta">
+          <Skeleton width="9em" />
+        </p>
+      </div>
+    </li>
   );
 }

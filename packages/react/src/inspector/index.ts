@@ -6,6 +6,7 @@ export {
   EMPTY_TIMELINE,
   type FieldMark,
   type IssueMark,
+  type ReconnectMark,
   type ResetMark,
   statsOf,
   type Timeline,

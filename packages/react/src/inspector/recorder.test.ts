@@ -122,3 +122,51 @@ describe('StreamRecorder resets', () => {
     for (const f of t.fields) expect(f.firstAt).toBeGreaterThan(t.resets[0]?.t ?? Number.POSITIVE_INFINITY);
   });
 });
+
+describe('StreamRecorder reconnects', () => {
+  it('marks each reconnect of a resumable stream cut mid-body, and keeps one run to the end', async () => {
+    const { createServer } = await import('node:http');
+    const { MemoryResumeStore, resumeOffset, resumeResponse, toResumableResponse } = await import(
+      '@partialkit/server'
+    );
+    const { toNodeHandler } = await import('@partialkit/server/node');
+    const { startDroppingProxy } = await import('@partialkit/test-utils/dropping-proxy');
+    const resumeStore = new MemoryResumeStore();
+    const server = createServer(
+      toNodeHandler((request) => {
+        const id = new URL(request.url).pathname.slice(1);
+        if (request.method === 'GET')
+          return resumeResponse(id, resumeOffset(request), { store: resumeStore });
+        const upstream = replayResponse(fixture('conference-extraction.sse'), { untimedIntervalMs: 2 });
+        return toResumableResponse(() => upstream, { store: resumeStore, resumeUrl: (i) => `/${i}` });
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    // The first two connections are cut after 600 bytes of response; the third runs to the end.
+    const proxy = await startDroppingProxy({ host: '127.0.0.1', port }, (n) => (n < 2 ? 600 : undefined));
+    try {
+      const recorder = new StreamRecorder();
+      const store = new PartialObjectStore({
+        schema: MeetingInfo,
+        throttle: 0,
+        fetcher: `${proxy.url}/`,
+        reconnect: { baseDelayMs: 5 },
+      });
+      recorder.watch(store);
+      await store.submit({});
+      const t = recorder.getSnapshot();
+      expect(store.getSnapshot().data).toEqual(MEETING_RESULT);
+      expect(proxy.drops).toBe(2);
+      expect(t.run).toBe(1);
+      expect(t.status).toBe('success');
+      expect(t.reconnects.map((r) => r.attempt)).toEqual([1, 1]);
+      // The fields seen before the first cut are not recorded afresh: each appears once.
+      expect(t.fields.filter((f) => key(f.path) === 'users.0')).toHaveLength(1);
+      expect(t.endedAt).toBeGreaterThanOrEqual(t.reconnects[1]?.t ?? Number.POSITIVE_INFINITY);
+    } finally {
+      await proxy.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

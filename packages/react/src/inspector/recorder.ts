@@ -1,6 +1,13 @@
 import type { Fetcher, PartialIssue, PartialState, Path, StreamSource, StreamStatus } from '@partialkit/core';
 import { decode } from '@partialkit/core';
-import { type ChunkMark, EMPTY_TIMELINE, type IssueMark, type ResetMark, type Timeline } from './timeline.ts';
+import {
+  type ChunkMark,
+  EMPTY_TIMELINE,
+  type IssueMark,
+  type ReconnectMark,
+  type ResetMark,
+  type Timeline,
+} from './timeline.ts';
 
 /** The part of a `PartialObjectStore` the recorder reads (any schema, any input). */
 export interface InspectableStore {
@@ -35,10 +42,14 @@ interface Run {
   issues: IssueMark[];
   issueKeys: Set<string>;
   resets: ResetMark[];
+  reconnects: ReconnectMark[];
   tapped: boolean;
   /** Containers already seen closed: their subtrees never change, so walks skip them. */
   closed: WeakSet<object>;
 }
+
+/** A run is under way while it streams or reconnects (a reconnect continues the same run). */
+const running = (status: StreamStatus | undefined) => status === 'streaming' || status === 'reconnecting';
 
 const issueKey = (i: PartialIssue) => `${i.path.map(String).join('.')}\u0000${i.code}\u0000${i.message}`;
 
@@ -84,6 +95,7 @@ export class StreamRecorder {
         fields: [...run.fields.values()].map((f) => ({ ...f })),
         issues: run.issues.slice(),
         resets: run.resets.slice(),
+        reconnects: run.reconnects.slice(),
         tapped: run.tapped,
       };
     }
@@ -157,11 +169,13 @@ export class StreamRecorder {
     const previous = this.last;
     this.last = state;
     if (state === previous) return;
-    if (state.status === 'streaming' && previous?.status !== 'streaming') this.begin();
+    if (state.status === 'streaming' && !running(previous?.status)) this.begin();
     const run = this.run;
     if (!run) return;
     const t = this.elapsed(run);
-    if (previous?.status === 'streaming' && state.attempt > previous.attempt) {
+    if (state.status === 'reconnecting' && state.reconnects > (previous?.reconnects ?? 0))
+      run.reconnects.push({ t, attempt: state.reconnects });
+    if (previous && running(previous.status) && state.attempt > previous.attempt) {
       // A new attempt starts from nothing: its fields appear afresh.
       run.fields = new Map();
       run.closed = new WeakSet();
@@ -177,7 +191,7 @@ export class StreamRecorder {
     }
     run.status = state.status;
     run.error = state.error ? { name: state.error.name, message: state.error.message } : undefined;
-    if (state.status !== 'streaming' && run.endedAt === undefined) run.endedAt = t;
+    if (!running(state.status) && run.endedAt === undefined) run.endedAt = t;
     this.changed();
   }
 
@@ -195,6 +209,7 @@ export class StreamRecorder {
       issues: [],
       issueKeys: new Set(),
       resets: [],
+      reconnects: [],
       tapped: false,
       closed: new WeakSet(),
     };

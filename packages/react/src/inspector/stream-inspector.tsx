@@ -41,6 +41,8 @@ export function StreamInspector({ store, recorder, className }: StreamInspectorP
     ['fields closed', `${n(closed)} / ${n(timeline.fields.length)}`, 'fields'],
     ['issues', n(timeline.issues.length), 'issues'],
   ];
+  if (timeline.reconnects.length > 0)
+    metrics.push(['reconnects', n(timeline.reconnects.length), 'reconnects']);
   return (
     <section className={className ?? 'pk-inspector'} aria-label="Stream inspector" data-run={timeline.run}>
       <dl

@@ -21,14 +21,15 @@ const label = (path: readonly PropertyKey[]) =>
 /**
  * The timeline as an SVG picture: cumulative bytes over time (one tick per network read), then one row
  * per field or list item from when it first appeared to when it closed (hollow while still open),
- * validation issues as red marks at the moment they were found, and resets as dashed lines.
+ * validation issues as red marks at the moment they were found, resets and reconnects as dashed lines.
  */
 export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: TimelineChartProps): ReactNode {
-  const { chunks, fields, issues, resets } = timeline;
+  const { chunks, fields, issues, resets, reconnects } = timeline;
   const end = Math.max(
     timeline.endedAt ?? 0,
     chunks[chunks.length - 1]?.t ?? 0,
     ...fields.map((f) => f.closedAt ?? f.firstAt),
+    ...reconnects.map((r) => r.t),
     1,
   );
   const shown = fields.filter((f) => f.path.length <= maxDepth);
@@ -141,6 +142,12 @@ export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: Timeline
         <g key={r.attempt}>
           <line x1={x(r.t)} x2={x(r.t)} y1={0} y2={height} stroke="#7c3aed" strokeDasharray="4 3" />
           <text x={x(r.t) + 3} y={10} fill="#7c3aed">{`reset → attempt ${r.attempt}`}</text>
+        </g>
+      ))}
+      {reconnects.map((r) => (
+        <g key={`reconnect-${r.attempt}-${r.t}`} data-mark="reconnect">
+          <line x1={x(r.t)} x2={x(r.t)} y1={0} y2={height} stroke="#b45309" strokeDasharray="2 2" />
+          <text x={x(r.t) + 3} y={22} fill="#b45309">{`reconnect ${r.attempt}`}</text>
         </g>
       ))}
     </svg>

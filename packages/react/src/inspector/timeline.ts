@@ -25,6 +25,12 @@ export interface ResetMark {
   readonly attempt: number;
 }
 
+/** A dropped connection: the reconnect `attempt` (1, 2, …) started at `t`. */
+export interface ReconnectMark {
+  readonly t: number;
+  readonly attempt: number;
+}
+
 /** What the inspector shows for the latest run of a store; a new object whenever something was recorded. */
 export interface Timeline {
   /** 0 before the first submit; grows with each run. */
@@ -40,6 +46,7 @@ export interface Timeline {
   readonly fields: readonly FieldMark[];
   readonly issues: readonly IssueMark[];
   readonly resets: readonly ResetMark[];
+  readonly reconnects: readonly ReconnectMark[];
   /** Whether byte counts are available (the fetcher was tapped). */
   readonly tapped: boolean;
 }
@@ -55,6 +62,7 @@ export const EMPTY_TIMELINE: Timeline = {
   fields: [],
   issues: [],
   resets: [],
+  reconnects: [],
   tapped: false,
 };
 
