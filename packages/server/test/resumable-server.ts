@@ -17,7 +17,12 @@ import { createClient } from 'redis';
 import '@partialkit/core/providers';
 import { toNodeHandler } from '../src/node/node.ts';
 import { RedisResumeStore } from '../src/redis/redis-resume-store.ts';
-import { cancelResponse, resumeOffset, resumeResponse, toResumableResponse } from '../src/resume/resumable.ts';
+import {
+  cancelResponse,
+  resumeOffset,
+  resumeResponse,
+  toResumableResponse,
+} from '../src/resume/resumable.ts';
 
 const name = process.env.NAME ?? 'server';
 const prefix = process.env.TEST_PREFIX ?? 'test:';

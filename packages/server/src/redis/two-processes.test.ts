@@ -45,7 +45,10 @@ async function spawnServer(name: string): Promise<Child> {
     output += chunk.toString();
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not listen within 15 s: ${output}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not listen within 15 s: ${output}`)),
+      15_000,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening (\d+)/.exec(output);
@@ -235,11 +238,60 @@ describe('two server processes sharing one real Redis, every reconnect on the ot
     // The log ends with the cancel, well before the text would have.
     const log = `partialkit:${id}:log`;
     await until(
-      async () => String(await db.sendCommand(['XREVRANGE', log, '+', '-', 'COUNT', '1'])).includes('cancelled'),
+      async () =>
+        String(await db.sendCommand(['XREVRANGE', log, '+', '-', 'COUNT', '1'])).includes('cancelled'),
       'the log to end with the cancel',
       1000,
     );
     expect(await db.xLen(log)).toBeLessThan(60);
     expect(client.getSnapshot().status).toBe('aborted');
+  });
+
+  it('a reload resumes the stream on the other process, survives drops there, and its stop cancels it', async () => {
+    // The first page's connection (to A) is never cut; the reloaded page's are, after a few hundred bytes.
+    const next = cuts(7);
+    const proxy = await balancer((n) => (n === 0 ? undefined : next()));
+    const first = new PartialObjectStore({
+      schema: MeetingInfo,
+      fetcher: `${proxy.url}/extract`,
+      throttle: 0,
+    });
+    const running = first.submit({ text: 'meeting notes', msPerEvent: 25 });
+    await until(async () => first.getSnapshot().streamId !== undefined, 'the stream id', 5000);
+    const id = first.getSnapshot().streamId!;
+    first.attach()(); // the page goes away: its connection drops, the generation goes on
+    await running;
+    const reloaded = new PartialObjectStore({
+      schema: MeetingInfo,
+      fetcher: `${proxy.url}/extract`,
+      throttle: 0,
+      reconnect: { baseDelayMs: 5, maxAttempts: 10 },
+    });
+    const states: Array<PartialState<unknown, unknown>> = [];
+    reloaded.subscribe(() => states.push(reloaded.getSnapshot()));
+    const resumed = reloaded.resume(id);
+    await until(
+      async () =>
+        reloaded.getSnapshot().status === 'error' ||
+        (reloaded.getSnapshot().object as { users?: unknown[] } | undefined)?.users?.length === 3,
+      'the third participant, after reconnects',
+      10_000,
+    );
+    expect(reloaded.getSnapshot().error).toBeUndefined();
+    expect(states.filter((s) => s.status === 'reconnecting').length).toBeGreaterThanOrEqual(2);
+    const objects = states.map((s) => s.object).filter((o) => o !== undefined);
+    for (let i = 1; i < objects.length; i++) expect(extendsValue(objects[i - 1], objects[i])).toBe(true);
+    reloaded.stop();
+    await resumed;
+    await until(async () => (await db.lLen(`${PREFIX}aborted`)) > 0, 'the generation to abort', 1000);
+    expect(await db.lRange(`${PREFIX}aborted`, 0, -1)).toEqual([`A ${id}`]);
+    expect(await generations()).toBe(1);
+    const requests = await served();
+    expect(requests[0]).toBe('A POST');
+    expect(requests.length).toBeGreaterThanOrEqual(5); // the POST, three resumes, the DELETE
+    expect(requests.slice(1, -1).every((r) => r.endsWith(' GET'))).toBe(true);
+    expect(requests.at(-1)).toMatch(/ DELETE$/);
+    expectAlternating(requests);
+    expect(reloaded.getSnapshot().status).toBe('aborted');
   });
 });
