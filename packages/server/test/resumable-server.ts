@@ -7,7 +7,8 @@
  *
  * What the test checks it records in Redis, under `TEST_PREFIX`: `generations` (INCR per model call),
  * `generator:<id>` (which process runs a stream), `served` (a list of `<name> <method>` per request)
- * and `aborted` (a list of `<name> <id>` per model call whose signal aborted).
+ * and `aborted` (a list of `<name> <id>` per model call whose signal aborted), with `log-at-abort:<id>`
+ * (the length of the stream's log when its signal aborted).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,6 +47,10 @@ const handler = toNodeHandler(async (request) => {
         await client.incr(`${prefix}generations`);
         await client.set(`${prefix}generator:${streamId}`, name);
         signal.addEventListener('abort', () => {
+          // Issued now, on the store's own connection: counts every entry appended before the abort.
+          void client
+            .xLen(`partialkit:${streamId}:log`)
+            .then((length) => client.set(`${prefix}log-at-abort:${streamId}`, length));
           void client.rPush(`${prefix}aborted`, `${name} ${streamId}`);
         });
         return replayResponse(recording, { speed: 1, untimedIntervalMs: pace, signal });

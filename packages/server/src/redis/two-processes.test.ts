@@ -244,6 +244,10 @@ describe('two server processes sharing one real Redis, every reconnect on the ot
       1000,
     );
     expect(await db.xLen(log)).toBeLessThan(60);
+    // Within one chunk: after the abort, at most one text entry more, then the cancel.
+    const atAbort = Number(await db.get(`${PREFIX}log-at-abort:${id}`));
+    expect(atAbort).toBeGreaterThan(0);
+    expect(await db.xLen(log)).toBeLessThanOrEqual(atAbort + 2);
     expect(client.getSnapshot().status).toBe('aborted');
   });
 
