@@ -18,6 +18,8 @@ export interface ResumeStoreRow {
   store: string;
   /** Milliseconds per million generated characters, from the first delta to the end of the body. */
   msPerMChar: number;
+  /** CPU time of this process (the server) per million characters; Redis's own work is not in it. */
+  cpuMsPerMChar: number;
   /** What the store holds per character once the stream has ended (Redis: `MEMORY USAGE` of the log). */
   bytesPerChar?: number;
 }
@@ -44,6 +46,10 @@ async function textOf(response: Response): Promise<string> {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/**
+ * One row per store (the first: no store). Wall time includes waiting on Redis round trips: every
+ * delta is one `XADD` the generation waits for, so against a fast upstream it is latency, not work.
+ */
 export async function measureResumeStore(options: { quick?: boolean } = {}): Promise<ResumeStoreRow[]> {
   const size = options.quick ? 20_000 : 100_000;
   const rounds = options.quick ? 3 : 5;
@@ -77,12 +83,16 @@ export async function measureResumeStore(options: { quick?: boolean } = {}): Pro
         throw new Error(`${variant.store} streamed ${got.length} of ${text.length} characters`);
     }
     const times = new Map<string, number[]>(variants.map((v) => [v.store, []]));
+    const cpu = new Map<string, number[]>(variants.map((v) => [v.store, []]));
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < variants.length; i++) {
         const variant = variants[(round + i) % variants.length]!;
         const start = performance.now();
+        const cpuStart = process.cpuUsage();
         await drain(await variant.respond());
+        const used = process.cpuUsage(cpuStart);
         times.get(variant.store)!.push(performance.now() - start);
+        cpu.get(variant.store)!.push((used.user + used.system) / 1000);
       }
     }
     const log = `partialkit:${lastRedisId}:log`;
@@ -90,6 +100,7 @@ export async function measureResumeStore(options: { quick?: boolean } = {}): Pro
     return variants.map(({ store }) => ({
       store,
       msPerMChar: (median(times.get(store)!) / text.length) * 1e6,
+      cpuMsPerMChar: (median(cpu.get(store)!) / text.length) * 1e6,
       ...(store === 'RedisResumeStore' && { bytesPerChar: redisBytes / text.length }),
     }));
   } finally {
@@ -103,7 +114,9 @@ function print(rows: ResumeStoreRow[]): void {
   const base = rows[0]!.msPerMChar;
   console.log(`resume store, ${CHUNK}-character deltas (ms per million generated characters, median)`);
   console.log(
-    ['store'.padEnd(26), 'ms/Mchar'.padStart(10), '× none'.padStart(8), 'bytes/char'.padStart(11)].join(''),
+    ['store', 'ms/Mchar', '× none', 'cpu ms/Mchar', 'bytes/char']
+      .map((title, i) => (i === 0 ? title.padEnd(26) : title.padStart([10, 8, 14, 11][i - 1]!)))
+      .join(''),
   );
   for (const row of rows) {
     console.log(
@@ -111,6 +124,7 @@ function print(rows: ResumeStoreRow[]): void {
         row.store.padEnd(26),
         row.msPerMChar.toFixed(0).padStart(10),
         (row.msPerMChar / base).toFixed(1).padStart(8),
+        row.cpuMsPerMChar.toFixed(0).padStart(14),
         (row.bytesPerChar === undefined ? '' : row.bytesPerChar.toFixed(1)).padStart(11),
       ].join(''),
     );
