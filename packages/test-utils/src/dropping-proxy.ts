@@ -89,3 +89,12 @@ export function roundRobin(targets: readonly ProxyTarget[]): (connection: number
   if (targets.length === 0) throw new RangeError('roundRobin needs at least one target');
   return (connection) => targets[connection % targets.length]!;
 }
+
+/** A deterministic sequence of cut points from `seed`, `min` to `min + spread` bytes (default 400–1 800). */
+export function cutPoints(seed: number, min = 400, spread = 1400): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return min + (s % spread);
+  };
+}

@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { decode, decodeResumable, PartialObjectStore, type PartialState } from '@partialkit/core';
 import { replayResponse } from '@partialkit/replay';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
-import { type DroppingProxy, roundRobin, startDroppingProxy } from '@partialkit/test-utils/dropping-proxy';
+import {
+  cutPoints,
+  type DroppingProxy,
+  roundRobin,
+  startDroppingProxy,
+} from '@partialkit/test-utils/dropping-proxy';
 import { fixture } from '@partialkit/test-utils/fixtures';
 import { extendsValue } from '@partialkit/test-utils/harness';
 import { type RedisServer, startRedis } from '@partialkit/test-utils/redis-server';
@@ -112,15 +117,6 @@ async function balancer(cutAfter: (connection: number) => number | undefined): P
   return proxy;
 }
 
-/** A deterministic sequence of cut points, 400–1 800 bytes apart. */
-function cuts(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return 400 + (s % 1400);
-  };
-}
-
 /** `<name> <method>` of each request the processes served, in order. */
 const served = async (): Promise<string[]> => await db.lRange(`${PREFIX}served`, 0, -1);
 const generations = async (): Promise<number> => Number(await db.get(`${PREFIX}generations`));
@@ -152,7 +148,7 @@ describe('two server processes sharing one real Redis, every reconnect on the ot
   it.each([1, 2, 3])(
     'the object store (cuts seeded %i): the final object is the uninterrupted one, snapshots stay monotone, the model is called once',
     async (seed) => {
-      const next = cuts(seed);
+      const next = cutPoints(seed);
       const proxy = await balancer(() => next());
       const client = new PartialObjectStore({
         schema: MeetingInfo,
@@ -190,7 +186,7 @@ describe('two server processes sharing one real Redis, every reconnect on the ot
   it.each([4, 5, 6])(
     'the decoded text (cuts seeded %i) is exactly the uninterrupted text: no character lost or repeated',
     async (seed) => {
-      const next = cuts(seed);
+      const next = cutPoints(seed);
       const proxy = await balancer(() => next());
       const response = await fetch(`${proxy.url}/extract`, { method: 'POST', body: '{}' });
       let text = '';
@@ -253,7 +249,7 @@ describe('two server processes sharing one real Redis, every reconnect on the ot
 
   it('a reload resumes the stream on the other process, survives drops there, and its stop cancels it', async () => {
     // The first page's connection (to A) is never cut; the reloaded page's are, after a few hundred bytes.
-    const next = cuts(7);
+    const next = cutPoints(7);
     const proxy = await balancer((n) => (n === 0 ? undefined : next()));
     const first = new PartialObjectStore({
       schema: MeetingInfo,
