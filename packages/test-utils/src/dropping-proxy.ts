@@ -1,6 +1,7 @@
 /**
  * A TCP proxy on 127.0.0.1 that cuts every connection after a number of response bytes, as a lift,
- * a sleeping laptop or an idle-timeout proxy would: the client sees its body end mid-stream.
+ * a sleeping laptop or an idle-timeout proxy would: the client sees its body end mid-stream. Given a
+ * function for its target, it is also a load balancer that picks a server per connection.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
@@ -12,17 +13,26 @@ export interface DroppingProxy {
   close(): Promise<void>;
 }
 
-/** `cutAfter(n)` gives the byte count after which the n-th connection (0-based) is cut; undefined = never. */
+export interface ProxyTarget {
+  host: string;
+  port: number;
+}
+
+/**
+ * `cutAfter(n)` gives the byte count after which the n-th connection (0-based) is cut; undefined = never.
+ * `target` is the server, or `(n) => server` for the n-th connection (see {@link roundRobin}).
+ */
 export async function startDroppingProxy(
-  target: { host: string; port: number },
+  target: ProxyTarget | ((connection: number) => ProxyTarget),
   cutAfter: (connection: number) => number | undefined,
 ): Promise<DroppingProxy> {
   let connections = 0;
   let drops = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
-    const limit = cutAfter(connections++);
-    const upstream = createConnection(target);
+    const n = connections++;
+    const limit = cutAfter(n);
+    const upstream = createConnection(typeof target === 'function' ? target(n) : target);
     sockets.add(client);
     sockets.add(upstream);
     let sent = 0;
@@ -71,5 +81,20 @@ export async function startDroppingProxy(
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Each new connection goes to the next server in turn: with two, every connection lands on the other one. */
+export function roundRobin(targets: readonly ProxyTarget[]): (connection: number) => ProxyTarget {
+  if (targets.length === 0) throw new RangeError('roundRobin needs at least one target');
+  return (connection) => targets[connection % targets.length]!;
+}
+
+/** A deterministic sequence of cut points from `seed`, `min` to `min + spread` bytes (default 400–1 800). */
+export function cutPoints(seed: number, min = 400, spread = 1400): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return min + (s % spread);
   };
 }

@@ -20,6 +20,11 @@ export interface ResumableDecodeOptions extends DecodeOptions {
   reconnect?: ReconnectOptions | false | undefined;
   /** A reconnect starts (`attempt` 1, 2, …) or the stream is back (`attempt` 0). */
   onReconnect?: ((attempt: number) => void) | undefined;
+  /**
+   * Where the stream is resumed when the response does not say (no `x-partialkit-resume` header): the
+   * URL a resume (GET) was fetched from, e.g. after a page reload. Never set it for the first request.
+   */
+  resumeUrl?: string | undefined;
   /** The stream is resumable: its id and the URL it is resumed and cancelled at. */
   onResumable?: ((stream: { id: string | undefined; url: string }) => void) | undefined;
 }
@@ -31,6 +36,12 @@ export function resumeUrlOf(source: StreamSource): string | undefined {
   if (!url) return undefined;
   // Relative to the response (a browser's fetch resolves a relative URL against the page itself).
   return source.url ? new URL(url, source.url).href : url;
+}
+
+/** The URL a resume was fetched from, as the response resolved it (a relative one only works in a browser). */
+function resumedAt(source: StreamSource, url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  return source instanceof Response && source.url ? source.url : url;
 }
 
 /** A failure worth a reconnect: the connection dropped, or the server is briefly unavailable. */
@@ -52,9 +63,9 @@ export async function* decodeResumable(
 }
 
 async function* resumed(source: StreamSource, options: ResumableDecodeOptions): AsyncGenerator<DecodedEvent> {
-  const { reconnect, onReconnect, onResumable, extractJson: _extract, ...decodeOptions } = options;
+  const { reconnect, onReconnect, onResumable, resumeUrl, extractJson: _extract, ...decodeOptions } = options;
   const settings = reconnect === false ? undefined : (reconnect ?? {});
-  const url = resumeUrlOf(source);
+  const url = resumeUrlOf(source) ?? resumedAt(source, resumeUrl);
   if (url && source instanceof Response)
     onResumable?.({ id: source.headers.get(STREAM_ID_HEADER) ?? undefined, url });
   let retryHint: number | undefined;

@@ -142,7 +142,8 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
    */
   resume = (target: string): Promise<void> => {
     const url = target.includes('/') ? target : this.resumeUrlFor(target);
-    return this.start((signal) => this.fetch(undefined, signal, url));
+    // The resume response may not name its URL (`resumeResponse` does not know it): it is this one.
+    return this.start((signal) => this.fetch(undefined, signal, url), url);
   };
 
   private resumeUrlFor(id: string): string {
@@ -152,7 +153,10 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
     throw new PartialKitError('resume(id) needs the resumeUrl option when the fetcher is a function');
   }
 
-  private start = async (open: (signal: AbortSignal) => Promise<StreamSource>): Promise<void> => {
+  private start = async (
+    open: (signal: AbortSignal) => Promise<StreamSource>,
+    resumeUrl?: string,
+  ): Promise<void> => {
     this.abortRun();
     const { schema, maxDepth, maxLength } = this.options;
     let stage: Run<S>['stage'];
@@ -190,6 +194,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> {
         ...this.options.decode,
         signal,
         reconnect: this.options.reconnect,
+        resumeUrl,
         onResumable: ({ id, url }) => {
           run.resumeUrl = url;
           this.set({ ...this.state, streamId: id });

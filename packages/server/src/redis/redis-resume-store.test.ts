@@ -57,6 +57,23 @@ describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
     expect(got).toEqual(['text', 'error']);
   });
 
+  it('gives back text exactly, a surrogate pair split across two entries included', async () => {
+    const s = await store();
+    await s.create('unicode-1');
+    const texts = ['"é 😀', '\uD83D', '\uDE00 ✓"'];
+    let offset = 0;
+    for (const text of texts) {
+      offset += text.length;
+      await s.append('unicode-1', { offset, event: { type: 'text', text } });
+    }
+    await s.append('unicode-1', { offset, event: { type: 'done' } });
+    const read = await s.read('unicode-1', 0);
+    const got: string[] = [];
+    if (read.status === 'found')
+      for await (const e of read.entries) if (e.event.type === 'text') got.push(e.event.text);
+    expect(got).toEqual(texts);
+  });
+
   it('accepts a node-redis client as it is typed', () => {
     const client = createClient();
     expect(() => new RedisResumeStore({ client })).not.toThrow();

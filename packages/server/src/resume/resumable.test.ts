@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { PartialObjectStore, type PartialState } from '@partialkit/core';
 import { replayResponse } from '@partialkit/replay';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
-import { type DroppingProxy, startDroppingProxy } from '@partialkit/test-utils/dropping-proxy';
+import { cutPoints, type DroppingProxy, startDroppingProxy } from '@partialkit/test-utils/dropping-proxy';
 import { fixture } from '@partialkit/test-utils/fixtures';
 import { extendsValue } from '@partialkit/test-utils/harness';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,22 +59,13 @@ afterEach(async () => {
   }
 });
 
-/** A deterministic sequence of cut points, a few hundred bytes apart. */
-function cuts(seed: number) {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return 400 + (s % 1400);
-  };
-}
-
 describe('resumable streams over a connection that drops', () => {
   it.each([1, 2, 3, 4, 5])(
     'cut every 400–1 800 bytes (seed %i): the final object is the uninterrupted one, snapshots stay monotone, the model is called once',
     async (seed) => {
       const store = new MemoryResumeStore();
       const app = await startApp(store);
-      const next = cuts(seed);
+      const next = cutPoints(seed);
       const proxy: DroppingProxy = await startDroppingProxy({ host: '127.0.0.1', port: app.port }, () =>
         next(),
       );

@@ -69,6 +69,12 @@ export async function toResumableResponse(
   return follow(store, id, 0, headers, init.heartbeatMs);
 }
 
+/**
+ * Appends issued without waiting for one another, at most this many at a time: a store across the
+ * network (Redis) costs a round trip per window rather than per delta. Stores keep the order of calls.
+ */
+const APPEND_WINDOW = 32;
+
 /** Reads the generation into the log. Every log ends with `done` or `error`. */
 async function run(
   id: string,
@@ -78,17 +84,26 @@ async function run(
 ): Promise<void> {
   const { store } = init;
   let offset = 0;
+  const pending: Array<Promise<void>> = [];
+  const append = async (entry: StreamEntry): Promise<void> => {
+    const written = store.append(id, entry);
+    written.catch(() => {}); // awaited with its window below; a failure ends the generation there
+    pending.push(written);
+    if (pending.length >= APPEND_WINDOW) await Promise.all(pending.splice(0));
+  };
   try {
     const source = await generate({ signal, id });
     for await (const event of eventsOf(source, init.decode, signal)) {
       if (signal.aborted) break;
       if (event.type === 'text') {
         offset += event.text.length;
-        await store.append(id, { offset, event: { type: 'text', text: event.text } });
-      } else await store.append(id, { offset, event: { type: 'reset', attempt: event.attempt } });
+        await append({ offset, event: { type: 'text', text: event.text } });
+      } else await append({ offset, event: { type: 'reset', attempt: event.attempt } });
     }
+    await Promise.all(pending.splice(0));
     await store.append(id, { offset, event: signal.aborted ? CANCELLED : { type: 'done' } });
   } catch (error) {
+    await Promise.allSettled(pending.splice(0));
     const event = signal.aborted ? CANCELLED : errorEvent(error, init.onError);
     await store.append(id, { offset, event }).catch(() => {});
   }

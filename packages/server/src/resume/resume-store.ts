@@ -24,7 +24,10 @@ export type StreamRead =
 export interface ResumeStore {
   /** Starts the log of a new stream. Throws when the store cannot take it (e.g. full). */
   create(id: string): Promise<void>;
-  /** Appends one entry; an entry with a `done` or `error` event ends the log and starts its TTL. */
+  /**
+   * Appends one entry; an entry with a `done` or `error` event ends the log and starts its TTL. Called
+   * again before the last call resolved (a window of appends in flight), it keeps the order of the calls.
+   */
   append(id: string, entry: StreamEntry): Promise<void>;
   /** The entries that end after `offset`, then the ones still to come, until the log ends. */
   read(id: string, offset: number): Promise<StreamRead>;
