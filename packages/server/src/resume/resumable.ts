@@ -123,10 +123,17 @@ export function resumeOffset(request: Request): number {
 export async function resumeResponse(
   id: string,
   offset: number,
-  init: { store: ResumeStore; heartbeatMs?: number; headers?: PartialResponseInit['headers'] },
+  init: {
+    store: ResumeStore;
+    /** Where the stream is resumed and cancelled, sent again so that any client can reconnect this one. */
+    resumeUrl?: (id: string) => string;
+    heartbeatMs?: number;
+    headers?: PartialResponseInit['headers'];
+  },
 ): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set(STREAM_ID_HEADER, id);
+  if (init.resumeUrl) headers.set(RESUME_URL_HEADER, init.resumeUrl(id));
   return follow(init.store, id, offset, headers, init.heartbeatMs);
 }
 
