@@ -1,0 +1,4 @@
+import type { Table } from './lib/table.ts';
+export async function memorySection(_quick: boolean): Promise<Table[]> {
+  return [];
+}
