@@ -1,7 +1,7 @@
 /**
  * Runs a bench script in its own Node process (its own heap, flags and NODE_ENV), bounded by a time cap:
- * the child sends its result over IPC; past the cap it is killed and the caller gets `undefined`, which
- * the tables print as "> N s" instead of hanging the bench.
+ * the child sends each result over IPC as it has it; past the cap it is killed and the caller keeps the
+ * results sent so far (none: the tables print "> N s" instead of hanging the bench).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,27 +17,31 @@ export function benchFile(name: string): string {
   return fileURLToPath(new URL(`../${name}`, import.meta.url));
 }
 
-export function runChild<T>(script: string, input: unknown, options: ChildOptions): Promise<T | undefined> {
+export interface ChildRun<T> {
+  results: T[];
+  timedOut: boolean;
+}
+
+export function runChild<T>(script: string, input: unknown, options: ChildOptions): Promise<ChildRun<T>> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [JSON.stringify(input)], {
       execArgv: ['--conditions=@partialkit/source', '--import', 'tsx', ...(options.nodeArgs ?? [])],
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    let result: T | undefined;
+    const results: T[] = [];
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, options.capMs);
     child.on('message', (m) => {
-      result = m as T;
+      results.push(m as T);
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      if (timedOut) resolve(undefined);
-      else if (code === 0 && result !== undefined) resolve(result);
-      else reject(new Error(`${script} exited with code ${code} without a result`));
+      if (timedOut || code === 0) resolve({ results, timedOut });
+      else reject(new Error(`${script} exited with code ${code}`));
     });
   });
 }
