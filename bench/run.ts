@@ -57,6 +57,6 @@ for (const [name, section] of Object.entries(SECTIONS)) {
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 const stamp = meta.date.slice(0, 16).replace(/[:T]/g, '-');
-const file = `${dir}${stamp}-${meta.commit}${quick ? '-quick' : ''}.json`;
+const file = `${dir}${stamp}-${meta.commit}${quick ? '-quick' : ''}${only ? `-only-${only.join('+')}` : ''}.json`;
 writeFileSync(file, `${JSON.stringify({ ...meta, tables }, null, 2)}\n`);
 console.log(`written ${file}`);
