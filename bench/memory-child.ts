@@ -13,7 +13,12 @@ import { parse as partialJson } from 'partial-json';
 import { childInput, reply } from './lib/child.ts';
 import { hashbrownRun } from './lib/hashbrown.ts';
 
-export type MemoryLib = 'partialkit' | 'partial-json' | 'ai parsePartialJson' | 'jsonriver' | 'Hashbrown parseChunk';
+export type MemoryLib =
+  | 'partialkit'
+  | 'partial-json'
+  | 'ai parsePartialJson'
+  | 'jsonriver'
+  | 'Hashbrown parseChunk';
 
 const EVERY = 16;
 

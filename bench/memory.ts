@@ -5,11 +5,17 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, get } from 'node:http';
-import { benchFile, runChild } from './lib/child.ts';
+import { benchFile, type ChildRun, runChild } from './lib/child.ts';
 import { type Cell, fmtBytes, fmtRatio, median, spread, type Table } from './lib/table.ts';
 import type { MemoryLib } from './memory-child.ts';
 
-const LIBS: MemoryLib[] = ['partialkit', 'jsonriver', 'partial-json', 'ai parsePartialJson', 'Hashbrown parseChunk'];
+const LIBS: MemoryLib[] = [
+  'partialkit',
+  'jsonriver',
+  'partial-json',
+  'ai parsePartialJson',
+  'Hashbrown parseChunk',
+];
 
 interface Allocation {
   allocated: number;
@@ -20,11 +26,19 @@ interface Allocation {
 async function parsers(quick: boolean): Promise<Table> {
   const size = quick ? 20_000 : 200_000;
   const capMs = quick ? 30_000 : 90_000;
-  const runs = [];
+  const runs: Array<ChildRun<Allocation>> = [];
   for (const lib of LIBS) {
-    runs.push(await runChild<Allocation>(benchFile('memory-child.ts'), { lib, size, reps: 3 }, { capMs, nodeArgs: ['--expose-gc'] }));
+    runs.push(
+      await runChild<Allocation>(
+        benchFile('memory-child.ts'),
+        { lib, size, reps: 3 },
+        { capMs, nodeArgs: ['--expose-gc'] },
+      ),
+    );
   }
-  const allocated = runs.map((r) => (r.results.length ? median(r.results.map((x) => x.allocated)) : undefined));
+  const allocated = runs.map((r) =>
+    r.results.length ? median(r.results.map((x) => x.allocated)) : undefined,
+  );
   const best = Math.min(...allocated.filter((a): a is number => a !== undefined));
   const rows: Cell[][] = LIBS.map((lib, k) => {
     const { results, timedOut } = runs[k]!;
@@ -44,7 +58,15 @@ async function parsers(quick: boolean): Promise<Table> {
   return {
     id: 'memory',
     title: `Memory: one ${size / 1000} KB document in 4-character chunks, read every 16 chunks`,
-    columns: ['library', 'allocated per stream', '× document', '× best', 'peak heap above start', 'collections', 'runs, spread'],
+    columns: [
+      'library',
+      'allocated per stream',
+      '× document',
+      '× best',
+      'peak heap above start',
+      'collections',
+      'runs, spread',
+    ],
     rows,
     notes: [
       'Re-parsing peers accumulate the text (`text += chunk`) and parse it at each read; jsonriver yields its one live object per chunk; Hashbrown reads its root node. Allocation: growth of the used heap between collections (V8 GCProfiler), after a warm-up on a 20 KB document.',
@@ -117,7 +139,8 @@ async function server(quick: boolean): Promise<Table> {
       child.send({ type: 'release' });
       const texts = await Promise.all(bodies);
       const complete = texts.filter((t) => t.endsWith('event: done\ndata: {}\n\n')).length;
-      if (complete !== count) throw new Error(`server: ${count - complete} of ${count} streams did not end with done`);
+      if (complete !== count)
+        throw new Error(`server: ${count - complete} of ${count} streams did not end with done`);
       return { heap: (open.heapUsed - base.heapUsed) / count, rss: (open.rss - base.rss) / count };
     };
     await round(20); // warm-up
@@ -139,7 +162,8 @@ async function server(quick: boolean): Promise<Table> {
   }
   return {
     id: 'server-memory',
-    title: 'Memory: server heap per concurrent `toPartialResponse` stream (node:http + `toNodeHandler`, loopback)',
+    title:
+      'Memory: server heap per concurrent `toPartialResponse` stream (node:http + `toNodeHandler`, loopback)',
     columns: ['concurrent streams', 'heap per stream', 'RSS per stream', 'runs, spread'],
     rows,
     notes: [

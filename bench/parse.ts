@@ -258,8 +258,15 @@ export async function parseSection(quick: boolean): Promise<Table[]> {
     ];
     const chunkings = new Map((huge ? [4] : CHUNKS).map((chunk) => [chunk, chunksOf(text, chunk)]));
     const modes = huge
-      ? ([['write', Number.POSITIVE_INFINITY], ['read/16', 16]] as const)
-      : ([['write', Number.POSITIVE_INFINITY], ['read/16', 16], ['read/1', 1]] as const);
+      ? ([
+          ['write', Number.POSITIVE_INFINITY],
+          ['read/16', 16],
+        ] as const)
+      : ([
+          ['write', Number.POSITIVE_INFINITY],
+          ['read/16', 16],
+          ['read/1', 1],
+        ] as const);
     for (const [chunk, chunks] of chunkings) {
       // The floor for any consumer that is handed the text in chunks: touch every character, chunk by chunk.
       contenders.push([
@@ -406,7 +413,11 @@ function toTable(rows: Row[], sizes: number[]): Table {
   };
   const tableRows = ordered.map((r) => {
     const ratio = r.ratio ?? r.ms / floor.get(r.size)!;
-    const toBest = FLOORS.has(r.lib) ? null : r.capped ? `> ${fmtRatio(CAP_MS / best(r))}` : fmtRatio(r.ms / best(r));
+    const toBest = FLOORS.has(r.lib)
+      ? null
+      : r.capped
+        ? `> ${fmtRatio(CAP_MS / best(r))}`
+        : fmtRatio(r.ms / best(r));
     return [
       r.size >= 1e6 ? `${r.size / 1e6} MB` : `${r.size / 1000} KB`,
       r.chunk || '-',
@@ -456,7 +467,9 @@ function toTable(rows: Row[], sizes: number[]): Table {
         .map((size) => find('partialkit', mode, size).ms)
         .map((ms, i, all) => (i === 0 ? fmtMs(ms) : `${fmtMs(ms)} (${(ms / all[i - 1]!).toFixed(1)}×)`))
         .join(' → ');
-    notes.push(`Growth 20 KB → 200 KB → 2 MB, partialkit writes: ${grow('write')}; read/16: ${grow('read/16')}.`);
+    notes.push(
+      `Growth 20 KB → 200 KB → 2 MB, partialkit writes: ${grow('write')}; read/16: ${grow('read/16')}.`,
+    );
   }
   return {
     id: 'parse',

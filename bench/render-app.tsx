@@ -189,14 +189,23 @@ export async function runOnce(contender: Contender, n: number): Promise<RunResul
             api: '/api/participants',
             schema: Participants,
             fetch: async () => new Response(body(s, sent), { headers: { 'content-type': 'text/plain' } }),
-            onFinish: ({ error }) => (error ? reject(error) : setTimeout(resolve, 20)),
+            onFinish: ({ error }) => {
+              if (error) reject(error);
+              else setTimeout(resolve, 20);
+            },
             onError: reject,
           });
           useCommitProbe(probe, object);
           useEffect(() => {
             submit(undefined);
           }, []);
-          return <ul>{object?.participants?.map((p, i) => <Card key={i} p={p} index={i} />)}</ul>;
+          return (
+            <ul>
+              {object?.participants?.map((p, i) => (
+                <Card key={i} p={p} index={i} />
+              ))}
+            </ul>
+          );
         };
         root.render(<App />);
       } else {
@@ -212,7 +221,10 @@ export async function runOnce(contender: Contender, n: number): Promise<RunResul
           }, []);
           return (
             <ul>
-              <PartialList items={object?.participants} render={(p, info) => <Card p={p} index={info.index} />} />
+              <PartialList
+                items={object?.participants}
+                render={(p, info) => <Card p={p} index={info.index} />}
+              />
             </ul>
           );
         };

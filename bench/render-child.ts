@@ -9,7 +9,17 @@ import { childInput, reply } from './lib/child.ts';
 const { contender, n, reps } = childInput<{ contender: string; n: number; reps: number }>();
 const dom = new JSDOM('<!doctype html><html><body></body></html>', { url: 'http://localhost/' });
 const g = globalThis as Record<string, unknown>;
-for (const key of ['window', 'document', 'navigator', 'Node', 'Element', 'HTMLElement', 'HTMLIFrameElement', 'MutationObserver', 'getComputedStyle']) {
+for (const key of [
+  'window',
+  'document',
+  'navigator',
+  'Node',
+  'Element',
+  'HTMLElement',
+  'HTMLIFrameElement',
+  'MutationObserver',
+  'getComputedStyle',
+]) {
   g[key] = key === 'window' ? dom.window : (dom.window as unknown as Record<string, unknown>)[key];
 }
 if (process.env.NODE_ENV !== 'production') throw new Error('render-child: run with NODE_ENV=production');

@@ -4,9 +4,10 @@
  * side: the stream is paced by timers, so each process is mostly idle and the CPU figures (the process's
  * own user + system time) stay its own.
  */
-import type { Contender, RunResult } from './render-app.tsx';
+
 import { benchFile, runChild } from './lib/child.ts';
 import { type Cell, fmtMs, fmtRatio, median, spread, type Table, type Target } from './lib/table.ts';
+import type { Contender, RunResult } from './render-app.tsx';
 
 const CONTENDERS: Contender[] = ['transport alone', 'partialkit', 'partialkit, throttle 0', 'useObject'];
 
@@ -20,10 +21,14 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
   for (const n of sizes) {
     const runs = await Promise.all(
       CONTENDERS.map((contender) =>
-        runChild<RunResult>(benchFile('render-child.ts'), { contender, n, reps }, {
-          capMs,
-          env: { NODE_ENV: 'production' },
-        }),
+        runChild<RunResult>(
+          benchFile('render-child.ts'),
+          { contender, n, reps },
+          {
+            capMs,
+            env: { NODE_ENV: 'production' },
+          },
+        ),
       ),
     );
     const med = (k: number, f: (r: RunResult) => number) => median(runs[k]!.results.map(f));
@@ -33,7 +38,8 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
     CONTENDERS.forEach((contender, k) => {
       const { results, timedOut } = runs[k]!;
       const cpu = cpus[k];
-      if (results.length > 1) spreads.push(`${contender} N=${n} ±${spread(results.map((r) => r.cpuMs)).toFixed(0)} %`);
+      if (results.length > 1)
+        spreads.push(`${contender} N=${n} ±${spread(results.map((r) => r.cpuMs)).toFixed(0)} %`);
       const ui = contender !== 'transport alone';
       rows.push([
         n,
@@ -53,12 +59,27 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
     });
     const pk = runs[1]!.results;
     if (pk.length) {
-      const worst = Math.max(...pk.map((r) => r.worstAfterComplete), ...runs[2]!.results.map((r) => r.worstAfterComplete));
-      targets.push({ name: `N=${n}: each completed card renders ≤ 2 times after completing`, met: worst <= 2, figure: `worst ${worst}` });
+      const worst = Math.max(
+        ...pk.map((r) => r.worstAfterComplete),
+        ...runs[2]!.results.map((r) => r.worstAfterComplete),
+      );
+      targets.push({
+        name: `N=${n}: each completed card renders ≤ 2 times after completing`,
+        met: worst <= 2,
+        figure: `worst ${worst}`,
+      });
       const ratio = cpus[1]! / floor;
-      targets.push({ name: `N=${n}: CPU with the default throttle ≤ 3× transport alone`, met: ratio <= 3, figure: `${ratio.toFixed(2)}× (${fmtMs(cpus[1]!)} / ${fmtMs(floor)})` });
+      targets.push({
+        name: `N=${n}: CPU with the default throttle ≤ 3× transport alone`,
+        met: ratio <= 3,
+        figure: `${ratio.toFixed(2)}× (${fmtMs(cpus[1]!)} / ${fmtMs(floor)})`,
+      });
       const first = med(1, (r) => r.firstUpdateMs);
-      targets.push({ name: `N=${n}: first update in the DOM ≤ 2 ms after its byte (default throttle)`, met: first <= 2, figure: `${fmtMs(first)}; first field ${fmtMs(med(1, (r) => r.firstFieldMs))}` });
+      targets.push({
+        name: `N=${n}: first update in the DOM ≤ 2 ms after its byte (default throttle)`,
+        met: first <= 2,
+        figure: `${fmtMs(first)}; first field ${fmtMs(med(1, (r) => r.firstFieldMs))}`,
+      });
     }
   }
   return [

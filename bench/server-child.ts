@@ -5,11 +5,15 @@
  * open, then sends the rest.
  */
 import { createServer } from 'node:http';
-import { chunksOf, llmDocument } from '@partialkit/test-utils/harness';
 import { toPartialResponse } from '@partialkit/server';
 import { toNodeHandler } from '@partialkit/server/node';
+import { chunksOf, llmDocument } from '@partialkit/test-utils/harness';
 
-type Command = { type: 'expect'; count: number } | { type: 'measure' } | { type: 'release' } | { type: 'exit' };
+type Command =
+  | { type: 'expect'; count: number }
+  | { type: 'measure' }
+  | { type: 'release' }
+  | { type: 'exit' };
 
 const chunks = chunksOf(llmDocument(2_000), 4);
 const half = chunks.length >> 1;

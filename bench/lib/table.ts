@@ -45,7 +45,12 @@ export function fmtBytes(bytes: number): string {
 export const fmtRatio = (r: number) => `${r >= 100 ? r.toFixed(0) : r.toFixed(r >= 10 ? 1 : 2)}×`;
 
 export function toMarkdown(t: Table): string {
-  const lines = [`### ${t.title}`, '', `| ${t.columns.join(' | ')} |`, `| ${t.columns.map(() => '---').join(' | ')} |`];
+  const lines = [
+    `### ${t.title}`,
+    '',
+    `| ${t.columns.join(' | ')} |`,
+    `| ${t.columns.map(() => '---').join(' | ')} |`,
+  ];
   for (const r of t.rows) lines.push(`| ${r.map((c) => (c === null ? '-' : String(c))).join(' | ')} |`);
   for (const n of t.notes ?? []) lines.push('', n);
   if (t.targets?.length) {
