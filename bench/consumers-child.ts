@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { childInput, reply } from './lib/child.ts';
 import { recordsDocument } from './lib/records.ts';
 
-export type Consumer = 'writes' | 'decode' | 'streamPartial' | 'store';
+export type Consumer = 'writes' | 'writes + validation' | 'decode' | 'streamPartial' | 'store';
 export interface Case {
   count: number;
   sse: boolean;
@@ -71,6 +71,12 @@ async function run(): Promise<number> {
       const p = createPartialParser();
       for (let i = 0; i < deltas.length; i++) p.write(deltas[i]!);
       check(p.end());
+      return 0;
+    }
+    case 'writes + validation': {
+      const p = createPartialParser();
+      for (let i = 0; i < deltas.length; i++) p.write(deltas[i]!);
+      check(Records.parse(p.end()));
       return 0;
     }
     case 'decode': {

@@ -31,6 +31,17 @@ export async function consumersSection(quick: boolean): Promise<Table[]> {
       `${writes.length}, ±${spread(writes).toFixed(0)} %`,
     ],
   ];
+  const validated = (
+    await run({ sse: false, paced: false, consumer: 'writes + validation' }, reps * 2)
+  ).results.map((r) => r.ms);
+  rows.push([
+    '-',
+    'parser writes + zod validation of the final value',
+    fmtMs(median(validated)),
+    fmtRatio(median(validated) / floor),
+    null,
+    `${validated.length}, ±${spread(validated).toFixed(0)} %`,
+  ]);
   const targets: Target[] = [];
   for (const paced of [false, true]) {
     for (const sse of [false, true]) {

@@ -386,7 +386,7 @@ export async function parseSection(quick: boolean): Promise<Table[]> {
       });
     }
   }
-  return [toTable(rows, sizes)];
+  return [toTable(rows, sizes), summary(rows, sizes)];
 }
 
 async function* asyncOf(chunks: string[]): AsyncIterable<string> {
@@ -400,6 +400,43 @@ const FLOORS = new Set([
   'path copies alone (identity floor)',
   GARBAGE,
 ]);
+
+/** The 4-character rows pivoted, one line per library: the table bench/README.md shows. */
+function summary(rows: Row[], sizes: number[]): Table {
+  const floor = new Map(rows.filter((r) => r.lib.startsWith('JSON.parse')).map((r) => [r.size, r.ms]));
+  const label = (size: number) => (size >= 1e6 ? `${size / 1e6} MB` : `${size / 1000} KB`);
+  const cols: Array<[number, Mode]> = [];
+  for (const size of sizes.filter((x) => x >= 20_000)) {
+    for (const mode of ['write', 'read/16', 'read/1'] as const) {
+      if (rows.some((r) => r.size === size && r.chunk === 4 && r.mode === mode)) cols.push([size, mode]);
+    }
+  }
+  const libs = [
+    ...new Set(
+      rows
+        .filter((r) => r.chunk === 4 && r.lib !== 'bare charCodeAt loop over the chunks' && r.lib !== GARBAGE)
+        .map((r) => r.lib),
+    ),
+  ];
+  const cell = (lib: string, size: number, mode: Mode) => {
+    const r = rows.find((x) => x.lib === lib && x.size === size && x.chunk === 4 && x.mode === mode);
+    if (!r) return null;
+    if (r.capped) return `> ${CAP_MS / 1000} s`;
+    return `${r.estimated ? '≈ ' : ''}${fmtMs(r.ms)} (${(r.ratio ?? r.ms / floor.get(size)!).toFixed(1)})`;
+  };
+  return {
+    id: 'parse-summary',
+    title: 'Parse, 4-character chunks: median per stream (× JSON.parse of the whole text)',
+    columns: ['library', ...cols.map(([size, mode]) => `${label(size)} ${mode}`)],
+    rows: [
+      [
+        'JSON.parse (floor)',
+        ...cols.map(([size, mode]) => (mode === 'write' ? `${fmtMs(floor.get(size)!)} (1.0)` : null)),
+      ],
+      ...libs.map((lib) => [lib, ...cols.map(([size, mode]) => cell(lib, size, mode))]),
+    ],
+  };
+}
 
 function toTable(rows: Row[], sizes: number[]): Table {
   const floor = new Map(rows.filter((r) => r.lib.startsWith('JSON.parse')).map((r) => [r.size, r.ms]));
