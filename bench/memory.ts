@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, get } from 'node:http';
+import { llmDocument } from '@partialkit/test-utils/harness';
 import { benchFile, type ChildRun, runChild } from './lib/child.ts';
 import { type Cell, fmtBytes, fmtRatio, median, spread, type Table } from './lib/table.ts';
 import type { MemoryLib } from './memory-child.ts';
@@ -25,6 +26,8 @@ interface Allocation {
 
 async function parsers(quick: boolean): Promise<Table> {
   const size = quick ? 20_000 : 200_000;
+  /** The document's length (pretty-printed, so longer than its nominal size). */
+  const length = llmDocument(size).length;
   const capMs = quick ? 30_000 : 90_000;
   const runs: Array<ChildRun<Allocation>> = [];
   for (const lib of LIBS) {
@@ -47,7 +50,7 @@ async function parsers(quick: boolean): Promise<Table> {
     return [
       lib,
       fmtBytes(a),
-      fmtRatio(a / size),
+      fmtRatio(a / length),
       fmtRatio(a / best),
       fmtBytes(median(results.map((x) => x.peak))),
       median(results.map((x) => x.collections)),
@@ -74,8 +77,8 @@ async function parsers(quick: boolean): Promise<Table> {
     targets: [
       {
         name: 'allocation per 200 KB stream ≤ 10× the document',
-        met: !quick && ours <= 10 * size,
-        figure: `${fmtBytes(ours)} = ${(ours / size).toFixed(0)}×${quick ? ' (20 KB in --quick)' : ''}`,
+        met: !quick && ours <= 10 * length,
+        figure: `${fmtBytes(ours)} = ${(ours / length).toFixed(0)}× ${fmtBytes(length)}${quick ? ' (20 KB in --quick)' : ''}`,
       },
     ],
   };

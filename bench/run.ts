@@ -8,11 +8,18 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundleSection } from './bundle.ts';
 import { consumersSection } from './consumers.ts';
+import { benchFile, runChild } from './lib/child.ts';
 import type { Table } from './lib/table.ts';
 import { toMarkdown } from './lib/table.ts';
 import { memorySection } from './memory.ts';
-import { parseSection } from './parse.ts';
 import { renderSection } from './render.ts';
+
+/** The parse section runs in a process of its own (see parse-child.ts); its peers are capped inside it. */
+async function parseSection(quick: boolean): Promise<Table[]> {
+  const { results } = await runChild<Table[]>(benchFile('parse-child.ts'), { quick }, { capMs: 3_600_000 });
+  if (!results[0]) throw new Error('parse: no result');
+  return results[0];
+}
 
 const SECTIONS: Record<string, (quick: boolean) => Promise<Table[]>> = {
   parse: parseSection,
