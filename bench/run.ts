@@ -1,405 +1,69 @@
 /**
- * Parser benchmark: partialkit against peer libraries on realistic LLM documents, streamed in small
- * chunks. Run with `npm run bench` (add `-- --quick` for a short run). Every run checks that each library's
- * final value equals `JSON.parse` of the text, so the figures are for correct work only.
+ * `npm run bench`: every section, each table printed and written to bench/results/<date>-<commit>.json.
+ * `-- --quick` runs a small subset; `-- --only=parse,render` picks sections.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { bundleSection } from './bundle.ts';
+import { consumersSection } from './consumers.ts';
+import { benchFile, runChild } from './lib/child.ts';
+import type { Table } from './lib/table.ts';
+import { toMarkdown } from './lib/table.ts';
+import { memorySection } from './memory.ts';
+import { renderSection } from './render.ts';
 
-import { PerformanceObserver } from 'node:perf_hooks';
-import { createPartialParser } from '@partialkit/core';
-import { chunksOf, deepEqual, llmDocument } from '@partialkit/test-utils/harness';
-import { JSONParser } from '@streamparser/json';
-import { parsePartialJson } from 'ai';
-import { parse as jsonriver } from 'jsonriver';
-import { parse as partialJson } from 'partial-json';
+/** The parse section runs in a process of its own (see parse-child.ts); its peers are capped inside it. */
+async function parseSection(quick: boolean): Promise<Table[]> {
+  const { results } = await runChild<Table[]>(benchFile('parse-child.ts'), { quick }, { capMs: 3_600_000 });
+  if (!results[0]) throw new Error('parse: no result');
+  return results[0];
+}
+
+const SECTIONS: Record<string, (quick: boolean) => Promise<Table[]>> = {
+  parse: parseSection,
+  render: renderSection,
+  bundle: bundleSection,
+  memory: memorySection,
+  consumers: consumersSection,
+};
 
 const quick = process.argv.includes('--quick');
-const SIZES = quick ? [2_000, 20_000] : [2_000, 20_000, 200_000];
-const CHUNKS = [4, 64];
-/** Re-parsing peers are quadratic; past this many parses per run they are timed on an even sample. */
-const MAX_PARSES = 1500;
-const GARBAGE = 'partialkit writes + list-sized throwaway copies';
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+for (const name of only ?? []) if (!(name in SECTIONS)) throw new Error(`unknown section "${name}"`);
 
-type Mode = 'write' | 'read/16' | 'read/1';
-interface Row {
-  lib: string;
-  size: number;
-  chunk: number;
-  mode: Mode;
-  ms: number;
-  /** × JSON.parse; for rows timed with the floor, the median of the per-round ratios. */
-  ratio?: number;
-  estimated: boolean;
-  note?: string;
-  /** Collection per run: pauses whose start falls inside this contender's runs (timed rows only). */
-  gc?: { ms: number; count: number };
-}
+const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+const commit = git('rev-parse', '--short', 'HEAD');
+const dirty = git('status', '--porcelain').length > 0;
+const started = new Date();
+const meta = {
+  date: started.toISOString(),
+  commit: dirty ? `${commit}+dirty` : commit,
+  quick,
+  node: process.version,
+  cpus: cpus().length,
+  loadavg: loadavg().map((l) => Number(l.toFixed(2))),
+};
+console.log(`bench ${meta.date} ${meta.commit}${quick ? ' (quick)' : ''}, load ${meta.loadavg.join(' ')}\n`);
 
-const now = () => performance.now();
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Garbage-collection pauses, on the clock `performance.now()` reads. */
-const collections: Array<{ start: number; ms: number }> = [];
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) collections.push({ start: e.startTime, ms: e.duration });
-}).observe({ entryTypes: ['gc'] });
-
-interface Timed {
-  ms: number;
-  ratio: number;
-  /** Time spans of the runs, to charge each collection to the run it interrupted. */
-  spans: Array<[number, number]>;
-}
-
-/**
- * Runs every function once per round, rotating which goes first. For each: the median time, and the
- * median over rounds of its time divided by the first function's time in the same round (a paired
- * ratio: a round lasts a fraction of a second, so both figures of a pair share the machine's state).
- */
-function interleaved(rounds: number, fns: Array<() => unknown>): Timed[] {
-  const times = fns.map(() => [] as number[]);
-  const spans = fns.map(() => [] as Array<[number, number]>);
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < fns.length; j++) {
-      const k = (j + r) % fns.length;
-      const t = now();
-      fns[k]!();
-      const end = now();
-      times[k]!.push(end - t);
-      spans[k]!.push([t, end]);
-    }
+const tables: Record<string, Table> = {};
+for (const [name, section] of Object.entries(SECTIONS)) {
+  if (only && !only.includes(name)) continue;
+  const t = performance.now();
+  for (const table of await section(quick)) {
+    tables[table.id] = table;
+    console.log(`${toMarkdown(table)}\n`);
   }
-  const base = times[0]!;
-  return times.map((ts, k) => ({
-    ms: median(ts),
-    ratio: median(ts.map((t, r) => t / base[r]!)),
-    spans: spans[k]!,
-  }));
+  console.log(`(${name}: ${((performance.now() - t) / 1000).toFixed(0)} s)\n`);
 }
 
-/** Collection per run inside the given spans. The observer reports asynchronously: call after a tick. */
-function collectionIn(spans: Array<[number, number]>): { ms: number; count: number } {
-  let ms = 0;
-  let count = 0;
-  for (const c of collections) {
-    if (spans.some(([a, b]) => c.start >= a && c.start <= b)) {
-      ms += c.ms;
-      count++;
-    }
-  }
-  return { ms: ms / spans.length, count: count / spans.length };
-}
-
-async function time(reps: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-  const out: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = now();
-    await fn();
-    out.push(now() - t);
-  }
-  return median(out);
-}
-
-function check(lib: string, got: unknown, expected: unknown): void {
-  if (!deepEqual(got, expected)) throw new Error(`${lib}: final value differs from JSON.parse`);
-}
-
-/** Feeds every chunk and takes a snapshot after every `every` chunks (never, for `write`). */
-function partialkit(chunks: string[], every: number): unknown {
-  const p = createPartialParser();
-  let left = every;
-  for (let i = 0; i < chunks.length; i++) {
-    p.write(chunks[i]!);
-    if (--left === 0) {
-      left = every;
-      p.value;
-    }
-  }
-  return p.end();
-}
-
-/** Re-parse the accumulated text every `every` chunks; sampled evenly when that is too many parses. */
-async function reparse(
-  chunks: string[],
-  every: number,
-  parseFn: (text: string) => unknown,
-): Promise<{ ms: number; estimated: boolean; final: unknown }> {
-  const ends: number[] = [];
-  let len = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    len += chunks[i]!.length;
-    if ((i + 1) % every === 0 || i === chunks.length - 1) ends.push(len);
-  }
-  const text = chunks.join('');
-  const stride = Math.max(1, Math.ceil(ends.length / MAX_PARSES));
-  let ms = 0;
-  let final: unknown;
-  for (let k = ends.length - 1; k >= 0; k -= stride) {
-    const prefix = text.slice(0, ends[k]);
-    const t = now();
-    const v = await parseFn(prefix);
-    ms += now() - t;
-    if (k === ends.length - 1) final = v;
-  }
-  return { ms: ms * stride, estimated: stride > 1, final };
-}
-
-/** How many talks have begun at each read point (every `stride` characters) of `llmDocument`'s text. */
-function talksBegun(text: string, stride: number): number[] {
-  const starts: number[] = [];
-  const talkStart = /\n {4}\{/g; // records sit at indentation 4 in the pretty-printed text
-  for (let m = talkStart.exec(text); m; m = talkStart.exec(text)) starts.push(m.index);
-  const begun: number[] = [];
-  let n = 0;
-  for (let end = stride; end <= text.length; end += stride) {
-    while (n < starts.length && starts[n]! < end) n++;
-    begun.push(n);
-  }
-  return begun;
-}
-
-/**
- * The least any reader that keeps identity must do at the same read points, whatever its design: copy
- * the containers on the path to what changed (the root, the list of talks, the open talk), here taken
- * from the final value, with no parsing and no strings built. Specific to the shape of `llmDocument`.
- */
-function pathCopies(
-  text: string,
-  doc: { title: string; summary: string; talks: object[] },
-  stride: number,
-): () => unknown {
-  const begun = talksBegun(text, stride);
-  return () => {
-    const items: object[] = [];
-    let snapshot: unknown;
-    for (const count of begun) {
-      while (items.length < count) items.push(doc.talks[items.length]!);
-      const talks = items.slice();
-      if (count > 0) talks[count - 1] = { ...doc.talks[count - 1] };
-      snapshot = { title: doc.title, summary: doc.summary, talks };
-    }
-    return snapshot;
-  };
-}
-
-/**
- * A diagnostic, not a contender: partialkit's writes, and at each read point a throwaway copy of a list
- * as long as the snapshot's list of talks, but no snapshot. It allocates what the reads allocate, so it
- * shows what that garbage costs a parse whose value is still young: each collection it triggers copies
- * the value built so far.
- */
-function writesWithCopyGarbage(
-  text: string,
-  chunks: string[],
-  talks: object[],
-  every: number,
-  stride: number,
-): () => unknown {
-  const begun = talksBegun(text, stride);
-  let garbage: unknown;
-  return () => {
-    const p = createPartialParser();
-    let left = every;
-    let read = 0;
-    for (let i = 0; i < chunks.length; i++) {
-      p.write(chunks[i]!);
-      if (--left === 0) {
-        left = every;
-        garbage = talks.slice(0, begun[read++]);
-      }
-    }
-    return [p.end(), garbage];
-  };
-}
-
-async function main(): Promise<void> {
-  const rows: Row[] = [];
-  for (const size of SIZES) {
-    const text = llmDocument(size);
-    const expected = JSON.parse(text);
-    const reps = size >= 200_000 ? 41 : 61;
-    // JSON.parse, the loops and partialkit are timed interleaved, round by round, so that they share the
-    // machine's state (heap, caches, CPU clock): on a shared VM a whole process can run 1.5× slower than
-    // the next, and interleaving keeps the ratios honest where separate timings would not.
-    const wholeLoop = () => {
-      let h = 0;
-      for (let i = 0; i < text.length; i++) h = (h + text.charCodeAt(i)) | 0;
-      return h;
-    };
-    const contenders: Array<[Omit<Row, 'ms' | 'estimated'>, () => unknown]> = [
-      [{ lib: 'JSON.parse (final text, floor)', size, chunk: 0, mode: 'write' }, () => JSON.parse(text)],
-      [{ lib: 'bare charCodeAt loop', size, chunk: 0, mode: 'write' }, wholeLoop],
-    ];
-    const chunkings = new Map(CHUNKS.map((chunk) => [chunk, chunksOf(text, chunk)]));
-    for (const [chunk, chunks] of chunkings) {
-      // The floor for any consumer that is handed the text in chunks: touch every character, chunk by chunk.
-      contenders.push([
-        { lib: 'bare charCodeAt loop over the chunks', size, chunk, mode: 'write' },
-        () => {
-          let h = 0;
-          for (let k = 0; k < chunks.length; k++) {
-            const c = chunks[k]!;
-            for (let i = 0; i < c.length; i++) h = (h + c.charCodeAt(i)) | 0;
-          }
-          return h;
-        },
-      ]);
-      for (const [mode, every] of [
-        ['write', Number.POSITIVE_INFINITY],
-        ['read/16', 16],
-        ['read/1', 1],
-      ] as const) {
-        check('partialkit', partialkit(chunks, every), expected);
-        contenders.push([{ lib: 'partialkit', size, chunk, mode }, () => partialkit(chunks, every)]);
-        if (every !== Number.POSITIVE_INFINITY) {
-          contenders.push([
-            { lib: 'path copies alone (identity floor)', size, chunk, mode },
-            pathCopies(text, expected, chunk * every),
-          ]);
-        }
-        if (every === 16) {
-          contenders.push([
-            { lib: GARBAGE, size, chunk, mode, note: 'diagnostic: no snapshot taken' },
-            writesWithCopyGarbage(text, chunks, expected.talks, every, chunk * every),
-          ]);
-        }
-      }
-    }
-    const results = interleaved(
-      reps,
-      contenders.map(([, fn]) => fn),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let the observer deliver
-    contenders.forEach(([row], k) => {
-      const { ms, ratio, spans } = results[k]!;
-      rows.push({ ...row, ms, ratio, gc: collectionIn(spans), estimated: false });
-    });
-    collections.length = 0;
-    for (const [chunk, chunks] of chunkings) {
-      for (const every of [16, 1]) {
-        const mode: Mode = every === 1 ? 'read/1' : 'read/16';
-        const pj = await reparse(chunks, every, (t) => partialJson(t));
-        check('partial-json', pj.final, expected);
-        rows.push({ lib: 'partial-json (re-parse)', size, chunk, mode, ms: pj.ms, estimated: pj.estimated });
-        const ai = await reparse(chunks, every, async (t) => (await parsePartialJson(t)).value);
-        check('ai parsePartialJson', ai.final, expected);
-        rows.push({
-          lib: 'ai parsePartialJson (re-parse)',
-          size,
-          chunk,
-          mode,
-          ms: ai.ms,
-          estimated: ai.estimated,
-        });
-      }
-      const riverMs = await time(reps, async () => {
-        let last: unknown;
-        for await (const v of jsonriver(asyncOf(chunks))) last = v;
-        return last;
-      });
-      let riverFinal: unknown;
-      for await (const v of jsonriver(asyncOf(chunks))) riverFinal = v;
-      check('jsonriver', riverFinal, expected);
-      rows.push({
-        lib: 'jsonriver',
-        size,
-        chunk,
-        mode: 'read/1',
-        ms: riverMs,
-        estimated: false,
-        note: 'one live object mutated in place: no identity',
-      });
-      const sp = () => {
-        const parser = new JSONParser({ emitPartialTokens: true, emitPartialValues: true, paths: ['$'] });
-        let last: unknown;
-        parser.onValue = ({ value }) => {
-          last = value;
-        };
-        for (const c of chunks) parser.write(c);
-        return last;
-      };
-      check('@streamparser/json', sp(), expected);
-      rows.push({
-        lib: '@streamparser/json (partial values)',
-        size,
-        chunk,
-        mode: 'read/1',
-        ms: await time(reps, sp),
-        estimated: false,
-        note: 'mutates in place: no identity',
-      });
-    }
-  }
-  print(rows);
-}
-
-async function* asyncOf(chunks: string[]): AsyncIterable<string> {
-  for (const c of chunks) yield c;
-}
-
-function print(rows: Row[]): void {
-  const floor = new Map(rows.filter((r) => r.lib.startsWith('JSON.parse')).map((r) => [r.size, r.ms]));
-  const fmt = (ms: number) =>
-    ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`;
-  const lines = [
-    '| document | chunk | mode | library | median | × JSON.parse | note |',
-    '| --- | --- | --- | --- | ---: | ---: | --- |',
-  ];
-  const ordered = [...rows].sort((a, b) => a.size - b.size || a.chunk - b.chunk);
-  for (const r of ordered) {
-    const ratio = r.ratio ?? r.ms / floor.get(r.size)!;
-    lines.push(
-      `| ${r.size / 1000} KB | ${r.chunk || '-'} | ${r.mode} | ${r.lib} | ${r.estimated ? '≈ ' : ''}${fmt(r.ms)} | ${ratio.toFixed(1)} | ${r.note ?? (r.estimated ? 'timed on an even sample of the re-parses' : '')} |`,
-    );
-  }
-  console.log(lines.join('\n'));
-  const big = SIZES[SIZES.length - 1]!;
-  console.log(
-    big === 200_000
-      ? '\nTargets (200 KB, 4-char chunks):'
-      : `\nTargets, applied to the ${big / 1000} KB document (they are set for 200 KB: run without --quick to check them):`,
-  );
-  const find = (lib: string, mode: Mode) =>
-    rows.find((r) => r.lib === lib && r.size === big && r.chunk === 4 && r.mode === mode)!;
-  const get = (lib: string, mode: Mode) => find(lib, mode).ms;
-  /** × JSON.parse, paired per round (see `interleaved`). */
-  const times = (lib: string, mode: Mode) => find(lib, mode).ratio!;
-  const peers = rows.filter(
-    (r) => r.size === big && r.chunk === 4 && r.mode === 'read/1' && r.lib.includes('re-parse'),
-  );
-  const fastestPeer = Math.min(...peers.map((r) => r.ms));
-  const targets: Array<[string, boolean, string]> = [
-    [
-      'writes alone ≤ 3× JSON.parse',
-      times('partialkit', 'write') <= 3,
-      `${times('partialkit', 'write').toFixed(2)}×`,
-    ],
-    [
-      'snapshot every 16 chunks ≤ 5× JSON.parse',
-      times('partialkit', 'read/16') <= 5,
-      `${times('partialkit', 'read/16').toFixed(2)}×`,
-    ],
-    [
-      'snapshot every chunk ≥ 10× faster than the fastest snapshot-producing peer',
-      get('partialkit', 'read/1') * 10 <= fastestPeer,
-      `${(fastestPeer / get('partialkit', 'read/1')).toFixed(0)}× faster`,
-    ],
-  ];
-  for (const [name, ok, figure] of targets) console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${figure}`);
-  const gc = (lib: string, mode: Mode) => {
-    const { ms, count } = find(lib, mode).gc!;
-    return `${ms.toFixed(2)} ms (${count.toFixed(2)} collections)`;
-  };
-  console.log(
-    `info  collection per run: writes ${gc('partialkit', 'write')}, read/16 ${gc('partialkit', 'read/16')}, path copies alone at read/16 ${gc('path copies alone (identity floor)', 'read/16')}`,
-  );
-  const copies = times('path copies alone (identity floor)', 'read/16');
-  console.log(
-    `info  read/16: path copies alone ${copies.toFixed(2)}×; partialkit writes + path copies ${(times('partialkit', 'write') + copies).toFixed(2)}×; partialkit writes with the reads' list copies as garbage (no snapshot) ${times(GARBAGE, 'read/16').toFixed(2)}×, collection ${gc(GARBAGE, 'read/16')}`,
-  );
-}
-
-await main();
+const dir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+const stamp = meta.date.slice(0, 16).replace(/[:T]/g, '-');
+const file = `${dir}${stamp}-${meta.commit}${quick ? '-quick' : ''}${only ? `-only-${only.join('+')}` : ''}.json`;
+writeFileSync(file, `${JSON.stringify({ ...meta, tables }, null, 2)}\n`);
+console.log(`written ${file}`);

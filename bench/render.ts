@@ -1,0 +1,113 @@
+/**
+ * Render section: N participant cards streamed into React in jsdom, each contender in its own process
+ * with production React (see render-child.ts and render-app.tsx). The contenders of one N run side by
+ * side: the stream is paced by timers, so each process is mostly idle and the CPU figures (the process's
+ * own user + system time) stay its own.
+ */
+
+import { benchFile, runChild } from './lib/child.ts';
+import { type Cell, fmtMs, fmtRatio, median, spread, type Table, type Target } from './lib/table.ts';
+import type { Contender, RunResult } from './render-app.tsx';
+
+const CONTENDERS: Contender[] = ['transport alone', 'partialkit', 'partialkit, throttle 0', 'useObject'];
+
+export async function renderSection(quick: boolean): Promise<Table[]> {
+  const sizes = quick ? [100] : [100, 300, 1000];
+  const reps = quick ? 1 : 3;
+  const rows: Cell[][] = [];
+  const targets: Target[] = [];
+  const spreads: string[] = [];
+  for (const n of sizes) {
+    // A cap per process: the paced stream alone takes ≈ 75 ms of wall time per card on this host.
+    const capMs = quick ? 60_000 : Math.max(120_000, n * 400);
+    const runs = await Promise.all(
+      CONTENDERS.map((contender) =>
+        runChild<RunResult>(
+          benchFile('render-child.ts'),
+          { contender, n, reps },
+          {
+            capMs,
+            env: { NODE_ENV: 'production' },
+          },
+        ),
+      ),
+    );
+    const med = (k: number, f: (r: RunResult) => number) => median(runs[k]!.results.map(f));
+    const floor = med(0, (r) => r.cpuMs);
+    const cpus = CONTENDERS.map((_, k) => (runs[k]!.results.length ? med(k, (r) => r.cpuMs) : undefined));
+    const best = Math.min(...cpus.slice(1).filter((c): c is number => c !== undefined));
+    CONTENDERS.forEach((contender, k) => {
+      const { results, timedOut } = runs[k]!;
+      const cpu = cpus[k];
+      if (results.length > 1)
+        spreads.push(`${contender} N=${n} ±${spread(results.map((r) => r.cpuMs)).toFixed(0)} %`);
+      const ui = contender !== 'transport alone';
+      rows.push([
+        n,
+        contender,
+        cpu === undefined ? `> ${capMs / 1000} s` : fmtMs(cpu),
+        cpu === undefined ? null : fmtRatio(cpu / floor),
+        cpu === undefined || !ui ? null : fmtRatio(cpu / best),
+        `${results.length}${timedOut ? ' (capped)' : ''}`,
+        ui && cpu !== undefined ? med(k, (r) => r.cardRenders) : null,
+        ui && cpu !== undefined ? med(k, (r) => r.worstAfterComplete) : null,
+        ui && cpu !== undefined ? med(k, (r) => r.commits) : null,
+        ui && cpu !== undefined ? fmtMs(med(k, (r) => r.longestCommitMs)) : null,
+        ui && cpu !== undefined ? fmtMs(med(k, (r) => r.firstUpdateMs)) : null,
+        ui && cpu !== undefined ? fmtMs(med(k, (r) => r.firstFieldMs)) : null,
+        ui && cpu !== undefined ? fmtMs(med(k, (r) => r.fieldMs)) : null,
+      ]);
+    });
+    const pk = runs[1]!.results;
+    if (pk.length) {
+      const worst = Math.max(
+        ...pk.map((r) => r.worstAfterComplete),
+        ...runs[2]!.results.map((r) => r.worstAfterComplete),
+      );
+      targets.push({
+        name: `N=${n}: each completed card renders ≤ 2 times after completing`,
+        met: worst <= 2,
+        figure: `worst ${worst}`,
+      });
+      const ratio = cpus[1]! / floor;
+      targets.push({
+        name: `N=${n}: CPU with the default throttle ≤ 3× transport alone`,
+        met: ratio <= 3,
+        figure: `${ratio.toFixed(2)}× (${fmtMs(cpus[1]!)} / ${fmtMs(floor)})`,
+      });
+      const first = med(1, (r) => r.firstUpdateMs);
+      targets.push({
+        name: `N=${n}: first update in the DOM ≤ 2 ms after its byte (default throttle)`,
+        met: first <= 2,
+        figure: `${fmtMs(first)}; first field ${fmtMs(med(1, (r) => r.firstFieldMs))}`,
+      });
+    }
+  }
+  return [
+    {
+      id: 'render',
+      title: 'Render: N participant cards, OpenAI chat SSE in 4-character deltas, jsdom, production React',
+      columns: [
+        'N',
+        'contender',
+        'CPU',
+        '× transport',
+        '× best',
+        'runs',
+        'card renders',
+        'worst card after complete',
+        'commits',
+        'longest commit',
+        'first update → DOM',
+        'first field → DOM',
+        'field complete → DOM (median)',
+      ],
+      rows,
+      notes: [
+        '`useObject` is `@ai-sdk/react` fed the same JSON text (its text protocol) through a fetch stub; partialkit reads the SSE (`@partialkit/core/providers` imported). Longest commit: from the root render to its layout effect. Latencies: from the timer turn that sent the byte to the layout effect showing it.',
+        `Spread of CPU over the runs ((max − min) / median): ${spreads.join(', ') || 'one run each'}.`,
+      ],
+      targets,
+    },
+  ];
+}
