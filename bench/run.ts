@@ -8,11 +8,13 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundleSection } from './bundle.ts';
 import { consumersSection } from './consumers.ts';
+import { itemsSection } from './items.ts';
 import { benchFile, runChild } from './lib/child.ts';
 import type { Table } from './lib/table.ts';
 import { toMarkdown } from './lib/table.ts';
 import { memorySection } from './memory.ts';
 import { renderSection } from './render.ts';
+import { resumeSection } from './resume.ts';
 
 /** The parse section runs in a process of its own (see parse-child.ts); its peers are capped inside it. */
 async function parseSection(quick: boolean): Promise<Table[]> {
@@ -27,6 +29,8 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Table[]>> = {
   bundle: bundleSection,
   memory: memorySection,
   consumers: consumersSection,
+  items: itemsSection,
+  resume: resumeSection,
 };
 
 const quick = process.argv.includes('--quick');
