@@ -59,7 +59,7 @@ interface Run<S extends StandardSchemaV1> {
   issues: ItemValidationError[];
 }
 
-const NONE: readonly never[] = Object.freeze([]);
+const NONE: readonly never[] = /* @__PURE__ */ Object.freeze([]);
 
 /**
  * A vanilla store for a streamed list (the items mode of `PartialObjectStore`): `items` holds each
@@ -125,15 +125,11 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     }
   }
 
-  protected succeed(): void {
-    this.set({ ...this.state, status: 'success', current: undefined });
-    if (!this.detached) {
-      const { items, issues } = this.state;
-      this.call(() => this.options.onFinish?.({ items, issues, error: undefined }));
-    }
+  protected done(): State<S> {
+    return { ...this.state, status: 'success', current: undefined };
   }
 
-  protected finished({ items, issues }: State<S>, error: Error): void {
+  protected finished({ items, issues }: State<S>, error: Error | undefined): void {
     this.call(() => this.options.onFinish?.({ items, issues, error }));
   }
 

@@ -70,9 +70,6 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
   Run<S>,
   I
 > {
-  /** The parse stage of the latest run, kept after it ends (for `isComplete`). */
-  private stage: Stage<S> | undefined;
-
   constructor(options: PartialStoreOptions<S, I>) {
     super(options, {
       object: options.initialValue,
@@ -87,20 +84,18 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
   }
 
   /** Whether an object or array node of any snapshot is complete (will never change again). */
-  isComplete = (node: object): boolean => this.stage?.parser.isComplete(node) ?? false;
+  isComplete = (node: object): boolean => this.latest?.stage.parser.isComplete(node) ?? false;
 
   /** Whether the value at `path` of the current value is complete. */
-  isCompleteAt = (path: Path): boolean => this.stage?.parser.isCompleteAt(path) ?? false;
+  isCompleteAt = (path: Path): boolean => this.latest?.stage.parser.isCompleteAt(path) ?? false;
 
   protected begin(controller: AbortController): Run<S> {
     const { schema, maxDepth, maxLength } = this.options;
-    this.stage = undefined;
     const stage: Stage<S> = new ParseStage({
       schema,
       ...(maxDepth !== undefined && { maxDepth }),
       ...(maxLength !== undefined && { maxLength }),
     });
-    this.stage = stage;
     return { controller, stage };
   }
 
@@ -123,20 +118,13 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
     run.data = await run.stage.finish();
   }
 
-  protected succeed(run: Run<S>): void {
-    const { data } = run;
-    const object = run.stage.parser.value;
-    this.set({ ...this.state, status: 'success', data, object, issues: run.stage.parser.issues });
-    // `object`: a listener may already have started another run
-    if (!this.detached) this.call(() => this.options.onFinish?.({ data, object, error: undefined }));
+  protected done({ data, stage }: Run<S>): State<S> {
+    const { value: object, issues } = stage.parser;
+    return { ...this.state, status: 'success', data, object, issues };
   }
 
-  protected finished(state: State<S>, error: Error): void {
-    this.call(() => this.options.onFinish?.({ data: undefined, object: state.object, error }));
-  }
-
-  protected override cleared(): void {
-    this.stage = undefined;
+  protected finished({ data, object }: State<S>, error: Error | undefined): void {
+    this.call(() => this.options.onFinish?.({ data, object, error }));
   }
 
   /** Applies parser progress to the state now. */

@@ -72,6 +72,8 @@ export abstract class StreamStore<
   protected state: TState;
   protected readonly initial: TState;
   protected run: TRun | undefined;
+  /** The latest run, kept after it ends (until `reset` or a run that fails to start). */
+  protected latest: TRun | undefined;
   protected readonly throttle = new Throttle(() => this.flush());
   protected detached = false;
   /** The state when the store was detached: listeners are told on `attach` if it changed since. */
@@ -136,7 +138,7 @@ export abstract class StreamStore<
   /** Aborts any request and returns to the initial state. */
   reset = (): void => {
     this.abortRun();
-    this.cleared();
+    this.latest = undefined;
     this.set(this.initial);
   };
 
@@ -169,14 +171,11 @@ export abstract class StreamStore<
   /** Applies the run's progress to the state now. */
   protected abstract flush(): void;
 
-  /** Sets the final state of a run that ended well and tells `onFinish`. */
-  protected abstract succeed(run: TRun): void;
+  /** The state of a run that ended well. */
+  protected abstract done(run: TRun): TState;
 
-  /** Tells `onFinish` of a failed run, with what `state` (its last) held. */
-  protected abstract finished(state: TState, error: Error): void;
-
-  /** Called by `reset`, to forget what a run left. */
-  protected cleared(): void {}
+  /** Tells `onFinish` how a run ended, with its last state. */
+  protected abstract finished(state: TState, error: Error | undefined): void;
 
   /** The run's events, resuming a resumable stream that drops (the status says so meanwhile). */
   protected events(
@@ -205,8 +204,9 @@ export abstract class StreamStore<
     this.abortRun();
     const controller = new AbortController();
     let run: TRun;
+    this.latest = undefined;
     try {
-      run = this.begin(controller);
+      run = this.latest = this.begin(controller);
     } catch (caught) {
       // an invalid bound (`maxLength: NaN`): the request is never made, and submit still resolves
       this.fail({ ...this.initial, attempt: 1 }, asError(caught));
@@ -239,7 +239,10 @@ export abstract class StreamStore<
     this.flush();
     if (signal.aborted) return; // a callback or a listener stopped it
     this.run = undefined;
-    this.succeed(run);
+    const state = this.done(run);
+    this.set(state);
+    // `state`: a listener may already have started another run
+    if (!this.detached) this.finished(state, undefined);
   };
 
   private resumeUrlFor(id: string): string {
