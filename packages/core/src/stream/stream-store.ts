@@ -200,14 +200,14 @@ export abstract class StreamStore<
     });
   }
 
-  private start = async (open: (signal: AbortSignal) => Promise<StreamSource>): Promise<void> => {
+  private async start(open: (signal: AbortSignal) => Promise<StreamSource>): Promise<void> {
     this.abortRun();
     const controller = new AbortController();
     let run: TRun;
-    this.latest = undefined;
     try {
       run = this.latest = this.begin(controller);
     } catch (caught) {
+      this.latest = undefined;
       // an invalid bound (`maxLength: NaN`): the request is never made, and submit still resolves
       this.fail({ ...this.initial, attempt: 1 }, asError(caught));
       return;
@@ -243,7 +243,7 @@ export abstract class StreamStore<
     this.set(state);
     // `state`: a listener may already have started another run
     if (!this.detached) this.finished(state, undefined);
-  };
+  }
 
   private resumeUrlFor(id: string): string {
     const { resumeUrl, fetcher } = this.options;
