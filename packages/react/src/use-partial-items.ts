@@ -27,8 +27,14 @@ export interface UsePartialItemsResult<S extends StandardSchemaV1, I> {
   issues: readonly ItemValidationError[];
   /** 0 before the first submit, 1 for the first attempt, more after server re-asks. */
   attempt: number;
+  /** Reconnects in a row while `status` is `reconnecting` (0 otherwise). */
+  reconnects: number;
+  /** The id of a resumable stream, to `resume` it after a page reload. */
+  streamId: string | undefined;
   isLoading: boolean;
   submit: (input: I) => Promise<void>;
+  /** Follows a resumable stream from its start (a stream id or its URL); the list starts over. */
+  resume: (target: string) => Promise<void>;
   stop: () => void;
   reset: () => void;
   /** The underlying store. */
@@ -60,8 +66,11 @@ export function usePartialItems<S extends StandardSchemaV1, I = unknown>(
       error: state.error,
       issues: state.issues,
       attempt: state.attempt,
-      isLoading: state.status === 'streaming',
+      reconnects: state.reconnects,
+      streamId: state.streamId,
+      isLoading: state.status === 'streaming' || state.status === 'reconnecting',
       submit: store.submit,
+      resume: store.resume,
       stop: store.stop,
       reset: store.reset,
       store,

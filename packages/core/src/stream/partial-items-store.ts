@@ -1,17 +1,14 @@
-import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { StreamSource } from '../decode/source.ts';
 import type { ItemValidationError } from '../errors.ts';
 import { ItemStage } from '../pipeline/item-stage.ts';
 import { type ListShape, resolveShape } from '../pipeline/list-scanner.ts';
 import type { InvalidItemHandling } from '../pipeline/stream-items.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
-import type { Fetcher, StreamStatus } from './partial-object-store.ts';
-import { asError, fetchSource } from './request.ts';
-import { StreamStore } from './stream-store.ts';
-import type { ThrottleSetting } from './throttle.ts';
+import { StreamStore, type StreamStoreOptions, type StreamStoreState } from './stream-store.ts';
 
 /** What a UI renders of a streamed list. A new object whenever something changed, the same otherwise. */
-export interface PartialItemsState<TItem, TPartial> {
+export interface PartialItemsState<TItem, TPartial> extends StreamStoreState {
   /**
    * The validated elements closed so far, in order. Each is the same object in every state; the array
    * is replaced (frozen) when elements are appended, so `items === previous.items` means no new ones.
@@ -19,27 +16,22 @@ export interface PartialItemsState<TItem, TPartial> {
   readonly items: readonly TItem[];
   /** The element still streaming (partial, stable identity), or undefined between elements. */
   readonly current: TPartial | undefined;
-  readonly status: StreamStatus;
-  readonly error: Error | undefined;
   /** The elements that failed the item schema, each with its index in the list. */
   readonly issues: readonly ItemValidationError[];
-  /** 1 for the first attempt; grows when the server re-asks the model (the list starts over). */
-  readonly attempt: number;
 }
 
-export interface PartialItemsStoreOptions<S extends StandardSchemaV1, I = unknown> {
+/**
+ * `decode.extractJson` (default true) applies to the list, as in `streamItems`; `throttle` defaults to
+ * `'frame'`, appends are batched per notification. A re-asked or resumed stream starts the list over.
+ */
+export interface PartialItemsStoreOptions<S extends StandardSchemaV1, I = unknown>
+  extends StreamStoreOptions<I> {
   /** The schema of one element of the list. */
   schema: S;
-  /** A function returning the stream, or a URL to POST `input` to as JSON. */
-  fetcher: Fetcher<I> | string;
-  /** How to decode the response; `extractJson` (default true) applies to the list, as in `streamItems`. */
-  decode?: Omit<DecodeOptions, 'signal'>;
   /** Where the list is (default `'auto'`; see `streamItems`). */
   shape?: ListShape;
   /** An invalid element: `'skip'` (default; kept in `issues`), `'throw'` (ends the run), or a callback. */
   onInvalid?: InvalidItemHandling;
-  /** Notification rate (default `'frame'`); appends are batched per notification. */
-  throttle?: ThrottleSetting;
   /** Maximum nesting depth inside one element (default 1000). */
   maxDepth?: number;
   /** Maximum length of one element's text in UTF-16 code units. */
@@ -51,22 +43,23 @@ export interface PartialItemsStoreOptions<S extends StandardSchemaV1, I = unknow
     issues: readonly ItemValidationError[];
     error: Error | undefined;
   }) => void;
-  onError?: (error: Error) => void;
 }
 
 type State<S extends StandardSchemaV1> = PartialItemsState<SchemaOutput<S>, DeepPartial<SchemaInput<S>>>;
+type Stage<S extends StandardSchemaV1> = ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>;
 
 /** One request. A superseded run changes nothing. */
 interface Run<S extends StandardSchemaV1> {
   readonly controller: AbortController;
+  resumeUrl?: string;
   /** Created once the response is there (its content type can choose the shape). */
-  stage: ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>> | undefined;
+  stage: Stage<S> | undefined;
   /** The elements taken from the stage so far; `state.items` is a frozen copy made at each flush. */
   items: SchemaOutput<S>[];
   issues: ItemValidationError[];
 }
 
-const NONE: readonly never[] = Object.freeze([]);
+const NONE: readonly never[] = /* @__PURE__ */ Object.freeze([]);
 
 /**
  * A vanilla store for a streamed list (the items mode of `PartialObjectStore`): `items` holds each
@@ -76,7 +69,8 @@ const NONE: readonly never[] = Object.freeze([]);
 export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends StreamStore<
   State<S>,
   PartialItemsStoreOptions<S, I>,
-  Run<S>
+  Run<S>,
+  I
 > {
   constructor(options: PartialItemsStoreOptions<S, I>) {
     super(options, {
@@ -86,84 +80,61 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
       error: undefined,
       issues: NONE,
       attempt: 0,
+      reconnects: 0,
+      streamId: undefined,
     });
   }
 
-  /** Starts a request; a request still running is aborted first, so two never interleave. */
-  submit = async (input: I): Promise<void> => {
-    this.abortRun();
-    const run: Run<S> = { controller: new AbortController(), stage: undefined, items: [], issues: [] };
-    this.run = run;
-    this.set({ ...this.initial, status: 'streaming', attempt: 1 });
-    // A submit superseded in the same tick (StrictMode running an effect twice) never reaches the network.
-    await Promise.resolve();
-    const { signal } = run.controller;
+  protected begin(controller: AbortController): Run<S> {
+    return { controller, stage: undefined, items: [], issues: [] };
+  }
+
+  protected async read(run: Run<S>, source: StreamSource, signal: AbortSignal): Promise<void> {
+    const { schema, shape = 'auto', maxDepth, maxLength } = this.options;
+    const { extractJson, ...decode } = this.options.decode ?? {};
+    const stage: Stage<S> = new ItemStage(schema, {
+      shape: resolveShape(shape, source instanceof Response ? source.headers.get('content-type') : null),
+      extract: extractJson ?? true,
+      maxDepth,
+      maxLength,
+    });
+    run.stage = stage;
+    for await (const event of this.events(run, source, signal, { ...decode, extractJson: false })) {
+      if (signal.aborted) return;
+      let failure: { error: unknown } | undefined;
+      try {
+        if (stage.apply(event)) {
+          this.throttle.cancel();
+          run.items = [];
+          run.issues = [];
+          this.set({ ...this.state, items: NONE, current: undefined, issues: NONE, attempt: stage.attempt });
+          continue;
+        }
+      } catch (error) {
+        failure = { error };
+      }
+      this.take(run, stage); // the elements that closed before an error are shown
+      if (failure) throw failure.error;
+      this.throttle.request(this.options.throttle ?? 'frame');
+    }
     if (signal.aborted) return;
     try {
-      const source = await fetchSource(this.options.fetcher, input, signal);
-      const { schema, shape = 'auto', maxDepth, maxLength } = this.options;
-      const { extractJson, ...decodeOptions } = this.options.decode ?? {};
-      const stage = new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(schema, {
-        shape: resolveShape(shape, source instanceof Response ? source.headers.get('content-type') : null),
-        extract: extractJson ?? true,
-        maxDepth,
-        maxLength,
-      });
-      run.stage = stage;
-      for await (const event of decode(source, { ...decodeOptions, extractJson: false, signal })) {
-        if (signal.aborted) return;
-        let failure: { error: unknown } | undefined;
-        try {
-          if (stage.apply(event)) {
-            this.throttle.cancel();
-            run.items = [];
-            run.issues = [];
-            this.set({
-              ...this.state,
-              items: NONE,
-              current: undefined,
-              issues: NONE,
-              attempt: stage.attempt,
-            });
-            continue;
-          }
-        } catch (error) {
-          failure = { error };
-        }
-        this.take(run, stage); // the elements that closed before an error are shown
-        if (failure) throw failure.error;
-        this.throttle.request(this.options.throttle ?? 'frame');
-      }
-      if (signal.aborted) return;
-      try {
-        stage.finish();
-      } finally {
-        this.take(run, stage);
-      }
-    } catch (caught) {
-      if (signal.aborted) return; // stop, reset, a newer submit or detach already set the state
-      this.flush();
-      const error = asError(caught);
-      this.run = undefined;
-      this.set({ ...this.state, status: 'error', error });
-      if (!this.detached) {
-        this.call(() => this.options.onError?.(error));
-        const { items, issues } = this.state;
-        this.call(() => this.options.onFinish?.({ items, issues, error }));
-      }
-      return;
+      stage.finish();
+    } finally {
+      this.take(run, stage);
     }
-    this.flush();
-    this.run = undefined;
-    this.set({ ...this.state, status: 'success', current: undefined });
-    if (!this.detached) {
-      const { items, issues } = this.state;
-      this.call(() => this.options.onFinish?.({ items, issues, error: undefined }));
-    }
-  };
+  }
+
+  protected done(): State<S> {
+    return { ...this.state, status: 'success', current: undefined };
+  }
+
+  protected finished({ items, issues }: State<S>, error: Error | undefined): void {
+    this.call(() => this.options.onFinish?.({ items, issues, error }));
+  }
 
   /** Moves the elements the stage closed into the run; an invalid one may end the run (`'throw'`). */
-  private take(run: Run<S>, stage: ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>): void {
+  private take(run: Run<S>, stage: Stage<S>): void {
     if (!stage.closed.length) return;
     const { onInvalid = 'skip', onItem } = this.options;
     for (const closed of stage.closed.splice(0)) {

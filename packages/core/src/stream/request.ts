@@ -1,28 +1,50 @@
 import type { StreamSource } from '../decode/source.ts';
 import { NetworkError, PartialKitError } from '../errors.ts';
-import type { Fetcher } from './partial-object-store.ts';
+import type { Fetcher } from './stream-store.ts';
 
-/** Starts a store's request: calls the fetcher, or POSTs `input` as JSON when it is a URL. */
+/**
+ * Starts a store's request: GETs `resumeUrl` when given (resuming a stream), else calls the fetcher,
+ * or POSTs `input` as JSON when it is a URL.
+ */
 export async function fetchSource<I>(
   fetcher: Fetcher<I> | string,
-  input: I,
+  input: I | undefined,
   signal: AbortSignal,
+  resumeUrl?: string,
 ): Promise<StreamSource> {
+  let source: unknown;
   try {
-    return typeof fetcher === 'string'
-      ? await postJson(fetcher, input, signal)
-      : await fetcher(input, { signal });
+    if (resumeUrl) source = await fetch(resumeUrl, { headers: { accept: 'text/event-stream' }, signal });
+    else
+      source =
+        typeof fetcher === 'string'
+          ? await postJson(fetcher, input, signal)
+          : await fetcher(input as I, { signal });
   } catch (error) {
     // fetch rejects with a bare TypeError when the network fails.
     if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
     throw error;
   }
+  // `textOf` names what an object is not; a primitive (`42`, a forgotten `return`) fails here.
+  if (source === null || typeof source !== 'object') {
+    const what = source === undefined ? 'undefined' : `${typeof source} ${String(source).slice(0, 40)}`;
+    throw new PartialKitError(
+      `The fetcher returned ${what}: expected a Response, a ReadableStream or an (async) iterable of text or bytes`,
+    );
+  }
+  return source as StreamSource;
 }
 
 /** What a store shows as its `error`: an Error, whatever was thrown. */
 export function asError(caught: unknown): Error {
   if (caught instanceof Error) return caught;
   return new PartialKitError(String(caught));
+}
+
+/** Cancels a body that will not be read. */
+export function release(source: StreamSource): void {
+  const stream = source instanceof Response ? source.body : source;
+  if (stream instanceof ReadableStream && !stream.locked) stream.cancel().catch(() => {});
 }
 
 function postJson(url: string, input: unknown, signal: AbortSignal): Promise<Response> {

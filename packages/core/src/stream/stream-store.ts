@@ -1,31 +1,83 @@
-import type { StreamStatus } from './partial-object-store.ts';
+import type { DecodeOptions } from '../decode/decode.ts';
+import type { DecodedEvent } from '../decode/events.ts';
+import { decodeResumable, type ReconnectOptions } from '../decode/resume.ts';
+import type { StreamSource } from '../decode/source.ts';
+import { NetworkError, PartialKitError } from '../errors.ts';
 import { reportCallbackError } from './report.ts';
-import { Throttle } from './throttle.ts';
+import { asError, fetchSource, release } from './request.ts';
+import { Throttle, type ThrottleSetting } from './throttle.ts';
 
-type Listener = () => void;
+/** `reconnecting`: a resumable stream lost its connection and is being resumed (the partial stays). */
+export type StreamStatus = 'idle' | 'streaming' | 'reconnecting' | 'success' | 'error' | 'aborted';
+
+/** Returns the response to read: a `Response`, a web stream or an async iterable of text or bytes. */
+export type Fetcher<I> = (input: I, init: { signal: AbortSignal }) => StreamSource | Promise<StreamSource>;
+
+/** What every store's state holds besides its value. */
+export interface StreamStoreState {
+  readonly status: StreamStatus;
+  readonly error: Error | undefined;
+  /** 1 for the first attempt; grows when the server re-asks the model (a `reset` event). */
+  readonly attempt: number;
+  /** Reconnects in a row while `status` is `reconnecting` (0 otherwise). */
+  readonly reconnects: number;
+  /** The id of a resumable stream (from the server), to `resume` it after a page reload. */
+  readonly streamId: string | undefined;
+}
+
+/** The options every store takes. */
+export interface StreamStoreOptions<I> {
+  /** A function returning the stream, or a URL to POST `input` to as JSON. */
+  fetcher: Fetcher<I> | string;
+  /** How to decode the response (format, tool call, …). */
+  decode?: Omit<DecodeOptions, 'signal'>;
+  /**
+   * Notification rate: `'frame'` (default: the first change at once, then at most one per animation
+   * frame), `0` (every chunk) or a number of milliseconds.
+   */
+  throttle?: ThrottleSetting;
+  /**
+   * A resumable stream (the server sent `x-partialkit-resume`) that loses its connection is resumed
+   * from the last event received, with bounded exponential backoff; `false` never reconnects.
+   */
+  reconnect?: ReconnectOptions | false;
+  /** Where `resume(streamId)` resumes a stream (default: the fetcher URL followed by `/<id>`). */
+  resumeUrl?: (streamId: string) => string;
+  onError?: (error: Error) => void;
+}
 
 /** What a store's run holds at least: the controller that aborts its request. */
 export interface StoreRun {
   readonly controller: AbortController;
+  /** Where a resumable stream is cancelled (DELETE) when the user stops it. */
+  resumeUrl?: string;
 }
+
+type Listener = () => void;
 
 /**
  * What the vanilla stores share (Zustand's shape: `subscribe` + `getSnapshot`): the state and the
- * initial one served to SSR, one run at a time with its own AbortController, the throttle, user
- * callbacks that can never change the stream's state, and detaching from a UI that unmounted.
- * Subclasses own `submit` and `flush` (how the run's progress becomes state).
+ * initial one served to SSR, one run at a time with its own AbortController, the request (with
+ * reconnect and resume of resumable streams), the throttle, user callbacks that can never change the
+ * stream's state, and detaching from a UI that unmounted. Subclasses say how a run reads its events
+ * and how its progress becomes state.
  */
 export abstract class StreamStore<
-  TState extends { readonly status: StreamStatus },
-  TOptions,
+  TState extends StreamStoreState,
+  TOptions extends StreamStoreOptions<I>,
   TRun extends StoreRun,
+  I,
 > {
   protected options: TOptions;
   protected state: TState;
   protected readonly initial: TState;
   protected run: TRun | undefined;
+  /** The latest run, kept after it ends (until `reset` or a run that fails to start). */
+  protected latest: TRun | undefined;
   protected readonly throttle = new Throttle(() => this.flush());
   protected detached = false;
+  /** The state when the store was detached: listeners are told on `attach` if it changed since. */
+  private detachedAt: TState | undefined;
   private readonly listeners = new Set<Listener>();
 
   constructor(options: TOptions, initial: TState) {
@@ -51,17 +103,43 @@ export abstract class StreamStore<
   /** The state for server rendering: always the initial one. */
   getServerSnapshot = (): TState => this.initial;
 
-  /** Aborts the request and keeps what arrived (`status: 'aborted'`). */
+  /** Starts a request; a request still running is aborted first, so two never interleave. */
+  submit = (input: I): Promise<void> =>
+    this.start((signal) => fetchSource(this.options.fetcher, input, signal));
+
+  /**
+   * Follows a resumable stream from its start, e.g. after a page reload: `target` is a stream id (see
+   * `streamId` and the `resumeUrl` option) or the stream's URL.
+   */
+  resume = (target: string): Promise<void> => {
+    const url = target.includes('/') ? target : this.resumeUrlFor(target);
+    // The resume response may not name its URL (`resumeResponse` does not know it): it is this one.
+    return this.start((signal) => fetchSource(this.options.fetcher, undefined, signal, url), url);
+  };
+
+  /**
+   * Aborts the request and keeps what arrived (`status: 'aborted'`). A resumable stream survives a
+   * dropped connection, so it is also cancelled on the server (a DELETE to its resume URL), which
+   * stops the model call.
+   */
   stop = (): void => {
-    if (!this.run) return;
+    const run = this.run;
+    if (!run) return;
     this.flush();
     this.abortRun();
-    this.set({ ...this.state, status: 'aborted' });
+    this.set({ ...this.state, status: 'aborted', reconnects: 0 });
+    if (run.resumeUrl) {
+      fetch(run.resumeUrl, { method: 'DELETE' }).then(
+        (response) => void response.body?.cancel(),
+        (error: unknown) => reportCallbackError(new NetworkError(error)),
+      );
+    }
   };
 
   /** Aborts any request and returns to the initial state. */
   reset = (): void => {
     this.abortRun();
+    this.latest = undefined;
     this.set(this.initial);
   };
 
@@ -70,26 +148,130 @@ export abstract class StreamStore<
    * (`status: 'aborted'`, what arrived kept) and callbacks are silenced until the next `attach`.
    */
   attach = (): (() => void) => {
+    const wasDetached = this.detached;
     this.detached = false;
+    if (wasDetached && this.state !== this.detachedAt) this.notify();
+    this.detachedAt = undefined;
     return () => {
       if (this.run) {
         this.flush();
         this.abortRun();
+        this.detachedAt = this.state; // what the listeners last saw: they hear of 'aborted' on attach
         this.state = { ...this.state, status: 'aborted' };
-      }
+      } else this.detachedAt = this.state;
       this.detached = true;
     };
   };
 
+  /** Makes a run's state before any request; throwing (an invalid option) fails the run at once. */
+  protected abstract begin(controller: AbortController): TRun;
+
+  /** Reads the run's response to its end; returns early once `signal` is aborted. */
+  protected abstract read(run: TRun, source: StreamSource, signal: AbortSignal): Promise<void>;
+
   /** Applies the run's progress to the state now. */
   protected abstract flush(): void;
 
-  protected abortRun(): void {
+  /** The state of a run that ended well. */
+  protected abstract done(run: TRun): TState;
+
+  /** Tells `onFinish` how a run ended, with its last state. */
+  protected abstract finished(state: TState, error: Error | undefined): void;
+
+  /** The run's events, resuming a resumable stream that drops (the status says so meanwhile). */
+  protected events(
+    run: TRun,
+    source: StreamSource,
+    signal: AbortSignal,
+    decode: Omit<DecodeOptions, 'signal'>,
+  ): AsyncGenerator<DecodedEvent> {
+    return decodeResumable(source, {
+      ...decode,
+      signal,
+      reconnect: this.options.reconnect,
+      resumeUrl: run.resumeUrl,
+      onResumable: ({ id, url }) => {
+        run.resumeUrl = url;
+        this.set({ ...this.state, streamId: id });
+      },
+      onReconnect: (reconnects) => {
+        if (signal.aborted) return;
+        this.flush();
+        this.set({ ...this.state, status: reconnects ? 'reconnecting' : 'streaming', reconnects });
+      },
+    });
+  }
+
+  private async start(
+    open: (signal: AbortSignal) => Promise<StreamSource>,
+    resumeUrl?: string,
+  ): Promise<void> {
+    this.abortRun();
+    const controller = new AbortController();
+    let run: TRun;
+    try {
+      run = this.latest = this.begin(controller);
+    } catch (caught) {
+      this.latest = undefined;
+      // an invalid bound (`maxLength: NaN`): the request is never made, and submit still resolves
+      this.fail({ ...this.initial, attempt: 1 }, asError(caught));
+      return;
+    }
+    if (resumeUrl) run.resumeUrl = resumeUrl;
+    this.run = run;
+    this.set({ ...this.initial, status: 'streaming', attempt: 1 });
+    // Starting on the next microtask lets a submit that is superseded in the same tick (StrictMode
+    // running an effect twice) never reach the network.
+    await Promise.resolve();
+    const { signal } = controller;
+    if (signal.aborted) return;
+    try {
+      const source = await open(signal);
+      if (signal.aborted) {
+        // stopped while the fetcher ran: a body it made without the signal must not stay open
+        release(source);
+        return;
+      }
+      await this.read(run, source, signal);
+      if (signal.aborted) return;
+    } catch (caught) {
+      if (signal.aborted) return; // stop, reset, a newer submit or detach already set the state
+      this.flush();
+      if (signal.aborted) return; // a callback or a listener stopped it
+      this.run = undefined;
+      this.fail({ ...this.state, reconnects: 0 }, asError(caught));
+      return;
+    }
+    this.flush();
+    if (signal.aborted) return; // a callback or a listener stopped it
+    this.run = undefined;
+    const state = this.done(run);
+    this.set(state);
+    // `state`: a listener may already have started another run
+    if (!this.detached) this.finished(state, undefined);
+  }
+
+  private resumeUrlFor(id: string): string {
+    const { resumeUrl, fetcher } = this.options;
+    if (resumeUrl) return resumeUrl(id);
+    if (typeof fetcher === 'string') return `${fetcher.replace(/\/$/, '')}/${encodeURIComponent(id)}`;
+    throw new PartialKitError('resume(id) needs the resumeUrl option when the fetcher is a function');
+  }
+
+  private abortRun(): void {
     this.throttle.cancel();
     const run = this.run;
     if (!run) return;
     this.run = undefined;
     run.controller.abort(new DOMException('The request was superseded or stopped.', 'AbortError'));
+  }
+
+  /** Sets the failed state, then tells the callbacks (which cannot change it). */
+  protected fail(state: TState, error: Error): void {
+    this.set({ ...state, status: 'error', error });
+    if (this.detached) return;
+    this.call(() => this.options.onError?.(error));
+    this.finished(state, error); // `state`: onError may already have started another run
   }
 
   /** Runs a user callback: its error is reported, never allowed to change the stream's state. */
@@ -103,7 +285,11 @@ export abstract class StreamStore<
 
   protected set(next: TState): void {
     this.state = next;
-    if (this.detached) return;
-    for (const listener of this.listeners) listener();
+    if (!this.detached) this.notify();
+  }
+
+  /** Listeners are user code too: one that throws neither stops the others nor fails the stream. */
+  private notify(): void {
+    for (const listener of this.listeners) this.call(listener);
   }
 }
