@@ -9,7 +9,8 @@ import {
   type StandardSchemaV1,
   type StreamStatus,
 } from '@partialkit/core';
-import { useEffect, useInsertionEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useMemo } from 'react';
+import { streamFields, useStreamStore } from './use-stream-store.ts';
 
 export type UsePartialItemsOptions<S extends StandardSchemaV1, I = unknown> = Omit<
   PartialItemsStoreOptions<S, I>,
@@ -51,28 +52,17 @@ export function usePartialItems<S extends StandardSchemaV1, I = unknown>(
   fetcher: Fetcher<I> | string,
   options: UsePartialItemsOptions<S, I> = {},
 ): UsePartialItemsResult<S, I> {
-  const [store] = useState(() => new PartialItemsStore<S, I>({ ...options, schema: itemSchema, fetcher }));
-  // The latest props, applied on commit, so callbacks and the next submit see them.
-  useInsertionEffect(() => {
-    store.setOptions({ ...options, schema: itemSchema, fetcher });
-  });
-  const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
-  useEffect(() => store.attach(), [store]);
+  const [store, state] = useStreamStore(
+    () => new PartialItemsStore<S, I>({ ...options, schema: itemSchema, fetcher }),
+    { ...options, schema: itemSchema, fetcher },
+  );
   return useMemo(
     () => ({
+      ...streamFields(state, store),
+      submit: store.submit,
       items: state.items,
       current: state.current,
-      status: state.status,
-      error: state.error,
       issues: state.issues,
-      attempt: state.attempt,
-      reconnects: state.reconnects,
-      streamId: state.streamId,
-      isLoading: state.status === 'streaming' || state.status === 'reconnecting',
-      submit: store.submit,
-      resume: store.resume,
-      stop: store.stop,
-      reset: store.reset,
       store,
     }),
     [state, store],

@@ -10,7 +10,8 @@ import {
   type StandardSchemaV1,
   type StreamStatus,
 } from '@partialkit/core';
-import { useEffect, useInsertionEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useMemo } from 'react';
+import { streamFields, useStreamStore } from './use-stream-store.ts';
 
 export type UsePartialObjectOptions<S extends StandardSchemaV1, I = unknown> = Omit<
   PartialStoreOptions<S, I>,
@@ -57,29 +58,18 @@ export function usePartialObject<S extends StandardSchemaV1, I = unknown>(
   fetcher: Fetcher<I> | string,
   options: UsePartialObjectOptions<S, I> = {},
 ): UsePartialObjectResult<S, I> {
-  const [store] = useState(() => new PartialObjectStore<S, I>({ ...options, schema, fetcher }));
-  // The latest props, applied on commit (before any effect can submit), so callbacks and the next
-  // submit always see them and a render React throws away never leaks into the store.
-  useInsertionEffect(() => {
-    store.setOptions({ ...options, schema, fetcher });
+  const [store, state] = useStreamStore(() => new PartialObjectStore<S, I>({ ...options, schema, fetcher }), {
+    ...options,
+    schema,
+    fetcher,
   });
-  const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
-  useEffect(() => store.attach(), [store]);
   return useMemo(
     () => ({
+      ...streamFields(state, store),
+      submit: store.submit,
       object: state.object,
       data: state.data,
-      status: state.status,
-      error: state.error,
       issues: state.issues,
-      attempt: state.attempt,
-      reconnects: state.reconnects,
-      streamId: state.streamId,
-      isLoading: state.status === 'streaming' || state.status === 'reconnecting',
-      submit: store.submit,
-      resume: store.resume,
-      stop: store.stop,
-      reset: store.reset,
       isComplete: store.isComplete,
       isCompleteAt: store.isCompleteAt,
       store,

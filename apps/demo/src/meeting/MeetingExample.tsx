@@ -4,6 +4,7 @@ import { StreamInspector, StreamRecorder } from '@partialkit/react/inspector';
 import { MeetingInfo } from '@partialkit/test-utils/conference';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DemoConfig, ExtractRequest } from '../../server/api.ts';
+import { SpeedField } from '../SpeedField.tsx';
 import { SCENARIOS, type ScenarioId, scenario } from '../scenarios.ts';
 import { useDemoConfig } from '../use-demo-config.ts';
 import { MeetingView } from './MeetingView.tsx';
@@ -29,12 +30,6 @@ const dropVia =
   async (streamId: string): Promise<void> => {
     await fetch(`${url}/${encodeURIComponent(streamId)}/drop`, { method: 'POST' });
   };
-
-const SPEEDS = [
-  { value: 1, label: '1×' },
-  { value: 4, label: '4×' },
-  { value: 0, label: 'instant' },
-];
 
 /** The conference-extraction example: the notes, the streamed result and the stream inspector. */
 export function MeetingExample({
@@ -151,18 +146,7 @@ export function MeetingExample({
             />
           </div>
           <div className="actions">
-            {replaying && (
-              <div className="field inline">
-                <label htmlFor="speed">Replay speed</label>
-                <select id="speed" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
-                  {SPEEDS.map((s) => (
-                    <option key={s.value} value={s.value}>
-                      {s.label}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            )}
+            {replaying && <SpeedField id="speed" speed={speed} onChange={setSpeed} />}
             <div className="buttons">
               <button
                 ref={extractRef}

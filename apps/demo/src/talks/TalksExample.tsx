@@ -14,15 +14,10 @@ import type { TalksRequest } from '../../server/talks.ts';
 import { Skeleton } from '../meeting/Field.tsx';
 import { issueText } from '../meeting/issues.ts';
 import { type Outcome, outcomeOf } from '../meeting/outcome.ts';
+import { SpeedField } from '../SpeedField.tsx';
 import { useDemoConfig } from '../use-demo-config.ts';
 
 type PartialTalk = DeepPartial<z.input<typeof Talk>>;
-
-const SPEEDS = [
-  { value: 1, label: '1×' },
-  { value: 4, label: '4×' },
-  { value: 0, label: 'instant' },
-];
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
@@ -191,18 +186,7 @@ export function TalksExample({ fetcher = '/api/talks', config: given, initialSpe
             />
           </div>
           <div className="actions">
-            {replaying && (
-              <div className="field inline">
-                <label htmlFor={`${id}-speed`}>Replay speed</label>
-                <select id={`${id}-speed`} value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
-                  {SPEEDS.map((s) => (
-                    <option key={s.value} value={s.value}>
-                      {s.label}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            )}
+            {replaying && <SpeedField id={`${id}-speed`} speed={speed} onChange={setSpeed} />}
             <div className="buttons">
               <button
                 ref={extractRef}
