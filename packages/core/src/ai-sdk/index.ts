@@ -19,4 +19,4 @@ function detect(event: SSEMessage): 'ai-sdk' | undefined {
 
 registerFormats({ detect, sse: { 'ai-sdk': aiSdk } });
 
-export { AI_SDK_HEADER } from './ui-message-stream.ts';
+export { AI_SDK_HEADER } from '../decode/detect.ts';

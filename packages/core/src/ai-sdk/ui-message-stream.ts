@@ -2,9 +2,6 @@ import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import { jsonData, type SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 
-/** The response header of AI SDK's UI message stream (`toUIMessageStreamResponse()`). */
-export const AI_SDK_HEADER = 'x-vercel-ai-ui-message-stream';
-
 /**
  * Whether a part is one the UI message stream sends (for `detect` when the header is gone): every such
  * stream opens with `start` or `start-step`; text, tool and `data-*` parts, and `error` with

@@ -1,5 +1,5 @@
 import { PartialKitError } from '../errors.ts';
-import { type Detected, detectBody, detectSSE } from './detect.ts';
+import { AI_SDK_HEADER, type Detected, detectBody, detectSSE } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
 import { bodyReader, sseReader } from './formats.ts';
 import { JsonExtractor } from './json-extractor.ts';
@@ -70,7 +70,7 @@ export async function* decode(
   const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
   const body = new Peekable(textOf(source, options.signal));
   const requested = options.format ?? 'auto';
-  const aiSdkHeader = source instanceof Response && source.headers.has('x-vercel-ai-ui-message-stream');
+  const aiSdkHeader = source instanceof Response && source.headers.has(AI_SDK_HEADER);
   const framing =
     requested !== 'auto' ? requested : aiSdkHeader ? 'ai-sdk' : await detectBody(body, contentType);
   let events: AsyncIterable<DecodedEvent>;

@@ -16,6 +16,9 @@ export type Detected =
   /** A provider's stream, with no provider format loaded to tell which. */
   | 'provider';
 
+/** The response header of AI SDK's UI message stream (`toUIMessageStreamResponse()`). */
+export const AI_SDK_HEADER = 'x-vercel-ai-ui-message-stream';
+
 const GEMINI_KEYS = new Set(['candidates', 'usageMetadata', 'promptFeedback', 'modelVersion', 'error']);
 const SSE_FIELDS = ['data:', 'event:', 'id:', 'retry:'];
 /** Fields by which a JSON event tells it comes from a provider, not from a hand-rolled server. */

@@ -78,9 +78,12 @@ async function* resumed(source: StreamSource, options: ResumableDecodeOptions): 
   };
   let lastId: string | undefined;
   let attempt = 0;
-  let current: StreamSource = source;
+  // The source to read next: the first response, then each reconnect's (requested inside the `try`, so a
+  // failed request counts as an attempt like a failed read).
+  let current: StreamSource | undefined = source;
   while (true) {
     try {
+      current ??= await reopen(url!, lastId, options.signal);
       for await (const event of decode(current, withRetry)) {
         if (event.id !== undefined) lastId = event.id;
         if (attempt > 0) {
@@ -99,17 +102,17 @@ async function* resumed(source: StreamSource, options: ResumableDecodeOptions): 
       const base = settings.baseDelayMs ?? 250;
       const delay = retryHint ?? Math.min(settings.maxDelayMs ?? 8000, base * 2 ** (attempt - 1));
       await sleep(delay, signal);
-      current = await reopen(url, lastId, signal);
+      current = undefined;
     }
   }
 }
 
-/** Asks for the rest of the stream; a failed request is a response that fails to decode (and is retried). */
+/** Asks for the rest of the stream; fetch's bare `TypeError` is a `NetworkError`, retried like a cut. */
 async function reopen(
   url: string,
   lastId: string | undefined,
   signal: AbortSignal | undefined,
-): Promise<StreamSource> {
+): Promise<Response> {
   try {
     return await fetch(url, {
       headers: { accept: 'text/event-stream', ...(lastId !== undefined && { 'last-event-id': lastId }) },
@@ -117,13 +120,7 @@ async function reopen(
     });
   } catch (error) {
     if (signal?.aborted) throw signal.reason ?? error;
-    const failure = error instanceof TypeError ? new NetworkError(error) : error;
-    // A source whose reading fails the same way, so the loop above counts it as an attempt.
-    return {
-      [Symbol.asyncIterator]: () => ({
-        next: () => Promise.reject(failure),
-      }),
-    };
+    throw error instanceof TypeError ? new NetworkError(error) : error;
   }
 }
 
