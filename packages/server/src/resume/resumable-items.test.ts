@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeText, type PartialItemsState, PartialItemsStore } from '@partialkit/core';
 import { replayResponse } from '@partialkit/replay';
-import { type DroppingProxy, startDroppingProxy } from '@partialkit/test-utils/dropping-proxy';
+import { cutPoints, type DroppingProxy, startDroppingProxy } from '@partialkit/test-utils/dropping-proxy';
 import { fixture } from '@partialkit/test-utils/fixtures';
 import { INVALID_TALK, Talk } from '@partialkit/test-utils/talks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,11 +59,10 @@ describe('PartialItemsStore over a resumable stream whose connection drops', () 
     'cut every 500–2 000 bytes (seed %i): every talk arrives once, in order, each keeping its identity; the model is called once',
     async (seed) => {
       const app = await startApp();
-      let s = seed;
-      const proxy: DroppingProxy = await startDroppingProxy({ host: '127.0.0.1', port: app.port }, () => {
-        s = (s * 1103515245 + 12345) & 0x7fffffff;
-        return 500 + (s % 1500);
-      });
+      const next = cutPoints(seed, 500, 1500);
+      const proxy: DroppingProxy = await startDroppingProxy({ host: '127.0.0.1', port: app.port }, () =>
+        next(),
+      );
       open.push(app.server, proxy);
       const client = new PartialItemsStore({
         schema: Talk,
