@@ -3,6 +3,7 @@ import type { PartialIssue, StreamStatus } from '@partialkit/react';
 import { PartialList, PartialText } from '@partialkit/react';
 import type { MeetingInfo } from '@partialkit/test-utils/conference';
 import { type ReactNode, type Ref, useMemo } from 'react';
+import { OutcomeBanner } from '../OutcomeBanner.tsx';
 import { FieldValue, type Pending } from './Field.tsx';
 import { issuesUnder } from './issues.ts';
 import { outcomeOf, statusText } from './outcome.ts';
@@ -99,12 +100,7 @@ export function MeetingView({
           </p>
         </div>
       )}
-      {outcome && (
-        <div className={`outcome ${outcome.tone}`} data-testid="outcome" data-error={error?.name}>
-          <p className="outcome-title">{outcome.title}</p>
-          <p className="outcome-detail">{outcome.detail}</p>
-        </div>
-      )}
+      <OutcomeBanner outcome={outcome} error={error} />
       <div className="results-body" data-testid="results" aria-busy={streaming}>
         <dl className="details">
           <Tile label="Date" id="date">

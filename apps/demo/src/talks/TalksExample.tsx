@@ -14,6 +14,7 @@ import type { TalksRequest } from '../../server/talks.ts';
 import { Skeleton } from '../meeting/Field.tsx';
 import { issueText } from '../meeting/issues.ts';
 import { type Outcome, outcomeOf } from '../meeting/outcome.ts';
+import { OutcomeBanner } from '../OutcomeBanner.tsx';
 import { SpeedField } from '../SpeedField.tsx';
 import { useDemoConfig } from '../use-demo-config.ts';
 
@@ -233,12 +234,7 @@ export function TalksExample({ fetcher = '/api/talks', config: given, initialSpe
             {statusText(status, items.length, issues.length, outcome)}
           </p>
         </div>
-        {outcome && (
-          <div className={`outcome ${outcome.tone}`} data-testid="outcome" data-error={error?.name}>
-            <p className="outcome-title">{outcome.title}</p>
-            <p className="outcome-detail">{outcome.detail}</p>
-          </div>
-        )}
+        <OutcomeBanner outcome={outcome} error={error} />
         <div className="results-body" data-testid="results" aria-busy={streaming}>
           <h3 className="list-title">
             Talks <span className="count">{items.length}</span>
