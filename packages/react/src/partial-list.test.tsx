@@ -1,7 +1,7 @@
 import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
-import { act, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import { memo, useEffect } from 'react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { PartialStoreProvider, usePartialStore } from './context.tsx';
 import { PartialList } from './partial-list.tsx';
@@ -11,6 +11,8 @@ import { usePartialSelector } from './use-partial-selector.ts';
 
 const User = z.object({ name: z.string(), bio: z.string() });
 const Schema = z.object({ users: z.array(User) });
+
+afterEach(cleanup);
 
 /** The JSON of `count` users, cut into several chunks per user (name and bio stream in pieces). */
 function usersChunks(count: number): string[] {
@@ -92,6 +94,83 @@ describe('<PartialList>', () => {
     rerender(view('?'));
     expect(renders).toBe(4);
     expect(screen.getByText('2?')).toBeTruthy();
+  });
+
+  it('maps only the open block of items on a commit: a block of completed items is not visited', async () => {
+    const src = controlledSource();
+    // keyOf runs once per item each time the block holding the item renders.
+    const keyed = new Map<number, number>();
+    function Users() {
+      const { object, submit } = usePartialObject(Schema, src.fetcher, { throttle: 0 });
+      useEffect(() => {
+        void submit(null);
+      }, [submit]);
+      return (
+        <ul>
+          <PartialList
+            items={object?.users}
+            keyOf={(_, index) => {
+              keyed.set(index, (keyed.get(index) ?? 0) + 1);
+              return index;
+            }}
+            render={(user) => <li>{user.name}</li>}
+          />
+        </ul>
+      );
+    }
+    render(<Users />);
+    await act(async () => {
+      await tick();
+    });
+    const chunks = usersChunks(100);
+    let whenFirstBlockClosed: number[] = [];
+    for (const [i, chunk] of chunks.entries()) {
+      await act(async () => {
+        src.push(chunk);
+        await tick();
+      });
+      // chunk 1 + 4·40: user 40 has started, so users 0–31 (the first block) are all complete
+      if (i === 1 + 4 * 40) whenFirstBlockClosed = [keyed.get(0)!, keyed.get(31)!];
+    }
+    await act(async () => {
+      src.end();
+      await tick();
+    });
+    expect(screen.getAllByRole('listitem')).toHaveLength(100);
+    // users 32–39 streamed after the snapshot, over 30 commits: the first block was never rendered again
+    expect(whenFirstBlockClosed[0]).toBeGreaterThan(100);
+    expect([keyed.get(0), keyed.get(31)]).toEqual(whenFirstBlockClosed);
+  });
+
+  it('keeps the row of `current` mounted when it completes at a block boundary', () => {
+    const mounts = new Map<number, number>();
+    function Row({ index, label }: { index: number; label: string }) {
+      useEffect(() => {
+        mounts.set(index, (mounts.get(index) ?? 0) + 1);
+      }, [index]);
+      return <li>{label}</li>;
+    }
+    const first = Array.from({ length: 32 }, (_, i) => ({ name: `User ${i}` }));
+    const view = (items: Array<{ name: string }>, current?: { name: string }) => (
+      <PartialList
+        items={items}
+        current={current}
+        render={(user, { index }) => <Row index={index} label={user.name} />}
+      />
+    );
+    const { rerender } = render(view(first, { name: 'User 3' }));
+    expect(screen.getAllByRole('listitem')).toHaveLength(33);
+    rerender(view(first, { name: 'User 32' }));
+    rerender(view([...first, { name: 'User 32' }], { name: 'User 33' }));
+    expect(
+      screen
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
+        .join(),
+    ).toBe([...first.map((u) => u.name), 'User 32', 'User 33'].join());
+    expect(mounts.get(32)).toBe(1);
+    expect(mounts.get(33)).toBe(1);
+    expect(mounts.get(0)).toBe(1);
   });
 });
 

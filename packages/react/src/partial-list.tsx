@@ -48,6 +48,53 @@ const Item = memo(
 );
 
 /**
+ * Items per block. The list is cut into blocks by index, each memoised: a block whose items are all
+ * unchanged bails out after one identity check per item, so a commit reconciles N / BLOCK blocks and
+ * the items of the open block, not all N items (an item never changes block, so it never remounts).
+ */
+const BLOCK = 32;
+
+interface BlockProps {
+  list: readonly unknown[];
+  start: number;
+  end: number;
+  /** The index of the item still streaming in this block, or -1. */
+  open: number;
+  /** The element streaming after `list` (`usePartialItems`' `current`), when it falls in this block. */
+  current: unknown;
+  render: ItemProps['render'];
+  keyOf: ((item: unknown, index: number) => Key) | undefined;
+  deps: readonly unknown[] | undefined;
+}
+
+const Block = memo(
+  function PartialListBlock({ list, start, end, open, current, render, keyOf, deps }: BlockProps) {
+    const rows: ReactNode[] = [];
+    const row = (item: unknown, index: number, complete: boolean) =>
+      rows.push(
+        <Item
+          key={keyOf ? keyOf(item, index) : index}
+          item={item}
+          info={{ index, complete }}
+          render={render}
+          deps={deps}
+        />,
+      );
+    for (let index = start; index < end; index++) row(list[index], index, index !== open);
+    // In the same block as the item it becomes, so the row keeps its key (and stays mounted) when it completes.
+    if (current !== undefined) row(current, end, false);
+    return <>{rows}</>;
+  },
+  (a, b) => {
+    if (a.start !== b.start || a.end !== b.end || a.open !== b.open || a.current !== b.current) return false;
+    if (!sameDeps(a.deps, b.deps)) return false;
+    if (a.list === b.list) return true;
+    for (let i = a.start; i < a.end; i++) if (a.list[i] !== b.list[i]) return false;
+    return true;
+  },
+);
+
+/**
  * Renders an array that is still growing. Complete items are memoised by identity and do not
  * re-render while later items stream; the item still streaming gets `{ complete: false }`. With
  * `usePartialItems`, pass `items` (all complete) and `current` (the element still streaming, last).
@@ -61,34 +108,31 @@ export function PartialList<T, C = never>({
   deps,
 }: PartialListProps<T, C>): ReactNode {
   if (items === undefined && current === undefined) return placeholder ?? null;
-  const list = items ?? [];
-  const whole = isCompleteNode(list);
+  const list: readonly unknown[] = items ?? [];
   const last = list.length - 1;
-  const next = list.length;
-  const rows = list.map((item, index) => {
-    const complete =
-      whole || index < last || (typeof item === 'object' && item !== null && isCompleteNode(item));
-    return (
-      <Item
-        key={keyOf ? keyOf(item, index) : index}
-        item={item}
-        info={{ index, complete }}
+  const tail = list[last];
+  // Only the last item can still be streaming: every earlier one is closed once a later one starts.
+  const open =
+    last < 0 || isCompleteNode(list) || (typeof tail === 'object' && tail !== null && isCompleteNode(tail))
+      ? -1
+      : last;
+  const total = list.length + (current === undefined ? 0 : 1);
+  const blocks: ReactNode[] = [];
+  for (let start = 0; start < total; start += BLOCK) {
+    const end = Math.min(start + BLOCK, list.length);
+    blocks.push(
+      <Block
+        key={start}
+        list={list}
+        start={start}
+        end={end}
+        open={open >= start && open < end ? open : -1}
+        current={end === list.length && end < start + BLOCK ? current : undefined}
         render={render as ItemProps['render']}
-        deps={deps}
-      />
-    );
-  });
-  // In the same array as the items, so the row keeps its key (and stays mounted) when it completes.
-  if (current !== undefined) {
-    rows.push(
-      <Item
-        key={keyOf ? keyOf(current, next) : next}
-        item={current}
-        info={{ index: next, complete: false }}
-        render={render as ItemProps['render']}
+        keyOf={keyOf as BlockProps['keyOf']}
         deps={deps}
       />,
     );
   }
-  return <>{rows}</>;
+  return <>{blocks}</>;
 }
