@@ -5,6 +5,7 @@
  * own user + system time) stay its own.
  */
 
+import { existsSync } from 'node:fs';
 import { benchFile, runChild } from './lib/child.ts';
 import { type Cell, fmtMs, fmtRatio, median, spread, type Table, type Target } from './lib/table.ts';
 import type { Contender, RunResult } from './render-app.tsx';
@@ -83,6 +84,7 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
       });
     }
   }
+  const chromium = await chromiumTables(quick);
   return [
     {
       id: 'render',
@@ -106,6 +108,86 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
       notes: [
         '`useObject` is `@ai-sdk/react` fed the same JSON text (its text protocol) through a fetch stub; partialkit reads the SSE (`@partialkit/core/providers` imported). Longest commit: from the root render to its layout effect. Latencies: from the timer turn that sent the byte to the layout effect showing it.',
         `Spread of CPU over the runs ((max − min) / median): ${spreads.join(', ') || 'one run each'}.`,
+      ],
+      targets,
+    },
+    ...chromium,
+  ];
+}
+
+/**
+ * The same contenders in Debian's Chromium (headless, Playwright), one after another (each keeps the
+ * main thread busy: in a browser the stream is paced by MessageChannel turns, not by clamped timers).
+ * CPU is the renderer's main-thread task time. Skipped, with a note, where Chromium is not installed.
+ */
+async function chromiumTables(quick: boolean): Promise<Table[]> {
+  const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executable)) return [];
+  const sizes = quick ? [100] : [100, 300, 1000];
+  const reps = quick ? 1 : 3;
+  const rows: Cell[][] = [];
+  const targets: Target[] = [];
+  const spreads: string[] = [];
+  for (const n of sizes) {
+    const capMs = quick ? 60_000 : Math.max(120_000, n * 200);
+    const runs: Array<{ results: RunResult[]; timedOut: boolean }> = [];
+    for (const contender of CONTENDERS) {
+      runs.push(
+        await runChild<RunResult>(benchFile('render-chromium-child.ts'), { contender, n, reps }, { capMs }),
+      );
+    }
+    const med = (k: number, f: (r: RunResult) => number) => median(runs[k]!.results.map(f));
+    const floor = med(0, (r) => r.cpuMs);
+    CONTENDERS.forEach((contender, k) => {
+      const { results, timedOut } = runs[k]!;
+      const ok = results.length > 0;
+      const ui = contender !== 'transport alone';
+      if (results.length > 1)
+        spreads.push(`${contender} N=${n} ±${spread(results.map((r) => r.cpuMs)).toFixed(0)} %`);
+      rows.push([
+        n,
+        contender,
+        ok ? fmtMs(med(k, (r) => r.cpuMs)) : `> ${capMs / 1000} s`,
+        ok ? fmtRatio(med(k, (r) => r.cpuMs) / floor) : null,
+        `${results.length}${timedOut ? ' (capped)' : ''}`,
+        ui && ok ? med(k, (r) => r.cardRenders) : null,
+        ui && ok ? med(k, (r) => r.worstAfterComplete) : null,
+        ui && ok ? med(k, (r) => r.commits) : null,
+        ui && ok ? fmtMs(med(k, (r) => r.longestCommitMs)) : null,
+        ui && ok ? fmtMs(med(k, (r) => r.firstUpdateMs)) : null,
+        ui && ok ? fmtMs(med(k, (r) => r.fieldMs)) : null,
+      ]);
+    });
+    if (runs[1]!.results.length) {
+      const worst = Math.max(...runs[1]!.results.map((r) => r.worstAfterComplete));
+      targets.push({
+        name: `Chromium N=${n}: each completed card renders ≤ 2 times after completing`,
+        met: worst <= 2,
+        figure: `worst ${worst}`,
+      });
+    }
+  }
+  return [
+    {
+      id: 'render-chromium',
+      title: 'Render in Chromium: the same streams and cards, headless Debian Chromium, production React',
+      columns: [
+        'N',
+        'contender',
+        'main-thread CPU',
+        '× transport',
+        'runs',
+        'card renders',
+        'worst card after complete',
+        'commits',
+        'longest commit',
+        'first update → DOM',
+        'field complete → DOM (median)',
+      ],
+      rows,
+      notes: [
+        'Events are paced by MessageChannel turns (timers are clamped to 4 ms in a browser), so the stream arrives as fast as the page takes it and CPU ≈ wall time; CPU is CDP `TaskDuration` (script, style, layout, GC).',
+        `Spread of CPU over the runs: ${spreads.join(', ') || 'one run each'}.`,
       ],
       targets,
     },
