@@ -7,52 +7,28 @@ export type StreamSource =
   | AsyncIterable<Uint8Array | string>
   | Iterable<Uint8Array | string>;
 
-/** How much of an error body is kept, in bytes; the rest is cancelled unread. */
+/** How much of an error body is kept, in characters; the rest is cancelled unread. */
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
  * Throws {@link HTTPError} for a non-2xx response, with the start of the body the server sent (at most
- * 64 KiB; the rest is cancelled, so a huge or endless error body costs nothing). An abort of `signal`
- * while the body is read rejects with the abort reason.
+ * 64 Ki characters; the rest is cancelled, so a huge or endless error body costs nothing). An abort of
+ * `signal` while the body is read rejects with the abort reason.
  */
 export async function assertOk(response: Response, signal?: AbortSignal): Promise<void> {
   if (response.ok) return;
-  throw new HTTPError(response.status, response.statusText, await errorBody(response, signal));
-}
-
-async function errorBody(response: Response, signal: AbortSignal | undefined): Promise<string> {
-  if (signal?.aborted) throw abortError(signal);
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const onAbort = () => {
-    reader.cancel(abortError(signal!)).catch(() => {});
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const decoder = new TextDecoder('utf-8');
-  let text = '';
-  let bytes = 0;
+  let body = '';
   try {
-    while (bytes < MAX_ERROR_BODY) {
-      const { done, value } = await reader.read();
-      if (signal?.aborted) throw abortError(signal);
-      if (done) {
-        text += decoder.decode();
-        break;
-      }
-      const kept = value.subarray(0, MAX_ERROR_BODY - bytes);
-      bytes += kept.length;
-      // Streaming mode: a character cut by the bound is dropped, not turned into U+FFFD.
-      text += decoder.decode(kept, { stream: true });
+    // Leaving the loop early cancels the rest of the body.
+    for await (const text of textOf(response, signal)) {
+      body += text;
+      if (body.length >= MAX_ERROR_BODY) break;
     }
   } catch {
     // Unless aborted, a body that breaks off still leaves the status and what came to tell the story.
     if (signal?.aborted) throw abortError(signal);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    reader.cancel().catch(() => {});
-    reader.releaseLock();
   }
-  return text;
+  throw new HTTPError(response.status, response.statusText, body.slice(0, MAX_ERROR_BODY));
 }
 
 function abortError(signal: AbortSignal): unknown {
