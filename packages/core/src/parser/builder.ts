@@ -31,8 +31,13 @@ export class Builder implements TokenSink {
   private root: unknown = NONE;
   private dirty = false;
   private snap: unknown = undefined;
-  private readonly outputs = new WeakMap<object, unknown>();
-  private readonly issueMap = new Map<string, { path: Path; issues: PartialIssue[] }>();
+  /**
+   * Outputs of closed nodes, made at the first one. A Map, not a WeakMap: its keys are nodes of this
+   * parser's tree, which it holds anyway, and an ephemeron table per parser (one per item in
+   * `streamItems`) costs every collection.
+   */
+  private outputs: Map<object, unknown> | undefined;
+  private issueMap: Map<string, { path: Path; issues: PartialIssue[] }> | undefined;
   private issueList: readonly PartialIssue[] = [];
   /** Incremented whenever the issue list changes. */
   issueVersion = 0;
@@ -193,7 +198,7 @@ export class Builder implements TokenSink {
 
   /** The validated (transformed) output of a closed object or array node, if it passed its schema. */
   outputOf(node: object): unknown {
-    return this.outputs.get(node);
+    return this.outputs?.get(node);
   }
 
   /** Validates the root value (a primitive root: containers are validated as they close). */
@@ -226,15 +231,16 @@ export class Builder implements TokenSink {
     const isRoot = this.stack.length === 0;
     if (isRoot) this.rootResult = result;
     if (result.success) {
-      if (value !== null && typeof value === 'object') this.outputs.set(value, result.data);
+      if (value !== null && typeof value === 'object') (this.outputs ??= new Map()).set(value, result.data);
       // A passing subtree holds no failing one: nothing recorded inside it is left to drop, usually.
-      if (this.issueMap.size === 0) return result;
+      if (this.issueMap === undefined || this.issueMap.size === 0) return result;
     }
     const path = this.pathTo(slot);
+    const issueMap = (this.issueMap ??= new Map());
     let changed = false;
-    for (const [key, entry] of this.issueMap) {
+    for (const [key, entry] of issueMap) {
       if (isPrefix(path, entry.path)) {
-        this.issueMap.delete(key);
+        issueMap.delete(key);
         changed = true;
       }
     }
@@ -242,11 +248,11 @@ export class Builder implements TokenSink {
       const issues = result.error.issues.map(
         (issue): PartialIssue => ({ ...issue, path: [...path, ...issue.path] as PropertyKey[] }),
       );
-      this.issueMap.set(JSON.stringify(path), { path, issues });
+      issueMap.set(JSON.stringify(path), { path, issues });
       changed = true;
     }
     if (changed) {
-      this.issueList = [...this.issueMap.values()].flatMap((e) => e.issues);
+      this.issueList = [...issueMap.values()].flatMap((e) => e.issues);
       this.issueVersion++;
     }
     return result;
