@@ -231,12 +231,16 @@ export class Builder implements TokenSink {
     const isRoot = this.stack.length === 0;
     if (isRoot) this.rootResult = result;
     if (result.success) {
-      if (value !== null && typeof value === 'object') (this.outputs ??= new Map()).set(value, result.data);
+      if (value !== null && typeof value === 'object') {
+        this.outputs ??= new Map();
+        this.outputs.set(value, result.data);
+      }
       // A passing subtree holds no failing one: nothing recorded inside it is left to drop, usually.
       if (this.issueMap === undefined || this.issueMap.size === 0) return result;
     }
     const path = this.pathTo(slot);
-    const issueMap = (this.issueMap ??= new Map());
+    this.issueMap ??= new Map();
+    const issueMap = this.issueMap;
     let changed = false;
     for (const [key, entry] of issueMap) {
       if (isPrefix(path, entry.path)) {
