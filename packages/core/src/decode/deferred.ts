@@ -7,74 +7,53 @@
  * after a failure to make the iterator every `next()` is done.
  */
 export function deferred<T>(make: () => Promise<AsyncIterator<T>>): AsyncGenerator<T, void, undefined> {
-  return new Deferred(make);
-}
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-class Deferred<T> implements AsyncGenerator<T, void, undefined> {
-  private inner: AsyncIterator<T> | undefined;
-  private starting: Promise<AsyncIterator<T> | undefined> | undefined;
+  // A closure over an object literal, not a class: nothing here runs (or stays in a bundle) unless called.
+  let inner: AsyncIterator<T> | undefined;
+  let starting: Promise<AsyncIterator<T> | undefined> | undefined;
   /** Why the iterator could not be made, until the first `next()` has thrown it. */
-  private failure: { error: unknown } | undefined;
-  private closed = false;
-
-  constructor(private make: (() => Promise<AsyncIterator<T>>) | undefined) {}
-
-  next(): Promise<IteratorResult<T, void>> {
-    if (this.inner) return this.inner.next();
-    if (this.closed) return Promise.resolve(DONE);
-    return this.start().then((it) => {
-      if (it) return it.next();
-      const failure = this.failure;
-      this.failure = undefined;
-      if (failure) throw failure.error;
-      return DONE;
-    });
-  }
-
-  async return(): Promise<IteratorResult<T, void>> {
-    this.make = undefined;
-    const it = this.inner ?? (await this.starting);
-    this.closed = true;
-    this.inner = undefined;
-    await it?.return?.();
-    return DONE;
-  }
-
-  async throw(error: unknown): Promise<IteratorResult<T, void>> {
-    const it = this.inner ?? (await this.starting);
-    if (it?.throw) return it.throw(error);
-    await this.return();
-    throw error;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.return();
-  }
-
-  private start(): Promise<AsyncIterator<T> | undefined> {
-    if (!this.starting) {
-      const make = this.make;
-      this.make = undefined;
-      this.starting = make
-        ? make().then(
-            (it) => {
-              this.inner = it;
-              return it;
-            },
-            (error: unknown) => {
-              this.closed = true;
-              this.failure = { error };
-              return undefined;
-            },
-          )
-        : Promise.resolve(undefined);
-    }
-    return this.starting;
-  }
+  let failure: { error: unknown } | undefined;
+  let closed = false;
+  const done = (): IteratorReturnResult<void> => ({ done: true, value: undefined });
+  const start = (): Promise<AsyncIterator<T> | undefined> => {
+    starting ??= make().then(
+      (it) => {
+        inner = it;
+        return it;
+      },
+      (error: unknown) => {
+        closed = true;
+        failure = { error };
+        return undefined;
+      },
+    );
+    return starting;
+  };
+  const generator: AsyncGenerator<T, void, undefined> = {
+    next: () => {
+      if (inner) return inner.next();
+      if (closed) return Promise.resolve(done());
+      return start().then((it) => {
+        if (it) return it.next();
+        const f = failure;
+        failure = undefined;
+        if (f) throw f.error;
+        return done();
+      });
+    },
+    return: async () => {
+      const it = inner ?? (await starting);
+      closed = true;
+      inner = undefined;
+      await it?.return?.();
+      return done();
+    },
+    throw: async (error: unknown) => {
+      const it = inner ?? (await starting);
+      if (it?.throw) return it.throw(error);
+      await generator.return();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => generator,
+  };
+  return generator;
 }
