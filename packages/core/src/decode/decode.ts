@@ -1,4 +1,5 @@
 import { PartialKitError } from '../errors.ts';
+import { deferred } from './deferred.ts';
 import { AI_SDK_HEADER, type Detected, detectBody, detectSSE } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
 import { bodyReader, sseReader } from './formats.ts';
@@ -62,10 +63,14 @@ function missingProviders(format: Detected): PartialKitError {
  * `TruncatedError`, `RefusalError`, `DecodeError` for an event it cannot read) after yielding
  * everything received before them.
  */
-export async function* decode(
+export function decode(source: StreamSource, options: DecodeOptions = {}): AsyncGenerator<DecodedEvent> {
+  return deferred(async () => (await decodedEvents(source, options))[Symbol.asyncIterator]());
+}
+
+async function decodedEvents(
   source: StreamSource,
-  options: DecodeOptions = {},
-): AsyncGenerator<DecodedEvent> {
+  options: DecodeOptions,
+): Promise<AsyncIterable<DecodedEvent>> {
   if (source instanceof Response) await assertOk(source, options.signal);
   const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
   const body = new Peekable(textOf(source, options.signal));
@@ -84,7 +89,7 @@ export async function* decode(
     const dialect: Detected = framing === 'sse' ? await detectSSE(sse) : framing;
     events = dialectEvents(dialect, sse, options);
   }
-  yield* extracted(events, options.extractJson);
+  return extracted(events, options.extractJson);
 }
 
 /** The events of an SSE stream in a known dialect. */
@@ -122,8 +127,24 @@ async function* extractedJson(events: AsyncIterable<DecodedEvent>): AsyncGenerat
   }
 }
 
-async function* plainText(body: AsyncIterable<string>): AsyncGenerator<DecodedEvent> {
-  for await (const t of body) yield { type: 'text', text: t };
+/** Text chunks as events: a mapped iterator, no generator (and so no extra promise hop) per chunk. */
+function plainText(body: AsyncIterable<string>): AsyncIterable<DecodedEvent> {
+  return {
+    [Symbol.asyncIterator]: (): AsyncIterator<DecodedEvent> => {
+      const it = body[Symbol.asyncIterator]();
+      return {
+        next: () => it.next().then(textEvent),
+        return: async (): Promise<IteratorResult<DecodedEvent>> => {
+          await it.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
+function textEvent(r: IteratorResult<string>): IteratorResult<DecodedEvent> {
+  return r.done ? r : { done: false, value: { type: 'text', text: r.value } };
 }
 
 /**

@@ -35,34 +35,59 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
 
+/** UTF-8 decoding of a source's chunks in streaming mode, a leading BOM dropped. */
+interface TextDecoding {
+  emit(chunk: Uint8Array | string): string;
+  /** The end of the bytes: what the decoder still held. */
+  rest(): string;
+}
+
+function textDecoding(): TextDecoding {
+  const decoder = new TextDecoder('utf-8');
+  let first = true;
+  return {
+    emit(chunk) {
+      // The types say text or bytes; a hostile or buggy source may yield anything.
+      const raw: unknown = chunk;
+      if (typeof raw !== 'string' && !ArrayBuffer.isView(raw) && !(raw instanceof ArrayBuffer)) {
+        throw new PartialKitError(`Expected text or bytes from the source, got ${describe(chunk)}`);
+      }
+      let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      if (first && text) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      return text;
+    },
+    rest: () => decoder.decode(),
+  };
+}
+
 /**
  * Text of a source, decoded as UTF-8 in streaming mode (a character split across chunks survives; a
  * leading BOM is dropped). Stops and cancels the underlying reader when `signal` aborts or the consumer
- * stops iterating, so the upstream request is released at once.
+ * stops iterating, so the upstream request is released at once. An async iterable is read by one
+ * generator (see `iterate`), not two: each stage costs a promise hop per chunk.
  */
-export async function* textOf(source: StreamSource, signal?: AbortSignal): AsyncGenerator<string> {
+export function textOf(source: StreamSource, signal?: AbortSignal): AsyncGenerator<string> {
   const stream = source instanceof Response ? source.body : source;
+  if (stream && !isReadableStream(stream) && isIterable(stream) && Symbol.asyncIterator in stream) {
+    return iterate(stream as AsyncIterable<Uint8Array | string>, signal, textDecoding());
+  }
+  return textOfOther(stream, signal);
+}
+
+async function* textOfOther(
+  stream: ReadableStream<Uint8Array | string> | StreamSource | null,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<string> {
   if (!stream) return;
   if (!isReadableStream(stream) && !isIterable(stream)) {
     throw new PartialKitError(
       `Expected a Response, a ReadableStream or an (async) iterable of text or bytes, got ${describe(stream)}`,
     );
   }
-  const decoder = new TextDecoder('utf-8');
-  let first = true;
-  const emit = (chunk: Uint8Array | string, end: boolean): string => {
-    // The types say text or bytes; a hostile or buggy source may yield anything.
-    const raw: unknown = chunk;
-    if (typeof raw !== 'string' && !ArrayBuffer.isView(raw) && !(raw instanceof ArrayBuffer)) {
-      throw new PartialKitError(`Expected text or bytes from the source, got ${describe(chunk)}`);
-    }
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: !end });
-    if (first && text) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    return text;
-  };
+  const decoding = textDecoding();
   if (signal?.aborted) throw abortError(signal);
   if (isReadableStream(stream)) {
     const reader = stream.getReader();
@@ -83,10 +108,10 @@ export async function* textOf(source: StreamSource, signal?: AbortSignal): Async
         const { done, value } = result;
         if (signal?.aborted) throw abortError(signal);
         if (done) break;
-        const text = emit(value, false);
+        const text = decoding.emit(value);
         if (text) yield text;
       }
-      const rest = decoder.decode();
+      const rest = decoding.rest();
       if (rest) yield rest;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -95,31 +120,28 @@ export async function* textOf(source: StreamSource, signal?: AbortSignal): Async
     }
     return;
   }
-  const iterable = stream as AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
-  if (!(Symbol.asyncIterator in iterable)) {
-    // A synchronous iterable cannot stall: only its chunks need checking for an abort between them.
-    for (const chunk of iterable) {
-      if (signal?.aborted) throw abortError(signal);
-      const text = emit(chunk, false);
-      if (text) yield text;
-    }
-  } else {
-    yield* iterate(iterable[Symbol.asyncIterator](), signal, emit);
+  // A synchronous iterable cannot stall: only its chunks need checking for an abort between them.
+  for (const chunk of stream as Iterable<Uint8Array | string>) {
+    if (signal?.aborted) throw abortError(signal);
+    const text = decoding.emit(chunk);
+    if (text) yield text;
   }
   if (signal?.aborted) throw abortError(signal);
-  const rest = decoder.decode();
+  const rest = decoding.rest();
   if (rest) yield rest;
 }
 
 /**
- * An async iterator's text, raced against `signal`: a source that never yields (a stalled upstream)
+ * An async iterable's text, raced against `signal`: a source that never yields (a stalled upstream)
  * still rejects at the abort, and its `return()` is called so its cleanup runs when it next can.
  */
 async function* iterate(
-  it: AsyncIterator<Uint8Array | string>,
+  iterable: AsyncIterable<Uint8Array | string>,
   signal: AbortSignal | undefined,
-  emit: (chunk: Uint8Array | string, end: boolean) => string,
+  decoding: TextDecoding,
 ): AsyncGenerator<string> {
+  if (signal?.aborted) throw abortError(signal);
+  const it = iterable[Symbol.asyncIterator]();
   // One listener for the whole stream, rejecting whichever next() is pending: a listener (or a
   // Promise.race reaction on one shared promise) per chunk would pile up over a long stream.
   let reject: ((reason: unknown) => void) | undefined;
@@ -144,9 +166,9 @@ async function* iterate(
       }
       if (result.done) {
         finished = true;
-        return;
+        break;
       }
-      const text = emit(result.value, false);
+      const text = decoding.emit(result.value);
       if (text) yield text;
     }
   } finally {
@@ -159,6 +181,9 @@ async function* iterate(
       if (!signal?.aborted) await returned;
     }
   }
+  if (signal?.aborted) throw abortError(signal);
+  const rest = decoding.rest();
+  if (rest) yield rest;
 }
 
 function isIterable(s: unknown): boolean {

@@ -1,5 +1,6 @@
 import * as z4 from 'zod/v4/core';
 import type { PartialIssue } from '../errors.ts';
+import { composeArray, composeObject, memberSchema } from '../schema/compose.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
 import { markComplete } from './completeness.ts';
@@ -30,8 +31,13 @@ export class Builder implements TokenSink {
   private root: unknown = NONE;
   private dirty = false;
   private snap: unknown = undefined;
-  private readonly outputs = new WeakMap<object, unknown>();
-  private readonly issueMap = new Map<string, { path: Path; issues: PartialIssue[] }>();
+  /**
+   * Outputs of closed nodes, made at the first one. A Map, not a WeakMap: its keys are nodes of this
+   * parser's tree, which it holds anyway, and an ephemeron table per parser (one per item in
+   * `streamItems`) costs every collection.
+   */
+  private outputs: Map<object, unknown> | undefined;
+  private issueMap: Map<string, { path: Path; issues: PartialIssue[] }> | undefined;
   private issueList: readonly PartialIssue[] = [];
   /** Incremented whenever the issue list changes. */
   issueVersion = 0;
@@ -55,10 +61,10 @@ export class Builder implements TokenSink {
     const frame = this.stack.pop()!;
     const value = frame.finish();
     markComplete(value as object);
-    const path = frame.plan ? this.pathTo(frame.slot) : undefined;
     // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
-    if (path) this.validate(frame.plan!, value, path);
+    const plan = frame.plan;
+    if (plan) this.remember(frame.slot, plan, this.check(plan, value, frame.slot, frame));
   }
 
   key(text: string): void {
@@ -113,9 +119,9 @@ export class Builder implements TokenSink {
     if (top?.isArray && top.plan) {
       const plan = top.plan.element(top.count);
       if (plan) {
-        const path = this.pathTo(top.count);
+        const index = top.count;
         this.commit(value);
-        this.validate(plan, value, path);
+        this.remember(index, plan, this.check(plan, value, index, undefined));
         return;
       }
     }
@@ -192,24 +198,53 @@ export class Builder implements TokenSink {
 
   /** The validated (transformed) output of a closed object or array node, if it passed its schema. */
   outputOf(node: object): unknown {
-    return this.outputs.get(node);
+    return this.outputs?.get(node);
   }
 
-  /** Validates a closed subtree; its result replaces what was recorded for anything inside it. */
-  validate(plan: Plan, value: unknown, path: Path): z4.util.SafeParseResult<unknown> | undefined {
+  /** Validates the root value (a primitive root: containers are validated as they close). */
+  validate(plan: Plan, value: unknown): z4.util.SafeParseResult<unknown> | undefined {
+    return this.check(plan, value, '', undefined);
+  }
+
+  // ---- internals ----
+
+  /**
+   * Validates a closed member `slot` of the top container (the root when the stack is empty); its result
+   * replaces what was recorded for anything inside it. With the frame it closed, a plain array or object
+   * is composed from its members' outputs where they are known. The path is built only when needed.
+   */
+  private check(
+    plan: Plan,
+    value: unknown,
+    slot: string | number,
+    frame: Frame | undefined,
+  ): z4.util.SafeParseResult<unknown> | undefined {
     // Plans built from a JSON Schema carry no validator: such schemas are validated whole at the end.
     if (plan.schema === undefined) return undefined;
     let result: z4.util.SafeParseResult<unknown>;
     try {
-      result = z4.safeParse(plan.schema, value);
+      result = (frame && composed(frame, value)) ?? z4.safeParse(plan.schema, value);
     } catch (error) {
       if (error instanceof z4.$ZodAsyncError) return undefined; // async checks run only in final validation
       throw error;
     }
+    const isRoot = this.stack.length === 0;
+    if (isRoot) this.rootResult = result;
+    if (result.success) {
+      if (value !== null && typeof value === 'object') {
+        this.outputs ??= new Map();
+        this.outputs.set(value, result.data);
+      }
+      // A passing subtree holds no failing one: nothing recorded inside it is left to drop, usually.
+      if (this.issueMap === undefined || this.issueMap.size === 0) return result;
+    }
+    const path = this.pathTo(slot);
+    this.issueMap ??= new Map();
+    const issueMap = this.issueMap;
     let changed = false;
-    for (const [key, entry] of this.issueMap) {
+    for (const [key, entry] of issueMap) {
       if (isPrefix(path, entry.path)) {
-        this.issueMap.delete(key);
+        issueMap.delete(key);
         changed = true;
       }
     }
@@ -217,20 +252,28 @@ export class Builder implements TokenSink {
       const issues = result.error.issues.map(
         (issue): PartialIssue => ({ ...issue, path: [...path, ...issue.path] as PropertyKey[] }),
       );
-      this.issueMap.set(JSON.stringify(path), { path, issues });
+      issueMap.set(JSON.stringify(path), { path, issues });
       changed = true;
-    } else if (value !== null && typeof value === 'object') {
-      this.outputs.set(value, result.data);
     }
-    if (path.length === 0) this.rootResult = result;
     if (changed) {
-      this.issueList = [...this.issueMap.values()].flatMap((e) => e.issues);
+      this.issueList = [...issueMap.values()].flatMap((e) => e.issues);
       this.issueVersion++;
     }
     return result;
   }
 
-  // ---- internals ----
+  /** Hands a member's output to its parent frame, for composing the parent's result (see `validate`). */
+  private remember(
+    slot: string | number,
+    plan: Plan,
+    result: z4.util.SafeParseResult<unknown> | undefined,
+  ): void {
+    const parent = this.stack[this.stack.length - 1];
+    const composer = parent?.composer;
+    // Only a result of the very schema the parent's parse would run on this member stands in for it.
+    if (composer && result?.success && plan.schema === memberSchema(composer, slot))
+      parent!.known(slot, result.data);
+  }
 
   private slotPlan(top: Frame | undefined): Plan | undefined {
     if (top === undefined) return this.rootPlan;
@@ -243,7 +286,7 @@ export class Builder implements TokenSink {
     else {
       const plan = top.plan;
       if (plan?.discriminator !== undefined && top.key === plan.discriminator)
-        top.plan = plan.variant(value) ?? plan;
+        top.setPlan(plan.variant(value) ?? plan);
       top.commit(value);
     }
     this.dirty = true;
@@ -258,6 +301,17 @@ export class Builder implements TokenSink {
     path.push(slot);
     return path;
   }
+}
+
+/** The zod result of a closed container from its members' outputs, or undefined to run zod. */
+function composed(frame: Frame, value: unknown): z4.util.SafeParseResult<unknown> | undefined {
+  const composer = frame.composer;
+  if (composer === undefined) return undefined;
+  if (composer.kind === 'array') return composeArray(composer, value as unknown[], frame.outputs ?? []);
+  // Members that are all primitives gain nothing: zod's own object parse is faster than one per member.
+  const known = frame.outputs;
+  if (known === undefined || frame.repeated) return undefined;
+  return composeObject(composer, value as Record<string, unknown>, known);
 }
 
 function lookup(value: unknown, path: Path, from: number): unknown {

@@ -15,13 +15,28 @@ export function isCompleteNode(node: object): boolean {
   return Object.isFrozen(node) || outputs.has(node);
 }
 
-/** Marks every object and array in a finished output value. Iterative. */
+/**
+ * Marks every object and array in a finished output value. Iterative; arrays by index and objects by
+ * `for…in` (own keys only), so a long list of records allocates no key or value arrays on the way.
+ */
 export function markTreeComplete(value: unknown): void {
   const stack: unknown[] = [value];
   while (stack.length) {
     const v = stack.pop();
     if (v === null || typeof v !== 'object' || outputs.has(v)) continue;
     outputs.add(v);
-    for (const child of Object.values(v)) stack.push(child);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const child: unknown = v[i];
+        if (child !== null && typeof child === 'object') stack.push(child);
+      }
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const key in o) {
+        if (!Object.hasOwn(o, key)) continue;
+        const child = o[key];
+        if (child !== null && typeof child === 'object') stack.push(child);
+      }
+    }
   }
 }

@@ -217,7 +217,7 @@ class IncrementalParser implements PartialParser {
     if (zod) {
       try {
         const result =
-          this.builder.rootResult ?? this.builder.validate(planFor(zod), raw, []) ?? z4.safeParse(zod, raw);
+          this.builder.rootResult ?? this.builder.validate(planFor(zod), raw) ?? z4.safeParse(zod, raw);
         return fromZod(result, this.builder.issues);
       } catch (error) {
         if (error instanceof z4.$ZodAsyncError)

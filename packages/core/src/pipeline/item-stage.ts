@@ -1,6 +1,10 @@
 import type { DecodedEvent } from '../decode/events.ts';
 import { ItemValidationError, PartialJSONError, ValidationError } from '../errors.ts';
-import { createPartialParser, type PartialParser } from '../parser/create-partial-parser.ts';
+import {
+  createPartialParser,
+  type PartialParser,
+  type PartialParserOptions,
+} from '../parser/create-partial-parser.ts';
 import type { StandardSchemaV1 } from '../schema/standard.ts';
 import { type ElementSink, ListScanner, type ListShape } from './list-scanner.ts';
 
@@ -37,17 +41,22 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   private parser: PartialParser<TPartial, TItem> | undefined;
   private start = 0;
   private readonly scanner: ListScanner;
+  /** The options of every element's parser, built once. */
+  private readonly parserOptions: PartialParserOptions<StandardSchemaV1> & { schema: StandardSchemaV1 };
 
-  constructor(
-    private readonly schema: StandardSchemaV1,
-    private readonly options: ItemStageOptions = {},
-  ) {
+  constructor(schema: StandardSchemaV1, options: ItemStageOptions = {}) {
     const sink: ElementSink = {
       begin: (position) => this.begin(position),
       text: (piece) => this.text(piece),
       end: () => this.end(),
     };
     this.scanner = new ListScanner(sink, options.shape ?? 'auto', options.extract ?? true);
+    const { maxDepth, maxLength } = options;
+    this.parserOptions = {
+      schema,
+      ...(maxDepth !== undefined && { maxDepth }),
+      ...(maxLength !== undefined && { maxLength }),
+    };
   }
 
   /** The element still streaming (a partial value with stable identity), or undefined between elements. */
@@ -75,12 +84,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   }
 
   private begin(position: number): void {
-    const { maxDepth, maxLength } = this.options;
-    this.parser = createPartialParser({
-      schema: this.schema,
-      ...(maxDepth !== undefined && { maxDepth }),
-      ...(maxLength !== undefined && { maxLength }),
-    }) as PartialParser<TPartial, TItem>;
+    this.parser = createPartialParser(this.parserOptions) as PartialParser<TPartial, TItem>;
     this.start = position;
   }
 

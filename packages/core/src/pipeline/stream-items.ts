@@ -3,7 +3,7 @@ import type { StreamSource } from '../decode/source.ts';
 import { type ItemValidationError, PartialKitError } from '../errors.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
-import { ItemStage } from './item-stage.ts';
+import { type ClosedItem, ItemStage } from './item-stage.ts';
 import { type ListShape, resolveShape } from './list-scanner.ts';
 
 /** What to do with an element that fails the item schema: skip it (default), throw, or call back. */
@@ -76,8 +76,16 @@ async function* run<S extends StandardSchemaV1>(
   // The decoder's extractor knows one value only: the list scanner extracts instead.
   const events = decode(source, { ...rest, extractJson: false, signal });
   for await (const event of events) {
-    const failed = attempt(() => stage.apply(event));
-    if (stage.closed.length) yield* handOver(stage, onInvalid, issues);
+    // Inline, not through a closure per event: a long list arrives in many small chunks.
+    let failed: { error: unknown } | undefined;
+    try {
+      stage.apply(event);
+    } catch (error) {
+      failed = { error };
+    }
+    if (stage.closed.length) {
+      for (const item of stage.closed.splice(0)) if (accepted(item, onInvalid, issues)) yield item.value;
+    }
     if (failed) throw failed.error;
     if (event.type === 'reset') {
       throw new PartialKitError(
@@ -86,33 +94,25 @@ async function* run<S extends StandardSchemaV1>(
       );
     }
   }
-  const failed = attempt(() => stage.finish());
-  yield* handOver(stage, onInvalid, issues);
+  let failed: { error: unknown } | undefined;
+  try {
+    stage.finish();
+  } catch (error) {
+    failed = { error };
+  }
+  for (const item of stage.closed.splice(0)) if (accepted(item, onInvalid, issues)) yield item.value;
   if (failed) throw failed.error;
 }
 
-/** Runs `fn`; its error is returned, so the elements that closed before it are handed over first. */
-function attempt(fn: () => unknown): { error: unknown } | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return { error };
-  }
-}
-
-function* handOver<T>(
-  stage: ItemStage<unknown, T>,
+/** Whether a closed element is handed over; an invalid one is recorded and handled by `onInvalid`. */
+function accepted<T>(
+  item: ClosedItem<T>,
   onInvalid: InvalidItemHandling,
   issues: ItemValidationError[],
-): Generator<T, void, undefined> {
-  for (const item of stage.closed.splice(0)) {
-    if (item.valid) {
-      yield item.value;
-      continue;
-    }
-    issues.push(item.error);
-    if (onInvalid === 'throw') throw item.error;
-    if (typeof onInvalid === 'function') onInvalid(item.error);
-  }
+): item is ClosedItem<T> & { valid: true } {
+  if (item.valid) return true;
+  issues.push(item.error);
+  if (onInvalid === 'throw') throw item.error;
+  if (typeof onInvalid === 'function') onInvalid(item.error);
+  return false;
 }
