@@ -10,7 +10,8 @@ const cases = [
     name: 'browser app: usePartialObject + <PartialList>',
     code: "export { usePartialObject, PartialList } from '@partialkit/react';",
     // The target is 10 KB (AI SDK's useObject is about 23 KB); the ceiling keeps today's size from growing
-    // (it includes PartialList's blocks, ≈ 0.2 KB, which cut render CPU at N = 1 000 by 40 %).
+    // (it includes PartialList's blocks, ≈ 0.2 KB, which cut render CPU at N = 1 000 by 40 %, and the
+    // decoder's direct iterators, ≈ 0.3 KB, which halved streamItems' cost per chunk).
     target: 10 * KB,
     ceiling: 14.5 * KB,
   },
@@ -18,7 +19,7 @@ const cases = [
     name: 'createPartialParser alone',
     code: "export { createPartialParser } from '@partialkit/core';",
     target: 5.8 * KB,
-    ceiling: 7 * KB,
+    ceiling: 7.25 * KB,
   },
   {
     name: 'provider readers (opt-in @partialkit/core/providers)',

@@ -1,6 +1,5 @@
 import * as z4 from 'zod/v4/core';
 import type { PartialIssue } from '../errors.ts';
-import { composeArray, composeObject, memberSchema } from '../schema/compose.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
 import { markComplete } from './completeness.ts';
@@ -63,8 +62,7 @@ export class Builder implements TokenSink {
     markComplete(value as object);
     // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
-    const plan = frame.plan;
-    if (plan) this.remember(frame.slot, plan, this.check(plan, value, frame.slot, frame));
+    if (frame.plan) this.check(frame.plan, value, frame.slot);
   }
 
   key(text: string): void {
@@ -121,7 +119,7 @@ export class Builder implements TokenSink {
       if (plan) {
         const index = top.count;
         this.commit(value);
-        this.remember(index, plan, this.check(plan, value, index, undefined));
+        this.check(plan, value, index);
         return;
       }
     }
@@ -203,27 +201,25 @@ export class Builder implements TokenSink {
 
   /** Validates the root value (a primitive root: containers are validated as they close). */
   validate(plan: Plan, value: unknown): z4.util.SafeParseResult<unknown> | undefined {
-    return this.check(plan, value, '', undefined);
+    return this.check(plan, value, '');
   }
 
   // ---- internals ----
 
   /**
    * Validates a closed member `slot` of the top container (the root when the stack is empty); its result
-   * replaces what was recorded for anything inside it. With the frame it closed, a plain array or object
-   * is composed from its members' outputs where they are known. The path is built only when needed.
+   * replaces what was recorded for anything inside it. The path is built only when needed.
    */
   private check(
     plan: Plan,
     value: unknown,
     slot: string | number,
-    frame: Frame | undefined,
   ): z4.util.SafeParseResult<unknown> | undefined {
     // Plans built from a JSON Schema carry no validator: such schemas are validated whole at the end.
     if (plan.schema === undefined) return undefined;
     let result: z4.util.SafeParseResult<unknown>;
     try {
-      result = (frame && composed(frame, value)) ?? z4.safeParse(plan.schema, value);
+      result = z4.safeParse(plan.schema, value);
     } catch (error) {
       if (error instanceof z4.$ZodAsyncError) return undefined; // async checks run only in final validation
       throw error;
@@ -262,19 +258,6 @@ export class Builder implements TokenSink {
     return result;
   }
 
-  /** Hands a member's output to its parent frame, for composing the parent's result (see `validate`). */
-  private remember(
-    slot: string | number,
-    plan: Plan,
-    result: z4.util.SafeParseResult<unknown> | undefined,
-  ): void {
-    const parent = this.stack[this.stack.length - 1];
-    const composer = parent?.composer;
-    // Only a result of the very schema the parent's parse would run on this member stands in for it.
-    if (composer && result?.success && plan.schema === memberSchema(composer, slot))
-      parent!.known(slot, result.data);
-  }
-
   private slotPlan(top: Frame | undefined): Plan | undefined {
     if (top === undefined) return this.rootPlan;
     return top.isArray ? top.plan?.element(top.count) : top.childPlan;
@@ -286,7 +269,7 @@ export class Builder implements TokenSink {
     else {
       const plan = top.plan;
       if (plan?.discriminator !== undefined && top.key === plan.discriminator)
-        top.setPlan(plan.variant(value) ?? plan);
+        top.plan = plan.variant(value) ?? plan;
       top.commit(value);
     }
     this.dirty = true;
@@ -301,17 +284,6 @@ export class Builder implements TokenSink {
     path.push(slot);
     return path;
   }
-}
-
-/** The zod result of a closed container from its members' outputs, or undefined to run zod. */
-function composed(frame: Frame, value: unknown): z4.util.SafeParseResult<unknown> | undefined {
-  const composer = frame.composer;
-  if (composer === undefined) return undefined;
-  if (composer.kind === 'array') return composeArray(composer, value as unknown[], frame.outputs ?? []);
-  // Members that are all primitives gain nothing: zod's own object parse is faster than one per member.
-  const known = frame.outputs;
-  if (known === undefined || frame.repeated) return undefined;
-  return composeObject(composer, value as Record<string, unknown>, known);
 }
 
 function lookup(value: unknown, path: Path, from: number): unknown {

@@ -1,4 +1,3 @@
-import { type Composer, UNKNOWN } from '../schema/compose.ts';
 import type { Plan } from '../schema/plan.ts';
 
 /**
@@ -25,13 +24,6 @@ export class Frame {
   private later: unknown[] | undefined = undefined;
   /** Plan of the member being parsed. */
   childPlan: Plan | undefined = undefined;
-  /** How this container's result is put together from its members' (see `compose.ts`), if it can be. */
-  composer: Composer | undefined;
-  /**
-   * Outputs of members that passed the schema the composer expects of them: by index for arrays
-   * (`UNKNOWN` where not known), key then output for objects. Allocated at the first one.
-   */
-  outputs: unknown[] | undefined = undefined;
   snap: unknown = undefined;
   /** Whether `snap` shows an open member (then it is not the final value). */
   private snapOpen = false;
@@ -59,35 +51,6 @@ export class Frame {
     this.require = isArray || !plan ? NO_KEYS : plan.require;
     this.missing = this.require.length;
     this.visible = !plan?.atomic && this.missing === 0;
-    const composer = plan?.composer;
-    this.composer = composer && (composer.kind === 'array') === isArray ? composer : undefined;
-  }
-
-  /** Switches to the plan of a discriminated variant; outputs known so far were checked for the old one. */
-  setPlan(plan: Plan): void {
-    this.plan = plan;
-    const composer = plan.composer;
-    this.composer = composer && (composer.kind === 'array') === this.isArray ? composer : undefined;
-    this.outputs = undefined;
-  }
-
-  /** Remembers the validated output of the member at `slot` (its schema was the composer's own). */
-  known(slot: string | number, output: unknown): void {
-    let outputs = this.outputs;
-    if (outputs === undefined) {
-      outputs = [];
-      this.outputs = outputs;
-    }
-    if (this.isArray) {
-      const index = slot as number;
-      while (outputs.length < index) outputs.push(UNKNOWN);
-      outputs[index] = output;
-    } else outputs.push(slot, output);
-  }
-
-  /** Whether some key was repeated: its first value (and any output known for it) was replaced. */
-  get repeated(): boolean {
-    return this.later !== undefined;
   }
 
   /** Number of completed members of an array. */

@@ -1,5 +1,4 @@
 import * as z4 from 'zod/v4/core';
-import { type Composer, composerOf } from './compose.ts';
 
 /**
  * How a field behaves while it streams, set with {@link partial} or `.meta({ partial })` on a zod
@@ -58,8 +57,6 @@ const WRAPPERS = new Set([
 export interface Plan {
   /** The zod schema at this position, validated when the value here closes (zod plans only). */
   readonly schema: z4.$ZodType | undefined;
-  /** How the result of a container here is composed from its members' results (zod plans only). */
-  readonly composer?: Composer | undefined;
   /** Show nothing of this value until it is complete. */
   readonly atomic: boolean;
   /** A string here is shown only once complete (enums, literals, formats like uuid or datetime). */
@@ -84,7 +81,6 @@ export interface Plan {
 export class ZodPlan implements Plan {
   /** The schema at this position, validated when the value here closes. */
   readonly schema: z4.$ZodType;
-  readonly composer: Composer | undefined;
   /** Show nothing of this value until it is complete. */
   atomic = false;
   /** A string here is shown only once complete (enums, literals, formats like uuid or datetime). */
@@ -103,7 +99,6 @@ export class ZodPlan implements Plan {
 
   constructor(schema: z4.$ZodType) {
     this.schema = schema;
-    this.composer = composerOf(schema);
     let stringOptions = 0;
     let atomicStrings = 0;
     const seen = new Set<z4.$ZodType>();
