@@ -9,7 +9,13 @@ import { benchFile, runChild } from './lib/child.ts';
 import { type Cell, fmtMs, fmtRatio, median, spread, type Table, type Target } from './lib/table.ts';
 import type { Contender, RunResult } from './render-app.tsx';
 
-const CONTENDERS: Contender[] = ['transport alone', 'partialkit', 'partialkit, throttle 0', 'useObject'];
+const CONTENDERS: Contender[] = [
+  'transport alone',
+  'partialkit',
+  'partialkit, throttle 0',
+  'useObject',
+  'TanStack AI useChat',
+];
 
 export async function renderSection(quick: boolean): Promise<Table[]> {
   const sizes = quick ? [100] : [100, 300, 1000];
@@ -105,6 +111,7 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
       rows,
       notes: [
         '`useObject` is `@ai-sdk/react` fed the same JSON text (its text protocol) through a fetch stub; partialkit reads the SSE (`@partialkit/core/providers` imported). Longest commit: from the root render to its layout effect. Latencies: from the timer turn that sent the byte to the layout effect showing it.',
+        "`TanStack AI useChat` is `@tanstack/ai-react`'s `useChat({ outputSchema })` rendering `partial.participants`, fed the same deltas as AG-UI events over SSE (recorded from `@tanstack/ai`'s `chat({ outputSchema, stream: true })` and `toServerSentEventsStream`, the run's ids filled in from the request) through `fetchServerSentEvents`' `fetchClient`; its first update counts from the first JSON delta.",
         `Spread of CPU over the runs ((max − min) / median): ${spreads.join(', ') || 'one run each'}.`,
       ],
       targets,
