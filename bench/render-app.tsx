@@ -6,10 +6,9 @@
  * from its server side (`chat({ outputSchema, stream: true })` + `toServerSentEventsStream`).
  */
 import '@partialkit/core/providers';
-import { isDeepStrictEqual } from 'node:util';
 import { experimental_useObject as useObject } from '@ai-sdk/react';
 import { PartialList, usePartialObject } from '@partialkit/react';
-import { chunksOf } from '@partialkit/test-utils/harness';
+import { chunksOf, deepEqual } from '@partialkit/test-utils/harness';
 import {
   chat,
   type DefaultMessageMetadataByModality,
@@ -438,10 +437,10 @@ export async function runOnce(contender: Contender, n: number): Promise<RunResul
   if (contender !== 'transport alone' && probe.complete.some((c) => c === 0)) {
     throw new Error(`${contender}: a card never showed its final value`);
   }
-  if (contender !== 'transport alone' && !isDeepStrictEqual(probe.last, s.expected)) {
+  if (contender !== 'transport alone' && !deepEqual(probe.last, s.expected)) {
     throw new Error(`${contender}: the last object shown is not the expected value`);
   }
-  if (contender === 'TanStack AI useChat' && !isDeepStrictEqual(probe.streamed, s.expected)) {
+  if (contender === 'TanStack AI useChat' && !deepEqual(probe.streamed, s.expected)) {
     throw new Error(`${contender}: the last partial before \`final\` is not the expected value`);
   }
   const lags = s.bioEvent.map((e, k) => probe.shown[k]! - sent[e]!);
