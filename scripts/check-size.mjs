@@ -51,7 +51,7 @@ for (const c of cases) {
     failed = true;
     continue;
   }
-  const kb = (n) => `${(n / KB).toFixed(1)} KB`;
+  const kb = (n) => `${Number((n / KB).toFixed(2))} KB`;
   const over = c.ceiling !== undefined && size > c.ceiling;
   const limits = c.ceiling === undefined ? '' : ` (target ${kb(c.target)}, ceiling ${kb(c.ceiling)})`;
   const verdict = over
