@@ -65,7 +65,7 @@ function formatIssue(issue: PartialIssue): string {
   return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
 }
 
-/** The server answered with a non-2xx status. `body` is the response text (truncated to 64 KiB). */
+/** The server answered with a non-2xx status. `body` is the response text (its first 64 Ki characters). */
 export class HTTPError extends PartialKitError {
   override name = 'HTTPError';
   constructor(

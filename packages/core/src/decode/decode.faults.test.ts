@@ -229,7 +229,7 @@ describe('9. the error body: a bounded prefix, the rest cancelled, the signal ho
     return new Promise<void>((r) => server.close(() => r()));
   });
 
-  it('a 500 with a 200 MiB body keeps 64 KiB and cancels the rest', async () => {
+  it('a 500 with a 200 MiB body keeps 64 Ki characters and cancels the rest', async () => {
     const { error } = await decodeSettled(await fetch(`${url}/big`));
     expect(error).toBeInstanceOf(HTTPError);
     expect((error as HTTPError).status).toBe(500);
