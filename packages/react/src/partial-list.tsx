@@ -17,7 +17,8 @@ export interface PartialListProps<T, C = never> {
   placeholder?: ReactNode;
   /**
    * React key of an item (default: its index, which is stable since arrays only grow; `current` gets the
-   * index it will have in `items`, so its row stays mounted when it completes).
+   * index it will have in `items`, so its row stays mounted when it completes). Read, like `render`, when
+   * an item changes: a key that depends on other values needs them in `deps`.
    */
   keyOf?: (item: T | C, index: number) => Key;
   /** Values the `render` function reads besides the item; a change re-renders every item. */

@@ -250,6 +250,68 @@ describe('9. the error body: a bounded prefix, the rest cancelled, the signal ho
   });
 });
 
+describe('9b. the error body and early returns, without a network', () => {
+  it('an aborted signal wins over a 500 without a body', async () => {
+    const ac = new AbortController();
+    const reason = new Error('stopped');
+    ac.abort(reason);
+    const { error } = await decodeSettled(new Response(null, { status: 500 }), { signal: ac.signal });
+    expect(error).toBe(reason);
+  });
+
+  it('the bound never ends the body in half a surrogate pair', async () => {
+    const text = `${'e'.repeat(64 * 1024 - 1)}\u{1F600}tail`;
+    const { error } = await decodeSettled(new Response(text, { status: 502 }));
+    expect((error as HTTPError).body).toBe('e'.repeat(64 * 1024 - 1));
+  });
+
+  it('return() before the first next() ends it at once: a next() in the same tick is done, nothing is read', async () => {
+    let pulls = 0;
+    let cancelled = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls++;
+          controller.enqueue(new TextEncoder().encode('{"a":1}'));
+          controller.close();
+        },
+        cancel() {
+          cancelled++;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const events = decode(new Response(body));
+    const returned = events.return(undefined);
+    const next = events.next();
+    expect(await returned).toEqual({ done: true, value: undefined });
+    expect(await next).toEqual({ done: true, value: undefined });
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+    expect(pulls + cancelled).toBe(0);
+  });
+
+  it('return() while the format is being told releases the body when setup ends', async () => {
+    let cancelled = 0;
+    let feed: ((chunk: string) => void) | undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        feed = (chunk) => controller.enqueue(new TextEncoder().encode(chunk));
+      },
+      cancel() {
+        cancelled++;
+      },
+    });
+    const events = decode(new Response(body));
+    const next = events.next(); // setup starts: detection waits for the first bytes
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    const returned = events.return(undefined);
+    feed!('{"a":1');
+    expect(await next).toEqual({ done: true, value: undefined });
+    await returned;
+    expect(cancelled).toBe(1);
+  });
+});
+
 describe('10. signal cancels an async-iterable source that never yields', () => {
   it('rejects at the abort and calls the iterator’s return()', { timeout: 5000 }, async () => {
     let returned = 0;

@@ -74,6 +74,21 @@ async function decodedEvents(
   if (source instanceof Response) await assertOk(source, options.signal);
   const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
   const body = new Peekable(textOf(source, options.signal));
+  try {
+    return await dialectOf(source, body, contentType, options);
+  } catch (error) {
+    // Setup read the body (detection) and failed: cancel the rest, so no request is left open.
+    await body[Symbol.asyncIterator]().return?.();
+    throw error;
+  }
+}
+
+async function dialectOf(
+  source: StreamSource,
+  body: Peekable<string>,
+  contentType: string,
+  options: DecodeOptions,
+): Promise<AsyncIterable<DecodedEvent>> {
   const requested = options.format ?? 'auto';
   const aiSdkHeader = source instanceof Response && source.headers.has(AI_SDK_HEADER);
   const framing =

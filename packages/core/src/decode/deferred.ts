@@ -17,6 +17,11 @@ export function deferred<T>(make: () => Promise<AsyncIterator<T>>): AsyncGenerat
   const start = (): Promise<AsyncIterator<T> | undefined> => {
     starting ??= make().then(
       (it) => {
+        // return() came while it was made: it is released at once, never read.
+        if (closed) {
+          void (async () => it.return?.())().catch(() => {});
+          return undefined;
+        }
         inner = it;
         return it;
       },
@@ -41,10 +46,13 @@ export function deferred<T>(make: () => Promise<AsyncIterator<T>>): AsyncGenerat
       });
     },
     return: async () => {
-      const it = inner ?? (await starting);
+      // Closed before any await: a next() in the same tick must already see the generator done.
       closed = true;
+      const it = inner;
       inner = undefined;
       await it?.return?.();
+      // An iterator still being made is released by start() when it arrives.
+      if (!it) await starting;
       return done();
     },
     throw: async (error: unknown) => {

@@ -28,6 +28,23 @@ describe('core without the provider readers', () => {
     expect((error as Error).message).toContain("import '@partialkit/core/providers'");
   });
 
+  it('cancels the body it read to tell the format, so the request is not left open', async () => {
+    let cancelled = 0;
+    const bytes = fixtureBytes('openai-chat-json-schema.sse');
+    const firstEvent = new TextDecoder().decode(bytes).indexOf('\n\n') + 2;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, firstEvent)); // enough to tell; the rest never comes
+      },
+      cancel() {
+        cancelled++;
+      },
+    });
+    const { error } = await decodeSettled(sse(body as unknown as string));
+    expect((error as Error).message).toContain("import '@partialkit/core/providers'");
+    expect(cancelled).toBe(1);
+  });
+
   it('refuses a named provider format the same way', async () => {
     const { error } = await decodeSettled(sse(fixtureBytes('openai-chat-json-schema.sse')), {
       format: 'openai-chat',

@@ -17,6 +17,7 @@ const MAX_ERROR_BODY = 64 * 1024;
  */
 export async function assertOk(response: Response, signal?: AbortSignal): Promise<void> {
   if (response.ok) return;
+  if (signal?.aborted) throw abortError(signal);
   let body = '';
   try {
     // Leaving the loop early cancels the rest of the body.
@@ -28,7 +29,14 @@ export async function assertOk(response: Response, signal?: AbortSignal): Promis
     // Unless aborted, a body that breaks off still leaves the status and what came to tell the story.
     if (signal?.aborted) throw abortError(signal);
   }
-  throw new HTTPError(response.status, response.statusText, body.slice(0, MAX_ERROR_BODY));
+  throw new HTTPError(response.status, response.statusText, bounded(body));
+}
+
+/** The body's first `MAX_ERROR_BODY` characters, never ending in half a surrogate pair. */
+function bounded(body: string): string {
+  if (body.length <= MAX_ERROR_BODY) return body;
+  const last = body.charCodeAt(MAX_ERROR_BODY - 1);
+  return body.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_ERROR_BODY - 1 : MAX_ERROR_BODY);
 }
 
 function abortError(signal: AbortSignal): unknown {
