@@ -1,7 +1,5 @@
+import { chromiumLaunchOptions } from '@partialkit/test-utils/chromium';
 import { defineConfig } from '@playwright/test';
-
-// Debian's chromium (apt-get install chromium): Playwright's own browser download is not used.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,16 +11,7 @@ export default defineConfig({
   use: {
     baseURL: 'http://127.0.0.1:5174',
     browserName: 'chromium',
-    launchOptions: {
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   webServer: [
     {

@@ -349,6 +349,14 @@ export async function runOnce(contender: Contender, n: number): Promise<RunResul
     document.body.append(container);
     const root = createRoot(container);
     const Card = makeCard(probe, s);
+    // What a re-parsing peer's user writes: every card mapped from the new object on every update.
+    const Cards = ({ list }: { list: ReadonlyArray<Partial<Participant> | undefined> | undefined }) => (
+      <ul>
+        {list?.map((p, i) => (
+          <Card key={i} p={p} index={i} />
+        ))}
+      </ul>
+    );
     const done = new Promise<void>((resolve, reject) => {
       if (contender === 'useObject') {
         const App = () => {
@@ -366,13 +374,7 @@ export async function runOnce(contender: Contender, n: number): Promise<RunResul
           useEffect(() => {
             submit(undefined);
           }, []);
-          return (
-            <ul>
-              {object?.participants?.map((p, i) => (
-                <Card key={i} p={p} index={i} />
-              ))}
-            </ul>
-          );
+          return <Cards list={object?.participants} />;
         };
         root.render(<App />);
       } else if (contender === 'TanStack AI useChat') {
@@ -396,13 +398,7 @@ export async function runOnce(contender: Contender, n: number): Promise<RunResul
           useEffect(() => {
             sendMessage('The participants, please.').catch(reject);
           }, []);
-          return (
-            <ul>
-              {object?.participants?.map((p, i) => (
-                <Card key={i} p={p} index={i} />
-              ))}
-            </ul>
-          );
+          return <Cards list={object?.participants} />;
         };
         root.render(<App />);
       } else {

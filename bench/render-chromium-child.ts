@@ -4,6 +4,7 @@
  * CPU = the renderer main thread's task time over the run (CDP `Performance.getMetrics`:
  * `TaskDuration`: script, style, layout, paint and GC together).
  */
+import { chromiumLaunchOptions } from '@partialkit/test-utils/chromium';
 import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
 import { benchFile, childInput, reply } from './lib/child.ts';
@@ -22,16 +23,7 @@ const bundle = await build({
   write: false,
   logLevel: 'error',
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage();
   await page.setContent('<!doctype html><html><body></body></html>');

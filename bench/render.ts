@@ -7,6 +7,7 @@
  */
 
 import { existsSync } from 'node:fs';
+import { chromiumLaunchOptions } from '@partialkit/test-utils/chromium';
 import { benchFile, runChild } from './lib/child.ts';
 import { type Cell, fmtMs, fmtRatio, median, spread, type Table, type Target } from './lib/table.ts';
 import type { Contender, RunResult } from './render-app.tsx';
@@ -51,8 +52,7 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
     CONTENDERS.forEach((contender, k) => {
       const { results, timedOut } = runs[k]!;
       const cpu = cpus[k];
-      if (results.length > 1)
-        spreads.push(`${contender} N=${n} ±${spread(results.map((r) => r.cpuMs)).toFixed(0)} %`);
+      noteSpread(spreads, contender, n, results);
       const ui = contender !== 'transport alone';
       rows.push([
         n,
@@ -61,13 +61,7 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
         cpu === undefined ? null : fmtRatio(cpu / floor),
         cpu === undefined || !ui ? null : fmtRatio(cpu / best),
         `${results.length}${timedOut ? ' (capped)' : ''}`,
-        ui && cpu !== undefined ? med(k, (r) => r.cardRenders) : null,
-        ui && cpu !== undefined ? med(k, (r) => r.worstAfterComplete) : null,
-        ui && cpu !== undefined ? med(k, (r) => r.commits) : null,
-        ui && cpu !== undefined ? fmtMs(med(k, (r) => r.longestCommitMs)) : null,
-        ui && cpu !== undefined ? fmtMs(med(k, (r) => r.firstUpdateMs)) : null,
-        ui && cpu !== undefined ? fmtMs(med(k, (r) => r.firstFieldMs)) : null,
-        ui && cpu !== undefined ? fmtMs(med(k, (r) => r.fieldMs)) : null,
+        ...uiCells(ui ? results : [], ['firstUpdateMs', 'firstFieldMs', 'fieldMs']),
       ]);
     });
     const pk = runs[1]!.results;
@@ -133,8 +127,7 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
  * CPU is the renderer's main-thread task time. Skipped, with a note, where Chromium is not installed.
  */
 async function chromiumTables(quick: boolean): Promise<Table[]> {
-  const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executable)) return [];
+  if (!existsSync(chromiumLaunchOptions.executablePath)) return [];
   const sizes = quick ? [100] : [100, 300, 1000];
   const reps = quick ? 1 : 3;
   const rows: Cell[][] = [];
@@ -153,21 +146,14 @@ async function chromiumTables(quick: boolean): Promise<Table[]> {
     CONTENDERS.forEach((contender, k) => {
       const { results, timedOut } = runs[k]!;
       const ok = results.length > 0;
-      const ui = contender !== 'transport alone';
-      if (results.length > 1)
-        spreads.push(`${contender} N=${n} ±${spread(results.map((r) => r.cpuMs)).toFixed(0)} %`);
+      noteSpread(spreads, contender, n, results);
       rows.push([
         n,
         contender,
         ok ? fmtMs(med(k, (r) => r.cpuMs)) : `> ${capMs / 1000} s`,
         ok ? fmtRatio(med(k, (r) => r.cpuMs) / floor) : null,
         `${results.length}${timedOut ? ' (capped)' : ''}`,
-        ui && ok ? med(k, (r) => r.cardRenders) : null,
-        ui && ok ? med(k, (r) => r.worstAfterComplete) : null,
-        ui && ok ? med(k, (r) => r.commits) : null,
-        ui && ok ? fmtMs(med(k, (r) => r.longestCommitMs)) : null,
-        ui && ok ? fmtMs(med(k, (r) => r.firstUpdateMs)) : null,
-        ui && ok ? fmtMs(med(k, (r) => r.fieldMs)) : null,
+        ...uiCells(contender === 'transport alone' ? [] : results, ['firstUpdateMs', 'fieldMs']),
       ]);
     });
     if (runs[1]!.results.length) {
@@ -203,5 +189,27 @@ async function chromiumTables(quick: boolean): Promise<Table[]> {
       ],
       targets,
     },
+  ];
+}
+
+/** The spread of a contender's CPU over its runs, for the table's note (one run has none). */
+function noteSpread(spreads: string[], contender: Contender, n: number, results: RunResult[]): void {
+  if (results.length > 1)
+    spreads.push(`${contender} N=${n} ±${spread(results.map((r) => r.cpuMs)).toFixed(0)} %`);
+}
+
+/**
+ * A UI contender's render counts, longest commit and the given latencies (medians of its runs); dashes
+ * for the transport floor and for a contender that finished no run.
+ */
+function uiCells(results: RunResult[], latencies: Array<keyof RunResult>): Cell[] {
+  if (results.length === 0) return Array<Cell>(4 + latencies.length).fill(null);
+  const m = (f: (r: RunResult) => number) => median(results.map(f));
+  return [
+    m((r) => r.cardRenders),
+    m((r) => r.worstAfterComplete),
+    m((r) => r.commits),
+    fmtMs(m((r) => r.longestCommitMs)),
+    ...latencies.map((key) => fmtMs(m((r) => r[key]))),
   ];
 }

@@ -1,6 +1,7 @@
+import type { DeepPartial } from '@partialkit/core';
 import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
 import { act, cleanup, render, screen } from '@testing-library/react';
-import { memo, useEffect } from 'react';
+import { memo, type ReactNode, useEffect } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { PartialStoreProvider, usePartialStore } from './context.tsx';
@@ -13,6 +14,21 @@ const User = z.object({ name: z.string(), bio: z.string() });
 const Schema = z.object({ users: z.array(User) });
 
 afterEach(cleanup);
+
+/** Streams `src` into `Schema` (throttle 0) and renders its users with `list`, inside a `<ul>`. */
+function StreamedUsers({
+  src,
+  list,
+}: {
+  src: ReturnType<typeof controlledSource>;
+  list: (users: DeepPartial<z.input<typeof Schema>>['users']) => ReactNode;
+}) {
+  const { object, submit } = usePartialObject(Schema, src.fetcher, { throttle: 0 });
+  useEffect(() => {
+    void submit(null);
+  }, [submit]);
+  return <ul>{list(object?.users)}</ul>;
+}
 
 /** The JSON of `count` users, cut into several chunks per user (name and bio stream in pieces). */
 function usersChunks(count: number): string[] {
@@ -29,15 +45,12 @@ describe('<PartialList>', () => {
     const src = controlledSource();
     const completeRenders = new Map<number, number>();
     const streamingRenders = new Map<number, number>();
-    function Users() {
-      const { object, submit } = usePartialObject(Schema, src.fetcher, { throttle: 0 });
-      useEffect(() => {
-        void submit(null);
-      }, [submit]);
-      return (
-        <ul>
+    render(
+      <StreamedUsers
+        src={src}
+        list={(users) => (
           <PartialList
-            items={object?.users}
+            items={users}
             placeholder={<li>loading</li>}
             render={(user, { index, complete }) => {
               const counts = complete ? completeRenders : streamingRenders;
@@ -49,10 +62,9 @@ describe('<PartialList>', () => {
               );
             }}
           />
-        </ul>
-      );
-    }
-    render(<Users />);
+        )}
+      />,
+    );
     await act(async () => {
       await tick();
     });
@@ -100,25 +112,21 @@ describe('<PartialList>', () => {
     const src = controlledSource();
     // keyOf runs once per item each time the block holding the item renders.
     const keyed = new Map<number, number>();
-    function Users() {
-      const { object, submit } = usePartialObject(Schema, src.fetcher, { throttle: 0 });
-      useEffect(() => {
-        void submit(null);
-      }, [submit]);
-      return (
-        <ul>
+    render(
+      <StreamedUsers
+        src={src}
+        list={(users) => (
           <PartialList
-            items={object?.users}
+            items={users}
             keyOf={(_, index) => {
               keyed.set(index, (keyed.get(index) ?? 0) + 1);
               return index;
             }}
             render={(user) => <li>{user.name}</li>}
           />
-        </ul>
-      );
-    }
-    render(<Users />);
+        )}
+      />,
+    );
     await act(async () => {
       await tick();
     });
