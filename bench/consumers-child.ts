@@ -10,7 +10,13 @@ import * as z from 'zod';
 import { childInput, reply } from './lib/child.ts';
 import { recordsDocument } from './lib/records.ts';
 
-export type Consumer = 'writes' | 'writes + validation' | 'decode' | 'streamPartial' | 'store';
+export type Consumer =
+  | 'writes'
+  | 'writes + validation'
+  | 'writes + schema'
+  | 'decode'
+  | 'streamPartial'
+  | 'store';
 export interface Case {
   count: number;
   sse: boolean;
@@ -77,6 +83,13 @@ async function run(): Promise<number> {
       const p = createPartialParser();
       for (let i = 0; i < deltas.length; i++) p.write(deltas[i]!);
       check(Records.parse(p.end()));
+      return 0;
+    }
+    case 'writes + schema': {
+      // The parser the consumers run: each record, the list and the root validated as they close.
+      const p = createPartialParser({ schema: Records });
+      for (let i = 0; i < deltas.length; i++) p.write(deltas[i]!);
+      check(await p.endAsync());
       return 0;
     }
     case 'decode': {

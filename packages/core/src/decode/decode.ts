@@ -129,17 +129,36 @@ export function extracted(
   return extract ? extractedJson(events) : events;
 }
 
-async function* extractedJson(events: AsyncIterable<DecodedEvent>): AsyncGenerator<DecodedEvent> {
-  const extractor = new JsonExtractor();
-  for await (const event of events) {
-    if (event.type === 'reset') {
-      extractor.reset();
-      yield event;
-    } else {
-      const t = extractor.push(event.text);
-      if (t) yield t === event.text ? event : { ...event, text: t };
-    }
-  }
+/** A mapped iterator, not a generator: a generator stage adds a promise hop per event. */
+function extractedJson(events: AsyncIterable<DecodedEvent>): AsyncIterable<DecodedEvent> {
+  return {
+    [Symbol.asyncIterator]: (): AsyncIterator<DecodedEvent> => {
+      const it = events[Symbol.asyncIterator]();
+      const extractor = new JsonExtractor();
+      const next = (): Promise<IteratorResult<DecodedEvent>> => it.next().then(take);
+      const take = (
+        r: IteratorResult<DecodedEvent>,
+      ): IteratorResult<DecodedEvent> | Promise<IteratorResult<DecodedEvent>> => {
+        if (r.done) return r;
+        const event = r.value;
+        if (event.type === 'reset') {
+          extractor.reset();
+          return r;
+        }
+        const t = extractor.push(event.text);
+        // Nothing of this event is JSON (prose, a fence, what follows the value): read on.
+        if (!t) return next();
+        return t === event.text ? r : { done: false, value: { ...event, text: t } };
+      };
+      return {
+        next,
+        return: async (): Promise<IteratorResult<DecodedEvent>> => {
+          await it.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 /** Text chunks as events: a mapped iterator, no generator (and so no extra promise hop) per chunk. */

@@ -2,9 +2,21 @@
  * Completion of nodes. A container the parser closed is frozen: it will never change again, and the
  * freeze both enforces that and marks it, so any code holding a node (a list component, a selector)
  * can ask whether it is final without a reference to the parser that built it. Validated outputs
- * (`end()` after transforms) are fresh objects the parser does not freeze; they are remembered here.
+ * (`end()` after transforms) are fresh objects the parser does not freeze (a transform may return the
+ * app's own objects); they are remembered here.
  */
 const outputs = new WeakSet<object>();
+
+/**
+ * Large finished outputs not yet walked. Most outputs are never asked about (a server consumer, a final
+ * value handed on), and adding each node of a long list to one long-lived `WeakSet` costs as much as
+ * parsing it, so an output of more than `SMALL` nodes is walked the first time an unmarked node is asked
+ * about. Held weakly (a `WeakRef` keeps its target only to the end of the current job, which is why small
+ * outputs, one per element of a long item stream, are marked at once); at most `PENDING` live ones wait.
+ */
+let pending: WeakRef<object>[] = [];
+const PENDING = 16;
+const SMALL = 64;
 
 export function markComplete(node: object): void {
   Object.freeze(node);
@@ -12,19 +24,46 @@ export function markComplete(node: object): void {
 
 /** Whether an object or array node taken from a snapshot is complete (will never change again). */
 export function isCompleteNode(node: object): boolean {
-  return Object.isFrozen(node) || outputs.has(node);
+  if (Object.isFrozen(node) || outputs.has(node)) return true;
+  if (pending.length === 0) return false;
+  const roots = pending;
+  pending = [];
+  for (const root of roots) markTree(root.deref());
+  return outputs.has(node);
+}
+
+/** Marks every object and array of a finished output value as complete. */
+export function markTreeComplete(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  if (!walk(value, SMALL)) {
+    markTree(value);
+    return;
+  }
+  if (pending.length >= PENDING) {
+    pending = pending.filter((root) => root.deref() !== undefined);
+    if (pending.length >= PENDING) markTree(pending.shift()!.deref());
+  }
+  pending.push(new WeakRef(value));
+}
+
+/** Marks every object and array under `value` (skipping marked subtrees: they are marked throughout). */
+function markTree(value: unknown): void {
+  walk(value, Number.POSITIVE_INFINITY, true);
 }
 
 /**
- * Marks every object and array in a finished output value. Iterative; arrays by index and objects by
- * `for…in` (own keys only), so a long list of records allocates no key or value arrays on the way.
+ * Visits the unmarked objects and arrays under `value`, marking them if `mark`; stops (returning true)
+ * past `limit` of them. Iterative; arrays by index and objects by `for…in` (own keys only), so a long
+ * list of records allocates no key or value arrays on the way.
  */
-export function markTreeComplete(value: unknown): void {
+function walk(value: unknown, limit: number, mark = false): boolean {
   const stack: unknown[] = [value];
+  let seen = 0;
   while (stack.length) {
     const v = stack.pop();
     if (v === null || typeof v !== 'object' || outputs.has(v)) continue;
-    outputs.add(v);
+    if (++seen > limit) return true;
+    if (mark) outputs.add(v);
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const child: unknown = v[i];
@@ -39,4 +78,5 @@ export function markTreeComplete(value: unknown): void {
       }
     }
   }
+  return false;
 }

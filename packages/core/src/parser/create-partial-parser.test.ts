@@ -10,7 +10,9 @@ import {
 } from '@partialkit/test-utils/harness';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { PartialJSONError } from '../errors.ts';
+import { isCompleteNode } from './completeness.ts';
 import { createPartialParser } from './create-partial-parser.ts';
 
 function snapshotsOf(chunks: string[]): unknown[] {
@@ -290,6 +292,29 @@ describe('isComplete and isCompleteAt', () => {
     expect((p.value as { list: string[] }).list).not.toBe(older);
     expect(p.isComplete(older)).toBe(false);
     expect(p.isCompleteAt(['a', 'b'])).toBe(true);
+  });
+  it('marks every node of a validated output complete, small or large, however many are kept', () => {
+    const Records = z.object({ records: z.array(z.object({ id: z.number(), tags: z.array(z.string()) })) });
+    const parse = (count: number) => {
+      const p = createPartialParser({ schema: Records });
+      p.write(JSON.stringify({ records: Array.from({ length: count }, (_, id) => ({ id, tags: ['t'] })) }));
+      const out = p.end();
+      // zod's output is a fresh tree, not the parser's frozen one.
+      expect(Object.isFrozen(out.records)).toBe(false);
+      return out;
+    };
+    // One small output (marked at once) and 40 large ones (walked when first asked about), all kept.
+    const outputs = [parse(3), ...Array.from({ length: 40 }, () => parse(500))];
+    const open = createPartialParser();
+    open.write('{"records": [');
+    const openNode = open.value as object;
+    for (const out of outputs) {
+      for (const node of [out, out.records, out.records.at(-1)!, out.records.at(-1)!.tags]) {
+        expect(isCompleteNode(node)).toBe(true);
+      }
+    }
+    expect(isCompleteNode(openNode)).toBe(false);
+    expect(isCompleteNode({})).toBe(false);
   });
 });
 
