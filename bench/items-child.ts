@@ -12,7 +12,7 @@ import { childInput, reply } from './lib/child.ts';
 export interface ItemsCase {
   count: number;
   shape: 'lines' | 'array';
-  consumer: 'writes' | 'streamItems';
+  consumer: 'writes' | 'writes + schema' | 'source' | 'streamItems';
   reps: number;
 }
 export interface ItemsRun {
@@ -34,13 +34,22 @@ async function* source() {
 }
 
 async function run(): Promise<void> {
-  if (consumer === 'writes') {
-    const p = createPartialParser();
+  if (consumer === 'source') {
+    // The source alone: iterating it costs a promise per chunk, whoever reads it.
+    let n = 0;
+    for await (const c of source()) n += c.length;
+    if (n !== text.length) throw new Error('source: wrong length');
+    return;
+  }
+  if (consumer === 'writes' || consumer === 'writes + schema') {
+    // With the schema, the parser validates each element as it closes (and the list once at the end).
+    const options = consumer === 'writes' ? {} : { schema: shape === 'lines' ? Item : z.array(Item) };
+    const p = createPartialParser(options);
     if (shape === 'lines') {
       // NDJSON is many documents: the writes floor parses each line with a parser of its own
       let at = 0;
       for (const item of items) {
-        const q = createPartialParser();
+        const q = createPartialParser(options);
         for (const c of chunksOf(item, 4)) q.write(c);
         q.end();
         at++;

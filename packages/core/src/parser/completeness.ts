@@ -34,11 +34,7 @@ export function isCompleteNode(node: object): boolean {
 
 /** Marks every object and array of a finished output value as complete. */
 export function markTreeComplete(value: unknown): void {
-  if (value === null || typeof value !== 'object') return;
-  if (!walk(value, SMALL)) {
-    markTree(value);
-    return;
-  }
+  if (value === null || typeof value !== 'object' || markTree(value, SMALL)) return;
   if (pending.length >= PENDING) {
     pending = pending.filter((root) => root.deref() !== undefined);
     if (pending.length >= PENDING) markTree(pending.shift()!.deref());
@@ -46,24 +42,23 @@ export function markTreeComplete(value: unknown): void {
   pending.push(new WeakRef(value));
 }
 
-/** Marks every object and array under `value` (skipping marked subtrees: they are marked throughout). */
-function markTree(value: unknown): void {
-  walk(value, Number.POSITIVE_INFINITY, true);
-}
-
 /**
- * Visits the unmarked objects and arrays under `value`, marking them if `mark`; stops (returning true)
- * past `limit` of them. Iterative; arrays by index and objects by `for…in` (own keys only), so a long
- * list of records allocates no key or value arrays on the way.
+ * Marks the objects and arrays under `value`, skipping marked subtrees (they are marked throughout);
+ * with a `limit`, gives up past that many, unmarking them, and returns false. Iterative; arrays by
+ * index and objects by `for…in` (own keys only), so a long list of records allocates no key or value
+ * arrays on the way.
  */
-function walk(value: unknown, limit: number, mark = false): boolean {
+function markTree(value: unknown, limit?: number): boolean {
   const stack: unknown[] = [value];
-  let seen = 0;
+  const marked: object[] | undefined = limit === undefined ? undefined : [];
   while (stack.length) {
     const v = stack.pop();
     if (v === null || typeof v !== 'object' || outputs.has(v)) continue;
-    if (++seen > limit) return true;
-    if (mark) outputs.add(v);
+    outputs.add(v);
+    if (marked && marked.push(v) > limit!) {
+      for (const node of marked) outputs.delete(node);
+      return false;
+    }
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const child: unknown = v[i];
@@ -78,5 +73,5 @@ function walk(value: unknown, limit: number, mark = false): boolean {
       }
     }
   }
-  return false;
+  return true;
 }
