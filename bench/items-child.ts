@@ -4,7 +4,7 @@
  * same chunks. Reports each run's time and what it left on the heap (after a collection), the items counted
  * and dropped by the consumer.
  */
-import { createPartialParser, streamItems } from '@partialkit/core';
+import { createPartialParser, type StandardSchemaV1, streamItems } from '@partialkit/core';
 import { chunksOf } from '@partialkit/test-utils/harness';
 import * as z from 'zod';
 import { childInput, reply } from './lib/child.ts';
@@ -43,13 +43,14 @@ async function run(): Promise<void> {
   }
   if (consumer === 'writes' || consumer === 'writes + schema') {
     // With the schema, the parser validates each element as it closes (and the list once at the end).
-    const options = consumer === 'writes' ? {} : { schema: shape === 'lines' ? Item : z.array(Item) };
-    const p = createPartialParser(options);
+    const schema: StandardSchemaV1 = shape === 'lines' ? Item : z.array(Item);
+    const parser = () => (consumer === 'writes' ? createPartialParser() : createPartialParser({ schema }));
+    const p = parser();
     if (shape === 'lines') {
       // NDJSON is many documents: the writes floor parses each line with a parser of its own
       let at = 0;
       for (const item of items) {
-        const q = createPartialParser(options);
+        const q = parser();
         for (const c of chunksOf(item, 4)) q.write(c);
         q.end();
         at++;

@@ -77,7 +77,7 @@ function textDecoding(): TextDecoding {
  * stops iterating, so the upstream request is released at once. An async iterable is read by one
  * generator (see `iterate`), not two: each stage costs a promise hop per chunk.
  */
-export function textOf(source: StreamSource, signal?: AbortSignal): AsyncGenerator<string> {
+export function textOf(source: StreamSource, signal?: AbortSignal): AsyncIterableIterator<string> {
   const stream = source instanceof Response ? source.body : source;
   if (stream && !isReadableStream(stream) && isIterable(stream) && Symbol.asyncIterator in stream) {
     return iterate(stream as AsyncIterable<Uint8Array | string>, signal, textDecoding());
@@ -150,7 +150,7 @@ function iterate(
   iterable: AsyncIterable<Uint8Array | string>,
   signal: AbortSignal | undefined,
   decoding: TextDecoding,
-): AsyncGenerator<string> {
+): AsyncIterableIterator<string> {
   let it: AsyncIterator<Uint8Array | string> | undefined;
   let reading = false;
   let over = false;
@@ -196,16 +196,12 @@ function iterate(
   const broke = (error: unknown): Promise<never> => failWith(error, !signal?.aborted);
   const next = (): Promise<IteratorResult<string>> => {
     if (over) return Promise.resolve(done());
+    if (signal?.aborted) return failWith(abortError(signal), false);
     if (!reading) {
-      if (signal?.aborted) {
-        over = true;
-        return Promise.reject(abortError(signal));
-      }
       reading = true;
       it = iterable[Symbol.asyncIterator]();
       signal?.addEventListener('abort', onAbort, { once: true });
     }
-    if (signal?.aborted) return failWith(abortError(signal), false);
     const source = it!;
     const read = signal
       ? new Promise<IteratorResult<Uint8Array | string>>((res, rej) => {
@@ -215,19 +211,12 @@ function iterate(
       : source.next();
     return read.then(take, broke);
   };
-  const generator: AsyncGenerator<string> = {
+  const iterator: AsyncIterableIterator<string> = {
     next,
-    return: async () => {
-      await close(false);
-      return done();
-    },
-    throw: async (error: unknown) => {
-      await close(false);
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => generator,
+    return: () => close(false).then(done),
+    [Symbol.asyncIterator]: () => iterator,
   };
-  return generator;
+  return iterator;
 }
 
 function isIterable(s: unknown): boolean {

@@ -12,7 +12,8 @@ const outputs = new WeakSet<object>();
  * value handed on), and adding each node of a long list to one long-lived `WeakSet` costs as much as
  * parsing it, so an output of more than `SMALL` nodes is walked the first time an unmarked node is asked
  * about. Held weakly (a `WeakRef` keeps its target only to the end of the current job, which is why small
- * outputs, one per element of a long item stream, are marked at once); at most `PENDING` live ones wait.
+ * outputs, one per element of a long item stream, are marked at once); past `PENDING` of them, they are
+ * walked.
  */
 let pending: WeakRef<object>[] = [];
 const PENDING = 16;
@@ -26,19 +27,21 @@ export function markComplete(node: object): void {
 export function isCompleteNode(node: object): boolean {
   if (Object.isFrozen(node) || outputs.has(node)) return true;
   if (pending.length === 0) return false;
+  walkPending();
+  return outputs.has(node);
+}
+
+function walkPending(): void {
   const roots = pending;
   pending = [];
   for (const root of roots) markTree(root.deref());
-  return outputs.has(node);
 }
 
 /** Marks every object and array of a finished output value as complete. */
 export function markTreeComplete(value: unknown): void {
   if (value === null || typeof value !== 'object' || markTree(value, SMALL)) return;
-  if (pending.length >= PENDING) {
-    pending = pending.filter((root) => root.deref() !== undefined);
-    if (pending.length >= PENDING) markTree(pending.shift()!.deref());
-  }
+  // Those collected meanwhile cost nothing to walk.
+  if (pending.length >= PENDING) walkPending();
   pending.push(new WeakRef(value));
 }
 
