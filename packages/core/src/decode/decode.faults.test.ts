@@ -351,6 +351,24 @@ describe('10. signal cancels an async-iterable source that never yields', () => 
     expect((error as DOMException).name).toBe('AbortError');
   });
 
+  it('return() while a next() is pending, then the abort: both settle', { timeout: 5000 }, async () => {
+    async function* stalledAfterOne(): AsyncGenerator<string> {
+      yield '{"a":';
+      await new Promise(() => {});
+    }
+    const ac = new AbortController();
+    const events = decode(stalledAfterOne(), { format: 'text', signal: ac.signal });
+    expect(await events.next()).toEqual({ done: false, value: { type: 'text', text: '{"a":' } });
+    const pending = events.next();
+    await new Promise((r) => setTimeout(r, 5));
+    // The generator is stuck in an await: its return() (and so this one) waits for the abort.
+    const returned = events.return(undefined);
+    const reason = new Error('stop');
+    setTimeout(() => ac.abort(reason), 5);
+    await expect(pending).rejects.toBe(reason);
+    expect(await returned).toEqual({ done: true, value: undefined });
+  });
+
   it('a consumer that stops early still returns the source and waits for its cleanup', async () => {
     let cleaned = false;
     async function* source() {

@@ -77,7 +77,7 @@ function textDecoding(): TextDecoding {
  * stops iterating, so the upstream request is released at once. An async iterable is read by one
  * generator (see `iterate`), not two: each stage costs a promise hop per chunk.
  */
-export function textOf(source: StreamSource, signal?: AbortSignal): AsyncIterableIterator<string> {
+export function textOf(source: StreamSource, signal?: AbortSignal): AsyncGenerator<string> {
   const stream = source instanceof Response ? source.body : source;
   if (stream && !isReadableStream(stream) && isIterable(stream) && Symbol.asyncIterator in stream) {
     return iterate(stream as AsyncIterable<Uint8Array | string>, signal, textDecoding());
@@ -142,81 +142,56 @@ async function* textOfOther(
 /**
  * An async iterable's text, raced against `signal`: a source that never yields (a stalled upstream)
  * still rejects at the abort, and its `return()` is called so its cleanup runs when it next can.
- * Written as an iterator, not a generator: a generator adds a promise hop per chunk, and this is the
- * first stage of every stream read from an async iterable. It behaves as the generator would: nothing
- * happens before the first `next()`; an error, an abort or `return()` ends it and releases the source.
  */
-function iterate(
+async function* iterate(
   iterable: AsyncIterable<Uint8Array | string>,
   signal: AbortSignal | undefined,
   decoding: TextDecoding,
-): AsyncIterableIterator<string> {
-  let it: AsyncIterator<Uint8Array | string> | undefined;
-  let reading = false;
-  let over = false;
+): AsyncGenerator<string> {
+  if (signal?.aborted) throw abortError(signal);
+  const it = iterable[Symbol.asyncIterator]();
   // One listener for the whole stream, rejecting whichever next() is pending: a listener (or a
   // Promise.race reaction on one shared promise) per chunk would pile up over a long stream.
   let reject: ((reason: unknown) => void) | undefined;
   const onAbort = () => reject?.(abortError(signal!));
-  const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
-  /** Ends the stream; a source that did not finish is told to stop. Resolves when it may be awaited. */
-  const close = async (finished: boolean): Promise<void> => {
-    const release = reading && !finished && !over;
-    over = true;
-    signal?.removeEventListener('abort', onAbort);
-    if (!release) return;
-    // Called at once; a return() that throws or rejects is the source's problem, not the reader's.
-    const returned = (async () => it?.return?.())().catch(() => {});
-    // After an abort it is not awaited: a generator suspended in an await finishes its return() only
-    // when it resumes. Otherwise the source is at a yield, and its cleanup is awaited as for-await does.
-    if (!signal?.aborted) await returned;
-  };
-  const failWith = (error: unknown, finished: boolean): Promise<never> =>
-    close(finished).then(() => {
-      throw signal?.aborted ? abortError(signal) : error;
-    });
-  const take = (
-    r: IteratorResult<Uint8Array | string>,
-  ): IteratorResult<string> | Promise<IteratorResult<string>> => {
-    if (over) return done(); // return() came while the chunk was on its way
-    try {
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let finished = false;
+  try {
+    while (true) {
       if (signal?.aborted) throw abortError(signal);
-      if (r.done) {
-        void close(true);
-        const rest = decoding.rest();
-        return rest ? { done: false, value: rest } : done();
+      let result: IteratorResult<Uint8Array | string>;
+      try {
+        result = await (signal
+          ? new Promise<IteratorResult<Uint8Array | string>>((res, rej) => {
+              reject = rej;
+              it.next().then(res, rej);
+            })
+          : it.next());
+      } catch (error) {
+        // A next() that threw ended the iterator; one that is still pending (abort) did not.
+        if (!signal?.aborted) finished = true;
+        throw signal?.aborted ? abortError(signal) : error;
       }
-      const text = decoding.emit(r.value);
-      return text ? { done: false, value: text } : next();
-    } catch (error) {
-      return failWith(error, r.done === true);
+      if (result.done) {
+        finished = true;
+        break;
+      }
+      const text = decoding.emit(result.value);
+      if (text) yield text;
     }
-  };
-  // A next() that threw ended the iterator; one that is still pending (abort) did not.
-  const broke = (error: unknown): Promise<never> => failWith(error, !signal?.aborted);
-  const next = (): Promise<IteratorResult<string>> => {
-    if (over) return Promise.resolve(done());
-    if (signal?.aborted) return failWith(abortError(signal), false);
-    if (!reading) {
-      reading = true;
-      it = iterable[Symbol.asyncIterator]();
-      signal?.addEventListener('abort', onAbort, { once: true });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (!finished) {
+      // Called at once; a return() that throws or rejects is the source's problem, not the reader's.
+      const returned = (async () => it.return?.())().catch(() => {});
+      // After an abort it is not awaited: a generator suspended in an await finishes its return() only
+      // when it resumes. Otherwise the source is at a yield, and its cleanup is awaited as for-await does.
+      if (!signal?.aborted) await returned;
     }
-    const source = it!;
-    const read = signal
-      ? new Promise<IteratorResult<Uint8Array | string>>((res, rej) => {
-          reject = rej;
-          source.next().then(res, rej);
-        })
-      : source.next();
-    return read.then(take, broke);
-  };
-  const iterator: AsyncIterableIterator<string> = {
-    next,
-    return: () => close(false).then(done),
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+  }
+  if (signal?.aborted) throw abortError(signal);
+  const rest = decoding.rest();
+  if (rest) yield rest;
 }
 
 function isIterable(s: unknown): boolean {

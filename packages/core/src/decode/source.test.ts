@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { textOf } from './source.ts';
+
+// What textOf over an async iterable guarantees, whatever its implementation (a hand-written iterator
+// without a generator's hop per chunk was tried, and each of these failed on its first version).
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
+/** Settles to what a promise came to, or 'pending' if it has not after a few ticks. */
+async function outcome(promise: Promise<unknown>): Promise<unknown> {
+  let state: unknown = 'pending';
+  promise.then(
+    (value) => {
+      state = { value };
+    },
+    (error: unknown) => {
+      state = { error };
+    },
+  );
+  for (let i = 0; i < 5; i++) await tick();
+  return state;
+}
+
+describe('textOf over an async iterable', () => {
+  it('return() while a next() waits on a stalled generator: an abort still settles both', async () => {
+    let cleaned = false;
+    async function* stalled(): AsyncGenerator<string> {
+      try {
+        yield '[1';
+        await new Promise(() => {});
+      } finally {
+        cleaned = true;
+      }
+    }
+    const ac = new AbortController();
+    const text = textOf(stalled(), ac.signal);
+    expect(await text.next()).toEqual({ done: false, value: '[1' });
+    const pending = text.next();
+    await tick();
+    // The source's return() is queued behind its stalled await: it never settles by itself.
+    const returned = text.return(undefined);
+    expect(await outcome(returned)).toBe('pending');
+    const reason = new Error('stop');
+    ac.abort(reason);
+    expect(await outcome(pending)).toEqual({ error: reason });
+    expect(await outcome(returned)).toEqual({ value: { done: true, value: undefined } });
+    expect(cleaned).toBe(false); // the generator is still stuck; nothing more can be done for it
+  });
+
+  it('a next() while one is pending waits for it: one read at a time, and an abort ends both', async () => {
+    let reads = 0;
+    let returns = 0;
+    const stalled: AsyncIterable<string> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          reads++;
+          return reads === 1
+            ? new Promise<IteratorResult<string>>(() => {})
+            : Promise.resolve({ done: true, value: undefined });
+        },
+        return: () => {
+          returns++;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    };
+    const ac = new AbortController();
+    const text = textOf(stalled, ac.signal);
+    const first = text.next();
+    const second = text.next();
+    await tick();
+    expect(reads).toBe(1);
+    const reason = new Error('stop');
+    ac.abort(reason);
+    expect(await outcome(first)).toEqual({ error: reason });
+    expect(await outcome(second)).toEqual({ value: { done: true, value: undefined } });
+    expect(reads).toBe(1);
+    expect(returns).toBe(1);
+  });
+
+  it('next() calls made at once get the chunks in order, the source read one at a time', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let i = 0;
+    const chunks = ['a', '', 'b', 'c'];
+    const slow: AsyncIterable<string> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          most = Math.max(most, ++inFlight);
+          await tick();
+          inFlight--;
+          return i < chunks.length ? { done: false, value: chunks[i++]! } : { done: true, value: undefined };
+        },
+      }),
+    };
+    for (const signal of [undefined, new AbortController().signal]) {
+      i = 0;
+      const text = textOf(slow, signal);
+      const results = await Promise.all([text.next(), text.next(), text.next(), text.next()]);
+      expect(results.map((r) => r.value)).toEqual(['a', 'b', 'c', undefined]);
+      expect(most).toBe(1);
+    }
+  });
+
+  it('a source that throws instead of rejecting: next() rejects, and the stream is over', async () => {
+    let calls = 0;
+    const noIterator = {
+      [Symbol.asyncIterator]: () => {
+        calls++;
+        throw new Error('no iterator');
+      },
+    } as AsyncIterable<string>;
+    const throwingNext = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          calls++;
+          throw new Error('no next');
+        },
+      }),
+    } as AsyncIterable<string>;
+    for (const source of [noIterator, throwingNext]) {
+      for (const signal of [undefined, new AbortController().signal]) {
+        calls = 0;
+        const text = textOf(source, signal);
+        let result: Promise<IteratorResult<string>> | undefined;
+        expect(() => {
+          result = text.next();
+        }).not.toThrow();
+        await expect(result).rejects.toThrow(/^no /);
+        expect(await text.next()).toEqual({ done: true, value: undefined });
+        expect(calls).toBe(1);
+      }
+    }
+  });
+
+  it('a next() that answers without a promise is read as await reads it', async () => {
+    let n = 0;
+    const plain = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => (n++ === 0 ? { done: false, value: '{"a":1}' } : { done: true, value: undefined }),
+      }),
+    } as unknown as AsyncIterable<string>;
+    const texts: string[] = [];
+    for await (const t of textOf(plain)) texts.push(t);
+    expect(texts).toEqual(['{"a":1}']);
+  });
+
+  it('return(value) is done with that value, before and after the first next()', async () => {
+    async function* two() {
+      yield 'a';
+      yield 'b';
+    }
+    expect(await textOf(two()).return('before')).toEqual({ done: true, value: 'before' });
+    const text = textOf(two(), new AbortController().signal);
+    await text.next();
+    expect(await text.return('after')).toEqual({ done: true, value: 'after' });
+  });
+});
