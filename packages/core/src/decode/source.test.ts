@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { textOf } from './source.ts';
 
-// What textOf over an async iterable guarantees, whatever its implementation (a hand-written iterator
-// without a generator's hop per chunk was tried, and each of these failed on its first version).
+// What textOf over an async iterable guarantees, as a generator does: one read at a time, an abort that
+// settles a pending read and a waiting return(), rejections instead of throws, return(value).
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
