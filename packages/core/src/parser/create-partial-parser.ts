@@ -140,6 +140,14 @@ class IncrementalParser implements PartialParser {
   private final: unknown;
 
   constructor(options: PartialParserOptions<StandardSchemaV1 | undefined>) {
+    // From JavaScript, `createPartialParser(schema)` would otherwise read as options and drop the schema.
+    if (
+      (typeof options !== 'object' && typeof options !== 'function') ||
+      options === null ||
+      '~standard' in options
+    ) {
+      throw new InvalidOptionError('options', options, 'an options object ({ schema } for a schema)');
+    }
     const maxDepth = bound('maxDepth', options.maxDepth, 1000);
     const maxLength = bound('maxLength', options.maxLength, Number.POSITIVE_INFINITY);
     const schema = options.schema;

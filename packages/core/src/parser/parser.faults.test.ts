@@ -67,6 +67,29 @@ describe('bounds that cannot be switched off by accident (issue 18 item 16)', ()
     expect(() => p.write(text)).toThrow('Nesting deeper than maxDepth (4999) at position 4999');
   });
 
+  it('refuses a schema passed in place of the options (it would be read as no schema) and options that are not an object', () => {
+    const Records = z.array(z.object({ id: z.number() }));
+    for (const value of [Records, null, 5, 'strict']) {
+      let error: unknown;
+      try {
+        createPartialParser(value as never);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, String(value)).toBeInstanceOf(InvalidOptionError);
+      expect((error as InvalidOptionError).option).toBe('options');
+      expect((error as InvalidOptionError).value).toBe(value);
+    }
+    expect(() => createPartialParser(Records as never)).toThrow(
+      'Invalid option options: expected an options object ({ schema } for a schema), got object',
+    );
+    // The same schema given as an option validates.
+    const p = createPartialParser({ schema: Records });
+    p.write('[{"id":"x"}]');
+    expect(() => p.end()).toThrow();
+    expect(createPartialParser().write('[]')).toBeUndefined();
+  });
+
   it('refuses an invalid bound in streamPartial before reading the source', async () => {
     let pulled = 0;
     async function* source() {
