@@ -141,11 +141,7 @@ class IncrementalParser implements PartialParser {
 
   constructor(options: PartialParserOptions<StandardSchemaV1 | undefined>) {
     // From JavaScript, `createPartialParser(schema)` would otherwise read as options and drop the schema.
-    if (
-      (typeof options !== 'object' && typeof options !== 'function') ||
-      options === null ||
-      '~standard' in options
-    ) {
+    if (typeof options !== 'object' || options === null || '~standard' in options) {
       throw new InvalidOptionError('options', options, 'an options object ({ schema } for a schema)');
     }
     const maxDepth = bound('maxDepth', options.maxDepth, 1000);
