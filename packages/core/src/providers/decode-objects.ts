@@ -25,7 +25,7 @@ export async function* decodeObjects(
 
 async function* ended(messages: AsyncIterable<SSEMessage>): AsyncGenerator<SSEMessage> {
   yield* messages;
-  yield { data: '{}', event: 'done', id: undefined, number: 0 };
+  yield { data: '{}', event: 'done', id: undefined, number: 0, unterminated: false };
 }
 
 const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);
@@ -44,7 +44,7 @@ async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEM
     number++;
     protocolStream ??= typeof o === 'string' || isProtocolEvent(o);
     if (protocolStream && typeof o === 'string') {
-      yield { data: JSON.stringify(o), event: undefined, id: undefined, number };
+      yield { data: JSON.stringify(o), event: undefined, id: undefined, number, unterminated: false };
       continue;
     }
     if (protocolStream && isProtocolEvent(o)) {
@@ -54,7 +54,13 @@ async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEM
     const type = (o as { type?: unknown } | null)?.type;
     // JSON.stringify gives undefined for undefined or a function: no payload, like an empty event.
     const data = JSON.stringify(o) ?? '';
-    yield { data, event: typeof type === 'string' ? type : undefined, id: undefined, number };
+    yield {
+      data,
+      event: typeof type === 'string' ? type : undefined,
+      id: undefined,
+      number,
+      unterminated: false,
+    };
   }
 }
 
@@ -78,12 +84,18 @@ function protocolMessage(o: Record<string, unknown>, number: number): SSEMessage
   const id = typeof o.id === 'string' ? o.id : undefined;
   switch (o.type) {
     case 'text':
-      return { data: JSON.stringify(o.text), event: undefined, id, number };
+      return { data: JSON.stringify(o.text), event: undefined, id, number, unterminated: false };
     case 'reset':
-      return { data: JSON.stringify({ attempt: o.attempt }), event: 'reset', id, number };
+      return {
+        data: JSON.stringify({ attempt: o.attempt }),
+        event: 'reset',
+        id,
+        number,
+        unterminated: false,
+      };
     case 'error':
-      return { data: JSON.stringify(o.error), event: 'error', id, number };
+      return { data: JSON.stringify(o.error), event: 'error', id, number, unterminated: false };
     default:
-      return { data: '{}', event: 'done', id, number };
+      return { data: '{}', event: 'done', id, number, unterminated: false };
   }
 }
