@@ -1,5 +1,6 @@
 import { HTTPError, NetworkError, PartialKitError } from '../errors.ts';
 import { type DecodeOptions, decode, extracted } from './decode.ts';
+import { deferred } from './deferred.ts';
 import type { DecodedEvent } from './events.ts';
 import type { StreamSource } from './source.ts';
 
@@ -54,19 +55,34 @@ const transient = (error: unknown): boolean =>
  * (or the server's `retry:` interval) and `Last-Event-ID`, and goes on yielding events from exactly where
  * it stopped. Consumers (the parse stage) never know it happened. Abort through `signal` never reconnects.
  */
-export async function* decodeResumable(
+export function decodeResumable(
   source: StreamSource,
   options: ResumableDecodeOptions = {},
 ): AsyncGenerator<DecodedEvent> {
+  const url = resumeUrlOf(source) ?? resumedAt(source, options.resumeUrl);
+  // Not resumable: the decode stage itself, with no stage around it (each costs promise hops per event).
+  if (!url) return decode(source, decodeOptionsOf(options));
   // One extractor over the whole stream: a resumed piece continues the JSON, it does not start it.
-  yield* extracted(resumed(source, options), options.extractJson);
+  return deferred(async () =>
+    extracted(resumed(source, url, options), options.extractJson)[Symbol.asyncIterator](),
+  );
 }
 
-async function* resumed(source: StreamSource, options: ResumableDecodeOptions): AsyncGenerator<DecodedEvent> {
-  const { reconnect, onReconnect, onResumable, resumeUrl, extractJson: _extract, ...decodeOptions } = options;
+/** The options of one `decode` call: the resumable ones taken out. */
+function decodeOptionsOf(options: ResumableDecodeOptions): DecodeOptions {
+  const { reconnect, onReconnect, onResumable, resumeUrl, ...decodeOptions } = options;
+  return decodeOptions;
+}
+
+async function* resumed(
+  source: StreamSource,
+  url: string,
+  options: ResumableDecodeOptions,
+): AsyncGenerator<DecodedEvent> {
+  const { reconnect, onReconnect, onResumable } = options;
+  const { extractJson: _extract, ...decodeOptions } = decodeOptionsOf(options);
   const settings = reconnect === false ? undefined : (reconnect ?? {});
-  const url = resumeUrlOf(source) ?? resumedAt(source, resumeUrl);
-  if (url && source instanceof Response)
+  if (source instanceof Response)
     onResumable?.({ id: source.headers.get(STREAM_ID_HEADER) ?? undefined, url });
   let retryHint: number | undefined;
   const withRetry: DecodeOptions = {
@@ -83,7 +99,7 @@ async function* resumed(source: StreamSource, options: ResumableDecodeOptions): 
   let current: StreamSource | undefined = source;
   while (true) {
     try {
-      current ??= await reopen(url!, lastId, options.signal);
+      current ??= await reopen(url, lastId, options.signal);
       for await (const event of decode(current, withRetry)) {
         if (event.id !== undefined) lastId = event.id;
         if (attempt > 0) {
@@ -95,7 +111,7 @@ async function* resumed(source: StreamSource, options: ResumableDecodeOptions): 
       return;
     } catch (error) {
       const signal = options.signal;
-      if (signal?.aborted || !url || !settings || !transient(error)) throw error;
+      if (signal?.aborted || !settings || !transient(error)) throw error;
       if (attempt >= (settings.maxAttempts ?? 5)) throw error;
       attempt++;
       onReconnect?.(attempt);
