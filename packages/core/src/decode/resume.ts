@@ -1,6 +1,5 @@
 import { HTTPError, NetworkError, PartialKitError } from '../errors.ts';
 import { type DecodeOptions, decode, extracted } from './decode.ts';
-import { deferred } from './deferred.ts';
 import type { DecodedEvent } from './events.ts';
 import type { StreamSource } from './source.ts';
 
@@ -59,30 +58,32 @@ export function decodeResumable(
   source: StreamSource,
   options: ResumableDecodeOptions = {},
 ): AsyncGenerator<DecodedEvent> {
-  const url = resumeUrlOf(source) ?? resumedAt(source, options.resumeUrl);
-  // Not resumable: the decode stage itself, with no stage around it (each costs promise hops per event).
-  if (!url) return decode(source, decodeOptionsOf(options));
-  // One extractor over the whole stream: a resumed piece continues the JSON, it does not start it.
-  return deferred(async () =>
-    extracted(resumed(source, url, options), options.extractJson)[Symbol.asyncIterator](),
-  );
+  // Not resumable: the decode stage itself (its `return()` rules included), with no generator around it,
+  // since each stage costs promise hops per event. Only the header is looked at here: its URL is read
+  // (and may be malformed) once the stream is read.
+  if (
+    options.resumeUrl === undefined &&
+    !(source instanceof Response && source.headers.has(RESUME_URL_HEADER))
+  ) {
+    const { reconnect, onReconnect, onResumable, resumeUrl, ...decodeOptions } = options;
+    return decode(source, decodeOptions);
+  }
+  return resumable(source, options);
 }
 
-/** The options of one `decode` call: the resumable ones taken out. */
-function decodeOptionsOf(options: ResumableDecodeOptions): DecodeOptions {
-  const { reconnect, onReconnect, onResumable, resumeUrl, ...decodeOptions } = options;
-  return decodeOptions;
-}
-
-async function* resumed(
+async function* resumable(
   source: StreamSource,
-  url: string,
   options: ResumableDecodeOptions,
 ): AsyncGenerator<DecodedEvent> {
-  const { reconnect, onReconnect, onResumable } = options;
-  const { extractJson: _extract, ...decodeOptions } = decodeOptionsOf(options);
+  // One extractor over the whole stream: a resumed piece continues the JSON, it does not start it.
+  yield* extracted(resumed(source, options), options.extractJson);
+}
+
+async function* resumed(source: StreamSource, options: ResumableDecodeOptions): AsyncGenerator<DecodedEvent> {
+  const { reconnect, onReconnect, onResumable, resumeUrl, extractJson: _extract, ...decodeOptions } = options;
   const settings = reconnect === false ? undefined : (reconnect ?? {});
-  if (source instanceof Response)
+  const url = resumeUrlOf(source) ?? resumedAt(source, resumeUrl);
+  if (url && source instanceof Response)
     onResumable?.({ id: source.headers.get(STREAM_ID_HEADER) ?? undefined, url });
   let retryHint: number | undefined;
   const withRetry: DecodeOptions = {
@@ -99,7 +100,7 @@ async function* resumed(
   let current: StreamSource | undefined = source;
   while (true) {
     try {
-      current ??= await reopen(url, lastId, options.signal);
+      current ??= await reopen(url!, lastId, options.signal);
       for await (const event of decode(current, withRetry)) {
         if (event.id !== undefined) lastId = event.id;
         if (attempt > 0) {
@@ -111,7 +112,7 @@ async function* resumed(
       return;
     } catch (error) {
       const signal = options.signal;
-      if (signal?.aborted || !settings || !transient(error)) throw error;
+      if (signal?.aborted || !url || !settings || !transient(error)) throw error;
       if (attempt >= (settings.maxAttempts ?? 5)) throw error;
       attempt++;
       onReconnect?.(attempt);
