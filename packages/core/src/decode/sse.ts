@@ -9,6 +9,17 @@ export interface SSEMessage extends EventSourceMessage {
   readonly unterminated: boolean;
 }
 
+/** An SSE message; every one is made here, so all have one shape and the readers' loads stay monomorphic. */
+export function sseMessage(
+  data: string,
+  event: string | undefined,
+  id: string | undefined,
+  number: number,
+  unterminated = false,
+): SSEMessage {
+  return { id, event, data, number, unterminated };
+}
+
 /** Largest SSE event accepted by default: 16 Mi characters. */
 export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 
@@ -43,8 +54,7 @@ export async function* sseEvents(
         return;
       }
       count++;
-      // One shape for every event, so the readers' property loads stay monomorphic.
-      queue.push({ id, event, data, number: count, unterminated: ended });
+      queue.push(sseMessage(data, event, id, count, ended));
     },
     onError: (error) => {
       if (error.type === 'max-buffer-size-exceeded') failure ??= tooLarge('');

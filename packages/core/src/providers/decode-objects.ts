@@ -3,7 +3,7 @@ import { dialectEvents, extracted } from '../decode/decode.ts';
 import { type Detected, detectSSE } from '../decode/detect.ts';
 import type { DecodedEvent } from '../decode/events.ts';
 import { Peekable } from '../decode/peekable.ts';
-import type { SSEMessage } from '../decode/sse.ts';
+import { type SSEMessage, sseMessage } from '../decode/sse.ts';
 
 /**
  * Decodes the event objects of an official SDK stream (`openai`'s chat or responses stream,
@@ -25,7 +25,7 @@ export async function* decodeObjects(
 
 async function* ended(messages: AsyncIterable<SSEMessage>): AsyncGenerator<SSEMessage> {
   yield* messages;
-  yield { data: '{}', event: 'done', id: undefined, number: 0, unterminated: false };
+  yield sseMessage('{}', 'done', undefined, 0);
 }
 
 const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);
@@ -44,7 +44,7 @@ async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEM
     number++;
     protocolStream ??= typeof o === 'string' || isProtocolEvent(o);
     if (protocolStream && typeof o === 'string') {
-      yield { data: JSON.stringify(o), event: undefined, id: undefined, number, unterminated: false };
+      yield sseMessage(JSON.stringify(o), undefined, undefined, number);
       continue;
     }
     if (protocolStream && isProtocolEvent(o)) {
@@ -54,13 +54,7 @@ async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEM
     const type = (o as { type?: unknown } | null)?.type;
     // JSON.stringify gives undefined for undefined or a function: no payload, like an empty event.
     const data = JSON.stringify(o) ?? '';
-    yield {
-      data,
-      event: typeof type === 'string' ? type : undefined,
-      id: undefined,
-      number,
-      unterminated: false,
-    };
+    yield sseMessage(data, typeof type === 'string' ? type : undefined, undefined, number);
   }
 }
 
@@ -84,18 +78,12 @@ function protocolMessage(o: Record<string, unknown>, number: number): SSEMessage
   const id = typeof o.id === 'string' ? o.id : undefined;
   switch (o.type) {
     case 'text':
-      return { data: JSON.stringify(o.text), event: undefined, id, number, unterminated: false };
+      return sseMessage(JSON.stringify(o.text), undefined, id, number);
     case 'reset':
-      return {
-        data: JSON.stringify({ attempt: o.attempt }),
-        event: 'reset',
-        id,
-        number,
-        unterminated: false,
-      };
+      return sseMessage(JSON.stringify({ attempt: o.attempt }), 'reset', id, number);
     case 'error':
-      return { data: JSON.stringify(o.error), event: 'error', id, number, unterminated: false };
+      return sseMessage(JSON.stringify(o.error), 'error', id, number);
     default:
-      return { data: '{}', event: 'done', id, number, unterminated: false };
+      return sseMessage('{}', 'done', id, number);
   }
 }
