@@ -28,7 +28,7 @@ export function usePartialStore<
 /** The store of the nearest provider, or null outside one (for components that work either way). */
 export function useOptionalPartialStore(): Pick<
   PartialObjectStore<StandardSchemaV1, unknown>,
-  'subscribe' | 'isCompleteAt'
+  'subscribe' | 'getSnapshot' | 'isCompleteAt'
 > | null {
   return useContext(StoreContext) as PartialObjectStore<StandardSchemaV1, unknown> | null;
 }

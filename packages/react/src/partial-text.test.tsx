@@ -1,11 +1,12 @@
+import { encodeProtocolEvent } from '@partialkit/core';
 import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
-import { act, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import { memo, useEffect } from 'react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { PartialStoreProvider, usePartialStore } from './context.tsx';
 import { PartialText } from './partial-text.tsx';
-import { usePartialObject } from './use-partial-object.ts';
+import { type UsePartialObjectResult, usePartialObject } from './use-partial-object.ts';
 import { usePartialSelector } from './use-partial-selector.ts';
 
 const Schema = z.object({ title: z.string(), n: z.number() });
@@ -47,5 +48,63 @@ describe('<PartialText path> inside a PartialStoreProvider', () => {
     });
     expect(screen.getByTestId('title').getAttribute('aria-busy')).toBeNull();
     expect(screen.getByTestId('title').textContent).toBe('Hello');
+  });
+});
+
+function setup(options: { initialValue?: { title: string } } = {}) {
+  const src = controlledSource();
+  const api: { current?: UsePartialObjectResult<typeof Schema, unknown> } = {};
+  function Title() {
+    const store = usePartialStore<typeof Schema>();
+    const title = usePartialSelector(store, (o) => o?.title);
+    return <PartialText value={title} path={['title']} data-testid="t" />;
+  }
+  function Page() {
+    api.current = usePartialObject(Schema, src.fetcher, { throttle: 0, ...options });
+    return (
+      <PartialStoreProvider store={api.current.store}>
+        <Title />
+      </PartialStoreProvider>
+    );
+  }
+  render(<Page />);
+  return { src, api: () => api.current! };
+}
+
+describe('<PartialText path> once nothing streams', () => {
+  afterEach(cleanup);
+  it('drops aria-busy and the caret after stop()', async () => {
+    const { src, api } = setup();
+    await act(async () => {
+      void api().submit(1);
+      await tick();
+      src.push('{"title":"Hel');
+      await tick();
+    });
+    expect(screen.getByTestId('t').getAttribute('aria-busy')).toBe('true');
+    act(() => api().stop());
+    expect(api().status).toBe('aborted');
+    expect(screen.getByTestId('t').getAttribute('aria-busy')).toBeNull();
+    expect(screen.getByTestId('t').textContent).toBe('Hel');
+  });
+
+  it('drops aria-busy and the caret after an error', async () => {
+    const { src, api } = setup();
+    await act(async () => {
+      void api().submit(1);
+      await tick();
+      src.push(encodeProtocolEvent({ type: 'text', text: '{"title":"Hel' }));
+      await tick();
+      src.push(encodeProtocolEvent({ type: 'error', error: { type: 'overloaded', message: 'busy' } }));
+      await tick();
+    });
+    expect(api().status).toBe('error');
+    expect(screen.getByTestId('t').getAttribute('aria-busy')).toBeNull();
+  });
+
+  it('shows an initialValue idle, without a caret', () => {
+    setup({ initialValue: { title: 'Draft' } });
+    expect(screen.getByTestId('t').textContent).toBe('Draft');
+    expect(screen.getByTestId('t').getAttribute('aria-busy')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { Path } from '@partialkit/core';
+import type { Path, StreamStatus } from '@partialkit/core';
 import {
   type ElementType,
   type HTMLAttributes,
@@ -9,6 +9,8 @@ import {
 import { useOptionalPartialStore } from './context.tsx';
 
 const noSubscription = () => () => {};
+/** A string can grow only while its stream runs: after a stop, an error or before any, it shows as final. */
+const isLive = (status: StreamStatus) => status === 'streaming' || status === 'reconnecting';
 
 export interface PartialTextProps extends HTMLAttributes<HTMLElement> {
   /** A string from a partial object. */
@@ -24,7 +26,7 @@ export interface PartialTextProps extends HTMLAttributes<HTMLElement> {
 }
 
 /**
- * A string that may still be streaming: while it grows it carries `aria-busy="true"` and
+ * A string that may still be streaming: while it can grow it carries `aria-busy="true"` and
  * `data-streaming`, and a caret follows it. Nothing else changes.
  */
 export function PartialText({
@@ -40,7 +42,10 @@ export function PartialText({
   const watched = complete === undefined && path && store ? store : undefined;
   const key = path?.join('\u0000');
   // biome-ignore lint/correctness/useExhaustiveDependencies: the path is compared by value (`key`)
-  const getDone = useCallback(() => (watched && path ? watched.isCompleteAt(path) : true), [watched, key]);
+  const getDone = useCallback(
+    () => (watched && path ? watched.isCompleteAt(path) || !isLive(watched.getSnapshot().status) : true),
+    [watched, key],
+  );
   // Subscribed, so the caret and aria-busy go when the string closes, not at the next unrelated render.
   const fromStore = useSyncExternalStore(watched?.subscribe ?? noSubscription, getDone, getDone);
   if (value === undefined) return placeholder ?? null;

@@ -199,4 +199,45 @@ describe('usePartialObject', () => {
     expect(commits - start).toBeLessThanOrEqual(2);
     expect(screen.getByText('x'.repeat(50))).toBeTruthy();
   });
+
+  it('a submit made after unmount makes no request that stays open', async () => {
+    const src = controlledSource();
+    const { result, unmount } = renderHook(() => usePartialObject(Schema, src.fetcher, { throttle: 0 }));
+    const { submit } = result.current;
+    unmount(); // e.g. a saved `submit` at the end of an async click handler
+    const done = submit('late');
+    await tick();
+    await tick();
+    expect(src.requests.every((r) => r.signal.aborted)).toBe(true);
+    expect(src.push('{"title":"nobody is listening"')).toBe(false);
+    src.end();
+    await done;
+  });
+
+  it('reads initialValue once, as useState does: idle, a re-ask and reset show the first one', async () => {
+    const src = controlledSource();
+    const first = { title: 'first draft' };
+    const { result, rerender } = renderHook(
+      ({ initialValue }) => usePartialObject(Schema, src.fetcher, { throttle: 0, initialValue }),
+      { initialProps: { initialValue: first } },
+    );
+    rerender({ initialValue: { title: 'second draft' } });
+    const seen: Record<string, unknown> = { idle: result.current.object };
+    await act(async () => {
+      void result.current.submit(1);
+      await tick();
+    });
+    seen.submitted = result.current.object;
+    await act(async () => {
+      src.push(encodeProtocolEvent({ type: 'text', text: '{"title":"x' }));
+      src.push(encodeProtocolEvent({ type: 'reset', attempt: 2 })); // the server re-asks the model
+      await tick();
+    });
+    seen.reasked = result.current.object;
+    expect(result.current.attempt).toBe(2);
+    act(() => result.current.reset());
+    seen.reset = result.current.object;
+    expect(seen).toEqual({ idle: first, submitted: first, reasked: first, reset: first });
+    expect(seen.reasked).toBe(first);
+  });
 });

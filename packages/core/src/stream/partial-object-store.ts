@@ -33,7 +33,10 @@ export interface PartialState<TPartial, TFinal> extends StreamStoreState {
 /** `decode.extractJson` is on by default here. */
 export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> extends StreamStoreOptions<I> {
   schema: S;
-  /** Shown as `object` before the stream has produced anything. */
+  /**
+   * Shown as `object` before the stream has produced anything (also after `reset` and a server re-ask).
+   * Read once, when the store is made, as `useState`'s initial value is: a later value is ignored.
+   */
   initialValue?: DeepPartial<SchemaInput<S>>;
   /** Maximum nesting depth of the JSON (default 1000); an invalid value fails the run with `InvalidOptionError`. */
   maxDepth?: number;
@@ -106,7 +109,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
       if (run.stage.apply(event)) {
         this.set({
           ...this.state,
-          object: this.options.initialValue,
+          object: this.initial.object,
           issues: [],
           attempt: run.stage.attempt,
         });
@@ -133,7 +136,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
     const run = this.run;
     if (!run) return;
     const parser = run.stage.parser;
-    const object = parser.value ?? this.options.initialValue;
+    const object = parser.value ?? this.initial.object;
     if (object === this.state.object && parser.issues === this.state.issues) return;
     this.set({ ...this.state, object, issues: parser.issues });
     if (object !== undefined && !this.detached) this.call(() => this.options.onUpdate?.(object));

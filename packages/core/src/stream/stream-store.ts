@@ -157,7 +157,7 @@ export abstract class StreamStore<
         this.flush();
         this.abortRun();
         this.detachedAt = this.state; // what the listeners last saw: they hear of 'aborted' on attach
-        this.state = { ...this.state, status: 'aborted' };
+        this.state = { ...this.state, status: 'aborted', reconnects: 0 };
       } else this.detachedAt = this.state;
       this.detached = true;
     };
@@ -225,6 +225,12 @@ export abstract class StreamStore<
     await Promise.resolve();
     const { signal } = controller;
     if (signal.aborted) return;
+    if (this.detached) {
+      // Submitted after the UI unmounted (a saved `submit` at the end of an async handler): no request.
+      this.abortRun();
+      this.state = { ...this.state, status: 'aborted' };
+      return;
+    }
     try {
       const source = await open(signal);
       if (signal.aborted) {
@@ -245,7 +251,7 @@ export abstract class StreamStore<
     this.flush();
     if (signal.aborted) return; // a callback or a listener stopped it
     this.run = undefined;
-    const state = this.done(run);
+    const state = { ...this.done(run), reconnects: 0 };
     this.set(state);
     // `state`: a listener may already have started another run
     if (!this.detached) this.finished(state, undefined);
