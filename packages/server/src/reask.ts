@@ -44,10 +44,30 @@ function defaultFeedback({ issues, error }: { issues: readonly PartialIssue[]; e
  * validate (or is not JSON), appends the model's answer and the validation errors to the conversation,
  * emits a `reset` event (the client clears its partial and shows the attempt number) and streams the
  * next attempt. Text that would make the JSON invalid is never forwarded. Pass the result to
- * `toPartialResponse`.
+ * `toPartialResponse`. Its `return()` aborts the model call at once (the client went away), rather than
+ * when the next event of the attempt comes.
  */
-export async function* reask<S extends StandardSchemaV1>(
+export function reask<S extends StandardSchemaV1>(options: ReaskOptions<S>): AsyncGenerator<ProtocolEvent> {
+  const controller = new AbortController();
+  const inner = attempts(options, controller);
+  const generator: AsyncGenerator<ProtocolEvent> = {
+    next: () => inner.next(),
+    return: (value) => {
+      controller.abort();
+      return inner.return(value);
+    },
+    throw: (error) => {
+      controller.abort();
+      return inner.throw(error);
+    },
+    [Symbol.asyncIterator]: () => generator,
+  };
+  return generator;
+}
+
+async function* attempts<S extends StandardSchemaV1>(
   options: ReaskOptions<S>,
+  controller: AbortController,
 ): AsyncGenerator<ProtocolEvent> {
   const {
     schema,
@@ -59,7 +79,6 @@ export async function* reask<S extends StandardSchemaV1>(
     decode,
   } = options;
   const messages = [...initial];
-  const controller = new AbortController();
   const abort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', abort, { once: true });
   try {

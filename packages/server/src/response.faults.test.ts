@@ -1,13 +1,15 @@
 /**
  * Fault injection for `toPartialResponse` over real HTTP on 127.0.0.1: aborts before the first chunk
- * (issue 18, item 3), aborts through `init.signal` (item 4), what a failure shows the browser (item 6),
+ * (issue 18, item 3; a provider `Response` and `reask` released too), aborts through `init.signal` (item 4), what a failure shows the browser (item 6),
  * slow readers and failing upstreams. Every wait is bounded.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { decode, PartialKitError, ProviderError } from '@partialkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { loopback, until } from '../test/loopback.ts';
 import { toNodeHandler } from './node/node.ts';
+import { reask } from './reask.ts';
 import { toPartialResponse } from './response.ts';
 
 const servers = loopback();
@@ -163,6 +165,81 @@ describe('item 3: a Stop before the first token releases the upstream', () => {
     expect(upstreamRequests).toBe(1);
     client.abort();
     await until(() => upstreamClosed, 'the provider request to close');
+  });
+
+  /** A provider that sends one chunk, then ticks until its connection closes. */
+  async function tickingProvider() {
+    const provider = { closed: false };
+    const url = await listen(
+      createServer((_req: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: {"choices":[{"index":0,"delta":{"content":"{"}}]}\n\n');
+        const tick = setInterval(() => res.write(': tick\n\n'), 20);
+        res.on('close', () => {
+          clearInterval(tick);
+          provider.closed = true;
+        });
+      }),
+    );
+    return { provider, url };
+  }
+
+  it('a provider Response fetched without the signal is cancelled when init.signal is already aborted', async () => {
+    const { provider, url } = await tickingProvider();
+    const response = toPartialResponse(await fetch(url), { signal: AbortSignal.abort() });
+    expect(await bodyWithin(response, 1000, 'an aborted response')).toContain('"aborted"');
+    await until(() => provider.closed, 'the provider connection to close', 1000);
+  });
+
+  it('a provider Response fetched without the signal is cancelled when the client cancels before any event', async () => {
+    const { provider, url } = await tickingProvider();
+    const reader = toPartialResponse(await fetch(url)).body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe(': partialkit\n\n');
+    await reader.cancel();
+    await until(() => provider.closed, 'the provider connection to close', 1000);
+  });
+
+  it('reask: a client that leaves while the model sends only text-less chunks cancels the model call', async () => {
+    const provider = { closed: false };
+    const providerUrl = await listen(
+      createServer((_req: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        // A reasoning model: chunks come steadily, none with content yet.
+        const tick = setInterval(
+          () =>
+            res.write(
+              'data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"hmm"}}]}\n\n',
+            ),
+          10,
+        );
+        res.on('close', () => {
+          clearInterval(tick);
+          provider.closed = true;
+        });
+      }),
+    );
+    let disconnected = false;
+    const base = await serve((request) => {
+      request.signal.addEventListener('abort', () => {
+        disconnected = true;
+      });
+      return toPartialResponse(
+        reask({
+          schema: z.object({ a: z.number() }),
+          messages: [{ role: 'user', content: 'x' }],
+          call: (_messages, { signal }) => fetch(providerUrl, { signal }),
+        }),
+        { signal: request.signal },
+      );
+    });
+    const client = new AbortController();
+    clients.push(client);
+    const reader = (await fetch(base, { signal: client.signal })).body!.getReader();
+    await reader.read(); // ': partialkit'
+    await new Promise((r) => setTimeout(r, 50)); // the model is streaming its reasoning
+    client.abort();
+    await until(() => disconnected, 'the server to see the disconnect');
+    await until(() => provider.closed, 'the model call to be cancelled', 1000);
   });
 
   it('of many clients that abort before their first chunk, every upstream is returned', async () => {

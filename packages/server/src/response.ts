@@ -39,8 +39,8 @@ export interface PartialResponseInit {
   decode?: Omit<DecodeOptions, 'signal'>;
   /** The incoming request's signal: when the browser goes away, the upstream request is aborted. */
   signal?: AbortSignal | undefined;
-  /** Interval of the keep-alive comment, so proxies keep the connection (default 15 000 ms). */
-  heartbeatMs?: number;
+  /** Interval of the keep-alive comment, so proxies keep the connection (default 15 000 ms; 0 sends none). */
+  heartbeatMs?: number | undefined;
   status?: number;
   /** What `new Headers(…)` takes (spelt so, as `HeadersInit` is a DOM-lib name @types/node lacks). */
   headers?: ConstructorParameters<typeof Headers>[0];
@@ -238,13 +238,16 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
         }
         init.signal?.addEventListener('abort', onAbort, { once: true });
         controller.enqueue(encoder.encode(': partialkit\n\n'));
+        const every = init.heartbeatMs ?? 15_000;
+        // 0 (or any interval that is no positive number) is off, never a comment per millisecond.
+        if (!(every > 0)) return;
         heartbeat = setInterval(() => {
           try {
             controller.enqueue(encoder.encode(': keep-alive\n\n'));
           } catch {
             clearInterval(heartbeat);
           }
-        }, init.heartbeatMs ?? 15_000);
+        }, every);
       },
       async pull(controller) {
         if (finished) return;

@@ -265,7 +265,7 @@ describe('9b. the error body and early returns, without a network', () => {
     expect((error as HTTPError).body).toBe('e'.repeat(64 * 1024 - 1));
   });
 
-  it('return() before the first next() ends it at once: a next() in the same tick is done, nothing is read', async () => {
+  it('return() before the first next() ends it at once: a next() in the same tick is done, nothing is read, the body is cancelled', async () => {
     let pulls = 0;
     let cancelled = 0;
     const body = new ReadableStream<Uint8Array>(
@@ -287,7 +287,60 @@ describe('9b. the error body and early returns, without a network', () => {
     expect(await returned).toEqual({ done: true, value: undefined });
     expect(await next).toEqual({ done: true, value: undefined });
     expect(await events.next()).toEqual({ done: true, value: undefined });
-    expect(pulls + cancelled).toBe(0);
+    // Released unread: the request behind the body (a provider call) must not stay open.
+    expect(pulls).toBe(0);
+    expect(cancelled).toBe(1);
+  });
+
+  /** A body that ticks until cancelled, and whether it was. */
+  function ticking(status = 200) {
+    const life = { cancelled: false, pulls: 0 };
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(c) {
+          life.pulls++;
+          c.enqueue(new TextEncoder().encode(': tick\n\n'));
+          return new Promise((r) => setTimeout(r, 10));
+        },
+        cancel() {
+          life.cancelled = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const response = new Response(body, { status, headers: { 'content-type': 'text/event-stream' } });
+    return { life, response };
+  }
+
+  it('a signal aborted before decode() is called: the first next() rejects and the body is cancelled unread', async () => {
+    for (const status of [200, 500]) {
+      const { life, response } = ticking(status);
+      const reason = new Error('gone');
+      await expect(decode(response, { signal: AbortSignal.abort(reason) }).next()).rejects.toBe(reason);
+      expect(life).toEqual({ cancelled: true, pulls: 0 });
+    }
+  });
+
+  it('an abort before the first next(): the body is cancelled at the abort, and next() then rejects', async () => {
+    const { life, response } = ticking();
+    const ac = new AbortController();
+    const events = decode(response, { signal: ac.signal });
+    ac.abort(new Error('left'));
+    expect(life.cancelled).toBe(true);
+    await expect(events.next()).rejects.toThrow('left');
+    expect(life.pulls).toBe(0);
+  });
+
+  it('an abort after the first read is left to the reader: cancelled once, the read rejects', async () => {
+    const { life, response } = ticking();
+    const ac = new AbortController();
+    const events = decode(response, { signal: ac.signal, format: 'partialkit' });
+    const pending = events.next();
+    await new Promise((r) => setTimeout(r, 25));
+    expect(life.pulls).toBeGreaterThan(0);
+    ac.abort(new Error('left'));
+    await expect(pending).rejects.toThrow('left');
+    expect(life.cancelled).toBe(true);
   });
 
   it('return() while the format is being told releases the body when setup ends', async () => {

@@ -6,7 +6,7 @@ import { bodyReader, sseReader } from './formats.ts';
 import { JsonExtractor } from './json-extractor.ts';
 import { Peekable } from './peekable.ts';
 import { protocol, sseData } from './protocol.ts';
-import { assertOk, type StreamSource, textOf } from './source.ts';
+import { assertOk, cancelUnread, type StreamSource, textOf } from './source.ts';
 import { type SSEMessage, sseEvents } from './sse.ts';
 
 /**
@@ -64,7 +64,18 @@ function missingProviders(format: Detected): PartialKitError {
  * everything received before them.
  */
 export function decode(source: StreamSource, options: DecodeOptions = {}): AsyncGenerator<DecodedEvent> {
-  return deferred(async () => (await decodedEvents(source, options))[Symbol.asyncIterator]());
+  const { signal } = options;
+  // Until the first read takes the body, an abort or an early return() must cancel it here: a
+  // provider request no one reads would otherwise stay open.
+  const unused = () => {
+    signal?.removeEventListener('abort', unused);
+    cancelUnread(source, signal);
+  };
+  signal?.addEventListener('abort', unused, { once: true });
+  return deferred(async () => {
+    signal?.removeEventListener('abort', unused);
+    return (await decodedEvents(source, options))[Symbol.asyncIterator]();
+  }, unused);
 }
 
 async function decodedEvents(

@@ -3,10 +3,14 @@
  * (after the response was checked and its format detected). From then on each `next()` is the inner
  * iterator's own: an `async function*` that did `yield* inner` would add a promise hop per item, and a
  * stream of many small events crosses several stages. Behaves as such a generator does: nothing is made
- * before the first `next()`, a `return()` before it ends the generator without making anything, and
- * after a failure to make the iterator every `next()` is done.
+ * before the first `next()`, a `return()` before it ends the generator without making anything (it calls
+ * `unused`, to release what the iterator would have read), and after a failure to make the iterator
+ * every `next()` is done.
  */
-export function deferred<T>(make: () => Promise<AsyncIterator<T>>): AsyncGenerator<T, void, undefined> {
+export function deferred<T>(
+  make: () => Promise<AsyncIterator<T>>,
+  unused?: () => void,
+): AsyncGenerator<T, void, undefined> {
   // A closure over an object literal, not a class: nothing here runs (or stays in a bundle) unless called.
   let inner: AsyncIterator<T> | undefined;
   let starting: Promise<AsyncIterator<T> | undefined> | undefined;
@@ -52,6 +56,7 @@ export function deferred<T>(make: () => Promise<AsyncIterator<T>>): AsyncGenerat
       inner = undefined;
       await it?.return?.();
       // An iterator still being made is released by start() when it arrives.
+      if (!it && !starting) unused?.();
       if (!it) await starting;
       return done();
     },

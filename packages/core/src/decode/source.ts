@@ -17,7 +17,7 @@ const MAX_ERROR_BODY = 64 * 1024;
  */
 export async function assertOk(response: Response, signal?: AbortSignal): Promise<void> {
   if (response.ok) return;
-  if (signal?.aborted) throw abortError(signal);
+  if (signal?.aborted) throw cancelUnread(response, signal);
   let body = '';
   try {
     // Leaving the loop early cancels the rest of the body.
@@ -37,6 +37,17 @@ function bounded(body: string): string {
   if (body.length <= MAX_ERROR_BODY) return body;
   const last = body.charCodeAt(MAX_ERROR_BODY - 1);
   return body.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_ERROR_BODY - 1 : MAX_ERROR_BODY);
+}
+
+/**
+ * Cancels a source nothing has read yet (a `Response`'s body, a web stream), so the request behind it
+ * is released; a source already being read is left to its reader. Returns the abort error, to throw.
+ */
+export function cancelUnread(source: StreamSource, signal?: AbortSignal): unknown {
+  const stream = source instanceof Response ? source.body : source;
+  const reason = signal && abortError(signal);
+  if (stream && isReadableStream(stream) && !stream.locked) stream.cancel(reason).catch(() => {});
+  return reason;
 }
 
 function abortError(signal: AbortSignal): unknown {
@@ -96,7 +107,7 @@ async function* textOfOther(
     );
   }
   const decoding = textDecoding();
-  if (signal?.aborted) throw abortError(signal);
+  if (signal?.aborted) throw cancelUnread(stream, signal);
   if (isReadableStream(stream)) {
     const reader = stream.getReader();
     const onAbort = () => {

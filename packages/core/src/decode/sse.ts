@@ -20,6 +20,8 @@ export function sseMessage(
   return { id, event, data, number, unterminated };
 }
 
+const CR = 0x0d;
+
 /** Largest SSE event accepted by default: 16 Mi characters. */
 export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 
@@ -62,7 +64,9 @@ export async function* sseEvents(
     maxBufferSize: maxEventSize,
     ...(onRetry && { onRetry }),
   });
+  let last = '';
   for await (const chunk of text) {
+    if (chunk) last = chunk;
     parser.feed(chunk);
     const batch = queue;
     queue = [];
@@ -72,7 +76,9 @@ export async function* sseEvents(
     if (failure) throw failure;
   }
   // The spec drops an event that lacks its closing blank line at EOF; servers that close right after
-  // their last `data:` line are common, so it is dispatched, marked `unterminated`.
+  // their last `data:` line are common, so it is dispatched, marked `unterminated`. A final CR is held
+  // by the parser as half of a CRLF: at EOF it is a whole line end, so an event it closed is complete.
+  if (last.charCodeAt(last.length - 1) === CR) parser.feed('\n');
   ended = true;
   parser.feed('\n\n');
   for (const e of queue) yield e;

@@ -86,6 +86,12 @@ describe('item 1: malformed requests get an answer and the server keeps serving'
       status: 400,
     },
     {
+      // No web Request can hold a URL with credentials: a client error, not a server bug.
+      what: 'an absolute target with credentials',
+      bytes: 'GET http://user:secret@127.0.0.1/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+      status: 400,
+    },
+    {
       what: 'a method fetch forbids',
       bytes: 'TRACE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
       status: 501,

@@ -103,7 +103,8 @@ function requestURL(req: IncomingMessage): URL {
       `Invalid request target or Host header: ${JSON.stringify(`${host} ${target}`.slice(0, 200))}`,
     );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  // A web Request refuses a URL with credentials, as it refuses any scheme but these.
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
     throw new RequestError(400, `Invalid request target: ${JSON.stringify(target.slice(0, 100))}`);
   }
   return url;

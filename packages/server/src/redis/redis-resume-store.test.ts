@@ -74,6 +74,20 @@ describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
     expect(got).toEqual(texts);
   });
 
+  it('a running stream’s log expires after maxRunSeconds, as its state does: a process that dies leaves nothing forever', async () => {
+    const client = clients[0]!;
+    const writer = new RedisResumeStore({ client, maxRunSeconds: 60, prefix: 'crash:' });
+    await writer.create('s');
+    // The generation streams two deltas, then its process dies: no done or error entry is written.
+    await writer.append('s', { offset: 2, event: { type: 'text', text: '{"' } });
+    await writer.append('s', { offset: 3, event: { type: 'text', text: 'a' } });
+    for (const key of ['crash:s:state', 'crash:s:log']) {
+      // TTL: -1 for a key that never expires, -2 for none.
+      const ttl = Number(await client.sendCommand(['TTL', key]));
+      expect([key, ttl > 0 && ttl <= 60]).toEqual([key, true]);
+    }
+  });
+
   it('accepts a node-redis client as it is typed', () => {
     const client = createClient();
     expect(() => new RedisResumeStore({ client })).not.toThrow();

@@ -43,6 +43,8 @@ export class RedisResumeStore implements ResumeStore {
   private subscriber: Promise<RedisClient> | undefined;
   private readonly cancelListeners = new Map<string, Set<() => void>>();
   private readonly followers = new Set<RedisClient>();
+  /** The streams this process appends to whose log has its run-time expiry (set at the first append). */
+  private readonly expiring = new Set<string>();
 
   constructor(options: RedisResumeStoreOptions) {
     this.client = options.client;
@@ -78,9 +80,14 @@ export class RedisResumeStore implements ResumeStore {
     const body = bare ? ['t', event.text] : ['e', JSON.stringify(event)];
     await this.client.sendCommand(['XADD', log, '*', 'o', `${entry.offset}`, ...body]);
     if (!isLast(entry)) {
-      if (entry.offset === 0 || entry.event.type === 'reset') await this.expire(log, this.maxRun);
+      // A log made by XADD has no expiry: without one, a stream whose process dies would stay forever.
+      if (!this.expiring.has(id) || entry.event.type === 'reset') {
+        this.expiring.add(id);
+        await this.expire(log, this.maxRun);
+      }
       return;
     }
+    this.expiring.delete(id);
     await this.client.sendCommand(['SET', this.key(id, 'state'), 'ended', 'EX', `${this.ttl}`]);
     await this.expire(log, this.ttl);
     // Remembered longer than the stream, so a late resume hears "expired" rather than "unknown".

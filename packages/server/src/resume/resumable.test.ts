@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PartialObjectStore, type PartialState } from '@partialkit/core';
+import { decode, PartialObjectStore, type PartialState, ProviderError } from '@partialkit/core';
 import { replayResponse } from '@partialkit/replay';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { cutPoints, type DroppingProxy, startDroppingProxy } from '@partialkit/test-utils/dropping-proxy';
@@ -137,5 +137,45 @@ describe('resumable streams over a connection that drops', () => {
     await lost.resume('no-such-stream');
     expect(lost.getSnapshot().status).toBe('error');
     expect(lost.getSnapshot().error).toMatchObject({ name: 'HTTPError', status: 404 });
+  });
+});
+
+describe('resumeResponse with an offset or an id that names nothing', () => {
+  async function* answer() {
+    yield '{"a":';
+    yield '1}';
+  }
+
+  async function settled(response: Response): Promise<{ text: string; error: unknown }> {
+    let text = '';
+    try {
+      for await (const e of decode(response)) if (e.type === 'text') text += e.text;
+    } catch (error) {
+      return { text, error };
+    }
+    return { text, error: undefined };
+  }
+
+  it('an offset past the end of the stream (7 characters) is an offset_out_of_range error, not a silent done', async () => {
+    const store = new MemoryResumeStore();
+    await (await toResumableResponse(answer, { store, id: 's1' })).text();
+    expect(await settled(await resumeResponse('s1', 7, { store }))).toEqual({ text: '', error: undefined });
+    expect(await settled(await resumeResponse('s1', 3, { store }))).toEqual({
+      text: '":1}',
+      error: undefined,
+    });
+    const past = await settled(await resumeResponse('s1', 100, { store }));
+    expect(past.error).toBeInstanceOf(ProviderError);
+    expect(past.error).toMatchObject({ type: 'offset_out_of_range' });
+  });
+
+  it('an id no header can carry (a newline decoded from a URL path) is a 404; as a new stream’s id it is refused', async () => {
+    const store = new MemoryResumeStore();
+    const id = decodeURIComponent('abc%0Adef');
+    const response = await resumeResponse(id, 0, { store, resumeUrl: (i) => `/api/streams/${i}` });
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('"type":"stream_not_found"');
+    await expect(toResumableResponse(answer, { store, id })).rejects.toThrow('cannot be a header value');
+    expect((await store.read(id, 0)).status).toBe('unknown');
   });
 });

@@ -1,5 +1,6 @@
 import {
   type DecodeOptions,
+  PartialKitError,
   type ProtocolEvent,
   RESUME_URL_HEADER,
   STREAM_ID_HEADER,
@@ -11,7 +12,7 @@ import {
   type PartialSource,
   toPartialResponse,
 } from '../response.ts';
-import type { ResumeStore, StreamEntry } from './resume-store.ts';
+import { isLast, type ResumeStore, type StreamEntry } from './resume-store.ts';
 
 export interface ResumableInit {
   store: ResumeStore;
@@ -23,7 +24,7 @@ export interface ResumableInit {
   resumeUrl?: (id: string) => string;
   /** Stops the generation from the server side (a disconnect does not: the stream must survive it). */
   signal?: AbortSignal;
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   headers?: PartialResponseInit['headers'];
   /** What a failure shows the clients (see `PartialResponseInit.onError`); the log keeps only that. */
   onError?: PartialResponseInit['onError'];
@@ -53,6 +54,9 @@ export async function toResumableResponse(
 ): Promise<Response> {
   const { store } = init;
   const id = init.id ?? crypto.randomUUID();
+  // Checked before the generation starts: an id that cannot be sent back is no stream at all.
+  const headers = streamHeaders(id, init);
+  if (!headers) throw new PartialKitError(`The stream id ${JSON.stringify(id)} cannot be a header value`);
   await store.create(id);
   const controller = new AbortController();
   const stop = () => controller.abort(new DOMException('The stream was cancelled', 'AbortError'));
@@ -63,9 +67,6 @@ export async function toResumableResponse(
     unsubscribe();
     init.signal?.removeEventListener('abort', stop);
   });
-  const headers = new Headers(init.headers);
-  headers.set(STREAM_ID_HEADER, id);
-  if (init.resumeUrl) headers.set(RESUME_URL_HEADER, init.resumeUrl(id));
   return follow(store, id, 0, headers, init.heartbeatMs);
 }
 
@@ -127,14 +128,29 @@ export async function resumeResponse(
     store: ResumeStore;
     /** Where the stream is resumed and cancelled, sent again so that any client can reconnect this one. */
     resumeUrl?: (id: string) => string;
-    heartbeatMs?: number;
+    heartbeatMs?: number | undefined;
     headers?: PartialResponseInit['headers'];
   },
 ): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set(STREAM_ID_HEADER, id);
-  if (init.resumeUrl) headers.set(RESUME_URL_HEADER, init.resumeUrl(id));
+  const headers = streamHeaders(id, init);
+  // An id no header can carry (a newline decoded from a URL path) names no stream.
+  if (!headers) return missing(id, 'unknown', new Headers(init.headers), init.heartbeatMs);
   return follow(init.store, id, offset, headers, init.heartbeatMs);
+}
+
+/** The response headers that name a stream, or undefined when its id (or URL) is no header value. */
+function streamHeaders(
+  id: string,
+  init: { resumeUrl?: ((id: string) => string) | undefined; headers?: PartialResponseInit['headers'] },
+): Headers | undefined {
+  const headers = new Headers(init.headers);
+  try {
+    headers.set(STREAM_ID_HEADER, id);
+    if (init.resumeUrl) headers.set(RESUME_URL_HEADER, init.resumeUrl(id));
+  } catch {
+    return undefined;
+  }
+  return headers;
 }
 
 /** Cancels a stream for whichever process runs it: 204, or 404 when it is unknown or already over. */
@@ -150,34 +166,48 @@ async function follow(
   heartbeatMs: number | undefined,
 ): Promise<Response> {
   const read = await store.read(id, offset);
-  if (read.status !== 'found') {
-    const gone = read.status === 'expired';
-    const event: ProtocolEvent = {
-      type: 'error',
-      error: gone
-        ? { type: 'stream_expired', message: `The stream ${id} has expired` }
-        : { type: 'stream_not_found', message: `No stream with id ${id}` },
-    };
-    return toPartialResponse(once(event), {
-      status: gone ? 410 : 404,
-      headers,
-      ...(heartbeatMs && { heartbeatMs }),
-    });
-  }
-  return toPartialResponse(events(read.entries, offset), { headers, ...(heartbeatMs && { heartbeatMs }) });
+  if (read.status !== 'found') return missing(id, read.status, headers, heartbeatMs);
+  return toPartialResponse(events(read.entries, offset), { headers, heartbeatMs });
+}
+
+/** 404 for an unknown stream, 410 for an expired one, each with its `error` event. */
+function missing(
+  id: string,
+  status: 'unknown' | 'expired',
+  headers: Headers,
+  heartbeatMs: number | undefined,
+): Response {
+  const gone = status === 'expired';
+  const event: ProtocolEvent = {
+    type: 'error',
+    error: gone
+      ? { type: 'stream_expired', message: `The stream ${id} has expired` }
+      : { type: 'stream_not_found', message: `No stream with id ${id}` },
+  };
+  return toPartialResponse(once(event), { status: gone ? 410 : 404, headers, heartbeatMs });
 }
 
 async function* once(event: ProtocolEvent): AsyncGenerator<ProtocolEvent> {
   yield event;
 }
 
-/** Log entries as protocol events with their offsets as ids; the entry that straddles `offset` is cut. */
+/**
+ * Log entries as protocol events with their offsets as ids; the entry that straddles `offset` is cut.
+ * A store leaves out every entry that ends before `offset`, the last one too when the stream ended
+ * short of it: that client asks for characters that never were, an `offset_out_of_range` error.
+ */
 async function* events(entries: AsyncIterable<StreamEntry>, offset: number): AsyncGenerator<ProtocolEvent> {
-  for await (const { offset: end, event } of entries) {
+  for await (const entry of entries) {
+    const { offset: end, event } = entry;
     if (event.type === 'text') {
       const start = end - event.text.length;
       const text = start < offset ? event.text.slice(offset - start) : event.text;
       if (text) yield { type: 'text', text, id: String(end) };
     } else yield { ...event, id: String(end) };
+    if (isLast(entry)) return;
   }
+  yield {
+    type: 'error',
+    error: { type: 'offset_out_of_range', message: `The stream ended before offset ${offset}` },
+  };
 }
