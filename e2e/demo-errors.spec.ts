@@ -12,7 +12,7 @@ const CASES = [
   },
   {
     scenario: 'truncated',
-    error: 'ProviderError',
+    error: 'TruncatedError',
     title: 'The response was cut off',
     detail: 'finish_reason "length"',
     status: 'Failed (truncated): 3 participants kept',

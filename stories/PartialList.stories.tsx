@@ -109,7 +109,7 @@ export const ProviderErrorMidStream: Story = {
 export const Truncated: Story = {
   args: { fixture: 'truncated' },
   play: async ({ canvasElement }) => {
-    const canvas = await settled(canvasElement, 'error', 'ProviderError');
+    const canvas = await settled(canvasElement, 'error', 'TruncatedError');
     await expect(canvas.getAllByTestId('row')).toHaveLength(3);
     await expect(canvas.getAllByTestId('row')[2]).toHaveAttribute('data-complete', 'false');
   },

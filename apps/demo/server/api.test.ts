@@ -89,7 +89,7 @@ describe('demo API over real HTTP, read by the store as the page reads it', () =
       expect(outcomes).toEqual({
         conference: { status: 'success', error: undefined, users: 3 },
         'provider-error': { status: 'error', error: 'ProviderError', users: 3 },
-        truncated: { status: 'error', error: 'ProviderError', users: 3 },
+        truncated: { status: 'error', error: 'TruncatedError', users: 3 },
         validation: { status: 'error', error: 'ValidationError', users: 3 },
         'http-error': { status: 'error', error: 'HTTPError', users: 0 },
         dropped: { status: 'error', error: 'NetworkError', users: 2 },

@@ -1,6 +1,6 @@
 export { type DecodeOptions, decode, decodeText, type WireFormat } from './decode/decode.ts';
 export type { AdapterOptions, DecodedEvent } from './decode/events.ts';
-export { encodeProtocolEvent, type ProtocolEvent } from './decode/protocol.ts';
+export { encodeProtocolEvent, type ProtocolError, type ProtocolEvent } from './decode/protocol.ts';
 export {
   decodeResumable,
   RESUME_URL_HEADER,

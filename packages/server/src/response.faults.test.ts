@@ -4,7 +4,7 @@
  * slow readers and failing upstreams. Every wait is bounded.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { decode, PartialKitError, ProviderError } from '@partialkit/core';
+import { decode, PartialKitError, ProviderError, RefusalError, TruncatedError } from '@partialkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { loopback, until } from '../test/loopback.ts';
@@ -437,15 +437,41 @@ describe('item 6: a failure shows the browser only what is safe', () => {
       yield { choices: [{ index: 0, delta: {}, finish_reason: 'length' }] };
     }
     expect(await wireOf(toPartialResponse(cutOff()))).toContain(
-      'event: error\ndata: {"type":"TruncatedError","message":"The response hit its token limit (finish_reason \\"length\\")"}\n\n',
+      'event: error\ndata: {"type":"TruncatedError","message":"The response hit its token limit (finish_reason \\"length\\")","reason":"length"}\n\n',
     );
     async function* refused() {
       yield { choices: [{ index: 0, delta: { refusal: 'I cannot help with that.' } }] };
       yield { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
     }
     expect(await wireOf(toPartialResponse(refused()))).toContain(
-      'event: error\ndata: {"type":"RefusalError","message":"The model refused: I cannot help with that."}\n\n',
+      'event: error\ndata: {"type":"RefusalError","message":"The model refused: I cannot help with that.","refusal":"I cannot help with that."}\n\n',
     );
+    // The browser throws the same classes, with what they carry.
+    const thrown = async (response: Response) => {
+      try {
+        for await (const _ of decode(response));
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const truncated = await thrown(toPartialResponse(cutOff()));
+    expect(truncated).toBeInstanceOf(TruncatedError);
+    expect(truncated).toMatchObject({
+      reason: 'length',
+      message: 'The response hit its token limit (finish_reason "length")',
+    });
+    const refusal = await thrown(toPartialResponse(refused()));
+    expect(refusal).toBeInstanceOf(RefusalError);
+    expect(refusal).toMatchObject({ refusal: 'I cannot help with that.' });
+    // A type that names a class without what it needs stays the server's ProviderError.
+    const bare = new Response(
+      'event: error\ndata: {"type":"TruncatedError","message":"m","reason":"why"}\n\n',
+      {
+        headers: { 'content-type': 'text/event-stream' },
+      },
+    );
+    expect(await thrown(bare)).toMatchObject({ name: 'ProviderError', type: 'TruncatedError', message: 'm' });
   });
 
   it('onError decides what is sent; an onError that throws falls back to the default', async () => {

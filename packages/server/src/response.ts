@@ -7,6 +7,7 @@ import {
   HTTPError,
   PartialJSONError,
   PartialKitError,
+  type ProtocolError,
   type ProtocolEvent,
   ProviderError,
   RefusalError,
@@ -47,8 +48,9 @@ export interface PartialResponseInit {
   /**
    * Decides what the browser learns of a failure, and is the place to log it. Return `{ type, message }`
    * to send that in the `error` event, or `undefined` to send the default: errors the provider sent
-   * (`ProviderError`: its type and message) and the kit's own verdicts on the output (`TruncatedError`,
-   * `RefusalError`, `ValidationError`, `PartialJSONError`) pass through; an upstream `HTTPError` is sent
+   * (`ProviderError`: its type and message) and the kit's own verdicts on the output (`TruncatedError`
+   * and `RefusalError`, which the client throws as the same classes; `ValidationError` and
+   * `PartialJSONError`, a `ProviderError` of that type there) pass through; an upstream `HTTPError` is sent
    * as type `upstream_http_<status>` without its body; anything else (your own code's exceptions, a
    * dropped upstream connection) as `{ type: 'internal', message: 'Internal error' }`. If `onError`
    * throws, the default is sent.
@@ -152,14 +154,14 @@ function releasedOnAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): Asyn
 const INTERNAL = { type: 'internal', message: 'Internal error' };
 
 /** What the browser may see of a failure by default (see `PartialResponseInit.onError`). */
-function exposedError(error: unknown): { type: string; message: string } {
+function exposedError(error: unknown): ProtocolError {
   if (error instanceof ProviderError) return { type: error.type, message: error.message };
-  if (
-    error instanceof TruncatedError ||
-    error instanceof RefusalError ||
-    error instanceof ValidationError ||
-    error instanceof PartialJSONError
-  ) {
+  // With what the client needs to throw the same class.
+  if (error instanceof TruncatedError)
+    return { type: error.name, message: error.message, reason: error.reason };
+  if (error instanceof RefusalError)
+    return { type: error.name, message: error.message, refusal: error.refusal };
+  if (error instanceof ValidationError || error instanceof PartialJSONError) {
     return { type: error.name, message: error.message };
   }
   // The body may hold a key, an internal URL or a stack trace: the status says enough.

@@ -1,4 +1,4 @@
-import { HTTPError, ProviderError, type StreamStatus } from '@partialkit/core';
+import { HTTPError, ProviderError, type StreamStatus, TruncatedError } from '@partialkit/core';
 
 export interface Outcome {
   /** `'error'` for failures, `'stopped'` for a stop. */
@@ -45,11 +45,7 @@ export function outcomeOf(
       short: `HTTP ${error.status}`,
     };
   }
-  // Across the server, a truncation arrives as a provider error of type TruncatedError.
-  if (
-    error.name === 'TruncatedError' ||
-    (error instanceof ProviderError && error.type === 'TruncatedError')
-  ) {
+  if (error instanceof TruncatedError) {
     return {
       tone: 'error',
       title: 'The response was cut off',

@@ -103,7 +103,14 @@ async function dialectOf(
   const requested = options.format ?? 'auto';
   const aiSdkHeader = source instanceof Response && source.headers.has(AI_SDK_HEADER);
   const framing =
-    requested !== 'auto' ? requested : aiSdkHeader ? 'ai-sdk' : await detectBody(body, contentType);
+    requested === 'auto'
+      ? aiSdkHeader
+        ? 'ai-sdk'
+        : await detectBody(body, contentType)
+      : // Gemini streams either SSE (`alt=sse`) or one JSON array: the body tells which.
+        requested === 'gemini' && (await detectBody(body, contentType)) === 'gemini-array'
+        ? 'gemini-array'
+        : requested;
   let events: AsyncIterable<DecodedEvent>;
   if (framing === 'text') events = plainText(body);
   else if (framing === 'gemini-array') {

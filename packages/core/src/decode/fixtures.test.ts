@@ -169,6 +169,16 @@ describe('recorded provider streams, at every chunking', () => {
     });
   }
 
+  it("the named format 'gemini' reads both of Gemini's framings: SSE and the JSON array", async () => {
+    for (const file of ['gemini-stream-json-array-schema.json', 'gemini-stream-json-schema-from-array.sse']) {
+      for (const [name, chunks] of chunkings(bytesOf(file))) {
+        const { text, error } = await decodeAll(chunks, { format: 'gemini' });
+        expect(error, `${file} ${name}`).toBeUndefined();
+        expect(JSON.parse(text), `${file} ${name}`).toEqual(DOGS);
+      }
+    }
+  });
+
   it('survives every two-piece byte split of the small fixtures', async () => {
     for (const c of CASES.filter((x) => x.json && bytesOf(x.file).length <= 8300)) {
       const bytes = bytesOf(c.file);

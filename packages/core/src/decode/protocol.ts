@@ -1,4 +1,10 @@
-import { NetworkError, ProviderError } from '../errors.ts';
+import {
+  NetworkError,
+  ProviderError,
+  RefusalError,
+  TruncatedError,
+  type TruncationReason,
+} from '../errors.ts';
 import type { DecodedEvent } from './events.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
 
@@ -6,7 +12,8 @@ import { jsonData, type SSEMessage } from './sse.ts';
  * partialkit's own SSE protocol (format `'partialkit'`), written by `@partialkit/server`:
  *
  * - `data: <JSON string>`: a text delta, JSON-encoded so newlines and CRs survive SSE framing.
- * - `event: error` + `data: {"type": string, "message": string}`: the stream failed.
+ * - `event: error` + `data: {"type": string, "message": string}`: the stream failed. The kit's own
+ *   verdicts keep their class: type `TruncatedError` with its `reason`, `RefusalError` with its `refusal`.
  * - `event: reset` + `data: {"attempt": number}`: a new attempt starts; discard the partial value.
  * - `event: done` + `data: {}`: the stream is complete.
  * - `: comment` lines are heartbeats and are ignored.
@@ -16,10 +23,20 @@ import { jsonData, type SSEMessage } from './sse.ts';
  */
 export type ProtocolEvent = (
   | { type: 'text'; text: string }
-  | { type: 'error'; error: { type: string; message: string } }
+  | { type: 'error'; error: ProtocolError }
   | { type: 'reset'; attempt: number }
   | { type: 'done' }
 ) & { id?: string | undefined };
+
+/** What an `error` event tells: a type and a message, and what a `TruncatedError` or `RefusalError` needs. */
+export interface ProtocolError {
+  type: string;
+  message: string;
+  /** With type `TruncatedError`: why the output was cut off. */
+  reason?: TruncationReason | undefined;
+  /** With type `RefusalError`: the model's refusal. */
+  refusal?: string | undefined;
+}
 
 /** Serialises one protocol event as SSE text. */
 export function encodeProtocolEvent(event: ProtocolEvent): string {
@@ -66,11 +83,25 @@ export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerat
   throw new NetworkError(new Error('the stream ended before its done event'));
 }
 
-/** An `event: error`: whatever its data holds, a JSON string or raw text is the message. */
-function errorOf(event: SSEMessage): ProviderError {
+const REASONS: readonly unknown[] = [
+  'length',
+  'max_tokens',
+  'incomplete',
+  'eof',
+] satisfies TruncationReason[];
+
+/**
+ * An `event: error`: whatever its data holds, a JSON string or raw text is the message. A truncation or
+ * a refusal the server found is thrown as the same class it would be here.
+ */
+function errorOf(event: SSEMessage): ProviderError | TruncatedError | RefusalError {
   const e = jsonData(event);
-  const o = (typeof e === 'object' && e !== null ? e : {}) as { type?: unknown; message?: unknown };
+  const o = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
   const message = typeof o.message === 'string' ? o.message : typeof e === 'string' ? e : event.data;
+  if (o.type === 'TruncatedError' && REASONS.includes(o.reason)) {
+    return new TruncatedError(o.reason as TruncationReason, message);
+  }
+  if (o.type === 'RefusalError' && typeof o.refusal === 'string') return new RefusalError(o.refusal);
   return new ProviderError(typeof o.type === 'string' ? o.type : 'error', message, e ?? event.data);
 }
 
