@@ -41,12 +41,6 @@ export function asError(caught: unknown): Error {
   return new PartialKitError(String(caught));
 }
 
-/** Cancels a body that will not be read. */
-export function release(source: StreamSource): void {
-  const stream = source instanceof Response ? source.body : source;
-  if (stream instanceof ReadableStream && !stream.locked) stream.cancel().catch(() => {});
-}
-
 function postJson(url: string, input: unknown, signal: AbortSignal): Promise<Response> {
   return fetch(url, {
     method: 'POST',

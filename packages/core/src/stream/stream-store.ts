@@ -1,10 +1,10 @@
 import type { DecodeOptions } from '../decode/decode.ts';
 import type { DecodedEvent } from '../decode/events.ts';
 import { decodeResumable, type ReconnectOptions } from '../decode/resume.ts';
-import type { StreamSource } from '../decode/source.ts';
+import { cancelUnread, type StreamSource } from '../decode/source.ts';
 import { NetworkError, PartialKitError } from '../errors.ts';
 import { reportCallbackError } from './report.ts';
-import { asError, fetchSource, release } from './request.ts';
+import { asError, fetchSource } from './request.ts';
 import { Throttle, type ThrottleSetting } from './throttle.ts';
 
 /** `reconnecting`: a resumable stream lost its connection and is being resumed (the partial stays). */
@@ -235,7 +235,7 @@ export abstract class StreamStore<
       const source = await open(signal);
       if (signal.aborted) {
         // stopped while the fetcher ran: a body it made without the signal must not stay open
-        release(source);
+        cancelUnread(source);
         return;
       }
       await this.read(run, source, signal);
