@@ -13,7 +13,10 @@ export interface PartialListProps<T, C = never> {
   /** An element still streaming, rendered last with `{ complete: false }` (`usePartialItems`' `current`). */
   current?: C | undefined;
   render: (item: T | C, info: PartialItemInfo) => ReactNode;
-  /** Shown while the array has not started. */
+  /**
+   * Shown while there is no item: the array has not started, or it is empty and no element streams
+   * (`usePartialItems`' `items` is `[]` until its first element closes).
+   */
   placeholder?: ReactNode;
   /**
    * React key of an item (default: its index, which is stable since arrays only grow; `current` gets the
@@ -108,7 +111,7 @@ export function PartialList<T, C = never>({
   keyOf,
   deps,
 }: PartialListProps<T, C>): ReactNode {
-  if (items === undefined && current === undefined) return placeholder ?? null;
+  if (!items?.length && current === undefined) return placeholder ?? null;
   const list: readonly unknown[] = items ?? [];
   const last = list.length - 1;
   const tail = list[last];

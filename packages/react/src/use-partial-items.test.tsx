@@ -1,5 +1,5 @@
 import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { useEffect, useRef } from 'react';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -103,17 +103,39 @@ describe('usePartialItems with <PartialList current>', () => {
     }
   });
 
-  it('shows the placeholder until the first element starts', () => {
-    render(
-      <ul>
-        <PartialList
-          items={undefined}
-          current={undefined}
-          placeholder={<li>waiting</li>}
-          render={() => null}
-        />
-      </ul>,
-    );
-    expect(screen.getByText('waiting')).toBeTruthy();
+  it('with the hook, shows the placeholder until the first element starts, then the element', async () => {
+    const src = controlledSource();
+    function Talks() {
+      const { items, current, submit } = usePartialItems(Talk, src.fetcher, { throttle: 0 });
+      useEffect(() => {
+        void submit(null);
+      }, [submit]);
+      return (
+        <ul>
+          <PartialList
+            items={items}
+            current={current}
+            placeholder={<li>waiting</li>}
+            render={(talk) => <li>{talk.title ?? '…'}</li>}
+          />
+        </ul>
+      );
+    }
+    const view = within(render(<Talks />).container);
+    await act(async () => {
+      await tick();
+    });
+    expect(view.getByText('waiting')).toBeTruthy();
+    await act(async () => {
+      src.push('{"items":[');
+      await tick();
+    });
+    expect(view.getByText('waiting')).toBeTruthy();
+    await act(async () => {
+      src.push('{"title":"Talk 0"');
+      await tick();
+    });
+    expect(view.queryByText('waiting')).toBeNull();
+    expect(view.getByText('Talk 0')).toBeTruthy();
   });
 });

@@ -79,4 +79,30 @@ describe('reask', () => {
     }
     expect(kinds.at(-1)).toBe('ProviderError');
   });
+
+  it('a signal already aborted: the model is never called with a live signal, and nothing streams', async () => {
+    const seen: boolean[] = [];
+    const reason = new Error('the client left');
+    const generator = reask({
+      schema: Person,
+      messages: [{ role: 'user', content: 'x' }],
+      signal: AbortSignal.abort(reason),
+      call: (_messages, { signal }) => {
+        seen.push(signal.aborted);
+        return (async function* () {
+          yield '{"name":"Ada","age":36}';
+        })();
+      },
+    });
+    const texts: string[] = [];
+    let error: unknown;
+    try {
+      for await (const event of generator) if (event.type === 'text') texts.push(event.text);
+    } catch (e) {
+      error = e;
+    }
+    expect(seen.every((aborted) => aborted)).toBe(true);
+    expect(texts).toEqual([]);
+    expect(error).toBe(reason);
+  });
 });

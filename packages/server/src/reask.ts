@@ -80,7 +80,8 @@ async function* attempts<S extends StandardSchemaV1>(
   } = options;
   const messages = [...initial];
   const abort = () => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', abort, { once: true });
+  if (signal?.aborted) abort();
+  else signal?.addEventListener('abort', abort, { once: true });
   try {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) yield { type: 'reset', attempt };

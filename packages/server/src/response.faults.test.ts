@@ -199,6 +199,33 @@ describe('item 3: a Stop before the first token releases the upstream', () => {
     await until(() => provider.closed, 'the provider connection to close', 1000);
   });
 
+  it('a client that leaves at the first pull, the format named: the provider body is cancelled unread', async () => {
+    const life = { cancelled: 0, pulls: 0 };
+    const provider = new Response(
+      new ReadableStream<Uint8Array>(
+        {
+          pull(c) {
+            life.pulls++;
+            c.enqueue(new TextEncoder().encode('data: "x"\n\n'));
+            return new Promise((r) => setTimeout(r, 5));
+          },
+          cancel() {
+            life.cancelled++;
+          },
+        },
+        { highWaterMark: 0 },
+      ),
+      { headers: { 'content-type': 'text/event-stream' } },
+    );
+    const response = toPartialResponse(provider, { decode: { format: 'partialkit' }, heartbeatMs: 0 });
+    const reader = response.body!.getReader();
+    await reader.read(); // ': partialkit'
+    void reader.read().catch(() => {}); // the first pull starts decode's setup
+    await reader.cancel(new Error('the browser went away'));
+    await until(() => life.cancelled === 1, 'the provider body to be cancelled', 1000);
+    expect(life).toEqual({ cancelled: 1, pulls: 0 });
+  });
+
   it('reask: a client that leaves while the model sends only text-less chunks cancels the model call', async () => {
     const provider = { closed: false };
     const providerUrl = await listen(

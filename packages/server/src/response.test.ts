@@ -84,19 +84,21 @@ describe('toPartialResponse', () => {
     expect(timers()).toBeLessThanOrEqual(before);
   });
 
-  it('heartbeatMs 0 sends no keep-alive comment and starts no timer', async () => {
-    const before = timers();
-    let during = -1;
-    async function* slow() {
-      yield '[1,';
-      await new Promise((r) => setTimeout(r, 60));
-      during = timers();
-      yield '2]';
+  it('heartbeatMs 0, Infinity or past what a timer keeps sends no keep-alive comment and starts no timer', async () => {
+    for (const heartbeatMs of [0, Number.POSITIVE_INFINITY, 2 ** 31, Number.NaN]) {
+      const before = timers();
+      let during = -1;
+      async function* slow() {
+        yield '[1,';
+        await new Promise((r) => setTimeout(r, 30));
+        during = timers();
+        yield '2]';
+      }
+      const wire = await readAll(toPartialResponse(slow(), { heartbeatMs }));
+      expect([heartbeatMs, wire.includes('keep-alive')]).toEqual([heartbeatMs, false]);
+      expect(wire.endsWith('event: done\ndata: {}\n\n')).toBe(true);
+      expect(during).toBeLessThanOrEqual(before);
     }
-    const wire = await readAll(toPartialResponse(slow(), { heartbeatMs: 0 }));
-    expect(wire).not.toContain('keep-alive');
-    expect(wire.endsWith('event: done\ndata: {}\n\n')).toBe(true);
-    expect(during).toBeLessThanOrEqual(before);
   });
 
   it('aborts the upstream within one chunk when the browser disconnects', async () => {

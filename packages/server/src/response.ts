@@ -40,7 +40,10 @@ export interface PartialResponseInit {
   decode?: Omit<DecodeOptions, 'signal'>;
   /** The incoming request's signal: when the browser goes away, the upstream request is aborted. */
   signal?: AbortSignal | undefined;
-  /** Interval of the keep-alive comment, so proxies keep the connection (default 15 000 ms; 0 sends none). */
+  /**
+   * Interval of the keep-alive comment, so proxies keep the connection (default 15 000 ms). 0 sends none,
+   * as does `Infinity` or anything past what a timer keeps (2^31 − 1 ms).
+   */
   heartbeatMs?: number | undefined;
   status?: number;
   /** What `new Headers(…)` takes (spelt so, as `HeadersInit` is a DOM-lib name @types/node lacks). */
@@ -57,6 +60,9 @@ export interface PartialResponseInit {
    */
   onError?: ((error: unknown) => { type: string; message: string } | undefined) | undefined;
 }
+
+/** The longest delay a timer keeps (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -241,8 +247,9 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
         init.signal?.addEventListener('abort', onAbort, { once: true });
         controller.enqueue(encoder.encode(': partialkit\n\n'));
         const every = init.heartbeatMs ?? 15_000;
-        // 0 (or any interval that is no positive number) is off, never a comment per millisecond.
-        if (!(every > 0)) return;
+        // 0, or an interval no timer can keep (not a number, past 2^31 − 1 ms, which setInterval turns
+        // into 1 ms), is off: never a comment per millisecond.
+        if (!(every > 0 && every <= MAX_TIMER_MS)) return;
         heartbeat = setInterval(() => {
           try {
             controller.enqueue(encoder.encode(': keep-alive\n\n'));

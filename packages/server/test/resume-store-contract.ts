@@ -70,6 +70,27 @@ export function resumeStoreContract(
     ]);
   });
 
+  it('follows a running stream live from an offset: only what ends after it, none of a log that ends before it', async () => {
+    const store = make();
+    const id = fresh();
+    await store.create(id);
+    await store.append(id, text(2, '[1'));
+    const after = all(store, id, 3);
+    const past = all(store, id, 100);
+    await new Promise((r) => setTimeout(r, 30)); // both now follow the log live
+    await store.append(id, text(4, ',2'));
+    await store.append(id, { offset: 4, event: { type: 'reset', attempt: 2 } });
+    await store.append(id, text(6, '[]'));
+    await store.append(id, done(6));
+    expect(await after).toEqual([
+      text(4, ',2'),
+      { offset: 4, event: { type: 'reset', attempt: 2 } },
+      text(6, '[]'),
+      done(6),
+    ]);
+    expect(await past).toEqual([]);
+  });
+
   it('tells an unknown id, refuses a second create of one id', async () => {
     const store = make();
     expect((await store.read(fresh(), 0)).status).toBe('unknown');

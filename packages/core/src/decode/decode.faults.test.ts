@@ -343,6 +343,52 @@ describe('9b. the error body and early returns, without a network', () => {
     expect(life.cancelled).toBe(true);
   });
 
+  it('return() while setup is pending, before anything is read: the body is cancelled and unlocked', async () => {
+    const { life, response } = ticking();
+    const events = decode(response);
+    const next = events.next(); // setup starts
+    const returned = events.return(undefined);
+    expect(await next).toEqual({ done: true, value: undefined });
+    await returned;
+    expect(life).toEqual({ cancelled: true, pulls: 0 });
+    expect(response.body!.locked).toBe(false);
+  });
+
+  it('a named format: next(), then an abort and return() before the first read cancel the body', async () => {
+    const { life, response } = ticking();
+    const ac = new AbortController();
+    const events = decode(response, { format: 'partialkit', signal: ac.signal });
+    const next = events.next();
+    ac.abort(new Error('client left'));
+    await events.return(undefined);
+    await next.catch(() => {});
+    expect(life).toEqual({ cancelled: true, pulls: 0 });
+  });
+
+  it('return() while detection waits on an upstream of heartbeats only: settles at once, the body cancelled', async () => {
+    let cancelled = 0;
+    const heartbeats = new ReadableStream<Uint8Array>(
+      {
+        pull(c) {
+          c.enqueue(new TextEncoder().encode(': keep-alive\n\n'));
+          return new Promise((r) => setTimeout(r, 5));
+        },
+        cancel() {
+          cancelled++;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const events = decode(new Response(heartbeats, { headers: { 'content-type': 'text/event-stream' } }));
+    const next = events.next();
+    await new Promise((r) => setTimeout(r, 20)); // detection has read a few comments
+    const returned = events.return(undefined).then(() => 'returned');
+    const timeout = new Promise((r) => setTimeout(() => r('still pending after 300 ms'), 300));
+    expect(await Promise.race([returned, timeout])).toBe('returned');
+    expect(await next).toEqual({ done: true, value: undefined });
+    expect(cancelled).toBe(1);
+  });
+
   it('return() while the format is being told releases the body when setup ends', async () => {
     let cancelled = 0;
     let feed: ((chunk: string) => void) | undefined;

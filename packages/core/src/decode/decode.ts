@@ -6,7 +6,7 @@ import { bodyReader, sseReader } from './formats.ts';
 import { JsonExtractor } from './json-extractor.ts';
 import { Peekable } from './peekable.ts';
 import { protocol, sseData } from './protocol.ts';
-import { assertOk, cancelUnread, type StreamSource, textOf } from './source.ts';
+import { assertOk, cancelUnread, type Reading, type StreamSource, textOf } from './source.ts';
 import { type SSEMessage, sseEvents } from './sse.ts';
 
 /**
@@ -65,31 +65,42 @@ function missingProviders(format: Detected): PartialKitError {
  */
 export function decode(source: StreamSource, options: DecodeOptions = {}): AsyncGenerator<DecodedEvent> {
   const { signal } = options;
-  // Until the first read takes the body, an abort or an early return() must cancel it here: a
-  // provider request no one reads would otherwise stay open.
+  // Until a read takes the body, an abort or an early return() must cancel it here: a provider request
+  // no one reads would otherwise stay open. Once the stages are made, the reader they start heeds the
+  // signal itself. (A return() during setup releases the body when setup ends; to interrupt a read that
+  // waits, abort the signal, as for any stage.)
+  const reading: Reading = {};
   const unused = () => {
     signal?.removeEventListener('abort', unused);
+    // A reader detection took (its read may wait on a silent upstream), else the body itself.
+    reading.cancel?.();
     cancelUnread(source, signal);
   };
   signal?.addEventListener('abort', unused, { once: true });
   return deferred(async () => {
-    signal?.removeEventListener('abort', unused);
-    return (await decodedEvents(source, options))[Symbol.asyncIterator]();
+    try {
+      return (await decodedEvents(source, options, reading))[Symbol.asyncIterator]();
+    } finally {
+      signal?.removeEventListener('abort', unused);
+    }
   }, unused);
 }
 
 async function decodedEvents(
   source: StreamSource,
   options: DecodeOptions,
+  reading: Reading,
 ): Promise<AsyncIterable<DecodedEvent>> {
   if (source instanceof Response) await assertOk(source, options.signal);
   const contentType = source instanceof Response ? (source.headers.get('content-type') ?? '') : '';
-  const body = new Peekable(textOf(source, options.signal));
+  const body = new Peekable(textOf(source, options.signal, reading));
   try {
     return await dialectOf(source, body, contentType, options);
   } catch (error) {
-    // Setup read the body (detection) and failed: cancel the rest, so no request is left open.
+    // Setup failed: cancel the rest of the body (read by detection, or not at all), so no request is
+    // left open.
     await body[Symbol.asyncIterator]().return?.();
+    cancelUnread(source);
     throw error;
   }
 }

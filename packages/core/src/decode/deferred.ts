@@ -3,9 +3,9 @@
  * (after the response was checked and its format detected). From then on each `next()` is the inner
  * iterator's own: an `async function*` that did `yield* inner` would add a promise hop per item, and a
  * stream of many small events crosses several stages. Behaves as such a generator does: nothing is made
- * before the first `next()`, a `return()` before it ends the generator without making anything (it calls
- * `unused`, to release what the iterator would have read), and after a failure to make the iterator
- * every `next()` is done.
+ * before the first `next()`, a `return()` before it ends the generator without making anything, and
+ * after a failure to make the iterator every `next()` is done. A `return()` before the first `next()`,
+ * or while the iterator is made, calls `unused`, to release what the iterator would have read.
  */
 export function deferred<T>(
   make: () => Promise<AsyncIterator<T>>,
@@ -21,9 +21,11 @@ export function deferred<T>(
   const start = (): Promise<AsyncIterator<T> | undefined> => {
     starting ??= make().then(
       (it) => {
-        // return() came while it was made: it is released at once, never read.
+        // return() came while it was made: it is released at once, never read, and so is what it
+        // would have read (its stages, not started, would not pass the return() on).
         if (closed) {
           void (async () => it.return?.())().catch(() => {});
+          unused?.();
           return undefined;
         }
         inner = it;
@@ -55,14 +57,17 @@ export function deferred<T>(
       const it = inner;
       inner = undefined;
       await it?.return?.();
-      // An iterator still being made is released by start() when it arrives.
-      if (!it && !starting) unused?.();
-      if (!it) await starting;
+      // Nothing reads yet: what would be read is released now (a read that setup waits on ends), and an
+      // iterator still being made is released by start() when it arrives.
+      if (!it) {
+        unused?.();
+        await starting;
+      }
       return done();
     },
     throw: async (error: unknown) => {
-      const it = inner ?? (await starting);
-      if (it?.throw) return it.throw(error);
+      // Not yet reading: a stage that has not started would end without releasing anything.
+      if (inner?.throw) return inner.throw(error);
       await generator.return();
       throw error;
     },

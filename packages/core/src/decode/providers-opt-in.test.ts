@@ -28,6 +28,27 @@ describe('core without the provider readers', () => {
     expect((error as Error).message).toContain("import '@partialkit/core/providers'");
   });
 
+  it('a named provider format fails, and the body it never read is cancelled', async () => {
+    let cancelled = 0;
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls++;
+          controller.enqueue(fixtureBytes('openai-chat-json-schema.sse'));
+        },
+        cancel() {
+          cancelled++;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    const { error } = await decodeSettled(response, { format: 'openai-chat' });
+    expect((error as Error).message).toContain("import '@partialkit/core/providers'");
+    expect({ cancelled, pulls }).toEqual({ cancelled: 1, pulls: 0 });
+  });
+
   it('cancels the body it read to tell the format, so the request is not left open', async () => {
     let cancelled = 0;
     const bytes = fixtureBytes('openai-chat-json-schema.sse');

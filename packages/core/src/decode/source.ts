@@ -88,17 +88,27 @@ function textDecoding(): TextDecoding {
  * stops iterating, so the upstream request is released at once. An async iterable is read by one
  * generator (see `iterate`), not two: each stage costs a promise hop per chunk.
  */
-export function textOf(source: StreamSource, signal?: AbortSignal): AsyncGenerator<string> {
+export function textOf(
+  source: StreamSource,
+  signal?: AbortSignal,
+  reading?: Reading,
+): AsyncGenerator<string> {
   const stream = source instanceof Response ? source.body : source;
   if (stream && !isReadableStream(stream) && isIterable(stream) && Symbol.asyncIterator in stream) {
     return iterate(stream as AsyncIterable<Uint8Array | string>, signal, textDecoding());
   }
-  return textOfOther(stream, signal);
+  return textOfOther(stream, signal, reading);
+}
+
+/** Where `textOf` puts a way to cancel the web stream it reads, for an owner that has no signal to abort. */
+export interface Reading {
+  cancel?: (() => void) | undefined;
 }
 
 async function* textOfOther(
   stream: ReadableStream<Uint8Array | string> | StreamSource | null,
   signal: AbortSignal | undefined,
+  reading: Reading | undefined,
 ): AsyncGenerator<string> {
   if (!stream) return;
   if (!isReadableStream(stream) && !isIterable(stream)) {
@@ -113,6 +123,8 @@ async function* textOfOther(
     const onAbort = () => {
       reader.cancel(abortError(signal!)).catch(() => {});
     };
+    // A pending read then ends as if the body had: the loop below finishes and releases the lock.
+    if (reading) reading.cancel = () => reader.cancel().catch(() => {});
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       while (true) {

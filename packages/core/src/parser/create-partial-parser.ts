@@ -114,7 +114,7 @@ type Outcome = { success: true; data: unknown } | { success: false; issues: read
  * A bound option, checked once: `NaN` would switch the bound off (every comparison with it is false) and
  * a string would turn `position` arithmetic into concatenation.
  */
-function bound(option: string, value: unknown, fallback: number): number {
+export function bound(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (
     typeof value === 'number' &&
@@ -124,6 +124,15 @@ function bound(option: string, value: unknown, fallback: number): number {
     return value;
   }
   throw new InvalidOptionError(option, value, 'a non-negative integer or Infinity');
+}
+
+/** What `end()` throws for a schema that validates asynchronously (internal: stages switch to `endAsync()`). */
+export class AsyncSchemaError extends PartialKitError {
+  constructor() {
+    super(
+      'The schema validates asynchronously (an async refinement or check): call endAsync() instead of end()',
+    );
+  }
 }
 
 class IncrementalParser implements PartialParser {
@@ -186,9 +195,7 @@ class IncrementalParser implements PartialParser {
     const outcome = this.validateSync(raw);
     if (outcome instanceof Promise) {
       void outcome.catch(() => {}); // endAsync validates again
-      throw new PartialKitError(
-        'The schema validates asynchronously (an async refinement or check): call endAsync() instead of end()',
-      );
+      throw new AsyncSchemaError();
     }
     return this.settle(raw, outcome);
   }

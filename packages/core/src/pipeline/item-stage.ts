@@ -1,6 +1,8 @@
 import type { DecodedEvent } from '../decode/events.ts';
 import { ItemValidationError, PartialJSONError, ValidationError } from '../errors.ts';
 import {
+  AsyncSchemaError,
+  bound,
   createPartialParser,
   type PartialParser,
   type PartialParserOptions,
@@ -36,8 +38,11 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   attempt = 1;
   /** Elements closed in this attempt, valid or not. */
   count = 0;
-  /** Elements closed since the consumer last emptied this array (it may splice it). */
-  readonly closed: ClosedItem<TItem>[] = [];
+  /**
+   * Elements closed since the consumer last emptied this array (it may splice it), in order. One whose
+   * schema validates asynchronously is a promise of its outcome: await it before the ones after it.
+   */
+  readonly closed: Array<ClosedItem<TItem> | Promise<ClosedItem<TItem>>> = [];
   private parser: PartialParser<TPartial, TItem> | undefined;
   private start = 0;
   private readonly scanner: ListScanner;
@@ -51,11 +56,11 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       end: () => this.end(),
     };
     this.scanner = new ListScanner(sink, options.shape ?? 'auto', options.extract ?? true);
-    const { maxDepth, maxLength } = options;
+    // Checked here, not when the first element begins: a bad bound fails even an empty list.
     this.parserOptions = {
       schema,
-      ...(maxDepth !== undefined && { maxDepth }),
-      ...(maxLength !== undefined && { maxLength }),
+      maxDepth: bound('maxDepth', options.maxDepth, 1000),
+      maxLength: bound('maxLength', options.maxLength, Number.POSITIVE_INFINITY),
     };
   }
 
@@ -92,7 +97,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     try {
       this.parser!.write(piece);
     } catch (error) {
-      throw this.located(error);
+      throw this.located(error, this.count, this.start);
     }
   }
 
@@ -104,25 +109,37 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     try {
       value = parser.end();
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw this.located(error);
+      if (error instanceof AsyncSchemaError) {
+        this.count++;
+        const start = this.start;
+        this.closed.push(
+          parser.endAsync().then(
+            (value): ClosedItem<TItem> => ({ index, valid: true, value }),
+            (error: unknown) => this.closedWith(error, index, start),
+          ),
+        );
+        return;
+      }
+      this.closed.push(this.closedWith(error, index, this.start));
       this.count++;
-      this.closed.push({
-        index,
-        valid: false,
-        error: new ItemValidationError(index, error.issues, error.value),
-      });
       return;
     }
     this.count++;
     this.closed.push({ index, valid: true, value });
   }
 
+  /** An element whose schema refused it; any other error (bad JSON) is thrown, with its position. */
+  private closedWith(error: unknown, index: number, start: number): ClosedItem<TItem> {
+    if (!(error instanceof ValidationError)) throw this.located(error, index, start);
+    return { index, valid: false, error: new ItemValidationError(index, error.issues, error.value) };
+  }
+
   /** A JSON error of an element, with its position in the whole text. */
-  private located(error: unknown): unknown {
+  private located(error: unknown, index: number, start: number): unknown {
     if (!(error instanceof PartialJSONError)) return error;
     return new PartialJSONError(
-      `Item ${this.count} (from position ${this.start}): ${error.message}`,
-      this.start + error.position,
+      `Item ${index} (from position ${start}): ${error.message}`,
+      start + error.position,
     );
   }
 }

@@ -39,9 +39,21 @@ const LIST_AFTER = 10; // after an element: ',' or ']'
 const ELEMENT = 11;
 const LINES = 12; // between the values of a JSON Lines or concatenated stream
 const DONE = 13; // the root value closed
+const LINE_SKIP = 14; // 'lines' with extract: the rest of a line that holds no value (a fence, prose)
+const LINE_WORD = 15; // 'lines' with extract: a word that may be a number or literal (see readWord)
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+/** A whole JSON number or literal. */
+const ATOM = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/;
+/** Longest word taken for a number or literal between JSON Lines values; a longer one is prose. */
+const MAX_WORD = 4096;
+/** Characters that can begin a JSON value other than an object, array or string. */
+const isWordStart = (c: number) =>
+  c === MINUS || (c >= 0x30 && c <= 0x39) || c === 0x74 /* t */ || c === 0x66 /* f */ || c === 0x6e; /* n */
+const isValueStart = (c: number) => c === QUOTE || isOpen(c) || isWordStart(c);
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isOpen = (c: number) => c === 0x7b || c === 0x5b;
 /** Characters that end a number or literal, and that cannot begin a value. */
@@ -84,6 +96,10 @@ export class ListScanner {
   private atom = false;
   /** After the root closed: whether the first non-space character after it was seen. */
   private tailSeen = false;
+  // A word between JSON Lines values (LINE_WORD): its text, where it began, and whether it has ended.
+  private word = '';
+  private wordStart = 0;
+  private wordEnded = false;
   private offset = 0;
 
   constructor(
@@ -106,6 +122,7 @@ export class ListScanner {
     this.escaped = false;
     this.atom = false;
     this.tailSeen = false;
+    this.word = '';
     this.offset = 0;
   }
 
@@ -130,6 +147,17 @@ export class ListScanner {
       }
       if (state === ROOT_KEY) {
         i = this.readKey(chunk, i);
+        continue;
+      }
+      if (state === LINE_SKIP) {
+        const nl = chunk.indexOf('\n', i);
+        if (nl < 0) break;
+        this.state = LINES;
+        i = nl + 1;
+        continue;
+      }
+      if (state === LINE_WORD) {
+        i = this.readWord(chunk, i);
         continue;
       }
       if (state === DONE && this.extract && this.tailSeen) break;
@@ -214,7 +242,16 @@ export class ListScanner {
           else throw this.jsonError(i, chunk, "',' or ']'");
           break;
         case LINES:
-          if (this.extract && !isOpen(c)) break;
+          if (this.extract && !isOpen(c) && c !== QUOTE) {
+            // A number or literal is told from prose ("1. First", "note:") only once its word ends.
+            if (isWordStart(c)) {
+              this.state = LINE_WORD;
+              this.word = '';
+              this.wordStart = this.offset + i;
+              this.wordEnded = false;
+            } else this.state = LINE_SKIP;
+            continue;
+          }
           this.startElement(c, i, chunk);
           continue;
         default:
@@ -225,13 +262,20 @@ export class ListScanner {
     this.offset += n;
   }
 
-  /** The input is over: a number or literal at the very end closes; anything else open is truncated. */
+  /**
+   * The input is over. In JSON Lines a number or literal at the very end closes (the end delimits it);
+   * inside `[…]` it may have been cut (`[1,2` of `[1,23]`): truncated, like anything else open.
+   */
   end(): void {
-    if (this.state === ELEMENT && this.atom) {
-      this.state = this.lines ? LINES : LIST_AFTER;
+    if (this.state === ELEMENT && this.atom && this.lines) {
+      this.state = LINES;
       this.sink.end();
     }
-    if (this.state === DONE || this.state === LINES) return;
+    if (this.state === LINE_WORD) {
+      if (this.wordEnded || ATOM.test(this.word)) this.emitWord();
+      else this.state = LINE_SKIP;
+    }
+    if (this.state === DONE || this.state === LINES || this.state === LINE_SKIP) return;
     if (this.state === ELEMENT)
       throw new TruncatedError('eof', 'The stream ended inside an element of the list');
     if (this.state === SEEK) throw new TruncatedError('eof', 'The stream ended before the list began');
@@ -283,6 +327,50 @@ export class ListScanner {
     this.inString = inString;
     this.escaped = escaped;
     return end;
+  }
+
+  /**
+   * Reads a word between JSON Lines values (extract on) from `i`: it is a value when it is a whole
+   * number or literal and nothing but values follows it on its line; otherwise its line is prose and
+   * skipped. Returns where it stopped.
+   */
+  private readWord(chunk: string, i: number): number {
+    const n = chunk.length;
+    if (!this.wordEnded) {
+      const start = i;
+      while (i < n && !isDelimiter(chunk.charCodeAt(i))) i++;
+      this.word += chunk.slice(start, i);
+      if (this.word.length > MAX_WORD) {
+        this.state = LINE_SKIP;
+        return i;
+      }
+      if (i === n) return n;
+      this.wordEnded = true;
+      if (!ATOM.test(this.word)) {
+        this.state = LINE_SKIP;
+        return i;
+      }
+    }
+    for (; i < n; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === NEWLINE || isValueStart(c)) {
+        this.emitWord();
+        return c === NEWLINE ? i + 1 : i;
+      }
+      if (!isSpace(c)) {
+        this.state = LINE_SKIP;
+        return i;
+      }
+    }
+    return n;
+  }
+
+  private emitWord(): void {
+    this.sink.begin(this.wordStart);
+    this.sink.text(this.word);
+    this.sink.end();
+    this.word = '';
+    this.state = LINES;
   }
 
   private open(c: number): void {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { encodeProtocolEvent } from '../decode/protocol.ts';
 import {
+  InvalidOptionError,
   ItemValidationError,
   ListShapeError,
   PartialJSONError,
@@ -323,6 +324,19 @@ describe('streamItems', () => {
       expect(error).toBeInstanceOf(PartialKitError);
       expect((error as Error).message).toContain('attempt 2');
     });
+
+    it('a re-ask before any item was yielded starts the list over', async () => {
+      const wire = [
+        encodeProtocolEvent({ type: 'text', text: `[{"id":"not a number"},` }),
+        encodeProtocolEvent({ type: 'reset', attempt: 2 }),
+        encodeProtocolEvent({ type: 'text', text: `[${ELEMENTS[0]}]` }),
+        encodeProtocolEvent({ type: 'done' }),
+      ];
+      const { items, issues, error } = await collect(Item, wire);
+      expect(error).toBeUndefined();
+      expect(items).toEqual([VALUES[0]]);
+      expect(issues).toEqual([]); // the first attempt's, gone with it, as in the store
+    });
   });
 
   describe('content type', () => {
@@ -352,5 +366,74 @@ describe('streamItems', () => {
         error: undefined,
       });
     });
+  });
+});
+
+describe('the end of a list cut off, and bounds', () => {
+  it('a number or literal cut at the end of a list is not an item: `[1,2` of `[1,23]` yields 1, then a TruncatedError', async () => {
+    for (const chunks of [['[1,2'], ['[1,', '2'], ['{"items":[1,2']]) {
+      const { items, error } = await collect(z.number(), chunks);
+      expect(error, JSON.stringify(chunks)).toBeInstanceOf(TruncatedError);
+      expect(items, JSON.stringify(chunks)).toEqual([1]);
+    }
+    const literal = await collect(z.boolean(), ['[true,tru']);
+    expect(literal.items).toEqual([true]);
+    expect(literal.error).toBeInstanceOf(TruncatedError);
+    // In JSON Lines the end delimits it: the last number is whole.
+    expect((await collect(z.number(), ['1\n2\n23'], { shape: 'lines' })).items).toEqual([1, 2, 23]);
+  });
+
+  it('an invalid bound is refused at the first read, even for an empty list', async () => {
+    for (const options of [{ maxDepth: -1 }, { maxLength: Number.NaN }]) {
+      expect((await collect(Item, ['[]'], options)).error).toBeInstanceOf(InvalidOptionError);
+    }
+  });
+});
+
+describe('an item schema that validates asynchronously', () => {
+  const Positive = z.object({ id: z.number() }).refine(async (v) => v.id > 0, 'id must be positive');
+
+  it('each element is validated asynchronously, in order; the invalid ones are issues', async () => {
+    const { items, issues, error } = await collect(Positive, ['[{"id":1},{"id":-1},', '{"id":3}]']);
+    expect(error).toBeUndefined();
+    expect(items).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(issues.map((e) => e.index)).toEqual([1]);
+  });
+});
+
+describe('JSON Lines with the default extraction', () => {
+  const ndjson = (body: string) =>
+    new Response(body, { headers: { 'content-type': 'application/x-ndjson' } });
+
+  it('strings, numbers and literals are values too', async () => {
+    expect((await collect(z.string(), ndjson('"a"\n"b"\n'))).items).toEqual(['a', 'b']);
+    expect((await collect(z.number(), ndjson('1\n2\n-3.5e2\n'))).items).toEqual([1, 2, -350]);
+    expect((await collect(z.boolean().nullable(), ndjson('true\nnull\nfalse'))).items).toEqual([
+      true,
+      null,
+      false,
+    ]);
+    expect((await collect(z.number(), ndjson('1 2 3\n'))).items).toEqual([1, 2, 3]);
+  });
+
+  it('a bracket inside a string value never becomes an element of its own', async () => {
+    const { items, issues, error } = await collect(z.unknown(), ['{"id":1}\n', '"see [2]"\n', '{"id":3}\n'], {
+      shape: 'lines',
+    });
+    expect({ items, issues, error }).toEqual({
+      items: [{ id: 1 }, 'see [2]', { id: 3 }],
+      issues: [],
+      error: undefined,
+    });
+  });
+
+  it('prose and fence lines are skipped, numbered or not, however the text is split', async () => {
+    const text =
+      'Here are the talks:\n```jsonl\n{"id":1}\n1. note: the second one\nnull or nothing\n' +
+      'true story\n{"id":2} trailing words\n```\n2024 was a year\n';
+    for (const parts of everySplit(text)) {
+      const { items, error } = await collect(z.object({ id: z.number() }), parts, { shape: 'lines' });
+      expect({ items, error }).toEqual({ items: [{ id: 1 }, { id: 2 }], error: undefined });
+    }
   });
 });

@@ -1,10 +1,12 @@
 import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { DecodedEvent } from '../decode/events.ts';
 import type { StreamSource } from '../decode/source.ts';
 import { type ItemValidationError, PartialKitError } from '../errors.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
 import { type ClosedItem, ItemStage } from './item-stage.ts';
 import { type ListShape, resolveShape } from './list-scanner.ts';
+import { releasing } from './releasing.ts';
 
 /** What to do with an element that fails the item schema: skip it (default), throw, or call back. */
 export type InvalidItemHandling = 'skip' | 'throw' | ((error: ItemValidationError) => void);
@@ -47,7 +49,8 @@ export type ItemStream<T> = AsyncGenerator<T, void, undefined> & {
  * its own and dropped once handed over, so memory stays bounded by the open element however long the
  * list is. An invalid element does not end the stream (see `onInvalid`); JSON errors, truncation and
  * provider errors are thrown after every element before them was yielded. A server re-ask (a `reset`)
- * cannot take back elements already yielded: it throws; `PartialItemsStore` follows re-asks.
+ * before any element was yielded starts the list over; after one, it cannot take them back: it throws
+ * (`PartialItemsStore` follows re-asks).
  */
 export function streamItems<S extends StandardSchemaV1>(
   itemSchema: S,
@@ -55,26 +58,31 @@ export function streamItems<S extends StandardSchemaV1>(
   options: StreamItemsOptions = {},
 ): ItemStream<SchemaOutput<S>> {
   const issues: ItemValidationError[] = [];
-  return Object.assign(run(itemSchema, source, options, issues), { issues });
+  const { extractJson, ...rest } = options.decode ?? {};
+  // Made now, so that an abort or a return() before the first read cancels the source. The decoder's
+  // extractor knows one value only: the list scanner extracts instead.
+  const events = decode(source, { ...rest, extractJson: false, signal: options.signal });
+  const contentType = source instanceof Response ? source.headers.get('content-type') : null;
+  const generator = run(itemSchema, events, contentType, extractJson ?? true, options, issues);
+  return Object.assign(releasing(generator, events), { issues });
 }
 
 async function* run<S extends StandardSchemaV1>(
   itemSchema: S,
-  source: StreamSource,
+  events: AsyncIterable<DecodedEvent>,
+  contentType: string | null,
+  extract: boolean,
   options: StreamItemsOptions,
   issues: ItemValidationError[],
 ): AsyncGenerator<SchemaOutput<S>, void, undefined> {
-  const { decode: decodeOptions, signal, shape = 'auto', onInvalid = 'skip', maxDepth, maxLength } = options;
-  const { extractJson, ...rest } = decodeOptions ?? {};
-  const contentType = source instanceof Response ? source.headers.get('content-type') : null;
+  const { shape = 'auto', onInvalid = 'skip', maxDepth, maxLength } = options;
   const stage = new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(itemSchema, {
     shape: resolveShape(shape, contentType),
-    extract: extractJson ?? true,
+    extract,
     maxDepth,
     maxLength,
   });
-  // The decoder's extractor knows one value only: the list scanner extracts instead.
-  const events = decode(source, { ...rest, extractJson: false, signal });
+  let yielded = false;
   for await (const event of events) {
     // Inline, not through a closure per event: a long list arrives in many small chunks.
     let failed: { error: unknown } | undefined;
@@ -84,10 +92,18 @@ async function* run<S extends StandardSchemaV1>(
       failed = { error };
     }
     if (stage.closed.length) {
-      for (const item of stage.closed.splice(0)) if (accepted(item, onInvalid, issues)) yield item.value;
+      for (const closed of stage.closed.splice(0)) {
+        const item = closed instanceof Promise ? await closed : closed;
+        if (accepted(item, onInvalid, issues)) {
+          yielded = true;
+          yield item.value;
+        }
+      }
     }
     if (failed) throw failed.error;
-    if (event.type === 'reset') {
+    // Before any item was handed over, a new attempt simply starts the list over (its issues too).
+    if (event.type === 'reset' && !yielded) issues.length = 0;
+    else if (event.type === 'reset') {
       throw new PartialKitError(
         `The server started attempt ${stage.attempt}: the items already yielded cannot be taken back ` +
           '(PartialItemsStore and usePartialItems follow re-asks)',
@@ -100,7 +116,10 @@ async function* run<S extends StandardSchemaV1>(
   } catch (error) {
     failed = { error };
   }
-  for (const item of stage.closed.splice(0)) if (accepted(item, onInvalid, issues)) yield item.value;
+  for (const closed of stage.closed.splice(0)) {
+    const item = closed instanceof Promise ? await closed : closed;
+    if (accepted(item, onInvalid, issues)) yield item.value;
+  }
   if (failed) throw failed.error;
 }
 

@@ -1,6 +1,7 @@
 import { chunksOf } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { streamItems } from './stream-items.ts';
 import { streamPartial } from './stream-partial.ts';
 
 const Records = z.object({ items: z.array(z.object({ id: z.number(), v: z.string() })) });
@@ -72,5 +73,48 @@ describe('streamPartial reads once per batch of available events (issue 18 item 
     const lengths = seen.map((v) => (v as { items?: unknown[] }).items?.length ?? 0);
     for (let i = 1; i < batches; i++) expect(lengths[i]).toBeGreaterThan(lengths[i - 1]!);
     expect(seen.at(-1)).toEqual(JSON.parse(text));
+  });
+});
+
+describe('streamPartial and streamItems left before their first read', () => {
+  /** A body nobody should read, and what happened to it. */
+  function unread() {
+    const life = { cancelled: 0, pulls: 0 };
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(c) {
+          life.pulls++;
+          c.enqueue(new TextEncoder().encode('data: "[1,"\n\n'));
+        },
+        cancel() {
+          life.cancelled++;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { life, response: new Response(stream, { headers: { 'content-type': 'text/event-stream' } }) };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+
+  it('return() before the first next() cancels the body, for streamPartial and streamItems', async () => {
+    const partial = unread();
+    await streamPartial(z.array(z.number()), partial.response).return(undefined as never);
+    const items = unread();
+    await streamItems(z.number(), items.response).return(undefined);
+    await settle();
+    expect([partial.life, items.life]).toEqual([
+      { cancelled: 1, pulls: 0 },
+      { cancelled: 1, pulls: 0 },
+    ]);
+  });
+
+  it('an abort before the first next() cancels the body, and the first next() rejects with its reason', async () => {
+    const { life, response } = unread();
+    const ac = new AbortController();
+    const snapshots = streamPartial(z.array(z.number()), response, { signal: ac.signal });
+    ac.abort(new Error('left'));
+    await settle();
+    expect(life).toEqual({ cancelled: 1, pulls: 0 });
+    await expect(snapshots.next()).rejects.toThrow('left');
   });
 });

@@ -1,8 +1,10 @@
 import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { DecodedEvent } from '../decode/events.ts';
 import type { StreamSource } from '../decode/source.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
 import { parse } from './parse-stage.ts';
+import { releasing } from './releasing.ts';
 
 export interface StreamPartialOptions {
   /** How to decode the response (format, tool call, …). `extractJson` is on by default here. */
@@ -21,13 +23,22 @@ export interface StreamPartialOptions {
  * identity between them). The last value yielded is the validated output (`z.output<S>` for zod), which is also the
  * generator's return value. Errors are thrown after everything received was yielded.
  */
-export async function* streamPartial<S extends StandardSchemaV1>(
+export function streamPartial<S extends StandardSchemaV1>(
   schema: S,
   source: StreamSource,
   options: StreamPartialOptions = {},
 ): AsyncGenerator<DeepPartial<SchemaInput<S>>, SchemaOutput<S>> {
   const { decode: decodeOptions, signal, ...bounds } = options;
+  // Made now, so that an abort or a return() before the first read cancels the source.
   const events = decode(source, { extractJson: true, ...decodeOptions, signal });
+  return releasing(snapshots(schema, events, bounds), events);
+}
+
+async function* snapshots<S extends StandardSchemaV1>(
+  schema: S,
+  events: AsyncIterable<DecodedEvent>,
+  bounds: Pick<StreamPartialOptions, 'maxDepth' | 'maxLength'>,
+): AsyncGenerator<DeepPartial<SchemaInput<S>>, SchemaOutput<S>, undefined> {
   const updates = parse(events, { schema, ...bounds });
   try {
     while (true) {

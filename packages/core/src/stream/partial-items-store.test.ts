@@ -4,7 +4,7 @@ import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { encodeProtocolEvent } from '../decode/protocol.ts';
-import { ItemValidationError, ProviderError, TruncatedError } from '../errors.ts';
+import { InvalidOptionError, ItemValidationError, ProviderError, TruncatedError } from '../errors.ts';
 import { isCompleteNode } from '../parser/completeness.ts';
 import { type PartialItemsState, PartialItemsStore } from './partial-items-store.ts';
 
@@ -206,5 +206,87 @@ describe('PartialItemsStore', () => {
         ],
       });
     });
+  });
+});
+
+describe('PartialItemsStore: bounds, async schemas, callbacks of a run that ended', () => {
+  const Item = z.object({ id: z.number() });
+  const LIST = '[{"id":0},{"id":1},{"id":2},{"id":3}]';
+
+  it('an invalid bound fails the run with InvalidOptionError before any request', async () => {
+    let calls = 0;
+    const store = new PartialItemsStore({
+      schema: Item,
+      throttle: 0,
+      maxLength: Number.NaN,
+      fetcher: () => {
+        calls++;
+        return ['[]'];
+      },
+    });
+    await store.submit(undefined);
+    expect(calls).toBe(0);
+    expect(store.getSnapshot().status).toBe('error');
+    expect(store.getSnapshot().error).toBeInstanceOf(InvalidOptionError);
+  });
+
+  it('an item schema that validates asynchronously: items in order, the invalid ones as issues', async () => {
+    const Positive = Item.refine(async (v) => v.id > 0, 'id must be positive');
+    const seen: number[] = [];
+    const store = new PartialItemsStore({
+      schema: Positive,
+      fetcher: () => ['[{"id":1},{"id":-2},', '{"id":3}]'],
+      throttle: 0,
+      onItem: (item) => seen.push(item.id),
+    });
+    await store.submit(undefined);
+    const state = store.getSnapshot();
+    expect(state.error).toBeUndefined();
+    expect(state.status).toBe('success');
+    expect(state.items).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(state.issues.map((e) => e.index)).toEqual([1]);
+    expect(seen).toEqual([1, 3]);
+  });
+
+  it('stop() from onItem: no later element of that run is reported', async () => {
+    const reported: number[] = [];
+    const store: PartialItemsStore<typeof Item> = new PartialItemsStore({
+      schema: Item,
+      throttle: 0,
+      fetcher: () => [LIST],
+      onItem: (item) => {
+        reported.push(item.id);
+        if (item.id === 1) store.stop();
+      },
+    });
+    await store.submit(undefined);
+    expect(store.getSnapshot().status).toBe('aborted');
+    expect(store.getSnapshot().items.map((i) => i.id)).toEqual([0, 1]);
+    expect(reported).toEqual([0, 1]);
+  });
+
+  it('submit() from onItem: the old run reports nothing more', async () => {
+    const reported: number[] = [];
+    let calls = 0;
+    const store: PartialItemsStore<typeof Item> = new PartialItemsStore({
+      schema: Item,
+      throttle: 0,
+      fetcher: () => (++calls === 1 ? [LIST] : ['[{"id":9}]']),
+      onItem: (item) => {
+        reported.push(item.id);
+        if (item.id === 0) void store.submit(undefined);
+      },
+    });
+    await store.submit(undefined);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(store.getSnapshot().items.map((i) => i.id)).toEqual([9]);
+    expect(reported).toEqual([0, 9]);
+  });
+
+  it('a number cut at the end of the list is not shown as an item', async () => {
+    const store = new PartialItemsStore({ schema: z.number(), fetcher: () => ['[10,2'], throttle: 0 });
+    await store.submit(undefined);
+    expect(store.getSnapshot().error).toBeInstanceOf(TruncatedError);
+    expect(store.getSnapshot().items).toEqual([10]);
   });
 });

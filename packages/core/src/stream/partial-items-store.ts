@@ -1,5 +1,6 @@
 import type { StreamSource } from '../decode/source.ts';
 import type { ItemValidationError } from '../errors.ts';
+import { bound } from '../parser/create-partial-parser.ts';
 import { ItemStage } from '../pipeline/item-stage.ts';
 import { type ListShape, resolveShape } from '../pipeline/list-scanner.ts';
 import type { InvalidItemHandling } from '../pipeline/stream-items.ts';
@@ -22,7 +23,8 @@ export interface PartialItemsState<TItem, TPartial> extends StreamStoreState {
 
 /**
  * `decode.extractJson` (default true) applies to the list, as in `streamItems`; `throttle` defaults to
- * `'frame'`, appends are batched per notification. A re-asked or resumed stream starts the list over.
+ * `'frame'`, appends are batched per notification. A re-ask (the server's `reset`) or `resume(streamId)`
+ * starts the list over; a connection that drops and is resumed goes on with it.
  */
 export interface PartialItemsStoreOptions<S extends StandardSchemaV1, I = unknown>
   extends StreamStoreOptions<I> {
@@ -86,6 +88,9 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
   }
 
   protected begin(controller: AbortController): Run<S> {
+    // The stage waits for the response (its content type may tell the shape); its bounds cannot.
+    bound('maxDepth', this.options.maxDepth, 0);
+    bound('maxLength', this.options.maxLength, 0);
     return { controller, stage: undefined, items: [], issues: [] };
   }
 
@@ -113,7 +118,11 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
       } catch (error) {
         failure = { error };
       }
-      this.take(run, stage); // the elements that closed before an error are shown
+      // The elements that closed before an error are shown.
+      if (stage.closed.length) {
+        const taking = this.take(run, stage.closed.splice(0));
+        if (taking) await taking; // only while an element validates asynchronously: no hop per event
+      }
       if (failure) throw failure.error;
       this.throttle.request(this.options.throttle ?? 'frame');
     }
@@ -121,7 +130,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     try {
       stage.finish();
     } finally {
-      this.take(run, stage);
+      await this.take(run, stage.closed.splice(0));
     }
   }
 
@@ -133,11 +142,17 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     this.call(() => this.options.onFinish?.({ items, issues, error }));
   }
 
-  /** Moves the elements the stage closed into the run; an invalid one may end the run (`'throw'`). */
-  private take(run: Run<S>, stage: Stage<S>): void {
-    if (!stage.closed.length) return;
+  /**
+   * Moves the elements the stage closed into the run; an invalid one may end the run (`'throw'`). A
+   * promise while an element's schema validates asynchronously (the ones after it wait for it).
+   */
+  private take(run: Run<S>, taken: Stage<S>['closed']): void | Promise<void> {
     const { onInvalid = 'skip', onItem } = this.options;
-    for (const closed of stage.closed.splice(0)) {
+    for (let i = 0; i < taken.length; i++) {
+      const closed = taken[i]!;
+      if (closed instanceof Promise) return this.takeAsync(run, taken.slice(i));
+      // A callback may stop the run or start another: what this run closed after that is not reported.
+      if (run.controller.signal.aborted || this.run !== run) return;
       if (closed.valid) {
         run.items.push(closed.value);
         if (onItem && !this.detached) this.call(() => onItem(closed.value, closed.index));
@@ -147,6 +162,10 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
       if (onInvalid === 'throw') throw closed.error;
       if (typeof onInvalid === 'function' && !this.detached) this.call(() => onInvalid(closed.error));
     }
+  }
+
+  private async takeAsync(run: Run<S>, pending: Stage<S>['closed']): Promise<void> {
+    for (const closed of pending) await this.take(run, [await closed]);
   }
 
   /** Applies the run's progress to the state now. */

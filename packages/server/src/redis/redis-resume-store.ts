@@ -1,5 +1,11 @@
 import { PartialKitError, type ProtocolEvent, ProviderError } from '@partialkit/core';
-import { isLast, type ResumeStore, type StreamEntry, type StreamRead } from '../resume/resume-store.ts';
+import {
+  endsAfter,
+  isLast,
+  type ResumeStore,
+  type StreamEntry,
+  type StreamRead,
+} from '../resume/resume-store.ts';
 
 /**
  * The part of a node-redis client (`redis` v4 or v5: `createClient()`) this store uses. Structural, so
@@ -117,7 +123,7 @@ export class RedisResumeStore implements ResumeStore {
       );
       for (const [streamId, entry] of page) {
         last = streamId;
-        if (entry.offset > offset || (entry.event.type !== 'text' && entry.offset >= offset)) yield entry;
+        if (endsAfter(entry, offset)) yield entry;
         if (isLast(entry)) return;
       }
       if (page.length < 512) break;
@@ -147,7 +153,7 @@ export class RedisResumeStore implements ResumeStore {
         }
         for (const [streamId, entry] of entries) {
           last = streamId;
-          yield entry;
+          if (endsAfter(entry, offset)) yield entry;
           if (isLast(entry)) return;
         }
       }

@@ -1,5 +1,12 @@
 import { PartialKitError, ProviderError } from '@partialkit/core';
-import { isLast, type ResumeStore, type StreamEntry, type StreamRead, sizeOf } from './resume-store.ts';
+import {
+  endsAfter,
+  isLast,
+  type ResumeStore,
+  type StreamEntry,
+  type StreamRead,
+  sizeOf,
+} from './resume-store.ts';
 
 export interface MemoryResumeStoreOptions {
   /** Total characters kept over all streams (default 64 Mi). Ended streams are dropped first, oldest first. */
@@ -118,7 +125,7 @@ export class MemoryResumeStore implements ResumeStore {
     while (true) {
       while (index < log.entries.length) {
         const entry = log.entries[index++]!;
-        if (entry.offset > offset || (entry.event.type !== 'text' && entry.offset >= offset)) yield entry;
+        if (endsAfter(entry, offset)) yield entry;
         if (isLast(entry)) return;
       }
       if (log.ended) return;

@@ -178,4 +178,12 @@ describe('resumeResponse with an offset or an id that names nothing', () => {
     await expect(toResumableResponse(answer, { store, id })).rejects.toThrow('cannot be a header value');
     expect((await store.read(id, 0)).status).toBe('unknown');
   });
+
+  it('an id a header would change (spaces around it are trimmed) is refused, not sent back as another id', async () => {
+    const store = new MemoryResumeStore();
+    for (const id of [' s1', 's2\t']) {
+      await expect(toResumableResponse(answer, { store, id })).rejects.toThrow('cannot be a header value');
+      expect((await resumeResponse(id, 0, { store })).status).toBe(404);
+    }
+  });
 });

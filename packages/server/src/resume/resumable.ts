@@ -138,7 +138,11 @@ export async function resumeResponse(
   return follow(init.store, id, offset, headers, init.heartbeatMs);
 }
 
-/** The response headers that name a stream, or undefined when its id (or URL) is no header value. */
+/**
+ * The response headers that name a stream, or undefined when its id is no header value: one a header
+ * refuses (a newline) or would change (spaces around it are trimmed), so that a client's resume by it
+ * would name another stream.
+ */
 function streamHeaders(
   id: string,
   init: { resumeUrl?: ((id: string) => string) | undefined; headers?: PartialResponseInit['headers'] },
@@ -146,10 +150,12 @@ function streamHeaders(
   const headers = new Headers(init.headers);
   try {
     headers.set(STREAM_ID_HEADER, id);
-    if (init.resumeUrl) headers.set(RESUME_URL_HEADER, init.resumeUrl(id));
   } catch {
     return undefined;
   }
+  if (headers.get(STREAM_ID_HEADER) !== id) return undefined;
+  // The app's own function: what it throws (a URL no header carries included) is its error to see.
+  if (init.resumeUrl) headers.set(RESUME_URL_HEADER, init.resumeUrl(id));
   return headers;
 }
 

@@ -29,13 +29,21 @@ export interface ResumeStore {
    * again before the last call resolved (a window of appends in flight), it keeps the order of the calls.
    */
   append(id: string, entry: StreamEntry): Promise<void>;
-  /** The entries that end after `offset`, then the ones still to come, until the log ends. */
+  /**
+   * The entries a client that has `offset` characters still needs ({@link endsAfter}), those there
+   * and those still to come, until the log ends. The last entry of a log that ended before `offset`
+   * is left out too: the resume answers `offset_out_of_range`.
+   */
   read(id: string, offset: number): Promise<StreamRead>;
   /** Asks the process that runs the stream to stop it. False when the stream is unknown or over. */
   cancel(id: string): Promise<boolean>;
   /** Calls `listener` once when the stream is cancelled (at once if it already was); returns an unsubscribe. */
   onCancel(id: string, listener: () => void): Promise<() => void>;
 }
+
+/** Whether a client that has the first `offset` characters needs an entry: text past them, any other event at or past them. */
+export const endsAfter = (entry: StreamEntry, offset: number): boolean =>
+  entry.offset > offset || (entry.event.type !== 'text' && entry.offset >= offset);
 
 /** Whether an entry ends its log. */
 export const isLast = (entry: StreamEntry): boolean =>
