@@ -142,6 +142,11 @@ describe('format detection', () => {
     expect(await collect([`data: {"candidates":[{"content":{"parts":[{"text":"[4]"}]}}]}\n\n`])).toBe('[4]');
     expect(await collect(['data: [5,\n\ndata: 6]\n\n'])).toBe('[5,6]');
   });
+
+  it("an app's JSON array whose first key is `error` is text, not Gemini's stream", async () => {
+    const body = '[{"error":"none","id":1},{"error":"late","id":2}]';
+    expect(await collect([body])).toBe(body);
+  });
 });
 
 describe('provider edge cases', () => {

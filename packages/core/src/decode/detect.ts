@@ -19,7 +19,11 @@ export type Detected =
 /** The response header of AI SDK's UI message stream (`toUIMessageStreamResponse()`). */
 export const AI_SDK_HEADER = 'x-vercel-ai-ui-message-stream';
 
-const GEMINI_KEYS = new Set(['candidates', 'usageMetadata', 'promptFeedback', 'modelVersion', 'error']);
+/**
+ * First keys by which a JSON array is Gemini's stream. Not `error`: a 200 stream starts with a chunk, and
+ * an app's own list of objects may well begin with an `error` field.
+ */
+const GEMINI_KEYS = new Set(['candidates', 'usageMetadata', 'promptFeedback', 'modelVersion']);
 const SSE_FIELDS = ['data:', 'event:', 'id:', 'retry:'];
 /** Fields by which a JSON event tells it comes from a provider, not from a hand-rolled server. */
 const PROVIDER_FIELDS = ['choices', 'candidates', 'promptFeedback', 'type', 'error', 'object'];
