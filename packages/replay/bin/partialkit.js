@@ -8,8 +8,9 @@ if (!existsSync(cli)) {
   console.error('partialkit: the CLI is not built yet; run `npm run build` first.');
   process.exit(1);
 }
-const { main } = await import(cli.href);
+const { main, reasonOf } = await import(cli.href);
 main(process.argv.slice(2)).catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  // With its causes: a bare `fetch failed` or `terminated` says neither what nor why.
+  console.error(reasonOf(error));
   process.exitCode = 1;
 });

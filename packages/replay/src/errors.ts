@@ -10,8 +10,9 @@ export class RecordingError extends PartialKitError {
     readonly source: string,
     readonly line: number | undefined,
     readonly problem: string,
+    options?: ErrorOptions,
   ) {
-    super(`${source}${line === undefined ? '' : ` line ${line}`}: ${problem}`);
+    super(`${source}${line === undefined ? '' : ` line ${line}`}: ${problem}`, options);
   }
 }
 

@@ -5,9 +5,11 @@
  *   {"t":0,"data":"ZGF0YTog…"}          t = ms since the response started, data = the chunk's raw bytes, base64
  *   {"t":41.7,"data":"…"}
  *
- * The bytes are the body as the client received it, after any content-encoding was undone, so a recording
- * never carries `content-encoding` or `content-length`. A plain `.sse` body (as in the shared fixtures) is
- * valid input too: it replays event by event, with no timing. Browser-safe: no Node APIs.
+ * The bytes are the body as the client received it, after fetch undid any content-encoding it knows
+ * (gzip, deflate, br; zstd on newer Node), so a recording never carries `content-length`, and carries
+ * `content-encoding` only for bytes still in it (a coding fetch left alone). A plain `.sse` body (as in the
+ * shared fixtures) is valid input too: it replays event by event, with no timing; a leading UTF-8 BOM is
+ * dropped. The header's `url` has its credentials redacted. Browser-safe: no Node APIs.
  */
 import { RecordingError } from './errors.ts';
 
@@ -31,6 +33,8 @@ export interface ParseRecordingOptions {
 
 const MAGIC = 'recording';
 const VERSION = 1;
+/** A header line longer than this is taken for a one-line body (a large JSON document), not decoded. */
+const MAX_HEADER_BYTES = 0x10000;
 /** Statuses a `Response` refuses a body for. */
 const NULL_BODY = new Set([204, 205, 304]);
 /** RFC 9110 token, the only thing a header name may be. */
@@ -74,10 +78,10 @@ export function serializeRecording(recording: Recording): string {
  */
 export function parseRecording(input: string | Uint8Array, options: ParseRecordingOptions = {}): Recording {
   const source = options.source ?? 'recording';
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const bytes = withoutBom(typeof input === 'string' ? new TextEncoder().encode(input) : input);
   if (isBlank(bytes))
     throw new RecordingError(source, undefined, 'the file is empty: there is nothing to replay');
-  const header = recordingHeader(bytes);
+  const header = recordingHeader(bytes, source);
   return header ? timed(bytes, header, source) : untimed(bytes, source);
 }
 
@@ -106,6 +110,14 @@ export function hasNullBody(status: number): boolean {
   return NULL_BODY.has(status);
 }
 
+/**
+ * Without a leading UTF-8 byte order mark, which Windows editors and PowerShell write: it is no part of a
+ * recording's header, nor of the stream a plain body was saved from.
+ */
+function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
 function isBlank(bytes: Uint8Array): boolean {
   for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
   return true;
@@ -119,17 +131,28 @@ interface Header {
   url?: unknown;
 }
 
-/** The first line, if it is a recording header; never decodes more than a short first line. */
-function recordingHeader(bytes: Uint8Array): Header | undefined {
+/**
+ * The first line, if it is a recording header; never decodes more than a short first line. One that
+ * means to be a header (a `{` line naming partialkit) but does not parse is refused: cut short or
+ * mistyped, it would otherwise be served as a text body, the JSONL itself.
+ */
+function recordingHeader(bytes: Uint8Array, source: string): Header | undefined {
   let end = bytes.indexOf(0x0a);
   if (end < 0) end = bytes.length;
-  if (end > 0x10000 || bytes[0] !== 0x7b /* { */) return undefined;
+  if (end > MAX_HEADER_BYTES || bytes[0] !== 0x7b /* { */) return undefined;
+  const line = new TextDecoder().decode(bytes.subarray(0, end));
+  let header: unknown;
   try {
-    const header: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(0, end)));
-    return isObject(header) && header.partialkit === MAGIC ? (header as unknown as Header) : undefined;
-  } catch {
-    return undefined;
+    header = JSON.parse(line);
+  } catch (error) {
+    if (!line.includes('"partialkit"')) return undefined;
+    throw new RecordingError(
+      source,
+      1,
+      `the recording header is not valid JSON (${(error as Error).message})`,
+    );
   }
+  return isObject(header) && header.partialkit === MAGIC ? (header as unknown as Header) : undefined;
 }
 
 function timed(bytes: Uint8Array, header: Header, source: string): Recording {

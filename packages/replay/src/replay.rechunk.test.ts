@@ -78,3 +78,39 @@ describe('re-chunking streams with bounded memory (issue 18 item 22)', () => {
     expect(times[1]).toBeGreaterThanOrEqual(25);
   });
 });
+
+describe('re-chunking with a chunking larger than what is left', () => {
+  const BODY = 'data: 1\n\n';
+
+  it('chunking 2 ** 40 replays a 9-byte body as one 9-byte chunk (it threw a RangeError on the first read)', async () => {
+    const reader = replay(BODY, { speed: 0, chunking: 2 ** 40 }).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe(BODY);
+    expect(first.value?.buffer.byteLength).toBe(9);
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
+  });
+
+  it('allocates what is left, not `chunking` bytes, for each chunk', async () => {
+    const encoder = new TextEncoder();
+    const recording: Recording = {
+      status: 200,
+      headers: {},
+      chunks: [
+        { t: 0, bytes: encoder.encode('abcde') },
+        { t: 1, bytes: encoder.encode('fgh') },
+      ],
+    };
+    const sizes: number[][] = [];
+    for await (const chunk of replay(recording, { speed: 0, chunking: 100_000_000 }))
+      sizes.push([chunk.length, chunk.buffer.byteLength]);
+    expect(sizes).toEqual([[8, 8]]);
+    sizes.length = 0;
+    for await (const chunk of replay(recording, { speed: 0, chunking: 6 }))
+      sizes.push([chunk.length, chunk.buffer.byteLength]);
+    // The last chunk holds the 2 bytes left, in a buffer of 2.
+    expect(sizes).toEqual([
+      [6, 6],
+      [2, 2],
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import { fixtureBytes } from '@partialkit/test-utils/fixtures';
-import { describe, expect, it } from 'vitest';
-import { parseRecording, serializeRecording } from './recording.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseRecording, type Recording, serializeRecording } from './recording.ts';
 import { replay, replayResponse } from './replay.ts';
 
 async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
@@ -47,6 +47,23 @@ describe('recordings', () => {
     expect(parseRecording(fixtureBytes('gemini-stream-json-array-schema.json')).headers['content-type']).toBe(
       'application/json',
     );
+  });
+
+  it('reads a recording saved with a UTF-8 byte order mark as a recording, and serves no BOM', () => {
+    const text = serializeRecording({
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      chunks: [{ t: 5, bytes: new TextEncoder().encode('data: 1\n\n') }],
+    });
+    const r = parseRecording(`\ufeff${text}`);
+    expect(r.headers).toEqual({ 'content-type': 'text/event-stream' });
+    expect(r.chunks.map((c) => [c.t, new TextDecoder().decode(c.bytes)])).toEqual([[5, 'data: 1\n\n']]);
+    // A plain body saved with a BOM: the stream it was saved from never began with one.
+    const sse = parseRecording(
+      new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('data: 1\n\n')]),
+    );
+    expect(sse.headers['content-type']).toBe('text/event-stream');
+    expect(sse.chunks.map((c) => [...c.bytes])).toEqual([[...new TextEncoder().encode('data: 1\n\n')]]);
   });
 });
 
@@ -108,5 +125,73 @@ describe('replay with a signal', () => {
   it('fails at once when the signal is already aborted', async () => {
     const stream = replay('data: "a"\n\n', { signal: AbortSignal.abort() });
     await expect(stream.getReader().read()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('replay at a pace too slow for one setTimeout (waits over 2 ** 31 - 1 ms)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** When the second chunk of `recording` arrives, in (fake) ms after the first. */
+  async function secondChunkAt(recording: Recording, speed: number, expected: number): Promise<void> {
+    vi.useFakeTimers();
+    const reader = replay(recording, { speed }).getReader();
+    await reader.read(); // t = 0: at once
+    let second: string | undefined;
+    void reader.read().then((r) => {
+      second = new TextDecoder().decode(r.value);
+    });
+    // A wait setTimeout cannot take fires after 1 ms (Node and the fake clock alike) unless it is stepped.
+    await vi.advanceTimersByTimeAsync(expected - 1);
+    expect(second).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(second).toBe('b');
+  }
+
+  const bytes = (s: string) => new TextEncoder().encode(s);
+
+  it('speed 1e-9 delivers a chunk recorded at t = 10 ms after 1e10 ms, not at once', async () => {
+    const recording: Recording = {
+      status: 200,
+      headers: {},
+      chunks: [
+        { t: 0, bytes: bytes('a') },
+        { t: 10, bytes: bytes('b') },
+      ],
+    };
+    await secondChunkAt(recording, 1e-9, 1e10);
+  });
+
+  it('a chunk recorded at t = 3e9 ms (> 2 ** 31) comes 3e9 ms in at speed 1', async () => {
+    const recording: Recording = {
+      status: 200,
+      headers: {},
+      chunks: [
+        { t: 0, bytes: bytes('a') },
+        { t: 3e9, bytes: bytes('b') },
+      ],
+    };
+    await secondChunkAt(recording, 1, 3e9);
+  });
+
+  it('a cancel still ends such a wait at once', async () => {
+    const reader = replay(
+      {
+        status: 200,
+        headers: {},
+        chunks: [
+          { t: 0, bytes: bytes('a') },
+          { t: 3e9, bytes: bytes('b') },
+        ],
+      },
+      { speed: 1 },
+    ).getReader();
+    await reader.read();
+    const pending = reader.read();
+    const started = Date.now();
+    await reader.cancel();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

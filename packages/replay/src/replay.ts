@@ -59,13 +59,16 @@ function schedule(recording: Recording, options: ReplayOptions): () => Timed | u
     };
   }
   let offset = 0;
+  let left = chunks.reduce((n, c) => n + c.bytes.length, 0);
   return () => {
-    const out = new Uint8Array(size);
+    if (left === 0) return undefined;
+    // Never more than what is left: `chunking: 2 ** 40` on a 9-byte recording allocates 9 bytes, not 1 TB.
+    const out = new Uint8Array(Math.min(size, left));
     let filled = 0;
     let at = 0;
-    while (filled < size && index < chunks.length) {
+    while (filled < out.length && index < chunks.length) {
       const { bytes } = chunks[index] as RecordedChunk;
-      const take = Math.min(size - filled, bytes.length - offset);
+      const take = Math.min(out.length - filled, bytes.length - offset);
       out.set(bytes.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
@@ -75,23 +78,36 @@ function schedule(recording: Recording, options: ReplayOptions): () => Timed | u
         offset = 0;
       }
     }
+    left -= filled;
     if (filled === 0) return undefined;
     // The last, short chunk goes out at the time of the last recorded one, as before.
     if (filled < size) at = atOf(chunks.length - 1);
-    return { at, bytes: filled === size ? out : out.subarray(0, filled) };
+    // Short only if the chunks changed under the replay; `left` said how many bytes there would be.
+    return { at, bytes: filled === out.length ? out : out.subarray(0, filled) };
   };
 }
 
+/** The longest delay `setTimeout` honours: a longer one fires after 1 ms, in Node and in browsers. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Waits `ms` (in steps of at most `MAX_TIMEOUT_MS`, so a wait of weeks is not cut to 1 ms), or until `signal`. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
-    if (ms <= 0) return resolve();
+    if (ms <= 0 || signal.aborted) return resolve();
+    let id: ReturnType<typeof setTimeout> | undefined;
     const done = () => {
       clearTimeout(id);
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const id = setTimeout(done, ms);
+    const wait = (rest: number) => {
+      id =
+        rest > MAX_TIMEOUT_MS
+          ? setTimeout(() => wait(rest - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS)
+          : setTimeout(done, rest);
+    };
     signal.addEventListener('abort', done, { once: true });
+    wait(ms);
   });
 }
 

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { decode, encodeProtocolEvent, PartialKitError } from '@partialkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RecordingError, ReplayOptionError } from '../errors.ts';
 import { parseRecording, type Recording, serializeRecording } from '../recording.ts';
-import { main } from './cli.ts';
+import { main, reasonOf } from './cli.ts';
 import { createReplayServer } from './replay-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'partialkit-faults-'));
@@ -119,6 +119,26 @@ describe('partialkit replay refuses bad recordings at start, naming file and lin
   });
 
   it.each([
+    ['cut short inside the header line', `${GOOD.split('\n')[0]?.slice(0, 40)}`],
+    [
+      'a header line with a trailing comma',
+      `${GOOD.split('\n')[0]?.replace(/}$/, ',}')}\n${GOOD.split('\n')[1]}\n`,
+    ],
+  ])('%s: refused as line 1, not served as a text/plain body', async (name, text) => {
+    const path = file(`${name.replaceAll(' ', '-')}.rec.jsonl`, text);
+    const error = await refusal(['replay', path, '--port', '0']);
+    expect(error).toBeInstanceOf(RecordingError);
+    expect(error.message).toMatch(/ line 1: the recording header is not valid JSON \(.+\)$/);
+    expect(error.message.startsWith(`${path} line 1: `)).toBe(true);
+    expect([(error as RecordingError).source, (error as RecordingError).line]).toEqual([path, 1]);
+  });
+
+  it('a first line that is broken JSON but no recording header is still a plain body', () => {
+    const body = parseRecording('{"type":"message",\n"more": 1}\n');
+    expect([body.headers['content-type'], body.chunks.length]).toEqual(['text/plain; charset=utf-8', 1]);
+  });
+
+  it.each([
     ['a chunk without t', '{"data":"AA=="}', 'line 2: t must be a number of ms >= 0, got undefined'],
     ['a negative t', '{"t":-1,"data":"AA=="}', 'line 2: t must be a number of ms >= 0, got -1'],
     ['data that is not base64', '{"t":0,"data":"@@@"}', 'line 2: data is not valid base64'],
@@ -172,6 +192,28 @@ describe('the replay server never dies on a request (item 19)', () => {
       expect(await (await fetch(url)).text()).toBe('data: {"a":1}\n\n');
     } finally {
       await close(server);
+    }
+  });
+
+  it('serves a recording with --chunking 1099511627776 (2 ** 40), instead of dropping the connection', async () => {
+    const path = file('two-events.sse', 'data: 1\n\ndata: 2\n\n');
+    const lines: string[] = [];
+    const server = await main(
+      ['replay', path, '--port', '0', '--speed', '0', '--chunking', String(2 ** 40)],
+      (l) => lines.push(l),
+    );
+    try {
+      const url = /at (http:\/\/\S+)$/.exec(lines[0] ?? '')?.[1];
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        body: '{}',
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(response.status).toBe(200);
+      // It failed after the 200 and its headers: `new Uint8Array(2 ** 40)`, then `TypeError: terminated`.
+      expect(await response.text()).toBe('data: 1\n\ndata: 2\n\n');
+    } finally {
+      await server?.close();
     }
   });
 
@@ -242,6 +284,37 @@ describe('record against a gzip upstream, then replay (item 21)', () => {
     }
   });
 
+  /** A raw GET (node:http decodes nothing): the status, the content-encoding and the bytes as sent. */
+  const rawGet = (url: string) =>
+    new Promise<[number | undefined, string | undefined, Buffer]>((resolve, reject) => {
+      get(url, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (b: Buffer) => parts.push(b));
+        res.on('end', () => resolve([res.statusCode, res.headers['content-encoding'], Buffer.concat(parts)]));
+      }).on('error', reject);
+    });
+
+  it.each([
+    ['zstd', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x01, 0x02, 0x03])],
+    ['gzip', gzipSync(BODY)],
+    ['compress', Buffer.from('LZW bytes')],
+  ])('serves a recording whose bytes are still in %s with its content-encoding', async (coding, bytes) => {
+    const server = createReplayServer(
+      {
+        status: 200,
+        headers: { 'content-type': 'text/event-stream', 'content-encoding': coding },
+        chunks: [{ t: 0, bytes }],
+      },
+      { speed: 0 },
+    );
+    const url = await listen(server);
+    try {
+      expect(await rawGet(url)).toEqual([200, coding, bytes]);
+    } finally {
+      await close(server);
+    }
+  });
+
   it('serves an older recording that still says content-encoding: gzip beside decoded bytes', async () => {
     const old = serializeRecording({
       status: 200,
@@ -255,5 +328,106 @@ describe('record against a gzip upstream, then replay (item 21)', () => {
     } finally {
       await close(server);
     }
+  });
+});
+
+describe('partialkit errors name what failed, where and why', () => {
+  /** A port nothing listens on: bind one, then close it. */
+  async function closedPort(): Promise<number> {
+    const probe = createServer();
+    const url = await listen(probe);
+    await close(probe);
+    return Number(new URL(url).port);
+  }
+
+  it('an unreachable upstream: the URL (its key redacted) and the reason, not only "fetch failed"', async () => {
+    const port = await closedPort();
+    const out = join(dir, 'unreachable.rec.jsonl');
+    const url = `http://127.0.0.1:${port}/v1/chat?key=SECRET`;
+    const error = await main(['record', '--url', url, '--out', out, '--data', '{}'], () => {}).catch(
+      (e: Error) => e,
+    );
+    expect((error as Error).message).toBe(
+      `record: http://127.0.0.1:${port}/v1/chat?key=REDACTED: fetch failed: connect ECONNREFUSED 127.0.0.1:${port} (nothing written to ${out})`,
+    );
+    expect(((error as Error).cause as Error).message).toBe('fetch failed');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('an upstream that drops mid-stream: says so, with the URL, the bytes read and that nothing was written', async () => {
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+      setTimeout(() => res.destroy(), 20);
+    });
+    const base = await listen(upstream);
+    const out = join(dir, 'dropped.rec.jsonl');
+    try {
+      const error = await main(
+        ['record', '--url', `${base}/v1`, '--out', out, '--data', '{}'],
+        () => {},
+      ).catch((e: Error) => e);
+      expect((error as Error).message).toBe(
+        `record: ${base}/v1: the response broke off after 9 bytes: terminated: other side closed (nothing written to ${out})`,
+      );
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      await close(upstream);
+    }
+  });
+
+  it('an --out that cannot be written, and a --data @file that cannot be read, are named', async () => {
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.end('data: 1\n\n');
+    });
+    const base = await listen(upstream);
+    try {
+      const out = join(dir, 'no-such-dir', 'x.rec.jsonl');
+      const write = await main(['record', '--url', base, '--out', out], () => {}).catch((e: Error) => e);
+      expect((write as Error).message).toBe(
+        `record: cannot write ${out} (ENOENT: no such file or directory, open '${out}')`,
+      );
+      const data = await main(
+        ['record', '--url', base, '--out', join(dir, 'y.rec.jsonl'), '--data', `@${dir}`],
+        () => {},
+      ).catch((e: Error) => e);
+      expect((data as Error).message).toBe(
+        `--data @${dir}: cannot read the file (EISDIR: illegal operation on a directory, read)`,
+      );
+    } finally {
+      await close(upstream);
+    }
+  });
+
+  it('replay of a directory or a missing file: a RecordingError naming it, the system error as cause', async () => {
+    const directory = await refusal(['replay', dir, '--port', '0']);
+    expect(directory).toBeInstanceOf(RecordingError);
+    expect(directory.message).toBe(`${dir}: cannot be read (EISDIR: illegal operation on a directory, read)`);
+    expect([(directory as RecordingError).source, (directory.cause as NodeJS.ErrnoException).code]).toEqual([
+      dir,
+      'EISDIR',
+    ]);
+    const missing = join(dir, 'missing.rec.jsonl');
+    expect((await refusal(['replay', missing, '--port', '0'])).message).toBe(
+      `${missing}: cannot be read (ENOENT: no such file or directory, open '${missing}')`,
+    );
+  });
+
+  it('an error kept in a cause is told with it, once', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED ::1:1'), { code: 'ECONNREFUSED' });
+    const happyEyeballs = new AggregateError([refused, new Error('connect ECONNREFUSED 127.0.0.1:1')], '');
+    expect(reasonOf(new TypeError('fetch failed', { cause: happyEyeballs }))).toBe(
+      'fetch failed: connect ECONNREFUSED ::1:1; connect ECONNREFUSED 127.0.0.1:1',
+    );
+    const wrapped = new Error(
+      `record: u: ${reasonOf(new TypeError('terminated', { cause: new Error('other side closed') }))}`,
+      {
+        cause: new TypeError('terminated', { cause: new Error('other side closed') }),
+      },
+    );
+    expect(reasonOf(wrapped)).toBe('record: u: terminated: other side closed');
+    expect(reasonOf('a string')).toBe('a string');
   });
 });

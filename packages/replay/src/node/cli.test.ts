@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,9 +64,70 @@ describe('partialkit CLI', () => {
     }
   });
 
-  it('prints usage for an unknown command', async () => {
+  it.each([[[]], [['help']], [['--help']], [['-h']]])('prints usage for %j', async (argv) => {
     const lines: string[] = [];
-    await main(['help'], (l) => lines.push(l));
-    expect(lines[0]).toContain('partialkit replay <fixture>');
+    await expect(main(argv, (l) => lines.push(l))).resolves.toBeUndefined();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Usage:\n {2}partialkit replay <fixture>/);
+  });
+
+  it('refuses an unknown command (the bin then exits 1), instead of printing usage and exiting 0', async () => {
+    const lines: string[] = [];
+    const error = await main(['replya', 'talk.rec.jsonl'], (l) => lines.push(l)).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(
+      /^unknown command "replya": expected replay, record or help\n\nUsage:\n {2}partialkit replay <fixture>/,
+    );
+    expect(lines).toEqual([]);
+  });
+
+  it('record stores the URL with its API key redacted (Gemini takes it in the query string)', async () => {
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: {"candidates":[]}\n\n');
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+      const path = '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse';
+      const out = join(mkdtempSync(join(tmpdir(), 'partialkit-')), 'gemini.rec.jsonl');
+      const lines: string[] = [];
+      await main(
+        ['record', '--url', `${base}${path}&key=AIzaSECRET-KEY-123`, '--out', out, '--data', '{}'],
+        (l) => lines.push(l),
+      );
+      expect(lines).toEqual([`partialkit: recorded 25 bytes (HTTP 200) to ${out}`]);
+      const text = readFileSync(out, 'utf8');
+      expect(text).not.toContain('AIzaSECRET');
+      expect(parseRecording(text).url).toBe(`${base}${path}&key=REDACTED`);
+    } finally {
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
+  });
+});
+
+const ipv6 = await new Promise<boolean>((resolve) => {
+  const probe = createServer();
+  probe.once('error', () => resolve(false));
+  probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+});
+
+describe.runIf(ipv6)('partialkit replay on IPv6', () => {
+  it('logs the address for --host ::1 as a URL a client can use (http://[::1]:port)', async () => {
+    const lines: string[] = [];
+    const fixture = join(FIXTURES, 'gemini-sse-text.sse');
+    const server = await main(['replay', fixture, '--port', '0', '--host', '::1', '--speed', '0'], (l) =>
+      lines.push(l),
+    );
+    try {
+      const url = /at (http:\/\/\S+)$/.exec(lines[0] ?? '')?.[1] ?? '';
+      expect(url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      expect(response.status).toBe(200);
+      expect(new Uint8Array(await response.arrayBuffer())).toEqual(fixtureBytes('gemini-sse-text.sse'));
+    } finally {
+      await server?.close();
+    }
   });
 });

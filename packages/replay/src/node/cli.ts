@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ReplayOptionError } from '../errors.ts';
-import { record } from './record.ts';
+import { record, redactUrl } from './record.ts';
 import { createReplayServer, loadRecording } from './replay-server.ts';
 
 const USAGE = `Usage:
@@ -14,11 +14,48 @@ const USAGE = `Usage:
       POST to a real endpoint (put the API key in a --header) and record the streamed response with the
       arrival time of every chunk.`;
 
+/** What prints the usage (and exits 0); any other command is an error, so a typo fails a script. */
+const HELP = new Set(['help', '--help', '-h']);
+
 /** A numeric flag, refused unless it is a plain decimal number that passes `valid`. */
 function flagNumber(flag: string, text: string, expected: string, valid: (n: number) => boolean): number {
   const n = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!valid(n)) throw new ReplayOptionError(flag, text, expected);
   return n;
+}
+
+/** The host as a URL needs it: an IPv6 address in brackets (`http://[::1]:8787`), a zone's `%` escaped. */
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host.replaceAll('%', '%25')}]` : host;
+}
+
+/**
+ * An error's message with those of its causes: undici says only `fetch failed` or `terminated`, and keeps
+ * the reason (`connect ECONNREFUSED 127.0.0.1:8787`, `other side closed`) in `cause`.
+ */
+export function reasonOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error, depth = 0; e !== undefined && depth < 5; depth++) {
+    if (!(e instanceof Error)) {
+      parts.push(String(e));
+      break;
+    }
+    // Happy eyeballs fails with an AggregateError whose own message is empty.
+    const message = e.message || (e instanceof AggregateError ? e.errors.map(reasonOf).join('; ') : e.name);
+    // A cause already told in a message before it (as in our own wrapping errors) is not told again.
+    if (message && !parts.some((part) => part.includes(message))) parts.push(message);
+    e = e.cause;
+  }
+  return parts.join(': ');
+}
+
+async function readData(data: string | undefined): Promise<string | undefined> {
+  if (!data?.startsWith('@')) return data;
+  try {
+    return await readFile(data.slice(1), 'utf8');
+  } catch (error) {
+    throw new Error(`--data ${data}: cannot read the file (${reasonOf(error)})`, { cause: error });
+  }
 }
 
 export async function main(
@@ -72,7 +109,7 @@ export async function main(
     });
     const { port: bound } = server.address() as AddressInfo;
     log(
-      `partialkit: replaying ${file} (${recording.chunks.length} chunks) at http://${values.host}:${bound}`,
+      `partialkit: replaying ${file} (${recording.chunks.length} chunks) at http://${urlHost(values.host)}:${bound}`,
     );
     return { close: () => new Promise((r) => server.close(() => r())) };
   }
@@ -93,18 +130,50 @@ export async function main(
       if (i < 1) throw new Error(`--header must look like "name: value", got ${h}`);
       headers.set(h.slice(0, i).trim(), h.slice(i + 1).trim());
     }
-    const body = values.data?.startsWith('@') ? await readFile(values.data.slice(1), 'utf8') : values.data;
-    const response = await fetch(values.url, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers,
-      ...(body !== undefined && { body }),
+    const body = await readData(values.data);
+    // Errors name the URL with its credentials redacted, as the recording does: CI logs are shared too.
+    const shown = redactUrl(values.url);
+    let response: Response;
+    try {
+      response = await fetch(values.url, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+        ...(body !== undefined && { body }),
+      });
+    } catch (error) {
+      throw new Error(`record: ${shown}: ${reasonOf(error)} (nothing written to ${values.out})`, {
+        cause: error,
+      });
+    }
+    // The text is written here, not by record(), so a failed write is not taken for a failed upstream.
+    let text = '';
+    const recorded = record(response, undefined, {
+      url: values.url,
+      onComplete: (t) => {
+        text = t;
+      },
     });
-    const recorded = record(response, values.out, { url: values.url });
     let bytes = 0;
-    for await (const chunk of recorded.body ?? []) bytes += chunk.length;
+    try {
+      for await (const chunk of recorded.body ?? []) bytes += chunk.length;
+      await recorded.saved;
+    } catch (error) {
+      throw new Error(
+        `record: ${shown}: the response broke off after ${bytes} bytes: ${reasonOf(error)} (nothing written to ${values.out})`,
+        { cause: error },
+      );
+    }
+    try {
+      await writeFile(values.out, text);
+    } catch (error) {
+      throw new Error(`record: cannot write ${values.out} (${reasonOf(error)})`, { cause: error });
+    }
     log(`partialkit: recorded ${bytes} bytes (HTTP ${response.status}) to ${values.out}`);
     return undefined;
   }
-  log(USAGE);
-  return undefined;
+  if (command === undefined || HELP.has(command)) {
+    log(USAGE);
+    return undefined;
+  }
+  throw new Error(`unknown command ${JSON.stringify(command)}: expected replay, record or help\n\n${USAGE}`);
 }

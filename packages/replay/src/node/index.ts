@@ -1,3 +1,3 @@
 export { main as runCli } from './cli.ts';
-export { type RecordOptions, record } from './record.ts';
+export { type RecordedResponse, type RecordOptions, record } from './record.ts';
 export { createReplayServer, loadRecording } from './replay-server.ts';

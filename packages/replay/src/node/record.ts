@@ -1,44 +1,136 @@
-import { type RecordedChunk, serializeRecording } from '../recording.ts';
+import { hasNullBody, type RecordedChunk, serializeRecording } from '../recording.ts';
 
 export interface RecordOptions {
   /** Called with the serialised recording when the stream ends (default: write it to `file`). */
   onComplete?: (text: string) => void | Promise<void>;
+  /** The URL to store (default: the response's); credentials in it are redacted either way. */
   url?: string;
 }
 
+/** The teed response, and when its recording is written. */
+export interface RecordedResponse extends Response {
+  /**
+   * Settles once the recording is written (or handed to `onComplete`): when the body has been read to
+   * its end or cancelled, or at once for a status without a body (204, 205, 304). Rejects, and nothing
+   * is written, if the upstream fails mid-stream; rejects if the write fails.
+   */
+  readonly saved: Promise<void>;
+}
+
+/** Headers that describe the connection or the bytes on the wire, not the body: never recorded. */
+export const UNRECORDED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
 /**
- * Headers that describe the bytes on the wire rather than the body: fetch has already undone any
- * `content-encoding`, so the recording keeps the decoded bytes and must not claim gzip (or the compressed
- * length), or the replay would be decoded a second time and fail.
+ * Codings fetch undoes, all those of a list or (if it holds any other) none. Node's fetch always knows
+ * gzip, deflate and br; zstd only on newer Node, so a zstd body may reach us decoded or not.
  */
-export const UNRECORDED = new Set([
-  'content-encoding',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-]);
+const FETCH_CODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd']);
+/** How a body still in a coding begins, for the codings that say (deflate and br carry no magic number). */
+const MAGIC: Record<string, readonly number[]> = {
+  gzip: [0x1f, 0x8b],
+  'x-gzip': [0x1f, 0x8b],
+  zstd: [0x28, 0xb5, 0x2f, 0xfd],
+};
+const MAGIC_BYTES = Math.max(...Object.values(MAGIC).map((m) => m.length));
+
+/**
+ * Whether a body that begins with `head` is still in the `content-encoding` it was sent with, so the
+ * header must stay beside it (if fetch undid the coding, the header would make a client decode the
+ * replay a second time and fail). A coding fetch does not know keeps the whole list encoded; for the
+ * others the bytes tell, where the outermost coding has a magic number: decoded text never starts with
+ * one. Outermost deflate or br is taken as undone, as every Node fetch undoes them.
+ */
+export function stillEncoded(contentEncoding: string, head: Uint8Array): boolean {
+  if (!contentEncoding.trim()) return false;
+  const codings = contentEncoding
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim());
+  if (!codings.every((c) => FETCH_CODINGS.has(c))) return true;
+  const magic = MAGIC[codings.at(-1) as string];
+  return magic?.every((byte, i) => head[i] === byte) ?? false;
+}
+
+/** The first `n` bytes of the body, across chunks (a first chunk may be shorter than a magic number). */
+export function headOf(chunks: readonly { bytes: Uint8Array }[], n = MAGIC_BYTES): Uint8Array {
+  const head: number[] = [];
+  for (const { bytes } of chunks) {
+    for (const byte of bytes.subarray(0, n - head.length)) head.push(byte);
+    if (head.length === n) break;
+  }
+  return new Uint8Array(head);
+}
+
+/** The headers a recording keeps: the body's, with `content-encoding` only while the bytes are in it. */
+export function recordedHeaders(
+  headers: Iterable<[string, string]>,
+  chunks: readonly { bytes: Uint8Array }[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    if (UNRECORDED.has(key)) continue;
+    if (key === 'content-encoding' && !stillEncoded(value, headOf(chunks))) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Query parameters that carry a credential: Gemini's `key`, `api_key`, `apikey`, `access_token`,
+ * `token`, signed URLs' `sig`, `X-Amz-Signature`, `X-Amz-Credential`, `client_secret`…
+ */
+const CREDENTIAL_PARAM =
+  /(^|[-_.])(sig|auth|authorization)$|(key|token|secret|password|passwd|signature|credential)$/i;
+const REDACTED = 'REDACTED';
+
+/**
+ * The URL without its credentials, fit to store in a recording that is checked in and shared: no
+ * user:password, each credential query parameter's value replaced by `REDACTED`, no fragment (never sent
+ * to the server). Other parameters are kept exactly as written.
+ */
+export function redactUrl(url: string): string {
+  const hash = url.indexOf('#');
+  const sent = hash < 0 ? url : url.slice(0, hash);
+  const q = sent.indexOf('?');
+  const base = (q < 0 ? sent : sent.slice(0, q)).replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1');
+  if (q < 0) return base;
+  const query = sent
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0 || eq === pair.length - 1) return pair;
+      return CREDENTIAL_PARAM.test(decodeName(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+    });
+  return `${base}?${query.join('&')}`;
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replaceAll('+', ' '));
+  } catch {
+    return name;
+  }
+}
 
 /**
  * Tees a live provider response into a recording: returns a `Response` that passes every byte through
  * unchanged while the bytes and their arrival times are kept; when the body ends (or is cancelled) the
- * recording is written to `file` (Node) or handed to `onComplete`.
+ * recording is written to `file` (Node) or handed to `onComplete`, and `saved` settles.
  */
-export function record(source: Response, file: string | undefined, options: RecordOptions = {}): Response {
+export function record(
+  source: Response,
+  file: string | undefined,
+  options: RecordOptions = {},
+): RecordedResponse {
   const chunks: RecordedChunk[] = [];
   const started = performance.now();
-  let saved = false;
-  const save = async () => {
-    if (saved) return;
-    saved = true;
-    const headers: Record<string, string> = {};
-    source.headers.forEach((v, k) => {
-      if (!UNRECORDED.has(k)) headers[k] = v;
-    });
+  const write = async () => {
     const text = serializeRecording({
       status: source.status,
-      headers,
-      url: options.url ?? source.url,
+      headers: recordedHeaders(source.headers, chunks),
+      url: redactUrl(options.url ?? source.url),
       chunks,
     });
     if (options.onComplete) await options.onComplete(text);
@@ -47,34 +139,57 @@ export function record(source: Response, file: string | undefined, options: Reco
       await writeFile(file, text);
     }
   };
+  // One outcome for every caller: the end of the body, a cancel racing it and `saved` await the same write.
+  let outcome: Promise<void> | undefined;
+  let settle: (outcome: Promise<void>) => void = () => {};
+  const saved = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  // Also reported through the body (or only wanted by whoever awaits it): unobserved, it must not crash.
+  saved.catch(() => {});
+  const finish = (how: () => Promise<void>) => {
+    if (!outcome) {
+      outcome = how();
+      settle(outcome);
+    }
+    return outcome;
+  };
+  const save = () => finish(write);
+  const init = { status: source.status, statusText: source.statusText, headers: source.headers };
+  // A 204, 205 or 304 has no body to tee (a `Response` refuses one): its recording is the head alone.
+  if (hasNullBody(source.status)) {
+    void save();
+    return Object.assign(new Response(null, init), { saved });
+  }
   const reader = source.body?.getReader();
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (!reader) {
+        let next: ReadableStreamReadResult<Uint8Array> | undefined;
+        try {
+          next = await reader?.read();
+        } catch (error) {
+          // A stream that broke off would replay as a complete one: record nothing.
+          void finish(() => Promise.reject(error));
+          throw error;
+        }
+        if (!next || next.done) {
           await save();
           controller.close();
           return;
         }
-        const { done, value } = await reader.read();
-        if (done) {
-          await save();
-          controller.close();
-          return;
-        }
-        chunks.push({ t: performance.now() - started, bytes: value.slice() });
-        controller.enqueue(value);
+        chunks.push({ t: performance.now() - started, bytes: next.value.slice() });
+        controller.enqueue(next.value);
       },
       async cancel(reason) {
-        await reader?.cancel(reason);
-        await save();
+        try {
+          await reader?.cancel(reason);
+        } finally {
+          await save();
+        }
       },
     },
     { highWaterMark: 0 },
   );
-  return new Response(body, {
-    status: source.status,
-    statusText: source.statusText,
-    headers: source.headers,
-  });
+  return Object.assign(new Response(body, init), { saved });
 }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { sendNodeResponse } from '@partialkit/server/node';
+import { RecordingError } from '../errors.ts';
 import { checkRecording, parseRecording, type Recording } from '../recording.ts';
 import { checkReplayOptions, type ReplayOptions, replayResponse } from '../replay.ts';
-import { UNRECORDED } from './record.ts';
+import { recordedHeaders } from './record.ts';
 
 /**
  * An HTTP server that answers every request with a recording, behaving like the provider that sent it:
@@ -34,17 +35,28 @@ export function createReplayServer(
   });
 }
 
-/** Recordings made before the bytes were stored decoded may still say `content-encoding: gzip`: drop it. */
+/**
+ * As the recording says, less the headers of a connection (`content-length`…) and a `content-encoding`
+ * its bytes are not in: recordings made before the bytes were stored decoded may still say gzip.
+ */
 function served(recording: Recording): Recording {
-  const headers = Object.fromEntries(
-    Object.entries(recording.headers).filter(([k]) => !UNRECORDED.has(k.toLowerCase())),
-  );
-  return { ...recording, headers };
+  return { ...recording, headers: recordedHeaders(Object.entries(recording.headers), recording.chunks) };
 }
 
-/** Reads a fixture file (a `.rec.jsonl` recording or a plain `.sse` body); errors name the file and line. */
+/**
+ * Reads a fixture file (a `.rec.jsonl` recording or a plain `.sse` body); errors name the file (and the
+ * line): one that cannot be read at all (missing, a directory, no permission) is a `RecordingError` too,
+ * with the reason and the system error as its `cause`.
+ */
 export async function loadRecording(file: string): Promise<Recording> {
-  const bytes = await readFile(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new RecordingError(file, undefined, `cannot be read (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
   // A view, not a copy: a 100 MB recording is held once while it is parsed.
   return parseRecording(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { source: file });
 }
