@@ -69,6 +69,14 @@ try {
     'chunking must be \'recorded\' or a whole number of bytes >= 1, got "0"\n'.replace(/^/, '--'),
   );
 }
+// A mistyped command is an error (exit 1), so a script that goes on after it does not.
+try {
+  execFileSync('node_modules/.bin/partialkit', ['replya', 'README.md'], { stdio: 'pipe' });
+  assert.fail('partialkit replya exited 0');
+} catch (error) {
+  assert.equal(error.status, 1);
+  assert.match(String(error.stderr), /unknown command "replya"/);
+}
 console.log(
   'dist: @partialkit/core (+ /providers, /ai-sdk, /standard-schema), @partialkit/react (+ /inspector), @partialkit/server (+ /node, /redis), @partialkit/replay (+ /node) and the partialkit bin load from the build',
 );
