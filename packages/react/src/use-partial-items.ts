@@ -26,7 +26,7 @@ export interface UsePartialItemsResult<S extends StandardSchemaV1, I> {
   error: Error | undefined;
   /** The elements that failed the item schema, each with its index in the list. */
   issues: readonly ItemValidationError[];
-  /** 0 before the first submit, 1 for the first attempt, more after server re-asks. */
+  /** 0 before the first submit, 1 for the first attempt, more after each `reset` (a server re-ask, a new AI SDK step). */
   attempt: number;
   /** Reconnects in a row while `status` is `reconnecting` (0 otherwise). */
   reconnects: number;

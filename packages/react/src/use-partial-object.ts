@@ -27,7 +27,7 @@ export interface UsePartialObjectResult<S extends StandardSchemaV1, I> {
   error: Error | undefined;
   /** Validation issues of completed subtrees, with paths from the root. */
   issues: readonly PartialIssue[];
-  /** 0 before the first submit, 1 for the first attempt, more after server re-asks. */
+  /** 0 before the first submit, 1 for the first attempt, more after each `reset` (a server re-ask, a new AI SDK step). */
   attempt: number;
   /** Reconnects in a row while `status` is `reconnecting`. */
   reconnects: number;

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decode, PartialObjectStore, ProviderError, streamPartial } from '@partialkit/core';
-import { type ModelPart, mockModel, textParts } from '@partialkit/test-utils/ai-sdk';
+import { type ModelPart, mockModel, textParts, usage } from '@partialkit/test-utils/ai-sdk';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
-import { Output, streamText } from 'ai';
+import { Output, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { toNodeHandler } from './node/node.ts';
 import { toPartialResponse } from './response.ts';
 
@@ -84,6 +85,75 @@ describe('toPartialResponse(streamText result)', () => {
     })().catch((e: unknown) => e);
     expect(text).toBe(TEXT.slice(0, 50));
     expect(error).toBeInstanceOf(ProviderError);
+  });
+
+  it('a run of several steps (tools + stopWhen): the browser ends with the last step’s object', async () => {
+    const Venue = z.object({ city: z.string(), capacity: z.number() });
+    const steps: ModelPart[][] = [
+      [
+        { type: 'stream-start', warnings: [] },
+        ...textParts('{"city": "unknown", "capacity": 0}').slice(1, -1),
+        { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
+        { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage } as ModelPart,
+      ],
+      textParts('{"city": "Berlin", "capacity": 1200}'),
+    ];
+    let step = 0;
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        stream: simulateReadableStream({
+          chunks: steps[step++]!,
+          initialDelayInMs: null,
+          chunkDelayInMs: null,
+        }),
+      }),
+    });
+    const result = streamText({
+      model,
+      prompt: 'Where is the meeting?',
+      output: Output.object({ schema: Venue }),
+      tools: {
+        lookup: tool({ inputSchema: z.object({ q: z.string() }), execute: async () => ({ city: 'Berlin' }) }),
+      },
+      stopWhen: stepCountIs(3),
+      onError: () => {},
+    });
+    let last: unknown;
+    for await (const value of streamPartial(Venue, toPartialResponse(result))) last = value;
+    expect(last).toEqual({ city: 'Berlin', capacity: 1200 });
+    expect(last).toEqual(await result.output);
+  });
+
+  it('a run aborted by its abortSignal ends with an error event of type aborted, not done', async () => {
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        // The first delta, then a slow model.
+        stream: new ReadableStream<ModelPart>({
+          start(c) {
+            c.enqueue({ type: 'stream-start', warnings: [] });
+            c.enqueue({ type: 'text-start', id: 't1' });
+            c.enqueue({ type: 'text-delta', id: 't1', delta: '{"items": ["a", "b"' });
+          },
+        }),
+      }),
+    });
+    const run = new AbortController();
+    const result = streamText({
+      model,
+      prompt: 'List.',
+      output: Output.object({ schema: z.object({ items: z.array(z.string()) }) }),
+      abortSignal: run.signal,
+      onError: () => {},
+    });
+    const reader = toPartialResponse(result, { heartbeatMs: 0 }).body!.getReader();
+    const decoder = new TextDecoder();
+    let wire = '';
+    while (!wire.includes('items')) wire += decoder.decode((await reader.read()).value);
+    run.abort(); // e.g. AbortSignal.timeout(…) on the route
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      wire += decoder.decode(next.value);
+    const last = wire.trim().split('\n\n').at(-1)!;
+    expect(last).toMatch(/^event: error\ndata: \{"type":"aborted"/);
   });
 
   it('a client that goes away cancels the UI message stream, while the model is silent', async () => {

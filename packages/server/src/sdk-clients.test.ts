@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { createPartialParser, decode } from '@partialkit/core';
+import { createPartialParser, decode, ProviderError } from '@partialkit/core';
 import { parseRecording } from '@partialkit/replay';
 import { createReplayServer } from '@partialkit/replay/node';
 import { fixtureBytes } from '@partialkit/test-utils/fixtures';
@@ -98,6 +98,32 @@ describe('official SDK clients against the replay server', () => {
       'Lyra Starweaver',
       'Rook Shadowstep',
     ]);
+  });
+
+  it("openai: a provider's mid-stream error reaches the browser with its type and message, as with fetch", async () => {
+    const bytes = fixtureBytes('conference-provider-error-midstream.sse');
+    const sse = () => new Response(bytes, { headers: { 'content-type': 'text/event-stream' } });
+    const failure = async (response: Response) => {
+      try {
+        for await (const _ of decode(response));
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const viaFetch = await failure(toPartialResponse(sse()));
+    const client = new OpenAI({ apiKey: 'k', maxRetries: 0, fetch: async () => sse() });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [], stream: true });
+    const viaSdk = await failure(toPartialResponse(stream));
+    expect(viaSdk).toBeInstanceOf(ProviderError);
+    expect(viaSdk).toMatchObject({
+      type: 'server_error',
+      message: 'The server had an error while processing your request. Sorry about that!',
+    });
+    expect(viaSdk).toMatchObject({
+      type: (viaFetch as ProviderError).type,
+      message: (viaFetch as ProviderError).message,
+    });
   });
 
   it('aborts the SDK request when the browser goes away', async () => {

@@ -1,12 +1,22 @@
 import { type ModelPart, mockModel, textParts, usage } from '@partialkit/test-utils/ai-sdk';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { chunksOf } from '@partialkit/test-utils/harness';
-import { createUIMessageStream, createUIMessageStreamResponse, Output, streamText, tool } from 'ai';
+import {
+  createUIMessageStream,
+  createUIMessageStreamResponse,
+  Output,
+  simulateReadableStream,
+  stepCountIs,
+  streamText,
+  tool,
+} from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import './index.ts';
 import { type DecodeOptions, decode } from '../decode/decode.ts';
 import type { DecodedEvent } from '../decode/events.ts';
-import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { PartialObjectStore } from '../stream/partial-object-store.ts';
 
@@ -44,6 +54,15 @@ async function snapshotsOf(response: Response) {
   }
   return { snapshots, error };
 }
+
+/** One SSE event of a UI message stream written by hand: a part, or raw data. */
+const uiPart = (part: unknown) => `data: ${typeof part === 'string' ? part : JSON.stringify(part)}\n\n`;
+
+/** A UI message stream response of these events (a new one per call: a body is read once). */
+const uiStream = (events: string[]) => () =>
+  new Response(events.join(''), {
+    headers: { 'content-type': 'text/event-stream', 'x-vercel-ai-ui-message-stream': 'v1' },
+  });
 
 describe("AI SDK's UI message stream (toUIMessageStreamResponse)", () => {
   it('is detected from its header and decoded to the JSON text, with no reset', async () => {
@@ -172,5 +191,202 @@ describe("AI SDK's text stream (toTextStreamResponse)", () => {
     const { snapshots, error } = await snapshotsOf(objectRun(textParts(TEXT)).toTextStreamResponse());
     expect(error).toBeUndefined();
     expect(snapshots.at(-1)).toEqual(MEETING_RESULT);
+  });
+});
+
+const Venue = z.object({ city: z.string(), capacity: z.number() });
+const ANSWER = '{"city":"Berlin","capacity":1200}';
+
+/** A text of the model, in the given deltas. */
+function modelText(id: string, deltas: string[]): ModelPart[] {
+  return [
+    { type: 'text-start', id },
+    ...deltas.map((delta): ModelPart => ({ type: 'text-delta', id, delta })),
+    { type: 'text-end', id },
+  ];
+}
+
+/**
+ * A run of two steps (tools with `stopWhen`): step 1 writes `first` (in those deltas, none for a
+ * silent tool call) and calls a tool; step 2, after the tool's result, writes `answer`.
+ */
+function twoStepRun(first: string[], answer = ANSWER) {
+  let step = 0;
+  const model = new MockLanguageModelV4({
+    doStream: async () => {
+      step++;
+      const finish = (reason: string) =>
+        ({ type: 'finish', finishReason: { unified: reason, raw: reason }, usage }) as ModelPart;
+      const chunks: ModelPart[] =
+        step === 1
+          ? [
+              { type: 'stream-start', warnings: [] },
+              ...(first.length ? modelText('a', first) : []),
+              { type: 'tool-input-start', id: 'c1', toolName: 'lookup' },
+              { type: 'tool-input-delta', id: 'c1', delta: '{"q":"venue"}' },
+              { type: 'tool-input-end', id: 'c1' },
+              { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
+              finish('tool-calls'),
+            ]
+          : [{ type: 'stream-start', warnings: [] }, ...modelText('b', chunksOf(answer, 7)), finish('stop')];
+      return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: null }) };
+    },
+  });
+  return streamText({
+    model,
+    prompt: 'Where is the meeting?',
+    output: Output.object({ schema: Venue }),
+    tools: {
+      lookup: tool({ inputSchema: z.object({ q: z.string() }), execute: async () => ({ city: 'Berlin' }) }),
+    },
+    stopWhen: stepCountIs(3),
+    onError: () => {},
+  });
+}
+
+async function lastOf(response: Response) {
+  let last: unknown;
+  for await (const value of streamPartial(Venue, response)) last = value;
+  return last;
+}
+
+describe('AI SDK UI message stream: a run of several steps (tools + stopWhen)', () => {
+  it('the object is the last step’s, as result.output: a JSON draft of step 1 is replaced', async () => {
+    const result = twoStepRun(['{"city":"unknown","capacity":0}']);
+    const last = await lastOf(result.toUIMessageStreamResponse());
+    expect(await result.output).toEqual({ city: 'Berlin', capacity: 1200 });
+    expect(last).toEqual(await result.output);
+  });
+
+  it('the next step starts with a reset (attempt 2), so the store clears step 1’s partial', async () => {
+    const { events, error } = await collect(
+      twoStepRun(['{"city":"unknown",', '"capacity":0}']).toUIMessageStreamResponse(),
+    );
+    expect(error).toBeUndefined();
+    const reset = events.findIndex((e) => e.type === 'reset');
+    expect(events[reset]).toEqual({ type: 'reset', attempt: 2 });
+    const text = (from: number, to?: number) =>
+      events
+        .slice(from, to)
+        .map((e) => (e.type === 'text' ? e.text : ''))
+        .join('');
+    expect(text(0, reset)).toBe('{"city":"unknown","capacity":0}');
+    expect(text(reset + 1)).toBe(ANSWER);
+  });
+
+  it('a step-1 narration that is not JSON ("Checking {venue} first.") does not fail the run', async () => {
+    for (const first of [
+      ['Checking {venue} first.'],
+      ['Checking {', 'venue} first.'],
+      ['See [the ', 'list].'],
+    ]) {
+      const result = twoStepRun(first);
+      expect(await result.output).toEqual({ city: 'Berlin', capacity: 1200 });
+      await expect(lastOf(result.toUIMessageStreamResponse())).resolves.toEqual({
+        city: 'Berlin',
+        capacity: 1200,
+      });
+    }
+  });
+
+  it('a step with only a tool call, or prose, starts no new attempt', async () => {
+    for (const first of [[], ['Let me look that up.']]) {
+      const store = new PartialObjectStore({
+        schema: Venue,
+        fetcher: () => twoStepRun(first).toUIMessageStreamResponse(),
+        throttle: 0,
+      });
+      await store.submit(undefined);
+      expect(store.getSnapshot()).toMatchObject({ status: 'success', attempt: 1 });
+      expect(store.getSnapshot().data).toEqual({ city: 'Berlin', capacity: 1200 });
+    }
+  });
+
+  it('the last step’s broken JSON still fails as a PartialJSONError, up to the delta it broke at', async () => {
+    const deltas = ['{"city": ', '"Berlin",', ' capacity', ': 1200}'];
+    const body = uiStream(
+      [
+        { type: 'start' },
+        { type: 'start-step' },
+        { type: 'text-start', id: 't' },
+        ...deltas.map((delta) => ({ type: 'text-delta', id: 't', delta })),
+        { type: 'text-end', id: 't' },
+        { type: 'finish-step' },
+        { type: 'finish' },
+      ].map(uiPart),
+    );
+    const { text, error } = await collect(body());
+    expect(error).toBeUndefined();
+    expect(text).toBe('{"city": "Berlin", capacity');
+    const { error: parsed } = await snapshotsOf(body());
+    expect(parsed).toBeInstanceOf(PartialJSONError);
+    expect((parsed as PartialJSONError).position).toBe(19);
+    const run = twoStepRun([], '{"city": "Berlin", capacity: 1200}');
+    await expect(lastOf(run.toUIMessageStreamResponse())).rejects.toBeInstanceOf(PartialJSONError);
+  });
+});
+
+describe('AI SDK UI message stream: an aborted run', () => {
+  it('the abort part is a ProviderError of type aborted, after the text before it', async () => {
+    const body = uiStream(
+      [
+        { type: 'start' },
+        { type: 'start-step' },
+        { type: 'text-start', id: 't' },
+        { type: 'text-delta', id: 't', delta: '{"items": ["a"' },
+        { type: 'abort', reason: 'timeout' },
+      ].map(uiPart),
+    );
+    const { text, error } = await collect(body());
+    expect(text).toBe('{"items": ["a"');
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ type: 'aborted', message: 'timeout' });
+  });
+
+  it('without a reason, the message says the run was aborted', async () => {
+    const { error } = await collect(uiStream([uiPart({ type: 'start' }), uiPart({ type: 'abort' })])());
+    expect(error).toMatchObject({
+      name: 'ProviderError',
+      type: 'aborted',
+      message: 'The AI SDK run was aborted',
+    });
+  });
+});
+
+describe('AI SDK UI message stream: events the reader cannot read', () => {
+  const delta = (d: unknown) => uiPart({ type: 'text-delta', id: 't', delta: d });
+  const head = [{ type: 'start' }, { type: 'start-step' }, { type: 'text-start', id: 't' }].map(uiPart);
+  const tail = [{ type: 'text-end', id: 't' }, { type: 'finish-step' }, { type: 'finish' }, '[DONE]'].map(
+    uiPart,
+  );
+
+  it('an event whose data is not JSON is a DecodeError naming it, after the text before it', async () => {
+    const broken = uiPart('{"type":"text-delta","id":"t","delta":"x');
+    const { text, error } = await collect(
+      uiStream([...head, delta('{"name": "Ad'), broken, delta('a"}'), ...tail])(),
+    );
+    expect(text).toBe('{"name": "Ad'); // not '{"name": "Ada"}': a valid but wrong value
+    expect(error).toBeInstanceOf(DecodeError);
+    expect((error as DecodeError).event).toBe(5);
+  });
+
+  it('a text-delta whose delta is not a string is a DecodeError naming the field', async () => {
+    const { error } = await collect(uiStream([...head, delta('{"n": '), delta(42), delta('}'), ...tail])());
+    expect(error).toBeInstanceOf(DecodeError);
+    expect((error as Error).message).toBe('Event 5: delta is a number (42), expected a string');
+  });
+
+  it('a tool-input-delta of the chosen call whose inputTextDelta is not a string too', async () => {
+    const body = uiStream(
+      [
+        { type: 'start' },
+        { type: 'tool-input-start', toolCallId: 'c', toolName: 'f' },
+        { type: 'tool-input-delta', toolCallId: 'c', inputTextDelta: { q: 1 } },
+      ].map(uiPart),
+    );
+    const { error } = await collect(body(), { toolCall: 'f' });
+    expect((error as Error).message).toBe(
+      'Event 3: inputTextDelta is an object ({"q":1}), expected a string',
+    );
   });
 });

@@ -1,6 +1,11 @@
+// The provider readers' field checks and text event (plain modules: importing them registers no reader).
+import { eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { jsonData, type SSEMessage } from '../decode/sse.ts';
+import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { StepText } from './step-text.ts';
+
+const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
 
 /**
  * Whether a part is one the UI message stream sends (for `detect` when the header is gone): every such
@@ -16,6 +21,9 @@ export function isAiSdkPart(type: string, part: object): boolean {
   );
 }
 
+/** The error type of an `abort` part: the one `toPartialResponse` sends for its own aborts. */
+const ABORTED = 'aborted';
+
 interface Part {
   type?: unknown;
   delta?: unknown;
@@ -25,6 +33,7 @@ interface Part {
   input?: unknown;
   errorText?: unknown;
   finishReason?: unknown;
+  reason?: unknown;
 }
 
 /**
@@ -32,9 +41,14 @@ interface Part {
  * `[DONE]`. The JSON text is the `text-delta` parts (what `streamText({ output: Output.object(…) })`
  * writes), or with `toolCall` (a name, or an index among the tool calls) that tool call's
  * `tool-input-delta` parts, or its whole `tool-input-available` input when it was not streamed.
+ * A run of several steps (tools with `stopWhen`) writes a text per step, and AI SDK's output is the
+ * last step's: a step after one whose JSON was passed on starts with a `reset`, as a re-ask does, and a
+ * step's text that stops being JSON is held back until the run ends with it (see {@link StepText}).
  * `error` parts throw {@link ProviderError}; `finish` ends the stream (`length` is a
- * {@link TruncatedError}, `content-filter` a {@link RefusalError}). Reasoning, sources, files,
- * metadata and `data-*` parts (the app's own data) are not the object's text and are skipped.
+ * {@link TruncatedError}, `content-filter` a {@link RefusalError}); `abort` (the run's `abortSignal`) is
+ * a {@link ProviderError} of type `aborted`, never a normal end. Reasoning, sources, files, metadata and
+ * `data-*` parts (the app's own data) are not the object's text and are skipped. A part that is not
+ * JSON, or a delta that is not a string, is a {@link DecodeError}, as in the provider formats.
  */
 export async function* aiSdk(
   events: AsyncIterable<SSEMessage>,
@@ -45,27 +59,40 @@ export async function* aiSdk(
   const started: string[] = [];
   let chosen: string | undefined;
   let streamed = false;
-  for await (const event of events) {
-    if (event.data.trim() === '[DONE]') return;
-    const part = jsonData(event) as Part | undefined;
-    if (!part || typeof part !== 'object') continue;
+  /** 1, then one more for each step whose text replaces the previous step's on screen. */
+  let attempt = 1;
+  let step = new StepText();
+  let finish: Part | undefined;
+  read: for await (const event of events) {
+    if (event.data.trim() === '[DONE]') break;
+    const n = event.number;
+    const part = eventPayload<Part>(event);
+    if (!part) continue;
     switch (part.type) {
-      case 'text-delta':
-        if (want === undefined && typeof part.delta === 'string' && part.delta)
-          yield { type: 'text', text: part.delta };
+      case 'start-step':
+        if (step.shown) yield { type: 'reset', attempt: ++attempt };
+        step = new StepText();
         break;
+      case 'text-delta': {
+        if (want !== undefined) break;
+        const delta = stringField(part.delta, n, 'delta');
+        if (delta && step.take(delta)) yield text(delta);
+        break;
+      }
       case 'tool-input-start': {
         if (want === undefined || chosen !== undefined || typeof part.toolCallId !== 'string') break;
         const index = started.push(part.toolCallId) - 1;
         if (want === part.toolName || want === index) chosen = part.toolCallId;
         break;
       }
-      case 'tool-input-delta':
-        if (chosen !== undefined && part.toolCallId === chosen && typeof part.inputTextDelta === 'string') {
-          streamed = true;
-          if (part.inputTextDelta) yield { type: 'text', text: part.inputTextDelta };
-        }
+      case 'tool-input-delta': {
+        if (chosen === undefined || part.toolCallId !== chosen) break;
+        const delta = stringField(part.inputTextDelta, n, 'inputTextDelta');
+        if (delta === undefined) break;
+        streamed = true;
+        if (delta) yield text(delta);
         break;
+      }
       case 'tool-input-available': {
         if (want === undefined || streamed || typeof part.toolCallId !== 'string') break;
         // A provider that does not stream tool inputs sends only this part.
@@ -75,7 +102,7 @@ export async function* aiSdk(
         }
         if (part.toolCallId === chosen) {
           streamed = true;
-          yield { type: 'text', text: JSON.stringify(part.input) };
+          yield text(JSON.stringify(part.input));
         }
         break;
       }
@@ -85,13 +112,22 @@ export async function* aiSdk(
           typeof part.errorText === 'string' ? part.errorText : 'The AI SDK stream reported an error',
           part,
         );
-      case 'finish':
-        if (part.finishReason === 'length')
-          throw new TruncatedError('length', 'The model stopped at its output token limit');
-        if (part.finishReason === 'content-filter') throw new RefusalError('content filter');
-        return;
       case 'abort':
-        return; // the server stopped the run; an unfinished JSON text ends as truncated
+        // The run was stopped (its abortSignal): what came before is not a finished answer.
+        throw new ProviderError(
+          ABORTED,
+          typeof part.reason === 'string' && part.reason ? part.reason : 'The AI SDK run was aborted',
+          part,
+        );
+      case 'finish':
+        finish = part;
+        break read;
     }
   }
+  // The run ended with this step: its text is the output, up to where its JSON broke if it did.
+  const broken = step.end();
+  if (broken) yield text(broken);
+  if (finish?.finishReason === 'length')
+    throw new TruncatedError('length', 'The model stopped at its output token limit');
+  if (finish?.finishReason === 'content-filter') throw new RefusalError('content filter');
 }

@@ -1,8 +1,8 @@
+import { listField, objectField, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { providerData, type SSEMessage } from '../decode/sse.ts';
-import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { providerData, type SSEMessage, snippetOf } from '../decode/sse.ts';
+import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
-import { listField, objectField, stringField } from './fields.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the lists and text fields are checked as they are read.
@@ -86,7 +86,10 @@ export async function* gemini(
 
 /**
  * Gemini `streamGenerateContent` without `alt=sse`: one JSON array written element by element. Our own
- * incremental parser reads it, so each element is handled as soon as it closes.
+ * incremental parser reads it, so each element is handled as soon as it closes. A body that is not a
+ * JSON array (an HTML error page from a proxy, garbage between elements) is a {@link DecodeError} naming
+ * the element, after the elements before it; one that stops inside the array is left to the parse
+ * stage, as a last SSE event the stream cut off is.
  */
 export async function* geminiArray(
   body: AsyncIterable<string>,
@@ -95,14 +98,51 @@ export async function* geminiArray(
   const reader = new GeminiReader(options);
   const parser = createPartialParser();
   let done = 0;
+  let offset = 0; // of the chunk in the body
   for await (const chunk of body) {
-    parser.write(chunk);
+    const failure = parseError(() => parser.write(chunk));
+    // After a failure the parser keeps its last good value: the elements that closed before the fault.
     const items = parser.value;
-    if (!Array.isArray(items)) continue;
-    for (; done < items.length && parser.isCompleteAt([done]); done++)
-      yield* reader.read(items[done], done + 1);
+    if (Array.isArray(items)) {
+      for (; done < items.length && parser.isCompleteAt([done]); done++)
+        yield* reader.read(items[done], done + 1);
+    }
+    if (failure) {
+      const closed = Array.isArray(items) && parser.isComplete(items);
+      throw notAnArray(failure, done + 1, closed, chunk.slice(Math.max(0, failure.position - offset)));
+    }
+    offset += chunk.length;
   }
+  const failure = parseError(() => parser.end());
+  if (failure?.incomplete) return;
+  if (failure) throw notAnArray(failure, done + 1, false, '');
   // Detection saw the body open with `[{`, so a complete body is an array.
-  const items = parser.end() as unknown[];
+  const items = parser.value as unknown[];
   for (; done < items.length; done++) yield* reader.read(items[done], done + 1);
+}
+
+/** Runs a parser call; the {@link PartialJSONError} it throws is returned, anything else is rethrown. */
+function parseError(call: () => unknown): PartialJSONError | undefined {
+  try {
+    call();
+    return undefined;
+  } catch (error) {
+    if (error instanceof PartialJSONError) return error;
+    throw error;
+  }
+}
+
+/**
+ * The {@link DecodeError} of a body that stopped being a JSON array: in element `element`, or after the
+ * array `closed`; `rest` is the body from the fault.
+ */
+function notAnArray(error: PartialJSONError, element: number, closed: boolean, rest: string): DecodeError {
+  const snippet = snippetOf(rest);
+  const where = closed ? 'After the Gemini JSON array' : `Element ${element} of the Gemini JSON array`;
+  return new DecodeError(
+    `${where}, the body is not valid JSON (${error.message}): ${JSON.stringify(snippet)}`,
+    element,
+    snippet,
+    { cause: error },
+  );
 }

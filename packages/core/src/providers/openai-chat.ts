@@ -1,7 +1,7 @@
+import { eventPayload, listField, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { eventPayload, listField, stringField } from './fields.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.

@@ -1,7 +1,7 @@
+import { eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { eventPayload, stringField } from './fields.ts';
 import { openaiError } from './openai-chat.ts';
 import { ToolCallSelector, text } from './tool-calls.ts';
 
@@ -19,6 +19,9 @@ interface ResponsesEvent {
   code?: string;
   message?: string;
 }
+
+/** The `incomplete_details.reason` of a response the content filter stopped. */
+const CONTENT_FILTER = 'content_filter';
 
 /**
  * OpenAI Responses API events (and Open Responses servers such as LM Studio): the output text of the
@@ -75,6 +78,10 @@ export async function* openaiResponses(
       }
       case 'response.incomplete': {
         const reason = e?.response?.incomplete_details?.reason ?? 'unknown';
+        // A moderation stop, as `finish_reason: "content_filter"` is for Chat Completions: no higher
+        // token limit would help.
+        if (reason === CONTENT_FILTER)
+          throw new RefusalError(refusal || 'The response was stopped by the content filter');
         throw new TruncatedError(
           reason === 'max_output_tokens' ? 'max_tokens' : 'incomplete',
           `The response is incomplete (${reason})`,

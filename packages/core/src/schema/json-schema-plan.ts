@@ -114,20 +114,27 @@ export class JsonSchemaPlan implements Plan {
     return this.variants?.get(value);
   }
 
-  /** Finds a property that holds a `const` (or a one-value `enum`) in every object option. */
+  /**
+   * Finds the discriminator of a union: a property that holds a `const` (or a one-value `enum`) in every
+   * option that can be an object, a different one in each, so that its value names one option. A
+   * literal every option shares (a version, an envelope's `object: "event"`) tells nothing and is passed
+   * over. Options that cannot be an object (`null`, scalars: shown only complete anyway) are left out,
+   * so `A | B | null` is discriminated as `A | B` is.
+   */
   private discriminate(options: Node[]): void {
-    const objects = options.map((o) => this.doc.deref(o));
-    if (!objects.every((o) => o !== undefined && typesOf(o).has('object'))) return;
+    const resolved = options.map((o) => this.doc.deref(o));
+    if (resolved.some((o) => o === undefined)) return;
+    const objects = (resolved as Node[]).filter(admitsObject);
+    if (objects.length < MIN_VARIANTS || !objects.every((o) => typesOf(o).has('object'))) return;
     const first = objects[0]!.properties as Record<string, unknown> | undefined;
     for (const key of Object.keys(first ?? {})) {
       const variants = new Map<unknown, JsonSchemaPlan>();
-      const all = objects.every((o) => {
-        const value = fixedValue(this.doc.deref((o!.properties as Record<string, unknown>)?.[key]));
-        if (value === NONE) return false;
-        if (!variants.has(value)) variants.set(value, this.doc.planOf(o!));
-        return true;
-      });
-      if (all) {
+      for (const o of objects) {
+        const value = fixedValue(this.doc.deref((o.properties as Record<string, unknown>)?.[key]));
+        if (value === NONE || variants.has(value)) break;
+        variants.set(value, this.doc.planOf(o));
+      }
+      if (variants.size === objects.length) {
         this.discriminator = key;
         this.require = union(this.require, [key]);
         this.variants = variants;
@@ -173,12 +180,24 @@ class JsonSchemaDocument {
 
 const NONE = Symbol('none');
 const EMPTY: readonly string[] = [];
+/** A union needs two object options for a discriminator to choose between. */
+const MIN_VARIANTS = 2;
 
 function fixedValue(node: Node | undefined): unknown {
   if (!node) return NONE;
   if (node.const !== undefined) return node.const;
   if (Array.isArray(node.enum) && node.enum.length === 1) return node.enum[0];
   return NONE;
+}
+
+/**
+ * Whether a union option can hold an object: one typed `object`, or one that does not say (`{}`, an
+ * `allOf`…), which a discriminator cannot rule out. A fixed value or a scalar or `null` type cannot.
+ */
+function admitsObject(n: Node): boolean {
+  if (n.const !== undefined || Array.isArray(n.enum)) return false;
+  const types = typesOf(n);
+  return types.size === 0 || types.has('object');
 }
 
 function isNode(v: unknown): v is Node {
@@ -207,8 +226,8 @@ const cache = new WeakMap<object, JsonSchemaPlan | null>();
 
 /**
  * The (cached) plan of a Standard Schema from its JSON Schema, or undefined when it has none (no
- * `~standard.jsonSchema`, or the converter throws for this schema): it then streams by the no-schema
- * rules.
+ * `~standard.jsonSchema`, or the converter throws for this schema even when asked to skip what it
+ * cannot express): it then streams by the no-schema rules.
  */
 export function jsonSchemaPlanFor(schema: StandardSchemaV1): JsonSchemaPlan | undefined {
   let plan = cache.get(schema);
@@ -220,16 +239,31 @@ export function jsonSchemaPlanFor(schema: StandardSchemaV1): JsonSchemaPlan | un
   return plan ?? undefined;
 }
 
-/** The input-side JSON Schema of a Standard Schema (draft 2020-12, else draft-07), if it offers one. */
+/**
+ * Converter options that skip what a library cannot express instead of throwing: valibot's
+ * `errorMode: 'ignore'` (one `v.check`, `v.custom` or `v.date` would otherwise cost the whole schema its
+ * rules). The plan reads only streaming hints, so a JSON Schema without those parts still serves.
+ * arktype's Standard JSON Schema already falls back by itself.
+ */
+const LENIENT: Record<string, unknown> = { errorMode: 'ignore' };
+
+const TARGETS = ['draft-2020-12', 'draft-07'] as const;
+
+/**
+ * The input-side JSON Schema of a Standard Schema (draft 2020-12, else draft-07), if it offers one:
+ * exactly as the library writes it when it can, else with the parts it cannot express left out.
+ */
 export function jsonSchemaOf(schema: StandardSchemaV1): Node | undefined {
   const converter = schema['~standard'].jsonSchema;
   if (!converter) return undefined;
-  for (const target of ['draft-2020-12', 'draft-07'] as const) {
-    try {
-      const node = converter.input({ target });
-      if (isNode(node)) return node;
-    } catch {
-      // the library cannot express this schema for this target: try the next, then stream without
+  for (const libraryOptions of [undefined, LENIENT]) {
+    for (const target of TARGETS) {
+      try {
+        const node = converter.input({ target, libraryOptions });
+        if (isNode(node)) return node;
+      } catch {
+        // the library cannot express this schema for this target: try the next, then stream without
+      }
     }
   }
   return undefined;

@@ -150,6 +150,50 @@ describe('JSON Schema streaming rules', () => {
     expect(parser.value).toEqual({ ev: { s: 'abc', kind: 'y' } });
   });
 
+  it('a literal every variant shares (a version) is not the discriminator: the key that tells them apart is', () => {
+    const Versioned = toStandardJsonSchema(
+      v.object({
+        ev: v.variant('kind', [
+          v.object({ v: v.literal(1), kind: v.literal('note'), text: v.string() }),
+          v.object({ v: v.literal(1), kind: v.literal('vote'), text: v.picklist(['yes', 'no']) }),
+        ]),
+      }),
+    );
+    const held = createPartialParser({ schema: Versioned });
+    held.write('{"ev": {"v": 1, "text": "hel');
+    expect(held.value).toEqual({});
+    // The `vote` variant guides its members: its enum never shows half-written.
+    const vote = createPartialParser({ schema: Versioned });
+    vote.write('{"ev": {"v": 1, "kind": "vote", "text": "ye');
+    expect(vote.value).toEqual({ ev: { v: 1, kind: 'vote' } });
+    vote.write('s"}}');
+    expect(vote.end()).toEqual({ ev: { v: 1, kind: 'vote', text: 'yes' } });
+  });
+
+  it('a key whose value two variants share does not discriminate them', () => {
+    const Shared = type({ ev: type({ kind: "'a'", n: 'number' }).or({ kind: "'a'", s: 'string' }) });
+    expect(jsonSchemaPlanFor(Shared)!.child('ev')!.discriminator).toBeUndefined();
+    const parser = createPartialParser({ schema: Shared });
+    parser.write('{"ev": {"s": "ab');
+    expect(parser.value).toEqual({ ev: { s: 'ab' } });
+  });
+
+  it('arktype: a nullable discriminated union (A | B | null, one anyOf) is discriminated as A | B is', () => {
+    const Ark = type({
+      ev: type({ kind: "'x'", n: 'number' }).or({ kind: "'y'", s: 'string' }).or('null'),
+    });
+    const parser = createPartialParser({ schema: Ark });
+    parser.write('{"ev": {"s": "ab');
+    expect(parser.value).toEqual({});
+    parser.write('c", "kind": "y"');
+    expect(parser.value).toEqual({ ev: { s: 'abc', kind: 'y' } });
+    parser.write('}}');
+    expect(parser.end()).toEqual({ ev: { s: 'abc', kind: 'y' } });
+    const none = createPartialParser({ schema: Ark });
+    none.write('{"ev": null}');
+    expect(none.end()).toEqual({ ev: null });
+  });
+
   it('x-partial: "atomic" marks a subtree, { require } holds an object back', () => {
     const Schema = toStandardJsonSchema(
       v.object({
@@ -217,6 +261,28 @@ describe('JSON Schema streaming rules', () => {
     expect(parser.value).toEqual({ kids: [{ at: ['2024-01-01', 'note'], meta: {} }] });
     parser.write('f"}}]}');
     expect(parser.end()).toEqual({ kids: [{ at: ['2024-01-01', 'note'], meta: { x: 'off' } }] });
+  });
+
+  it('valibot: a v.check (which the converter cannot express) costs only that check its hint, not the schema its rules', () => {
+    const Talk = toStandardJsonSchema(
+      v.object({
+        title: v.pipe(
+          v.string(),
+          v.check((s) => s.trim().length > 0, 'empty title'),
+        ),
+        track: v.picklist(['main', 'workshop']),
+      }),
+    );
+    expect(() => Talk['~standard'].jsonSchema.input({ target: 'draft-2020-12' })).toThrow('"check"');
+    const parser = createPartialParser({ schema: Talk });
+    parser.write('{"title": "Streaming JSON", "track": "mai');
+    expect(parser.value).toEqual({ title: 'Streaming JSON' });
+    parser.write('n"}');
+    expect(parser.end()).toEqual({ title: 'Streaming JSON', track: 'main' });
+    // The check itself still runs, in the validation at the end.
+    const empty = createPartialParser({ schema: Talk });
+    empty.write('{"title": " ", "track": "main"}');
+    expect(() => empty.end()).toThrow(ValidationError);
   });
 
   it('a Standard Schema without a JSON Schema streams by the no-schema rules and is validated at the end', () => {

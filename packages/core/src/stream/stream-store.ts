@@ -17,7 +17,7 @@ export type Fetcher<I> = (input: I, init: { signal: AbortSignal }) => StreamSour
 export interface StreamStoreState {
   readonly status: StreamStatus;
   readonly error: Error | undefined;
-  /** 1 for the first attempt; grows when the server re-asks the model (a `reset` event). */
+  /** 1 for the first attempt; grows with each `reset` event: the server re-asks the model, or an AI SDK run starts a step that replaces the JSON of the one before. */
   readonly attempt: number;
   /** Reconnects in a row while `status` is `reconnecting` (0 otherwise). */
   readonly reconnects: number;

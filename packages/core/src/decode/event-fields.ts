@@ -1,5 +1,5 @@
-import { providerData, type SSEMessage, snippetOf } from '../decode/sse.ts';
 import { DecodeError } from '../errors.ts';
+import { providerData, type SSEMessage, snippetOf } from './sse.ts';
 
 /**
  * The fields of a provider event are the provider's claim, not a guarantee: a text field that is a

@@ -1,0 +1,73 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { fixtureBytes } from '@partialkit/test-utils/fixtures';
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { decode } from '../decode/decode.ts';
+import { ProviderError } from '../errors.ts';
+import { decodeObjects } from './index.ts';
+
+/** A client `fetch` that answers every request with `body` as SSE. */
+const sse = (body: string | Uint8Array<ArrayBuffer>) => async () =>
+  new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+
+async function settled(events: AsyncIterable<unknown>): Promise<{ count: number; error: unknown }> {
+  let count = 0;
+  try {
+    for await (const _ of events) count++;
+  } catch (error) {
+    return { count, error };
+  }
+  return { count, error: undefined };
+}
+
+const ANTHROPIC_START =
+  'event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","content":[],"model":"c","stop_reason":null,"usage":{"input_tokens":1,"output_tokens":1}}}\n\n';
+
+describe('decodeObjects: a provider error the official SDK stream throws (its APIError)', () => {
+  it('openai chat: the mid-stream {"error"} is the ProviderError the same bytes give on the wire', async () => {
+    const bytes = fixtureBytes('conference-provider-error-midstream.sse');
+    const wire = await settled(decode(await sse(bytes)()));
+    expect(wire.error).toBeInstanceOf(ProviderError);
+
+    const client = new OpenAI({ apiKey: 'k', maxRetries: 0, fetch: sse(bytes) });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [], stream: true });
+    const { count, error } = await settled(decodeObjects(stream));
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({
+      type: (wire.error as ProviderError).type,
+      message: (wire.error as ProviderError).message,
+    });
+    expect(count).toBe(wire.count); // the text before the error, as on the wire
+    expect((error as Error).cause).toBeInstanceOf(OpenAI.APIError);
+  });
+
+  it('anthropic: event: error is a ProviderError with its type and message', async () => {
+    const body = `${ANTHROPIC_START}event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
+    const client = new Anthropic({ apiKey: 'k', maxRetries: 0, fetch: sse(body) });
+    const stream = await client.messages.create({ model: 'c', max_tokens: 10, messages: [], stream: true });
+    const { error } = await settled(decodeObjects(stream));
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ type: 'overloaded_error', message: 'Overloaded' });
+    expect((error as Error).cause).toBeInstanceOf(Anthropic.APIError);
+  });
+
+  it('anthropic: an error event whose data is not JSON keeps that text as the message', async () => {
+    const body = `${ANTHROPIC_START}event: error\ndata: upstream overloaded\n\n`;
+    const client = new Anthropic({ apiKey: 'k', maxRetries: 0, fetch: sse(body) });
+    const stream = await client.messages.create({ model: 'c', max_tokens: 10, messages: [], stream: true });
+    expect((await settled(decodeObjects(stream))).error).toMatchObject({
+      name: 'ProviderError',
+      type: 'error',
+      message: 'upstream overloaded',
+    });
+  });
+
+  it('any other exception of the iterator passes through as it is', async () => {
+    const failure = new TypeError('terminated');
+    async function* objects() {
+      yield 'a';
+      throw failure;
+    }
+    expect((await settled(decodeObjects(objects()))).error).toBe(failure);
+  });
+});
