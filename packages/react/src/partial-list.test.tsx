@@ -245,3 +245,99 @@ describe('<PartialText>', () => {
     expect(container.textContent).toBe('…');
   });
 });
+
+describe('<PartialList> with an initialValue', () => {
+  it('renders every item of the initial value as complete while nothing streams, and after reset()', () => {
+    const Users = z.object({ users: z.array(z.object({ name: z.string() })) });
+    const api: { reset?: () => void; status?: string } = {};
+    function List() {
+      const { object, status, reset } = usePartialObject(Users, () => [], {
+        initialValue: { users: [{ name: 'Ada' }, { name: 'Grace' }] },
+      });
+      Object.assign(api, { reset, status });
+      return (
+        <ul>
+          <PartialList
+            items={object?.users}
+            render={(user, { complete }) => <li data-complete={String(complete)}>{user.name}</li>}
+          />
+        </ul>
+      );
+    }
+    render(<List />);
+    expect(api.status).toBe('idle');
+    const rows = () =>
+      screen.getAllByRole('listitem').map((li) => `${li.textContent}:${li.dataset.complete}`);
+    expect(rows()).toEqual(['Ada:true', 'Grace:true']);
+    act(() => api.reset!());
+    expect(rows()).toEqual(['Ada:true', 'Grace:true']);
+  });
+});
+
+describe('streaming indicators once nothing streams (the README pattern)', () => {
+  const Meeting = z.object({ location: z.string(), users: z.array(z.object({ name: z.string() })) });
+
+  function setup(options: { initialValue?: { location: string } } = {}) {
+    const src = controlledSource();
+    const api: { current?: ReturnType<typeof usePartialObject<typeof Meeting, unknown>> } = {};
+    // As the README writes it: final once the string closed or nothing streams any more.
+    function View() {
+      const result = usePartialObject(Meeting, src.fetcher, { throttle: 0, ...options });
+      api.current = result;
+      const { object, isCompleteAt, isLoading } = result;
+      return (
+        <>
+          <PartialText
+            value={object?.location}
+            complete={!isLoading || isCompleteAt(['location'])}
+            data-testid="loc"
+          />
+          <ul>
+            <PartialList
+              items={object?.users}
+              deps={[isLoading]}
+              render={(user, { complete }) => (
+                <li aria-busy={(isLoading && !complete) || undefined} data-complete={String(complete)}>
+                  {user.name}
+                </li>
+              )}
+            />
+          </ul>
+        </>
+      );
+    }
+    render(<View />);
+    return { src, api: () => api.current! };
+  }
+
+  it('after stop(): no caret or aria-busy; the cut-off item still says it is incomplete', async () => {
+    const { src, api } = setup();
+    await act(async () => {
+      void api().submit(1);
+      await tick();
+      src.push('{"location":"Berl');
+      await tick();
+    });
+    expect(screen.getByTestId('loc').getAttribute('aria-busy')).toBe('true');
+    await act(async () => {
+      src.push('","users":[{"name":"Ada"},{"name":"Gra');
+      await tick();
+    });
+    act(() => api().stop());
+    expect(api().status).toBe('aborted');
+    expect(screen.getByTestId('loc').getAttribute('aria-busy')).toBeNull();
+    expect(api().isCompleteAt(['location'])).toBe(true);
+    const rows = screen.getAllByRole('listitem');
+    expect(rows.map((li) => li.getAttribute('aria-busy'))).toEqual([null, null]);
+    expect(rows.map((li) => li.dataset.complete)).toEqual(['true', 'false']);
+  });
+
+  it('an idle initialValue is complete: isCompleteAt finds it, no caret', () => {
+    const { api } = setup({ initialValue: { location: 'Berlin' } });
+    expect(api().status).toBe('idle');
+    expect(api().isCompleteAt(['location'])).toBe(true);
+    expect(api().isCompleteAt(['users'])).toBe(false);
+    expect(screen.getByTestId('loc').textContent).toBe('Berlin');
+    expect(screen.getByTestId('loc').getAttribute('aria-busy')).toBeNull();
+  });
+});

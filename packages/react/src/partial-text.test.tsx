@@ -108,3 +108,15 @@ describe('<PartialText path> once nothing streams', () => {
     expect(screen.getByTestId('t').getAttribute('aria-busy')).toBeNull();
   });
 });
+
+describe('<PartialText value>', () => {
+  it('a null value (a .nullish() field) shows the placeholder, as undefined does', () => {
+    const { container } = render(
+      <p>
+        <PartialText value={null} placeholder="none yet" />|
+        <PartialText value={undefined} placeholder="none" />
+      </p>,
+    );
+    expect(container.textContent).toBe('none yet|none');
+  });
+});

@@ -13,9 +13,12 @@ const noSubscription = () => () => {};
 const isLive = (status: StreamStatus) => status === 'streaming' || status === 'reconnecting';
 
 export interface PartialTextProps extends HTMLAttributes<HTMLElement> {
-  /** A string from a partial object. */
-  value: string | undefined;
-  /** Whether the string is final; or give `path` inside a `PartialStoreProvider`. */
+  /** A string from a partial object (`null`, as a `.nullish()` field may be, shows the placeholder). */
+  value: string | null | undefined;
+  /**
+   * Whether the string is final: `!isLoading || isCompleteAt(path)`, so that a string a stop cut off
+   * shows as final too. Or give `path` inside a `PartialStoreProvider`, which does that itself.
+   */
   complete?: boolean;
   path?: Path;
   /** Shown after the text while it streams. */
@@ -48,7 +51,7 @@ export function PartialText({
   );
   // Subscribed, so the caret and aria-busy go when the string closes, not at the next unrelated render.
   const fromStore = useSyncExternalStore(watched?.subscribe ?? noSubscription, getDone, getDone);
-  if (value === undefined) return placeholder ?? null;
+  if (value === undefined || value === null) return placeholder ?? null;
   const done = complete ?? fromStore;
   return (
     <Tag {...rest} aria-busy={done ? undefined : true} data-streaming={done ? undefined : ''}>

@@ -4,7 +4,7 @@ import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { fixtureBytes } from '@partialkit/test-utils/fixtures';
 import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
 import { act, render, renderHook, screen } from '@testing-library/react';
-import { Profiler, StrictMode, useEffect } from 'react';
+import { Profiler, StrictMode, useEffect, useRef } from 'react';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { usePartialObject } from './use-partial-object.ts';
@@ -96,11 +96,40 @@ describe('usePartialObject', () => {
       await tick();
     });
     unmount();
+    await Promise.resolve(); // the abort waits one microtask, for a StrictMode remount
     expect(src.requests[0]!.signal.aborted).toBe(true);
     const before = renders;
     expect(src.push('{"title":"late"}')).toBe(false); // the reader was cancelled
     await tick();
     expect(renders).toBe(before);
+  });
+
+  it('in StrictMode, a submit made once on mount (a ref guard) survives the remount and streams', async () => {
+    const src = controlledSource();
+    function Once() {
+      const { submit, object, status } = usePartialObject(Schema, src.fetcher, { throttle: 0 });
+      const started = useRef(false);
+      useEffect(() => {
+        if (started.current) return;
+        started.current = true;
+        void submit('go');
+      }, [submit]);
+      return <p data-testid="once">{`${status}:${object?.title ?? ''}`}</p>;
+    }
+    render(
+      <StrictMode>
+        <Once />
+      </StrictMode>,
+    );
+    await act(async () => {
+      await tick();
+    });
+    expect(src.requests.length).toBe(1);
+    await act(async () => {
+      src.push('{"title":"strict"');
+      await tick();
+    });
+    expect(screen.getByTestId('once').textContent).toBe('streaming:strict');
   });
 
   it('in StrictMode, a submit from a mount effect reaches the fetcher once', async () => {

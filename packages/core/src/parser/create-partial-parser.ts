@@ -136,6 +136,8 @@ export class AsyncSchemaError extends PartialKitError {
 }
 
 class IncrementalParser implements PartialParser {
+  /** The async validation an `end()` started, for `endAsync()` to finish. */
+  private pendingOutcome: Promise<Outcome> | undefined;
   private readonly tokenizer: Tokenizer;
   private readonly builder: Builder;
   private readonly schema: StandardSchemaV1 | undefined;
@@ -194,7 +196,9 @@ class IncrementalParser implements PartialParser {
     const raw = this.complete();
     const outcome = this.validateSync(raw);
     if (outcome instanceof Promise) {
-      void outcome.catch(() => {}); // endAsync validates again
+      // Kept for endAsync, so that an async check runs once, not once here and again there.
+      this.pendingOutcome = outcome;
+      void outcome.catch(() => {});
       throw new AsyncSchemaError();
     }
     return this.settle(raw, outcome);
@@ -205,8 +209,11 @@ class IncrementalParser implements PartialParser {
     if (this.failure) throw this.failure;
     const raw = this.complete();
     const zod = this.zod;
-    const outcome =
-      zod && !this.builder.rootResult
+    const pending = this.pendingOutcome;
+    this.pendingOutcome = undefined;
+    const outcome = pending
+      ? await pending
+      : zod && !this.builder.rootResult
         ? fromZod(await z4.safeParseAsync(zod, raw), [])
         : await this.validateSync(raw);
     return this.settle(raw, outcome);

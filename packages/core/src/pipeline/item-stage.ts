@@ -44,6 +44,8 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
    */
   readonly closed: Array<ClosedItem<TItem> | Promise<ClosedItem<TItem>>> = [];
   private parser: PartialParser<TPartial, TItem> | undefined;
+  /** The item schema proved asynchronous: elements go straight to `endAsync()`. */
+  private async = false;
   private start = 0;
   private readonly scanner: ListScanner;
   /** The options of every element's parser, built once. */
@@ -105,19 +107,18 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const parser = this.parser!;
     this.parser = undefined;
     const index = this.count;
+    if (this.async) {
+      this.closeAsync(parser, index);
+      return;
+    }
     let value: TItem;
     try {
       value = parser.end();
     } catch (error) {
       if (error instanceof AsyncSchemaError) {
-        this.count++;
-        const start = this.start;
-        this.closed.push(
-          parser.endAsync().then(
-            (value): ClosedItem<TItem> => ({ index, valid: true, value }),
-            (error: unknown) => this.closedWith(error, index, start),
-          ),
-        );
+        // The schema validates asynchronously: so will every element after this one.
+        this.async = true;
+        this.closeAsync(parser, index);
         return;
       }
       this.closed.push(this.closedWith(error, index, this.start));
@@ -126,6 +127,20 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     }
     this.count++;
     this.closed.push({ index, valid: true, value });
+  }
+
+  /** Closes an element whose validation is asynchronous: its outcome is a promise, in order. */
+  private closeAsync(parser: PartialParser<TPartial, TItem>, index: number): void {
+    this.count++;
+    const start = this.start;
+    const outcome = parser.endAsync().then(
+      (value): ClosedItem<TItem> => ({ index, valid: true, value }),
+      (error: unknown) => this.closedWith(error, index, start),
+    );
+    // Awaited in order by the consumer, which may stop before this one (an earlier element's error,
+    // a `break`): its rejection must never be unhandled.
+    outcome.catch(() => {});
+    this.closed.push(outcome);
   }
 
   /** An element whose schema refused it; any other error (bad JSON) is thrown, with its position. */

@@ -99,8 +99,8 @@ export async function* parse(
   events: AsyncIterable<DecodedEvent>,
   options: ParseOptions = {},
 ): AsyncGenerator<ParseUpdate<unknown, unknown>, unknown> {
-  const stage = new ParseStage(options);
   const it = events[Symbol.asyncIterator]();
+  const stage = await stageOf(() => new ParseStage(options), it);
   let ended = false;
   let stopped = false;
   let failure: { error: unknown } | undefined;
@@ -152,5 +152,18 @@ export async function* parse(
     // The consumer stopped early or an error ends the run: release the source (a pending read is
     // cancelled by its signal; this never waits for it).
     if (!ended) void it.return?.()?.catch?.(() => {});
+  }
+}
+
+/**
+ * Makes a stage; if its options are refused (`InvalidOptionError`), the events it would have read are
+ * returned first, so the source behind them (a provider response) is released.
+ */
+export async function stageOf<T>(make: () => T, events: AsyncIterator<unknown>): Promise<T> {
+  try {
+    return make();
+  } catch (error) {
+    await events.return?.();
+    throw error;
   }
 }

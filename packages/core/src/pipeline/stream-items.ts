@@ -6,6 +6,7 @@ import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/stan
 import type { DeepPartial } from '../types.ts';
 import { type ClosedItem, ItemStage } from './item-stage.ts';
 import { type ListShape, resolveShape } from './list-scanner.ts';
+import { stageOf } from './parse-stage.ts';
 import { releasing } from './releasing.ts';
 
 /** What to do with an element that fails the item schema: skip it (default), throw, or call back. */
@@ -76,12 +77,14 @@ async function* run<S extends StandardSchemaV1>(
   issues: ItemValidationError[],
 ): AsyncGenerator<SchemaOutput<S>, void, undefined> {
   const { shape = 'auto', onInvalid = 'skip', maxDepth, maxLength } = options;
-  const stage = new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(itemSchema, {
-    shape: resolveShape(shape, contentType),
-    extract,
-    maxDepth,
-    maxLength,
-  });
+  const make = () =>
+    new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(itemSchema, {
+      shape: resolveShape(shape, contentType),
+      extract,
+      maxDepth,
+      maxLength,
+    });
+  const stage = await stageOf(make, events[Symbol.asyncIterator]());
   let yielded = false;
   for await (const event of events) {
     // Inline, not through a closure per event: a long list arrives in many small chunks.

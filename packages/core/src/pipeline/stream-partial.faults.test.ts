@@ -1,6 +1,7 @@
 import { chunksOf } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { InvalidOptionError } from '../errors.ts';
 import { streamItems } from './stream-items.ts';
 import { streamPartial } from './stream-partial.ts';
 
@@ -116,5 +117,21 @@ describe('streamPartial and streamItems left before their first read', () => {
     await settle();
     expect(life).toEqual({ cancelled: 1, pulls: 0 });
     await expect(snapshots.next()).rejects.toThrow('left');
+  });
+
+  it('an invalid bound: InvalidOptionError at the first read, and the body is cancelled unread', async () => {
+    const items = unread();
+    await expect(streamItems(z.number(), items.response, { maxDepth: -1 }).next()).rejects.toBeInstanceOf(
+      InvalidOptionError,
+    );
+    const partial = unread();
+    await expect(
+      streamPartial(z.array(z.number()), partial.response, { maxLength: Number.NaN }).next(),
+    ).rejects.toBeInstanceOf(InvalidOptionError);
+    await settle();
+    expect([items.life, partial.life]).toEqual([
+      { cancelled: 1, pulls: 0 },
+      { cancelled: 1, pulls: 0 },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { StreamSource } from '../decode/source.ts';
 import type { PartialIssue } from '../errors.ts';
+import { isCompleteNode, markTreeComplete } from '../parser/completeness.ts';
 import { ParseStage } from '../pipeline/parse-stage.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial, Path } from '../types.ts';
@@ -35,7 +36,8 @@ export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> ex
   schema: S;
   /**
    * Shown as `object` before the stream has produced anything (also after `reset` and a server re-ask).
-   * Read once, when the store is made, as `useState`'s initial value is: a later value is ignored.
+   * Read once, when the store is made, as `useState`'s initial value is: a later value is ignored. Its
+   * objects and arrays count as complete (`isComplete`, `<PartialList>`): nothing streams into them.
    */
   initialValue?: DeepPartial<SchemaInput<S>>;
   /** Maximum nesting depth of the JSON (default 1000); an invalid value fails the run with `InvalidOptionError`. */
@@ -74,6 +76,8 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
   I
 > {
   constructor(options: PartialStoreOptions<S, I>) {
+    // Marked, not frozen: the app's own objects are left as they are.
+    markTreeComplete(options.initialValue);
     super(options, {
       object: options.initialValue,
       data: undefined,
@@ -86,11 +90,23 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
     });
   }
 
-  /** Whether an object or array node of any snapshot is complete (will never change again). */
-  isComplete = (node: object): boolean => this.latest?.stage.parser.isComplete(node) ?? false;
+  /** Whether an object or array node of any snapshot (or of `initialValue`) is complete (will never change again). */
+  isComplete = (node: object): boolean => isCompleteNode(node);
 
-  /** Whether the value at `path` of the current value is complete. */
-  isCompleteAt = (path: Path): boolean => this.latest?.stage.parser.isCompleteAt(path) ?? false;
+  /**
+   * Whether the value at `path` of the current value is complete: closed in the stream's JSON (a value
+   * a stop cut off is not), or, before any stream, present in `initialValue`.
+   */
+  isCompleteAt = (path: Path): boolean => {
+    const latest = this.latest;
+    if (latest) return latest.stage.parser.isCompleteAt(path);
+    let value: unknown = this.state.object;
+    for (const key of path) {
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return false;
+      value = (value as Record<PropertyKey, unknown>)[key];
+    }
+    return value !== undefined;
+  };
 
   protected begin(controller: AbortController): Run<S> {
     const { schema, maxDepth, maxLength } = this.options;

@@ -144,8 +144,10 @@ export abstract class StreamStore<
   };
 
   /**
-   * Binds the store to a mounted UI. The returned function detaches it: a running request is aborted
-   * (`status: 'aborted'`, what arrived kept) and callbacks are silenced until the next `attach`.
+   * Binds the store to a mounted UI. The returned function detaches it: callbacks are silenced until
+   * the next `attach`, and a running request is aborted (`status: 'aborted'`, what arrived kept) on the
+   * next microtask, unless the store is attached again first: StrictMode unmounts and remounts in one
+   * go, and a request made once on mount must survive that, as it does in production.
    */
   attach = (): (() => void) => {
     const wasDetached = this.detached;
@@ -153,13 +155,17 @@ export abstract class StreamStore<
     if (wasDetached && this.state !== this.detachedAt) this.notify();
     this.detachedAt = undefined;
     return () => {
-      if (this.run) {
+      this.detached = true;
+      this.detachedAt = this.state;
+      const run = this.run;
+      if (!run) return;
+      queueMicrotask(() => {
+        if (!this.detached || this.run !== run) return; // attached again, or the run ended
         this.flush();
         this.abortRun();
         this.detachedAt = this.state; // what the listeners last saw: they hear of 'aborted' on attach
         this.state = { ...this.state, status: 'aborted', reconnects: 0 };
-      } else this.detachedAt = this.state;
-      this.detached = true;
+      });
     };
   };
 

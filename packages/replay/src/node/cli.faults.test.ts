@@ -350,8 +350,20 @@ describe('partialkit errors name what failed, where and why', () => {
     expect((error as Error).message).toBe(
       `record: http://127.0.0.1:${port}/v1/chat?key=REDACTED: fetch failed: connect ECONNREFUSED 127.0.0.1:${port} (nothing written to ${out})`,
     );
-    expect(((error as Error).cause as Error).message).toBe('fetch failed');
+    // No cause: undici's message may hold the raw URL, key and all.
+    expect((error as Error).cause).toBeUndefined();
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('a URL fetch cannot parse: the error names it with its key redacted, and never the key', async () => {
+    const out = join(dir, 'unparsed.rec.jsonl');
+    // "$GEMINI_BASE/…" with GEMINI_BASE unset
+    const url = '/models/gemini-2.0-flash:streamGenerateContent?alt=sse&key=AIzaSECRET';
+    const error = await main(['record', '--url', url, '--out', out, '--data', '{}'], () => {}).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toContain('key=REDACTED');
+    expect(reasonOf(error)).not.toContain('AIzaSECRET'); // what bin/partialkit.js prints
   });
 
   it('an upstream that drops mid-stream: says so, with the URL, the bytes read and that nothing was written', async () => {

@@ -141,9 +141,10 @@ export async function main(
         ...(body !== undefined && { body }),
       });
     } catch (error) {
-      throw new Error(`record: ${shown}: ${reasonOf(error)} (nothing written to ${values.out})`, {
-        cause: error,
-      });
+      // undici repeats a URL it cannot parse in its message: the raw one, key and all. The cause is
+      // left out for the same reason; its reason, redacted, is in the message.
+      const reason = reasonOf(error).replaceAll(values.url, shown);
+      throw new Error(`record: ${shown}: ${reason} (nothing written to ${values.out})`);
     }
     // The text is written here, not by record(), so a failed write is not taken for a failed upstream.
     let text = '';
@@ -158,9 +159,9 @@ export async function main(
       for await (const chunk of recorded.body ?? []) bytes += chunk.length;
       await recorded.saved;
     } catch (error) {
+      const reason = reasonOf(error).replaceAll(values.url, shown);
       throw new Error(
-        `record: ${shown}: the response broke off after ${bytes} bytes: ${reasonOf(error)} (nothing written to ${values.out})`,
-        { cause: error },
+        `record: ${shown}: the response broke off after ${bytes} bytes: ${reason} (nothing written to ${values.out})`,
       );
     }
     try {

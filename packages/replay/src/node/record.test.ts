@@ -178,6 +178,10 @@ describe('record() stores no credentials', () => {
     ['https://api.example/v1#access_token=abc', 'https://api.example/v1'],
     ['https://api.example/v1?key=&token', 'https://api.example/v1?key=&token'],
     ['https://api.openai.com/v1/chat/completions', 'https://api.openai.com/v1/chat/completions'],
+    [
+      'https://api.example/s?jwt=1&pwd=2&pass=3&passphrase=4&credentials=5&secrets=6&tokens=7&api_keys=8&bearer=9&alt=sse',
+      'https://api.example/s?jwt=REDACTED&pwd=REDACTED&pass=REDACTED&passphrase=REDACTED&credentials=REDACTED&secrets=REDACTED&tokens=REDACTED&api_keys=REDACTED&bearer=REDACTED&alt=sse',
+    ],
   ])('%s', (url, stored) => {
     expect(redactUrl(url)).toBe(stored);
   });

@@ -78,10 +78,10 @@ export function recordedHeaders(
 
 /**
  * Query parameters that carry a credential: Gemini's `key`, `api_key`, `apikey`, `access_token`,
- * `token`, signed URLs' `sig`, `X-Amz-Signature`, `X-Amz-Credential`, `client_secret`…
+ * `token`, `jwt`, `pwd`, signed URLs' `sig`, `X-Amz-Signature`, `X-Amz-Credential`, `client_secret`, plurals…
  */
 const CREDENTIAL_PARAM =
-  /(^|[-_.])(sig|auth|authorization)$|(key|token|secret|password|passwd|signature|credential)$/i;
+  /(^|[-_.])(sig|auth|authorization|jwt|pwd|pass|passphrase|bearer)$|(key|token|secret|password|passwd|signature|credential)s?$/i;
 const REDACTED = 'REDACTED';
 
 /**
