@@ -39,8 +39,14 @@ const LIST_AFTER = 10; // after an element: ',' or ']'
 const ELEMENT = 11;
 const LINES = 12; // between the values of a JSON Lines or concatenated stream
 const DONE = 13; // the root value closed
-const LINE_SKIP = 14; // 'lines' with extract: the rest of a line that holds no value (a fence, prose)
-const LINE_WORD = 15; // 'lines' with extract: a word that may be a number or literal (see readWord)
+const LINE_SKIP = 14; // 'lines' with extract: the rest of a line of prose, up to a '{', '[' or newline
+const LINE_VALUES = 15; // 'lines' with extract: a line that may hold only strings, numbers, literals
+
+// Where the scan of a candidate line (LINE_VALUES) is.
+const GAP = 0; // between its values (or before the first)
+const AFTER_STRING = 1; // right after a string: a space or the end of the line must follow
+const IN_ATOM = 2; // in a word that must be a number or literal
+const IN_STRING = 3;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -48,12 +54,18 @@ const NEWLINE = 0x0a;
 const MINUS = 0x2d;
 /** A whole JSON number or literal. */
 const ATOM = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/;
-/** Longest word taken for a number or literal between JSON Lines values; a longer one is prose. */
-const MAX_WORD = 4096;
+/** A whole JSON string: no raw control character, only JSON's escapes. */
+const STRING = /^"(?:[ !#-[\]-\uffff]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))*"$/;
+/**
+ * The longest candidate line of JSON Lines with extraction (strings, numbers and literals, held until
+ * the line ends to tell them from prose), in characters from its first non-space one to its newline
+ * (or the end of the input), the newline not counted: 1 Mi. A longer line is prose, so what the
+ * scanner holds between elements stays bounded (by about this many characters).
+ */
+export const MAX_VALUE_LINE = 1 << 20;
 /** Characters that can begin a JSON value other than an object, array or string. */
 const isWordStart = (c: number) =>
   c === MINUS || (c >= 0x30 && c <= 0x39) || c === 0x74 /* t */ || c === 0x66 /* f */ || c === 0x6e; /* n */
-const isValueStart = (c: number) => c === QUOTE || isOpen(c) || isWordStart(c);
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isOpen = (c: number) => c === 0x7b || c === 0x5b;
 /** Characters that end a number or literal, and that cannot begin a value. */
@@ -75,9 +87,26 @@ const isDelimiter = (c: number) =>
  *
  * With `extract` (the default of `streamItems`), prose or a Markdown fence before the root value is
  * skipped and anything after it is ignored, as `extractJson` does for one value (except, in `'auto'`,
- * a second JSON value: that is JSON Lines, and a `ListShapeError` says so); in `'lines'` mode the
- * text between values that cannot start an object or array (fence lines, remarks) is skipped, so a
- * fenced JSON Lines answer works too. Without it, the text must be exactly the list.
+ * a second JSON value: that is JSON Lines, and a `ListShapeError` says so). Without it, the text must
+ * be exactly the list.
+ *
+ * In `'lines'` mode with `extract`, so that a fenced, numbered or commented JSON Lines answer works:
+ * - every `{` or `[` outside a string of a candidate line (below) begins an element, whatever precedes
+ *   it on its line (`1. {…}`, `- {…}`, `Talk: {…}`, `{…}, {…}`), and the element runs to its closing
+ *   bracket, across lines;
+ * - a line whose first non-space character is `"`, `-`, a digit, `t`, `f` or `n` (at the start of the
+ *   input or after a newline, not after an element on the same line) is a candidate line: its values
+ *   are held until the line ends (a newline or the end of the input), and emitted, one element each,
+ *   only if the whole line is exact JSON strings (closed on the line), numbers and literals, apart
+ *   by spaces or tabs (`"a"`, `1 2 3`, `"see [2]"`). Anything else makes it prose from the first
+ *   character that cannot go on such a line, and nothing it held is emitted: `3 talks found:`,
+ *   `true story`, `"Quoted intro` (no closing quote on the line), `"Find" - here`, `"a","b"`, `12"`,
+ *   or a line longer than {@link MAX_VALUE_LINE} characters. A `{` or `[` outside its strings while
+ *   it stands ends it there, its values unemitted (`1 {…}`), and begins an element;
+ * - the rest is skipped, each line up to its next `{` or `[` (an element) or newline: lines of prose
+ *   or fences, what follows an element on its line (`{…} 2` yields the object only), and a candidate
+ *   line from where it became prose. Quotes there are not strings, so a bracket in prose (`see [1]`,
+ *   a Markdown link) begins an element too, as the one after `1.` must.
  */
 export class ListScanner {
   private state = SEEK;
@@ -96,10 +125,17 @@ export class ListScanner {
   private atom = false;
   /** After the root closed: whether the first non-space character after it was seen. */
   private tailSeen = false;
-  // A word between JSON Lines values (LINE_WORD): its text, where it began, and whether it has ended.
-  private word = '';
-  private wordStart = 0;
-  private wordEnded = false;
+  /** JSON Lines: nothing but spaces since the last newline (or the start): a value line may begin. */
+  private lineStart = true;
+  // A candidate line (LINE_VALUES): where it began, where its scan is (GAP…IN_STRING), the text of its
+  // current value so far (from the chunks before this one) and where it began, and its values so far.
+  private lineFrom = 0;
+  private part = GAP;
+  private partEscaped = false;
+  private token = '';
+  private tokenStart = 0;
+  private readonly held: string[] = [];
+  private readonly heldAt: number[] = [];
   private offset = 0;
 
   constructor(
@@ -122,7 +158,8 @@ export class ListScanner {
     this.escaped = false;
     this.atom = false;
     this.tailSeen = false;
-    this.word = '';
+    this.lineStart = true;
+    this.dropLine();
     this.offset = 0;
   }
 
@@ -141,6 +178,7 @@ export class ListScanner {
         if (state === SKIP) this.state = ROOT_AFTER;
         else {
           this.state = this.lines ? LINES : LIST_AFTER;
+          this.lineStart = false;
           this.sink.end();
         }
         continue;
@@ -149,15 +187,16 @@ export class ListScanner {
         i = this.readKey(chunk, i);
         continue;
       }
-      if (state === LINE_SKIP) {
-        const nl = chunk.indexOf('\n', i);
-        if (nl < 0) break;
-        this.state = LINES;
-        i = nl + 1;
+      if (state === LINES) {
+        i = this.readGap(chunk, i);
         continue;
       }
-      if (state === LINE_WORD) {
-        i = this.readWord(chunk, i);
+      if (state === LINE_SKIP) {
+        i = this.skipProse(chunk, i);
+        continue;
+      }
+      if (state === LINE_VALUES) {
+        i = this.readValues(chunk, i);
         continue;
       }
       if (state === DONE && this.extract && this.tailSeen) break;
@@ -241,19 +280,6 @@ export class ListScanner {
           else if (c === 0x5d) this.listClosed();
           else throw this.jsonError(i, chunk, "',' or ']'");
           break;
-        case LINES:
-          if (this.extract && !isOpen(c) && c !== QUOTE) {
-            // A number or literal is told from prose ("1. First", "note:") only once its word ends.
-            if (isWordStart(c)) {
-              this.state = LINE_WORD;
-              this.word = '';
-              this.wordStart = this.offset + i;
-              this.wordEnded = false;
-            } else this.state = LINE_SKIP;
-            continue;
-          }
-          this.startElement(c, i, chunk);
-          continue;
         default:
           throw this.jsonError(i, chunk, 'the end of the input');
       }
@@ -263,17 +289,27 @@ export class ListScanner {
   }
 
   /**
-   * The input is over. In JSON Lines a number or literal at the very end closes (the end delimits it);
-   * inside `[…]` it may have been cut (`[1,2` of `[1,23]`): truncated, like anything else open.
+   * The input is over. In JSON Lines a number or literal at the very end closes (the end delimits it),
+   * and the end ends a candidate line as a newline would; inside `[…]` a number may have been cut
+   * (`[1,2` of `[1,23]`): truncated, like anything else open.
    */
   end(): void {
     if (this.state === ELEMENT && this.atom && this.lines) {
       this.state = LINES;
       this.sink.end();
     }
-    if (this.state === LINE_WORD) {
-      if (this.wordEnded || ATOM.test(this.word)) this.emitWord();
-      else this.state = LINE_SKIP;
+    if (this.state === LINE_VALUES) {
+      const part = this.part;
+      if (
+        part === IN_STRING ||
+        (part === IN_ATOM && !ATOM.test(this.token)) ||
+        this.offset - this.lineFrom > MAX_VALUE_LINE
+      )
+        this.prose(0);
+      else {
+        if (part === IN_ATOM) this.hold(this.token);
+        this.emitLine();
+      }
     }
     if (this.state === DONE || this.state === LINES || this.state === LINE_SKIP) return;
     if (this.state === ELEMENT)
@@ -330,47 +366,133 @@ export class ListScanner {
   }
 
   /**
-   * Reads a word between JSON Lines values (extract on) from `i`: it is a value when it is a whole
-   * number or literal and nothing but values follows it on its line; otherwise its line is prose and
-   * skipped. Returns where it stopped.
+   * JSON Lines, between values, from `i`: skips spaces (noting newlines), then starts what the next
+   * character begins: an element, or with `extract` a candidate line or a line of prose. Returns where
+   * it stopped.
    */
-  private readWord(chunk: string, i: number): number {
+  private readGap(chunk: string, i: number): number {
     const n = chunk.length;
-    if (!this.wordEnded) {
-      const start = i;
-      while (i < n && !isDelimiter(chunk.charCodeAt(i))) i++;
-      this.word += chunk.slice(start, i);
-      if (this.word.length > MAX_WORD) {
-        this.state = LINE_SKIP;
-        return i;
-      }
-      if (i === n) return n;
-      this.wordEnded = true;
-      if (!ATOM.test(this.word)) {
-        this.state = LINE_SKIP;
-        return i;
-      }
-    }
     for (; i < n; i++) {
       const c = chunk.charCodeAt(i);
-      if (c === NEWLINE || isValueStart(c)) {
-        this.emitWord();
-        return c === NEWLINE ? i + 1 : i;
+      if (c === NEWLINE) this.lineStart = true;
+      else if (!isSpace(c)) break;
+    }
+    if (i === n) return n;
+    const c = chunk.charCodeAt(i);
+    if (!this.extract || isOpen(c)) this.startElement(c, i, chunk);
+    else if (this.lineStart && (c === QUOTE || isWordStart(c))) {
+      this.state = LINE_VALUES;
+      this.lineFrom = this.offset + i;
+      this.part = GAP;
+      this.partEscaped = false;
+    } else this.state = LINE_SKIP;
+    return i;
+  }
+
+  /** JSON Lines with extract: skips prose from `i` to a `{` or `[` (an element) or the newline. */
+  private skipProse(chunk: string, i: number): number {
+    const n = chunk.length;
+    for (; i < n; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === NEWLINE) {
+        this.state = LINES;
+        this.lineStart = true;
+        return i + 1;
       }
-      if (!isSpace(c)) {
-        this.state = LINE_SKIP;
+      if (isOpen(c)) {
+        this.startElement(c, i, chunk);
         return i;
       }
     }
     return n;
   }
 
-  private emitWord(): void {
-    this.sink.begin(this.wordStart);
-    this.sink.text(this.word);
-    this.sink.end();
-    this.word = '';
+  /**
+   * Reads a candidate line from `i` (see the class): holds each string, number or literal as it ends,
+   * and at the newline emits them all; at the first character that cannot continue such a line (or a
+   * `{` or `[` outside its strings, or past {@link MAX_VALUE_LINE}) drops them and hands that character
+   * to LINE_SKIP. Returns where it stopped.
+   */
+  private readValues(chunk: string, i: number): number {
+    const n = chunk.length;
+    // At most MAX_VALUE_LINE characters and the newline after them; one more makes the line prose.
+    const stop = Math.min(n, this.lineFrom + MAX_VALUE_LINE + 1 - this.offset);
+    let part = this.part;
+    let escaped = this.partEscaped;
+    let from = i; // where the text of the current value begins in this chunk
+    for (; i < stop; i++) {
+      const c = chunk.charCodeAt(i);
+      if (part === IN_STRING) {
+        if (escaped) escaped = false;
+        else if (c === BACKSLASH) escaped = true;
+        else if (c === QUOTE) {
+          const text = this.token + chunk.slice(from, i + 1);
+          this.token = '';
+          if (!STRING.test(text)) return this.prose(i + 1);
+          this.hold(text);
+          part = AFTER_STRING;
+        } else if (c === NEWLINE) return this.prose(i); // a JSON string cannot hold a raw newline
+        continue;
+      }
+      if (part === IN_ATOM) {
+        if (!isSpace(c) && c !== QUOTE && !isOpen(c)) continue;
+        const text = this.token + chunk.slice(from, i);
+        this.token = '';
+        // `12"`: no space between two values
+        if (c === QUOTE || !ATOM.test(text)) return this.prose(i);
+        this.hold(text);
+        part = GAP; // and `c`, a space, '{' or '[', is read below
+      }
+      if (c === NEWLINE) {
+        this.emitLine();
+        return i + 1;
+      }
+      if (isSpace(c)) part = GAP;
+      else if (part === GAP && (c === QUOTE || isWordStart(c))) {
+        part = c === QUOTE ? IN_STRING : IN_ATOM;
+        this.tokenStart = this.offset + i;
+        from = i;
+      } else return this.prose(i); // '{' or '[' (an element begins there), or prose
+    }
+    if (i < n) return this.prose(i); // too long for a value line
+    if (part === IN_STRING || part === IN_ATOM) this.token += chunk.slice(from, n);
+    this.part = part;
+    this.partEscaped = escaped;
+    return n;
+  }
+
+  private hold(text: string): void {
+    this.held.push(text);
+    this.heldAt.push(this.tokenStart);
+  }
+
+  /** The candidate line is prose: drops what it held; LINE_SKIP goes on from `i`. */
+  private prose(i: number): number {
+    this.dropLine();
+    this.state = LINE_SKIP;
+    return i;
+  }
+
+  private dropLine(): void {
+    this.token = '';
+    this.held.length = 0;
+    this.heldAt.length = 0;
+  }
+
+  /** The candidate line ended whole: each value it held is an element. */
+  private emitLine(): void {
     this.state = LINES;
+    this.lineStart = true;
+    const { held, heldAt, sink } = this;
+    try {
+      for (let k = 0; k < held.length; k++) {
+        sink.begin(heldAt[k]!);
+        sink.text(held[k]!);
+        sink.end();
+      }
+    } finally {
+      this.dropLine();
+    }
   }
 
   private open(c: number): void {

@@ -11,6 +11,7 @@ import {
   PartialKitError,
   TruncatedError,
 } from '../errors.ts';
+import { MAX_VALUE_LINE } from './list-scanner.ts';
 import { type StreamItemsOptions, streamItems } from './stream-items.ts';
 
 const Item = z.object({ id: z.number(), t: z.string() });
@@ -435,5 +436,229 @@ describe('JSON Lines with the default extraction', () => {
       const { items, error } = await collect(z.object({ id: z.number() }), parts, { shape: 'lines' });
       expect({ items, error }).toEqual({ items: [{ id: 1 }, { id: 2 }], error: undefined });
     }
+  });
+
+  const Talk = z.object({ id: z.number() });
+
+  for (const [name, text] of [
+    ['a numbered list', '1. {"id":1}\n2. {"id":2}\n'],
+    ['a bulleted list', '- {"id":1}\n- {"id":2}\n'],
+    ['a label before each', 'Talk: {"id":1}\nTalk: {"id":2}\n'],
+    ['comma-separated on one line', '{"id":1}, {"id":2}\n'],
+  ] as const) {
+    it(`an object after prose on its line is an element (${name}), however the text is split`, async () => {
+      for (const parts of everySplit(text)) {
+        expect(await collect(Talk, parts, { shape: 'lines' }), JSON.stringify(parts)).toEqual({
+          items: [{ id: 1 }, { id: 2 }],
+          issues: [],
+          error: undefined,
+        });
+      }
+    });
+  }
+
+  for (const prose of [
+    '3 talks found:',
+    '2 new talks',
+    '1 - introduction',
+    'true facts first',
+    'null nothing',
+  ]) {
+    it(`a line that begins with a number or literal and goes on in prose is prose: ${JSON.stringify(prose)}`, async () => {
+      const text = `${prose}\n{"id":1}\n{"id":2}\n`;
+      expect(await collect(Talk, [text], { shape: 'lines' })).toEqual({
+        items: [{ id: 1 }, { id: 2 }],
+        issues: [],
+        error: undefined,
+      });
+    });
+  }
+
+  it('a line that is only a number is a value; one that goes on in words is not, whatever the word', async () => {
+    expect(
+      (await collect(z.unknown(), ['2024 was a year\n2 new talks\n7\n'], { shape: 'lines' })).items,
+    ).toEqual([7]);
+  });
+
+  for (const prose of [
+    '"Quoted intro',
+    '12" vinyl talks:',
+    'true "so they say',
+    '"Find Rust talks" - here they are:',
+  ]) {
+    it(`a double quote in prose neither runs on into the next lines nor makes a value: ${JSON.stringify(prose)}`, async () => {
+      for (const parts of everySplit(`${prose}\n{"id":1}\n{"id":2}\n`)) {
+        expect(await collect(Talk, parts, { shape: 'lines' }), JSON.stringify(parts)).toEqual({
+          items: [{ id: 1 }, { id: 2 }],
+          issues: [],
+          error: undefined,
+        });
+      }
+    });
+  }
+
+  it('a value line is whole: strings closed on it, valid escapes, values apart; else it is prose', async () => {
+    const text =
+      '"a" "b"\n"a""b"\n1"a"\n"a","b"\n"tab\there"\n"bad \\x"\n"ok \\u0041\\n" -0 1e+21\n01\n1.\n.5\n+1\ntru\n' +
+      '  true  null\t\n"ends here"';
+    for (const parts of everySplit(text)) {
+      expect(await collect(z.unknown(), parts, { shape: 'lines' }), JSON.stringify(parts)).toEqual({
+        items: ['a', 'b', 'ok A\n', -0, 1e21, true, null, 'ends here'],
+        issues: [],
+        error: undefined,
+      });
+    }
+  });
+
+  it('a { or [ outside the strings of a value line drops it and begins an element; not inside them', async () => {
+    const text = '1 {"id":1}\n1.{"id":2}\n"a" [3]\ntrue "so {they} say\n"see [4]"\n';
+    for (const parts of everySplit(text)) {
+      expect((await collect(z.unknown(), parts, { shape: 'lines' })).items, JSON.stringify(parts)).toEqual([
+        { id: 1 },
+        { id: 2 },
+        [3],
+        'see [4]',
+      ]);
+    }
+  });
+
+  it('after an element on its line, only a { or [ begins another: a value there is not one', async () => {
+    const text = '{"id":1} 2\n{"id":2} "x" true\n[3] {"id":4}\n{"id":5}\n6';
+    for (const parts of everySplit(text)) {
+      expect((await collect(z.unknown(), parts, { shape: 'lines' })).items, JSON.stringify(parts)).toEqual([
+        { id: 1 },
+        { id: 2 },
+        [3],
+        { id: 4 },
+        { id: 5 },
+        6,
+      ]);
+    }
+  });
+
+  it("a value line's elements are located at their own first character", async () => {
+    const text = 'Note: ok\n  1 "abcdef"\n';
+    for (const parts of everySplit(text)) {
+      const { items, error } = await collect(z.unknown(), parts, { shape: 'lines', maxLength: 4 });
+      expect(items).toEqual([1]);
+      expect((error as Error).message, JSON.stringify(parts)).toMatch(
+        new RegExp(`^Item 1 \\(from position ${text.indexOf('"')}\\)`),
+      );
+    }
+  });
+
+  it(`a value line longer than MAX_VALUE_LINE (${MAX_VALUE_LINE}) characters is prose`, async () => {
+    const string = (length: number) => `"${'x'.repeat(length - 2)}"`;
+    const cases: Array<[string, unknown[]]> = [
+      [`${string(MAX_VALUE_LINE)}\n{"id":1}\n`, ['x'.repeat(MAX_VALUE_LINE - 2), { id: 1 }]],
+      [`${string(MAX_VALUE_LINE + 1)}\n{"id":1}\n`, [{ id: 1 }]],
+      [`{"id":1}\n  ${string(MAX_VALUE_LINE)}`, [{ id: 1 }, 'x'.repeat(MAX_VALUE_LINE - 2)]],
+      [`{"id":1}\n${string(MAX_VALUE_LINE + 1)}`, [{ id: 1 }]],
+      [`1 ${string(MAX_VALUE_LINE)} {"id":1}\n`, [{ id: 1 }]],
+    ];
+    for (const [text, expected] of cases) {
+      for (const parts of [
+        [text],
+        chunksOf(text, 4099),
+        splitAt(text, [MAX_VALUE_LINE - 1, MAX_VALUE_LINE + 2]),
+      ]) {
+        const { items, error } = await collect(z.unknown(), parts, { shape: 'lines' });
+        expect(error).toBeUndefined();
+        expect(items).toEqual(expected);
+      }
+    }
+  });
+
+  /** Lines of prose an LLM writes around JSON Lines, with the review's tricky ones: none holds a value. */
+  const PROSE = [
+    'Here are the talks:',
+    '1. note: the second one',
+    'null or nothing',
+    'true story',
+    '2024 was a year',
+    '3 talks found:',
+    '2 new talks',
+    '1 - introduction',
+    'true facts first',
+    'null nothing',
+    '"Quoted intro',
+    '"Quoted [intro {with brackets',
+    '12" vinyl talks:',
+    'true "so they say',
+    'true "so {they} say',
+    '"Find Rust talks" - here they are:',
+    '"see [2]" is a footnote',
+    '"a","b"',
+    '"a""b"',
+    '12"x"',
+    'true"x"',
+    '1,2',
+    '-',
+    '- nothing',
+    'tru',
+    'falsehood',
+    '01',
+    '+1',
+    'NaN',
+    '"tab\there"',
+    '"bad \\x escape"',
+    '"escaped end\\"',
+    'Done.',
+    '',
+    '   ',
+  ];
+  const FENCES = ['```', '```json', '```jsonl', '~~~'];
+  const scalar = fc.oneof(
+    fc
+      .string({
+        unit: fc.constantFrom('a', ' ', '"', '\\', '[', ']', '{', '}', '\n', '\t', ',', ':', 'é', '😀'),
+      })
+      .map((v) => JSON.stringify(v)),
+    fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })).map((v) => JSON.stringify(v)),
+    fc.constantFrom('true', 'false', 'null'),
+  );
+  const container = jsonValue
+    .filter((v) => typeof v === 'object' && v !== null)
+    .map((v) => JSON.stringify(v));
+  /** A line and the values it holds. */
+  const line = fc.oneof(
+    fc.constantFrom(...PROSE, ...FENCES).map((text) => ({ text, values: [] as string[] })),
+    fc
+      .tuple(
+        fc.constantFrom('', '  '),
+        fc.array(scalar, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(' ', '\t '),
+      )
+      .map(([indent, values, gap]) => ({ text: indent + values.join(gap), values })),
+    fc
+      .tuple(
+        fc.constantFrom('', '1. ', '- ', 'Talk: ', '  '),
+        fc.array(container, { minLength: 1, maxLength: 2 }),
+        fc.constantFrom('', ' trailing words', ' 2', ' "x" true', ' - ok'),
+      )
+      .map(([prefix, values, tail]) => ({ text: prefix + values.join(', ') + tail, values })),
+  );
+
+  it('random value lines among prose and fence lines: the items are their values, however split', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 12 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.array(fc.nat({ max: 2000 }), { maxLength: 20 }),
+        fc.boolean(),
+        async (lines, eol, last, cuts, oneByOne) => {
+          const text = lines.map((l) => l.text).join(eol) + (last ? eol : '');
+          const chunks = oneByOne ? chunksOf(text, 1) : splitAt(text, cuts);
+          const { items, issues, error } = await collect(z.unknown(), chunks, { shape: 'lines' });
+          expect({ items, issues, error }).toEqual({
+            items: lines.flatMap((l) => l.values.map((v) => JSON.parse(v) as unknown)),
+            issues: [],
+            error: undefined,
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
