@@ -5,6 +5,7 @@ export {
   type JSONSchema,
   jsonSchemaFor,
   LIST_KEY,
+  type ObjectJSONSchema,
   openaiResponseFormat,
   openaiTextFormat,
   openaiTool,

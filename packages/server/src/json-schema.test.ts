@@ -1,14 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { partial } from '@partialkit/core';
 import { toStandardJsonSchema } from '@valibot/to-json-schema';
 import { type } from 'arktype';
+import ts from 'typescript';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
   anthropicTool,
   geminiGenerationConfig,
+  type JSONSchema,
   jsonSchemaFor,
   openaiResponseFormat,
+  openaiTextFormat,
   openaiTool,
 } from './json-schema.ts';
 
@@ -51,11 +55,19 @@ describe('jsonSchemaFor', () => {
     });
   });
 
-  it('openai: rejects records and non-object roots', () => {
+  it('openai: rejects records and non-object roots, naming the place', () => {
     expect(() => jsonSchemaFor(z.object({ m: z.record(z.string(), z.number()) }), 'openai')).toThrow(
-      'records',
+      'records (objects with arbitrary keys) (at #/properties/m)',
     );
     expect(() => jsonSchemaFor(z.string(), 'openai')).toThrow('object at the root');
+  });
+
+  it('openai and anthropic: a union at the root says to wrap it in an object', () => {
+    const Either = z.union([z.object({ a: z.string() }), z.object({ b: z.string() })]);
+    expect(() => jsonSchemaFor(Either, 'openai')).toThrow('a union at the root: wrap it in an object');
+    expect(() => jsonSchemaFor(z.object({ a: z.string() }).nullable(), 'anthropic')).toThrow(
+      'a union at the root: wrap it in an object',
+    );
   });
 
   it('openai and anthropic: a list is wrapped in an object with one array property', () => {
@@ -216,4 +228,341 @@ describe('jsonSchemaFor with other Standard Schemas', () => {
   it('a schema without a JSON Schema converter is a TypeError that says what to do', () => {
     expect(() => jsonSchemaFor(v.object({ a: v.string() }))).toThrow(/toStandardJsonSchema/);
   });
+});
+
+/** Every keyword anywhere in a schema (or request fragment). */
+const keywords = (node: unknown, out = new Set<string>()): Set<string> => {
+  if (Array.isArray(node)) for (const n of node) keywords(n, out);
+  else if (node !== null && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      out.add(k);
+      keywords(v, out);
+    }
+  return out;
+};
+
+const Shape = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('circle'), radius: z.number() }),
+  z.object({ kind: z.literal('square'), side: z.number() }),
+]);
+
+describe('jsonSchemaFor: unions', () => {
+  it('openai: a discriminated union is an anyOf of strict variants, never oneOf (strict mode refuses it)', () => {
+    const Drawing = z.object({ shapes: z.array(Shape) });
+    const schema = jsonSchemaFor(Drawing, 'openai');
+    expect(keywords(schema).has('oneOf')).toBe(false);
+    expect(keywords(openaiResponseFormat(Drawing, { name: 'drawing' })).has('oneOf')).toBe(false);
+    const items = (schema.properties as Record<string, { items: { anyOf?: unknown[] } }>).shapes?.items;
+    expect(items?.anyOf).toHaveLength(2);
+    expect(items?.anyOf?.[0]).toMatchObject({ additionalProperties: false, required: ['kind', 'radius'] });
+  });
+
+  it('gemini: a discriminated union keeps its variants as anyOf, as a property and at the root', () => {
+    const s = jsonSchemaFor(z.object({ shape: Shape }), 'gemini');
+    const shape = (s.properties as Record<string, Record<string, unknown>>).shape;
+    expect(shape?.anyOf).toHaveLength(2);
+    expect(keywords(s).has('oneOf')).toBe(false);
+    const root = geminiGenerationConfig(Shape).responseSchema;
+    expect(root.anyOf).toEqual([
+      {
+        type: 'object',
+        properties: { kind: { type: 'string', enum: ['circle'] }, radius: { type: 'number' } },
+        required: ['kind', 'radius'],
+        propertyOrdering: ['kind', 'radius'],
+      },
+      {
+        type: 'object',
+        properties: { kind: { type: 'string', enum: ['square'] }, side: { type: 'number' } },
+        required: ['kind', 'side'],
+        propertyOrdering: ['kind', 'side'],
+      },
+    ]);
+  });
+
+  it('gemini: a keyword it cannot express is a TypeError naming the place, not dropped', () => {
+    expect(() =>
+      jsonSchemaFor(z.object({ s: z.intersection(z.string(), z.string().min(2)) }), 'gemini'),
+    ).toThrow(
+      new TypeError(
+        'Gemini response schemas do not support intersections (allOf: z.intersection, or several regexes on one string) (at #/properties/s)',
+      ),
+    );
+    expect(() => jsonSchemaFor(z.object({ a: z.string(), n: z.never().optional() }), 'gemini')).toThrow(
+      'negation (not: z.never()) (at #/properties/n)',
+    );
+    // Refinements Gemini lacks (two regexes become an allOf of patterns) are dropped: validation checks them.
+    expect(jsonSchemaFor(z.object({ s: z.string().regex(/a/).regex(/b/) }), 'gemini').properties).toEqual({
+      s: { type: 'string' },
+    });
+  });
+
+  it('gemini: a nullable wrapper keeps its own (outer) description', () => {
+    const s = jsonSchemaFor(
+      z.object({ m: z.string().describe('inner').nullable().describe('outer') }),
+      'gemini',
+    );
+    expect(s.properties).toEqual({ m: { type: 'string', nullable: true, description: 'outer' } });
+  });
+});
+
+describe('jsonSchemaFor: $ref', () => {
+  type Tree = { name: string; children: Tree[] };
+
+  it('gemini: a root that refers to itself ($ref "#") is recursion, as through $defs', () => {
+    const Tree: z.ZodType<Tree> = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(Tree);
+      },
+    });
+    expect(() => jsonSchemaFor(Tree, 'gemini')).toThrow(
+      'Gemini response schemas cannot be recursive ($ref # at #/properties/children/items)',
+    );
+  });
+
+  it('gemini: a $ref under a property named enum or const is inlined, with the description of its use', () => {
+    const Point = z.object({ x: z.number() }).meta({ id: 'Point' });
+    const s = jsonSchemaFor(z.object({ enum: Point, const: Point.describe('where') }), 'gemini');
+    const point = {
+      type: 'object',
+      properties: { x: { type: 'number' } },
+      required: ['x'],
+      propertyOrdering: ['x'],
+    };
+    expect(s.properties).toEqual({ enum: point, const: { ...point, description: 'where' } });
+  });
+
+  const Talk = z.object({ title: z.string(), minutes: z.number().optional() }).meta({ id: 'Talk' });
+
+  it('openai and anthropic: a root with an id (.meta({ id })) is the object it refers to', () => {
+    expect(jsonSchemaFor(Talk, 'openai')).toEqual({
+      type: 'object',
+      properties: { title: { type: 'string' }, minutes: { anyOf: [{ type: 'number' }, { type: 'null' }] } },
+      required: ['title', 'minutes'],
+      additionalProperties: false,
+    });
+    expect(jsonSchemaFor(Talk.describe('A talk'), 'anthropic')).toEqual({
+      type: 'object',
+      properties: { title: { type: 'string' }, minutes: { type: 'number' } },
+      required: ['title'],
+      description: 'A talk',
+    });
+  });
+
+  it('openai: a list with an id is wrapped like any list; a recursive root keeps its definition', () => {
+    const s = jsonSchemaFor(z.array(z.object({ title: z.string() })).meta({ id: 'Talks' }), 'openai');
+    expect(s.required).toEqual(['items']);
+    expect(s.$defs).toBeUndefined();
+    const Tree: z.ZodType<Tree> = z
+      .object({
+        name: z.string(),
+        get children() {
+          return z.array(Tree);
+        },
+      })
+      .meta({ id: 'Tree' });
+    const tree = jsonSchemaFor(Tree, 'openai');
+    expect(tree.type).toBe('object');
+    expect(tree.properties).toMatchObject({ children: { items: { $ref: '#/$defs/Tree' } } });
+    expect(tree.$defs).toMatchObject({ Tree: { type: 'object', additionalProperties: false } });
+  });
+});
+
+/** Every subschema of a strict OpenAI schema must be an object with a type (or anyOf/$ref/enum/const). */
+function strictProblems(node: unknown, path = '#'): string[] {
+  if (typeof node === 'boolean') return [`${path}: boolean schema`];
+  const s = node as JSONSchema;
+  const problems: string[] = [];
+  if (!['type', 'anyOf', '$ref', 'enum', 'const'].some((k) => k in s)) problems.push(`${path}: no type`);
+  if ('prefixItems' in s) problems.push(`${path}: prefixItems`);
+  for (const [name, p] of Object.entries((s.properties ?? {}) as object))
+    problems.push(...strictProblems(p, `${path}/properties/${name}`));
+  if (s.items !== undefined) problems.push(...strictProblems(s.items, `${path}/items`));
+  for (const [i, o] of ((s.anyOf ?? []) as unknown[]).entries())
+    problems.push(...strictProblems(o, `${path}/anyOf/${i}`));
+  return problems;
+}
+
+/** What Gemini refuses: a non-schema where a schema goes, an OBJECT without properties. */
+function geminiProblems(node: unknown, path = '#'): string[] {
+  if (typeof node !== 'object' || node === null) return [`${path}: ${JSON.stringify(node)} is not a Schema`];
+  const s = node as JSONSchema;
+  const problems: string[] = [];
+  if (s.type === 'object' && Object.keys((s.properties ?? {}) as object).length === 0)
+    problems.push(`${path}: OBJECT without properties`);
+  for (const [name, p] of Object.entries((s.properties ?? {}) as object))
+    problems.push(...geminiProblems(p, `${path}/properties/${name}`));
+  if ('items' in s) problems.push(...geminiProblems(s.items, `${path}/items`));
+  for (const [i, o] of ((s.anyOf ?? []) as unknown[]).entries())
+    problems.push(...geminiProblems(o, `${path}/anyOf/${i}`));
+  return problems;
+}
+
+/** Every `enum` list anywhere in a schema. */
+function enums(node: unknown, out: unknown[][] = []): unknown[][] {
+  if (Array.isArray(node)) for (const n of node) enums(n, out);
+  else if (node !== null && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'enum') out.push(v as unknown[]);
+      else enums(v, out);
+    }
+  return out;
+}
+
+describe('jsonSchemaFor: what strict mode and Gemini cannot express', () => {
+  const Point = z.tuple([z.number(), z.number()]);
+  const fixedPair = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 };
+
+  it('openai: only the string formats OpenAI supports, no contentEncoding', () => {
+    const OPENAI_FORMATS = [
+      'date-time',
+      'time',
+      'date',
+      'duration',
+      'email',
+      'hostname',
+      'ipv4',
+      'ipv6',
+      'uuid',
+    ];
+    const Link = z.object({ url: z.url(), thumbnail: z.base64(), id: z.cuid(), email: z.email() });
+    const props = jsonSchemaFor(Link, 'openai').properties as Record<string, Record<string, unknown>>;
+    for (const [name, s] of Object.entries(props)) {
+      if (s.format !== undefined) expect(OPENAI_FORMATS, `format of ${name}`).toContain(s.format);
+      expect(s, name).not.toHaveProperty('contentEncoding');
+    }
+    expect(props.email?.format).toBe('email'); // a supported one stays
+    expect(props.id?.pattern).toBeDefined(); // the pattern still constrains the string
+  });
+
+  it('openai: a tuple of one schema is a fixed-length array; any other tuple is a TypeError naming it', () => {
+    const s = jsonSchemaFor(z.object({ point: Point }), 'openai');
+    expect(s.properties).toEqual({ point: fixedPair });
+    expect(strictProblems(s)).toEqual([]);
+    expect(() => jsonSchemaFor(z.object({ pair: z.tuple([z.string(), z.number()]) }), 'openai')).toThrow(
+      new TypeError(
+        'OpenAI strict structured outputs do not support tuples (at #/properties/pair): use an object with a named property per position',
+      ),
+    );
+  });
+
+  it('openai: z.unknown() / z.any() are a TypeError naming the place, not a typeless {}', () => {
+    for (const payload of [z.unknown(), z.any()])
+      expect(() => jsonSchemaFor(z.object({ payload }), 'openai')).toThrow(
+        'values of any type (z.any(), z.unknown()) (at #/properties/payload)',
+      );
+    expect(() => jsonSchemaFor(z.object({ list: z.array(z.unknown()) }), 'openai')).toThrow(
+      '(at #/properties/list/items)',
+    );
+    // An open object is still closed, not refused for its `additionalProperties: {}`.
+    expect(jsonSchemaFor(z.looseObject({ a: z.string() }), 'openai').additionalProperties).toBe(false);
+  });
+
+  it('gemini: enum values are strings; other literals are pinned by minimum/maximum, boolean, nullable', () => {
+    const Dice = z.object({
+      sides: z.literal([4, 6, 8]),
+      version: z.literal(2),
+      agreed: z.literal(true),
+      nothing: z.literal(null),
+      label: z.enum(['a', 'b']),
+    });
+    const schema = geminiGenerationConfig(Dice).responseSchema;
+    const values = enums(schema).flat();
+    expect(values.filter((v) => typeof v !== 'string')).toEqual([]);
+    expect(values).toEqual(expect.arrayContaining(['a', 'b'])); // string enums stay
+    const exactly = (n: number) => ({ type: 'number', minimum: n, maximum: n });
+    expect(schema.properties).toMatchObject({
+      sides: { anyOf: [exactly(4), exactly(6), exactly(8)] },
+      version: exactly(2),
+      agreed: { type: 'boolean' },
+      nothing: { type: 'null' },
+      label: { type: 'string', enum: ['a', 'b'] },
+    });
+    expect(jsonSchemaFor(z.object({ v: z.literal(3).nullable() }), 'gemini').properties).toEqual({
+      v: { ...exactly(3), nullable: true },
+    });
+    // arktype writes a string union as a bare enum: Gemini takes enum only on a STRING.
+    expect(jsonSchemaFor(type({ role: "'admin' | 'user'" }), 'gemini').properties).toEqual({
+      role: { type: 'string', enum: ['admin', 'user'] },
+    });
+  });
+
+  it('gemini: a tuple of one schema is a fixed-length array; any other tuple is a TypeError naming it', () => {
+    const s = jsonSchemaFor(z.object({ point: Point }), 'gemini');
+    expect(s.properties).toEqual({ point: fixedPair });
+    expect(geminiProblems(s)).toEqual([]);
+    expect(() => jsonSchemaFor(z.object({ pair: z.tuple([z.string(), z.number()]) }), 'gemini')).toThrow(
+      new TypeError(
+        'Gemini response schemas do not support tuples (at #/properties/pair): use an object with a named property per position',
+      ),
+    );
+  });
+
+  it('gemini: a record is a TypeError, an enum-keyed record an object, z.object({}) a TypeError', () => {
+    expect(() => jsonSchemaFor(z.object({ scores: z.record(z.string(), z.number()) }), 'gemini')).toThrow(
+      'records (objects with arbitrary keys) (at #/properties/scores)',
+    );
+    const s = jsonSchemaFor(z.object({ scores: z.record(z.enum(['a', 'b']), z.number()) }), 'gemini');
+    expect(s.properties).toEqual({
+      scores: {
+        type: 'object',
+        properties: { a: { type: 'number' }, b: { type: 'number' } },
+        required: ['a', 'b'],
+        propertyOrdering: ['a', 'b'],
+      },
+    });
+    expect(geminiProblems(s)).toEqual([]);
+    expect(() => jsonSchemaFor(z.object({ empty: z.object({}) }), 'gemini')).toThrow(
+      'objects without properties (z.object({})) (at #/properties/empty)',
+    );
+  });
+});
+
+describe('request fragments', () => {
+  it('openai: a name outside ^[a-zA-Z0-9_-]{1,64}$ is a TypeError before any request', () => {
+    const Weather = z.object({ city: z.string() });
+    expect(() => openaiTool(Weather, { name: 'get weather' })).toThrow(/OpenAI names must match/);
+    expect(() => openaiResponseFormat(Weather, { name: 'x'.repeat(65) })).toThrow(TypeError);
+    expect(() => openaiTextFormat(Weather, { name: 'wetter.heute' })).toThrow(TypeError);
+    expect(openaiTool(Weather, { name: 'get_weather-2' }).function.name).toBe('get_weather-2');
+  });
+
+  it('anthropicTool fits @anthropic-ai/sdk Tool (input_schema type "object"), description may be undefined', () => {
+    // Type-checks a tiny in-memory file against the real SDK types (vitest's typecheck covers only
+    // packages/react's *.test-d files).
+    const here = fileURLToPath(new URL('.', import.meta.url));
+    const probe = `${here}__anthropic_tool_probe.ts`;
+    const source = `
+import type Anthropic from '@anthropic-ai/sdk';
+import * as z from 'zod';
+import { anthropicTool } from './json-schema.ts';
+const Weather = z.object({ city: z.string() });
+declare const description: string | undefined;
+export const tools: Anthropic.Tool[] = [anthropicTool(Weather, { name: 'get_weather', description })];
+`;
+    const options: ts.CompilerOptions = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      customConditions: ['@partialkit/source'],
+      allowImportingTsExtensions: true,
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+      lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+    };
+    const host = ts.createCompilerHost(options);
+    const { getSourceFile, fileExists, readFile } = host;
+    host.fileExists = (f) => f === probe || fileExists(f);
+    host.readFile = (f) => (f === probe ? source : readFile(f));
+    host.getSourceFile = (f, v, ...rest) =>
+      f === probe ? ts.createSourceFile(f, source, v) : getSourceFile(f, v, ...rest);
+    const program = ts.createProgram([probe], options, host);
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program, program.getSourceFile(probe))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(diagnostics).toEqual([]);
+  }, 60_000);
 });

@@ -4,6 +4,9 @@ import * as z4 from 'zod/v4/core';
 /** A JSON Schema object, as produced by `z.toJSONSchema` and reshaped per provider. */
 export type JSONSchema = { [key: string]: unknown };
 
+/** What the `openai` and `anthropic` targets return: both providers need an object at the root. */
+export type ObjectJSONSchema = JSONSchema & { type: 'object' };
+
 export type SchemaTarget = 'json-schema' | 'openai' | 'anthropic' | 'gemini';
 
 const SAFE_INT = Number.MAX_SAFE_INTEGER;
@@ -17,29 +20,36 @@ export const LIST_KEY = 'items';
  * converter (`~standard.jsonSchema`: arktype; valibot wrapped in `toStandardJsonSchema`).
  * Targets:
  * - `openai`: strict structured outputs: every property required, `additionalProperties: false`,
- *   optional properties made nullable (the model then sends `null`: use `.nullish()` for such fields).
+ *   optional properties made nullable (the model then sends `null`: use `.nullish()` for such fields),
+ *   unions as `anyOf`, only the string formats OpenAI knows.
  * - `anthropic`: a plain JSON Schema for a tool's `input_schema`.
- * - `gemini`: the OpenAPI subset of `responseSchema` (`nullable`, `propertyOrdering`, no `$ref`).
+ * - `gemini`: the OpenAPI subset of `responseSchema` (`nullable`, `propertyOrdering`, no `$ref`, unions
+ *   as `anyOf`, string-only `enum`).
  * OpenAI and Anthropic need an object at the root: an array schema (`z.array(Item)`) becomes an object
  * with one required array property, `{ "items": [...] }` ({@link LIST_KEY}), which `streamItems` and
- * `usePartialItems` unwrap with no configuration.
+ * `usePartialItems` unwrap with no configuration; a root with an id (`.meta({ id })`) is the object it
+ * refers to.
+ * A tuple whose positions share one schema becomes a fixed-length array; an enum-keyed record an object.
+ * What a provider cannot express (other tuples, records, intersections, `z.any()` for OpenAI) is a
+ * TypeError naming the place (a JSON Pointer such as `#/properties/point`), never silently dropped; only
+ * refinements the final validation checks anyway (a `pattern` or `format` the provider lacks) are.
  * partialkit's own annotations (`.meta({ partial })`, `x-partial`) never reach the output.
  */
+export function jsonSchemaFor(schema: StandardSchemaV1, target: 'openai' | 'anthropic'): ObjectJSONSchema;
+export function jsonSchemaFor(schema: StandardSchemaV1, target?: SchemaTarget): JSONSchema;
 export function jsonSchemaFor(schema: StandardSchemaV1, target: SchemaTarget = 'json-schema'): JSONSchema {
-  let raw = rawJsonSchema(schema);
+  const raw = rawJsonSchema(schema);
   delete raw.$schema;
-  if (target === 'openai' || target === 'anthropic') raw = wrapList(raw);
-  const defs = (raw.$defs ?? {}) as Record<string, JSONSchema>;
   switch (target) {
     case 'openai':
-      requireObjectRoot(raw, target);
-      return visit(raw, strictOpenAI) as JSONSchema;
-    case 'anthropic':
-      requireObjectRoot(raw, target);
-      return visit(raw, tidy) as JSONSchema;
+    case 'anthropic': {
+      const root = wrapList(derefRoot(raw));
+      requireObjectRoot(root, target);
+      return visit(root, target === 'openai' ? strictOpenAI : tidy) as ObjectJSONSchema;
+    }
     case 'gemini': {
-      const inlined = inline(raw, defs, []);
-      delete inlined.$defs;
+      const { $defs, ...root } = raw;
+      const inlined = inline(root, ($defs ?? {}) as Record<string, JSONSchema>, [], '#');
       return visit(inlined, geminiNode) as JSONSchema;
     }
     default:
@@ -64,6 +74,37 @@ function rawJsonSchema(schema: StandardSchemaV1): JSONSchema {
   return structuredClone(converter.input({ target: 'draft-2020-12' })) as JSONSchema;
 }
 
+const DEFS = '#/$defs/';
+
+/** Keywords that only annotate: beside a root `$ref` they do not stop it being replaced by its target. */
+const ANNOTATIONS = new Set(['description', 'title', 'examples', 'default', 'deprecated', '$comment']);
+
+/**
+ * A root that only refers into `$defs` (zod's `.meta({ id })`) replaced by the schema it refers to, so
+ * a root object (or list) is seen as one; the definition stays while something still refers to it.
+ */
+function derefRoot(raw: JSONSchema): JSONSchema {
+  const { $ref, $defs, ...rest } = raw;
+  if (typeof $ref !== 'string' || !$ref.startsWith(DEFS)) return raw;
+  if (Object.keys(rest).some((k) => !ANNOTATIONS.has(k))) return raw;
+  const defs = { ...($defs as Record<string, JSONSchema> | undefined) };
+  const name = defName($ref);
+  const target = defs[name];
+  if (!target) return raw;
+  if (!refersTo(defs, $ref)) delete defs[name];
+  return { ...target, ...rest, ...(Object.keys(defs).length > 0 && { $defs: defs }) };
+}
+
+/** The `$defs` name a `#/$defs/…` pointer names (JSON Pointer escapes undone). */
+function defName(ref: string): string {
+  return ref.slice(DEFS.length).replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+/** A name as one JSON Pointer segment, for the paths in error messages. */
+function pointerToken(name: string): string {
+  return name.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
 /** An array schema as `{ items: [...] }`; a `$ref` to the root (a recursive list) moves into `$defs`. */
 function wrapList(raw: JSONSchema): JSONSchema {
   if (raw.type !== 'array') return raw;
@@ -73,7 +114,7 @@ function wrapList(raw: JSONSchema): JSONSchema {
   if (refersTo(raw, '#')) {
     let name = 'List';
     while (name in defs) name = `_${name}`;
-    const pointer = `#/$defs/${name}`;
+    const pointer = `${DEFS}${name}`;
     for (const key of Object.keys(defs)) defs[key] = retarget(defs[key], '#', pointer) as JSONSchema;
     defs[name] = retarget(list, '#', pointer) as JSONSchema;
     items = { $ref: pointer };
@@ -102,24 +143,79 @@ function retarget(node: unknown, from: string, to: string): unknown {
 }
 
 function requireObjectRoot(s: JSONSchema, target: string): void {
-  if (s.type !== 'object')
-    throw new TypeError(`${target} needs an object at the root of the schema (got ${String(s.type)})`);
+  if (s.type === 'object') return;
+  const got =
+    s.anyOf !== undefined || s.oneOf !== undefined || Array.isArray(s.type)
+      ? 'a union at the root: wrap it in an object'
+      : `got ${s.type === undefined ? 'a schema without a type' : String(s.type)}`;
+  throw new TypeError(`${target} needs an object at the root of the schema (${got})`);
 }
 
-/** Applies `fn` to every schema node, bottom-up. */
-function visit(node: unknown, fn: (n: JSONSchema) => JSONSchema): unknown {
-  if (Array.isArray(node)) return node.map((n) => visit(n, fn));
-  if (node === null || typeof node !== 'object') return node;
+const isSchemaObject = (v: unknown): v is JSONSchema =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Keywords whose value is a subschema or a list of them (the JSON Schema 2020-12 applicators). */
+const SUBSCHEMA_KEYS = new Set([
+  'items',
+  'prefixItems',
+  'additionalItems',
+  'additionalProperties',
+  'propertyNames',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'contentSchema',
+]);
+
+/** Keywords whose value maps names to subschemas. Every other keyword (`enum`, `const`, …) holds data. */
+const SUBSCHEMA_MAPS = new Set([
+  'properties',
+  '$defs',
+  'definitions',
+  'patternProperties',
+  'dependentSchemas',
+]);
+
+/** The keyword a subschema sits under (`''` at the root), for rules that depend on the position. */
+type Position = string;
+
+type NodeFn = (n: JSONSchema, path: string, position: Position) => JSONSchema;
+
+/** A copy of `s` with `f` applied to each direct subschema, given its JSON Pointer and keyword. */
+function mapSubschemas(
+  s: JSONSchema,
+  path: string,
+  f: (child: unknown, path: string, position: Position) => unknown,
+): JSONSchema {
   const out: JSONSchema = {};
-  for (const [k, v] of Object.entries(node)) {
-    // `properties` and `$defs` map names to schemas; `enum`/`const`/`required` hold data, not schemas.
-    if (k === 'properties' || k === '$defs') {
-      out[k] = Object.fromEntries(Object.entries(v as JSONSchema).map(([name, s]) => [name, visit(s, fn)]));
-    } else if (k === 'enum' || k === 'const' || k === 'required' || k === 'default' || k === 'examples')
-      out[k] = v;
-    else out[k] = visit(v, fn);
+  for (const [k, v] of Object.entries(s)) {
+    const at = `${path}/${pointerToken(k)}`;
+    if (SUBSCHEMA_MAPS.has(k) && isSchemaObject(v)) {
+      out[k] = Object.fromEntries(
+        Object.entries(v).map(([name, c]) => [name, f(c, `${at}/${pointerToken(name)}`, k)]),
+      );
+    } else if (!SUBSCHEMA_KEYS.has(k)) out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.map((c, i) => f(c, `${at}/${i}`, k));
+    else out[k] = f(v, at, k);
   }
-  return fn(out);
+  return out;
+}
+
+/** Applies `fn` to every schema node, bottom-up (a boolean schema is left as it is). */
+function visit(node: unknown, fn: NodeFn, path = '#', position: Position = ''): unknown {
+  if (!isSchemaObject(node)) return node;
+  return fn(
+    mapSubschemas(node, path, (c, p, k) => visit(c, fn, p, k)),
+    path,
+    position,
+  );
 }
 
 function tidy(n: JSONSchema): JSONSchema {
@@ -132,24 +228,143 @@ function tidy(n: JSONSchema): JSONSchema {
   return n;
 }
 
+type Provider = 'openai' | 'gemini';
+
+const PROVIDER_LABEL: Record<Provider, string> = {
+  openai: 'OpenAI strict structured outputs',
+  gemini: 'Gemini response schemas',
+};
+
+/** The TypeError for a construct a provider cannot express, at `path` (a JSON Pointer into the schema). */
+function unsupported(provider: Provider, what: string, path: string, hint?: string): TypeError {
+  return new TypeError(
+    `${PROVIDER_LABEL[provider]} do not support ${what} (at ${path})${hint ? `: ${hint}` : ''}`,
+  );
+}
+
+const CONDITIONALS = 'conditionals (if/then/else)';
+
+/**
+ * Keywords whose constraint neither provider can express, with how to say what the schema uses:
+ * dropping them would let through values the schema forbids, so they are a TypeError.
+ */
+const STRUCTURE_KEYWORDS = new Map([
+  ['allOf', 'intersections (allOf: z.intersection, or several regexes on one string)'],
+  ['not', 'negation (not: z.never())'],
+  ['if', CONDITIONALS],
+  ['then', CONDITIONALS],
+  ['else', CONDITIONALS],
+  ['contains', 'contains'],
+  ['dependentSchemas', 'dependentSchemas'],
+  ['dependentRequired', 'dependentRequired'],
+  ['unevaluatedItems', 'unevaluatedItems'],
+  ['unevaluatedProperties', 'unevaluatedProperties'],
+]);
+
+function rejectStructure(n: JSONSchema, provider: Provider, path: string): void {
+  for (const key of Object.keys(n)) {
+    const what = STRUCTURE_KEYWORDS.get(key);
+    if (what) throw unsupported(provider, what, path);
+  }
+}
+
+/**
+ * zod writes a discriminated union as `oneOf`; both providers take unions only as `anyOf`, which accepts
+ * the same values when the branches are disjoint (as a discriminator makes them). The final validation
+ * still checks what `anyOf` lets through (a `z.xor` value matching two branches).
+ */
+function oneOfToAnyOf(n: JSONSchema, provider: Provider, path: string): void {
+  if (!Array.isArray(n.oneOf)) return;
+  if (n.anyOf !== undefined) throw unsupported(provider, 'oneOf beside anyOf', path);
+  n.anyOf = n.oneOf;
+  delete n.oneOf;
+}
+
+/**
+ * A tuple whose positions all take one schema (`z.tuple([z.number(), z.number()])`) is exactly an array
+ * of that schema with the tuple's length, which both providers can express; other tuples stay tuples.
+ */
+function untuple(n: JSONSchema): void {
+  const prefix = n.prefixItems;
+  if (!Array.isArray(prefix) || prefix.length === 0) return;
+  const first = JSON.stringify(prefix[0]);
+  if (!prefix.every((s) => isSchemaObject(s) && JSON.stringify(s) === first)) return;
+  if (n.items !== false && n.items !== undefined && JSON.stringify(n.items) !== first) return;
+  if (n.items === false) n.maxItems ??= prefix.length;
+  n.items = prefix[0];
+  delete n.prefixItems;
+}
+
+function rejectTuple(n: JSONSchema, provider: Provider, path: string): void {
+  if (n.prefixItems !== undefined || typeof n.items === 'boolean')
+    throw unsupported(provider, 'tuples', path, 'use an object with a named property per position');
+}
+
+/** An object with no properties of its own that takes extra keys: a record. */
+function isRecord(n: JSONSchema): boolean {
+  if (Object.keys((n.properties ?? {}) as object).length > 0) return false;
+  return (
+    (n.additionalProperties !== undefined && n.additionalProperties !== false) ||
+    n.patternProperties !== undefined ||
+    n.propertyNames !== undefined
+  );
+}
+
+/** `z.record(z.enum([...]), V)` names its keys: it is exactly an object with a `V` property per key. */
+function closeEnumRecord(n: JSONSchema): void {
+  if (n.type !== 'object' || !isRecord(n) || !isSchemaObject(n.additionalProperties)) return;
+  const names = n.propertyNames as JSONSchema | undefined;
+  const keys = names?.enum ?? (names?.const !== undefined ? [names.const] : undefined);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) return;
+  const value = n.additionalProperties;
+  n.properties = Object.fromEntries(keys.map((k) => [k, structuredClone(value)]));
+  n.additionalProperties = false;
+  delete n.propertyNames;
+}
+
+const RECORD_HINT = 'use an object with named properties, or z.record(z.enum([...]), …)';
+
 function isNullable(s: JSONSchema): boolean {
   if (s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null'))) return true;
   return Array.isArray(s.anyOf) && (s.anyOf as JSONSchema[]).some(isNullable);
 }
 
-function strictOpenAI(n: JSONSchema): JSONSchema {
+/** The string formats strict mode accepts (Structured Outputs guide, "Supported properties"). */
+const OPENAI_FORMATS = new Set([
+  'date-time',
+  'time',
+  'date',
+  'duration',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'uuid',
+]);
+
+/** Keywords strict mode refuses that only refine a string: dropped, the final validation checks them. */
+const OPENAI_DROPPED = ['contentEncoding', 'contentMediaType'];
+
+/** Keywords one of which strict mode needs on every value: `{}` (z.any(), z.unknown()) is refused. */
+const OPENAI_TYPED = ['type', 'anyOf', '$ref', 'enum', 'const'];
+
+/** Positions that hold a value the model writes (not `additionalProperties`, `not`, `allOf` branches…). */
+const VALUE_POSITIONS = new Set(['', 'properties', 'items', 'prefixItems', 'anyOf', '$defs', 'definitions']);
+
+function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSchema {
   tidy(n);
+  oneOfToAnyOf(n, 'openai', path);
+  if (typeof n.format === 'string' && !OPENAI_FORMATS.has(n.format)) delete n.format;
+  for (const key of OPENAI_DROPPED) delete n[key];
+  untuple(n);
+  rejectTuple(n, 'openai', path);
+  rejectStructure(n, 'openai', path);
+  if (VALUE_POSITIONS.has(position) && !OPENAI_TYPED.some((k) => k in n))
+    throw unsupported('openai', 'values of any type (z.any(), z.unknown())', path, 'give the value a type');
   if (n.type === 'object') {
+    closeEnumRecord(n);
+    if (isRecord(n)) throw unsupported('openai', 'records (objects with arbitrary keys)', path, RECORD_HINT);
     const props = (n.properties ?? {}) as Record<string, JSONSchema>;
-    if (
-      n.additionalProperties !== undefined &&
-      n.additionalProperties !== false &&
-      !Object.keys(props).length
-    ) {
-      throw new TypeError(
-        'OpenAI strict structured outputs do not support records (objects with arbitrary keys)',
-      );
-    }
     const required = new Set((n.required ?? []) as string[]);
     for (const [name, s] of Object.entries(props)) {
       if (!required.has(name) && !isNullable(s)) props[name] = { anyOf: [s, { type: 'null' }] };
@@ -157,26 +372,31 @@ function strictOpenAI(n: JSONSchema): JSONSchema {
     n.properties = props;
     n.required = Object.keys(props);
     n.additionalProperties = false;
+    // Extra keys are closed off above, so key patterns constrain nothing the model may write.
+    delete n.patternProperties;
+    delete n.propertyNames;
   }
   return n;
 }
 
-function inline(node: unknown, defs: Record<string, JSONSchema>, seen: string[]): JSONSchema {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v === null || typeof v !== 'object') return v;
-    const ref = (v as JSONSchema).$ref;
-    if (typeof ref === 'string' && ref.startsWith('#/$defs/')) {
-      const name = ref.slice('#/$defs/'.length);
-      if (seen.includes(name))
-        throw new TypeError(`Gemini response schemas cannot be recursive ($ref ${ref})`);
-      return inline(defs[name], defs, [...seen, name]);
-    }
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, k === 'enum' || k === 'const' ? x : walk(x)]),
-    );
-  };
-  return walk(node) as JSONSchema;
+/**
+ * `node` with every `$ref` replaced by the definition it points to (Gemini has no `$ref`); `seen` are
+ * the definitions being expanded, so a reference back into one (or to the root, `#`) is recursion.
+ */
+function inline(node: unknown, defs: Record<string, JSONSchema>, seen: string[], path: string): unknown {
+  if (!isSchemaObject(node)) return node;
+  const { $ref, ...siblings } = node;
+  const walked = mapSubschemas(typeof $ref === 'string' ? siblings : node, path, (c, p) =>
+    inline(c, defs, seen, p),
+  );
+  if (typeof $ref !== 'string') return walked;
+  const name = $ref.startsWith(DEFS) ? defName($ref) : undefined;
+  if ($ref === '#' || (name !== undefined && seen.includes(name)))
+    throw new TypeError(`Gemini response schemas cannot be recursive ($ref ${$ref} at ${path})`);
+  if (name === undefined || !isSchemaObject(defs[name]))
+    throw unsupported('gemini', `a $ref it cannot inline (${$ref})`, path);
+  // The reference's own keywords (a `.describe()` on the use) win over the definition's.
+  return { ...(inline(defs[name], defs, [...seen, name], path) as JSONSchema), ...walked };
 }
 
 const GEMINI_KEYS = new Set([
@@ -199,8 +419,9 @@ const GEMINI_KEYS = new Set([
   'title',
 ]);
 
-function geminiNode(n: JSONSchema): JSONSchema {
+function geminiNode(n: JSONSchema, path: string): JSONSchema {
   tidy(n);
+  oneOfToAnyOf(n, 'gemini', path);
   if (Array.isArray(n.type)) {
     const types = (n.type as string[]).filter((t) => t !== 'null');
     if (types.length < (n.type as string[]).length) n.nullable = true;
@@ -210,23 +431,78 @@ function geminiNode(n: JSONSchema): JSONSchema {
       delete n.type;
     }
   }
+  geminiLiterals(n, path);
   if (Array.isArray(n.anyOf)) {
     const options = (n.anyOf as JSONSchema[]).filter((o) => o.type !== 'null');
     if (options.length < (n.anyOf as JSONSchema[]).length) n.nullable = true;
     if (options.length === 1) {
       delete n.anyOf;
-      Object.assign(n, options[0], n.nullable ? { nullable: true } : {});
+      // The wrapper's own keys (an outer `.describe()`, `nullable`) win over the option's.
+      Object.assign(n, options[0], { ...n });
     } else n.anyOf = options;
   }
-  if (n.const !== undefined) n.enum = [n.const];
-  if (n.type === 'object' && n.properties) n.propertyOrdering = Object.keys(n.properties as object);
+  untuple(n);
+  rejectTuple(n, 'gemini', path);
+  if (Array.isArray(n.allOf)) {
+    // A branch that is empty by now (a `pattern` Gemini lacks) constrains nothing Gemini could check.
+    const branches = (n.allOf as unknown[]).filter((b) => !isSchemaObject(b) || Object.keys(b).length > 0);
+    if (branches.length > 0) n.allOf = branches;
+    else delete n.allOf;
+  }
+  rejectStructure(n, 'gemini', path);
+  if (n.$ref !== undefined) throw unsupported('gemini', `a $ref it cannot inline (${String(n.$ref)})`, path);
+  if (n.type === 'object') {
+    closeEnumRecord(n);
+    if (isRecord(n)) throw unsupported('gemini', 'records (objects with arbitrary keys)', path, RECORD_HINT);
+    // Gemini refuses an OBJECT with no properties ("should be non-empty for OBJECT type").
+    if (Object.keys((n.properties ?? {}) as object).length === 0)
+      throw unsupported('gemini', 'objects without properties (z.object({}))', path);
+    n.propertyOrdering = Object.keys(n.properties as object);
+  }
   for (const key of Object.keys(n)) if (!GEMINI_KEYS.has(key)) delete n[key];
   return n;
 }
 
+/**
+ * `const` as `enum`, which Gemini allows only for strings: a number is pinned by `minimum`/`maximum`,
+ * `null` by `nullable`, several kinds become an `anyOf`. A boolean literal has no such form: it stays a
+ * `boolean` (the final validation checks which one), so a union discriminated by `z.literal(true)` works.
+ */
+function geminiLiterals(n: JSONSchema, path: string): void {
+  const listed: unknown = n.const !== undefined ? [n.const] : n.enum;
+  delete n.const;
+  if (!Array.isArray(listed)) return;
+  const values: unknown[] = listed;
+  if (values.every((v) => typeof v === 'string')) {
+    n.enum = values;
+    n.type ??= 'string'; // Gemini takes `enum` only on a STRING (arktype writes no type for it)
+    return;
+  }
+  const strings = values.filter((v) => typeof v === 'string');
+  if (values.some((v) => v !== null && typeof v === 'object'))
+    throw unsupported('gemini', 'object or array literals', path);
+  const numberType = n.type === 'integer' ? 'integer' : 'number';
+  const options: JSONSchema[] = [
+    ...(strings.length > 0 ? [{ type: 'string', enum: strings }] : []),
+    ...values.filter((v) => typeof v === 'number').map((v) => ({ type: numberType, minimum: v, maximum: v })),
+    ...(values.some((v) => typeof v === 'boolean') ? [{ type: 'boolean' }] : []),
+  ];
+  delete n.enum;
+  if (values.includes(null)) {
+    if (options.length === 0) n.type = 'null';
+    else n.nullable = true;
+  }
+  if (options.length === 1) Object.assign(n, options[0]);
+  else if (options.length > 1) {
+    if (n.anyOf !== undefined) throw unsupported('gemini', 'a literal union beside anyOf', path);
+    delete n.type;
+    n.anyOf = options;
+  }
+}
+
 export interface ToolInfo {
   name: string;
-  description?: string;
+  description?: string | undefined;
 }
 
 const named = (info: ToolInfo) => ({
@@ -234,11 +510,20 @@ const named = (info: ToolInfo) => ({
   ...(info.description && { description: info.description }),
 });
 
+/** OpenAI's rule for function and `json_schema` names: refused with a 400 otherwise. */
+const OPENAI_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+function openaiNamed(info: ToolInfo) {
+  if (!OPENAI_NAME.test(info.name))
+    throw new TypeError(`OpenAI names must match ${OPENAI_NAME.source} (got ${JSON.stringify(info.name)})`);
+  return named(info);
+}
+
 /** `response_format` for Chat Completions with strict structured outputs. */
 export function openaiResponseFormat(schema: StandardSchemaV1, info: ToolInfo) {
   return {
     type: 'json_schema' as const,
-    json_schema: { ...named(info), strict: true, schema: jsonSchemaFor(schema, 'openai') },
+    json_schema: { ...openaiNamed(info), strict: true, schema: jsonSchemaFor(schema, 'openai') },
   };
 }
 
@@ -246,7 +531,7 @@ export function openaiResponseFormat(schema: StandardSchemaV1, info: ToolInfo) {
 export function openaiTextFormat(schema: StandardSchemaV1, info: ToolInfo) {
   return {
     type: 'json_schema' as const,
-    ...named(info),
+    ...openaiNamed(info),
     strict: true,
     schema: jsonSchemaFor(schema, 'openai'),
   };
@@ -256,11 +541,11 @@ export function openaiTextFormat(schema: StandardSchemaV1, info: ToolInfo) {
 export function openaiTool(schema: StandardSchemaV1, info: ToolInfo) {
   return {
     type: 'function' as const,
-    function: { ...named(info), strict: true, parameters: jsonSchemaFor(schema, 'openai') },
+    function: { ...openaiNamed(info), strict: true, parameters: jsonSchemaFor(schema, 'openai') },
   };
 }
 
-/** An Anthropic tool definition whose `input_schema` is the schema. */
+/** An Anthropic tool definition whose `input_schema` is the schema (an object, as `Tool.InputSchema`). */
 export function anthropicTool(schema: StandardSchemaV1, info: ToolInfo) {
   return { ...named(info), input_schema: jsonSchemaFor(schema, 'anthropic') };
 }
