@@ -1,5 +1,11 @@
 'use client';
-export { type InspectableStore, StreamRecorder, type StreamRecorderOptions } from './recorder.ts';
+export {
+  type InspectableStore,
+  MAX_CHUNKS,
+  MAX_FIELDS,
+  StreamRecorder,
+  type StreamRecorderOptions,
+} from './recorder.ts';
 export { StreamInspector, type StreamInspectorProps, useStreamRecorder } from './stream-inspector.tsx';
 export {
   type ChunkMark,
@@ -11,5 +17,6 @@ export {
   statsOf,
   type Timeline,
   type TimelineStats,
+  type UnlistedFields,
 } from './timeline.ts';
 export { TimelineChart, type TimelineChartProps } from './timeline-chart.tsx';

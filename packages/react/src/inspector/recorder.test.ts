@@ -1,11 +1,16 @@
-import { PartialObjectStore } from '@partialkit/core';
+import { encodeProtocolEvent, PartialObjectStore } from '@partialkit/core';
 import { replayResponse } from '@partialkit/replay';
 import { toPartialResponse } from '@partialkit/server';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { fixture } from '@partialkit/test-utils/fixtures';
-import { describe, expect, it } from 'vitest';
-import { StreamRecorder } from './recorder.ts';
-import { statsOf } from './timeline.ts';
+import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
+import { render } from '@testing-library/react';
+import { createElement } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { MAX_CHUNKS, MAX_FIELDS, StreamRecorder } from './recorder.ts';
+import { EMPTY_TIMELINE, type FieldMark, readsOf, statsOf, type Timeline } from './timeline.ts';
+import { TimelineChart } from './timeline-chart.tsx';
 
 /** The store reads partialkit's protocol, served from a recording as the demo's API does. */
 function setup(name: string, chunking?: number) {
@@ -164,6 +169,331 @@ describe('StreamRecorder reconnects', () => {
       // The fields seen before the first cut are not recorded afresh: each appears once.
       expect(t.fields.filter((f) => key(f.path) === 'users.0')).toHaveLength(1);
       expect(t.endedAt).toBeGreaterThanOrEqual(t.reconnects[1]?.t ?? Number.POSITIVE_INFINITY);
+    } finally {
+      await proxy.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('StreamRecorder and a submit that supersedes a running one', () => {
+  const Schema = z.object({ title: z.string(), n: z.number() });
+
+  it('starts a new timeline, timed from the new submit, when the store is submitted again while it streams', async () => {
+    let clock = 0;
+    const recorder = new StreamRecorder({ now: () => clock });
+    const src = controlledSource();
+    const store = new PartialObjectStore({ schema: Schema, throttle: 0, fetcher: src.fetcher });
+    recorder.watch(store);
+
+    void store.submit(1);
+    await tick();
+    clock = 10;
+    src.push('{"title":"first","n":');
+    await tick();
+    expect(recorder.getSnapshot().run).toBe(1);
+    expect(recorder.getSnapshot().fields.find((f) => key(f.path) === 'title')?.closedAt).toBe(10);
+
+    // The user submits again while the first request still streams ("a new submit aborts the running request").
+    clock = 1000;
+    void store.submit(2);
+    await tick();
+    clock = 1050;
+    src.push('{"title":"sec');
+    await tick();
+
+    const t = recorder.getSnapshot();
+    expect(store.getSnapshot().object).toEqual({ title: 'sec' });
+    // The title appeared 50 ms after the second submit and is still open.
+    expect(t.run).toBe(2);
+    expect(t.fields.find((f) => key(f.path) === 'title')).toEqual({
+      path: ['title'],
+      firstAt: 50,
+      closedAt: undefined,
+    });
+    store.reset();
+  });
+});
+
+describe('StreamRecorder across a re-ask', () => {
+  const Schema = z.object({ users: z.array(z.object({ email: z.email() })), note: z.string() });
+
+  it('records a validation issue again when the re-asked attempt repeats it', async () => {
+    const recorder = new StreamRecorder();
+    const src = controlledSource();
+    const store = new PartialObjectStore({ schema: Schema, throttle: 0, fetcher: src.fetcher });
+    recorder.watch(store);
+    void store.submit(1);
+    await tick();
+    // Attempt 1: the first user's email is invalid, reported when the card closes.
+    src.push(encodeProtocolEvent({ type: 'text', text: '{"users":[{"email":"nope"},' }));
+    await tick();
+    expect(recorder.getSnapshot().issues).toHaveLength(1);
+    // The server re-asks; the model makes the same mistake.
+    src.push(encodeProtocolEvent({ type: 'reset', attempt: 2 }));
+    src.push(encodeProtocolEvent({ type: 'text', text: '{"users":[{"email":"nope"},' }));
+    await tick();
+    expect(store.getSnapshot().attempt).toBe(2);
+    expect(store.getSnapshot().issues).toHaveLength(1);
+    const t = recorder.getSnapshot();
+    expect(t.resets.map((r) => r.attempt)).toEqual([2]);
+    // One issue per attempt, the second one after the reset mark.
+    expect(t.issues).toHaveLength(2);
+    expect(t.issues[1]?.t).toBeGreaterThanOrEqual(t.resets[0]?.t ?? Number.POSITIVE_INFINITY);
+    store.reset();
+  });
+});
+
+describe('StreamRecorder on a long stream', () => {
+  const Schema = z.object({ rows: z.array(z.object({ id: z.number() })) });
+  /** Fields and list items of a snapshot, as the recorder counts them (every path but the root). */
+  const fieldsOf = (node: unknown): number =>
+    typeof node === 'object' && node !== null
+      ? Object.values(node).reduce((n: number, child) => n + 1 + fieldsOf(child), 0)
+      : 0;
+
+  it('keeps a mark for the first MAX_FIELDS fields and counts the rest, open and closed', async () => {
+    const recorder = new StreamRecorder();
+    const src = controlledSource();
+    const store = new PartialObjectStore({ schema: Schema, throttle: 0, fetcher: src.fetcher });
+    recorder.watch(store);
+    const items = MAX_FIELDS; // 2 fields each (the item and its id): twice the cap, and `rows`
+    const row = (i: number) => `{"id":${i}}`;
+    void store.submit(1);
+    await tick();
+    src.push(`{"rows":[${Array.from({ length: items / 2 }, (_, i) => row(i)).join(',')},{"id":`);
+    await tick();
+    // Mid-stream: everything seen is counted once, listed or not; the open item and its id are open.
+    const mid = recorder.getSnapshot();
+    const seen = fieldsOf(store.getSnapshot().object);
+    expect(mid.fields).toHaveLength(MAX_FIELDS);
+    expect(statsOf(mid).fields).toBe(seen);
+    expect(mid.unlisted.count).toBe(seen - MAX_FIELDS);
+    src.push(
+      `${items / 2}},${Array.from({ length: items / 2 - 1 }, (_, i) => row(items / 2 + 1 + i)).join(',')}]}`,
+    );
+    src.end();
+    await tick();
+    const t = recorder.getSnapshot();
+    expect(t.status).toBe('success');
+    expect(t.fields).toHaveLength(MAX_FIELDS);
+    expect(t.fields[0]?.path).toEqual(['rows']);
+    expect(t.unlisted).toMatchObject({
+      count: 1 + 2 * items - MAX_FIELDS,
+      closed: 1 + 2 * items - MAX_FIELDS,
+    });
+    expect(statsOf(t)).toMatchObject({ fields: 1 + 2 * items, closedFields: 1 + 2 * items });
+  });
+
+  it('merges chunk marks two by two past MAX_CHUNKS, keeping every byte, read and character', async () => {
+    // The recording behind SSE comments (which carry no JSON), read one byte at a time.
+    const json = await toPartialResponse(
+      replayResponse(fixture('conference-extraction.sse'), { speed: 0 }),
+    ).bytes();
+    const body = `${': keep-alive\n\n'.repeat(200)}${new TextDecoder().decode(json)}`;
+    const size = new TextEncoder().encode(body).byteLength;
+    expect(size).toBeGreaterThan(3 * MAX_CHUNKS); // enough reads for the marks to be merged twice
+    const recorder = new StreamRecorder();
+    const store = new PartialObjectStore({
+      schema: MeetingInfo,
+      throttle: 0,
+      fetcher: recorder.tap(() => replayResponse(body, { speed: 0, chunking: 1 })),
+    });
+    recorder.watch(store);
+    await store.submit({});
+    await new Promise((r) => setTimeout(r, 0)); // the character count catches up
+    const t = recorder.getSnapshot();
+    expect(t.status).toBe('success');
+    expect(t.chunks.length).toBeLessThanOrEqual(MAX_CHUNKS);
+    expect(t.chunks.reduce((most, c) => Math.max(most, c.reads ?? 1), 1)).toBeGreaterThanOrEqual(4);
+    expect(readsOf(t.chunks)).toBe(size);
+    expect(statsOf(t).reads).toBe(size);
+    expect(t.bytes).toBe(size);
+    expect(t.chunks.reduce((n, c) => n + c.bytes, 0)).toBe(size);
+    expect(t.chars).toBe(JSON.stringify(MEETING_RESULT).length);
+    expect(t.chunks.reduce((n, c) => n + c.chars, 0)).toBe(t.chars);
+    // The first read stays alone (the time to first byte); the marks stay in time order.
+    expect(t.chunks[0]).toMatchObject({ bytes: 1 });
+    expect(t.chunks[0]?.reads).toBeUndefined();
+    for (let i = 1; i < t.chunks.length; i++)
+      expect(t.chunks[i]?.t).toBeGreaterThanOrEqual(t.chunks[i - 1]?.t ?? 0);
+  });
+});
+
+describe('<TimelineChart>', () => {
+  it('renders a timeline of 250,000 fields (a list of 50,000 items with 4 fields each)', () => {
+    const fields: FieldMark[] = [{ path: ['rows'], firstAt: 1, closedAt: 5000 }];
+    for (let i = 0; i < 50_000; i++) {
+      const t = 1 + i / 10;
+      fields.push({ path: ['rows', i], firstAt: t, closedAt: t + 0.1 });
+      for (const k of ['id', 'name', 'email', 'role'])
+        fields.push({ path: ['rows', i, k], firstAt: t, closedAt: t + 0.1 });
+    }
+    const timeline: Timeline = { ...EMPTY_TIMELINE, run: 1, status: 'success', endedAt: 5000, fields };
+    const { container } = render(createElement(TimelineChart, { timeline }));
+    expect(container.querySelector('svg')).not.toBeNull();
+    expect(container.textContent).toContain('more');
+  });
+
+  it('draws the same issue found in two attempts as two marks, each with its own key', () => {
+    const issue = { path: ['users', 0, 'email'], code: 'invalid_format', message: 'Invalid email address' };
+    const timeline: Timeline = {
+      ...EMPTY_TIMELINE,
+      run: 1,
+      status: 'error',
+      endedAt: 100,
+      issues: [
+        { t: 10, issue },
+        { t: 60, issue },
+      ],
+      resets: [{ t: 50, attempt: 2 }],
+    };
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { container } = render(createElement(TimelineChart, { timeline }));
+      expect(container.querySelectorAll('path[fill="#dc2626"]')).toHaveLength(2);
+      expect(error).not.toHaveBeenCalled();
+    } finally {
+      error.mockRestore();
+    }
+  });
+});
+
+/** A fetcher whose body ignores the signal (as many SDK and proxied streams do), with a record of cancels. */
+function bodySource() {
+  const log = {
+    cancelled: false,
+    controller: undefined as ReadableStreamDefaultController<Uint8Array> | undefined,
+  };
+  const fetcher = () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          log.controller = controller;
+        },
+        cancel() {
+          log.cancelled = true;
+        },
+      }),
+      { headers: { 'content-type': 'text/plain' } },
+    );
+  const push = (text: string) => log.controller?.enqueue(new TextEncoder().encode(text));
+  return { log, fetcher, push };
+}
+
+describe('StreamRecorder.tap and the response body', () => {
+  const Schema = z.object({ title: z.string() });
+
+  it('control: without tap, stop() cancels the response body', async () => {
+    const src = bodySource();
+    const store = new PartialObjectStore({ schema: Schema, throttle: 0, fetcher: src.fetcher });
+    void store.submit(1);
+    await tick();
+    src.push('{"title":"Hel');
+    await tick();
+    expect(store.getSnapshot().object).toEqual({ title: 'Hel' });
+    store.stop();
+    await tick();
+    expect(src.log.cancelled).toBe(true);
+  });
+
+  it('passes the response on untouched while the recorder watches no store, so stop() still cancels the body', async () => {
+    const src = bodySource();
+    const recorder = new StreamRecorder(); // e.g. the inspector panel is collapsed
+    const store = new PartialObjectStore({ schema: Schema, throttle: 0, fetcher: recorder.tap(src.fetcher) });
+    void store.submit(1);
+    await tick();
+    src.push('{"title":"Hel');
+    await tick();
+    expect(store.getSnapshot().object).toEqual({ title: 'Hel' });
+    store.stop();
+    await tick();
+    await tick();
+    expect(src.log.cancelled).toBe(true);
+    expect(recorder.getSnapshot().tapped).toBe(false);
+  });
+
+  it('returns the fetcher’s own response when no run is being recorded', async () => {
+    const recorder = new StreamRecorder();
+    let made: Response | undefined;
+    const tapped = recorder.tap(() => {
+      made = new Response('{"title":"Hi"}', { headers: { 'content-type': 'application/json' } });
+      return made;
+    });
+    const init = { signal: new AbortController().signal };
+    expect(await tapped(1, init)).toBe(made); // before any run
+    const store = new PartialObjectStore({ schema: Schema, throttle: 0, fetcher: tapped });
+    const stop = recorder.watch(store);
+    await store.submit(1);
+    expect(recorder.getSnapshot().tapped).toBe(true);
+    expect(await tapped(1, init)).toBe(made); // the run ended
+    // A run the recorder stopped following before it ended (the panel unmounted).
+    const src = controlledSource();
+    store.setOptions({ schema: Schema, throttle: 0, fetcher: src.fetcher });
+    void store.submit(2);
+    await tick();
+    expect(recorder.getSnapshot().status).toBe('streaming');
+    stop();
+    expect(await tapped(1, init)).toBe(made);
+    store.reset();
+  });
+
+  it('while recording, cancels the body when the run fails mid-body, as it is untapped', async () => {
+    const src = bodySource();
+    const recorder = new StreamRecorder();
+    const store = new PartialObjectStore({
+      schema: Schema,
+      throttle: 0,
+      maxLength: 8, // the run fails on the first read, with the body still open
+      fetcher: recorder.tap(src.fetcher),
+    });
+    recorder.watch(store);
+    void store.submit(1);
+    await tick();
+    src.push('{"title":"Hello world"');
+    await tick();
+    await tick();
+    expect(store.getSnapshot().status).toBe('error');
+    expect(recorder.getSnapshot()).toMatchObject({ tapped: true, bytes: 22 });
+    expect(src.log.cancelled).toBe(true);
+  });
+
+  it('keeps the response URL, so a relative resume URL still resolves against the API', async () => {
+    const { createServer } = await import('node:http');
+    const { MemoryResumeStore, resumeOffset, resumeResponse, toResumableResponse } = await import(
+      '@partialkit/server'
+    );
+    const { toNodeHandler } = await import('@partialkit/server/node');
+    const { startDroppingProxy } = await import('@partialkit/test-utils/dropping-proxy');
+    const resumeStore = new MemoryResumeStore();
+    const server = createServer(
+      toNodeHandler((request) => {
+        const id = new URL(request.url).pathname.slice(1);
+        if (request.method === 'GET')
+          return resumeResponse(id, resumeOffset(request), { store: resumeStore });
+        const upstream = replayResponse(fixture('conference-extraction.sse'), { untimedIntervalMs: 2 });
+        return toResumableResponse(() => upstream, { store: resumeStore, resumeUrl: (i) => `/${i}` });
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    // The first connection is cut after 600 bytes; the resume (at the relative `/<id>`) runs to the end.
+    const proxy = await startDroppingProxy({ host: '127.0.0.1', port }, (n) => (n < 1 ? 600 : undefined));
+    try {
+      const recorder = new StreamRecorder();
+      const store = new PartialObjectStore({
+        schema: MeetingInfo,
+        throttle: 0,
+        fetcher: recorder.tap(`${proxy.url}/`),
+        reconnect: { baseDelayMs: 5, maxAttempts: 2 },
+      });
+      recorder.watch(store);
+      await store.submit({});
+      expect(store.getSnapshot().error).toBeUndefined();
+      expect(store.getSnapshot().data).toEqual(MEETING_RESULT);
+      const t = recorder.getSnapshot();
+      expect(t).toMatchObject({ run: 1, status: 'success', tapped: true });
+      expect(t.reconnects.map((r) => r.attempt)).toEqual([1]);
     } finally {
       await proxy.close();
       await new Promise<void>((r) => server.close(() => r()));

@@ -4,9 +4,11 @@ import {
   type ChunkMark,
   EMPTY_TIMELINE,
   type IssueMark,
+  NO_UNLISTED_FIELDS,
   type ReconnectMark,
   type ResetMark,
   type Timeline,
+  type UnlistedFields,
 } from './timeline.ts';
 
 /** The part of a `PartialObjectStore` the recorder reads (any schema, any input). */
@@ -15,12 +17,30 @@ export interface InspectableStore {
   getSnapshot(): PartialState<unknown, unknown>;
   isComplete(node: object): boolean;
   isCompleteAt(path: Path): boolean;
+  /**
+   * The store's initial state. With it, a submit that supersedes a running one starts a new timeline
+   * (a run starts from the initial state); without it, only a submit after the run ended does.
+   */
+  getServerSnapshot?(): PartialState<unknown, unknown>;
 }
 
 export interface StreamRecorderOptions {
   /** The clock, in ms (default `performance.now`). */
   now?: () => number;
 }
+
+/**
+ * Fields (and list items) an attempt keeps a mark for: the first ones to appear, which are those the
+ * chart draws. Past it they are only counted, so a long list costs a bounded memory and snapshot copy.
+ */
+export const MAX_FIELDS = 2000;
+
+/**
+ * Chunk marks a run keeps. Past it, consecutive marks are merged two by two (each then stands for
+ * more reads), so the byte curve keeps its shape at a coarser grain and the chart draws a bounded
+ * number of ticks. The first mark is never merged: it is the time to first byte.
+ */
+export const MAX_CHUNKS = 1000;
 
 interface Field {
   path: Path;
@@ -38,7 +58,12 @@ interface Run {
   chunks: ChunkMark[];
   bytes: number;
   chars: number;
+  /** Reads merged into each new chunk mark (doubles each time the marks are merged). */
+  readsPerMark: number;
   fields: Map<string, Field>;
+  /** Fields past `MAX_FIELDS` in closed subtrees: the walks skip those, so they are counted once here. */
+  settled: Tally;
+  unlisted: UnlistedFields;
   issues: IssueMark[];
   issueKeys: Set<string>;
   resets: ResetMark[];
@@ -48,17 +73,38 @@ interface Run {
   closed: WeakSet<object>;
 }
 
+interface Tally {
+  count: number;
+  closed: number;
+}
+
+const NONE: Readonly<Tally> = { count: 0, closed: 0 };
+
 /** A run is under way while it streams or reconnects (a reconnect continues the same run). */
 const running = (status: StreamStatus | undefined) => status === 'streaming' || status === 'reconnecting';
 
 const issueKey = (i: PartialIssue) => `${i.path.map(String).join('.')}\u0000${i.code}\u0000${i.message}`;
 
 /**
+ * Whether `state` is the one a store starts a run with: the initial state, streaming, at attempt 1.
+ * The store makes it afresh at each submit, and every later state of the run differs from it (a
+ * notification carries the parser's own `issues` list, a reset a new one, a resumable stream its id).
+ */
+const isRunStart = (state: PartialState<unknown, unknown>, initial: PartialState<unknown, unknown>) =>
+  state.status === 'streaming' &&
+  state.attempt === 1 &&
+  state.reconnects === 0 &&
+  state.object === initial.object &&
+  state.issues === initial.issues &&
+  state.streamId === initial.streamId;
+
+/**
  * Records the timeline of a store's runs: fields and list items as they appear and close, validation
  * issues as they are found, resets, and (through {@link StreamRecorder.tap}) the bytes of each network
  * read. Field times are those of the store's notifications, so with the default `'frame'` throttle they
  * are accurate to a frame. Read it with `subscribe` + `getSnapshot`, like the store; listeners are
- * called at most once per animation frame.
+ * called at most once per animation frame. However long the run, what it keeps is bounded (see
+ * {@link MAX_FIELDS} and {@link MAX_CHUNKS}).
  */
 export class StreamRecorder {
   private run: Run | undefined;
@@ -68,6 +114,8 @@ export class StreamRecorder {
   private readonly listeners = new Set<() => void>();
   private last: PartialState<unknown, unknown> | undefined;
   private readonly now: () => number;
+  /** Stores followed now: `tap` counts bytes only then. */
+  private watching = 0;
 
   constructor(options: StreamRecorderOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -93,6 +141,7 @@ export class StreamRecorder {
         bytes: run.bytes,
         chars: run.chars,
         fields: [...run.fields.values()].map((f) => ({ ...f })),
+        unlisted: run.unlisted,
         issues: run.issues.slice(),
         resets: run.resets.slice(),
         reconnects: run.reconnects.slice(),
@@ -106,62 +155,141 @@ export class StreamRecorder {
   watch(store: InspectableStore): () => void {
     const onChange = () => this.observe(store);
     onChange();
-    return store.subscribe(onChange);
+    const unsubscribe = store.subscribe(onChange);
+    this.watching++;
+    let watched = true;
+    return () => {
+      if (!watched) return;
+      watched = false;
+      this.watching--;
+      unsubscribe();
+    };
   }
 
   /**
    * Wraps a fetcher (or a URL to POST the input to as JSON, as the store does) so the recorder sees the
-   * response's bytes: each read's size and time, and the JSON characters it carried. The store reads
-   * the body unchanged; the recorder reads a copy.
+   * response's bytes: each read's size and time, and the JSON characters it carried. Outside a run
+   * (or while no store is watched) the response is passed on as it is.
    */
   tap<I>(fetcher: Fetcher<I> | string): Fetcher<I> {
     return async (input, init) => {
+      // The store calls the fetcher once its run has started: the request is that run's.
+      const run = this.watching > 0 && this.run?.endedAt === undefined ? this.run : undefined;
       const source = await (typeof fetcher === 'string'
         ? postJson(fetcher, input, init.signal)
         : fetcher(input, init));
-      if (!(source instanceof Response) || !source.body || !source.ok) return source;
-      const [mine, theirs] = source.body.tee();
-      if (this.run) void this.count(this.run, mine, source.headers, init.signal);
-      return new Response(theirs, {
+      if (!run || run !== this.run || !(source instanceof Response) || !source.body || !source.ok)
+        return source;
+      const response = new Response(this.counted(run, source.body, source.headers), {
         status: source.status,
         statusText: source.statusText,
         headers: source.headers,
       });
+      // A constructed Response has an empty `url`, yet the store resolves a relative resume URL
+      // against it: the fetched one's is kept (an own property over the prototype's getter).
+      Object.defineProperty(response, 'url', { value: source.url, enumerable: true });
+      return response;
     };
   }
 
-  private async count(
-    run: Run,
-    body: ReadableStream<Uint8Array>,
-    headers: Headers,
-    signal: AbortSignal,
-  ): Promise<void> {
+  /**
+   * The body as the store reads it, each read counted on its way. It is no tee: nothing is read
+   * ahead of the store, nothing buffered for a reader that lags, and when the store cancels (stop,
+   * unmount, a failure) the body is cancelled as if it were not tapped.
+   */
+  private counted(run: Run, body: ReadableStream<Uint8Array>, headers: Headers): ReadableStream<Uint8Array> {
     run.tapped = true;
     this.changed();
-    // Bytes are counted as they pass; the decoder behind them says how many JSON characters they held
-    // (credited to the latest read: the decoder is at most one read behind).
-    const counted = body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform: (chunk, controller) => {
-          run.chunks.push({ t: this.elapsed(run), bytes: chunk.byteLength, chars: 0 });
-          run.bytes += chunk.byteLength;
-          this.changed();
-          controller.enqueue(chunk);
-        },
-      }),
-      { signal },
-    );
-    try {
-      for await (const event of decode(new Response(counted, { headers }), { signal })) {
-        const last = run.chunks[run.chunks.length - 1];
-        if (event.type !== 'text' || !last) continue;
-        run.chunks[run.chunks.length - 1] = { ...last, chars: last.chars + event.text.length };
-        run.chars += event.text.length;
-        this.changed();
+    const reader = body.getReader();
+    const copy = this.charCounter(run, headers);
+    let cancelled = false;
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        let read: ReadableStreamReadResult<Uint8Array>;
+        try {
+          read = await reader.read();
+        } catch (error) {
+          copy.end();
+          throw error;
+        }
+        if (cancelled) return; // the read the cancel ended
+        if (read.done) {
+          copy.end();
+          controller.close();
+          return;
+        }
+        this.countRead(run, read.value.byteLength);
+        copy.push(read.value);
+        controller.enqueue(read.value);
+      },
+      cancel: (reason) => {
+        cancelled = true;
+        copy.end();
+        return reader.cancel(reason);
+      },
+    });
+  }
+
+  /**
+   * A decoder fed what the store read, to count the JSON characters it held (credited to the latest
+   * read: the decoder is at most one read behind). Its own stream is fed, never pulls the body.
+   */
+  private charCounter(run: Run, headers: Headers): { push(chunk: Uint8Array): void; end(): void } {
+    let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+    const copy = new ReadableStream<Uint8Array>({
+      start: (c) => {
+        controller = c;
+      },
+      cancel: () => {
+        controller = undefined; // the decoder gave up (an undecodable body): the store reports it
+      },
+    });
+    void (async () => {
+      try {
+        for await (const event of decode(new Response(copy, { headers }))) {
+          if (event.type !== 'text') continue;
+          this.countChars(run, event.text.length);
+        }
+      } catch {
+        // the store reports the stream's errors; the copy only counts
       }
-    } catch {
-      // the store reports the stream's errors; the copy only counts
+    })();
+    return {
+      push: (chunk) => controller?.enqueue(chunk),
+      end: () => {
+        controller?.close();
+        controller = undefined;
+      },
+    };
+  }
+
+  private countRead(run: Run, bytes: number): void {
+    const t = this.elapsed(run);
+    run.bytes += bytes;
+    const { chunks } = run;
+    const last = chunks[chunks.length - 1];
+    // The first mark stays one read: it is the time to first byte.
+    if (last && chunks.length > 1 && (last.reads ?? 1) < run.readsPerMark)
+      chunks[chunks.length - 1] = {
+        t,
+        bytes: last.bytes + bytes,
+        chars: last.chars,
+        reads: (last.reads ?? 1) + 1,
+      };
+    else chunks.push({ t, bytes, chars: 0 });
+    if (chunks.length > MAX_CHUNKS) {
+      run.chunks = mergePairs(chunks);
+      run.readsPerMark *= 2;
     }
+    this.changed();
+  }
+
+  private countChars(run: Run, chars: number): void {
+    const last = run.chunks[run.chunks.length - 1];
+    if (!last) return;
+    run.chunks[run.chunks.length - 1] = { ...last, chars: last.chars + chars };
+    run.chars += chars;
+    this.changed();
   }
 
   private observe(store: InspectableStore): void {
@@ -169,7 +297,11 @@ export class StreamRecorder {
     const previous = this.last;
     this.last = state;
     if (state === previous) return;
-    if (state.status === 'streaming' && !running(previous?.status)) this.begin();
+    if (
+      state.status === 'streaming' &&
+      (!running(previous?.status) || this.superseded(store, state, previous))
+    )
+      this.begin();
     const run = this.run;
     if (!run) return;
     const t = this.elapsed(run);
@@ -179,10 +311,14 @@ export class StreamRecorder {
       // A new attempt starts from nothing: its fields appear afresh.
       run.fields = new Map();
       run.closed = new WeakSet();
+      run.settled = { count: 0, closed: 0 };
+      run.unlisted = NO_UNLISTED_FIELDS;
+      // The store clears its issues too, and the new attempt may repeat one: it is found again.
+      run.issueKeys = new Set();
       run.resets.push({ t, attempt: state.attempt });
     }
     if (state.object !== undefined && state.object !== previous?.object)
-      this.walk(store, run, state.object, [], t);
+      this.record(store, run, state.object, t);
     for (const issue of state.issues) {
       const key = issueKey(issue);
       if (run.issueKeys.has(key)) continue;
@@ -195,6 +331,20 @@ export class StreamRecorder {
     this.changed();
   }
 
+  /** A new submit while a run streams: the store went back to the state a run starts with. */
+  private superseded(
+    store: InspectableStore,
+    state: PartialState<unknown, unknown>,
+    previous: PartialState<unknown, unknown> | undefined,
+  ): boolean {
+    const initial = store.getServerSnapshot?.();
+    // Twice in a row is one run (a resumable stream without an id re-sets it before anything arrived);
+    // a second submit before anything arrived is then missed, and with it nothing but the start time.
+    return (
+      initial !== undefined && isRunStart(state, initial) && !(previous && isRunStart(previous, initial))
+    );
+  }
+
   private begin(): void {
     this.run = {
       id: (this.run?.id ?? 0) + 1,
@@ -205,7 +355,10 @@ export class StreamRecorder {
       chunks: [],
       bytes: 0,
       chars: 0,
+      readsPerMark: 1,
       fields: new Map(),
+      settled: { count: 0, closed: 0 },
+      unlisted: NO_UNLISTED_FIELDS,
       issues: [],
       issueKeys: new Set(),
       resets: [],
@@ -215,26 +368,58 @@ export class StreamRecorder {
     };
   }
 
-  private walk(store: InspectableStore, run: Run, node: unknown, path: Path, t: number): void {
+  /** Walks a new snapshot; the fields past `MAX_FIELDS` are those of closed subtrees plus those seen now. */
+  private record(store: InspectableStore, run: Run, object: unknown, t: number): void {
+    const open = this.walk(store, run, object, [], t);
+    const count = run.settled.count + open.count;
+    const closed = run.settled.closed + open.closed;
+    if (count !== run.unlisted.count || closed !== run.unlisted.closed)
+      run.unlisted = { count, closed, lastAt: t };
+  }
+
+  /**
+   * Marks the fields under `node` that appeared or closed; returns how many fields past `MAX_FIELDS`
+   * it holds outside closed subtrees (a closed subtree's are added to `run.settled` once, as it closes).
+   */
+  private walk(store: InspectableStore, run: Run, node: unknown, path: Path, t: number): Tally {
     const container = typeof node === 'object' && node !== null;
-    if (container && run.closed.has(node)) return;
-    if (path.length > 0) {
-      const key = path.join('\u0000');
-      let field = run.fields.get(key);
-      if (!field) {
-        field = { path, firstAt: t, closedAt: undefined };
-        run.fields.set(key, field);
-      }
-      if (field.closedAt === undefined && (container ? store.isComplete(node) : store.isCompleteAt(path))) {
-        field.closedAt = t;
-      }
-    }
-    if (!container) return;
+    if (container && run.closed.has(node)) return NONE;
+    const open: Tally = { count: 0, closed: 0 };
+    if (path.length > 0) this.mark(store, run, node, path, t, open);
+    if (!container) return open;
     const complete = store.isComplete(node);
     if (Array.isArray(node))
-      for (let i = 0; i < node.length; i++) this.walk(store, run, node[i], [...path, i], t);
-    else for (const [k, child] of Object.entries(node)) this.walk(store, run, child, [...path, k], t);
-    if (complete) run.closed.add(node);
+      for (let i = 0; i < node.length; i++) add(open, this.walk(store, run, node[i], [...path, i], t));
+    else
+      for (const [k, child] of Object.entries(node)) add(open, this.walk(store, run, child, [...path, k], t));
+    if (!complete) return open;
+    run.closed.add(node);
+    add(run.settled, open);
+    return NONE;
+  }
+
+  /** Marks one field, or counts it in `unlisted` once the attempt has `MAX_FIELDS` marks. */
+  private mark(
+    store: InspectableStore,
+    run: Run,
+    node: unknown,
+    path: Path,
+    t: number,
+    unlisted: Tally,
+  ): void {
+    const key = path.join('\u0000');
+    const field = run.fields.get(key);
+    if (field?.closedAt !== undefined) return;
+    const closed =
+      typeof node === 'object' && node !== null ? store.isComplete(node) : store.isCompleteAt(path);
+    if (field) {
+      if (closed) field.closedAt = t;
+    } else if (run.fields.size < MAX_FIELDS) {
+      run.fields.set(key, { path, firstAt: t, closedAt: closed ? t : undefined });
+    } else {
+      unlisted.count++;
+      if (closed) unlisted.closed++;
+    }
   }
 
   private elapsed(run: Run): number {
@@ -253,6 +438,31 @@ export class StreamRecorder {
     if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify);
     else setTimeout(notify, 0);
   }
+}
+
+function add(to: Tally, tally: Readonly<Tally>): void {
+  to.count += tally.count;
+  to.closed += tally.closed;
+}
+
+/** The marks two by two, each pair one mark at the later read's time (the first mark kept alone). */
+function mergePairs(chunks: readonly ChunkMark[]): ChunkMark[] {
+  const merged = chunks.slice(0, 1);
+  for (let i = 1; i < chunks.length; i += 2) {
+    const a = chunks[i]!;
+    const b = chunks[i + 1];
+    merged.push(
+      b
+        ? {
+            t: b.t,
+            bytes: a.bytes + b.bytes,
+            chars: a.chars + b.chars,
+            reads: (a.reads ?? 1) + (b.reads ?? 1),
+          }
+        : a,
+    );
+  }
+  return merged;
 }
 
 async function postJson(url: string, input: unknown, signal: AbortSignal): Promise<StreamSource> {

@@ -30,15 +30,14 @@ export function StreamInspector({ store, recorder, className }: StreamInspectorP
   const used = useStreamRecorder(store, recorder);
   const timeline = useSyncExternalStore(used.subscribe, used.getSnapshot, used.getSnapshot);
   const stats = statsOf(timeline);
-  const closed = timeline.fields.filter((f) => f.closedAt !== undefined).length;
   const metrics: Array<[string, string, string]> = [
     ['first field', ms(stats.timeToFirstField), 'ttff'],
     ['duration', ms(stats.duration), 'duration'],
-    ['chunks', timeline.tapped ? n(timeline.chunks.length) : '–', 'chunks'],
+    ['chunks', timeline.tapped ? n(stats.reads) : '–', 'chunks'],
     ['bytes', timeline.tapped ? n(timeline.bytes) : '–', 'bytes'],
     ['JSON chars', timeline.tapped ? n(timeline.chars) : '–', 'chars'],
     ['chars/s', stats.charsPerSecond === undefined ? '–' : n(Math.round(stats.charsPerSecond)), 'cps'],
-    ['fields closed', `${n(closed)} / ${n(timeline.fields.length)}`, 'fields'],
+    ['fields closed', `${n(stats.closedFields)} / ${n(stats.fields)}`, 'fields'],
     ['issues', n(timeline.issues.length), 'issues'],
   ];
   if (timeline.reconnects.length > 0)

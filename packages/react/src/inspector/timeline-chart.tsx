@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Timeline } from './timeline.ts';
+import { latestMark, readsOf, type Timeline } from './timeline.ts';
 
 export interface TimelineChartProps {
   timeline: Timeline;
@@ -24,18 +24,12 @@ const label = (path: readonly PropertyKey[]) =>
  * validation issues as red marks at the moment they were found, resets and reconnects as dashed lines.
  */
 export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: TimelineChartProps): ReactNode {
-  const { chunks, fields, issues, resets, reconnects } = timeline;
-  const end = Math.max(
-    timeline.endedAt ?? 0,
-    chunks[chunks.length - 1]?.t ?? 0,
-    ...fields.map((f) => f.closedAt ?? f.firstAt),
-    ...reconnects.map((r) => r.t),
-    1,
-  );
+  const { chunks, fields, issues, resets, reconnects, unlisted } = timeline;
+  const end = Math.max(timeline.endedAt ?? 0, latestMark(timeline), 1);
   const shown = fields.filter((f) => f.path.length <= maxDepth);
   const rows = shown.slice(0, maxRows);
   const hidden = shown.length - rows.length;
-  const height = BYTES_H + AXIS + rows.length * ROW + (hidden > 0 ? ROW : 0) + 6;
+  const height = BYTES_H + AXIS + rows.length * ROW + (hidden > 0 || unlisted.count > 0 ? ROW : 0) + 6;
   const x = (t: number) => LABEL + (t / end) * (W - LABEL - 8);
   const rowOf = (path: readonly PropertyKey[]) => {
     for (let depth = Math.min(path.length, maxDepth); depth > 0; depth--) {
@@ -57,7 +51,11 @@ export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: Timeline
   );
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * end);
   const top = BYTES_H + AXIS;
-  const summary = `${fields.length} fields, ${issues.length} validation issues, ${chunks.length} chunks over ${Math.round(end)} ms`;
+  const summary = `${fields.length + unlisted.count} fields, ${issues.length} validation issues, ${readsOf(chunks)} chunks over ${Math.round(end)} ms`;
+  const more = [
+    hidden > 0 && `+ ${hidden} more`,
+    unlisted.count > 0 && `${unlisted.count.toLocaleString('en-US')} more fields counted, not drawn`,
+  ].filter(Boolean);
   return (
     <svg
       viewBox={`0 0 ${W} ${height}`}
@@ -119,18 +117,19 @@ export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: Timeline
           </g>
         );
       })}
-      {hidden > 0 && (
+      {more.length > 0 && (
         <text x={4} y={top + rows.length * ROW + 10} fill="currentColor" opacity={0.75}>
-          {`+ ${hidden} more`}
+          {more.join(', ')}
         </text>
       )}
-      {issues.map(({ t, issue }) => {
+      {issues.map(({ t, issue }, i) => {
         const row = rowOf(issue.path);
         const yy = row >= 0 ? top + row * ROW + ROW / 2 : BYTES_H + 4;
         const cx = x(t);
         return (
           <path
-            key={`${issue.path.join('.')}:${issue.message}`}
+            // biome-ignore lint/suspicious/noArrayIndexKey: issues only append, and a re-asked attempt may repeat one
+            key={i}
             d={`M${cx},${yy - 5} L${cx + 5},${yy} L${cx},${yy + 5} L${cx - 5},${yy} Z`}
             fill="#dc2626"
           >
