@@ -286,6 +286,12 @@ export class Builder implements TokenSink {
   }
 }
 
+/** The value at `path` in a plain value, or undefined when the path leads nowhere (own keys only). */
+export function valueAt(value: unknown, path: Path): unknown {
+  const v = lookup(value, path, 0);
+  return v === MISSING ? undefined : v;
+}
+
 function lookup(value: unknown, path: Path, from: number): unknown {
   let v = value;
   for (let i = from; i < path.length; i++) {

@@ -1,5 +1,6 @@
 import type { StreamSource } from '../decode/source.ts';
 import type { PartialIssue } from '../errors.ts';
+import { valueAt } from '../parser/builder.ts';
 import { isCompleteNode, markTreeComplete } from '../parser/completeness.ts';
 import { ParseStage } from '../pipeline/parse-stage.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
@@ -99,13 +100,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
    */
   isCompleteAt = (path: Path): boolean => {
     const latest = this.latest;
-    if (latest) return latest.stage.parser.isCompleteAt(path);
-    let value: unknown = this.state.object;
-    for (const key of path) {
-      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return false;
-      value = (value as Record<PropertyKey, unknown>)[key];
-    }
-    return value !== undefined;
+    return latest ? latest.stage.parser.isCompleteAt(path) : valueAt(this.state.object, path) !== undefined;
   };
 
   protected begin(controller: AbortController): Run<S> {
