@@ -42,6 +42,12 @@ export class PartialJSONError extends PartialKitError {
   }
 }
 
+/**
+ * A character JSON's grammar does not allow there (internal, thrown as a `PartialJSONError`): JSON Lines
+ * with extraction read an element that fails so as prose, not as the end of the stream.
+ */
+export class JSONSyntaxError extends PartialJSONError {}
+
 /** One validation issue, with `path` measured from the root of the streamed value. */
 export interface PartialIssue {
   readonly path: ReadonlyArray<PropertyKey>;

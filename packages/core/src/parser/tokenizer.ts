@@ -1,4 +1,4 @@
-import { PartialJSONError } from '../errors.ts';
+import { JSONSyntaxError, PartialJSONError } from '../errors.ts';
 
 /** Receives the tokens of a JSON text, in order. Implemented by the builder; one shape, so calls stay monomorphic. */
 export interface TokenSink {
@@ -570,8 +570,14 @@ export class Tokenizer {
   }
 
   /** Records the error: the tokenizer stays failed and rethrows it on every later call. */
-  private fail(message: string, position: number, incomplete = false, cause?: unknown): PartialJSONError {
-    this.failure = new PartialJSONError(
+  private fail(
+    message: string,
+    position: number,
+    incomplete = false,
+    cause?: unknown,
+    syntax = false,
+  ): PartialJSONError {
+    this.failure = new (syntax ? JSONSyntaxError : PartialJSONError)(
       message,
       position,
       incomplete,
@@ -587,6 +593,9 @@ export class Tokenizer {
     return this.fail(
       `Unexpected ${JSON.stringify(ch)} at position ${position}: expected ${expected}`,
       position,
+      false,
+      undefined,
+      true,
     );
   }
 }

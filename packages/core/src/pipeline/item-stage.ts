@@ -1,5 +1,5 @@
 import type { DecodedEvent } from '../decode/events.ts';
-import { ItemValidationError, PartialJSONError, ValidationError } from '../errors.ts';
+import { ItemValidationError, JSONSyntaxError, PartialJSONError, ValidationError } from '../errors.ts';
 import {
   AsyncSchemaError,
   bound,
@@ -47,6 +47,8 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /** The item schema proved asynchronous: elements go straight to `endAsync()`. */
   private async = false;
   private start = 0;
+  /** JSON Lines with extraction: an element that is not JSON is an invalid item, read on as prose. */
+  private readonly lenient: boolean;
   private readonly scanner: ListScanner;
   /** The options of every element's parser, built once. */
   private readonly parserOptions: PartialParserOptions<StandardSchemaV1> & { schema: StandardSchemaV1 };
@@ -57,7 +59,10 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       text: (piece) => this.text(piece),
       end: () => this.end(),
     };
-    this.scanner = new ListScanner(sink, options.shape ?? 'auto', options.extract ?? true);
+    const shape = options.shape ?? 'auto';
+    const extract = options.extract ?? true;
+    this.lenient = shape === 'lines' && extract;
+    this.scanner = new ListScanner(sink, shape, extract);
     // Checked here, not when the first element begins: a bad bound fails even an empty list.
     this.parserOptions = {
       schema,
@@ -95,12 +100,27 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     this.start = position;
   }
 
-  private text(piece: string): void {
+  private text(piece: string): number | undefined {
+    const parser = this.parser!;
+    const before = parser.position;
     try {
-      this.parser!.write(piece);
+      parser.write(piece);
     } catch (error) {
-      throw this.located(error, this.count, this.start);
+      // A bound (maxDepth, maxLength) or an engine failure still ends the stream.
+      if (!this.lenient || !(error instanceof JSONSyntaxError))
+        throw this.located(error, this.count, this.start);
+      this.parser = undefined;
+      const message = `${error.message} (in the element from position ${this.start})`;
+      const issue = { code: 'invalid_json', message, path: [] };
+      this.closed.push({
+        index: this.count,
+        valid: false,
+        error: new ItemValidationError(this.count, [issue], undefined),
+      });
+      this.count++;
+      return error.position - before;
     }
+    return undefined;
   }
 
   private end(): void {

@@ -20,7 +20,12 @@ export function resolveShape(shape: ListShape, contentType: string | null | unde
 /** Receives each element the scanner finds: its text, in pieces, between `begin` and `end`. */
 export interface ElementSink {
   begin(position: number): void;
-  text(piece: string): void;
+  /**
+   * A piece of the element's text. JSON Lines with extraction only: the index in `piece` of a character
+   * that proves the element is not JSON (the sink has dropped it), for the scan to read on from there
+   * as prose (`Note: see [the docs]`).
+   */
+  text(piece: string): number | undefined;
   end(): void;
 }
 
@@ -106,7 +111,9 @@ const isDelimiter = (c: number) =>
  * - the rest is skipped, each line up to its next `{` or `[` (an element) or newline: lines of prose
  *   or fences, what follows an element on its line (`{…} 2` yields the object only), and a candidate
  *   line from where it became prose. Quotes there are not strings, so a bracket in prose (`see [1]`,
- *   a Markdown link) begins an element too, as the one after `1.` must.
+ *   a Markdown link) begins an element too, as the one after `1.` must; when a character of it is not
+ *   JSON (`[the docs]`), the sink drops it (see {@link ElementSink.text}) and the line is prose from
+ *   that character on.
  */
 export class ListScanner {
   private state = SEEK;
@@ -171,7 +178,15 @@ export class ListScanner {
       if (state === ELEMENT || state === SKIP) {
         const end = this.scan(chunk, i);
         if (state === ELEMENT && end !== i) {
-          this.sink.text(i === 0 && end < 0 ? chunk : chunk.slice(i, end < 0 ? n : end));
+          const prose = this.sink.text(i === 0 && end < 0 ? chunk : chunk.slice(i, end < 0 ? n : end));
+          if (prose !== undefined && this.lines && this.extract) {
+            this.depth = 0;
+            this.inString = false;
+            this.escaped = false;
+            this.state = LINE_SKIP;
+            i += prose;
+            continue;
+          }
         }
         if (end < 0) break;
         i = end;

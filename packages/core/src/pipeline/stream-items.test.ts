@@ -497,6 +497,64 @@ describe('JSON Lines with the default extraction', () => {
     });
   }
 
+  for (const [name, prose] of [
+    ['a bracketed word', 'Here [see below]:'],
+    ['a Markdown link', 'See [the docs](https://example.org) for more.'],
+    ['a note in brackets', 'Note: values in [brackets] are estimates.'],
+    ['an unclosed bracket', 'Items [as follows:'],
+    ['a brace in prose', 'Use {placeholders} freely.'],
+  ] as const) {
+    it(`a bracket in prose whose text is not JSON is an invalid item, and the line prose (${name}), however split`, async () => {
+      const text = `{"id":1}\n${prose}\n{"id":2}\n${prose}`;
+      const second = text.lastIndexOf(prose) + prose.search(/[[{]/);
+      for (const parts of everySplit(text)) {
+        const { items, issues, error } = await collect(Talk, parts, { shape: 'lines' });
+        expect({ items, error }, JSON.stringify(parts)).toEqual({
+          items: [{ id: 1 }, { id: 2 }],
+          error: undefined,
+        });
+        expect(
+          issues.map((i) => [i.index, i.issues[0]!.code]),
+          JSON.stringify(parts),
+        ).toEqual([
+          [1, 'invalid_json'],
+          [3, 'invalid_json'],
+        ]);
+        expect(issues[1]!.issues[0]!.message).toContain(`(in the element from position ${second})`);
+      }
+    });
+  }
+
+  it('an element that is not JSON skips to its failing character: an object there still begins', async () => {
+    const { items, issues, error } = await collect(Talk, ['{"id" {"id":2}\n{"id":3}\n'], { shape: 'lines' });
+    expect({ items, error }).toEqual({ items: [{ id: 2 }, { id: 3 }], error: undefined });
+    expect(issues.map((i) => i.index)).toEqual([0]);
+  });
+
+  it("an element that is not JSON throws with onInvalid: 'throw', and in every mode but JSON Lines with extraction", async () => {
+    const text = '{"id":1}\nSee [the docs].\n{"id":2}\n';
+    const strict = await collect(Talk, [text], { shape: 'lines', onInvalid: 'throw' });
+    expect(strict.items).toEqual([{ id: 1 }]);
+    expect(strict.error).toBeInstanceOf(ItemValidationError);
+    const plain = await collect(Talk, ['{"id":1}\n{"id" 2}\n'], {
+      shape: 'lines',
+      decode: { extractJson: false },
+    });
+    expect(plain.error).toBeInstanceOf(PartialJSONError);
+    const array = await collect(Talk, ['[{"id":1},{"id" 2}]'], { shape: 'array' });
+    expect(array.error).toBeInstanceOf(PartialJSONError);
+  });
+
+  it('a bound still ends JSON Lines with extraction: maxDepth is not prose', async () => {
+    const { items, error } = await collect(z.unknown(), ['{"id":1}\n[[[[1]]]]\n{"id":2}\n'], {
+      shape: 'lines',
+      maxDepth: 2,
+    });
+    expect(items).toEqual([{ id: 1 }]);
+    expect(error).toBeInstanceOf(PartialJSONError);
+    expect((error as Error).message).toContain('maxDepth');
+  });
+
   it('a value line is whole: strings closed on it, valid escapes, values apart; else it is prose', async () => {
     const text =
       '"a" "b"\n"a""b"\n1"a"\n"a","b"\n"tab\there"\n"bad \\x"\n"ok \\u0041\\n" -0 1e+21\n01\n1.\n.5\n+1\ntru\n' +

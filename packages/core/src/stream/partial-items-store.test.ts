@@ -88,6 +88,21 @@ describe('PartialItemsStore', () => {
     expect(invalid).toEqual([1]);
   });
 
+  it('JSON Lines: a bracket in prose that is not JSON is an issue, and the run succeeds', async () => {
+    const store = new PartialItemsStore({
+      schema: Talk,
+      fetcher: () => [`${talk(0)}\nSee [the `, `notes] below.\n${talk(1)}\n`],
+      shape: 'lines',
+      throttle: 0,
+    });
+    await store.submit(undefined);
+    const s = store.getSnapshot();
+    expect(s.status).toBe('success');
+    expect(s.items.map((t) => (t as { title: string }).title)).toEqual(['Talk 0', 'Talk 1']);
+    expect(s.current).toBeUndefined();
+    expect(s.issues).toMatchObject([{ index: 1, issues: [{ code: 'invalid_json', path: [] }] }]);
+  });
+
   it("onInvalid: 'throw' ends the run with the ItemValidationError, keeping the items before it", async () => {
     const store = new PartialItemsStore({
       schema: Talk,
