@@ -40,7 +40,7 @@ export {
   type StreamItemsOptions,
   streamItems,
 } from './pipeline/stream-items.ts';
-export { type StreamPartialOptions, streamPartial } from './pipeline/stream-partial.ts';
+export { type PartialStream, type StreamPartialOptions, streamPartial } from './pipeline/stream-partial.ts';
 export { atomic, type PartialMeta, partial } from './schema/plan.ts';
 export type {
   SchemaInput,

@@ -1,8 +1,9 @@
-import type {
-  DeepPartial,
-  ItemValidationError,
-  PartialItemsStore,
-  PartialObjectStore,
+import {
+  type DeepPartial,
+  type ItemValidationError,
+  type PartialItemsStore,
+  type PartialObjectStore,
+  streamPartial,
 } from '@partialkit/core';
 import { toStandardJsonSchema } from '@valibot/to-json-schema';
 import { type } from 'arktype';
@@ -81,5 +82,22 @@ describe('inferred types', () => {
     >();
     expectTypeOf(r.issues).toEqualTypeOf<readonly ItemValidationError[]>();
     expectTypeOf(r.store).toEqualTypeOf<PartialItemsStore<typeof Item, { q: string }>>();
+  });
+
+  it('streamPartial yields DeepPartial<z.input> snapshots, then z.output; attempt is a number', async () => {
+    const Talk = z.object({ title: z.string(), seats: z.string().transform(Number) });
+    const stream = streamPartial(Talk, new Response('{}'));
+    for await (const value of stream) {
+      expectTypeOf(value).toEqualTypeOf<
+        { title?: string; seats?: string } | { title: string; seats: number }
+      >();
+    }
+    expectTypeOf(stream.attempt).toEqualTypeOf<number>();
+    expectTypeOf(await stream.next()).toEqualTypeOf<
+      IteratorResult<
+        { title?: string; seats?: string } | { title: string; seats: number },
+        { title: string; seats: number }
+      >
+    >();
   });
 });

@@ -62,6 +62,24 @@ describe('jsonSchemaFor', () => {
     expect(() => jsonSchemaFor(z.string(), 'openai')).toThrow('object at the root');
   });
 
+  it('a type JSON cannot hold (z.date(), z.bigint()) is a TypeError naming the place, for every target', () => {
+    const Meeting = z.object({ slots: z.array(z.object({ at: z.date() })) });
+    for (const target of ['json-schema', 'openai', 'anthropic', 'gemini'] as const) {
+      expect(() => jsonSchemaFor(Meeting, target)).toThrow(
+        new TypeError(
+          'Date cannot be represented in JSON Schema (at #/properties/slots/items/properties/at): ' +
+            'stream an ISO string: z.iso.datetime() (with .transform((s) => new Date(s)) for a Date)',
+        ),
+      );
+    }
+    expect(() => jsonSchemaFor(z.object({ 'a/b': z.bigint() }))).toThrow(/\(at #\/properties\/a~1b\)/);
+    // What the error recommends converts, and the output is a Date.
+    const At = z.object({ at: z.iso.datetime().transform((s) => new Date(s)) });
+    expect(jsonSchemaFor(At, 'openai').properties).toMatchObject({
+      at: { type: 'string', format: 'date-time' },
+    });
+  });
+
   it('openai and anthropic: a union at the root says to wrap it in an object', () => {
     const Either = z.union([z.object({ a: z.string() }), z.object({ b: z.string() })]);
     expect(() => jsonSchemaFor(Either, 'openai')).toThrow('a union at the root: wrap it in an object');

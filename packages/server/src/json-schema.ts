@@ -59,8 +59,7 @@ export function jsonSchemaFor(schema: StandardSchemaV1, target: SchemaTarget = '
 
 /** A fresh (mutable) input-side JSON Schema of any Standard Schema. */
 function rawJsonSchema(schema: StandardSchemaV1): JSONSchema {
-  if ('_zod' in schema)
-    return z4.toJSONSchema(schema as z4.$ZodType, { io: 'input', unrepresentable: 'throw' }) as JSONSchema;
+  if ('_zod' in schema) return zodJsonSchema(schema as z4.$ZodType);
   const converter = schema['~standard'].jsonSchema;
   if (!converter) {
     throw new TypeError(
@@ -234,6 +233,49 @@ const PROVIDER_LABEL: Record<Provider, string> = {
   openai: 'OpenAI strict structured outputs',
   gemini: 'Gemini response schemas',
 };
+
+/** zod types JSON cannot hold, and what to stream instead where there is a usual way. */
+const NOT_JSON: Record<string, string> = {
+  date: 'stream an ISO string: z.iso.datetime() (with .transform((s) => new Date(s)) for a Date)',
+  bigint: 'stream a string or a number (z.string().transform(BigInt))',
+  map: 'stream an object or an array of pairs',
+  set: 'stream an array',
+  undefined: '',
+  void: '',
+  symbol: '',
+  nan: '',
+  function: '',
+  custom: '',
+};
+
+/**
+ * zod's input-side JSON Schema. What JSON cannot hold (a `z.date()`, a `z.bigint()`) is a TypeError
+ * naming the place, as for what a provider cannot express: zod's own error names neither.
+ */
+function zodJsonSchema(schema: z4.$ZodType): JSONSchema {
+  try {
+    return z4.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as JSONSchema;
+  } catch (error) {
+    let place: string | undefined;
+    let type = '';
+    z4.toJSONSchema(schema, {
+      io: 'input',
+      unrepresentable: 'any',
+      override: (ctx) => {
+        const t = ctx.zodSchema._zod.def.type;
+        if (place === undefined && t in NOT_JSON) {
+          place = `#/${ctx.path.map((k) => String(k).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+          type = t;
+        }
+      },
+    });
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint = NOT_JSON[type];
+    throw new TypeError(`${reason}${place ? ` (at ${place})` : ''}${hint ? `: ${hint}` : ''}`, {
+      cause: error,
+    });
+  }
+}
 
 /** The TypeError for a construct a provider cannot express, at `path` (a JSON Pointer into the schema). */
 function unsupported(provider: Provider, what: string, path: string, hint?: string): TypeError {

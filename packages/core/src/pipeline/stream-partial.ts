@@ -18,35 +18,57 @@ export interface StreamPartialOptions {
 }
 
 /**
+ * What `streamPartial` returns: snapshots of the value while it streams, then the validated output,
+ * as the last value yielded and as the return value. The output is typed apart from the snapshots,
+ * since a schema's transforms may change it (`z.string().transform(Number)` yields `"40"` while
+ * streaming, then `40`).
+ */
+export type PartialStream<TPartial, TOutput> = AsyncGenerator<TPartial | TOutput, TOutput, undefined> & {
+  /**
+   * 1 for the first attempt; grows when the server starts over (a re-ask, or an AI SDK step after one
+   * whose JSON was shown). The snapshots after that are the new attempt's, from its first value.
+   */
+  readonly attempt: number;
+};
+
+/**
  * The TypeScript form of instructor's `create_partial(..., stream=True)`: decodes a response, parses it
- * against `schema` (any Standard Schema) and yields a snapshot whenever the consumer asks and something changed (stable
- * identity between them). The last value yielded is the validated output (`z.output<S>` for zod), which is also the
- * generator's return value. Errors are thrown after everything received was yielded.
+ * against `schema` (any Standard Schema) and yields a snapshot whenever the consumer asks and something
+ * changed (stable identity between them). The last value yielded is the validated output (`z.output<S>`
+ * for zod), which is also the generator's return value. Errors are thrown after everything received was
+ * yielded.
  */
 export function streamPartial<S extends StandardSchemaV1>(
   schema: S,
   source: StreamSource,
   options: StreamPartialOptions = {},
-): AsyncGenerator<DeepPartial<SchemaInput<S>>, SchemaOutput<S>> {
+): PartialStream<DeepPartial<SchemaInput<S>>, SchemaOutput<S>> {
   const { decode: decodeOptions, signal, ...bounds } = options;
   // Made now, so that an abort or a return() before the first read cancels the source.
   const events = decode(source, { extractJson: true, ...decodeOptions, signal });
-  return releasing(snapshots(schema, events, bounds), events);
+  const progress = { attempt: 1 };
+  const stream = releasing(snapshots(schema, events, bounds, progress), events);
+  return Object.defineProperty(stream, 'attempt', {
+    get: () => progress.attempt,
+    enumerable: true,
+  }) as PartialStream<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>;
 }
 
 async function* snapshots<S extends StandardSchemaV1>(
   schema: S,
   events: AsyncIterable<DecodedEvent>,
   bounds: Pick<StreamPartialOptions, 'maxDepth' | 'maxLength'>,
-): AsyncGenerator<DeepPartial<SchemaInput<S>>, SchemaOutput<S>, undefined> {
+  progress: { attempt: number },
+): AsyncGenerator<DeepPartial<SchemaInput<S>> | SchemaOutput<S>, SchemaOutput<S>, undefined> {
   const updates = parse(events, { schema, ...bounds });
   try {
     while (true) {
       const next = await updates.next();
       if (next.done) return next.value;
       const update = next.value;
+      progress.attempt = update.attempt;
       // The final value is yielded too, so a `for await` loop sees it as its last value.
-      if (update.type !== 'reset') yield update.value as DeepPartial<SchemaInput<S>>;
+      if (update.type !== 'reset') yield update.value;
     }
   } finally {
     await updates.return(undefined as SchemaOutput<S>);

@@ -301,6 +301,19 @@ describe('every failure of a stream is a PartialKitError (issue 18 item 25)', ()
     expect(store.getSnapshot().error?.cause).toBeInstanceOf(TypeError);
   });
 
+  it("a TypeError the app's own fetcher throws is passed on as it is: the kit cannot tell a bug from the network", async () => {
+    for (const fetcher of [
+      (input: { text?: string }) => fetch(`/api?q=${input.text!.trim()}`),
+      () => fetch('http://exa mple.org/'),
+    ]) {
+      const store = new PartialObjectStore({ schema: Schema, fetcher });
+      await store.submit({});
+      const { error } = store.getSnapshot();
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).not.toBeInstanceOf(NetworkError);
+    }
+  });
+
   const unreadable: Array<[string, unknown, RegExp]> = [
     ['42', 42, /^The fetcher returned number 42: expected a Response/],
     ['undefined', undefined, /^The fetcher returned undefined: expected a Response/],

@@ -13,17 +13,20 @@ export async function fetchSource<I>(
   resumeUrl?: string,
 ): Promise<StreamSource> {
   let source: unknown;
-  try {
-    if (resumeUrl) source = await fetch(resumeUrl, { headers: { accept: 'text/event-stream' }, signal });
-    else
-      source =
-        typeof fetcher === 'string'
-          ? await postJson(fetcher, input, signal)
-          : await fetcher(input as I, { signal });
-  } catch (error) {
-    // fetch rejects with a bare TypeError when the network fails.
-    if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
-    throw error;
+  if (resumeUrl || typeof fetcher === 'string') {
+    try {
+      source = resumeUrl
+        ? await fetch(resumeUrl, { headers: { accept: 'text/event-stream' }, signal })
+        : await postJson(fetcher as string, input, signal);
+    } catch (error) {
+      // fetch rejects with a bare TypeError when the network fails.
+      if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
+      throw error;
+    }
+  } else {
+    // The app's own fetcher: what it throws is its own (a TypeError of its code is not a lost
+    // connection), passed on as it is.
+    source = await fetcher(input as I, { signal });
   }
   // `textOf` names what an object is not; a primitive (`42`, a forgotten `return`) fails here.
   if (source === null || typeof source !== 'object') {

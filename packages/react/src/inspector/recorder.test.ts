@@ -1,4 +1,6 @@
-import { encodeProtocolEvent, PartialObjectStore } from '@partialkit/core';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encodeProtocolEvent, NetworkError, PartialObjectStore } from '@partialkit/core';
 import { replayResponse } from '@partialkit/replay';
 import { toPartialResponse } from '@partialkit/server';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
@@ -383,6 +385,19 @@ function bodySource() {
 
 describe('StreamRecorder.tap and the response body', () => {
   const Schema = z.object({ title: z.string() });
+
+  it('a URL tapped is what the store makes of it: a refused connection is a NetworkError', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const store = new PartialObjectStore({
+      schema: Schema,
+      fetcher: new StreamRecorder().tap(`http://127.0.0.1:${port}/`),
+    });
+    await store.submit(1);
+    expect(store.getSnapshot().error).toBeInstanceOf(NetworkError);
+  });
 
   it('control: without tap, stop() cancels the response body', async () => {
     const src = bodySource();

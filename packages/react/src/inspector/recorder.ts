@@ -1,5 +1,5 @@
 import type { Fetcher, PartialIssue, PartialState, Path, StreamSource, StreamStatus } from '@partialkit/core';
-import { decode } from '@partialkit/core';
+import { decode, NetworkError } from '@partialkit/core';
 import {
   type ChunkMark,
   EMPTY_TIMELINE,
@@ -465,11 +465,16 @@ function mergePairs(chunks: readonly ChunkMark[]): ChunkMark[] {
   return merged;
 }
 
+/** What the store does with a URL: POSTs the input, and a lost connection is a `NetworkError`. */
 async function postJson(url: string, input: unknown, signal: AbortSignal): Promise<StreamSource> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(input),
-    signal,
-  });
+  try {
+    return await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify(input),
+      signal,
+    });
+  } catch (error) {
+    throw error instanceof TypeError && !signal.aborted ? new NetworkError(error) : error;
+  }
 }
