@@ -5,10 +5,17 @@ import { encodeProtocolEvent } from '../decode/protocol.ts';
 import { streamPartial } from './stream-partial.ts';
 
 /** An SSE response whose events arrive one per timer turn. */
-const sse = (events: string[]) =>
-  new Response(ReadableStream.from(paced(events.map((e) => new TextEncoder().encode(e)))), {
-    headers: { 'content-type': 'text/event-stream' },
+function sse(events: string[]): Response {
+  const chunks = paced(events);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(new TextEncoder().encode(next.value));
+    },
   });
+  return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+}
 
 describe('streamPartial', () => {
   it('counts attempts: after a reset the snapshots are the new attempt’s, and attempt says so', async () => {
