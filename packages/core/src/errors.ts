@@ -71,7 +71,11 @@ function formatIssue(issue: PartialIssue): string {
   return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
 }
 
-/** The server answered with a non-2xx status. `body` is the response text (its first 64 Ki characters). */
+/**
+ * The server answered with a non-2xx status. `body` is the response text (its first 64 Ki characters);
+ * the message says what the body says: the `message` of a JSON error (`{ "error": { "message" } }`,
+ * `{ "message" }`, `{ "error": "…" }`) or of partialkit's SSE `error` event, else the text itself.
+ */
 export class HTTPError extends PartialKitError {
   override name = 'HTTPError';
   constructor(
@@ -79,8 +83,23 @@ export class HTTPError extends PartialKitError {
     readonly statusText: string,
     readonly body: string,
   ) {
-    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${body ? `: ${body.slice(0, 500)}` : ''}`);
+    const reason = reasonOf(body);
+    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${reason ? `: ${reason.slice(0, 500)}` : ''}`);
   }
+}
+
+function reasonOf(body: string): string {
+  const event = /^event: ?error\r?\ndata: ?(.*)$/m.exec(body);
+  try {
+    const parsed = JSON.parse(event ? event[1]! : body) as {
+      error?: { message?: unknown } | string;
+      message?: unknown;
+    } | null;
+    const error = parsed?.error;
+    const message = typeof error === 'string' ? error : (error?.message ?? parsed?.message);
+    if (typeof message === 'string') return message;
+  } catch {}
+  return body;
 }
 
 /** The provider reported an error, before or in the middle of the stream. */

@@ -20,6 +20,19 @@ async function textOf(response: Response): Promise<string> {
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 describe('toPartialResponse', () => {
+  it('an iterable of objects that are no events (parsed snapshots) is an error event, never a 200 that ends well', async () => {
+    async function* snapshots() {
+      yield { title: 'a' };
+      yield { title: 'ab', minutes: 3 };
+    }
+    const seen: unknown[] = [];
+    const wire = await readAll(toPartialResponse(snapshots(), { onError: (e) => void seen.push(e) }));
+    expect(wire).toBe(
+      ': partialkit\n\nevent: error\ndata: {"type":"internal","message":"Internal error"}\n\n',
+    );
+    expect((seen[0] as Error).message).toMatch(/^These objects are neither text deltas/);
+  });
+
   it('streams text deltas as SSE with the right headers and a done event', async () => {
     async function* deltas() {
       yield '{"a": "line\nbreak",';

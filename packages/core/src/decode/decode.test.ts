@@ -94,7 +94,27 @@ describe('source types', () => {
     expect(error).toBeInstanceOf(HTTPError);
     expect(error.status).toBe(401);
     expect(error.body).toBe('{"error":{"message":"bad key"}}');
-    expect(error.message).toContain('HTTP 401 Unauthorized');
+    expect(error.message).toBe('HTTP 401 Unauthorized: bad key');
+  });
+
+  it("an HTTPError's message is what its body says: a JSON error's message, an SSE error event's, else the text", async () => {
+    const cases: Array<[string, string]> = [
+      ['{"message":"slow down"}', 'HTTP 429: slow down'],
+      ['{"error":"no such model"}', 'HTTP 429: no such model'],
+      [
+        ': partialkit\n\nevent: error\ndata: {"type":"stream_not_found","message":"No stream with id x"}\n\n',
+        'HTTP 429: No stream with id x',
+      ],
+      ['Too many requests, try later', 'HTTP 429: Too many requests, try later'],
+      ['{"error":{"code":42}}', 'HTTP 429: {"error":{"code":42}}'],
+      ['null', 'HTTP 429: null'],
+      ['', 'HTTP 429'],
+    ];
+    for (const [body, message] of cases) {
+      const error = (await failure(collect(new Response(body, { status: 429 })))) as HTTPError;
+      expect(error.message).toBe(message);
+      expect(error.body).toBe(body);
+    }
   });
 
   it('stops and cancels the source when the signal aborts', async () => {

@@ -50,7 +50,11 @@ export interface DecodeOptions extends AdapterOptions {
 
 function missingProviders(format: Detected): PartialKitError {
   const entry = format === 'ai-sdk' ? '@partialkit/core/ai-sdk' : '@partialkit/core/providers';
-  const what = format === 'ai-sdk' ? "AI SDK's UI message stream" : `a provider's stream (${format})`;
+  const what =
+    format === 'ai-sdk'
+      ? "AI SDK's UI message stream"
+      : // Without the readers, detection tells a provider's stream, not which: 'provider'.
+        `a provider's stream${format === 'provider' ? '' : ` (${format})`}`;
   return new PartialKitError(
     `This response is ${what} and its reader is not loaded: add \`import '${entry}'\`, or send ` +
       "partialkit's protocol with `toPartialResponse`",

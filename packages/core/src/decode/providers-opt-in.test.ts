@@ -25,7 +25,10 @@ describe('core without the provider readers', () => {
     const { text, error } = await decodeSettled(sse(fixtureBytes(name)));
     expect(text).toBe('');
     expect(error).toBeInstanceOf(PartialKitError);
-    expect((error as Error).message).toContain("import '@partialkit/core/providers'");
+    expect((error as Error).message).toBe(
+      "This response is a provider's stream and its reader is not loaded: add " +
+        "`import '@partialkit/core/providers'`, or send partialkit's protocol with `toPartialResponse`",
+    );
   });
 
   it('a named provider format fails, and the body it never read is cancelled', async () => {
@@ -45,7 +48,7 @@ describe('core without the provider readers', () => {
     );
     const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
     const { error } = await decodeSettled(response, { format: 'openai-chat' });
-    expect((error as Error).message).toContain("import '@partialkit/core/providers'");
+    expect((error as Error).message).toMatch(/^This response is a provider's stream \(openai-chat\) and/);
     expect({ cancelled, pulls }).toEqual({ cancelled: 1, pulls: 0 });
   });
 

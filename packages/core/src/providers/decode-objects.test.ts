@@ -3,7 +3,7 @@ import { fixtureBytes } from '@partialkit/test-utils/fixtures';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../decode/decode.ts';
-import { ProviderError } from '../errors.ts';
+import { PartialKitError, ProviderError } from '../errors.ts';
 import { decodeObjects } from './index.ts';
 
 /** A client `fetch` that answers every request with `body` as SSE. */
@@ -70,4 +70,33 @@ describe('decodeObjects: a provider error the official SDK stream throws (its AP
     }
     expect((await settled(decodeObjects(objects()))).error).toBe(failure);
   });
+
+  for (const [name, objects, first] of [
+    [
+      'snapshots (AI SDK partialObjectStream)',
+      [{ title: 'a' }, { title: 'ab', minutes: 3 }],
+      '{"title":"a"}',
+    ],
+    ['numbers', [1, 2], '1'],
+    ['bytes', [new TextEncoder().encode('{"a":1}')], '{"0":123,"1":34,'],
+  ] as const) {
+    it(`refuses objects that are no events (${name}), naming the first, and releases the source`, async () => {
+      let released = false;
+      async function* source() {
+        try {
+          yield* objects;
+        } finally {
+          released = true;
+        }
+      }
+      const { count, error } = await settled(decodeObjects(source()));
+      expect(count).toBe(0);
+      expect(error).toBeInstanceOf(PartialKitError);
+      expect((error as Error).message).toMatch(
+        /^These objects are neither text deltas, partialkit's protocol/,
+      );
+      expect((error as Error).message).toContain(`(the first: ${first}`);
+      expect(released).toBe(true);
+    });
+  }
 });

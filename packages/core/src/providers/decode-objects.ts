@@ -4,7 +4,7 @@ import { type Detected, detectSSE } from '../decode/detect.ts';
 import type { DecodedEvent } from '../decode/events.ts';
 import { Peekable } from '../decode/peekable.ts';
 import { type SSEMessage, sseMessage } from '../decode/sse.ts';
-import type { ProviderError } from '../errors.ts';
+import { PartialKitError, type ProviderError } from '../errors.ts';
 import { openaiError } from './openai-chat.ts';
 
 /**
@@ -21,9 +21,28 @@ export async function* decodeObjects(
   const requested = options.format ?? 'auto';
   const format: Detected =
     requested === 'auto' || requested === 'partialkit' ? await detectSSE(messages) : requested;
+  // On the wire, bare JSON data lines are pieces of text; an object is never a piece of text.
+  if (format === 'sse-data') throw await notEvents(messages);
   // An iterable of text or protocol events simply ends; on the wire the protocol ends with `done`.
   const source = format === 'partialkit' ? ended(messages) : messages;
   yield* extracted(dialectEvents(format, source, options), options.extractJson);
+}
+
+/**
+ * The error for objects that are none of the events above (AI SDK's `partialObjectStream`, parsed
+ * snapshots, bytes): concatenated as text they would make a 200 that ends well with the wrong value.
+ * Releases the source.
+ */
+async function notEvents(messages: AsyncIterable<SSEMessage>): Promise<PartialKitError> {
+  const it = messages[Symbol.asyncIterator]();
+  const first = (await it.next()).value as SSEMessage | undefined;
+  await it.return?.();
+  const data = first?.data ?? '';
+  return new PartialKitError(
+    `These objects are neither text deltas, partialkit's protocol events nor a provider's events ` +
+      `(the first: ${data.length > 80 ? `${data.slice(0, 80)}…` : data}): pass the text deltas ` +
+      "(AI SDK: the streamText result itself, or its textStream), the provider's Response or its SDK stream",
+  );
 }
 
 async function* ended(messages: AsyncIterable<SSEMessage>): AsyncGenerator<SSEMessage> {

@@ -137,6 +137,8 @@ describe('resumable streams over a connection that drops', () => {
     await lost.resume('no-such-stream');
     expect(lost.getSnapshot().status).toBe('error');
     expect(lost.getSnapshot().error).toMatchObject({ name: 'HTTPError', status: 404 });
+    // The message is the server's error event, not its SSE framing.
+    expect(lost.getSnapshot().error?.message).toMatch(/^HTTP 404( Not Found)?: No stream .*no-such-stream/);
   });
 });
 
