@@ -15,7 +15,8 @@ const cases = [
     // body read before a setup failure or an early return, ≈ 0.1 KB, and of a body never read when the
     // signal aborts or the reader returns first, with CR-only SSE's last event, ≈ 0.1 KB; the server's
     // TruncatedError and RefusalError thrown as such in the browser, ≈ 0.1 KB; a body released during
-    // setup, an initialValue that counts as complete and a StrictMode-safe detach, ≈ 0.1 KB).
+    // setup, an initialValue that counts as complete and a StrictMode-safe detach, ≈ 0.1 KB; an
+    // HTTPError's message read from its JSON or SSE error body, ≈ 0.1 KB).
     target: 10 * KB,
     ceiling: 15.25 * KB,
   },
