@@ -5,7 +5,7 @@ import { replayResponse } from '@partialkit/replay';
 import { sendNodeResponse, toNodeHandler } from '@partialkit/server/node';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import recording from '@partialkit/test-utils/fixtures/conference-extraction.sse?raw';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SCENARIOS } from '../src/scenarios.ts';
 import { handleApi, handleExtract } from './api.ts';
 
@@ -184,6 +184,127 @@ describe('demo API: resumable extractions', () => {
       expect(text).not.toContain('"deadline"');
     } finally {
       await close();
+    }
+  });
+});
+
+describe('demo API: a bad request body is answered 400 with its reason, over real HTTP', () => {
+  let url = '';
+  let close = async () => {};
+  beforeAll(async () => {
+    // The production server's handler: its default onError is console.error, the log a stack would reach.
+    const server = createServer(toNodeHandler(handleApi));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/extract`;
+    close = () => new Promise<void>((r) => server.close(() => r()));
+  });
+  afterAll(() => close());
+  afterEach(() => {
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_BASE_URL;
+    vi.restoreAllMocks();
+  });
+
+  /** POSTs `body` as is; the status, content type and JSON the server answered, and what it logged. */
+  async function post(body: string) {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = await fetch(url, { method: 'POST', body });
+    const text = await response.text();
+    const answer = {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: parsed(text),
+    };
+    expect(logged).not.toHaveBeenCalled();
+    return answer;
+  }
+  /** The JSON of an answer, or its text when it is none (a 500's, a stream's), for a readable failure. */
+  const parsed = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text.slice(0, 80);
+    }
+  };
+  const bad = (error: string) => ({ status: 400, type: 'application/json', body: { error } });
+
+  it('a body that is not JSON', async () => {
+    expect(await post('notjson')).toEqual(bad('body is not valid JSON'));
+    expect(await post('')).toEqual(bad('body is not valid JSON'));
+  });
+
+  it('a JSON body that is not an object', async () => {
+    expect(await post('["notes"]')).toEqual(bad('body must be a JSON object'));
+    expect(await post('"notes"')).toEqual(bad('body must be a JSON object'));
+    expect(await post('null')).toEqual(bad('body must be a JSON object'));
+  });
+
+  it('a missing or non-string text', async () => {
+    expect(await post('{"speed":0}')).toEqual(bad('text is required'));
+    expect(await post('{"text":42,"speed":0}')).toEqual(bad('text must be a string'));
+  });
+
+  it('a speed that is negative, not a number or not finite', async () => {
+    const speed = bad('speed must be a number >= 0 (0 = instant)');
+    expect(await post('{"text":"notes","speed":-1}')).toEqual(speed);
+    expect(await post('{"text":"notes","speed":"fast"}')).toEqual(speed);
+    expect(await post('{"text":"notes","speed":null}')).toEqual(speed);
+    expect(await post('{"text":"notes","speed":1e999}')).toEqual(speed);
+  });
+
+  it('a scenario that is not one of the recordings', async () => {
+    const ids = SCENARIOS.map((s) => s.id).join(', ');
+    expect(await post('{"text":"notes","scenario":"nope"}')).toEqual(bad(`scenario must be one of: ${ids}`));
+    expect(await post('{"text":"notes","scenario":1}')).toEqual(bad(`scenario must be one of: ${ids}`));
+  });
+
+  it('every wrong field at once, in body order', async () => {
+    expect(await post('{"text":null,"speed":-1}')).toEqual(
+      bad('text must be a string; speed must be a number >= 0 (0 = instant)'),
+    );
+  });
+
+  it('a bad body is refused in live mode too, before any upstream call', async () => {
+    process.env.OPENAI_API_KEY = 'sk-test';
+    process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/v1';
+    expect(await post('{"text":"notes","speed":"fast"}')).toEqual(
+      bad('speed must be a number >= 0 (0 = instant)'),
+    );
+  });
+
+  it('a valid request still streams the recording as before', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'notes', scenario: 'conference', speed: 0 }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const parser = createPartialParser();
+    for await (const e of decode(response)) if (e.type === 'text') parser.write(e.text);
+    expect(parser.end()).toEqual(MEETING_RESULT);
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it('a body over the size limit is still 413, not a 400 for its JSON', async () => {
+    const server = createServer(toNodeHandler(handleApi, { maxBodySize: 1024 }));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      // Chunked (no content-length), so the limit is met while the route reads the body.
+      const chunk = new TextEncoder().encode(`{"text":"${'x'.repeat(4096)}"}`);
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/extract`, {
+        method: 'POST',
+        body: new ReadableStream({
+          start(c) {
+            c.enqueue(chunk);
+            c.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(response.status).toBe(413);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 });

@@ -21,8 +21,10 @@ import { MeetingInfo } from '@partialkit/test-utils/conference';
 import { MS_PER_EVENT, RECORDINGS } from '../src/recordings.ts';
 import { type ScenarioId, scenario } from '../src/scenarios.ts';
 import { LiveConnections } from './live-connections.ts';
+import { ExtractBody, readJsonBody } from './request-body.ts';
 import { handleTalks } from './talks.ts';
 
+/** The body of POST /api/extract, checked by `ExtractBody` (server/request-body.ts): anything else is a 400. */
 export interface ExtractRequest {
   text: string;
   /** Which recording to replay (replay mode only; default: the conference extraction). */
@@ -93,7 +95,9 @@ function resumable(upstream: Response, abort?: (reason: unknown) => void): Promi
 
 export async function handleExtract(request: Request): Promise<Response> {
   if (request.method !== 'POST') return new Response('POST a JSON body {"text": "..."}', { status: 405 });
-  const { text, speed = 1, scenario: id } = (await request.json()) as ExtractRequest;
+  const body = await readJsonBody(request, ExtractBody);
+  if (body instanceof Response) return body;
+  const { text, speed = 1, scenario: id } = body;
   const key = process.env.OPENAI_API_KEY;
   if (!key) {
     const chosen = scenario(id);

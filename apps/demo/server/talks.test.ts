@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { decodeText, ItemValidationError, streamItems } from '@partialkit/core';
 import '@partialkit/core/providers';
 import { replayResponse } from '@partialkit/replay';
-import { sendNodeResponse } from '@partialkit/server/node';
+import { sendNodeResponse, toNodeHandler } from '@partialkit/server/node';
 import recording from '@partialkit/test-utils/fixtures/conference-talks.sse?raw';
 import { INVALID_TALK, TALKS, Talk } from '@partialkit/test-utils/talks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { handleApi } from './api.ts';
 import { handleTalks } from './talks.ts';
 
 /** The JSON text the recording carries, as the model wrote it. */
@@ -86,5 +87,88 @@ describe('demo talks route', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+describe('demo talks route: a bad request body is answered 400 with its reason, over real HTTP', () => {
+  let url = '';
+  let close = async () => {};
+  beforeAll(async () => {
+    // The production server's handler: its default onError is console.error, the log a stack would reach.
+    const server = createServer(toNodeHandler(handleApi));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/talks`;
+    close = () => new Promise<void>((r) => server.close(() => r()));
+  });
+  afterAll(() => close());
+  afterEach(() => {
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_BASE_URL;
+    vi.restoreAllMocks();
+  });
+
+  /** The JSON of an answer, or its text when it is none (a 500's, a stream's), for a readable failure. */
+  const parsed = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text.slice(0, 80);
+    }
+  };
+  /** POSTs `body` as is; the status, content type and JSON the server answered, and what it logged. */
+  async function post(body: string) {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = await fetch(url, { method: 'POST', body });
+    const text = await response.text();
+    const answer = {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: parsed(text),
+    };
+    expect(logged).not.toHaveBeenCalled();
+    return answer;
+  }
+  const bad = (error: string) => ({ status: 400, type: 'application/json', body: { error } });
+
+  it('a body that is not JSON', async () => {
+    expect(await post('notjson')).toEqual(bad('body is not valid JSON'));
+  });
+
+  it('a JSON body that is not an object', async () => {
+    expect(await post('[]')).toEqual(bad('body must be a JSON object'));
+    expect(await post('7')).toEqual(bad('body must be a JSON object'));
+  });
+
+  it('a missing or non-string text', async () => {
+    expect(await post('{"speed":0}')).toEqual(bad('text is required'));
+    expect(await post('{"text":["a"],"speed":0}')).toEqual(bad('text must be a string'));
+  });
+
+  it('a speed that is negative or not a number', async () => {
+    const speed = bad('speed must be a number >= 0 (0 = instant)');
+    expect(await post('{"text":"programme","speed":-1}')).toEqual(speed);
+    expect(await post('{"text":"programme","speed":"fast"}')).toEqual(speed);
+  });
+
+  it('a bad body is refused in live mode too, before any upstream call', async () => {
+    process.env.OPENAI_API_KEY = 'sk-test';
+    process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/v1';
+    expect(await post('notjson')).toEqual(bad('body is not valid JSON'));
+  });
+
+  it('a valid request still streams the talks as before', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'programme', speed: 0 }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const stream = streamItems(Talk, response);
+    const items: Talk[] = [];
+    for await (const talk of stream) items.push(talk);
+    expect(items).toEqual((await recordedJson()).items.filter((_, i) => i !== INVALID_TALK));
+    expect(stream.issues.map((e) => e.index)).toEqual([INVALID_TALK]);
+    expect(logged).not.toHaveBeenCalled();
   });
 });

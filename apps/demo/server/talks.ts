@@ -9,7 +9,9 @@ import { replayResponse } from '@partialkit/replay';
 import { openaiResponseFormat, toPartialResponse } from '@partialkit/server';
 import recording from '@partialkit/test-utils/fixtures/conference-talks.sse?raw';
 import { Programme } from '@partialkit/test-utils/talks';
+import { readJsonBody, TalksBody } from './request-body.ts';
 
+/** The body of POST /api/talks, checked by `TalksBody` (server/request-body.ts): anything else is a 400. */
 export interface TalksRequest {
   text: string;
   /** Replay pace: 1 = about 15 ms per token, 0 = instant. */
@@ -18,7 +20,9 @@ export interface TalksRequest {
 
 export async function handleTalks(request: Request): Promise<Response> {
   if (request.method !== 'POST') return new Response('POST a JSON body {"text": "..."}', { status: 405 });
-  const { text, speed = 1 } = (await request.json()) as TalksRequest;
+  const body = await readJsonBody(request, TalksBody);
+  if (body instanceof Response) return body;
+  const { text, speed = 1 } = body;
   const key = process.env.OPENAI_API_KEY;
   if (!key) {
     return toPartialResponse(replayResponse(recording, { speed, untimedIntervalMs: 15 }), {
