@@ -97,7 +97,7 @@ function reasonOf(body: string): string {
     } | null;
     const error = parsed?.error;
     const message = typeof error === 'string' ? error : (error?.message ?? parsed?.message);
-    if (typeof message === 'string') return message;
+    if (typeof message === 'string' && message) return message;
   } catch {}
   return body;
 }

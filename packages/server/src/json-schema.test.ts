@@ -73,6 +73,11 @@ describe('jsonSchemaFor', () => {
       );
     }
     expect(() => jsonSchemaFor(z.object({ 'a/b': z.bigint() }))).toThrow(/\(at #\/properties\/a~1b\)/);
+    // The place is the node zod's error is about, whichever it visits first; a root is '#'.
+    expect(() => jsonSchemaFor(z.object({ a: z.bigint(), b: z.date() }))).toThrow(
+      /^BigInt cannot be represented in JSON Schema \(at #\/properties\/a\): stream a string/,
+    );
+    expect(() => jsonSchemaFor(z.date())).toThrow(/^Date cannot be represented in JSON Schema \(at #\):/);
     // What the error recommends converts, and the output is a Date.
     const At = z.object({ at: z.iso.datetime().transform((s) => new Date(s)) });
     expect(jsonSchemaFor(At, 'openai').properties).toMatchObject({

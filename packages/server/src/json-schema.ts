@@ -234,18 +234,21 @@ const PROVIDER_LABEL: Record<Provider, string> = {
   gemini: 'Gemini response schemas',
 };
 
-/** zod types JSON cannot hold, and what to stream instead where there is a usual way. */
-const NOT_JSON: Record<string, string> = {
-  date: 'stream an ISO string: z.iso.datetime() (with .transform((s) => new Date(s)) for a Date)',
-  bigint: 'stream a string or a number (z.string().transform(BigInt))',
-  map: 'stream an object or an array of pairs',
-  set: 'stream an array',
-  undefined: '',
-  void: '',
-  symbol: '',
-  nan: '',
-  function: '',
-  custom: '',
+/**
+ * zod types JSON cannot hold: how zod's error about each begins, and what to stream instead where there
+ * is a usual way.
+ */
+const NOT_JSON: Record<string, readonly [reason: string, hint: string]> = {
+  date: ['Date', 'stream an ISO string: z.iso.datetime() (with .transform((s) => new Date(s)) for a Date)'],
+  bigint: ['BigInt', 'stream a string or a number (z.string().transform(BigInt))'],
+  map: ['Map', 'stream an object or an array of pairs'],
+  set: ['Set', 'stream an array'],
+  undefined: ['Undefined', ''],
+  void: ['Void', ''],
+  symbol: ['Symbol', ''],
+  nan: ['NaN', ''],
+  function: ['Function', ''],
+  custom: ['Custom', ''],
 };
 
 /**
@@ -256,21 +259,23 @@ function zodJsonSchema(schema: z4.$ZodType): JSONSchema {
   try {
     return z4.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as JSONSchema;
   } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // A second pass finds the node zod refused: the first of the type its error names (zod may visit
+    // another unrepresentable node first).
     let place: string | undefined;
-    let type = '';
+    let hint = '';
     z4.toJSONSchema(schema, {
       io: 'input',
       unrepresentable: 'any',
       override: (ctx) => {
-        const t = ctx.zodSchema._zod.def.type;
-        if (place === undefined && t in NOT_JSON) {
-          place = `#/${ctx.path.map((k) => String(k).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
-          type = t;
-        }
+        const known = NOT_JSON[ctx.zodSchema._zod.def.type];
+        if (place !== undefined || !known || !reason.startsWith(known[0])) return;
+        place = ['#', ...ctx.path.map((k) => String(k).replaceAll('~', '~0').replaceAll('/', '~1'))].join(
+          '/',
+        );
+        hint = known[1];
       },
     });
-    const reason = error instanceof Error ? error.message : String(error);
-    const hint = NOT_JSON[type];
     throw new TypeError(`${reason}${place ? ` (at ${place})` : ''}${hint ? `: ${hint}` : ''}`, {
       cause: error,
     });

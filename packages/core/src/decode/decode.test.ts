@@ -107,6 +107,10 @@ describe('source types', () => {
       ],
       ['Too many requests, try later', 'HTTP 429: Too many requests, try later'],
       ['{"error":{"code":42}}', 'HTTP 429: {"error":{"code":42}}'],
+      [
+        '{"error":{"message":"","code":"invalid_api_key"}}',
+        'HTTP 429: {"error":{"message":"","code":"invalid_api_key"}}',
+      ],
       ['null', 'HTTP 429: null'],
       ['', 'HTTP 429'],
     ];

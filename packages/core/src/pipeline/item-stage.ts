@@ -47,8 +47,13 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /** The item schema proved asynchronous: elements go straight to `endAsync()`. */
   private async = false;
   private start = 0;
-  /** JSON Lines with extraction: an element that is not JSON is an invalid item, read on as prose. */
+  /**
+   * JSON Lines with extraction: an element that is not JSON on the line it began is an invalid item,
+   * and the line prose from the failing character.
+   */
   private readonly lenient: boolean;
+  /** The open element's text so far crosses a line end. */
+  private multiline = false;
   private readonly scanner: ListScanner;
   /** The options of every element's parser, built once. */
   private readonly parserOptions: PartialParserOptions<StandardSchemaV1> & { schema: StandardSchemaV1 };
@@ -98,6 +103,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   private begin(position: number): void {
     this.parser = createPartialParser(this.parserOptions) as PartialParser<TPartial, TItem>;
     this.start = position;
+    this.multiline = false;
   }
 
   private text(piece: string): number | undefined {
@@ -106,8 +112,11 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     try {
       parser.write(piece);
     } catch (error) {
-      // A bound (maxDepth, maxLength) or an engine failure still ends the stream.
-      if (!this.lenient || !(error instanceof JSONSyntaxError))
+      const at = error instanceof JSONSyntaxError ? error.position - before : -1;
+      // A bound (maxDepth, maxLength) or an engine failure still ends the stream; so does an element
+      // that went on past its line, which may hold real elements the scan cannot take back (`[` then
+      // a line per object).
+      if (!this.lenient || at < 0 || this.multiline || piece.lastIndexOf('\n', at) !== -1)
         throw this.located(error, this.count, this.start);
       this.parser = undefined;
       const message = `${error.message} (in the element from position ${this.start})`;
@@ -118,8 +127,9 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
         error: new ItemValidationError(this.count, [issue], undefined),
       });
       this.count++;
-      return error.position - before;
+      return at;
     }
+    if (this.lenient && !this.multiline && piece.indexOf('\n') !== -1) this.multiline = true;
     return undefined;
   }
 

@@ -525,6 +525,14 @@ describe('JSON Lines with the default extraction', () => {
     });
   }
 
+  it('a bracket that opens a list across lines and then fails is a JSON error: the items in it are not dropped silently', async () => {
+    for (const parts of everySplit('Results: [\n{"id":1}\n{"id":2}\n')) {
+      const { items, issues, error } = await collect(Talk, parts, { shape: 'lines' });
+      expect({ items, issues }, JSON.stringify(parts)).toEqual({ items: [], issues: [] });
+      expect(error, JSON.stringify(parts)).toBeInstanceOf(PartialJSONError);
+    }
+  });
+
   it('an element that is not JSON skips to its failing character: an object there still begins', async () => {
     const { items, issues, error } = await collect(Talk, ['{"id" {"id":2}\n{"id":3}\n'], { shape: 'lines' });
     expect({ items, error }).toEqual({ items: [{ id: 2 }, { id: 3 }], error: undefined });

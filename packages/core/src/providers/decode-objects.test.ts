@@ -79,6 +79,8 @@ describe('decodeObjects: a provider error the official SDK stream throws (its AP
     ],
     ['numbers', [1, 2], '1'],
     ['bytes', [new TextEncoder().encode('{"a":1}')], '{"0":123,"1":34,'],
+    ['snapshots with a type key', [{ type: 'bug', title: 'a' }], '{"type":"bug","title":"a"}'],
+    ['Node Buffers', [Buffer.from('{"a":1}')], '{"type":"Buffer","data":[123,'],
   ] as const) {
     it(`refuses objects that are no events (${name}), naming the first, and releases the source`, async () => {
       let released = false;

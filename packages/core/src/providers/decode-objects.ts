@@ -21,8 +21,9 @@ export async function* decodeObjects(
   const requested = options.format ?? 'auto';
   const format: Detected =
     requested === 'auto' || requested === 'partialkit' ? await detectSSE(messages) : requested;
-  // On the wire, bare JSON data lines are pieces of text; an object is never a piece of text.
-  if (format === 'sse-data') throw await notEvents(messages);
+  // On the wire, bare JSON data lines are pieces of text; an object is never a piece of text. Nor is
+  // one that only looks like a provider's (a `type` key), which no provider reader here claimed.
+  if (format === 'sse-data' || format === 'provider') throw await notEvents(messages);
   // An iterable of text or protocol events simply ends; on the wire the protocol ends with `done`.
   const source = format === 'partialkit' ? ended(messages) : messages;
   yield* extracted(dialectEvents(format, source, options), options.extractJson);

@@ -25,7 +25,8 @@ export interface PartialState<TPartial, TFinal> extends StreamStoreState {
    * Why the stream failed (`status: 'error'`). Every failure the kit detects is a {@link PartialKitError}
    * subclass: a lost connection is a {@link NetworkError} (the original `TypeError` is its `cause`), a
    * fetcher that returns something unreadable a `PartialKitError`. An error thrown by the app's own
-   * fetcher or source (other than fetch's `TypeError`) is passed on unchanged, so it can be told apart.
+   * fetcher (fetch's `TypeError` in it included) or source is passed on unchanged, so it can be told
+   * apart.
    */
   readonly error: Error | undefined;
   /** Validation issues of the subtrees completed so far (paths from the root). */
