@@ -112,14 +112,14 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     try {
       parser.write(piece);
     } catch (error) {
-      const at = error instanceof JSONSyntaxError ? error.position - before : -1;
       // A bound (maxDepth, maxLength) or an engine failure still ends the stream; so does an element
       // that went on past its line, which may hold real elements the scan cannot take back (`[` then
       // a line per object).
+      const at = error instanceof JSONSyntaxError ? error.position - before : -1;
       if (!this.lenient || at < 0 || this.multiline || piece.lastIndexOf('\n', at) !== -1)
         throw this.located(error, this.count, this.start);
       this.parser = undefined;
-      const message = `${error.message} (in the element from position ${this.start})`;
+      const message = `${(error as JSONSyntaxError).message} (in the element from position ${this.start})`;
       const issue = { code: 'invalid_json', message, path: [] };
       this.closed.push({
         index: this.count,
