@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 /** Base class of every error partialkit throws, so callers can catch them all with one `instanceof`. */
 export class PartialKitError extends Error {
   override name = 'PartialKitError';
@@ -89,9 +90,15 @@ export class HTTPError extends PartialKitError {
 }
 
 function reasonOf(body: string): string {
-  const event = /^event: ?error\r?\ndata: ?(.*)$/m.exec(body);
+  // An SSE body is read as SSE (ids, CRLF, data over several lines); its `error` event's data is the JSON.
+  let data: string | undefined;
+  if (/^(event|data|id|retry)?:/m.test(body)) {
+    const sse = createParser({ onEvent: (e) => void (e.event === 'error' && (data ??= e.data)) });
+    sse.feed(body);
+    sse.feed('\n\n');
+  }
   try {
-    const parsed = JSON.parse(event ? event[1]! : body) as {
+    const parsed = JSON.parse(data ?? body) as {
       error?: { message?: unknown } | string;
       message?: unknown;
     } | null;

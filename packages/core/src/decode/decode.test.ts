@@ -105,6 +105,9 @@ describe('source types', () => {
         ': partialkit\n\nevent: error\ndata: {"type":"stream_not_found","message":"No stream with id x"}\n\n',
         'HTTP 429: No stream with id x',
       ],
+      // Any SSE framing: an id line inside the event, CRLF, a data field split over lines.
+      ['id: 7\r\nevent: error\r\nid: 8\r\ndata: {"message":"gone"}\r\n\r\n', 'HTTP 429: gone'],
+      ['event:error\ndata: {"message":\ndata: "two lines"}\n\n', 'HTTP 429: two lines'],
       ['Too many requests, try later', 'HTTP 429: Too many requests, try later'],
       ['{"error":{"code":42}}', 'HTTP 429: {"error":{"code":42}}'],
       [

@@ -473,6 +473,43 @@ describe('StreamRecorder.tap and the response body', () => {
     expect(src.log.cancelled).toBe(true);
   });
 
+  it('tap(url) sends the request the store sends for that URL (method, content type, accept, body)', async () => {
+    const seen: Array<{ method?: string; type?: string; accept?: string; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c;
+      });
+      req.on('end', () => {
+        seen.push({
+          method: req.method,
+          type: req.headers['content-type'],
+          accept: req.headers.accept,
+          body,
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"title":"x"}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    try {
+      for (const fetcher of [url, new StreamRecorder().tap(url)]) {
+        const store = new PartialObjectStore({
+          schema: z.object({ title: z.string() }),
+          throttle: 0,
+          fetcher,
+        });
+        await store.submit({ q: 1 });
+        expect(store.getSnapshot().data).toEqual({ title: 'x' });
+      }
+      expect(seen).toHaveLength(2);
+      expect(seen[1]).toEqual(seen[0]);
+      expect(seen[0]).toMatchObject({ method: 'POST', type: 'application/json', body: '{"q":1}' });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('keeps the response URL, so a relative resume URL still resolves against the API', async () => {
     const { createServer } = await import('node:http');
     const { MemoryResumeStore, resumeOffset, resumeResponse, toResumableResponse } = await import(

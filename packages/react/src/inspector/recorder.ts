@@ -470,7 +470,10 @@ async function postJson(url: string, input: unknown, signal: AbortSignal): Promi
   try {
     return await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream, application/x-ndjson, application/json, text/plain',
+      },
       body: JSON.stringify(input),
       signal,
     });
