@@ -474,7 +474,7 @@ describe('StreamRecorder.tap and the response body', () => {
   });
 
   it('tap(url) sends the request the store sends for that URL (method, content type, accept, body)', async () => {
-    const seen: Array<{ method?: string; type?: string; accept?: string; body: string }> = [];
+    const seen: Array<Record<'method' | 'type' | 'accept', string | undefined> & { body: string }> = [];
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => {

@@ -1,6 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ProviderError } from '@partialkit/core';
 import { describe, expect, it } from 'vitest';
 import { resumeStoreContract } from '../../test/resume-store-contract.ts';
 import { MemoryResumeStore } from './memory-resume-store.ts';
+import { ENTRY_OVERHEAD } from './resume-store.ts';
 
 describe('MemoryResumeStore', () => {
   resumeStoreContract(() => new MemoryResumeStore(), {
@@ -9,23 +13,76 @@ describe('MemoryResumeStore', () => {
   });
 
   it('stays within its size bound by dropping ended streams, oldest first, and refuses a new one when full', async () => {
-    const store = new MemoryResumeStore({ maxChars: 100 });
+    const O = ENTRY_OVERHEAD;
+    const store = new MemoryResumeStore({ maxChars: 250 });
     for (const id of ['a', 'b']) {
       await store.create(id);
       await store.append(id, { offset: 40, event: { type: 'text', text: 'x'.repeat(40) } });
       await store.append(id, { offset: 40, event: { type: 'done' } });
     }
     // b's end went past the bound: a, the oldest ended stream, was dropped
-    expect(store.size).toBe(56);
+    expect(store.size).toBe(40 + 2 * O);
     expect((await store.read('a', 0)).status).toBe('expired');
     expect((await store.read('b', 0)).status).toBe('found');
     await store.create('c');
     await store.append('c', { offset: 90, event: { type: 'text', text: 'y'.repeat(90) } });
     expect((await store.read('b', 0)).status).toBe('expired'); // dropped to make room for the running c
-    expect(store.size).toBe(90);
-    await store.append('c', { offset: 101, event: { type: 'text', text: 'z'.repeat(11) } });
+    expect(store.size).toBe(90 + O);
+    const fill = 250 - store.size - O;
+    await store.append('c', { offset: 90 + fill, event: { type: 'text', text: 'z'.repeat(fill) } });
+    expect(store.size).toBe(250);
     // only running streams are left and they fill the store: a new one is refused
     await expect(store.create('d')).rejects.toThrow(/full/);
+  });
+
+  it('bounds a running stream too: the entry past the bound fails its stream, whose end is still taken', async () => {
+    const store = new MemoryResumeStore({ maxChars: 10_000 });
+    await store.create('loop');
+    let offset = 0;
+    let failure: unknown;
+    // A model that repeats itself until its token limit.
+    for (let i = 0; i < 2000 && failure === undefined; i++) {
+      offset += 100;
+      await store.append('loop', { offset, event: { type: 'text', text: 'x'.repeat(100) } }).catch((e) => {
+        failure = e;
+      });
+    }
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect(failure).toMatchObject({ type: 'stream_too_large' });
+    expect(store.size).toBeLessThanOrEqual(10_000);
+    const error = { type: 'stream_too_large', message: 'too large' };
+    await store.append('loop', { offset, event: { type: 'error', error } });
+    const read = await store.read('loop', 0);
+    const entries = [];
+    if (read.status === 'found') for await (const entry of read.entries) entries.push(entry);
+    expect(entries.at(-1)?.event).toEqual({ type: 'error', error });
+    expect(entries.length).toBe(Math.floor(10_000 / (100 + ENTRY_OVERHEAD)) + 1);
+  });
+
+  it('counts what the entries of a log take, not only their characters (4-character deltas)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const store = new MemoryResumeStore({ maxChars: 2_000_000 });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // Ten finished streams of 10 000 deltas of 4 characters (what a model's tokens look like): the
+    // oldest are dropped to keep the bound.
+    for (let s = 0; s < 10; s++) {
+      const id = `s${s}`;
+      await store.create(id);
+      let offset = 0;
+      for (let i = 0; i < 10_000; i++) {
+        offset += 4;
+        await store.append(id, { offset, event: { type: 'text', text: `${i % 10}abc` } });
+      }
+      await store.append(id, { offset, event: { type: 'done' } });
+    }
+    gc();
+    const used = process.memoryUsage().heapUsed - before;
+    expect(store.size).toBeLessThanOrEqual(2_000_000);
+    expect(store.size).toBeGreaterThan(1_000_000);
+    // 2 bytes a UTF-16 character: the heap the logs take stays within twice what the bound counts.
+    expect(used).toBeLessThan(store.size * 4);
   });
 
   it('refuses bounds that are not positive numbers', () => {

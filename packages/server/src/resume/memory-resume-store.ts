@@ -9,7 +9,12 @@ import {
 } from './resume-store.ts';
 
 export interface MemoryResumeStoreOptions {
-  /** Total characters kept over all streams (default 64 Mi). Ended streams are dropped first, oldest first. */
+  /**
+   * Total size kept over all streams, in characters (default 64 Mi): each entry counts its text plus
+   * 48 for the objects that hold it. Past it, ended streams are dropped (oldest
+   * first); when only running streams are left, the stream that appends fails with a
+   * `stream_too_large` error, and a new stream is refused.
+   */
   maxChars?: number;
   /** How long an ended stream stays resumable (default 10 minutes). */
   ttlMs?: number;
@@ -76,6 +81,18 @@ export class MemoryResumeStore implements ResumeStore {
     const log = this.logs.get(id);
     if (!log || log.ended) return; // expired, evicted or already over: the live readers are gone too
     const size = sizeOf(entry);
+    // A running stream is bounded too (a model that loops until its token limit): the entry that would
+    // pass the bound, once no ended stream is left to drop, fails its stream. The last entry (its error)
+    // is always taken, so that every log ends.
+    if (!isLast(entry) && this.chars + size > this.maxChars) {
+      this.evict(this.chars + size - this.maxChars);
+      if (this.chars + size > this.maxChars) {
+        throw new ProviderError(
+          'stream_too_large',
+          `The stream outgrew the resume store (${this.maxChars} characters over all streams)`,
+        );
+      }
+    }
     log.entries.push(entry);
     log.chars += size;
     this.chars += size;
@@ -89,11 +106,11 @@ export class MemoryResumeStore implements ResumeStore {
     if (this.chars > this.maxChars) this.evict(this.chars - this.maxChars);
   }
 
-  async read(id: string, offset: number): Promise<StreamRead> {
+  async read(id: string, offset: number, signal?: AbortSignal): Promise<StreamRead> {
     this.sweep();
     const log = this.logs.get(id);
     if (!log) return { status: this.tombstones.has(id) ? 'expired' : 'unknown' };
-    return { status: 'found', entries: this.follow(log, offset) };
+    return { status: 'found', entries: this.follow(log, offset, signal) };
   }
 
   async cancel(id: string): Promise<boolean> {
@@ -120,9 +137,13 @@ export class MemoryResumeStore implements ResumeStore {
     };
   }
 
-  private async *follow(log: Log, offset: number): AsyncGenerator<StreamEntry> {
+  private async *follow(
+    log: Log,
+    offset: number,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<StreamEntry> {
     let index = 0;
-    while (true) {
+    while (!signal?.aborted) {
       while (index < log.entries.length) {
         const entry = log.entries[index++]!;
         if (endsAfter(entry, offset)) yield entry;
@@ -131,7 +152,20 @@ export class MemoryResumeStore implements ResumeStore {
       if (log.ended) return;
       if (log.dropped)
         throw new ProviderError('stream_expired', 'The stream was dropped from the resume store');
-      await new Promise<void>((resolve) => log.waiters.add(resolve));
+      // A reader whose client left stops waiting at once: on a silent stream its waiter (and the
+      // response behind it) would otherwise stay until the next entry.
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', leave);
+          resolve();
+        };
+        const leave = () => {
+          log.waiters.delete(wake);
+          resolve();
+        };
+        log.waiters.add(wake);
+        signal?.addEventListener('abort', leave, { once: true });
+      });
     }
   }
 

@@ -171,6 +171,55 @@ describe('resumeResponse with an offset or an id that names nothing', () => {
     expect(past.error).toMatchObject({ type: 'offset_out_of_range' });
   });
 
+  it('a Last-Event-ID that is no offset is a 400 invalid_offset, never the whole stream again from 0', async () => {
+    const store = new MemoryResumeStore();
+    await (await toResumableResponse(answer, { store, id: 's1' })).text();
+    const offsetOf = (id: string | undefined, query = '') =>
+      resumeOffset(
+        new Request(
+          `http://127.0.0.1/s1${query}`,
+          id === undefined ? {} : { headers: { 'last-event-id': id } },
+        ),
+      );
+    expect([offsetOf(undefined), offsetOf(''), offsetOf('3'), offsetOf(undefined, '?offset=2')]).toEqual([
+      0, 0, 3, 2,
+    ]);
+    for (const id of ['garbage', '12abc', '1'.repeat(400), '-3', '1.5', '1e3']) {
+      const offset = offsetOf(id);
+      expect(offset).toBeNaN();
+      const response = await resumeResponse('s1', offset, { store });
+      expect(response.status).toBe(400);
+      const got = await settled(response);
+      expect(got.text).toBe('');
+      expect(got.error).toMatchObject({ status: 400, message: expect.stringMatching(/resume offset/) });
+    }
+    // An app that passes its own bad offset gets the same answer.
+    expect((await resumeResponse('s1', -1, { store })).status).toBe(400);
+  });
+
+  it('a reader of a silent stream whose client left is released at once, not at the next delta', async () => {
+    const store = new MemoryResumeStore();
+    await store.create('silent');
+    await store.append('silent', { offset: 6, event: { type: 'text', text: '{"a":"' } });
+    const log = (store as unknown as { logs: Map<string, { waiters: Set<unknown> }> }).logs.get('silent')!;
+    for (let i = 0; i < 5; i++) {
+      const response = await resumeResponse('silent', 0, { store });
+      const reader = response.body!.getReader();
+      const seen = new TextDecoder();
+      let text = '';
+      // The comment, then the text: after it the reader waits on the silent log.
+      while (!text.includes('{\\"a\\":\\"')) text += seen.decode((await reader.read()).value);
+      // A read that waits (the response is pulled only as the client reads).
+      const pending = reader.read();
+      await new Promise((r) => setTimeout(r, 10));
+      expect(log.waiters.size).toBe(1);
+      await reader.cancel();
+      expect((await pending).done).toBe(true);
+      await new Promise((r) => setTimeout(r, 10));
+      expect(log.waiters.size).toBe(0);
+    }
+  });
+
   it('an id no header can carry (a newline decoded from a URL path) is a 404; as a new stream’s id it is refused', async () => {
     const store = new MemoryResumeStore();
     const id = decodeURIComponent('abc%0Adef');

@@ -110,11 +110,17 @@ async function run(
   }
 }
 
-/** The offset a client asks to resume after: `Last-Event-ID`, else the `offset` query parameter, else 0. */
+/**
+ * The offset a client asks to resume after: `Last-Event-ID`, else the `offset` query parameter, else 0
+ * (an empty one too: SSE's way of saying "no id"). `NaN` when it is no offset (`12abc`, `-3`, past
+ * 2^53): `resumeResponse` refuses that with a 400, where reading from 0 would send a client that holds
+ * part of the text all of it again.
+ */
 export function resumeOffset(request: Request): number {
-  const raw = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('offset') ?? '0';
-  const offset = Number(raw);
-  return Number.isSafeInteger(offset) && offset >= 0 ? offset : 0;
+  const raw = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('offset') ?? '';
+  if (raw.trim() === '') return 0;
+  const offset = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  return Number.isSafeInteger(offset) ? offset : Number.NaN;
 }
 
 /**
@@ -135,6 +141,17 @@ export async function resumeResponse(
   const headers = streamHeaders(id, init);
   // An id no header can carry (a newline decoded from a URL path) names no stream.
   if (!headers) return missing(id, 'unknown', new Headers(init.headers), init.heartbeatMs);
+  if (!(Number.isSafeInteger(offset) && offset >= 0)) {
+    const error = {
+      type: 'invalid_offset',
+      message: `The resume offset must be a whole number of characters`,
+    };
+    return toPartialResponse(once({ type: 'error', error }), {
+      status: 400,
+      headers,
+      heartbeatMs: init.heartbeatMs,
+    });
+  }
   return follow(init.store, id, offset, headers, init.heartbeatMs);
 }
 
@@ -171,9 +188,22 @@ async function follow(
   headers: Headers,
   heartbeatMs: number | undefined,
 ): Promise<Response> {
-  const read = await store.read(id, offset);
+  // Aborted when the response is cancelled (the client left): the store lets go of the read at once,
+  // even while the stream is silent and no entry would wake it.
+  const reader = new AbortController();
+  const read = await store.read(id, offset, reader.signal);
   if (read.status !== 'found') return missing(id, read.status, headers, heartbeatMs);
-  return toPartialResponse(events(read.entries, offset), { headers, heartbeatMs });
+  const rest = events(read.entries, offset);
+  const source: AsyncIterable<ProtocolEvent> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => rest.next(),
+      return: (value?: unknown) => {
+        reader.abort();
+        return rest.return(value as undefined);
+      },
+    }),
+  };
+  return toPartialResponse(source, { headers, heartbeatMs });
 }
 
 /** 404 for an unknown stream, 410 for an expired one, each with its `error` event. */
