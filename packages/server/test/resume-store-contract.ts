@@ -70,6 +70,31 @@ export function resumeStoreContract(
     ]);
   });
 
+  it('ends a read at once when its signal aborts, on a silent stream too; an aborted read yields nothing', async () => {
+    const store = make();
+    const id = fresh();
+    await store.create(id);
+    await store.append(id, text(1, '['));
+    const reader = new AbortController();
+    const read = await store.read(id, 0, reader.signal);
+    if (read.status !== 'found') throw new Error(read.status);
+    const it = read.entries[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual(text(1, '['));
+    // The stream is silent: the next read waits, until the client leaves.
+    const waiting = it.next();
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    reader.abort();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(Date.now() - t0).toBeLessThan(200);
+    const gone = await store.read(id, 0, reader.signal);
+    if (gone.status !== 'found') throw new Error(gone.status);
+    const after: StreamEntry[] = [];
+    for await (const e of gone.entries) after.push(e);
+    expect(after).toEqual([]);
+    await store.append(id, done(1));
+  });
+
   it('follows a running stream live from an offset: only what ends after it, none of a log that ends before it', async () => {
     const store = make();
     const id = fresh();
