@@ -23,9 +23,12 @@ export class ReplayOptionError extends PartialKitError {
     readonly option: string,
     readonly value: unknown,
     expected: string,
+    /** The whole message, when the default (`<option> must be <expected>, got <value>`) does not fit. */
+    message?: string,
   ) {
     super(
-      `${option} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
+      message ??
+        `${option} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
     );
   }
 }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { decode, encodeProtocolEvent, PartialKitError } from '@partialkit/core';
+import { ReplayOptionError as PublicReplayOptionError } from '@partialkit/replay';
+import { runCli } from '@partialkit/replay/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RecordingError, ReplayOptionError } from '../errors.ts';
 import { parseRecording, type Recording, serializeRecording } from '../recording.ts';
@@ -71,9 +73,77 @@ describe('partialkit replay refuses bad flags at start (issue 18 item 19)', () =
     expect(error.message).toContain(`got "${flags.at(-1)?.replace(/^--speed=/, '')}"`);
   });
 
-  it('["--speed","-1"]: a dash-led value is refused by the flag parser, before anything starts', async () => {
-    const error = await refusal(['replay', good, '--port', '0', '--speed', '-1']);
-    expect(error.message).toContain("Option '--speed' argument is ambiguous");
+  // Moved from the review's zz-dx-cli-flag test: through the public entry points, as a user calls them.
+  it('--speed=-1 and --speed -1 (space-separated, as the README writes --speed 2) are the same ReplayOptionError', async () => {
+    const joined = await refusal(['replay', good, '--speed=-1', '--port', '0']);
+    const spaced = await refusal(['replay', good, '--speed', '-1', '--port', '0']);
+    for (const error of [joined, spaced]) {
+      expect(error).toBeInstanceOf(PublicReplayOptionError);
+      expect(error.message).toBe('--speed must be a number >= 0 (0 = as fast as possible), got "-1"');
+      expect([(error as ReplayOptionError).option, (error as ReplayOptionError).value]).toEqual([
+        '--speed',
+        '-1',
+      ]);
+      // What bin/partialkit.js prints (then exit 1): the message alone, no stack.
+      expect(reasonOf(error)).toBe(error.message);
+    }
+    await expect(runCli(['replay', good, '--speed', '-1', '--port', '0'])).rejects.toThrow(spaced.message);
+  });
+
+  it.each([
+    [['--chunking', '-3'], '--chunking must be', '-3'],
+    [['--port', '-1'], '--port must be a port number', '-1'],
+    [['--speed', '-0.5'], '--speed must be a number >= 0', '-0.5'],
+    [['--speed', '-'], '--speed must be a number >= 0', '-'],
+  ])("%j: a dash-led value after a space is the flag's value, not a flag", async (flags, message, value) => {
+    const error = await refusal(['replay', good, '--port', '0', ...flags]);
+    expect(error).toBeInstanceOf(ReplayOptionError);
+    expect(error.message).toContain(message);
+    expect(error.message).toContain(`got "${value}"`);
+  });
+
+  const KNOWN = { replay: '--port, --host, --speed, --chunking', record: '--url, --out, --header, --data' };
+  it.each([
+    ['replay', ['--bogus', '1'], '--bogus'],
+    ['replay', ['--bogus=1'], '--bogus'],
+    ['replay', ['-p', '0'], '-p'],
+    ['replay', ['--constructor', '1'], '--constructor'],
+    ['replay', ['--url', 'http://x'], '--url'],
+    ['record', ['--url', 'http://127.0.0.1:9', '--out', 'x', '--bogus', '1'], '--bogus'],
+    ['record', ['--speed', '2'], '--speed'],
+  ] as const)(
+    "%s %j: an unknown flag is a ReplayOptionError naming it and the command's flags",
+    async (command, flags, flag) => {
+      const error = await refusal([command, ...(command === 'replay' ? [good] : []), ...flags]);
+      expect(error).toBeInstanceOf(ReplayOptionError);
+      expect(error.message).toBe(
+        `unknown flag ${flag} for partialkit ${command}: its flags are ${KNOWN[command]}`,
+      );
+      expect((error as ReplayOptionError).option).toBe(flag);
+      expect(reasonOf(error)).toBe(error.message);
+    },
+  );
+
+  it.each([
+    ['replay', ['--port', '0', '--speed'], '--speed needs a value: a number >= 0 (0 = as fast as possible)'],
+    ['replay', ['--speed', '--port', '0'], '--speed needs a value: a number >= 0 (0 = as fast as possible)'],
+    ['replay', ['--port'], '--port needs a value: a port number from 0 to 65535'],
+    [
+      'record',
+      ['--url', 'http://127.0.0.1:9', '--out'],
+      '--out needs a value: the file to write the recording to',
+    ],
+  ])('%s %j: a flag without its value is a ReplayOptionError naming it', async (command, flags, message) => {
+    const error = await refusal([command, ...(command === 'replay' ? [good] : []), ...flags]);
+    expect(error).toBeInstanceOf(ReplayOptionError);
+    expect(error.message).toBe(message);
+  });
+
+  it('a value after --flag= or after -- is left to the command (--speed=--1 is refused as a speed)', async () => {
+    const error = await refusal(['replay', good, '--port', '0', '--speed=--1']);
+    expect(error.message).toBe('--speed must be a number >= 0 (0 = as fast as possible), got "--1"');
+    const server = await main(['replay', '--port', '0', '--', good], () => {});
+    await server?.close();
   });
 });
 

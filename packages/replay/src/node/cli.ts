@@ -24,6 +24,66 @@ function flagNumber(flag: string, text: string, expected: string, valid: (n: num
   return n;
 }
 
+/** Each command's flags (all take a value) and what the value must be, as its errors say. */
+const REPLAY_FLAGS = {
+  port: 'a port number from 0 to 65535',
+  host: 'a host name or IP address to listen on',
+  speed: 'a number >= 0 (0 = as fast as possible)',
+  chunking: "'recorded' or a whole number of bytes >= 1",
+};
+const RECORD_FLAGS = {
+  url: 'the URL to record',
+  out: 'the file to write the recording to',
+  header: 'a header as "name: value"',
+  data: 'the JSON body to POST, or @file',
+};
+
+/**
+ * `args` with every flag joined to the value after it (`--speed -1` → `--speed=-1`), for `parseArgs`:
+ * it refuses a dash-led value given with a space as "ambiguous" and an unknown flag with a bare
+ * TypeError, where the README promises a `ReplayOptionError` naming the flag (and what it takes).
+ * A value that starts with `--` is taken for the next flag, so it is given as `--flag=--value`.
+ */
+function joinFlagValues(command: string, args: string[], flags: Record<string, string>): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      joined.push(...args.slice(i)); // what follows is positional
+      break;
+    }
+    if (arg === '-' || !arg.startsWith('-')) {
+      joined.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const name = flag.slice(2);
+    // Own keys only: `--constructor` is no flag.
+    const expected = flag.startsWith('--') && Object.hasOwn(flags, name) ? flags[name] : undefined;
+    if (expected === undefined) {
+      const known = Object.keys(flags).map((f) => `--${f}`);
+      throw new ReplayOptionError(
+        flag,
+        eq === -1 ? undefined : arg.slice(eq + 1),
+        `one of ${known.join(', ')}`,
+        `unknown flag ${flag} for partialkit ${command}: its flags are ${known.join(', ')}`,
+      );
+    }
+    if (eq !== -1) {
+      joined.push(arg);
+      continue;
+    }
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) {
+      throw new ReplayOptionError(flag, undefined, expected, `${flag} needs a value: ${expected}`);
+    }
+    joined.push(`${flag}=${value}`);
+    i++;
+  }
+  return joined;
+}
+
 /** The host as a URL needs it: an IPv6 address in brackets (`http://[::1]:8787`), a zone's `%` escaped. */
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host.replaceAll('%', '%25')}]` : host;
@@ -65,7 +125,7 @@ export async function main(
   const [command, ...rest] = argv;
   if (command === 'replay') {
     const { values, positionals } = parseArgs({
-      args: rest,
+      args: joinFlagValues('replay', rest, REPLAY_FLAGS),
       allowPositionals: true,
       options: {
         port: { type: 'string', default: '8787' },
@@ -80,22 +140,17 @@ export async function main(
     const port = flagNumber(
       '--port',
       values.port,
-      'a port number from 0 to 65535',
+      REPLAY_FLAGS.port,
       (n) => Number.isInteger(n) && n <= 65535,
     );
-    const speed = flagNumber(
-      '--speed',
-      values.speed,
-      'a number >= 0 (0 = as fast as possible)',
-      Number.isFinite,
-    );
+    const speed = flagNumber('--speed', values.speed, REPLAY_FLAGS.speed, Number.isFinite);
     const chunking =
       values.chunking === 'recorded'
         ? 'recorded'
         : flagNumber(
             '--chunking',
             values.chunking,
-            "'recorded' or a whole number of bytes >= 1",
+            REPLAY_FLAGS.chunking,
             (n) => Number.isSafeInteger(n) && n >= 1,
           );
     const recording = await loadRecording(file);
@@ -115,7 +170,7 @@ export async function main(
   }
   if (command === 'record') {
     const { values } = parseArgs({
-      args: rest,
+      args: joinFlagValues('record', rest, RECORD_FLAGS),
       options: {
         url: { type: 'string' },
         out: { type: 'string' },
