@@ -5,6 +5,7 @@
  */
 import { Agent, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loopback, until } from '../../test/loopback.ts';
 import { sendNodeResponse, toNodeHandler } from './node.ts';
@@ -458,5 +459,235 @@ describe('item 5: a slow reader of a large response', () => {
       done = true;
     });
     await until(() => done, 'sendNodeResponse to settle');
+  });
+});
+
+describe('a client that leaves during its upload', () => {
+  it('an upload the client abandons is not reported to onError; a bug on top of it is', async () => {
+    const reported: unknown[] = [];
+    let started = 0;
+    let settled = 0;
+    const port = await listen(
+      createServer(
+        toNodeHandler(
+          async (request) => {
+            const mine = ++started;
+            try {
+              const body = await request.json().catch((error: unknown) => {
+                // The second handler has a bug on top of the lost upload: that one is reported.
+                if (mine === 2) throw new Error('bug after the lost upload');
+                throw error;
+              });
+              return Response.json(body);
+            } finally {
+              settled++;
+            }
+          },
+          { onError: (error) => reported.push(error) },
+        ),
+      ),
+    );
+    for (let i = 1; i <= 2; i++) {
+      // A phone that starts a 1 MB upload and loses its connection half-way.
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write(
+        `POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"a":"`,
+      );
+      socket.write('x'.repeat(100_000));
+      await until(() => started === i, 'the handler to start');
+      await new Promise((r) => setTimeout(r, 30));
+      socket.destroy();
+      await until(() => settled === i, 'the handler to settle');
+    }
+    await until(() => reported.length > 0, 'the bug to be reported');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reported.map((e) => String(e))).toEqual(['Error: bug after the lost upload']);
+  });
+});
+
+/**
+ * Sends `head`, then up to 64 MiB of 64 KiB chunks as fast as the server reads them, for at most 4 s;
+ * resolves with what came back and whether the server closed the connection. (What the client sent
+ * says little: loopback socket buffers take MiBs before the server reads anything.)
+ */
+async function flood(port: number, head: string) {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  let answer = '';
+  let closed = false;
+  socket.setEncoding('latin1');
+  socket.on('data', (d: string) => {
+    answer += d;
+  });
+  socket.on('close', () => {
+    closed = true;
+  });
+  cleanups.push(() => socket.destroy());
+  socket.write(head);
+  const piece = `10000\r\n${'a'.repeat(0x10000)}\r\n`;
+  let sent = 0;
+  const deadline = Date.now() + 4000;
+  while (!closed && sent < 64 * 1024 * 1024 && Date.now() < deadline) {
+    if (!socket.write(piece)) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 200);
+        socket.once('drain', () => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+    sent += 0x10000;
+  }
+  return { answer, closed };
+}
+
+describe('maxBodySize bounds a body the handler does not read', () => {
+  it('a chunked body on a GET stops at maxBodySize too: answered, then the connection is closed', async () => {
+    let handled = 0;
+    let socketRead = () => 0;
+    const port = await listen(
+      createServer(
+        toNodeHandler(
+          () => {
+            handled++;
+            return new Response('ok');
+          },
+          { maxBodySize: 1024 },
+        ),
+      ).on('connection', (socket) => {
+        socketRead = () => socket.bytesRead;
+      }),
+    );
+    const { answer, closed } = await flood(
+      port,
+      'GET / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    expect(handled).toBe(1);
+    expect(answer.startsWith('HTTP/1.1 200')).toBe(true);
+    // As a POST whose handler leaves its body unread: past maxBodySize the connection is closed, where
+    // Node drained all 64 MiB.
+    expect(closed).toBe(true);
+    expect(socketRead()).toBeLessThan(1024 * 1024);
+  });
+
+  it('a GET with a small body under the limit: the connection serves the next request', async () => {
+    const port = await listen(createServer(toNodeHandler(ok, { maxBodySize: 1024 })));
+    const answer = await raw(
+      port,
+      'GET /a HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello' +
+        'GET /b HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n' +
+        'GET /c HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
+    expect(answer.match(/ok \/\w/g)).toEqual(['ok /a', 'ok /b', 'ok /c']);
+  });
+
+  it('a handler that swallows the 413 and answers: the rest of the body is not read (the connection is closed)', async () => {
+    let failure: unknown;
+    let socketRead = () => 0;
+    const port = await listen(
+      createServer(
+        toNodeHandler(
+          async (request) => {
+            failure = await request.arrayBuffer().catch((error: unknown) => error);
+            return new Response('ok');
+          },
+          { maxBodySize: 1024 },
+        ),
+      ).on('connection', (socket) => {
+        socketRead = () => socket.bytesRead;
+      }),
+    );
+    const { answer, closed } = await flood(
+      port,
+      'POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    expect(failure).toMatchObject({ status: 413 });
+    expect(answer.startsWith('HTTP/1.1 200')).toBe(true);
+    expect(closed).toBe(true);
+    expect(socketRead()).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('a fetched Response passed through', () => {
+  /** An upstream answering `body` under `headers`. */
+  async function upstream(body: Uint8Array, headers: Record<string, string>): Promise<string> {
+    const port = await listen(
+      createServer((_req, res) => {
+        res.writeHead(200, { ...headers, 'content-length': String(body.length) });
+        res.end(body);
+      }),
+    );
+    return `http://127.0.0.1:${port}/`;
+  }
+  const json = JSON.stringify({ talks: Array.from({ length: 200 }, (_, i) => ({ title: `Talk ${i}` })) });
+  /** The raw answer to a GET (node:http decodes nothing): its coding, length and bytes. */
+  function get(port: number) {
+    return new Promise<{ encoding: string | undefined; length: string | undefined; bytes: Buffer }>(
+      (resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 5000 }, (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (d: Buffer) => chunks.push(d));
+          r.on('end', () =>
+            resolve({
+              encoding: r.headers['content-encoding'],
+              length: r.headers['content-length'],
+              bytes: Buffer.concat(chunks),
+            }),
+          );
+        });
+        req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+        req.on('error', reject);
+        req.end();
+      },
+    );
+  }
+
+  it('a gzip upstream returned as is reaches the client readable (fetch already decoded its body)', async () => {
+    const url = await upstream(gzipSync(json), {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    const port = await listen(
+      createServer(toNodeHandler(() => fetch(url, { signal: AbortSignal.timeout(5000) }))),
+    );
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
+    // Raced: fetch's body read can hang on the broken answer, whatever its signal.
+    const text = await Promise.race([
+      res.text().catch((e: unknown) => `unreadable: ${String((e as Error).cause ?? e)}`),
+      new Promise<string>((r) => setTimeout(() => r('no end within 5 s'), 5000)),
+    ]);
+    expect(text).toBe(json);
+    expect(res.headers.get('content-encoding')).toBe(null);
+    expect(res.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('a Response the app builds from gzip bytes with content-encoding: gzip is sent as is', async () => {
+    const gz = gzipSync(json);
+    const port = await listen(
+      createServer(
+        toNodeHandler(
+          () =>
+            new Response(gz, {
+              headers: { 'content-encoding': 'gzip', 'content-length': String(gz.length) },
+            }),
+        ),
+      ),
+    );
+    const compressed = await get(port);
+    expect(compressed).toEqual({ encoding: 'gzip', length: String(gz.length), bytes: gz });
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
+    expect(await res.text()).toBe(json);
+  });
+
+  it('a fetched Response in a coding fetch does not decode keeps its header and bytes', async () => {
+    const bytes = gzipSync(json);
+    // fetch decodes nothing when one coding is unknown: the body is still gzip under "x-custom".
+    const url = await upstream(bytes, { 'content-encoding': 'gzip, x-custom' });
+    const port = await listen(
+      createServer(toNodeHandler(() => fetch(url, { signal: AbortSignal.timeout(5000) }))),
+    );
+    expect(await get(port)).toEqual({ encoding: 'gzip, x-custom', length: String(bytes.length), bytes });
   });
 });

@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type RequestBody, requestBody } from './request-body.ts';
+import * as zlib from 'node:zlib';
+import { ignoredBody, type RequestBody, requestBody } from './request-body.ts';
 import { RequestError } from './request-error.ts';
 
 export interface NodeRequestOptions {
   /**
    * Largest request body accepted, in bytes (default 16 MiB; `Infinity` for no limit). A larger
    * `content-length` is refused at once; a body that grows past it fails with a 413 `RequestError`.
+   * A body left unread (a GET's or HEAD's always is) is not read past it: the connection is closed
+   * once the response is sent.
    */
   maxBodySize?: number | undefined;
 }
@@ -43,12 +46,49 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
-/** Writes a web `Response` to Node's `ServerResponse`; a client disconnect cancels the body (and so the upstream). */
+/** Node's own fetch (undici) decodes zstd from 7.11 on, where `node:zlib` has it. */
+const FETCH_DECODES_ZSTD = (() => {
+  const [major = 0, minor = 0] = (process.versions.undici ?? '').split('.').map(Number);
+  return 'createZstdDecompress' in zlib && (major > 7 || (major === 7 && minor >= 11));
+})();
+
+/**
+ * Whether `fetch` decoded the body of `response`, so its `content-encoding` and `content-length`
+ * describe bytes no longer there. Only fetch sets `url` (a Response the app builds has `''`, and its
+ * body is what it says); fetch decodes only when it knows every coding listed, as undici does.
+ */
+function decodedByFetch(response: Response): boolean {
+  const encoding = response.headers.get('content-encoding');
+  if (response.url === '' || response.body === null || encoding === null) return false;
+  return encoding
+    .toLowerCase()
+    .split(',')
+    .every((coding) => {
+      const c = coding.trim();
+      return (
+        c === 'gzip' ||
+        c === 'x-gzip' ||
+        c === 'deflate' ||
+        c === 'br' ||
+        (c === 'zstd' && FETCH_DECODES_ZSTD)
+      );
+    });
+}
+
+/**
+ * Writes a web `Response` to Node's `ServerResponse`; a client disconnect cancels the body (and so the
+ * upstream). A Response from `fetch` whose body fetch decoded is sent without its upstream
+ * `content-encoding` and `content-length`; a Response you build is sent as its headers say.
+ */
 export async function sendNodeResponse(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
     headers[key] = value;
   });
+  if (decodedByFetch(response)) {
+    delete headers['content-encoding'];
+    delete headers['content-length'];
+  }
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers['set-cookie'] = cookies;
   try {
@@ -137,7 +177,11 @@ function webRequest(
   res.on('close', () => {
     if (!res.writableFinished) controller.abort(new Error('The client disconnected'));
   });
-  const body = method !== 'GET' && method !== 'HEAD' ? requestBody(req, maxBodySize) : undefined;
+  const passesBody = method !== 'GET' && method !== 'HEAD';
+  const body = passesBody ? requestBody(req, maxBodySize) : undefined;
+  if (!passesBody && (req.headers['transfer-encoding'] !== undefined || declared > 0)) {
+    ignoredBody(req, res, maxBodySize);
+  }
   const request = new Request(url, {
     method,
     headers,
@@ -203,6 +247,11 @@ export function toNodeHandler(
       .catch((error: unknown) => {
         // The client went away and the handler's work aborted with it: nobody to answer, nothing to report.
         if (res.destroyed && signal?.aborted && error === signal.reason) return;
+        // So did a client that left mid-upload: the body's read failed with the lost connection.
+        if (body?.lost && error === body.lost) {
+          res.destroy();
+          return;
+        }
         if (body?.overLimit || (error instanceof RequestError && error.status === 413)) {
           answer(res, 413, 'Payload Too Large', true);
         } else if (error instanceof RequestError) {
@@ -216,6 +265,6 @@ export function toNodeHandler(
           answer(res, 500, 'Internal Server Error', false);
         }
       })
-      .finally(() => body?.discard());
+      .finally(() => body?.discard(res));
   };
 }

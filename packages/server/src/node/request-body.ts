@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NetworkError } from '@partialkit/core';
 import { RequestError } from './request-error.ts';
 
@@ -9,8 +9,37 @@ export interface RequestBody {
   readonly stream: ReadableStream<Uint8Array>;
   /** True once more than `maxBodySize` bytes arrived (the stream then failed with a 413 `RequestError`). */
   readonly overLimit: boolean;
-  /** After the response: drops what the handler left unread, so the connection can carry the next request. */
-  discard(): void;
+  /** The `NetworkError` the stream failed with when the connection was lost mid-body (the client left). */
+  readonly lost: NetworkError | undefined;
+  /**
+   * After the response: drops what the handler left unread, so the connection can carry the next
+   * request; past `maxBodySize` the connection is closed once `res` is sent instead.
+   */
+  discard(res: ServerResponse): void;
+}
+
+/** Closes the connection of `req` once `res` is out: cut earlier, the client would lose the answer. */
+function closeAfter(req: IncomingMessage, res: ServerResponse): void {
+  req.pause();
+  if (res.writableFinished || res.destroyed) req.destroy();
+  else res.once('finish', () => req.destroy());
+}
+
+/**
+ * Bounds a body the handler never gets (a GET's or HEAD's: no web `Request` carries one). Node would
+ * drain it to its end after the response, however long; it is dropped as it comes instead, and past
+ * `maxBodySize` the socket is paused and the connection closed once `res` is sent, as for an unread POST.
+ */
+export function ignoredBody(req: IncomingMessage, res: ServerResponse, maxBodySize: number): void {
+  let received = 0;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received <= maxBodySize) return;
+    req.off('data', onData);
+    closeAfter(req, res);
+  };
+  req.on('data', onData);
+  req.on('error', () => {});
 }
 
 /**
@@ -22,6 +51,7 @@ export function requestBody(req: IncomingMessage, maxBodySize: number): RequestB
   let received = 0;
   let settled = false;
   let overLimit = false;
+  let lost: NetworkError | undefined;
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   const detach = () => {
     settled = true;
@@ -51,10 +81,15 @@ export function requestBody(req: IncomingMessage, maxBodySize: number): RequestB
     detach();
     controller?.close();
   };
-  const onError = (error: Error) => fail(new NetworkError(error));
+  const loseConnection = (error: NetworkError) => {
+    if (settled) return;
+    lost = error;
+    fail(error);
+  };
+  const onError = (error: Error) => loseConnection(new NetworkError(error));
   const onClose = () => {
     if (!req.complete)
-      fail(new NetworkError(new Error('The client disconnected before the end of the body')));
+      loseConnection(new NetworkError(new Error('The client disconnected before the end of the body')));
   };
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -86,15 +121,26 @@ export function requestBody(req: IncomingMessage, maxBodySize: number): RequestB
     get overLimit() {
       return overLimit;
     },
-    discard() {
+    get lost() {
+      return lost;
+    },
+    discard(res) {
       if (req.complete || req.destroyed) return;
       detach();
-      // Still bounded: a client that keeps sending past the limit loses its connection.
-      req.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > maxBodySize && !overLimit) req.destroy();
-      });
       req.on('error', () => {});
+      // Over the limit already (a handler may have caught the 413 and answered): read no more.
+      if (received > maxBodySize) {
+        closeAfter(req, res);
+        return;
+      }
+      // Still bounded: a client that keeps sending past the limit loses its connection.
+      const onMore = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received <= maxBodySize) return;
+        req.off('data', onMore);
+        closeAfter(req, res);
+      };
+      req.on('data', onMore);
       req.resume();
     },
   };
