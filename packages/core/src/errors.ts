@@ -93,7 +93,11 @@ function reasonOf(body: string): string {
   // An SSE body is read as SSE (ids, CRLF, data over several lines); its `error` event's data is the JSON.
   let data: string | undefined;
   if (/^(event|data|id|retry)?:/m.test(body)) {
-    const sse = createParser({ onEvent: (e) => void (e.event === 'error' && (data ??= e.data)) });
+    const sse = createParser({
+      onEvent: (e) => {
+        if (e.event === 'error' && data === undefined) data = e.data;
+      },
+    });
     sse.feed(body);
     sse.feed('\n\n');
   }

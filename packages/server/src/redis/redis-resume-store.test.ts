@@ -1,14 +1,20 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProviderError } from '@partialkit/core';
 import { type RedisServer, startRedis } from '@partialkit/test-utils/redis-server';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resumeStoreContract } from '../../test/resume-store-contract.ts';
-import { RedisResumeStore } from './redis-resume-store.ts';
+import { toNodeHandler } from '../node/node.ts';
+import { resumeOffset, resumeResponse, toResumableResponse } from '../resume/resumable.ts';
+import type { StreamEntry, StreamRead } from '../resume/resume-store.ts';
+import { RedisResumeStore, type RedisResumeStoreOptions } from './redis-resume-store.ts';
 
 let redis: RedisServer;
 const clients: Array<ReturnType<typeof createClient>> = [];
 const stores: RedisResumeStore[] = [];
 
-async function store(options: { ttlSeconds?: number } = {}): Promise<RedisResumeStore> {
+async function store(options: Partial<RedisResumeStoreOptions> = {}): Promise<RedisResumeStore> {
   const client = createClient({ url: redis.url });
   await client.connect();
   clients.push(client);
@@ -17,11 +23,21 @@ async function store(options: { ttlSeconds?: number } = {}): Promise<RedisResume
   return s;
 }
 
+let db: ReturnType<typeof createClient>;
+const cleanups: Array<() => Promise<unknown> | undefined> = [];
+
 beforeAll(async () => {
   redis = await startRedis();
+  db = createClient({ url: redis.url });
+  await db.connect();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 afterAll(async () => {
+  await db?.close();
   await Promise.all(stores.map((s) => s.close()));
   await Promise.all(clients.map((c) => c.close()));
   await redis?.stop();
@@ -77,6 +93,7 @@ describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
   it('a running stream’s log expires after maxRunSeconds, as its state does: a process that dies leaves nothing forever', async () => {
     const client = clients[0]!;
     const writer = new RedisResumeStore({ client, maxRunSeconds: 60, prefix: 'crash:' });
+    stores.push(writer);
     await writer.create('s');
     // The generation streams two deltas, then its process dies: no done or error entry is written.
     await writer.append('s', { offset: 2, event: { type: 'text', text: '{"' } });
@@ -91,5 +108,346 @@ describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
   it('accepts a node-redis client as it is typed', () => {
     const client = createClient();
     expect(() => new RedisResumeStore({ client })).not.toThrow();
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const text = (offset: number, t: string): StreamEntry => ({ offset, event: { type: 'text', text: t } });
+const done = (offset: number): StreamEntry => ({ offset, event: { type: 'done' } });
+let n = 0;
+const fresh = (name: string) => `${name}-${Date.now()}-${n++}`;
+
+async function entries(read: Promise<StreamRead>): Promise<StreamEntry[]> {
+  const found = await read;
+  if (found.status !== 'found') throw new Error(found.status);
+  const out: StreamEntry[] = [];
+  for await (const entry of found.entries) out.push(entry);
+  return out;
+}
+
+/** Rejects when `promise` takes longer than `ms`: a hang fails the test rather than its timeout. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function until(condition: () => Promise<boolean>, what: string, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+async function clientList(): Promise<string[]> {
+  const list = (await db.sendCommand(['CLIENT', 'LIST'])) as string;
+  return list.trim().split('\n');
+}
+const connections = async () => (await clientList()).length;
+
+/** Kills the connections blocked in XREAD (the live followers); how many there were. */
+async function killFollowers(): Promise<number> {
+  const followers = (await clientList()).filter((line) => / cmd=xread/.test(line));
+  for (const line of followers) {
+    await db.sendCommand(['CLIENT', 'KILL', 'ID', /(?:^| )id=(\d+)/.exec(line)![1]!]);
+  }
+  return followers.length;
+}
+
+async function serve(handler: (request: Request) => Promise<Response>): Promise<number> {
+  const server = createServer(toNodeHandler(handler, { onError: () => {} }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return (server.address() as AddressInfo).port;
+}
+
+/** Starts a GET and resolves once `bytes` of its body arrived. */
+function openStream(
+  port: number,
+  path: string,
+  bytes: number,
+): Promise<{ body: () => string; destroy: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      let resolved = false;
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+        if (!resolved && body.length >= bytes) {
+          resolved = true;
+          resolve({ body: () => body, destroy: () => req.destroy() });
+        }
+      });
+      res.on('error', () => {});
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('RedisResumeStore: a reader that leaves', () => {
+  it('a read whose signal aborts ends at once and closes its follower connection, on a silent stream; an aborted read opens none', async () => {
+    const s = await store();
+    const id = fresh('abort');
+    await s.create(id);
+    await s.append(id, text(1, '['));
+    const before = await connections();
+    const reader = new AbortController();
+    const read = await s.read(id, 0, reader.signal);
+    if (read.status !== 'found') throw new Error(read.status);
+    const it = read.entries[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual(text(1, '['));
+    const waiting = it.next();
+    await until(async () => (await connections()) === before + 1, 'its XREAD BLOCK connection');
+    const t0 = Date.now();
+    reader.abort();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(Date.now() - t0).toBeLessThan(100);
+    await until(async () => (await connections()) === before, 'its connection to close', 500);
+    expect(await entries(s.read(id, 0, reader.signal))).toEqual([]);
+    expect(await connections()).toBe(before);
+    await s.append(id, done(1));
+  });
+
+  it('a resume of a stalled stream whose client disconnected releases its Redis connection', async () => {
+    const s = await store();
+    const id = fresh('stalled');
+    await s.create(id);
+    await s.append(id, { offset: 6, event: { type: 'text', text: '{"a":"' } });
+    // The generation is now silent (a reasoning model thinking).
+    const port = await serve(async (request) => {
+      const streamId = new URL(request.url).pathname.split('/')[2]!;
+      return resumeResponse(streamId, resumeOffset(request), { store: s });
+    });
+    const before = await connections();
+    // A phone that reconnects five times, each time leaving again before anything new came.
+    for (let i = 0; i < 5; i++) {
+      const resumed = await openStream(port, `/s/${id}`, 30);
+      expect(resumed.body()).toContain('id: 6');
+      await sleep(50);
+      expect(await connections()).toBeGreaterThan(before); // its follower's XREAD BLOCK connection
+      resumed.destroy();
+      await sleep(600); // three blockMs rounds: time enough to notice
+    }
+    expect(await connections()).toBe(before);
+    await s.append(id, done(6));
+  }, 10_000);
+});
+
+describe('RedisResumeStore: the connections it opens drop', () => {
+  it('a live read whose connection drops goes on from its last entry on a new one: nothing lost or repeated', async () => {
+    const writer = await store();
+    const reader = await store();
+    const id = fresh('dropped');
+    await writer.create(id);
+    await writer.append(id, text(1, '['));
+    const reading = entries(reader.read(id, 0));
+    await until(async () => (await killFollowers()) > 0, 'the follower to block in XREAD');
+    // Appended while the reader has no connection: it must not miss it.
+    await writer.append(id, text(2, '1'));
+    await sleep(400);
+    await writer.append(id, text(3, ','));
+    await until(async () => (await killFollowers()) > 0, 'the new follower to block in XREAD');
+    await writer.append(id, text(4, '2'));
+    await writer.append(id, text(5, ']'));
+    await writer.append(id, done(5));
+    expect(await within(reading, 3000, 'the read')).toEqual([
+      text(1, '['),
+      text(2, '1'),
+      text(3, ','),
+      text(4, '2'),
+      text(5, ']'),
+      done(5),
+    ]);
+  });
+
+  it('a live read whose Redis goes away ends with stream_unavailable after a few attempts, never a hang', async () => {
+    const own = await startRedis();
+    const client = createClient({ url: own.url });
+    client.on('error', () => {});
+    await client.connect();
+    const s = new RedisResumeStore({ client, blockMs: 200 });
+    cleanups.push(async () => {
+      await s.close();
+      client.destroy();
+      await own.stop();
+    });
+    const id = fresh('outage');
+    await s.create(id);
+    await s.append(id, text(1, '['));
+    const reading = entries(s.read(id, 0));
+    await sleep(100);
+    await own.stop();
+    const failure = await within(
+      reading.then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+      5000,
+      'the read',
+    );
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect((failure as ProviderError).type).toBe('stream_unavailable');
+  });
+
+  it('the cancel subscriber survives its connection dropping: a cancel sent while it was away, and one after, arrive', async () => {
+    const writer = await store();
+    const other = await store();
+    const [early, late] = [fresh('away'), fresh('after')];
+    const calls: string[] = [];
+    for (const id of [early, late]) {
+      await writer.create(id);
+      await writer.onCancel(id, () => calls.push(id));
+    }
+    // The connection drops, and a cancel comes (as `cancel()` sends it) before node-redis has
+    // reconnected and subscribed again: in one transaction, so that its PUBLISH is heard by nobody.
+    const sent = await db
+      .multi()
+      .addCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+      .addCommand(['SET', `partialkit:${early}:cancel`, '1'])
+      .addCommand(['PUBLISH', 'partialkit:cancel', early])
+      .exec();
+    const [killed, , heard] = sent as unknown as [number, string, number];
+    expect(killed).toBeGreaterThan(0); // the writer's subscriber (and those of the other stores here)
+    expect(heard).toBe(0);
+    await until(async () => calls.includes(early), 'the cancel sent while the subscriber was away');
+    expect(await other.cancel(late)).toBe(true);
+    await until(async () => calls.includes(late), 'the cancel sent after it came back');
+    expect(calls.sort()).toEqual([early, late].sort());
+    for (const id of [early, late]) await writer.append(id, done(0));
+  });
+
+  it('one failed subscriber connect does not make every later toResumableResponse fail, nor close()', async () => {
+    const real = createClient({ url: redis.url });
+    real.on('error', () => {});
+    await real.connect();
+    cleanups.push(() => real.close());
+    // The first connection the store opens meets a refused connect (Redis restarting at that moment):
+    // a real ECONNREFUSED, from a port nothing listens on.
+    const refused = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const port = (server.address() as AddressInfo).port;
+        server.close(() => resolve(port));
+      });
+    });
+    let first = true;
+    const client = {
+      sendCommand: (args: string[]) => real.sendCommand(args),
+      connect: () => real.connect(),
+      subscribe: (channel: string, listener: (m: string) => void) => real.subscribe(channel, listener),
+      on: (event: string, listener: (...args: unknown[]) => void) => real.on(event, listener),
+      duplicate: () => {
+        if (!first) return real.duplicate();
+        first = false;
+        return real.duplicate({ url: `redis://127.0.0.1:${refused}`, socket: { reconnectStrategy: false } });
+      },
+    };
+    const s = new RedisResumeStore({ client, blockMs: 200 });
+    cleanups.push(() => s.close());
+    const port = await serve(async () =>
+      toResumableResponse(
+        async function* () {
+          yield '{}';
+        },
+        { store: s },
+      ),
+    );
+    const post = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/' }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await post()).toBe(500); // that one failed: fair
+    expect(await real.sendCommand(['PING'])).toBe('PONG');
+    expect([await post(), await post(), await post()]).toEqual([200, 200, 200]);
+    await expect(s.close()).resolves.toBeUndefined();
+  });
+
+  it('close() ends the live reads it cuts with stream_unavailable, at once', async () => {
+    const s = new RedisResumeStore({ client: clients[0]!, blockMs: 5000 });
+    const id = fresh('closing');
+    await s.create(id);
+    await s.append(id, text(1, '['));
+    const reading = entries(s.read(id, 0)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await until(async () => (await clientList()).some((line) => / cmd=xread/.test(line)), 'the follower');
+    const t0 = Date.now();
+    await s.close();
+    const failure = await within(reading, 1000, 'the read');
+    expect(Date.now() - t0).toBeLessThan(500);
+    expect((failure as ProviderError).type).toBe('stream_unavailable');
+    await s.append(id, done(1));
+  });
+});
+
+describe('RedisResumeStore: the process that runs a stream stops', () => {
+  it('a stream whose process stopped keeping it alive ends with stream_abandoned, for its readers and every later read', async () => {
+    const writer = new RedisResumeStore({ client: clients[0]!, liveSeconds: 1 });
+    const reader = await store();
+    const id = fresh('abandoned');
+    await writer.create(id);
+    await writer.append(id, text(2, '{"'));
+    await writer.append(id, text(3, 'a'));
+    const reading = entries(reader.read(id, 0));
+    await sleep(300);
+    // As a killed process would: nothing refreshes its live key any more.
+    await writer.close();
+    const abandoned: StreamEntry = {
+      offset: 3,
+      event: {
+        type: 'error',
+        error: { type: 'stream_abandoned', message: 'The process running the stream stopped' },
+      },
+    };
+    expect(await within(reading, 3000, 'the read')).toEqual([text(2, '{"'), text(3, 'a'), abandoned]);
+    // Ended for everybody: a later read has it at once, a cancel finds nothing to stop.
+    const other = await store();
+    expect(await within(entries(other.read(id, 2)), 300, 'a later read')).toEqual([text(3, 'a'), abandoned]);
+    expect(await other.cancel(id)).toBe(false);
+    const ttl = Number(await db.sendCommand(['TTL', `partialkit:${id}:log`]));
+    expect(ttl > 0 && ttl <= 600).toBe(true);
+  });
+
+  it('a silent stream whose process is alive is not abandoned, however long it is silent', async () => {
+    const writer = await store({ liveSeconds: 1 });
+    const reader = await store();
+    const id = fresh('thinking');
+    await writer.create(id);
+    await writer.append(id, text(1, '['));
+    const reading = entries(reader.read(id, 0));
+    await sleep(2500); // the live key's expiry twice over
+    await writer.append(id, text(2, ']'));
+    await writer.append(id, done(2));
+    expect(await within(reading, 1000, 'the read')).toEqual([text(1, '['), text(2, ']'), done(2)]);
+  });
+
+  it('stops refreshing the live key with the last entry', async () => {
+    const writer = await store({ liveSeconds: 1 });
+    const id = fresh('finished');
+    await writer.create(id);
+    expect(Number(await db.sendCommand(['TTL', `partialkit:${id}:live`]))).toBe(1);
+    await writer.append(id, done(0));
+    await sleep(1300);
+    expect(await db.sendCommand(['EXISTS', `partialkit:${id}:live`])).toBe(0);
   });
 });

@@ -16,8 +16,13 @@ export interface RedisClient {
   duplicate(): RedisClient;
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** Used on the connections the store opens: `'error'` (without a listener, a drop kills the process) and `'ready'`. */
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
   close?(): Promise<unknown>;
   quit?(): Promise<unknown>;
+  /** Closes at once, rejecting pending commands (v5); `disconnect` in v4. */
+  destroy?(): unknown;
+  disconnect?(): Promise<unknown>;
 }
 
 export interface RedisResumeStoreOptions {
@@ -31,7 +36,28 @@ export interface RedisResumeStoreOptions {
   maxRunSeconds?: number;
   /** How long a follower blocks on XREAD before it checks that the stream still exists (default 1000 ms). */
   blockMs?: number;
+  /**
+   * How long a running stream outlives the process that runs it, in seconds (default 15). That process
+   * keeps a key with this expiry (refreshed every third of it); a reader that finds the stream running
+   * without it ends the stream with a `stream_abandoned` error, for itself and every later read. An event
+   * loop blocked for longer than this in the generating process counts as a death too.
+   */
+  liveSeconds?: number;
 }
+
+/** A live read: the connection its XREAD BLOCK holds, and why it ended before its log did. */
+interface Follower {
+  connection: RedisClient | undefined;
+  ended: 'left' | 'closed' | undefined;
+  end(why: 'left' | 'closed'): Promise<void>;
+}
+
+/** How many times a follower opens a new connection in a row before it gives up (then `stream_unavailable`). */
+const RECONNECTS = 3;
+/** The pause before the first of them, doubled for each next one. */
+const RECONNECT_MS = 250;
+
+const STOPPED: unique symbol = Symbol('stopped');
 
 /**
  * A resume store in Redis, for several server processes behind a load balancer: one process runs the
@@ -46,11 +72,14 @@ export class RedisResumeStore implements ResumeStore {
   private readonly ttl: number;
   private readonly maxRun: number;
   private readonly blockMs: number;
+  private readonly liveSeconds: number;
   private subscriber: Promise<RedisClient> | undefined;
   private readonly cancelListeners = new Map<string, Set<() => void>>();
-  private readonly followers = new Set<RedisClient>();
+  private readonly followers = new Set<Follower>();
   /** The streams this process appends to whose log has its run-time expiry (set at the first append). */
   private readonly expiring = new Set<string>();
+  /** The timers that keep the live key of each stream this process runs. */
+  private readonly alive = new Map<string, ReturnType<typeof setInterval>>();
 
   constructor(options: RedisResumeStoreOptions) {
     this.client = options.client;
@@ -58,9 +87,10 @@ export class RedisResumeStore implements ResumeStore {
     this.ttl = whole(options.ttlSeconds ?? 600, 'ttlSeconds');
     this.maxRun = whole(options.maxRunSeconds ?? 3600, 'maxRunSeconds');
     this.blockMs = whole(options.blockMs ?? 1000, 'blockMs');
+    this.liveSeconds = whole(options.liveSeconds ?? 15, 'liveSeconds');
   }
 
-  private key(id: string, part: 'log' | 'state' | 'cancel' | 'gone'): string {
+  private key(id: string, part: 'log' | 'state' | 'cancel' | 'gone' | 'live'): string {
     return `${this.prefix}${id}:${part}`;
   }
 
@@ -74,7 +104,33 @@ export class RedisResumeStore implements ResumeStore {
       'NX',
     ]);
     if (set === null) throw new PartialKitError(`A stream with id ${id} already exists`);
-    await this.client.sendCommand(['DEL', this.key(id, 'gone'), this.key(id, 'cancel')]);
+    await Promise.all([
+      this.client.sendCommand(['DEL', this.key(id, 'gone'), this.key(id, 'cancel')]),
+      this.client.sendCommand(['SET', this.key(id, 'live'), '1', 'EX', `${this.liveSeconds}`]),
+    ]);
+    this.keepAlive(id);
+  }
+
+  /** Refreshes the stream's live key while it runs here; bounded by maxRunSeconds, as its state is. */
+  private keepAlive(id: string): void {
+    const live = this.key(id, 'live');
+    const until = Date.now() + this.maxRun * 1000;
+    const timer = setInterval(
+      () => {
+        if (Date.now() > until) return this.stopAlive(id);
+        // A refresh that fails (a Redis blip) has two more chances before the key expires.
+        this.client.sendCommand(['SET', live, '1', 'EX', `${this.liveSeconds}`]).catch(() => {});
+      },
+      (this.liveSeconds * 1000) / 3,
+    );
+    // Not what keeps a process running: its server does that.
+    (timer as { unref?: () => unknown }).unref?.();
+    this.alive.set(id, timer);
+  }
+
+  private stopAlive(id: string): void {
+    clearInterval(this.alive.get(id));
+    this.alive.delete(id);
   }
 
   async append(id: string, entry: StreamEntry): Promise<void> {
@@ -94,8 +150,14 @@ export class RedisResumeStore implements ResumeStore {
       return;
     }
     this.expiring.delete(id);
+    this.stopAlive(id);
+    await this.end(id);
+  }
+
+  /** Marks a stream whose last entry is in its log as ended: its TTL starts. */
+  private async end(id: string): Promise<void> {
     await this.client.sendCommand(['SET', this.key(id, 'state'), 'ended', 'EX', `${this.ttl}`]);
-    await this.expire(log, this.ttl);
+    await this.expire(this.key(id, 'log'), this.ttl);
     // Remembered longer than the stream, so a late resume hears "expired" rather than "unknown".
     await this.client.sendCommand(['SET', this.key(id, 'gone'), '1', 'EX', `${this.ttl * 24}`]);
   }
@@ -104,63 +166,196 @@ export class RedisResumeStore implements ResumeStore {
     await this.client.sendCommand(['EXPIRE', key, `${seconds}`]);
   }
 
-  async read(id: string, offset: number): Promise<StreamRead> {
+  async read(id: string, offset: number, signal?: AbortSignal): Promise<StreamRead> {
     const state = await this.client.sendCommand(['GET', this.key(id, 'state')]);
     if (state === null) {
       const gone = await this.client.sendCommand(['EXISTS', this.key(id, 'gone')]);
       return { status: Number(gone) ? 'expired' : 'unknown' };
     }
-    return { status: 'found', entries: this.follow(id, offset) };
+    return { status: 'found', entries: this.follow(id, offset, signal) };
   }
 
-  private async *follow(id: string, offset: number): AsyncGenerator<StreamEntry> {
+  private async *follow(id: string, offset: number, signal?: AbortSignal): AsyncGenerator<StreamEntry> {
+    if (signal?.aborted) return;
     const log = this.key(id, 'log');
-    let last = '0-0';
-    // What is there already, in pages.
-    while (true) {
-      const page = parseEntries(
-        await this.client.sendCommand(['XRANGE', log, `(${last}`, '+', 'COUNT', '512']),
-      );
-      for (const [streamId, entry] of page) {
-        last = streamId;
-        if (endsAfter(entry, offset)) yield entry;
-        if (isLast(entry)) return;
-      }
-      if (page.length < 512) break;
-    }
-    // Then live, on a connection of its own (XREAD BLOCK holds it).
-    const follower = this.client.duplicate();
-    await follower.connect();
+    let stop!: () => void;
+    const stopped = new Promise<typeof STOPPED>((resolve) => {
+      stop = () => resolve(STOPPED);
+    });
+    // Ends the read at once (its client left, or close()): its connection is dropped and every wait
+    // below gives way, even on a silent stream where no entry would wake it.
+    const follower: Follower = {
+      connection: undefined,
+      ended: undefined,
+      end: async (why) => {
+        if (follower.ended) return;
+        follower.ended = why;
+        this.followers.delete(follower);
+        signal?.removeEventListener('abort', leave);
+        stop();
+        const connection = follower.connection;
+        follower.connection = undefined;
+        if (connection) await drop(connection);
+      },
+    };
+    const leave = () => void follower.end('left');
+    signal?.addEventListener('abort', leave, { once: true });
     this.followers.add(follower);
+    const until = <T>(promise: Promise<T>): Promise<T | typeof STOPPED> => Promise.race([promise, stopped]);
+    let last = '0-0';
+    let lastOffset = 0;
     try {
+      // What is there already, in pages.
       while (true) {
-        const reply = await follower.sendCommand([
-          'XREAD',
-          'COUNT',
-          '512',
-          'BLOCK',
-          `${this.blockMs}`,
-          'STREAMS',
-          log,
-          last,
-        ]);
+        const reply = await until(this.client.sendCommand(['XRANGE', log, `(${last}`, '+', 'COUNT', '512']));
+        if (this.over(follower)) return;
+        const page = parseEntries(reply);
+        for (const [streamId, entry] of page) {
+          last = streamId;
+          lastOffset = entry.offset;
+          if (endsAfter(entry, offset)) yield entry;
+          if (this.over(follower) || isLast(entry)) return;
+        }
+        if (page.length < 512) break;
+      }
+      // Then live, on a connection of its own (XREAD BLOCK holds it), opened again when it drops.
+      let failures = 0;
+      let abandoned = false;
+      while (true) {
+        const connection = follower.connection;
+        if (!connection) {
+          if (failures > 0) await until(sleep(RECONNECT_MS * 2 ** (failures - 1)));
+          if (this.over(follower)) return;
+          try {
+            await until(this.attach(follower));
+          } catch (error) {
+            if (this.over(follower)) return;
+            if (++failures > RECONNECTS) throw unavailable(error);
+          }
+          if (this.over(follower)) return;
+          continue;
+        }
+        let reply: unknown;
+        try {
+          reply = await until(
+            connection.sendCommand([
+              'XREAD',
+              'COUNT',
+              '512',
+              'BLOCK',
+              `${this.blockMs}`,
+              'STREAMS',
+              log,
+              last,
+            ]),
+          );
+        } catch (error) {
+          if (this.over(follower)) return;
+          // Dropped (CLIENT KILL, a restart, a failover): go on from `last` on a new connection.
+          follower.connection = undefined;
+          void drop(connection);
+          if (++failures > RECONNECTS) throw unavailable(error);
+          continue;
+        }
+        if (this.over(follower)) return;
+        failures = 0;
         const entries = parseRead(reply);
         if (entries.length === 0) {
-          const state = await this.client.sendCommand(['GET', this.key(id, 'state')]);
+          const state = await until(this.client.sendCommand(['GET', this.key(id, 'state')]));
+          if (this.over(follower)) return;
           if (state === null)
             throw new ProviderError('stream_expired', 'The stream expired from the resume store');
+          if (state !== 'running') continue;
+          const live = await until(this.client.sendCommand(['EXISTS', this.key(id, 'live')]));
+          if (this.over(follower)) return;
+          if (Number(live)) {
+            abandoned = false;
+            continue;
+          }
+          // Another round with no end in the log: whoever claimed writing it did not.
+          if (abandoned) throw new ProviderError('stream_abandoned', ABANDONED);
+          abandoned = true;
+          // Written to the log, so this read, every other one and every later one end with it.
+          await until(this.abandon(id, lastOffset));
+          if (this.over(follower)) return;
           continue;
         }
         for (const [streamId, entry] of entries) {
           last = streamId;
+          lastOffset = entry.offset;
           if (endsAfter(entry, offset)) yield entry;
-          if (isLast(entry)) return;
+          if (this.over(follower) || isLast(entry)) return;
         }
       }
     } finally {
-      this.followers.delete(follower);
-      await closeClient(follower);
+      await follower.end('left');
     }
+  }
+
+  /** Whether the read was ended from outside: true when its client left, an error when the store closed. */
+  private over(follower: Follower): boolean {
+    if (follower.ended === 'closed') {
+      throw new ProviderError('stream_unavailable', 'The resume store was closed');
+    }
+    return follower.ended === 'left';
+  }
+
+  /** Gives the follower a connection of its own; dropped at once if the read ended meanwhile. */
+  private async attach(follower: Follower): Promise<void> {
+    const connection = await this.open();
+    if (follower.ended) await drop(connection);
+    else follower.connection = connection;
+  }
+
+  /**
+   * A connected duplicate of the client, with an `error` listener: node-redis emits `error` on each drop
+   * and each failed reconnect, and an EventEmitter without a listener turns that into a crash. Its
+   * connect fails at the first error (refused, timed out) rather than retrying forever.
+   */
+  private async open(): Promise<RedisClient> {
+    const connection = this.client.duplicate();
+    let failed: ((error: unknown) => void) | undefined;
+    // After the connect, a drop reaches whoever uses the connection through its commands.
+    connection.on('error', (error) => failed?.(error));
+    try {
+      await new Promise((resolve, reject) => {
+        failed = reject;
+        connection.connect().then(resolve, reject);
+      });
+    } catch (error) {
+      await drop(connection);
+      throw error;
+    } finally {
+      failed = undefined;
+    }
+    return connection;
+  }
+
+  /**
+   * Ends a stream whose process stopped with a `stream_abandoned` entry. The `gone` key (set by every
+   * end) is the claim: of several readers, in any process, one writes the entry.
+   */
+  private async abandon(id: string, offset: number): Promise<void> {
+    const claim = await this.client.sendCommand([
+      'SET',
+      this.key(id, 'gone'),
+      '1',
+      'EX',
+      `${this.ttl * 24}`,
+      'NX',
+    ]);
+    if (claim === null) return;
+    const event: ProtocolEvent = { type: 'error', error: { type: 'stream_abandoned', message: ABANDONED } };
+    await this.client.sendCommand([
+      'XADD',
+      this.key(id, 'log'),
+      '*',
+      'o',
+      `${offset}`,
+      'e',
+      JSON.stringify(event),
+    ]);
+    await this.end(id);
   }
 
   async cancel(id: string): Promise<boolean> {
@@ -184,33 +379,83 @@ export class RedisResumeStore implements ResumeStore {
       listener();
     };
     listeners.add(once);
-    await this.subscribe();
-    // A cancel sent before the subscription was in place left its key.
-    if ((await this.client.sendCommand(['GET', this.key(id, 'cancel')])) !== null) once();
-    return () => {
+    const unsubscribe = () => {
       listeners.delete(once);
       if (listeners.size === 0) this.cancelListeners.delete(id);
     };
+    try {
+      await this.subscribe();
+      // A cancel sent before the subscription was in place left its key.
+      if ((await this.client.sendCommand(['GET', this.key(id, 'cancel')])) !== null) once();
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   }
 
   private subscribe(): Promise<RedisClient> {
-    this.subscriber ??= (async () => {
-      const subscriber = this.client.duplicate();
-      await subscriber.connect();
-      await subscriber.subscribe(`${this.prefix}cancel`, (id) => {
-        for (const listener of this.cancelListeners.get(id) ?? []) listener();
-      });
+    if (this.subscriber) return this.subscriber;
+    const subscribing = (async () => {
+      const subscriber = await this.open();
+      try {
+        await subscriber.subscribe(`${this.prefix}cancel`, (id) => {
+          for (const listener of this.cancelListeners.get(id) ?? []) listener();
+        });
+      } catch (error) {
+        await drop(subscriber);
+        throw error;
+      }
+      // node-redis reconnects and subscribes again by itself, before `ready`; a cancel published
+      // while it was away is only in its key.
+      subscriber.on('ready', () => void this.recheckCancels().catch(() => {}));
       return subscriber;
     })();
-    return this.subscriber;
+    this.subscriber = subscribing;
+    // A failed connect is not kept: the next onCancel tries again.
+    subscribing.catch(() => {
+      if (this.subscriber === subscribing) this.subscriber = undefined;
+    });
+    return subscribing;
   }
 
-  /** Closes the connections this store opened (the subscriber and live followers); not the client. */
+  private async recheckCancels(): Promise<void> {
+    for (const [id, listeners] of [...this.cancelListeners]) {
+      if ((await this.client.sendCommand(['GET', this.key(id, 'cancel')])) === null) continue;
+      for (const listener of [...listeners]) listener();
+    }
+  }
+
+  /**
+   * Closes the connections this store opened (the subscriber and live followers, whose reads end with
+   * `stream_unavailable`) and stops keeping the streams it runs alive; not the client.
+   */
   async close(): Promise<void> {
+    for (const id of [...this.alive.keys()]) this.stopAlive(id);
     const subscriber = this.subscriber;
     this.subscriber = undefined;
-    await Promise.all([...this.followers].map(closeClient));
-    if (subscriber) await closeClient(await subscriber);
+    await Promise.all([...this.followers].map((follower) => follower.end('closed')));
+    if (subscriber) await subscriber.then(closeClient, () => {});
+  }
+}
+
+const ABANDONED = 'The process running the stream stopped';
+
+/** The message reaches the browser; the cause (which names Redis's host and port) stays in `raw`. */
+function unavailable(cause: unknown): ProviderError {
+  return new ProviderError('stream_unavailable', 'The resume store lost its connection to Redis', cause);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Closes a connection at once: a pending XREAD BLOCK is rejected rather than waited for. */
+async function drop(client: RedisClient): Promise<void> {
+  try {
+    if (client.destroy) client.destroy();
+    else if (client.disconnect) await client.disconnect();
+    else await closeClient(client);
+  } catch {
+    // already closed
   }
 }
 

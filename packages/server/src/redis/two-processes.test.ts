@@ -3,9 +3,11 @@
  * sends each new connection to the other process and cuts connections after a few hundred bytes: every
  * reconnect lands on the process that did not serve the connection before, and a cancel lands on the
  * process that does not run the generation. The processes are `test/resumable-server.ts`; what they
- * did (model calls, requests served, aborts) they record in Redis, where the test reads it.
+ * did (model calls, requests served, aborts) they record in Redis, where the test reads it. The last
+ * tests start a third process (`redis-child.ts`) and drop its Redis connections or kill it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { decode, decodeResumable, PartialObjectStore, type PartialState } from '@partialkit/core';
 import { replayResponse } from '@partialkit/replay';
@@ -25,6 +27,7 @@ import '@partialkit/core/providers';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SERVER = fileURLToPath(new URL('../../test/resumable-server.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./redis-child.ts', import.meta.url));
 const PREFIX = 'test:';
 
 interface Child {
@@ -39,8 +42,8 @@ let db: ReturnType<typeof createClient>;
 const children: Child[] = [];
 
 /** Starts one server process and waits for the port it prints. */
-async function spawnServer(name: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@partialkit/source', SERVER], {
+async function spawnServer(name: string, script = SERVER): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@partialkit/source', script], {
     cwd: ROOT,
     env: { ...process.env, NAME: name, REDIS_URL: redis.url, PORT: '0', TEST_PREFIX: PREFIX },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,8 +102,10 @@ const proxies: DroppingProxy[] = [];
 beforeEach(async () => {
   await db.flushDb();
 });
+const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.close()));
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /** A load balancer over the two processes: connection n goes to A when n is even, to B when odd. */
@@ -294,4 +299,103 @@ describe('two server processes sharing one real Redis, every reconnect on the ot
     expectAlternating(requests);
     expect(reloaded.getSnapshot().status).toBe('aborted');
   });
+});
+
+/** Starts a request and resolves once `bytes` of its body arrived. */
+function openStream(
+  port: number,
+  method: string,
+  path: string,
+  bytes = 1,
+): Promise<{ headers: Record<string, unknown>; body: () => string; destroy: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path }, (res) => {
+      let body = '';
+      let resolved = false;
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+        if (!resolved && body.length >= bytes) {
+          resolved = true;
+          resolve({ headers: res.headers, body: () => body, destroy: () => req.destroy() });
+        }
+      });
+      res.on('error', () => {});
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A third server process (`redis-child.ts`: a 10 s stream at POST /s, a live key of 1 s), stopped after the test. */
+async function spawnChild(): Promise<Child> {
+  const child = await spawnServer('C', CHILD);
+  cleanups.push(() => stopChild(child));
+  return child;
+}
+
+/** Its stream: the POST's response, once its first text arrived, and the stream's id. */
+async function startStream(child: Child): Promise<{ id: string; body: () => string }> {
+  const post = await openStream(child.port, 'POST', '/s', 40);
+  cleanups.push(() => post.destroy());
+  const id = post.headers['x-partialkit-stream-id'];
+  expect(typeof id).toBe('string');
+  return { id: id as string, body: post.body };
+}
+
+const clientList = async (): Promise<string[]> =>
+  String(await db.sendCommand(['CLIENT', 'LIST']))
+    .trim()
+    .split('\n');
+
+function expectAlive(child: Child): void {
+  expect(child.output()).not.toMatch(/Unhandled error|SocketClosedUnexpectedly|ERR_UNHANDLED_ERROR/);
+  expect(child.process.exitCode).toBeNull();
+  expect(child.process.signalCode).toBeNull();
+}
+
+describe('a server process whose Redis connections drop, or which dies', () => {
+  it('a dropped pub/sub (cancel) connection does not crash the server process, and a cancel still reaches it', async () => {
+    const child = await spawnChild();
+    const stream = await startStream(child);
+    // The connection drops (a Redis restart, a failover, a proxy's idle timeout): here, CLIENT KILL.
+    await db.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    await new Promise((r) => setTimeout(r, 700));
+    expectAlive(child);
+    // node-redis reconnected and subscribed again: a DELETE on the child stops the generation.
+    const cancel = await fetch(`http://127.0.0.1:${child.port}/s/${stream.id}`, { method: 'DELETE' });
+    expect(cancel.status).toBe(204);
+    await until(async () => stream.body().includes('cancelled'), 'the stream to end with the cancel', 2000);
+  }, 10_000);
+
+  it('a dropped live-follower (XREAD BLOCK) connection does not crash the server process, and its response goes on', async () => {
+    const child = await spawnChild();
+    const stream = await startStream(child);
+    await new Promise((r) => setTimeout(r, 100));
+    // The follower's own connection is the one blocked in XREAD.
+    const followers = (await clientList()).filter((line) => / cmd=xread/.test(line));
+    expect(followers.length).toBeGreaterThan(0);
+    for (const line of followers) {
+      await db.sendCommand(['CLIENT', 'KILL', 'ID', /(?:^| )id=(\d+)/.exec(line)![1]!]);
+    }
+    const at = stream.body().length;
+    await new Promise((r) => setTimeout(r, 700));
+    expectAlive(child);
+    expect(stream.body().length).toBeGreaterThan(at + 50); // still following the log, on a new connection
+    expect(stream.body()).not.toMatch(/event: error/);
+  }, 10_000);
+
+  it('a resume on another process of a stream whose process was killed ends with stream_abandoned, not after maxRunSeconds', async () => {
+    const child = await spawnChild();
+    const stream = await startStream(child);
+    // A deploy, an OOM kill, a crash: the process and its generation are gone.
+    child.process.kill('SIGKILL');
+    await new Promise((r) => child.process.once('exit', r));
+    // Process A serves the client's reconnect.
+    const resumed = await openStream(children[0]!.port, 'GET', `/extract/${stream.id}`, 1);
+    cleanups.push(() => resumed.destroy());
+    // The state stayed `running` for maxRunSeconds (an hour by default): the client got keep-alive
+    // comments and nothing else. Now the live key expires within a second, and the resume ends.
+    await until(async () => /event: error/.test(resumed.body()), 'the resume to end', 4000);
+    expect(resumed.body()).toContain('stream_abandoned');
+  }, 10_000);
 });
