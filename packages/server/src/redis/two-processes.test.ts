@@ -27,7 +27,7 @@ import '@partialkit/core/providers';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SERVER = fileURLToPath(new URL('../../test/resumable-server.ts', import.meta.url));
-const CHILD = fileURLToPath(new URL('./redis-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/redis-child.ts', import.meta.url));
 const PREFIX = 'test:';
 
 interface Child {
