@@ -9,8 +9,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { toNodeHandler } from '../src/node/node.ts';
-import { cancelResponse, resumeOffset, resumeResponse, toResumableResponse } from '../src/resume/resumable.ts';
 import { RedisResumeStore } from '../src/redis/redis-resume-store.ts';
+import {
+  cancelResponse,
+  resumeOffset,
+  resumeResponse,
+  toResumableResponse,
+} from '../src/resume/resumable.ts';
 
 const client = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
 client.on('error', (e: Error) => process.stderr.write(`client-error ${e.message}\n`));
