@@ -31,6 +31,11 @@ function closeAfter(req: IncomingMessage, res: ServerResponse): void {
  * `maxBodySize` the socket is paused and the connection closed once `res` is sent, as for an unread POST.
  */
 export function ignoredBody(req: IncomingMessage, res: ServerResponse, maxBodySize: number): void {
+  req.on('error', () => {});
+  if (maxBodySize < 0) {
+    closeAfter(req, res);
+    return;
+  }
   let received = 0;
   const onData = (chunk: Buffer) => {
     received += chunk.length;
@@ -39,7 +44,7 @@ export function ignoredBody(req: IncomingMessage, res: ServerResponse, maxBodySi
     closeAfter(req, res);
   };
   req.on('data', onData);
-  req.on('error', () => {});
+  req.resume();
 }
 
 /**
@@ -127,21 +132,9 @@ export function requestBody(req: IncomingMessage, maxBodySize: number): RequestB
     discard(res) {
       if (req.complete || req.destroyed) return;
       detach();
-      req.on('error', () => {});
-      // Over the limit already (a handler may have caught the 413 and answered): read no more.
-      if (received > maxBodySize) {
-        closeAfter(req, res);
-        return;
-      }
-      // Still bounded: a client that keeps sending past the limit loses its connection.
-      const onMore = (chunk: Buffer) => {
-        received += chunk.length;
-        if (received <= maxBodySize) return;
-        req.off('data', onMore);
-        closeAfter(req, res);
-      };
-      req.on('data', onMore);
-      req.resume();
+      // Still bounded by what is left of the limit; over it already (a handler may have caught the 413
+      // and answered), nothing more is read.
+      ignoredBody(req, res, maxBodySize - received);
     },
   };
 }
