@@ -139,6 +139,23 @@ describe('partialkit replay refuses bad flags at start (issue 18 item 19)', () =
     expect(error.message).toBe(message);
   });
 
+  it.each([
+    [
+      ['--header', 'authorization:', 'Bearer', 'sk-1'],
+      'partialkit record takes no argument "Bearer": quote a header with spaces, --header "name: value"',
+    ],
+    [['--header', 'no colon'], '--header must be a header as "name: value", got "no colon"'],
+    [['--header', 'bad name: x'], '--header must be a header as "name: value", got "bad name: x"'],
+    [['--header', ': x'], '--header must be a header as "name: value", got ": x"'],
+  ])(
+    'record %j: a header it cannot send is a ReplayOptionError before any request',
+    async (flags, message) => {
+      const error = await refusal(['record', '--url', 'http://127.0.0.1:9', '--out', 'x', ...flags]);
+      expect(error).toBeInstanceOf(ReplayOptionError);
+      expect(error.message).toBe(message);
+    },
+  );
+
   it('a value after --flag= or after -- is left to the command (--speed=--1 is refused as a speed)', async () => {
     const error = await refusal(['replay', good, '--port', '0', '--speed=--1']);
     expect(error.message).toBe('--speed must be a number >= 0 (0 = as fast as possible), got "--1"');

@@ -169,8 +169,9 @@ export async function main(
     return { close: () => new Promise((r) => server.close(() => r())) };
   }
   if (command === 'record') {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: joinFlagValues('record', rest, RECORD_FLAGS),
+      allowPositionals: true,
       options: {
         url: { type: 'string' },
         out: { type: 'string' },
@@ -178,12 +179,27 @@ export async function main(
         data: { type: 'string' },
       },
     });
+    // `--header authorization: Bearer x` unquoted leaves `Bearer` and `x` as stray words.
+    const [stray] = positionals;
+    if (stray !== undefined) {
+      throw new ReplayOptionError(
+        stray,
+        stray,
+        'a flag',
+        `partialkit record takes no argument ${JSON.stringify(stray)}: quote a header with spaces, --header "name: value"`,
+      );
+    }
     if (!values.url || !values.out) throw new Error(`record needs --url and --out\n\n${USAGE}`);
     const headers = new Headers({ 'content-type': 'application/json' });
     for (const h of values.header) {
       const i = h.indexOf(':');
-      if (i < 1) throw new Error(`--header must look like "name: value", got ${h}`);
-      headers.set(h.slice(0, i).trim(), h.slice(i + 1).trim());
+      try {
+        if (i < 1) throw new TypeError('no name before a colon');
+        headers.set(h.slice(0, i).trim(), h.slice(i + 1).trim());
+      } catch {
+        // Headers refuses a name that is no HTTP token, or a line break in the value, with a bare TypeError.
+        throw new ReplayOptionError('--header', h, RECORD_FLAGS.header);
+      }
     }
     const body = await readData(values.data);
     // Errors name the URL with its credentials redacted, as the recording does: CI logs are shared too.

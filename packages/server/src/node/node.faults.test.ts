@@ -681,6 +681,38 @@ describe('a fetched Response passed through', () => {
     expect(await res.text()).toBe(json);
   });
 
+  it("an upstream's hop-by-hop headers stay with its connection: the client's keeps serving", async () => {
+    const up = await listen(
+      createServer((_req, res) => {
+        res.writeHead(200, {
+          'content-type': 'text/plain',
+          connection: 'close, x-hop',
+          'x-hop': 'upstream only',
+          'keep-alive': 'timeout=99',
+          'x-kept': 'yes',
+        });
+        res.write('up');
+        res.end('stream');
+      }),
+    );
+    const port = await listen(
+      createServer(
+        toNodeHandler(() => fetch(`http://127.0.0.1:${up}/`, { signal: AbortSignal.timeout(5000) })),
+      ),
+    );
+    // Two requests on one connection: before the fix, the forwarded `connection: close` ended it after
+    // the first answer.
+    const answer = await raw(
+      port,
+      'GET /1 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
+    const answers = answer.split(/(?=HTTP\/1\.1 )/);
+    expect(answers.map((a) => a.slice(0, 15))).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+    expect(answers[0]).toMatch(/\r\nx-kept: yes\r\n/i);
+    expect(answers[0]).toMatch(/\r\nConnection: keep-alive\r\n/i);
+    expect(answer).not.toMatch(/x-hop|timeout=99/i);
+  });
+
   it('a fetched Response in a coding fetch does not decode keeps its header and bytes', async () => {
     const bytes = gzipSync(json);
     // fetch decodes nothing when one coding is unknown: the body is still gzip under "x-custom".

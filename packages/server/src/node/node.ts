@@ -75,15 +75,43 @@ function decodedByFetch(response: Response): boolean {
     });
 }
 
+/** Headers that describe one connection (RFC 9110 §7.6.1): Node frames and keeps its own. */
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
+
+/**
+ * The hop-by-hop headers of a Response, with those its `connection` header names. An upstream's
+ * `connection: close` or `keep-alive: timeout=5` passed through would close or misdescribe the client's
+ * connection to this server.
+ */
+function hopByHopOf(headers: Headers): Set<string> {
+  const names = new Set(HOP_BY_HOP);
+  for (const name of (headers.get('connection') ?? '').split(',')) {
+    const n = name.trim().toLowerCase();
+    if (n) names.add(n);
+  }
+  return names;
+}
+
 /**
  * Writes a web `Response` to Node's `ServerResponse`; a client disconnect cancels the body (and so the
  * upstream). A Response from `fetch` whose body fetch decoded is sent without its upstream
- * `content-encoding` and `content-length`; a Response you build is sent as its headers say.
+ * `content-encoding` and `content-length`; a Response you build is sent as its headers say. Hop-by-hop
+ * headers (`connection`, `keep-alive`, `transfer-encoding`, … and those `connection` names) are dropped:
+ * they describe the upstream's connection, not this one.
  */
 export async function sendNodeResponse(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
+  const hopByHop = hopByHopOf(response.headers);
   response.headers.forEach((value, key) => {
-    headers[key] = value;
+    if (!hopByHop.has(key)) headers[key] = value;
   });
   if (decodedByFetch(response)) {
     delete headers['content-encoding'];
