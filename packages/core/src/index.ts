@@ -3,6 +3,7 @@ export type { AdapterOptions, DecodedEvent } from './decode/events.ts';
 export { encodeProtocolEvent, type ProtocolError, type ProtocolEvent } from './decode/protocol.ts';
 export {
   decodeResumable,
+  type FetchFunction,
   RESUME_URL_HEADER,
   type ReconnectOptions,
   type ResumableDecodeOptions,
@@ -25,7 +26,7 @@ export {
   type TruncationReason,
   ValidationError,
 } from './errors.ts';
-export { isCompleteNode } from './parser/completeness.ts';
+export { isCompleteItem, isCompleteNode } from './parser/completeness.ts';
 export {
   createPartialParser,
   type PartialParser,

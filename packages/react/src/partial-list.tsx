@@ -1,4 +1,4 @@
-import { isCompleteNode } from '@partialkit/core';
+import { isCompleteItem } from '@partialkit/core';
 import { type Key, memo, type ReactNode } from 'react';
 
 export interface PartialItemInfo {
@@ -114,12 +114,8 @@ export function PartialList<T, C = never>({
   if (!items?.length && current === undefined) return placeholder ?? null;
   const list: readonly unknown[] = items ?? [];
   const last = list.length - 1;
-  const tail = list[last];
   // Only the last item can still be streaming: every earlier one is closed once a later one starts.
-  const open =
-    last < 0 || isCompleteNode(list) || (typeof tail === 'object' && tail !== null && isCompleteNode(tail))
-      ? -1
-      : last;
+  const open = last < 0 || isCompleteItem(list, last) ? -1 : last;
   const total = list.length + (current === undefined ? 0 : 1);
   const blocks: ReactNode[] = [];
   for (let start = 0; start < total; start += BLOCK) {

@@ -9,6 +9,7 @@ import {
 import { useOptionalPartialStore } from './context.tsx';
 
 const noSubscription = () => () => {};
+const serverDone = () => true;
 /** A string can grow only while its stream runs: after a stop, an error or before any, it shows as final. */
 const isLive = (status: StreamStatus) => status === 'streaming' || status === 'reconnecting';
 
@@ -50,7 +51,8 @@ export function PartialText({
     [watched, key],
   );
   // Subscribed, so the caret and aria-busy go when the string closes, not at the next unrelated render.
-  const fromStore = useSyncExternalStore(watched?.subscribe ?? noSubscription, getDone, getDone);
+  // The server's HTML (and so hydration) shows the store's initial state, where no stream runs.
+  const fromStore = useSyncExternalStore(watched?.subscribe ?? noSubscription, getDone, serverDone);
   if (value === undefined || value === null) return placeholder ?? null;
   const done = complete ?? fromStore;
   return (

@@ -27,7 +27,15 @@ export interface ResumableDecodeOptions extends DecodeOptions {
   resumeUrl?: string | undefined;
   /** The stream is resumable: its id and the URL it is resumed and cancelled at. */
   onResumable?: ((stream: { id: string | undefined; url: string }) => void) | undefined;
+  /**
+   * What a reconnect requests the rest of the stream with (default: the global `fetch`): one that adds
+   * the headers the resume URL needs, such as an `authorization`.
+   */
+  fetch?: FetchFunction | undefined;
 }
+
+/** The part of `fetch` the kit calls: a URL and a `RequestInit`. */
+export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Where a resumable response is resumed, or undefined when it is not resumable. */
 export function resumeUrlOf(source: StreamSource): string | undefined {
@@ -65,7 +73,7 @@ export function decodeResumable(
     options.resumeUrl === undefined &&
     !(source instanceof Response && source.headers.has(RESUME_URL_HEADER))
   ) {
-    const { reconnect, onReconnect, onResumable, resumeUrl, ...decodeOptions } = options;
+    const { reconnect, onReconnect, onResumable, resumeUrl, fetch: _fetch, ...decodeOptions } = options;
     return decode(source, decodeOptions);
   }
   return resumable(source, options);
@@ -80,7 +88,15 @@ async function* resumable(
 }
 
 async function* resumed(source: StreamSource, options: ResumableDecodeOptions): AsyncGenerator<DecodedEvent> {
-  const { reconnect, onReconnect, onResumable, resumeUrl, extractJson: _extract, ...decodeOptions } = options;
+  const {
+    reconnect,
+    onReconnect,
+    onResumable,
+    resumeUrl,
+    fetch: request = fetch,
+    extractJson: _extract,
+    ...decodeOptions
+  } = options;
   const settings = reconnect === false ? undefined : (reconnect ?? {});
   const url = resumeUrlOf(source) ?? resumedAt(source, resumeUrl);
   if (url && source instanceof Response)
@@ -100,7 +116,7 @@ async function* resumed(source: StreamSource, options: ResumableDecodeOptions): 
   let current: StreamSource | undefined = source;
   while (true) {
     try {
-      current ??= await reopen(url!, lastId, options.signal);
+      current ??= await reopen(request, url!, lastId, options.signal);
       for await (const event of decode(current, withRetry)) {
         if (event.id !== undefined) lastId = event.id;
         if (attempt > 0) {
@@ -126,12 +142,13 @@ async function* resumed(source: StreamSource, options: ResumableDecodeOptions): 
 
 /** Asks for the rest of the stream; fetch's bare `TypeError` is a `NetworkError`, retried like a cut. */
 async function reopen(
+  request: FetchFunction,
   url: string,
   lastId: string | undefined,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
   try {
-    return await fetch(url, {
+    return await request(url, {
       headers: { accept: 'text/event-stream', ...(lastId !== undefined && { 'last-event-id': lastId }) },
       ...(signal && { signal }),
     });

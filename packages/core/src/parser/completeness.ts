@@ -5,6 +5,11 @@
  * (`end()` after transforms) are fresh objects the parser does not freeze; they are remembered here.
  */
 const outputs = new WeakSet<object>();
+/**
+ * Snapshots of open arrays whose last element is a complete primitive (a number, an enum, a closed
+ * string): a primitive cannot be frozen, so the array that holds it carries the mark.
+ */
+const settled = new WeakSet<readonly unknown[]>();
 
 export function markComplete(node: object): void {
   Object.freeze(node);
@@ -13,6 +18,24 @@ export function markComplete(node: object): void {
 /** Whether an object or array node taken from a snapshot is complete (will never change again). */
 export function isCompleteNode(node: object): boolean {
   return Object.isFrozen(node) || outputs.has(node);
+}
+
+/** Marks a snapshot of an open array whose every element is complete and the last one a primitive. */
+export function markSettled(list: readonly unknown[]): void {
+  settled.add(list);
+}
+
+/**
+ * Whether element `index` of an array node taken from a snapshot is complete. Every element but the
+ * last is (a later one starts only after it closed); the last is when the array is, when it is a
+ * complete object or array, or when it is a primitive its parser had closed (a number, an enum, a
+ * string whose closing quote came) when the snapshot was taken.
+ */
+export function isCompleteItem(list: readonly unknown[], index: number): boolean {
+  if (!(index >= 0 && index < list.length)) return false;
+  if (index < list.length - 1 || isCompleteNode(list) || settled.has(list)) return true;
+  const item = list[index];
+  return typeof item === 'object' && item !== null && isCompleteNode(item);
 }
 
 /**

@@ -18,6 +18,7 @@ import type {
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
 import { isCompleteNode, markTreeComplete } from './completeness.ts';
+import { setKey } from './frame.ts';
 import { Tokenizer } from './tokenizer.ts';
 
 export interface PartialParserOptions<S extends StandardSchemaV1 | undefined = undefined> {
@@ -243,7 +244,14 @@ class IncrementalParser implements PartialParser {
         throw this.tokenizer.failWith(error, 'finish the input'); // a refinement threw
       }
     }
-    const result = schema['~standard'].validate(raw);
+    let result: StandardResult<unknown> | Promise<StandardResult<unknown>>;
+    try {
+      // A copy: a validator may write its output into what it is given (arktype's morphs do), and the
+      // parser's tree is frozen and shared with the snapshots already handed out.
+      result = schema['~standard'].validate(thawed(raw));
+    } catch (error) {
+      throw this.tokenizer.failWith(error, 'finish the input'); // the validator threw
+    }
     return result instanceof Promise ? result.then(fromStandard) : fromStandard(result);
   }
 
@@ -314,4 +322,27 @@ function standardIssue(issue: StandardIssue): PartialIssue {
     // Array.from, not map: a library's path may be an Array subclass with fields of its own (arktype).
     path: Array.from(issue.path ?? [], (s) => (typeof s === 'object' && s !== null ? s.key : s)),
   };
+}
+
+/** A deep, unfrozen copy of a parsed JSON value. Iterative: as deep as `maxDepth` allows, no stack limit. */
+function thawed(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const copyOf = (v: object): object => (Array.isArray(v) ? new Array<unknown>(v.length) : {});
+  const root = copyOf(value);
+  const stack: Array<[from: object, to: object]> = [[value, root]];
+  while (stack.length) {
+    const [from, to] = stack.pop()!;
+    const source = from as Record<string, unknown>;
+    const target = to as Record<string, unknown>;
+    for (const key of Object.keys(source)) {
+      const v = source[key];
+      if (v === null || typeof v !== 'object') setKey(target, key, v);
+      else {
+        const copy = copyOf(v);
+        setKey(target, key, copy);
+        stack.push([v, copy]);
+      }
+    }
+  }
+  return root;
 }

@@ -1,4 +1,5 @@
 import type { Plan } from '../schema/plan.ts';
+import { markSettled } from './completeness.ts';
 
 /**
  * What a reader sees of a slot. `undefined`, which no JSON value is, means nothing to show: a pending
@@ -115,7 +116,13 @@ export class Frame {
           this.reserved = true;
         }
       }
-      copy = this.items.slice();
+      const items = this.items.slice();
+      // Every element shown is closed; a closed primitive cannot carry a mark of its own.
+      if (child === undefined && !this.reserved && items.length > 0) {
+        const tail = items[items.length - 1];
+        if (tail === null || typeof tail !== 'object') markSettled(items);
+      }
+      copy = items;
     } else {
       if (child !== undefined && !this.duplicate) setKey(this.obj, this.key!, child);
       copy = this.isRoot ? { ...this.obj } : cloneObject(this.obj, this.keyIndex);

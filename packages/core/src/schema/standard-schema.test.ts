@@ -6,8 +6,9 @@ import { type } from 'arktype';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { PartialKitError, ValidationError } from '../errors.ts';
+import { PartialJSONError, PartialKitError, ValidationError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
+import { streamItems } from '../pipeline/stream-items.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { PartialObjectStore } from '../stream/partial-object-store.ts';
 import { jsonSchemaPlanFor } from './json-schema-plan.ts';
@@ -395,5 +396,50 @@ describe('the store with other schema libraries', () => {
     expect(state.error).toBeInstanceOf(ValidationError);
     expect(state.issues.map((i) => i.path)).toEqual([['budget']]);
     expect(state.object).toEqual({ ...MEETING_RESULT, budget: 'lots' });
+  });
+});
+
+describe('a validator that writes its output into its input (arktype morphs)', () => {
+  // arktype applies `string.trim`, `string.numeric.parse` and `.pipe(…)` by writing the morphed value back
+  // into the object it validates: it gets a copy, never the parser's frozen, shared tree.
+  const Talk = type({ title: 'string.trim', minutes: 'string.numeric.parse' });
+  const TEXT = '{"title":"  Streaming JSON ","minutes":"45"}';
+  const OUTPUT = { title: 'Streaming JSON', minutes: 45 };
+
+  it('end() returns the morphed output; the last snapshot is left as it was', () => {
+    expect(Talk(JSON.parse(TEXT))).toEqual(OUTPUT); // what arktype itself gives
+    const parser = createPartialParser({ schema: Talk });
+    parser.write(TEXT);
+    const snapshot = parser.value;
+    expect(parser.end()).toEqual(OUTPUT);
+    expect(snapshot).toEqual({ title: '  Streaming JSON ', minutes: '45' });
+  });
+
+  it('streamPartial yields it last and streamItems yields each element morphed', async () => {
+    const values: unknown[] = [];
+    for await (const value of streamPartial(Talk, new Response(TEXT))) values.push(value);
+    expect(values.at(-1)).toEqual(OUTPUT);
+    const items: unknown[] = [];
+    for await (const item of streamItems(Talk, new Response(`[${TEXT},${TEXT}]`))) items.push(item);
+    expect(items).toEqual([OUTPUT, OUTPUT]);
+  });
+
+  it('a validator that throws fails the parser with a PartialJSONError that has it as cause', () => {
+    const bug = new TypeError('validator bug');
+    const Throwing: StandardSchemaV1<unknown, unknown> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: () => {
+          throw bug;
+        },
+      },
+    };
+    const parser = createPartialParser({ schema: Throwing });
+    parser.write('{"a": 1}');
+    expect(() => parser.end()).toThrow(PartialJSONError);
+    expect(parser.error).toBeInstanceOf(PartialJSONError);
+    expect(parser.error?.cause).toBe(bug);
+    expect(parser.value).toEqual({ a: 1 });
   });
 });

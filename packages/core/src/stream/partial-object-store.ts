@@ -96,12 +96,19 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
   isComplete = (node: object): boolean => isCompleteNode(node);
 
   /**
-   * Whether the value at `path` of the current value is complete: closed in the stream's JSON (a value
-   * a stop cut off is not), or, before any stream, present in `initialValue`.
+   * Whether the value at `path` of the current value (`getSnapshot().object`) is complete: closed in the
+   * stream's JSON (a value a stop cut off is not), or present in `initialValue` while that is shown.
    */
   isCompleteAt = (path: Path): boolean => {
+    const shown = valueAt(this.state.object, path);
+    if (shown === undefined) return false;
+    // The initial value, before a stream's first snapshot (or again after a re-ask) counts as complete.
     const latest = this.latest;
-    return latest ? latest.stage.parser.isCompleteAt(path) : valueAt(this.state.object, path) !== undefined;
+    if (!latest || this.state.object === this.initial.object) return true;
+    // The parser runs ahead of a throttled state: its answer holds for the value shown only when that is
+    // still the value the parser holds there (strings only grow; an open container is a fresh copy).
+    const { parser } = latest.stage;
+    return parser.isCompleteAt(path) && valueAt(parser.value, path) === shown;
   };
 
   protected begin(controller: AbortController): Run<S> {

@@ -1,3 +1,4 @@
+import type { FetchFunction } from '../decode/resume.ts';
 import type { StreamSource } from '../decode/source.ts';
 import { NetworkError, PartialKitError } from '../errors.ts';
 import type { Fetcher } from './stream-store.ts';
@@ -8,6 +9,7 @@ import type { Fetcher } from './stream-store.ts';
  */
 export async function fetchSource<I>(
   fetcher: Fetcher<I> | string,
+  request: FetchFunction,
   input: I | undefined,
   signal: AbortSignal,
   resumeUrl?: string,
@@ -16,8 +18,8 @@ export async function fetchSource<I>(
   if (resumeUrl || typeof fetcher === 'string') {
     try {
       source = resumeUrl
-        ? await fetch(resumeUrl, { headers: { accept: 'text/event-stream' }, signal })
-        : await postJson(fetcher as string, input, signal);
+        ? await request(resumeUrl, { headers: { accept: 'text/event-stream' }, signal })
+        : await postJson(request, fetcher as string, input, signal);
     } catch (error) {
       // fetch rejects with a bare TypeError when the network fails.
       if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
@@ -44,8 +46,13 @@ export function asError(caught: unknown): Error {
   return new PartialKitError(String(caught));
 }
 
-function postJson(url: string, input: unknown, signal: AbortSignal): Promise<Response> {
-  return fetch(url, {
+function postJson(
+  request: FetchFunction,
+  url: string,
+  input: unknown,
+  signal: AbortSignal,
+): Promise<Response> {
+  return request(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

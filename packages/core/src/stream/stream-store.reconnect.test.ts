@@ -1,7 +1,10 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { encodeProtocolEvent } from '../decode/protocol.ts';
-import { RESUME_URL_HEADER } from '../decode/resume.ts';
+import { RESUME_URL_HEADER, STREAM_ID_HEADER } from '../decode/resume.ts';
+import { PartialKitError } from '../errors.ts';
 import { PartialObjectStore } from './partial-object-store.ts';
 
 const Schema = z.object({ title: z.string() });
@@ -63,5 +66,109 @@ describe('reconnect bookkeeping', () => {
     store.attach();
     expect(store.getSnapshot().status).toBe('aborted');
     expect(store.getSnapshot().reconnects).toBe(0);
+  });
+});
+
+describe('the fetch option: every request the store makes itself', () => {
+  const servers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of servers.splice(0)) await close();
+  });
+
+  /** A server that answers only `authorization: Bearer secret` (else 401), logging method, path and token. */
+  async function guarded(answer: (req: IncomingMessage, res: ServerResponse) => void) {
+    const log: string[] = [];
+    const server = createServer((req, res) => {
+      log.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`);
+      req.resume();
+      if (req.headers.authorization !== 'Bearer secret') {
+        res.writeHead(401, { 'content-type': 'text/plain' });
+        res.end('unauthorized');
+        return;
+      }
+      answer(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    return { log, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
+  const authorized = (url: string, init: RequestInit) =>
+    fetch(url, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: 'Bearer secret' },
+    });
+
+  it('a URL fetcher POST, the reconnect after a cut and resume(id) carry the headers it adds', async () => {
+    const { log, base } = await guarded((req, res) => {
+      res.writeHead(200, { ...sse, [RESUME_URL_HEADER]: '/extract/7', [STREAM_ID_HEADER]: '7' });
+      if (req.method === 'POST') {
+        res.write(encodeProtocolEvent({ type: 'text', text: '{"title":"Hel', id: '13' }));
+        setTimeout(() => res.socket?.destroy(), 20); // the connection drops mid-stream
+      } else {
+        const from = req.headers['last-event-id'] === '13' ? 'lo"}' : '{"title":"Hello"}';
+        res.end(
+          encodeProtocolEvent({ type: 'text', text: from, id: '23' }) + encodeProtocolEvent({ type: 'done' }),
+        );
+      }
+    });
+    const store = new PartialObjectStore({
+      schema: Schema,
+      fetcher: `${base}/extract`,
+      fetch: authorized,
+      throttle: 0,
+      reconnect: { baseDelayMs: 5 },
+    });
+    await store.submit({});
+    expect([store.getSnapshot().status, store.getSnapshot().data]).toEqual(['success', { title: 'Hello' }]);
+    await store.resume('7');
+    expect([store.getSnapshot().status, store.getSnapshot().data]).toEqual(['success', { title: 'Hello' }]);
+    expect(log).toEqual([
+      'POST /extract Bearer secret',
+      'GET /extract/7 Bearer secret',
+      'GET /extract/7 Bearer secret',
+    ]);
+  });
+
+  it("stop's DELETE of a resumable stream carries them too", async () => {
+    const { log, base } = await guarded((req, res) => {
+      if (req.method === 'DELETE') {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { ...sse, [RESUME_URL_HEADER]: '/extract/8', [STREAM_ID_HEADER]: '8' });
+      res.write(encodeProtocolEvent({ type: 'text', text: '{"title":"Hel', id: '13' }));
+    });
+    let stopped = false;
+    const store = new PartialObjectStore({
+      schema: Schema,
+      fetcher: `${base}/extract`,
+      fetch: authorized,
+      throttle: 0,
+      onUpdate: () => {
+        if (stopped) return;
+        stopped = true;
+        store.stop();
+      },
+    });
+    await store.submit({});
+    for (let i = 0; i < 100 && log.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(log).toEqual(['POST /extract Bearer secret', 'DELETE /extract/8 Bearer secret']);
+    expect(store.getSnapshot().status).toBe('aborted');
+  });
+});
+
+describe('resume(id) with nowhere to resume it', () => {
+  it('a function fetcher without the resumeUrl option fails the run; resume itself never throws', async () => {
+    const store = new PartialObjectStore({ schema: Schema, fetcher: () => new Response('{}') });
+    const resumed = store.resume('abc');
+    await expect(resumed).resolves.toBeUndefined();
+    const { status, error } = store.getSnapshot();
+    expect(status).toBe('error');
+    expect(error).toBeInstanceOf(PartialKitError);
+    expect(error?.message).toBe('resume(id) needs the resumeUrl option when the fetcher is a function');
   });
 });

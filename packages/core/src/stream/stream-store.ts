@@ -1,6 +1,6 @@
 import type { DecodeOptions } from '../decode/decode.ts';
 import type { DecodedEvent } from '../decode/events.ts';
-import { decodeResumable, type ReconnectOptions } from '../decode/resume.ts';
+import { decodeResumable, type FetchFunction, type ReconnectOptions } from '../decode/resume.ts';
 import { cancelUnread, type StreamSource } from '../decode/source.ts';
 import { NetworkError, PartialKitError } from '../errors.ts';
 import { reportCallbackError } from './report.ts';
@@ -43,6 +43,13 @@ export interface StreamStoreOptions<I> {
   reconnect?: ReconnectOptions | false;
   /** Where `resume(streamId)` resumes a stream (default: the fetcher URL followed by `/<id>`). */
   resumeUrl?: (streamId: string) => string;
+  /**
+   * The fetch of the requests the store makes itself (default: the global `fetch`): a URL fetcher's
+   * POST, `resume`, reconnects and `stop`'s DELETE of a resumable stream. Give one that adds the
+   * headers your routes need, e.g. `(url, init) => fetch(url, { ...init, headers: { ...init.headers,
+   * authorization } })`.
+   */
+  fetch?: FetchFunction;
   onError?: (error: Error) => void;
 }
 
@@ -105,17 +112,29 @@ export abstract class StreamStore<
 
   /** Starts a request; a request still running is aborted first, so two never interleave. */
   submit = (input: I): Promise<void> =>
-    this.start((signal) => fetchSource(this.options.fetcher, input, signal));
+    this.start((signal) => fetchSource(this.options.fetcher, this.request, input, signal));
 
   /**
    * Follows a resumable stream from its start, e.g. after a page reload: `target` is a stream id (see
-   * `streamId` and the `resumeUrl` option) or the stream's URL.
+   * `streamId` and the `resumeUrl` option) or the stream's URL. A stream id with no URL to resume it at
+   * (a function fetcher and no `resumeUrl` option) fails the run like any other error.
    */
   resume = (target: string): Promise<void> => {
-    const url = target.includes('/') ? target : this.resumeUrlFor(target);
+    let url: string;
+    try {
+      url = target.includes('/') ? target : this.resumeUrlFor(target);
+    } catch (caught) {
+      return this.start(() => Promise.reject(caught));
+    }
     // The resume response may not name its URL (`resumeResponse` does not know it): it is this one.
-    return this.start((signal) => fetchSource(this.options.fetcher, undefined, signal, url), url);
+    return this.start(
+      (signal) => fetchSource(this.options.fetcher, this.request, undefined, signal, url),
+      url,
+    );
   };
+
+  /** The `fetch` option, or the global fetch as it is when called (tests and polyfills replace it). */
+  private readonly request: FetchFunction = (url, init) => (this.options.fetch ?? fetch)(url, init);
 
   /**
    * Aborts the request and keeps what arrived (`status: 'aborted'`). A resumable stream survives a
@@ -129,7 +148,7 @@ export abstract class StreamStore<
     this.abortRun();
     this.set({ ...this.state, status: 'aborted', reconnects: 0 });
     if (run.resumeUrl) {
-      fetch(run.resumeUrl, { method: 'DELETE' }).then(
+      this.request(run.resumeUrl, { method: 'DELETE' }).then(
         (response) => void response.body?.cancel(),
         (error: unknown) => reportCallbackError(new NetworkError(error)),
       );
@@ -196,6 +215,7 @@ export abstract class StreamStore<
       signal,
       reconnect: this.options.reconnect,
       resumeUrl: run.resumeUrl,
+      fetch: this.request,
       onResumable: ({ id, url }) => {
         run.resumeUrl = url;
         this.set({ ...this.state, streamId: id });
