@@ -247,8 +247,9 @@ class IncrementalParser implements PartialParser {
     let result: StandardResult<unknown> | Promise<StandardResult<unknown>>;
     try {
       // A copy: a validator may write its output into what it is given (arktype's morphs do), and the
-      // parser's tree is frozen and shared with the snapshots already handed out.
-      result = schema['~standard'].validate(thawed(raw));
+      // parser's tree is frozen and shared with the snapshots already handed out. (`__proto__` stays an
+      // own property in the copy, as in the tree.)
+      result = schema['~standard'].validate(structuredClone(raw));
     } catch (error) {
       throw this.tokenizer.failWith(error, 'finish the input'); // the validator threw
     }
@@ -324,25 +325,3 @@ function standardIssue(issue: StandardIssue): PartialIssue {
   };
 }
 
-/** A deep, unfrozen copy of a parsed JSON value. Iterative: as deep as `maxDepth` allows, no stack limit. */
-function thawed(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const copyOf = (v: object): object => (Array.isArray(v) ? new Array<unknown>(v.length) : {});
-  const root = copyOf(value);
-  const stack: Array<[from: object, to: object]> = [[value, root]];
-  while (stack.length) {
-    const [from, to] = stack.pop()!;
-    const source = from as Record<string, unknown>;
-    const target = to as Record<string, unknown>;
-    for (const key of Object.keys(source)) {
-      const v = source[key];
-      if (v === null || typeof v !== 'object') setKey(target, key, v);
-      else {
-        const copy = copyOf(v);
-        setKey(target, key, copy);
-        stack.push([v, copy]);
-      }
-    }
-  }
-  return root;
-}

@@ -424,6 +424,31 @@ describe('a validator that writes its output into its input (arktype morphs)', (
     expect(items).toEqual([OUTPUT, OUTPUT]);
   });
 
+  it('the copy is a plain JSON tree: `__proto__` an own property, never a prototype', () => {
+    let given: unknown;
+    const Capture: StandardSchemaV1<unknown, unknown> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: (value) => {
+          given = value;
+          return { value };
+        },
+      },
+    };
+    const parser = createPartialParser({ schema: Capture });
+    parser.write('{"__proto__": {"polluted": true}, "list": [{"a": 1}]}');
+    const out = parser.end() as Record<string, unknown>;
+    expect(Object.getPrototypeOf(given)).toBe(Object.prototype);
+    expect(Object.hasOwn(given as object, '__proto__')).toBe(true);
+    expect((given as { polluted?: unknown }).polluted).toBeUndefined();
+    expect([Object.isFrozen(given), Object.isFrozen((given as { list: object }).list)]).toEqual([
+      false,
+      false,
+    ]);
+    expect(out).toBe(given);
+  });
+
   it('a validator that throws fails the parser with a PartialJSONError that has it as cause', () => {
     const bug = new TypeError('validator bug');
     const Throwing: StandardSchemaV1<unknown, unknown> = {
