@@ -16,36 +16,41 @@ const NO_TOKENS: TokenSink = {
  * The text of one step of an AI SDK run, which is the run's output only if no step follows (AI SDK's
  * output is the last step's text). Its deltas are passed on as they come while the JSON value in them
  * (found as `extractJson` finds it) is well formed so far. From the delta where it stops being JSON (a
- * narration before a tool call: "Checking {venue} first.") nothing more is passed on: the step is most
- * likely not the answer, and failing the run on it would be wrong once the next step starts. If the run
- * ends with this step after all, {@link StepText.end} gives that delta, so the parse stage fails on it
- * exactly as it would have (the rest of the step cannot change a JSON syntax error).
+ * narration before a tool call: "Checking {venue} first.") the rest of the step is held: the step is
+ * most likely not the answer, and failing the run on it would be wrong once the next step starts. If
+ * the run ends with this step after all, {@link StepText.end} gives all it held, so the consumer reads
+ * the step's whole text: one value fails where it failed, and JSON Lines reads on past a line of prose
+ * (`see [the docs]`) or an invalid line to the lines after it.
  */
 export class StepText {
   private readonly extractor = new JsonExtractor();
   // The parse stage bounds the depth of what it accepts; this only follows what it was given.
   private readonly syntax = new Tokenizer(NO_TOKENS, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
-  private broken: string | undefined;
+  /** The deltas from the one the JSON broke at, once it did. */
+  private held: string[] | undefined;
   /** Some of this step's JSON was passed on: the consumer's value holds part of it. */
   shown = false;
 
-  /** Whether to pass `delta` on now. */
+  /** Whether to pass `delta` on now (if not, it is held). */
   take(delta: string): boolean {
-    if (this.broken !== undefined) return false;
+    if (this.held !== undefined) {
+      this.held.push(delta);
+      return false;
+    }
     const json = this.extractor.push(delta);
     if (!json) return true; // prose around the value, or what follows it: the consumer skips it too
     try {
       this.syntax.write(json);
     } catch {
-      this.broken = delta;
+      this.held = [delta];
       return false;
     }
     this.shown = true;
     return true;
   }
 
-  /** The run ended with this step: the delta its JSON broke at, if it did, to pass on last. */
+  /** The run ended with this step: the text it held from where its JSON broke, to pass on last. */
   end(): string | undefined {
-    return this.broken;
+    return this.held?.join('');
   }
 }

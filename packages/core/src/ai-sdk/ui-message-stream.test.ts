@@ -1,6 +1,6 @@
 import { type ModelPart, mockModel, textParts, usage } from '@partialkit/test-utils/ai-sdk';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
-import { chunksOf } from '@partialkit/test-utils/harness';
+import { chunksOf, everySplit } from '@partialkit/test-utils/harness';
 import {
   createUIMessageStream,
   createUIMessageStreamResponse,
@@ -17,6 +17,7 @@ import './index.ts';
 import { type DecodeOptions, decode } from '../decode/decode.ts';
 import type { DecodedEvent } from '../decode/events.ts';
 import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { streamItems } from '../pipeline/stream-items.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { PartialObjectStore } from '../stream/partial-object-store.ts';
 
@@ -302,7 +303,7 @@ describe('AI SDK UI message stream: a run of several steps (tools + stopWhen)', 
     }
   });
 
-  it('the last step’s broken JSON still fails as a PartialJSONError, up to the delta it broke at', async () => {
+  it('the last step’s broken JSON still fails as a PartialJSONError where it broke, its whole text passed on', async () => {
     const deltas = ['{"city": ', '"Berlin",', ' capacity', ': 1200}'];
     const body = uiStream(
       [
@@ -317,12 +318,99 @@ describe('AI SDK UI message stream: a run of several steps (tools + stopWhen)', 
     );
     const { text, error } = await collect(body());
     expect(error).toBeUndefined();
-    expect(text).toBe('{"city": "Berlin", capacity');
+    expect(text).toBe(deltas.join(''));
     const { error: parsed } = await snapshotsOf(body());
     expect(parsed).toBeInstanceOf(PartialJSONError);
     expect((parsed as PartialJSONError).position).toBe(19);
     const run = twoStepRun([], '{"city": "Berlin", capacity: 1200}');
     await expect(lastOf(run.toUIMessageStreamResponse())).rejects.toBeInstanceOf(PartialJSONError);
+  });
+});
+
+describe('AI SDK UI message stream: JSON Lines (streamItems)', () => {
+  const Item = z.object({ id: z.number() });
+
+  /** A streamText run (no output setting) whose model writes these text deltas, then stops. */
+  function linesRun(deltas: string[]) {
+    const parts: ModelPart[] = [
+      { type: 'stream-start', warnings: [] },
+      ...modelText('t', deltas),
+      { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage } as ModelPart,
+    ];
+    return streamText({ model: mockModel(parts, true), prompt: 'List the items as JSON Lines.' });
+  }
+
+  async function itemsOf(response: Response) {
+    const stream = streamItems(Item, response, { shape: 'lines' });
+    const items: unknown[] = [];
+    let error: unknown;
+    try {
+      for await (const item of stream) items.push(item);
+    } catch (e) {
+      error = e;
+    }
+    return { items, error, issues: stream.issues.map((i) => [i.index, i.issues[0]?.code]) };
+  }
+
+  const EXPECTED = { items: [{ id: 1 }, { id: 2 }], error: undefined, issues: [[0, 'invalid_json']] };
+
+  // The step's JSON breaks at the first line (for one value, the end of it), so StepText holds the rest
+  // of the step; the run ends with it, and the lines after that are items, as over the text stream.
+  for (const [name, deltas] of [
+    ['prose with a bracket before the lines', ['Note: see [the docs]\n', '{"id":1}\n', '{"id":2}\n']],
+    ['an invalid line among valid ones', ['{"id": 0, oops}\n', '{"id":1}\n', '{"id":2}\n']],
+  ] as const) {
+    it(`${name}: the same items and issue as toTextStreamResponse()`, async () => {
+      expect(await itemsOf(linesRun([...deltas]).toTextStreamResponse())).toEqual(EXPECTED);
+      expect(await itemsOf(linesRun([...deltas]).toUIMessageStreamResponse())).toEqual(EXPECTED);
+    });
+  }
+
+  it('the lines after the one the step broke at arrive, however the text is split into deltas', async () => {
+    for (const text of [
+      'Note: see [the docs]\n{"id":1}\n{"id":2}\n',
+      '{"id": 0, oops}\n{"id":1}\n{"id":2}\n',
+    ]) {
+      for (const deltas of everySplit(text)) {
+        const body = uiStream(
+          [
+            { type: 'start' },
+            { type: 'start-step' },
+            { type: 'text-start', id: 't' },
+            ...deltas.filter(Boolean).map((delta) => ({ type: 'text-delta', id: 't', delta })),
+            { type: 'text-end', id: 't' },
+            { type: 'finish-step' },
+            { type: 'finish' },
+          ].map(uiPart),
+        );
+        expect((await collect(body())).text, JSON.stringify(deltas)).toBe(text);
+        expect(await itemsOf(body()), JSON.stringify(deltas)).toEqual(EXPECTED);
+      }
+    }
+  });
+
+  it('a step that broke and is followed by another is not the output: no item of it, no reset', async () => {
+    const step = (deltas: string[]) => [
+      { type: 'start-step' },
+      { type: 'text-start', id: 't' },
+      ...deltas.map((delta) => ({ type: 'text-delta', id: 't', delta })),
+      { type: 'text-end', id: 't' },
+      { type: 'finish-step' },
+    ];
+    const body = uiStream(
+      [
+        { type: 'start' },
+        ...step(['Checking [the venue] first.\n', '{"id":9}\n']),
+        ...step(['{"id":1}\n', '{"id":2}\n']),
+        { type: 'finish' },
+      ].map(uiPart),
+    );
+    const { events } = await collect(body());
+    expect(events).toEqual([
+      { type: 'text', text: '{"id":1}\n' },
+      { type: 'text', text: '{"id":2}\n' },
+    ]);
+    expect(await itemsOf(body())).toEqual({ items: [{ id: 1 }, { id: 2 }], error: undefined, issues: [] });
   });
 });
 

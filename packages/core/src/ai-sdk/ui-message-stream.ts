@@ -7,20 +7,6 @@ import { StepText } from './step-text.ts';
 
 const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
 
-/**
- * Whether a part is one the UI message stream sends (for `detect` when the header is gone): every such
- * stream opens with `start` or `start-step`; text, tool and `data-*` parts, and `error` with
- * `errorText`, tell it apart mid-stream too.
- */
-export function isAiSdkPart(type: string, part: object): boolean {
-  return (
-    /^(start|start-step|text-(start|delta|end)|reasoning-(start|delta|end)|tool-input-(start|delta|available)|finish-step|data-.+)$/.test(
-      type,
-    ) ||
-    (type === 'error' && 'errorText' in part)
-  );
-}
-
 /** The error type of an `abort` part: the one `toPartialResponse` sends for its own aborts. */
 const ABORTED = 'aborted';
 
@@ -43,7 +29,8 @@ interface Part {
  * `tool-input-delta` parts, or its whole `tool-input-available` input when it was not streamed.
  * A run of several steps (tools with `stopWhen`) writes a text per step, and AI SDK's output is the
  * last step's: a step after one whose JSON was passed on starts with a `reset`, as a re-ask does, and a
- * step's text that stops being JSON is held back until the run ends with it (see {@link StepText}).
+ * step's text from where it stops being JSON is held back, and passed on whole if the run ends with that
+ * step (see {@link StepText}).
  * `error` parts throw {@link ProviderError}; `finish` ends the stream (`length` is a
  * {@link TruncatedError}, `content-filter` a {@link RefusalError}); `abort` (the run's `abortSignal`) is
  * a {@link ProviderError} of type `aborted`, never a normal end. Reasoning, sources, files, metadata and
@@ -124,9 +111,9 @@ export async function* aiSdk(
         break read;
     }
   }
-  // The run ended with this step: its text is the output, up to where its JSON broke if it did.
-  const broken = step.end();
-  if (broken) yield text(broken);
+  // The run ended with this step: its text is the output, the rest of it too if its JSON broke.
+  const held = step.end();
+  if (held) yield text(held);
   if (finish?.finishReason === 'length')
     throw new TruncatedError('length', 'The model stopped at its output token limit');
   if (finish?.finishReason === 'content-filter') throw new RefusalError('content filter');

@@ -223,6 +223,51 @@ describe('provider edge cases', () => {
   });
 });
 
+describe("AI SDK's UI message stream without '@partialkit/core/ai-sdk' (the providers loaded)", () => {
+  // What `toUIMessageStreamResponse()` sends; a proxy may drop its `x-vercel-ai-ui-message-stream` header.
+  const parts = [
+    '{"type":"start"}',
+    '{"type":"start-step"}',
+    '{"type":"text-start","id":"t"}',
+    '{"type":"text-delta","id":"t","delta":"{}"}',
+    '{"type":"text-end","id":"t"}',
+    '{"type":"finish-step"}',
+    '{"type":"finish","finishReason":"stop"}',
+    '[DONE]',
+  ];
+  const body = (from = 0) =>
+    parts
+      .slice(from)
+      .map((d) => `data: ${d}\n\n`)
+      .join('');
+  const MISSING =
+    "This response is AI SDK's UI message stream and its reader is not loaded: add " +
+    "`import '@partialkit/core/ai-sdk'`, or send partialkit's protocol with `toPartialResponse`";
+  const sse = (chunks: string[], headers: Record<string, string> = {}) =>
+    new Response(new Blob(chunks).stream(), {
+      headers: { 'content-type': 'text/event-stream', ...headers },
+    });
+
+  it('names the ai-sdk entry whether the header is there or gone, at every split', async () => {
+    for (const chunks of splits(body())) {
+      for (const headers of [{}, { 'x-vercel-ai-ui-message-stream': 'v1' }]) {
+        const { text, error } = await decodeSettled(sse(chunks, headers));
+        expect({ text, message: (error as Error).message }, JSON.stringify(chunks)).toEqual({
+          text: '',
+          message: MISSING,
+        });
+      }
+    }
+  });
+
+  it('names it for a stream read from mid-way too (a text, tool or data part first)', async () => {
+    const tool = '{"type":"tool-input-delta","toolCallId":"c","inputTextDelta":"{"}';
+    for (const first of [body(3), `data: ${tool}\n\n`, 'data: {"type":"data-status","data":{}}\n\n']) {
+      expect(((await decodeSettled(sse([first]))).error as Error).message).toBe(MISSING);
+    }
+  });
+});
+
 describe("partialkit's own protocol", () => {
   it('round-trips text with newlines, resets and done', async () => {
     const wire = [

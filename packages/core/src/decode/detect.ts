@@ -27,10 +27,19 @@ const GEMINI_KEYS = new Set(['candidates', 'usageMetadata', 'promptFeedback', 'm
 const SSE_FIELDS = ['data:', 'event:', 'id:', 'retry:'];
 /** Fields by which a JSON event tells it comes from a provider, not from a hand-rolled server. */
 const PROVIDER_FIELDS = ['choices', 'candidates', 'promptFeedback', 'type', 'error', 'object'];
+/**
+ * The `type`s of AI SDK's UI message parts that tell its stream (when the header is gone): every such
+ * stream opens with `start` or `start-step`; text, reasoning, tool and `data-*` parts tell it mid-stream
+ * too (and `error` with `errorText`). Here, not in the ai-sdk entry: without that entry loaded, the
+ * error must name it, not the providers entry.
+ */
+const AI_SDK_PART =
+  /^(start(-step)?|finish-step|(text|reasoning)-(start|delta|end)|tool-input-(start|delta|available)|data-.+)$/;
 
 /**
- * Tells the dialect of an SSE event. Core knows partialkit's protocol and raw JSON data lines; the
- * provider dialects register a detector with the providers entry. Undefined: the event does not tell.
+ * Tells the dialect of an SSE event. Core knows partialkit's protocol, AI SDK's UI message parts and
+ * raw JSON data lines; the provider dialects register a detector with the providers entry. Undefined:
+ * the event does not tell.
  */
 function dialectOf(event: SSEMessage): Detected | undefined {
   const provider = providerDialect(event);
@@ -40,6 +49,13 @@ function dialectOf(event: SSEMessage): Detected | undefined {
   if (typeof data === 'string' || name === 'reset' || name === 'done' || name === 'error')
     return 'partialkit';
   if (typeof data !== 'object' || data === null) return event.data.trim() ? 'sse-data' : undefined;
+  const type = data.type;
+  if (
+    typeof type === 'string' &&
+    (name ?? type) === type &&
+    (AI_SDK_PART.test(type) || (type === 'error' && 'errorText' in data))
+  )
+    return 'ai-sdk';
   return PROVIDER_FIELDS.some((f) => f in data) ? 'provider' : 'sse-data';
 }
 

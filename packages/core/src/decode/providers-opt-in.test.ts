@@ -31,6 +31,20 @@ describe('core without the provider readers', () => {
     );
   });
 
+  it("refuses AI SDK's UI message stream without its header with an error that names the ai-sdk entry", async () => {
+    const parts = [
+      '{"type":"start"}',
+      '{"type":"text-start","id":"t"}',
+      '{"type":"text-delta","id":"t","delta":"{}"}',
+    ];
+    const { text, error } = await decodeSettled(sse(parts.map((d) => `data: ${d}\n\n`).join('')));
+    expect(text).toBe('');
+    expect((error as Error).message).toBe(
+      "This response is AI SDK's UI message stream and its reader is not loaded: add " +
+        "`import '@partialkit/core/ai-sdk'`, or send partialkit's protocol with `toPartialResponse`",
+    );
+  });
+
   it('a named provider format fails, and the body it never read is cancelled', async () => {
     let cancelled = 0;
     let pulls = 0;

@@ -18,7 +18,6 @@ import type {
 import type { DeepPartial, Path } from '../types.ts';
 import { Builder } from './builder.ts';
 import { isCompleteNode, markTreeComplete } from './completeness.ts';
-import { setKey } from './frame.ts';
 import { Tokenizer } from './tokenizer.ts';
 
 export interface PartialParserOptions<S extends StandardSchemaV1 | undefined = undefined> {
@@ -324,4 +323,3 @@ function standardIssue(issue: StandardIssue): PartialIssue {
     path: Array.from(issue.path ?? [], (s) => (typeof s === 'object' && s !== null ? s.key : s)),
   };
 }
-

@@ -114,9 +114,10 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     } catch (error) {
       // A bound (maxDepth, maxLength) or an engine failure still ends the stream; so does an element
       // that went on past its line, which may hold real elements the scan cannot take back (`[` then
-      // a line per object).
+      // a line per object). Only a newline before the failing character counts: one that fails on its
+      // own line end (`{"title": "…` then LF) stayed on its line, as the `\r` of CRLF does.
       const at = error instanceof JSONSyntaxError ? error.position - before : -1;
-      if (!this.lenient || at < 0 || this.multiline || piece.lastIndexOf('\n', at) !== -1)
+      if (!this.lenient || at < 0 || this.multiline || (at > 0 && piece.lastIndexOf('\n', at - 1) !== -1))
         throw this.located(error, this.count, this.start);
       this.parser = undefined;
       const message = `${(error as JSONSyntaxError).message} (in the element from position ${this.start})`;

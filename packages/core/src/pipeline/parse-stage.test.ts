@@ -111,4 +111,22 @@ describe('parse', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(released).toBe(true);
   });
+
+  it('releases the source when its text is not JSON: the error is thrown, the source not left open', async () => {
+    let released = false;
+    async function* endless() {
+      try {
+        yield text('{"a": 1, ');
+        yield text('x');
+        for (;;) yield text(' ');
+      } finally {
+        released = true;
+      }
+    }
+    const { updates, error } = await collect(parse(endless(), {}));
+    expect(updates).toEqual([{ type: 'snapshot', value: { a: 1 }, attempt: 1 }]);
+    expect(error).toBeInstanceOf(PartialJSONError);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(released).toBe(true);
+  });
 });

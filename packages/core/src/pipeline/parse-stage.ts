@@ -102,6 +102,8 @@ export async function* parse(
   const it = events[Symbol.asyncIterator]();
   const stage = await stageOf(() => new ParseStage(options), it);
   let ended = false;
+  /** The source finished (done, or its read threw); else it is to be released. */
+  let drained = false;
   let stopped = false;
   let failure: { error: unknown } | undefined;
   let changed = false;
@@ -110,8 +112,16 @@ export async function* parse(
   const pump = (async () => {
     try {
       while (!stopped) {
-        const r = await it.next();
+        let r: IteratorResult<DecodedEvent>;
+        try {
+          r = await it.next();
+        } catch (error) {
+          drained = true;
+          throw error;
+        }
+        if (r.done) drained = true;
         if (r.done || stopped) break;
+        // A JSON error here leaves the source open, at a yield: released below like an early stop.
         if (stage.apply(r.value)) resetTo = stage.attempt;
         changed = true;
         wake?.();
@@ -151,7 +161,7 @@ export async function* parse(
     stopped = true;
     // The consumer stopped early or an error ends the run: release the source (a pending read is
     // cancelled by its signal; this never waits for it).
-    if (!ended) void it.return?.()?.catch?.(() => {});
+    if (!drained) void it.return?.()?.catch?.(() => {});
   }
 }
 

@@ -525,6 +525,23 @@ describe('JSON Lines with the default extraction', () => {
     });
   }
 
+  for (const [name, eol] of [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ] as const) {
+    it(`a brace in prose whose string is open at the end of its line is an invalid item (${name}), however split`, async () => {
+      // It fails at its own line end (a raw newline or CR cannot be in a string): it stayed on its line.
+      const text = `Each line looks like {"id": 1, "title": "…${eol}{"id":1}${eol}{"id":2}${eol}`;
+      for (const parts of everySplit(text)) {
+        const { items, issues, error } = await collect(Talk, parts, { shape: 'lines' });
+        expect(
+          { items, error, issues: issues.map((i) => [i.index, i.issues[0]!.code]) },
+          JSON.stringify(parts),
+        ).toEqual({ items: [{ id: 1 }, { id: 2 }], error: undefined, issues: [[0, 'invalid_json']] });
+      }
+    });
+  }
+
   it('a bracket that opens a list across lines and then fails is a JSON error: the items in it are not dropped silently', async () => {
     for (const parts of everySplit('Results: [\n{"id":1}\n{"id":2}\n')) {
       const { items, issues, error } = await collect(Talk, parts, { shape: 'lines' });

@@ -44,10 +44,14 @@ export function streamPartial<S extends StandardSchemaV1>(
   options: StreamPartialOptions = {},
 ): PartialStream<DeepPartial<SchemaInput<S>>, SchemaOutput<S>> {
   const { decode: decodeOptions, signal, ...bounds } = options;
+  // The parse stage always has a read pending, which a return() would wait behind (on a silent
+  // upstream, until its next chunk): an early stop aborts this signal of ours, which ends the read.
+  const stop = new AbortController();
+  const reading = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   // Made now, so that an abort or a return() before the first read cancels the source.
-  const events = decode(source, { extractJson: true, ...decodeOptions, signal });
+  const events = decode(source, { extractJson: true, ...decodeOptions, signal: reading });
   const progress = { attempt: 1 };
-  const stream = releasing(snapshots(schema, events, bounds, progress), events);
+  const stream = releasing(snapshots(schema, events, bounds, progress, stop), events);
   return Object.defineProperty(stream, 'attempt', {
     get: () => progress.attempt,
     enumerable: true,
@@ -59,18 +63,25 @@ async function* snapshots<S extends StandardSchemaV1>(
   events: AsyncIterable<DecodedEvent>,
   bounds: Pick<StreamPartialOptions, 'maxDepth' | 'maxLength'>,
   progress: { attempt: number },
+  stop: AbortController,
 ): AsyncGenerator<DeepPartial<SchemaInput<S>> | SchemaOutput<S>, SchemaOutput<S>, undefined> {
   const updates = parse(events, { schema, ...bounds });
+  let complete = false;
   try {
     while (true) {
       const next = await updates.next();
-      if (next.done) return next.value;
+      if (next.done) {
+        complete = true;
+        return next.value;
+      }
       const update = next.value;
       progress.attempt = update.attempt;
       // The final value is yielded too, so a `for await` loop sees it as its last value.
       if (update.type !== 'reset') yield update.value;
     }
   } finally {
+    // A `break`, a throw() or an error: the read still pending on the source ends now.
+    if (!complete) stop.abort();
     await updates.return(undefined as SchemaOutput<S>);
   }
 }
