@@ -55,6 +55,29 @@ describe('jsonSchemaFor', () => {
     });
   });
 
+  it('openai: a field with a default is required and not nullable (the model writes it), never null', () => {
+    // As nullable the model may send null, which .default() does not replace: a ValidationError.
+    const Settings = z.object({ theme: z.string(), pageSize: z.number().default(20) });
+    expect(Settings.safeParse({ theme: 'dark', pageSize: null }).success).toBe(false);
+    expect(jsonSchemaFor(Settings, 'openai')).toEqual({
+      type: 'object',
+      properties: { theme: { type: 'string' }, pageSize: { type: 'number', default: 20 } },
+      required: ['theme', 'pageSize'],
+      additionalProperties: false,
+    });
+    // An optional field stays nullable, a nullish one is not wrapped twice, also with a default.
+    const Filters = z.object({
+      q: z.string().optional(),
+      page: z.number().nullish(),
+      size: z.number().nullish().default(3),
+    });
+    expect(jsonSchemaFor(Filters, 'openai').properties).toEqual({
+      q: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+      page: { type: ['number', 'null'] },
+      size: { type: ['number', 'null'], default: 3 },
+    });
+  });
+
   it('openai: rejects records and non-object roots, naming the place', () => {
     expect(() => jsonSchemaFor(z.object({ m: z.record(z.string(), z.number()) }), 'openai')).toThrow(
       'records (objects with arbitrary keys) (at #/properties/m)',
@@ -507,6 +530,43 @@ describe('jsonSchemaFor: what strict mode and Gemini cannot express', () => {
     // arktype writes a string union as a bare enum: Gemini takes enum only on a STRING.
     expect(jsonSchemaFor(type({ role: "'admin' | 'user'" }), 'gemini').properties).toEqual({
       role: { type: 'string', enum: ['admin', 'user'] },
+    });
+  });
+
+  it('gemini: only the formats Gemini takes (string: date-time; integer: int32, int64; number: float, double)', () => {
+    // Any other is a 400 "format: only 'enum' and 'date-time' are supported for STRING type".
+    const Contact = z.object({
+      email: z.email(),
+      site: z.url(),
+      id: z.uuid(),
+      birthday: z.iso.date(),
+      seenAt: z.iso.datetime(),
+    });
+    expect(geminiGenerationConfig(Contact).responseSchema).toEqual({
+      type: 'object',
+      properties: {
+        email: { type: 'string' },
+        site: { type: 'string' },
+        id: { type: 'string' },
+        birthday: { type: 'string' },
+        seenAt: { type: 'string', format: 'date-time' },
+      },
+      required: ['email', 'site', 'id', 'birthday', 'seenAt'],
+      propertyOrdering: ['email', 'site', 'id', 'birthday', 'seenAt'],
+    });
+    const Sizes = z.object({
+      count: z.int().meta({ format: 'int64' }),
+      ratio: z.number().meta({ format: 'double' }),
+      weight: z.number().meta({ format: 'int32' }), // an integer's format on a number
+      backup: z.email().nullable(), // checked on the type a nullable union collapses into
+      seen: z.iso.datetime().nullable(),
+    });
+    expect(jsonSchemaFor(Sizes, 'gemini').properties).toEqual({
+      count: { type: 'integer', format: 'int64' },
+      ratio: { type: 'number', format: 'double' },
+      weight: { type: 'number' },
+      backup: { type: 'string', nullable: true },
+      seen: { type: 'string', format: 'date-time', nullable: true },
     });
   });
 

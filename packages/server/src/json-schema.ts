@@ -21,10 +21,11 @@ export const LIST_KEY = 'items';
  * Targets:
  * - `openai`: strict structured outputs: every property required, `additionalProperties: false`,
  *   optional properties made nullable (the model then sends `null`: use `.nullish()` for such fields),
- *   unions as `anyOf`, only the string formats OpenAI knows.
+ *   one with a default left as it is (the model writes its value), unions as `anyOf`, only the string
+ *   formats OpenAI knows.
  * - `anthropic`: a plain JSON Schema for a tool's `input_schema`.
  * - `gemini`: the OpenAPI subset of `responseSchema` (`nullable`, `propertyOrdering`, no `$ref`, unions
- *   as `anyOf`, string-only `enum`).
+ *   as `anyOf`, string-only `enum`, only the formats Gemini knows).
  * OpenAI and Anthropic need an object at the root: an array schema (`z.array(Item)`) becomes an object
  * with one required array property, `{ "items": [...] }` ({@link LIST_KEY}), which `streamItems` and
  * `usePartialItems` unwrap with no configuration; a root with an id (`.meta({ id })`) is the object it
@@ -414,7 +415,10 @@ function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSche
     const props = (n.properties ?? {}) as Record<string, JSONSchema>;
     const required = new Set((n.required ?? []) as string[]);
     for (const [name, s] of Object.entries(props)) {
-      if (!required.has(name) && !isNullable(s)) props[name] = { anyOf: [s, { type: 'null' }] };
+      // A field with a default is optional only to the user's code: the model, made to write every
+      // field, writes its value. As nullable it could send null, which a default does not replace.
+      if (!required.has(name) && !isNullable(s) && !('default' in s))
+        props[name] = { anyOf: [s, { type: 'null' }] };
     }
     n.properties = props;
     n.required = Object.keys(props);
@@ -466,6 +470,16 @@ const GEMINI_KEYS = new Set([
   'title',
 ]);
 
+/**
+ * The formats Gemini takes, by type (Schema reference, "Supported formats"); any other is refused with a
+ * 400 (`only 'enum' and 'date-time' are supported for STRING type`), so it is dropped like a `pattern`.
+ */
+const GEMINI_FORMATS: ReadonlyMap<unknown, ReadonlySet<unknown>> = new Map([
+  ['string', new Set(['enum', 'date-time'])],
+  ['integer', new Set(['int32', 'int64'])],
+  ['number', new Set(['float', 'double'])],
+]);
+
 function geminiNode(n: JSONSchema, path: string): JSONSchema {
   tidy(n);
   oneOfToAnyOf(n, 'gemini', path);
@@ -506,6 +520,8 @@ function geminiNode(n: JSONSchema, path: string): JSONSchema {
       throw unsupported('gemini', 'objects without properties (z.object({}))', path);
     n.propertyOrdering = Object.keys(n.properties as object);
   }
+  // Checked last: only now is the type the one Gemini sees (a nullable union collapsed into it).
+  if (n.format !== undefined && !GEMINI_FORMATS.get(n.type)?.has(n.format)) delete n.format;
   for (const key of Object.keys(n)) if (!GEMINI_KEYS.has(key)) delete n[key];
   return n;
 }

@@ -17,9 +17,14 @@ async function all(store: ResumeStore, id: string, offset = 0): Promise<StreamEn
 let n = 0;
 const fresh = () => `stream-${process.pid}-${Date.now()}-${n++}`;
 
+/** The text of an entry the `refusing` store refuses (and no other entry of the cases below). */
+export const REFUSED_TEXT = 'b'.repeat(100);
+
 export function resumeStoreContract(
   make: () => ResumeStore,
   expire: { store: () => ResumeStore; waitMs: number },
+  /** A new store that refuses the entry with {@link REFUSED_TEXT} (the memory store: one too small for it). */
+  refusing: () => ResumeStore,
 ) {
   it('keeps a log in order and serves it whole, ending with done', async () => {
     const store = make();
@@ -145,6 +150,44 @@ export function resumeStoreContract(
     let late = 0;
     await store.onCancel(early, () => late++);
     expect(late).toBe(1);
+  });
+
+  const tooLarge = (offset: number): StreamEntry => ({
+    offset,
+    event: { type: 'error', error: { type: 'stream_too_large', message: 'too large' } },
+  });
+
+  it('once it refused an entry, refuses every later one of the log but the last: the log is a prefix of the text', async () => {
+    const store = refusing();
+    const id = fresh();
+    await store.create(id);
+    await store.append(id, text(10, '{"t":"aaaa'));
+    await expect(store.append(id, text(110, REFUSED_TEXT))).rejects.toThrow();
+    // Smaller: it would fit, and the log would read {"t":"aaaa"} — a value that was never generated.
+    await expect(store.append(id, text(112, '"}'))).rejects.toThrow();
+    await expect(store.append(id, { offset: 112, event: { type: 'reset', attempt: 2 } })).rejects.toThrow();
+    await store.append(id, tooLarge(10));
+    expect(await all(store, id)).toEqual([text(10, '{"t":"aaaa'), tooLarge(10)]);
+  });
+
+  it('refuses the entries behind a refused one also when they were appended before it was (a window in flight)', async () => {
+    const store = refusing();
+    const id = fresh();
+    await store.create(id);
+    const appends = [
+      text(10, '{"t":"aaaa'),
+      text(110, REFUSED_TEXT),
+      text(112, '"}'),
+      { offset: 112, event: { type: 'reset', attempt: 2 } as ProtocolEvent },
+    ].map((e) => store.append(id, e));
+    expect((await Promise.allSettled(appends)).map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+    await store.append(id, tooLarge(10));
+    expect(await all(store, id)).toEqual([text(10, '{"t":"aaaa'), tooLarge(10)]);
   });
 
   it('forgets an ended stream after its TTL, and says it expired', async () => {

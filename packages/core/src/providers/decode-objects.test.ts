@@ -102,3 +102,56 @@ describe('decodeObjects: a provider error the official SDK stream throws (its AP
     });
   }
 });
+
+describe("decodeObjects: format 'text' (the text is the JSON)", () => {
+  async function* deltas() {
+    yield '{"a":';
+    yield '1}';
+  }
+
+  async function events(source: AsyncIterable<unknown>, options: Parameters<typeof decodeObjects>[1]) {
+    const out: unknown[] = [];
+    for await (const e of decodeObjects(source, options)) out.push(e);
+    return out;
+  }
+
+  it('yields each string as a text event, as auto does (there is no SSE reader for text)', async () => {
+    const text = [
+      { type: 'text', text: '{"a":' },
+      { type: 'text', text: '1}' },
+    ];
+    expect(await events(deltas(), { format: 'text' })).toEqual(text);
+    expect(await events(deltas(), {})).toEqual(text);
+  });
+
+  it('with extractJson (as reask reads each attempt), only the JSON passes', async () => {
+    async function* fenced() {
+      yield 'Here:\n```json\n{"a":';
+      yield '1}\n```';
+    }
+    expect(await events(fenced(), { format: 'text', extractJson: true })).toEqual([
+      { type: 'text', text: '{"a":' },
+      { type: 'text', text: '1}' },
+    ]);
+  });
+
+  it("refuses a provider's event objects, naming the first, not as a reader that is not loaded", async () => {
+    let released = false;
+    async function* chunks() {
+      try {
+        yield { choices: [{ index: 0, delta: { content: '{}' } }] }; // an openai chat chunk
+      } finally {
+        released = true;
+      }
+    }
+    const { count, error } = await settled(decodeObjects(chunks(), { format: 'text' }));
+    expect(count).toBe(0);
+    expect(error).toBeInstanceOf(PartialKitError);
+    expect((error as Error).message).toBe(
+      "With format 'text', the source yields text deltas (strings), got objects (the first: " +
+        '{"choices":[{"index":0,"delta":{"content":"{}"}}]}): ' +
+        "pass the text deltas, or leave format on 'auto' for a provider's SDK stream",
+    );
+    expect(released).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import type { DecodeOptions } from '../decode/decode.ts';
+import type { DecodeOptions, WireFormat } from '../decode/decode.ts';
 import { dialectEvents, extracted } from '../decode/decode.ts';
 import { type Detected, detectSSE } from '../decode/detect.ts';
 import type { DecodedEvent } from '../decode/events.ts';
@@ -11,7 +11,8 @@ import { openaiError } from './openai-chat.ts';
  * Decodes the event objects of an official SDK stream (`openai`'s chat or responses stream,
  * `@anthropic-ai/sdk`'s message stream, `@google/genai` chunks), or of text deltas and partialkit
  * protocol events: the same readers as for the wire. A provider error the SDK's iterator throws
- * (its `APIError`) is a {@link ProviderError}, as the same bytes are on the wire.
+ * (its `APIError`) is a {@link ProviderError}, as the same bytes are on the wire. `format: 'text'`
+ * takes text deltas (strings) only: each one is a piece of the JSON.
  */
 export async function* decodeObjects(
   objects: AsyncIterable<unknown>,
@@ -19,11 +20,14 @@ export async function* decodeObjects(
 ): AsyncGenerator<DecodedEvent> {
   const messages = new Peekable(asMessages(objects));
   const requested = options.format ?? 'auto';
-  const format: Detected =
-    requested === 'auto' || requested === 'partialkit' ? await detectSSE(messages) : requested;
+  // 'text' (the body is the JSON) has no SSE reader: here it is what text deltas are, each string a
+  // piece of the text, as `auto` finds them.
+  const detecting = requested === 'auto' || requested === 'partialkit' || requested === 'text';
+  const format: Detected = detecting ? await detectSSE(messages) : requested;
+  if (requested === 'text' && format !== 'partialkit') throw await notEvents(messages, requested);
   // On the wire, bare JSON data lines are pieces of text; an object is never a piece of text. Nor is
   // one that only looks like a provider's (a `type` key), which no provider reader here claimed.
-  if (format === 'sse-data' || format === 'provider') throw await notEvents(messages);
+  if (format === 'sse-data' || format === 'provider') throw await notEvents(messages, requested);
   // An iterable of text or protocol events simply ends; on the wire the protocol ends with `done`.
   const source = format === 'partialkit' ? ended(messages) : messages;
   yield* extracted(dialectEvents(format, source, options), options.extractJson);
@@ -34,14 +38,21 @@ export async function* decodeObjects(
  * snapshots, bytes): concatenated as text they would make a 200 that ends well with the wrong value.
  * Releases the source.
  */
-async function notEvents(messages: AsyncIterable<SSEMessage>): Promise<PartialKitError> {
+async function notEvents(messages: AsyncIterable<SSEMessage>, format: WireFormat): Promise<PartialKitError> {
   const it = messages[Symbol.asyncIterator]();
   const first = (await it.next()).value as SSEMessage | undefined;
   await it.return?.();
   const data = first?.data ?? '';
+  const shown = data.length > 80 ? `${data.slice(0, 80)}…` : data;
+  // Declared text, a provider's event objects are no text either; they need their own format.
+  if (format === 'text')
+    return new PartialKitError(
+      `With format 'text', the source yields text deltas (strings), got objects (the first: ${shown}): ` +
+        "pass the text deltas, or leave format on 'auto' for a provider's SDK stream",
+    );
   return new PartialKitError(
     `These objects are neither text deltas, partialkit's protocol events nor a provider's events ` +
-      `(the first: ${data.length > 80 ? `${data.slice(0, 80)}…` : data}): pass the text deltas ` +
+      `(the first: ${shown}): pass the text deltas ` +
       "(AI SDK: the streamText result itself, or its textStream), the provider's Response or its SDK stream",
   );
 }

@@ -4,11 +4,11 @@ import { ProviderError } from '@partialkit/core';
 import { type RedisServer, startRedis } from '@partialkit/test-utils/redis-server';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resumeStoreContract } from '../../test/resume-store-contract.ts';
+import { REFUSED_TEXT, resumeStoreContract } from '../../test/resume-store-contract.ts';
 import { toNodeHandler } from '../node/node.ts';
 import { resumeOffset, resumeResponse, toResumableResponse } from '../resume/resumable.ts';
 import type { StreamEntry, StreamRead } from '../resume/resume-store.ts';
-import { RedisResumeStore, type RedisResumeStoreOptions } from './redis-resume-store.ts';
+import { type RedisClient, RedisResumeStore, type RedisResumeStoreOptions } from './redis-resume-store.ts';
 
 let redis: RedisServer;
 const clients: Array<ReturnType<typeof createClient>> = [];
@@ -43,14 +43,38 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/**
+ * The client of `store`, but one that refuses every command carrying {@link REFUSED_TEXT} as a Redis
+ * over its `maxmemory` does (without sending it): the commands sent after it still reach Redis.
+ */
+function refusingClient(client: RedisClient): RedisClient {
+  return {
+    sendCommand: (args) =>
+      args.includes(REFUSED_TEXT)
+        ? Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'."))
+        : client.sendCommand(args),
+    duplicate: () => client.duplicate(),
+    connect: () => client.connect(),
+    subscribe: (channel, listener) => client.subscribe(channel, listener),
+    on: (event, listener) => client.on(event, listener),
+  };
+}
+
 describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
   let shared: RedisResumeStore;
   let expiring: RedisResumeStore;
+  let refusing: RedisResumeStore;
   beforeAll(async () => {
     shared = await store();
     expiring = await store({ ttlSeconds: 1 });
+    refusing = new RedisResumeStore({ client: refusingClient(clients[0]!), blockMs: 200 });
+    stores.push(refusing);
   });
-  resumeStoreContract(() => shared, { store: () => expiring, waitMs: 1300 });
+  resumeStoreContract(
+    () => shared,
+    { store: () => expiring, waitMs: 1300 },
+    () => refusing,
+  );
 
   it('lets one store append and another (another process, another connection) read and cancel', async () => {
     const writer = await store();
@@ -103,6 +127,21 @@ describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
       const ttl = Number(await client.sendCommand(['TTL', key]));
       expect([key, ttl > 0 && ttl <= 60]).toEqual([key, true]);
     }
+  });
+
+  it('goes on when Redis forgot its scripts mid-stream (a restart, SCRIPT FLUSH): the append sends the script', async () => {
+    const s = await store();
+    await s.create('flushed-1');
+    await s.append('flushed-1', { offset: 2, event: { type: 'text', text: '[1' } });
+    await db.sendCommand(['SCRIPT', 'FLUSH']);
+    await s.append('flushed-1', { offset: 4, event: { type: 'text', text: ',2' } });
+    await s.append('flushed-1', { offset: 5, event: { type: 'text', text: ']' } });
+    await s.append('flushed-1', { offset: 5, event: { type: 'done' } });
+    const read = await s.read('flushed-1', 0);
+    const got: string[] = [];
+    if (read.status === 'found')
+      for await (const e of read.entries) got.push(e.event.type === 'text' ? e.event.text : e.event.type);
+    expect(got).toEqual(['[1', ',2', ']', 'done']);
   });
 
   it('accepts a node-redis client as it is typed', () => {

@@ -80,6 +80,8 @@ export class RedisResumeStore implements ResumeStore {
   private readonly expiring = new Set<string>();
   /** The timers that keep the live key of each stream this process runs. */
   private readonly alive = new Map<string, ReturnType<typeof setInterval>>();
+  /** The SHA1 of {@link CONTINUE} once a create loaded it, so that an append sends 40 bytes, not the script. */
+  private continueSha: string | undefined;
 
   constructor(options: RedisResumeStoreOptions) {
     this.client = options.client;
@@ -104,10 +106,13 @@ export class RedisResumeStore implements ResumeStore {
       'NX',
     ]);
     if (set === null) throw new PartialKitError(`A stream with id ${id} already exists`);
-    await Promise.all([
+    const [, , sha] = await Promise.all([
       this.client.sendCommand(['DEL', this.key(id, 'gone'), this.key(id, 'cancel')]),
       this.client.sendCommand(['SET', this.key(id, 'live'), '1', 'EX', `${this.liveSeconds}`]),
+      // Loaded for every stream (in the same round trip): a restarted Redis has forgotten it.
+      this.client.sendCommand(['SCRIPT', 'LOAD', CONTINUE]),
     ]);
+    this.continueSha = String(sha);
     this.keepAlive(id);
   }
 
@@ -140,8 +145,9 @@ export class RedisResumeStore implements ResumeStore {
     const { event } = entry;
     const bare = event.type === 'text' && !SURROGATE.test(event.text);
     const body = bare ? ['t', event.text] : ['e', JSON.stringify(event)];
-    await this.client.sendCommand(['XADD', log, '*', 'o', `${entry.offset}`, ...body]);
+    const fields = ['o', `${entry.offset}`, ...body];
     if (!isLast(entry)) {
+      await this.continueLog(log, entry, fields);
       // A log made by XADD has no expiry: without one, a stream whose process dies would stay forever.
       if (!this.expiring.has(id) || entry.event.type === 'reset') {
         this.expiring.add(id);
@@ -149,9 +155,39 @@ export class RedisResumeStore implements ResumeStore {
       }
       return;
     }
+    // The last entry is taken wherever the log ends, so that every log ends.
+    await this.client.sendCommand(['XADD', log, '*', ...fields]);
     this.expiring.delete(id);
     this.stopAlive(id);
     await this.end(id);
+  }
+
+  /**
+   * Appends a non-final entry if it starts where the log ends ({@link CONTINUE}): the appends a stream
+   * has in flight behind one that failed (refused by a Redis out of memory, lost with its connection)
+   * are refused too, so that the log is always a prefix of the stream's text.
+   */
+  private async continueLog(log: string, entry: StreamEntry, fields: string[]): Promise<void> {
+    const start = entry.event.type === 'text' ? entry.offset - entry.event.text.length : entry.offset;
+    const args = ['1', log, `${start}`, ...fields];
+    try {
+      const sha = this.continueSha;
+      try {
+        await this.client.sendCommand(sha ? ['EVALSHA', sha, ...args] : ['EVAL', CONTINUE, ...args]);
+      } catch (error) {
+        // Redis lost its scripts (a restart, SCRIPT FLUSH): the script itself. Safe to send again, as
+        // the check refuses an entry that is no longer where the log ends.
+        if (!sha || !messageOf(error).startsWith('NOSCRIPT')) throw error;
+        await this.client.sendCommand(['EVAL', CONTINUE, ...args]);
+      }
+    } catch (error) {
+      if (!messageOf(error).includes(GAP)) throw error;
+      throw new ProviderError(
+        'stream_unavailable',
+        'An earlier entry of the stream did not reach Redis: the stream cannot go on',
+        error,
+      );
+    }
   }
 
   /** Marks a stream whose last entry is in its log as ended: its TTL starts. */
@@ -440,6 +476,23 @@ export class RedisResumeStore implements ResumeStore {
 }
 
 const ABANDONED = 'The process running the stream stopped';
+
+/** The error {@link CONTINUE} answers with for an entry that does not start where the log ends. */
+const GAP = 'PARTIALKIT_GAP';
+
+/**
+ * XADD (KEYS[1], ARGV[2..]) of an entry that starts at offset ARGV[1], only if the log ends there: at
+ * the offset of its last entry (the first field of every entry the store writes), or 0 when it has
+ * none (not yet written, or expired).
+ */
+const CONTINUE = `local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+local ends = last and tonumber(last[2][2]) or 0
+if ends ~= tonumber(ARGV[1]) then
+  return redis.error_reply('${GAP} the log ends at ' .. ends .. ', not at ' .. ARGV[1])
+end
+return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))`;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The message reaches the browser; the cause (which names Redis's host and port) stays in `raw`. */
 function unavailable(cause: unknown): ProviderError {

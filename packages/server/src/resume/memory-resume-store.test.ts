@@ -7,10 +7,12 @@ import { MemoryResumeStore } from './memory-resume-store.ts';
 import { ENTRY_OVERHEAD } from './resume-store.ts';
 
 describe('MemoryResumeStore', () => {
-  resumeStoreContract(() => new MemoryResumeStore(), {
-    store: () => new MemoryResumeStore({ ttlMs: 30 }),
-    waitMs: 60,
-  });
+  resumeStoreContract(
+    () => new MemoryResumeStore(),
+    { store: () => new MemoryResumeStore({ ttlMs: 30 }), waitMs: 60 },
+    // The refused entry takes 100 + 48 of 200 characters, after 10 + 48: a later one of 2 + 48 fits.
+    () => new MemoryResumeStore({ maxChars: 200 }),
+  );
 
   it('stays within its size bound by dropping ended streams, oldest first, and refuses a new one when full', async () => {
     const O = ENTRY_OVERHEAD;

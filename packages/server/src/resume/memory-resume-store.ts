@@ -13,7 +13,8 @@ export interface MemoryResumeStoreOptions {
    * Total size kept over all streams, in characters (default 64 Mi): each entry counts its text plus
    * 48 for the objects that hold it. Past it, ended streams are dropped (oldest
    * first); when only running streams are left, the stream that appends fails with a
-   * `stream_too_large` error, and a new stream is refused.
+   * `stream_too_large` error (every later entry of it but its end is refused), and a new stream is
+   * refused.
    */
   maxChars?: number;
   /** How long an ended stream stays resumable (default 10 minutes). */
@@ -25,6 +26,8 @@ export interface MemoryResumeStoreOptions {
 interface Log {
   readonly entries: StreamEntry[];
   chars: number;
+  /** An entry was refused: every later one but the last is too, so the log stays a prefix of the stream. */
+  refused: boolean;
   ended: boolean;
   endedAt: number;
   /** Expired or evicted: its live readers stop. */
@@ -68,6 +71,7 @@ export class MemoryResumeStore implements ResumeStore {
     this.logs.set(id, {
       entries: [],
       chars: 0,
+      refused: false,
       ended: false,
       endedAt: 0,
       dropped: false,
@@ -82,11 +86,13 @@ export class MemoryResumeStore implements ResumeStore {
     if (!log || log.ended) return; // expired, evicted or already over: the live readers are gone too
     const size = sizeOf(entry);
     // A running stream is bounded too (a model that loops until its token limit): the entry that would
-    // pass the bound, once no ended stream is left to drop, fails its stream. The last entry (its error)
-    // is always taken, so that every log ends.
-    if (!isLast(entry) && this.chars + size > this.maxChars) {
-      this.evict(this.chars + size - this.maxChars);
-      if (this.chars + size > this.maxChars) {
+    // pass the bound, once no ended stream is left to drop, fails its stream, and so does every later
+    // one (a smaller one would fit, and leave a hole in the text). The last entry (its error) is always
+    // taken, so that every log ends.
+    if (!isLast(entry)) {
+      if (!log.refused && this.chars + size > this.maxChars) this.evict(this.chars + size - this.maxChars);
+      if (log.refused || this.chars + size > this.maxChars) {
+        log.refused = true;
         throw new ProviderError(
           'stream_too_large',
           `The stream outgrew the resume store (${this.maxChars} characters over all streams)`,

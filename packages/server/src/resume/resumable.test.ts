@@ -238,3 +238,64 @@ describe('resumeResponse with an offset or an id that names nothing', () => {
     }
   });
 });
+
+describe('a resumable stream that outgrows its store', () => {
+  const sse = (s: string) => new Response(s, { headers: { 'content-type': 'text/event-stream' } });
+
+  /** A client's view of a response: the text it was sent, and the error it ends with. */
+  async function clientView(response: Response) {
+    let text = '';
+    let error: { name: string; type: string } | undefined;
+    try {
+      for await (const e of decode(sse(await response.text()), { format: 'partialkit' }))
+        if (e.type === 'text') text += e.text;
+    } catch (e) {
+      error = { name: (e as Error).name, type: (e as ProviderError).type };
+    }
+    return { text, error };
+  }
+
+  it('sends a prefix of the generated text, then stream_too_large where it ends; never text with a hole', async () => {
+    // 200 characters: the first delta takes 10 + 48, the second (100 + 48) does not fit, the third
+    // (2 + 48) would.
+    const store = new MemoryResumeStore({ maxChars: 200 });
+    let pulled = 0;
+    let released = false;
+    const live = await toResumableResponse(
+      async function* () {
+        try {
+          for (const delta of ['{"t":"aaaa', 'b'.repeat(100), '"}', ...Array(100).fill(' ')]) {
+            pulled++;
+            yield delta;
+          }
+        } finally {
+          released = true;
+        }
+      },
+      { store, id: 'hole' },
+    );
+    // Before: {"t":"aaaa"} — a complete, valid object missing its 100 b's — and only then the error.
+    const expected = { text: '{"t":"aaaa', error: { name: 'ProviderError', type: 'stream_too_large' } };
+    expect(await clientView(live)).toEqual(expected);
+    expect(await clientView(await resumeResponse('hole', 0, { store }))).toEqual(expected);
+    // The log: the text that fitted, and the error at the offset where that text ends.
+    const read = await store.read('hole', 0);
+    const log: unknown[] = [];
+    if (read.status === 'found') for await (const entry of read.entries) log.push(entry);
+    expect(log).toEqual([
+      { offset: 10, event: { type: 'text', text: '{"t":"aaaa' } },
+      {
+        offset: 10,
+        event: {
+          type: 'error',
+          error: {
+            type: 'stream_too_large',
+            message: 'The stream outgrew the resume store (200 characters over all streams)',
+          },
+        },
+      },
+    ]);
+    // The generation stops at the event after the refusal, not when its window of appends is settled.
+    expect({ pulled, released }).toEqual({ pulled: 3, released: true });
+  });
+});

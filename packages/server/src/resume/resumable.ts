@@ -76,7 +76,18 @@ export async function toResumableResponse(
  */
 const APPEND_WINDOW = 32;
 
-/** Reads the generation into the log. Every log ends with `done` or `error`. */
+/** The first append that failed: its error, and where the log ends (the offset its entry starts at). */
+interface Refusal {
+  readonly index: number;
+  readonly offset: number;
+  readonly error: unknown;
+}
+
+/**
+ * Reads the generation into the log. Every log ends with `done` or `error`, and holds a prefix of what
+ * was generated: once an append fails (a full store), only the error follows, at the offset where the
+ * log ends.
+ */
 async function run(
   id: string,
   generate: (context: GenerationContext) => PartialSource | Promise<PartialSource>,
@@ -85,12 +96,26 @@ async function run(
 ): Promise<void> {
   const { store } = init;
   let offset = 0;
+  let appended = 0;
+  let refusal: Refusal | undefined;
   const pending: Array<Promise<void>> = [];
+  /** Waits for the appends in flight, all of them, so that the first failure is known; throws it. */
+  const settle = async (): Promise<void> => {
+    await Promise.all(pending.splice(0));
+    if (refusal) throw refusal.error;
+  };
   const append = async (entry: StreamEntry): Promise<void> => {
-    const written = store.append(id, entry);
-    written.catch(() => {}); // awaited with its window below; a failure ends the generation there
-    pending.push(written);
-    if (pending.length >= APPEND_WINDOW) await Promise.all(pending.splice(0));
+    // A failure ends the generation at the next event, not only when its window is settled; the appends
+    // already in flight behind it are refused by the store (see ResumeStore.append).
+    if (refusal) throw refusal.error;
+    const index = appended++;
+    const start = entry.event.type === 'text' ? entry.offset - entry.event.text.length : entry.offset;
+    pending.push(
+      store.append(id, entry).catch((error: unknown) => {
+        if (!refusal || index < refusal.index) refusal = { index, offset: start, error };
+      }),
+    );
+    if (pending.length >= APPEND_WINDOW) await settle();
   };
   try {
     const source = await generate({ signal, id });
@@ -101,12 +126,14 @@ async function run(
         await append({ offset, event: { type: 'text', text: event.text } });
       } else await append({ offset, event: { type: 'reset', attempt: event.attempt } });
     }
-    await Promise.all(pending.splice(0));
+    await settle();
     await store.append(id, { offset, event: signal.aborted ? CANCELLED : { type: 'done' } });
   } catch (error) {
-    await Promise.allSettled(pending.splice(0));
-    const event = signal.aborted ? CANCELLED : errorEvent(error, init.onError);
-    await store.append(id, { offset, event }).catch(() => {});
+    await Promise.all(pending.splice(0));
+    // The error goes where the log ends, at the start of the first failed entry, and names that failure:
+    // what was generated after it is in no log.
+    const event = signal.aborted ? CANCELLED : errorEvent(refusal ? refusal.error : error, init.onError);
+    await store.append(id, { offset: refusal?.offset ?? offset, event }).catch(() => {});
   }
 }
 

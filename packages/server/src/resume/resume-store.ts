@@ -27,6 +27,8 @@ export interface ResumeStore {
   /**
    * Appends one entry; an entry with a `done` or `error` event ends the log and starts its TTL. Called
    * again before the last call resolved (a window of appends in flight), it keeps the order of the calls.
+   * Once it refused an entry of a log, it refuses every later one (those in flight included) but the
+   * entry that ends the log: a log is always a prefix of the stream, never text with a hole in it.
    */
   append(id: string, entry: StreamEntry): Promise<void>;
   /**
