@@ -50,6 +50,24 @@ describe('reask', () => {
     ]);
   });
 
+  it("decode format 'text' with a call that returns text deltas: re-asks and ends with the second answer", async () => {
+    const answers = ['{"name":"Ada","age":-3}', '{"name":"Ada","age":36}'];
+    const call = async function* (_messages: ChatMessage[], { attempt }: { attempt: number }) {
+      const text = answers[attempt - 1]!;
+      for (let i = 0; i < text.length; i += 5) yield text.slice(i, i + 5);
+    };
+    let final: unknown;
+    let attempts = 0;
+    for await (const event of decode(
+      toPartialResponse(reask({ schema: Person, messages: [], call, decode: { format: 'text' } })),
+    )) {
+      if (event.type === 'reset') attempts = event.attempt;
+      else final = (final ?? '') + event.text;
+      if (event.type === 'reset') final = undefined;
+    }
+    expect([attempts, final]).toEqual([2, '{"name":"Ada","age":36}']);
+  });
+
   it('never forwards text that breaks the JSON, and gives up after maxRetries', async () => {
     const { call, calls } = scripted(['{"name": nope}', '{"name":"x","age":-1}']);
     const events = [];

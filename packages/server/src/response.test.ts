@@ -48,6 +48,21 @@ describe('toPartialResponse', () => {
     );
   });
 
+  it("decode format 'text' over text deltas sends them and done, as the default does", async () => {
+    async function* deltas() {
+      yield '{"title": "Hel';
+      yield 'lo"}';
+    }
+    const seen: unknown[] = [];
+    const wire = await readAll(
+      toPartialResponse(deltas(), { decode: { format: 'text' }, onError: (e) => void seen.push(e) }),
+    );
+    expect(wire).toBe(
+      `: partialkit\n\n${encodeProtocolEvent({ type: 'text', text: '{"title": "Hel' })}${encodeProtocolEvent({ type: 'text', text: 'lo"}' })}event: done\ndata: {}\n\n`,
+    );
+    expect(seen).toEqual([]);
+  });
+
   it('re-encodes a provider Response (OpenAI tool call, parallel calls kept apart)', async () => {
     const upstream = new Response(fixtureBytes('openai-chat-tool-calls-parallel.sse'), {
       headers: { 'content-type': 'text/event-stream' },
