@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { encodeProtocolEvent } from '../decode/protocol.ts';
 import { RESUME_URL_HEADER, STREAM_ID_HEADER } from '../decode/resume.ts';
@@ -158,6 +158,45 @@ describe('the fetch option: every request the store makes itself', () => {
     for (let i = 0; i < 100 && log.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
     expect(log).toEqual(['POST /extract Bearer secret', 'DELETE /extract/8 Bearer secret']);
     expect(store.getSnapshot().status).toBe('aborted');
+  });
+});
+
+describe("a fetch option that throws at once, on stop()'s DELETE", () => {
+  it('is reported, as one that rejects is; stop() itself never throws', async () => {
+    // A token getter that fails once the session expired, inside the app's Stop click handler.
+    const expired = new Error('session expired');
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(
+            new TextEncoder().encode(encodeProtocolEvent({ type: 'text', text: '{"title":"He', id: '12' })),
+          );
+        },
+      });
+      const store = new PartialObjectStore({
+        schema: Schema,
+        fetcher: () =>
+          new Response(body, {
+            headers: { ...sse, [RESUME_URL_HEADER]: 'http://127.0.0.1:9/extract/1', [STREAM_ID_HEADER]: '1' },
+          }),
+        fetch: () => {
+          throw expired;
+        },
+        throttle: 0,
+      });
+      void store.submit(null);
+      for (let i = 0; i < 50 && store.getSnapshot().object === undefined; i++)
+        await new Promise((r) => setTimeout(r, 5));
+      expect(store.getSnapshot().object).toEqual({ title: 'He' });
+      expect(() => store.stop()).not.toThrow();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(store.getSnapshot().status).toBe('aborted');
+      expect(reported).toHaveBeenCalledTimes(1);
+      expect((reported.mock.calls[0]![0] as Error).cause).toBe(expired);
+    } finally {
+      reported.mockRestore();
+    }
   });
 });
 

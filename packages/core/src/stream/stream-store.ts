@@ -148,10 +148,14 @@ export abstract class StreamStore<
     this.abortRun();
     this.set({ ...this.state, status: 'aborted', reconnects: 0 });
     if (run.resumeUrl) {
-      this.request(run.resumeUrl, { method: 'DELETE' }).then(
-        (response) => void response.body?.cancel(),
-        (error: unknown) => reportCallbackError(new NetworkError(error)),
-      );
+      // Called from a promise: a `fetch` option that throws at once (a token getter that fails) is
+      // reported like one that rejects, never thrown into the app's Stop handler.
+      Promise.resolve(run.resumeUrl)
+        .then((url) => this.request(url, { method: 'DELETE' }))
+        .then(
+          (response) => void response.body?.cancel(),
+          (error: unknown) => reportCallbackError(new NetworkError(error)),
+        );
     }
   };
 
