@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -12,26 +13,66 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** Serves the built client from `root`; unknown paths get index.html (the app has one page). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // missing, or a name the file system refuses (a NUL byte)
+  }
+}
+
+/** The file for `path` under `root`: a directory's index.html; undefined when there is none. */
+function fileFor(root: string, path: string): string | undefined {
+  const file = join(root, path);
+  if (isFile(file)) return file;
+  const index = join(file, 'index.html');
+  return isFile(index) ? index : undefined;
+}
+
+/**
+ * Serves the built client from `root`; unknown paths get index.html (the app has one page). A URL that
+ * does not decode is a 400, one outside `root` a 403, and with no index.html to stand in, a 404.
+ */
 export function serveStatic(root: string): (req: IncomingMessage, res: ServerResponse) => void {
+  root = resolve(root);
   return (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(root, path));
-    if (!file.startsWith(root)) {
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      // A malformed escape (`/%E0%A4%A`) is the client's fault; thrown here it would end the process.
+      res.writeHead(400).end();
+      return;
+    }
+    // By relative path, not prefix: `root` /srv/client must not let `..%2fclient2/` through.
+    const inside = relative(root, join(root, path));
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
       res.writeHead(403).end();
       return;
     }
-    try {
-      if (statSync(file).isDirectory()) file = join(file, 'index.html');
-    } catch {
-      file = join(root, 'index.html');
+    const found = fileFor(root, path);
+    const page = join(root, 'index.html');
+    const file = found ?? (isFile(page) ? page : undefined);
+    if (file === undefined) {
+      res.writeHead(404).end();
+      return;
     }
-    // Hashed assets never change; the page itself is always revalidated.
-    const immutable = path.startsWith('/assets/');
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    // Hashed assets never change; the page itself (also when it stands in for a missing file) is revalidated.
+    const immutable = found !== undefined && path.startsWith('/assets/');
+    const stream = createReadStream(file);
+    // The head waits for the file to open. An error before it (the file went away since the stat) is a
+    // status; after it the body is cut short, so the client sees a broken response, not a complete one.
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (res.headersSent) res.destroy();
+      else res.writeHead(error.code === 'ENOENT' ? 404 : 500).end();
     });
-    createReadStream(file).pipe(res);
+    stream.once('open', () => {
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      });
+      // Also ends the read when the client goes away mid-file.
+      pipeline(stream, res, () => {});
+    });
   };
 }

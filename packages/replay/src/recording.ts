@@ -33,8 +33,15 @@ export interface ParseRecordingOptions {
 
 const MAGIC = 'recording';
 const VERSION = 1;
-/** A header line longer than this is taken for a one-line body (a large JSON document), not decoded. */
+/**
+ * A first line longer than this is decoded only if it begins as `serializeRecording` writes a header
+ * (`HEADER_START`): any other is taken for a one-line body (a large JSON document), not decoded whole.
+ */
 const MAX_HEADER_BYTES = 0x10000;
+/** How `serializeRecording` begins every header (`partialkit` is its first key), spaces allowed. */
+const HEADER_START = /^\{\s*"partialkit"\s*:\s*"recording"/;
+/** Enough of the first line to hold `HEADER_START` with some spaces. */
+const HEADER_START_BYTES = 64;
 /** Statuses a `Response` refuses a body for. */
 const NULL_BODY = new Set([204, 205, 304]);
 /** RFC 9110 token, the only thing a header name may be. */
@@ -132,14 +139,24 @@ interface Header {
 }
 
 /**
- * The first line, if it is a recording header; never decodes more than a short first line. One that
+ * The first line, if it is a recording header; never decodes a long first line that is not one. One that
  * means to be a header (a `{` line naming partialkit) but does not parse is refused: cut short or
  * mistyped, it would otherwise be served as a text body, the JSONL itself.
+ *
+ * A header over MAX_HEADER_BYTES is still one when it begins as `serializeRecording` writes it: a
+ * response with a 70 KB `link` or `set-cookie` is recorded fine, and must replay as recorded, not as its
+ * own JSONL text. Refusing such a header when writing instead would lose a recording `record()` already
+ * made of a real response, which the user cannot make again as it was.
  */
 function recordingHeader(bytes: Uint8Array, source: string): Header | undefined {
+  if (bytes[0] !== 0x7b /* { */) return undefined;
   let end = bytes.indexOf(0x0a);
   if (end < 0) end = bytes.length;
-  if (end > MAX_HEADER_BYTES || bytes[0] !== 0x7b /* { */) return undefined;
+  if (
+    end > MAX_HEADER_BYTES &&
+    !HEADER_START.test(new TextDecoder().decode(bytes.subarray(0, HEADER_START_BYTES)))
+  )
+    return undefined;
   const line = new TextDecoder().decode(bytes.subarray(0, end));
   let header: unknown;
   try {

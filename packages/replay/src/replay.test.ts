@@ -65,6 +65,35 @@ describe('recordings', () => {
     expect(sse.headers['content-type']).toBe('text/event-stream');
     expect(sse.chunks.map((c) => [...c.bytes])).toEqual([[...new TextEncoder().encode('data: 1\n\n')]]);
   });
+
+  // Moved from the review's zz-review3-format test. A response with large headers (a long
+  // content-security-policy, link or set-cookie) recorded fine, but its file served the JSONL itself as
+  // a 200 text/plain body: the SDK pointed at the replay saw `{"partialkit":"recording",…`, no error.
+  it('parses back a recording serializeRecording wrote with a header line over 64 KB', async () => {
+    const link = `<https://cdn.example/${'a'.repeat(70_000)}>`;
+    const text = serializeRecording({
+      status: 200,
+      headers: { 'content-type': 'text/event-stream', link },
+      chunks: [{ t: 0, bytes: new TextEncoder().encode('data: "hi"\n\n') }],
+    });
+    const parsed = parseRecording(text);
+    expect(parsed.headers).toEqual({ 'content-type': 'text/event-stream', link });
+    expect(parsed.chunks).toHaveLength(1);
+    expect(await replayResponse(text, { speed: 0 }).text()).toBe('data: "hi"\n\n');
+  });
+
+  it('still takes a one-line JSON body over 64 KB for a body, even one that names partialkit', () => {
+    for (const body of [
+      JSON.stringify({ items: 'x'.repeat(70_000), partialkit: 'recording', version: 1 }),
+      JSON.stringify({ type: 'message', partialkit: 'recording', text: 'x'.repeat(70_000) }),
+    ]) {
+      const r = parseRecording(body);
+      expect([r.headers['content-type'], new TextDecoder().decode(r.chunks[0]?.bytes)]).toEqual([
+        'text/plain; charset=utf-8',
+        body,
+      ]);
+    }
+  });
 });
 
 describe('replay', () => {

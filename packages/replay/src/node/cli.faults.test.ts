@@ -156,6 +156,58 @@ describe('partialkit replay refuses bad flags at start (issue 18 item 19)', () =
     },
   );
 
+  // Moved from the review's zz-review3-cli test: `partialkit replay talk.sse 9000` (the --port forgotten)
+  // served on the default port; `partialkit record` refuses the same stray word.
+  it.each([
+    ['9000', 'partialkit replay takes one fixture, not also "9000": a port is given as --port 9000'],
+    ['other.sse', 'partialkit replay takes one fixture, not also "other.sse"'],
+  ])('refuses a stray argument %j after the fixture instead of ignoring it', async (stray, message) => {
+    const error = await refusal(['replay', good, stray, '--port', '0']);
+    expect(error).toBeInstanceOf(ReplayOptionError);
+    expect(error.message).toBe(message);
+    expect((error as ReplayOptionError).value).toBe(stray);
+  });
+
+  // A --host or --port it cannot listen on printed only the system error (`getaddrinfo ENOTFOUND
+  // localhos`, `listen EADDRINUSE: … 127.0.0.1:8787`): no flag named, and not from partialkit.
+  it.each([
+    [
+      'no-such-host.invalid',
+      /^--host "no-such-host\.invalid": cannot listen on it \(getaddrinfo E[A-Z_]+ no-such-host\.invalid\)$/,
+    ],
+    ['192.0.2.1', /^--host "192\.0\.2\.1": cannot listen on it \(listen EADDRNOTAVAIL: .+\)$/],
+  ])(
+    'a --host %j it cannot listen on is a ReplayOptionError naming --host and why',
+    async (host, message) => {
+      const error = await refusal(['replay', good, '--port', '0', '--host', host]);
+      expect(error).toBeInstanceOf(ReplayOptionError);
+      expect(error.message).toMatch(message);
+      expect([(error as ReplayOptionError).option, (error as ReplayOptionError).value]).toEqual([
+        '--host',
+        host,
+      ]);
+      expect(reasonOf(error)).toBe(error.message);
+    },
+  );
+
+  it('a --port already in use is a ReplayOptionError naming --port and why', async () => {
+    const busy = createServer();
+    const port = new URL(await listen(busy)).port;
+    try {
+      const error = await refusal(['replay', good, '--port', port]);
+      expect(error).toBeInstanceOf(ReplayOptionError);
+      expect(error.message).toBe(
+        `--port ${port}: cannot listen on it (listen EADDRINUSE: address already in use 127.0.0.1:${port}): pick another, or --port 0 for any free one`,
+      );
+      expect([(error as ReplayOptionError).option, (error as ReplayOptionError).value]).toEqual([
+        '--port',
+        port,
+      ]);
+    } finally {
+      await close(busy);
+    }
+  });
+
   it('a value after --flag= or after -- is left to the command (--speed=--1 is refused as a speed)', async () => {
     const error = await refusal(['replay', good, '--port', '0', '--speed=--1']);
     expect(error.message).toBe('--speed must be a number >= 0 (0 = as fast as possible), got "--1"');

@@ -71,6 +71,27 @@ describe('partialkit CLI', () => {
     expect(lines[0]).toMatch(/^Usage:\n {2}partialkit replay <fixture>/);
   });
 
+  it.each([
+    [['replay', 'talk.sse', '--help']],
+    [['replay', '-h']],
+    [['replay', '--bogus', '1', '--help']],
+    [['record', '--url', 'http://127.0.0.1:9', '--help']],
+  ])('prints usage for %j, as for partialkit --help (the bin exits 0)', async (argv) => {
+    const lines: string[] = [];
+    await expect(main(argv, (l) => lines.push(l))).resolves.toBeUndefined();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Usage:\n {2}partialkit replay <fixture>/);
+  });
+
+  it('takes --help as a value where a flag needs one, and as the fixture after --', async () => {
+    const error = await main(['replay', 'talk.sse', '--speed', '-h'], () => {}).catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      '--speed must be a number >= 0 (0 = as fast as possible), got "-h"',
+    );
+    const missing = await main(['replay', '--port', '0', '--', '--help'], () => {}).catch((e: Error) => e);
+    expect((missing as Error).message).toMatch(/^--help: /);
+  });
+
   it('refuses an unknown command (the bin then exits 1), instead of printing usage and exiting 0', async () => {
     const lines: string[] = [];
     const error = await main(['replya', 'talk.rec.jsonl'], (l) => lines.push(l)).catch((e: Error) => e);

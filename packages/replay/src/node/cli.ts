@@ -39,6 +39,21 @@ const RECORD_FLAGS = {
 };
 
 /**
+ * Whether `args` ask for the usage: `--help` or `-h` where a flag may stand (not as a flag's value, nor
+ * after `--`), so `partialkit replay talk.sse --help` prints it as `partialkit --help` does.
+ */
+function asksForHelp(args: string[], flags: Record<string, string>): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') return false;
+    if (arg === '--help' || arg === '-h') return true;
+    // A known flag given with a space: the next word is its value.
+    if (arg.startsWith('--') && !arg.includes('=') && Object.hasOwn(flags, arg.slice(2))) i++;
+  }
+  return false;
+}
+
+/**
  * `args` with every flag joined to the value after it (`--speed -1` → `--speed=-1`), for `parseArgs`:
  * it refuses a dash-led value given with a space as "ambiguous" and an unknown flag with a bare
  * TypeError, where the README promises a `ReplayOptionError` naming the flag (and what it takes).
@@ -84,6 +99,31 @@ function joinFlagValues(command: string, args: string[], flags: Record<string, s
   return joined;
 }
 
+/**
+ * A `listen` failure as the flag behind it: a host that does not resolve or is not this machine's
+ * (ENOTFOUND, EAI_AGAIN, EAI_FAIL, EADDRNOTAVAIL) is --host's, a port taken or not allowed (EADDRINUSE, EACCES) is
+ * --port's; the system error says only `listen EADDRINUSE … 127.0.0.1:8787`, not which flag to change.
+ */
+function listenError(error: unknown, host: string, port: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = reasonOf(error);
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN' || code === 'EAI_FAIL')
+    return new ReplayOptionError(
+      '--host',
+      host,
+      REPLAY_FLAGS.host,
+      `--host ${JSON.stringify(host)}: cannot listen on it (${reason})`,
+    );
+  if (code === 'EADDRINUSE' || code === 'EACCES')
+    return new ReplayOptionError(
+      '--port',
+      port,
+      REPLAY_FLAGS.port,
+      `--port ${port}: cannot listen on it (${reason})${code === 'EADDRINUSE' ? ': pick another, or --port 0 for any free one' : ''}`,
+    );
+  return error;
+}
+
 /** The host as a URL needs it: an IPv6 address in brackets (`http://[::1]:8787`), a zone's `%` escaped. */
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host.replaceAll('%', '%25')}]` : host;
@@ -124,6 +164,10 @@ export async function main(
 ): Promise<{ close(): Promise<void> } | undefined> {
   const [command, ...rest] = argv;
   if (command === 'replay') {
+    if (asksForHelp(rest, REPLAY_FLAGS)) {
+      log(USAGE);
+      return undefined;
+    }
     const { values, positionals } = parseArgs({
       args: joinFlagValues('replay', rest, REPLAY_FLAGS),
       allowPositionals: true,
@@ -134,8 +178,17 @@ export async function main(
         chunking: { type: 'string', default: 'recorded' },
       },
     });
-    const file = positionals[0];
+    const [file, stray] = positionals;
     if (!file) throw new Error(`replay needs a fixture file\n\n${USAGE}`);
+    // `partialkit replay talk.sse 9000` (the --port forgotten) would serve on the default port.
+    if (stray !== undefined) {
+      throw new ReplayOptionError(
+        stray,
+        stray,
+        'a flag',
+        `partialkit replay takes one fixture, not also ${JSON.stringify(stray)}${/^\d+$/.test(stray) ? `: a port is given as --port ${stray}` : ''}`,
+      );
+    }
     // Every flag and the recording are checked before the server listens: nothing fails on a request.
     const port = flagNumber(
       '--port',
@@ -156,9 +209,10 @@ export async function main(
     const recording = await loadRecording(file);
     const server = createReplayServer(recording, { speed, chunking });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const refuse = (error: unknown) => reject(listenError(error, values.host, values.port));
+      server.once('error', refuse);
       server.listen(port, values.host, () => {
-        server.off('error', reject);
+        server.off('error', refuse);
         resolve();
       });
     });
@@ -169,6 +223,10 @@ export async function main(
     return { close: () => new Promise((r) => server.close(() => r())) };
   }
   if (command === 'record') {
+    if (asksForHelp(rest, RECORD_FLAGS)) {
+      log(USAGE);
+      return undefined;
+    }
     const { values, positionals } = parseArgs({
       args: joinFlagValues('record', rest, RECORD_FLAGS),
       allowPositionals: true,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
+import { sendNodeResponse } from '@partialkit/server/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRecording } from '../recording.ts';
 import { record, redactUrl } from './record.ts';
@@ -158,6 +159,87 @@ describe('record() of a compressed response', () => {
     });
     const headers = parseRecording((await recorded(decoded)).text).headers;
     expect(headers).toEqual({ 'content-type': 'text/event-stream' });
+  });
+});
+
+describe('record() passes the live response on as fetch handed it over', () => {
+  const BODY = `${'data: {"choices":[{"delta":{"content":"hello"}}]}\n\n'.repeat(50)}data: [DONE]\n\n`;
+  /** A gzip-compressed provider stream, as OpenAI and most CDNs send one. */
+  const gzipped = () =>
+    upstream((_, res) => {
+      const gz = zlib.gzipSync(BODY);
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'content-encoding': 'gzip',
+        'content-length': String(gz.length),
+      });
+      res.end(gz);
+    });
+
+  // Moved from the review's zz-review3-record test. A recording proxy handed the browser fetch's decoded
+  // text labelled `content-encoding: gzip` with the compressed length: its fetch failed with
+  // `incorrect header check` (or hung), and nothing reached the page.
+  it('a teed gzip response forwarded with sendNodeResponse reaches the client intact', async () => {
+    const up = await gzipped();
+    let saved = '';
+    const proxy = await upstream(async (_, res) => {
+      const teed = record(await fetch(up, { signal: AbortSignal.timeout(5000) }), undefined, {
+        onComplete: (t) => {
+          saved = t;
+        },
+      });
+      await sendNodeResponse(res, teed);
+    });
+    const text = await Promise.race([
+      fetch(proxy)
+        .then((r) => r.text())
+        .catch((e: Error) => `failed: ${e.message}: ${(e.cause as Error | undefined)?.message}`),
+      new Promise<string>((r) => setTimeout(() => r('hung for 3 s'), 3000)),
+    ]);
+    expect(text).toBe(BODY);
+    expect(parseRecording(saved).headers['content-encoding']).toBeUndefined();
+  });
+
+  it('keeps the fetched URL and drops the headers of the bytes fetch decoded', async () => {
+    const up = await gzipped();
+    const { teed } = await recorded(await fetch(up, { signal: AbortSignal.timeout(5000) }));
+    expect({
+      url: teed.url,
+      encoding: teed.headers.get('content-encoding'),
+      length: teed.headers.get('content-length'),
+    }).toEqual({ url: `${up}/`, encoding: null, length: null });
+  });
+
+  it('keeps both for bytes still encoded, and the URL of a status without a body', async () => {
+    const encoded = await upstream((_, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip, x-custom', 'content-length': '6' });
+      res.end('opaque');
+    });
+    const { teed } = await recorded(await fetch(encoded, { signal: AbortSignal.timeout(5000) }));
+    expect([teed.headers.get('content-encoding'), teed.headers.get('content-length')]).toEqual([
+      'gzip, x-custom',
+      '6',
+    ]);
+    const empty = await upstream((_, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    expect((await recorded(await fetch(empty, { signal: AbortSignal.timeout(5000) }))).teed.url).toBe(
+      `${empty}/`,
+    );
+  });
+
+  it('leaves a Response built in code as it is: its body is what its headers say', async () => {
+    const built = new Response('data: 1\n\n', {
+      headers: { 'content-encoding': 'gzip', 'content-length': '9' },
+    });
+    const teed = record(built, undefined, { onComplete: () => {} });
+    expect([teed.url, teed.headers.get('content-encoding'), teed.headers.get('content-length')]).toEqual([
+      '',
+      'gzip',
+      '9',
+    ]);
+    await teed.arrayBuffer();
   });
 });
 

@@ -42,13 +42,55 @@ const MAGIC_BYTES = Math.max(...Object.values(MAGIC).map((m) => m.length));
  */
 export function stillEncoded(contentEncoding: string, head: Uint8Array): boolean {
   if (!contentEncoding.trim()) return false;
-  const codings = contentEncoding
-    .toLowerCase()
-    .split(',')
-    .map((c) => c.trim());
+  const codings = codingsOf(contentEncoding);
   if (!codings.every((c) => FETCH_CODINGS.has(c))) return true;
   const magic = MAGIC[codings.at(-1) as string];
   return magic?.every((byte, i) => head[i] === byte) ?? false;
+}
+
+function codingsOf(contentEncoding: string): string[] {
+  return contentEncoding
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim());
+}
+
+/** Node's fetch (undici) undoes zstd from 7.11 on; Node 20's (undici 6) hands the bytes over as they are. */
+function fetchUndoesZstd(): boolean {
+  const [major = 0, minor = 0] = (globalThis.process?.versions?.undici ?? '').split('.').map(Number);
+  return major > 7 || (major === 7 && minor >= 11);
+}
+
+/**
+ * Whether fetch undid the coding of `source`'s body, told from its head alone: the teed Response's head
+ * is given before any byte arrives, so this is `stillEncoded` without the bytes. Only fetch sets `url`
+ * (a Response built in code carries the bytes its headers describe), and it undoes a list only when it
+ * knows every coding; zstd, the one a Node fetch may not know, is decided by the runtime.
+ */
+function decodedByFetch(source: Response): boolean {
+  const encoding = source.headers.get('content-encoding') ?? '';
+  if (source.url === '' || !encoding.trim()) return false;
+  return codingsOf(encoding).every((c) => FETCH_CODINGS.has(c) && (c !== 'zstd' || fetchUndoesZstd()));
+}
+
+/**
+ * The teed Response's headers: those of `source`, without `content-encoding` and `content-length` once
+ * fetch undid the coding (they describe bytes no longer there: a client sent them decodes the text again
+ * and fails, or waits for a length that never comes).
+ */
+function teedHeaders(source: Response): Headers {
+  const headers = new Headers(source.headers);
+  if (decodedByFetch(source)) {
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  return headers;
+}
+
+/** `response` with the URL `source` was fetched from: a constructed Response has `''` (an own property over the getter). */
+function withUrl<T extends Response>(response: T, source: Response): T {
+  Object.defineProperty(response, 'url', { value: source.url, enumerable: true });
+  return response;
 }
 
 /** The first `n` bytes of the body, across chunks (a first chunk may be shorter than a magic number). */
@@ -155,11 +197,11 @@ export function record(
     return outcome;
   };
   const save = () => finish(write);
-  const init = { status: source.status, statusText: source.statusText, headers: source.headers };
+  const init = { status: source.status, statusText: source.statusText, headers: teedHeaders(source) };
   // A 204, 205 or 304 has no body to tee (a `Response` refuses one): its recording is the head alone.
   if (hasNullBody(source.status)) {
     void save();
-    return Object.assign(new Response(null, init), { saved });
+    return withUrl(Object.assign(new Response(null, init), { saved }), source);
   }
   const reader = source.body?.getReader();
   const body = new ReadableStream<Uint8Array>(
@@ -191,5 +233,5 @@ export function record(
     },
     { highWaterMark: 0 },
   );
-  return Object.assign(new Response(body, init), { saved });
+  return withUrl(Object.assign(new Response(body, init), { saved }), source);
 }

@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serveStatic } from './static-files.ts';
+
+const PAGE = '<!doctype html><title>demo</title>';
+const SCRIPT = 'console.log(1);';
+
+/** A built client as `vite build` leaves it (`index` false: one without index.html), and a sibling folder. */
+function client(index = true): string {
+  const dir = mkdtempSync(join(tmpdir(), 'partialkit-static-'));
+  const root = join(dir, 'client');
+  mkdirSync(join(root, 'assets'), { recursive: true });
+  if (index) writeFileSync(join(root, 'index.html'), PAGE);
+  writeFileSync(join(root, 'assets', 'app-1a2b.js'), SCRIPT);
+  // Named like root with a suffix: a prefix check on the path let it through.
+  mkdirSync(join(dir, 'client2'));
+  writeFileSync(join(dir, 'client2', 'secret.txt'), 'secret');
+  return root;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+/** The static handler on 127.0.0.1, as main.ts runs it for every path but /api/. */
+async function serve(root: string): Promise<(path: string) => Promise<[number, string, string | null]>> {
+  const server = createServer(serveStatic(root));
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return async (path) => {
+    const response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5000) });
+    return [response.status, await response.text(), response.headers.get('cache-control')];
+  };
+}
+
+describe('demo static files never end the process on a request', () => {
+  it('answers a malformed escape with a 400, and keeps serving', async () => {
+    const get = await serve(client());
+    expect((await get('/%E0%A4%A'))[0]).toBe(400);
+    expect((await get('/%'))[0]).toBe(400);
+    expect(await get('/')).toEqual([200, PAGE, 'no-cache']);
+  });
+
+  it('a directory without index.html gets the page, as an unknown path does, revalidated', async () => {
+    const get = await serve(client());
+    expect(await get('/assets/')).toEqual([200, PAGE, 'no-cache']);
+    // A missing hashed asset is no asset: the page standing in for it is never cached as immutable.
+    expect(await get('/assets/gone-9z9z.js')).toEqual([200, PAGE, 'no-cache']);
+    expect(await get('/talks')).toEqual([200, PAGE, 'no-cache']);
+    expect(await get('/assets/app-1a2b.js')).toEqual([200, SCRIPT, 'public, max-age=31536000, immutable']);
+  });
+
+  it('with no index.html to stand in, a 404 (never a 200 whose body fails), and keeps serving', async () => {
+    const get = await serve(client(false));
+    expect((await get('/assets/'))[0]).toBe(404);
+    expect((await get('/'))[0]).toBe(404);
+    expect((await get('/talks'))[0]).toBe(404);
+    expect((await get('/assets/app-1a2b.js'))[0]).toBe(200);
+  });
+
+  it('refuses a sibling folder whose name begins with the root folder', async () => {
+    const get = await serve(client());
+    expect((await get('/..%2fclient2/secret.txt'))[0]).toBe(403);
+    expect((await get('/..%2f..%2fetc/hostname'))[0]).toBe(403);
+    expect(await get('/')).toEqual([200, PAGE, 'no-cache']);
+  });
+});
