@@ -66,7 +66,7 @@ describe('recordings', () => {
     expect(sse.chunks.map((c) => [...c.bytes])).toEqual([[...new TextEncoder().encode('data: 1\n\n')]]);
   });
 
-  // Moved from the review's zz-review3-format test. A response with large headers (a long
+  // A response with large headers (a long
   // content-security-policy, link or set-cookie) recorded fine, but its file served the JSONL itself as
   // a 200 text/plain body: the SDK pointed at the replay saw `{"partialkit":"recording",…`, no error.
   it('parses back a recording serializeRecording wrote with a header line over 64 KB', async () => {

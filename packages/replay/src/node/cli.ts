@@ -237,14 +237,15 @@ export async function main(
         data: { type: 'string' },
       },
     });
-    // `--header authorization: Bearer x` unquoted leaves `Bearer` and `x` as stray words.
-    const [stray] = positionals;
-    if (stray !== undefined) {
+    // `--header authorization: Bearer sk-…` unquoted leaves `Bearer` and the key as stray words: the
+    // error counts them, never shows them (CI logs are shared).
+    if (positionals.length) {
+      const words = positionals.length === 1 ? 'a stray word' : `${positionals.length} stray words`;
       throw new ReplayOptionError(
-        stray,
-        stray,
+        'argument',
+        undefined,
         'a flag',
-        `partialkit record takes no argument ${JSON.stringify(stray)}: quote a header with spaces, --header "name: value"`,
+        `partialkit record takes no argument, got ${words}: quote a header with spaces, --header "name: value"`,
       );
     }
     if (!values.url || !values.out) throw new Error(`record needs --url and --out\n\n${USAGE}`);
@@ -256,7 +257,14 @@ export async function main(
         headers.set(h.slice(0, i).trim(), h.slice(i + 1).trim());
       } catch {
         // Headers refuses a name that is no HTTP token, or a line break in the value, with a bare TypeError.
-        throw new ReplayOptionError('--header', h, RECORD_FLAGS.header);
+        // Only the name is shown: the value is likely a key.
+        const shown = i < 0 ? undefined : `${h.slice(0, i)}: …`;
+        throw new ReplayOptionError(
+          '--header',
+          shown,
+          RECORD_FLAGS.header,
+          `--header must be a header as "name: value", got ${shown === undefined ? 'no colon' : JSON.stringify(shown)}`,
+        );
       }
     }
     const body = await readData(values.data);

@@ -176,7 +176,7 @@ describe('record() passes the live response on as fetch handed it over', () => {
       res.end(gz);
     });
 
-  // Moved from the review's zz-review3-record test. A recording proxy handed the browser fetch's decoded
+  // A recording proxy handed the browser fetch's decoded
   // text labelled `content-encoding: gzip` with the compressed length: its fetch failed with
   // `incorrect header check` (or hung), and nothing reached the page.
   it('a teed gzip response forwarded with sendNodeResponse reaches the client intact', async () => {
