@@ -49,6 +49,8 @@ export function MeetingExample({
 
   const [recorder] = useState(() => new StreamRecorder());
   const tapped = useMemo(() => recorder.tap(fetcher), [recorder, fetcher]);
+  // The store's own requests (the resume after "Drop connection") go through its `fetch`: tapped too,
+  // so the inspector goes on counting bytes and characters after a drop.
   const {
     object,
     data,
@@ -63,7 +65,7 @@ export function MeetingExample({
     isComplete,
     isCompleteAt,
     store,
-  } = usePartialObject<typeof MeetingInfo, ExtractRequest>(MeetingInfo, tapped);
+  } = usePartialObject<typeof MeetingInfo, ExtractRequest>(MeetingInfo, tapped, { fetch: recorder.fetch });
   // Reconnecting is still running: Stop stays active (and cancels on the server).
   const streaming = status === 'streaming' || status === 'reconnecting';
   const [dropping, setDropping] = useState(false);

@@ -3,6 +3,7 @@ export {
   type InspectableStore,
   MAX_CHUNKS,
   MAX_FIELDS,
+  MAX_ISSUES,
   StreamRecorder,
   type StreamRecorderOptions,
 } from './recorder.ts';

@@ -1,7 +1,14 @@
+import '@partialkit/core/providers';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeProtocolEvent, NetworkError, PartialObjectStore } from '@partialkit/core';
-import { replayResponse } from '@partialkit/replay';
+import {
+  encodeProtocolEvent,
+  NetworkError,
+  type PartialIssue,
+  PartialObjectStore,
+  type PartialState,
+} from '@partialkit/core';
+import { replay, replayResponse } from '@partialkit/replay';
 import { toPartialResponse } from '@partialkit/server';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { fixture } from '@partialkit/test-utils/fixtures';
@@ -10,7 +17,7 @@ import { render } from '@testing-library/react';
 import { createElement } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { MAX_CHUNKS, MAX_FIELDS, StreamRecorder } from './recorder.ts';
+import { type InspectableStore, MAX_CHUNKS, MAX_FIELDS, MAX_ISSUES, StreamRecorder } from './recorder.ts';
 import { EMPTY_TIMELINE, type FieldMark, readsOf, statsOf, type Timeline } from './timeline.ts';
 import { TimelineChart } from './timeline-chart.tsx';
 
@@ -101,6 +108,55 @@ describe('StreamRecorder', () => {
   });
 });
 
+describe('StreamRecorder and the store’s decode options', () => {
+  it('counts the characters of the JSON the store parsed (a tool call’s input), not the message prose', async () => {
+    // The store reads Anthropic's tool_use input: the recorder is given the same decode options.
+    const decode = { toolCall: 'get_weather' };
+    const recorder = new StreamRecorder({ decode });
+    const Weather = z.object({ location: z.string() }).loose();
+    const store = new PartialObjectStore({
+      schema: Weather,
+      throttle: 0,
+      decode,
+      fetcher: recorder.tap(() => replayResponse(fixture('anthropic-tool-input-json.sse'), { speed: 0 })),
+    });
+    recorder.watch(store);
+    await store.submit({});
+    await new Promise((r) => setTimeout(r, 20));
+    const json = store.getSnapshot().object;
+    expect(store.getSnapshot().status).toBe('success');
+    const text = fixture('anthropic-tool-input-json.sse')
+      .split('\n')
+      .filter((l) => l.includes('input_json_delta'))
+      .map((l) => JSON.parse(l.slice(6)).delta.partial_json as string)
+      .join('');
+    expect(JSON.parse(text)).toEqual(json);
+    expect(text).toHaveLength(21); // the prose before the tool call has 48
+    expect(recorder.getSnapshot().chars).toBe(21);
+  });
+
+  it('counts only the JSON value of a reply with prose and a fence around it, as the store extracts it', async () => {
+    const json = '{"title":"Hi"}';
+    const body = `Sure, here it is:\n\n\`\`\`json\n${json}\n\`\`\`\nAnything else?`;
+    const recorder = new StreamRecorder();
+    const store = new PartialObjectStore({
+      schema: z.object({ title: z.string() }),
+      throttle: 0,
+      fetcher: recorder.tap(
+        () =>
+          new Response(replay(body, { speed: 0, chunking: 5 }), {
+            headers: { 'content-type': 'text/plain' },
+          }),
+      ),
+    });
+    recorder.watch(store);
+    await store.submit({});
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getSnapshot().data).toEqual({ title: 'Hi' });
+    expect(recorder.getSnapshot()).toMatchObject({ bytes: body.length, chars: json.length });
+  });
+});
+
 describe('StreamRecorder resets', () => {
   it('marks a reset when the server starts a new attempt, and records the new attempt’s fields afresh', async () => {
     const { encodeProtocolEvent } = await import('@partialkit/core');
@@ -159,9 +215,12 @@ describe('StreamRecorder reconnects', () => {
         throttle: 0,
         fetcher: `${proxy.url}/`,
         reconnect: { baseDelayMs: 5 },
+        // A URL fetcher's POST and the reconnects all go through the store's fetch: no tap needed.
+        fetch: recorder.fetch,
       });
       recorder.watch(store);
       await store.submit({});
+      await new Promise((r) => setTimeout(r, 20));
       const t = recorder.getSnapshot();
       expect(store.getSnapshot().data).toEqual(MEETING_RESULT);
       expect(proxy.drops).toBe(2);
@@ -171,6 +230,70 @@ describe('StreamRecorder reconnects', () => {
       // The fields seen before the first cut are not recorded afresh: each appears once.
       expect(t.fields.filter((f) => key(f.path) === 'users.0')).toHaveLength(1);
       expect(t.endedAt).toBeGreaterThanOrEqual(t.reconnects[1]?.t ?? Number.POSITIVE_INFINITY);
+      // The three connections' JSON, each character once.
+      expect(t.tapped).toBe(true);
+      expect(t.chars).toBe(JSON.stringify(MEETING_RESULT).length);
+    } finally {
+      await proxy.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('StreamRecorder.tapFetch and a tapped run that reconnects', () => {
+  // The demo's "Drop connection": the page resumes and ends with the whole object; the inspector's
+  // bytes, chunks, JSON chars and chars/s go on counting the resumed connection (the store's
+  // reconnect GET goes through its `fetch` option, not through the tapped fetcher).
+  it('counts the bytes and JSON characters of the resumed connection too', async () => {
+    const { MemoryResumeStore, resumeOffset, resumeResponse, toResumableResponse } = await import(
+      '@partialkit/server'
+    );
+    const { toNodeHandler } = await import('@partialkit/server/node');
+    const { startDroppingProxy } = await import('@partialkit/test-utils/dropping-proxy');
+    const resumeStore = new MemoryResumeStore();
+    const served: number[] = [];
+    const server = createServer(
+      toNodeHandler(async (request) => {
+        const id = new URL(request.url).pathname.slice(1);
+        if (request.method === 'GET')
+          return resumeResponse(id, resumeOffset(request), { store: resumeStore });
+        const upstream = replayResponse(fixture('conference-extraction.sse'), { untimedIntervalMs: 2 });
+        return toResumableResponse(() => upstream, { store: resumeStore, resumeUrl: (i) => `/${i}` });
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const proxy = await startDroppingProxy({ host: '127.0.0.1', port }, (n) => (n < 1 ? 600 : undefined));
+    try {
+      const recorder = new StreamRecorder();
+      const store = new PartialObjectStore({
+        schema: MeetingInfo,
+        throttle: 0,
+        fetcher: recorder.tap(`${proxy.url}/`),
+        reconnect: { baseDelayMs: 5, maxAttempts: 2 },
+        // The app's own fetch (here one that measures what it was served), tapped.
+        fetch: recorder.tapFetch(async (url, init) => {
+          const response = await fetch(url, init);
+          const size = (await response.clone().arrayBuffer()).byteLength;
+          served.push(size);
+          return response;
+        }),
+      });
+      recorder.watch(store);
+      let beforeDrop = -1;
+      store.subscribe(() => {
+        if (store.getSnapshot().status === 'reconnecting' && beforeDrop < 0)
+          beforeDrop = recorder.getSnapshot().bytes;
+      });
+      await store.submit({});
+      await new Promise((r) => setTimeout(r, 20));
+      expect(store.getSnapshot().data).toEqual(MEETING_RESULT);
+      const t = recorder.getSnapshot();
+      expect(t.reconnects).toHaveLength(1);
+      expect(served).toHaveLength(1); // the one resume GET
+      expect(beforeDrop).toBeGreaterThan(0);
+      expect(t.bytes).toBe(beforeDrop + (served[0] ?? 0));
+      expect(t.chars).toBe(JSON.stringify(MEETING_RESULT).length);
     } finally {
       await proxy.close();
       await new Promise<void>((r) => server.close(() => r()));
@@ -319,6 +442,147 @@ describe('StreamRecorder on a long stream', () => {
     expect(t.chunks[0]?.reads).toBeUndefined();
     for (let i = 1; i < t.chunks.length; i++)
       expect(t.chunks[i]?.t).toBeGreaterThanOrEqual(t.chunks[i - 1]?.t ?? 0);
+  });
+});
+
+describe('StreamRecorder and many validation issues', () => {
+  const Schema = z.object({ items: z.array(z.object({ n: z.number().max(0) })) });
+
+  // A list of 2,000 cards that each fail the schema (a model that gets one field wrong every time):
+  // the recorder used to re-read every issue found so far at every notification, O(issues²):
+  // 2,005,000 issue reads here instead of 2,000.
+  it('looks at each validation issue once, however many notifications follow it', async () => {
+    const N = 2000;
+    const body = [
+      encodeProtocolEvent({ type: 'text', text: '{"items":[' }),
+      ...Array.from({ length: N }, (_, i) =>
+        encodeProtocolEvent({ type: 'text', text: `${i ? ',' : ''}{"n":${i + 1}}` }),
+      ),
+      encodeProtocolEvent({ type: 'text', text: ']}' }),
+      encodeProtocolEvent({ type: 'done' }),
+    ].join('');
+    const store = new PartialObjectStore({
+      schema: Schema,
+      throttle: 0,
+      fetcher: () => replayResponse(body, { speed: 0 }),
+    });
+    let reads = 0;
+    const proxies = new WeakMap<PartialIssue, PartialIssue>();
+    const states = new WeakMap<object, PartialState<unknown, unknown>>();
+    const counted = (issue: PartialIssue): PartialIssue => {
+      let p = proxies.get(issue);
+      if (!p) {
+        p = new Proxy(issue, {
+          get: (target, key, receiver) => {
+            if (key === 'path') reads++;
+            return Reflect.get(target, key, receiver);
+          },
+        });
+        proxies.set(issue, p);
+      }
+      return p;
+    };
+    const watched: InspectableStore = {
+      subscribe: (l) => store.subscribe(l),
+      isComplete: (n) => store.isComplete(n),
+      isCompleteAt: (p) => store.isCompleteAt(p),
+      getServerSnapshot: () => store.getServerSnapshot(),
+      getSnapshot: () => {
+        const state = store.getSnapshot();
+        let s = states.get(state);
+        if (!s) {
+          s = { ...state, issues: state.issues.map(counted) };
+          states.set(state, s);
+        }
+        return s;
+      },
+    };
+    const recorder = new StreamRecorder();
+    recorder.watch(watched);
+    await store.submit({});
+    expect(store.getSnapshot().issues).toHaveLength(N);
+    expect(recorder.getSnapshot().issues).toHaveLength(N);
+    // One read per issue as it is found. (When the list closes, the store's list is rebuilt with new
+    // objects for the same issues: with the run at MAX_ISSUES marks, those are only counted, unread.)
+    expect(reads).toBe(N);
+  });
+
+  it('marks the issue a list reports as it closes in place of its items’ issues', async () => {
+    const recorder = new StreamRecorder();
+    const src = controlledSource();
+    const store = new PartialObjectStore({
+      schema: z.object({ items: z.array(z.object({ n: z.number().max(0) })).max(1) }),
+      throttle: 0,
+      fetcher: src.fetcher,
+    });
+    recorder.watch(store);
+    void store.submit(1);
+    await tick();
+    src.push('{"items":[{"n":1},{"n":2}');
+    await tick();
+    expect(recorder.getSnapshot().issues.map((i) => key(i.issue.path))).toEqual(['items.0.n', 'items.1.n']);
+    // The list closes: zod validates it whole and reports only that it is too long, in place of the
+    // issues of its items (the store's list gets shorter).
+    src.push(']}');
+    src.end();
+    await tick();
+    const { issues } = store.getSnapshot();
+    expect(issues.map((i) => `${key(i.path)} ${i.code}`)).toEqual(['items too_big']);
+    const t = recorder.getSnapshot();
+    expect(t.issues.map((i) => `${key(i.issue.path)} ${i.issue.code}`)).toEqual([
+      'items.0.n too_big',
+      'items.1.n too_big',
+      'items too_big',
+    ]);
+    expect(t.issues[2]?.issue).toBe(issues[0]);
+  });
+
+  it('keeps a mark for the first MAX_ISSUES issues and counts the rest', () => {
+    const initial: PartialState<unknown, unknown> = {
+      object: undefined,
+      data: undefined,
+      status: 'idle',
+      error: undefined,
+      issues: [],
+      attempt: 0,
+      reconnects: 0,
+      streamId: undefined,
+    };
+    let state = initial;
+    const listeners = new Set<() => void>();
+    const store: InspectableStore = {
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      getSnapshot: () => state,
+      getServerSnapshot: () => initial,
+      isComplete: () => true,
+      isCompleteAt: () => true,
+    };
+    const set = (next: Partial<PartialState<unknown, unknown>>) => {
+      state = { ...state, ...next };
+      for (const l of listeners) l();
+    };
+    const recorder = new StreamRecorder();
+    recorder.watch(store);
+    set({ status: 'streaming', attempt: 1 });
+    // The issues arrive ten at a time, in a list that only grows.
+    const issues: PartialIssue[] = [];
+    while (issues.length < MAX_ISSUES + 30) {
+      for (let k = 0; k < 10; k++)
+        issues.push({ path: ['items', issues.length, 'n'], code: 'too_big', message: 'Too big' });
+      set({ issues: issues.slice() });
+    }
+    set({ status: 'error', error: new Error('invalid') });
+    const t = recorder.getSnapshot();
+    expect(issues).toHaveLength(MAX_ISSUES + 30);
+    expect(t.issues).toHaveLength(MAX_ISSUES);
+    expect(t.issues[MAX_ISSUES - 1]?.issue).toBe(issues[MAX_ISSUES - 1]);
+    expect(t.unlistedIssues).toBe(30);
+    expect(statsOf(t).issues).toBe(MAX_ISSUES + 30);
+    const { container } = render(createElement(TimelineChart, { timeline: t }));
+    expect(container.textContent).toContain('30 more issues counted, not drawn');
   });
 });
 
@@ -508,6 +772,44 @@ describe('StreamRecorder.tap and the response body', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+
+  it('counts a body once when the tapped fetcher itself calls the tapped fetch', async () => {
+    const recorder = new StreamRecorder();
+    const json = '{"title":"Hello"}';
+    const fetchJson = recorder.tapFetch(
+      async () => new Response(json, { headers: { 'content-type': 'application/json' } }),
+    );
+    const store = new PartialObjectStore({
+      schema: Schema,
+      throttle: 0,
+      fetcher: recorder.tap((_input, { signal }) => fetchJson('/api', { signal })),
+      fetch: fetchJson,
+    });
+    recorder.watch(store);
+    await store.submit(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getSnapshot().data).toEqual({ title: 'Hello' });
+    expect(recorder.getSnapshot()).toMatchObject({ tapped: true, bytes: json.length, chars: json.length });
+  });
+
+  it('passes a DELETE (stop’s cancel of a resumable stream) and responses outside a run on as they are', async () => {
+    const recorder = new StreamRecorder();
+    let made: Response | undefined;
+    const tapped = recorder.tapFetch(async () => {
+      made = new Response('{"title":"Hi"}');
+      return made;
+    });
+    expect(await tapped('/api', {})).toBe(made); // no run
+    const src = controlledSource();
+    const store = new PartialObjectStore({ schema: Schema, throttle: 0, fetcher: src.fetcher });
+    recorder.watch(store);
+    void store.submit(1);
+    await tick();
+    expect(recorder.getSnapshot().status).toBe('streaming');
+    expect(await tapped('/api/1', { method: 'DELETE' })).toBe(made);
+    expect(await tapped('/api/1', {})).not.toBe(made); // a reconnect's GET is counted
+    store.reset();
   });
 
   it('keeps the response URL, so a relative resume URL still resolves against the API', async () => {

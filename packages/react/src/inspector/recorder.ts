@@ -1,4 +1,13 @@
-import type { Fetcher, PartialIssue, PartialState, Path, StreamSource, StreamStatus } from '@partialkit/core';
+import type {
+  DecodeOptions,
+  Fetcher,
+  FetchFunction,
+  PartialIssue,
+  PartialState,
+  Path,
+  StreamSource,
+  StreamStatus,
+} from '@partialkit/core';
 import { decode, NetworkError } from '@partialkit/core';
 import {
   type ChunkMark,
@@ -27,6 +36,12 @@ export interface InspectableStore {
 export interface StreamRecorderOptions {
   /** The clock, in ms (default `performance.now`). */
   now?: () => number;
+  /**
+   * The `decode` option of the store it records (pass the same object): the response is decoded as the
+   * store decodes it, so "JSON chars" counts the JSON the store parsed (with `toolCall`, the tool call's
+   * arguments, not the message text). As in `PartialObjectStore`, `extractJson` is on unless set to false.
+   */
+  decode?: Omit<DecodeOptions, 'signal'>;
 }
 
 /**
@@ -41,6 +56,12 @@ export const MAX_FIELDS = 2000;
  * number of ticks. The first mark is never merged: it is the time to first byte.
  */
 export const MAX_CHUNKS = 1000;
+
+/**
+ * Validation issues a run keeps a mark for: the first ones found. Past it they are only counted
+ * (`Timeline.unlistedIssues`), as fields are past {@link MAX_FIELDS}.
+ */
+export const MAX_ISSUES = 2000;
 
 interface Field {
   path: Path;
@@ -65,10 +86,17 @@ interface Run {
   settled: Tally;
   unlisted: UnlistedFields;
   issues: IssueMark[];
+  /** Issues found past `MAX_ISSUES`: counted, not kept. */
+  unlistedIssues: number;
+  /** The store's list of issues last looked at (the current attempt's). */
+  issueList: readonly PartialIssue[];
+  /** The attempt's issues marked so far (at most `MAX_ISSUES`), so a rebuilt list marks none twice. */
   issueKeys: Set<string>;
   resets: ResetMark[];
   reconnects: ReconnectMark[];
   tapped: boolean;
+  /** The JSON characters of the bodies tapped (the first response, then each reconnect's). */
+  text: RunText;
   /** Containers already seen closed: their subtrees never change, so walks skip them. */
   closed: WeakSet<object>;
 }
@@ -100,11 +128,15 @@ const isRunStart = (state: PartialState<unknown, unknown>, initial: PartialState
 
 /**
  * Records the timeline of a store's runs: fields and list items as they appear and close, validation
- * issues as they are found, resets, and (through {@link StreamRecorder.tap}) the bytes of each network
- * read. Field times are those of the store's notifications, so with the default `'frame'` throttle they
- * are accurate to a frame. Read it with `subscribe` + `getSnapshot`, like the store; listeners are
- * called at most once per animation frame. However long the run, what it keeps is bounded (see
- * {@link MAX_FIELDS} and {@link MAX_CHUNKS}).
+ * issues as they are found, resets, and the bytes of each network read of the responses it sees: the
+ * fetcher's through {@link StreamRecorder.tap}, and those of the store's own requests (a URL fetcher's
+ * POST, `resume`, the reconnects of a resumable stream) through {@link StreamRecorder.fetch} given as
+ * the store's `fetch` option. A store with `decode` options needs the same ones here
+ * ({@link StreamRecorderOptions.decode}) for the JSON characters to be those it parsed. Field times are
+ * those of the store's notifications, so with the default `'frame'` throttle they are accurate to a
+ * frame. Read it with `subscribe` + `getSnapshot`, like the store; listeners are called at most once per
+ * animation frame. However long the run, what it keeps is bounded (see {@link MAX_FIELDS},
+ * {@link MAX_CHUNKS} and {@link MAX_ISSUES}).
  */
 export class StreamRecorder {
   private run: Run | undefined;
@@ -114,11 +146,18 @@ export class StreamRecorder {
   private readonly listeners = new Set<() => void>();
   private last: PartialState<unknown, unknown> | undefined;
   private readonly now: () => number;
+  /** How each body is decoded to count its JSON characters, and whether the JSON is extracted. */
+  private readonly decoding: { body: BodyDecodeOptions; extractJson: boolean };
   /** Stores followed now: `tap` counts bytes only then. */
   private watching = 0;
+  /** The responses the recorder made: one tapped twice (a tapped fetcher calling `fetch`) is counted once. */
+  private readonly made = new WeakSet<Response>();
 
   constructor(options: StreamRecorderOptions = {}) {
     this.now = options.now ?? (() => performance.now());
+    // The store's own defaults: extraction on, and no `onRetry` of the app's called twice.
+    const { extractJson = true, onRetry: _onRetry, ...body } = options.decode ?? {};
+    this.decoding = { body, extractJson };
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -143,6 +182,7 @@ export class StreamRecorder {
         fields: [...run.fields.values()].map((f) => ({ ...f })),
         unlisted: run.unlisted,
         issues: run.issues.slice(),
+        unlistedIssues: run.unlistedIssues,
         resets: run.resets.slice(),
         reconnects: run.reconnects.slice(),
         tapped: run.tapped,
@@ -169,27 +209,62 @@ export class StreamRecorder {
   /**
    * Wraps a fetcher (or a URL to POST the input to as JSON, as the store does) so the recorder sees the
    * response's bytes: each read's size and time, and the JSON characters it carried. Outside a run
-   * (or while no store is watched) the response is passed on as it is.
+   * (or while no store is watched) the response is passed on as it is. The reconnects of a resumable
+   * stream do not go through the fetcher but through the store's `fetch` option: give it
+   * {@link StreamRecorder.fetch} (or {@link StreamRecorder.tapFetch}) for them to be counted too.
    */
   tap<I>(fetcher: Fetcher<I> | string): Fetcher<I> {
     return async (input, init) => {
       // The store calls the fetcher once its run has started: the request is that run's.
-      const run = this.watching > 0 && this.run?.endedAt === undefined ? this.run : undefined;
+      const run = this.recording();
       const source = await (typeof fetcher === 'string'
         ? postJson(fetcher, input, init.signal)
         : fetcher(input, init));
-      if (!run || run !== this.run || !(source instanceof Response) || !source.body || !source.ok)
-        return source;
-      const response = new Response(this.counted(run, source.body, source.headers), {
-        status: source.status,
-        statusText: source.statusText,
-        headers: source.headers,
-      });
-      // A constructed Response has an empty `url`, yet the store resolves a relative resume URL
-      // against it: the fetched one's is kept (an own property over the prototype's getter).
-      Object.defineProperty(response, 'url', { value: source.url, enumerable: true });
-      return response;
+      return source instanceof Response ? this.counted(run, source) : source;
     };
+  }
+
+  /**
+   * Wraps a fetch function (default: the global `fetch`, as it is when called) to give as the store's
+   * `fetch` option: the store makes its own requests with it (a URL fetcher's POST, `resume`, the
+   * reconnects of a resumable stream, `stop`'s DELETE), and the bodies of those made during a run are
+   * counted into that run, as {@link StreamRecorder.tap} counts the fetcher's. With a URL fetcher it is
+   * all the store needs; with a function fetcher, tap that as well.
+   */
+  tapFetch(fetchFunction?: FetchFunction): FetchFunction {
+    return async (url, init) => {
+      // Stop's DELETE comes after the run ended; the store only cancels its body.
+      const run = init.method?.toUpperCase() === 'DELETE' ? undefined : this.recording();
+      const response = await (fetchFunction ?? fetch)(url, init);
+      return this.counted(run, response);
+    };
+  }
+
+  /** {@link StreamRecorder.tapFetch} of the global `fetch`: `{ fetch: recorder.fetch }` in the store's options. */
+  readonly fetch: FetchFunction = this.tapFetch();
+
+  /** The run a request made now belongs to: the one under way, while a store is watched. */
+  private recording(): Run | undefined {
+    return this.watching > 0 && this.run?.endedAt === undefined ? this.run : undefined;
+  }
+
+  /**
+   * The response with its body counted into `run`, or the response itself when it is no longer that
+   * run's (the run ended or was superseded meanwhile), has no body or failed.
+   */
+  private counted(run: Run | undefined, source: Response): Response {
+    if (!run || run !== this.run || run.endedAt !== undefined || !source.body || !source.ok) return source;
+    if (this.made.has(source)) return source;
+    const response = new Response(this.countedBody(run, source.body, source.headers), {
+      status: source.status,
+      statusText: source.statusText,
+      headers: source.headers,
+    });
+    // A constructed Response has an empty `url`, yet the store resolves a relative resume URL
+    // against it: the fetched one's is kept (an own property over the prototype's getter).
+    Object.defineProperty(response, 'url', { value: source.url, enumerable: true });
+    this.made.add(response);
+    return response;
   }
 
   /**
@@ -197,11 +272,15 @@ export class StreamRecorder {
    * ahead of the store, nothing buffered for a reader that lags, and when the store cancels (stop,
    * unmount, a failure) the body is cancelled as if it were not tapped.
    */
-  private counted(run: Run, body: ReadableStream<Uint8Array>, headers: Headers): ReadableStream<Uint8Array> {
+  private countedBody(
+    run: Run,
+    body: ReadableStream<Uint8Array>,
+    headers: Headers,
+  ): ReadableStream<Uint8Array> {
     run.tapped = true;
     this.changed();
     const reader = body.getReader();
-    const copy = this.charCounter(run, headers);
+    const copy = run.text.body(headers);
     let cancelled = false;
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
@@ -228,39 +307,6 @@ export class StreamRecorder {
         return reader.cancel(reason);
       },
     });
-  }
-
-  /**
-   * A decoder fed what the store read, to count the JSON characters it held (credited to the latest
-   * read: the decoder is at most one read behind). Its own stream is fed, never pulls the body.
-   */
-  private charCounter(run: Run, headers: Headers): { push(chunk: Uint8Array): void; end(): void } {
-    let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-    const copy = new ReadableStream<Uint8Array>({
-      start: (c) => {
-        controller = c;
-      },
-      cancel: () => {
-        controller = undefined; // the decoder gave up (an undecodable body): the store reports it
-      },
-    });
-    void (async () => {
-      try {
-        for await (const event of decode(new Response(copy, { headers }))) {
-          if (event.type !== 'text') continue;
-          this.countChars(run, event.text.length);
-        }
-      } catch {
-        // the store reports the stream's errors; the copy only counts
-      }
-    })();
-    return {
-      push: (chunk) => controller?.enqueue(chunk),
-      end: () => {
-        controller?.close();
-        controller = undefined;
-      },
-    };
   }
 
   private countRead(run: Run, bytes: number): void {
@@ -314,21 +360,48 @@ export class StreamRecorder {
       run.settled = { count: 0, closed: 0 };
       run.unlisted = NO_UNLISTED_FIELDS;
       // The store clears its issues too, and the new attempt may repeat one: it is found again.
+      run.issueList = [];
       run.issueKeys = new Set();
       run.resets.push({ t, attempt: state.attempt });
     }
     if (state.object !== undefined && state.object !== previous?.object)
       this.record(store, run, state.object, t);
-    for (const issue of state.issues) {
+    this.recordIssues(run, state.issues, t);
+    run.status = state.status;
+    run.error = state.error ? { name: state.error.name, message: state.error.message } : undefined;
+    if (!running(state.status) && run.endedAt === undefined) {
+      run.endedAt = t;
+      run.text.end();
+    }
+    this.changed();
+  }
+
+  /**
+   * Marks the issues the store's list gained, looking at each issue it holds once. Within an attempt
+   * the list grows at its end; when an enclosing subtree closes, the issues found inside it (the end of
+   * the list) are replaced by those of its own validation: new objects, the same issues again, fewer or
+   * others (zod reports only `too_big` for a list too long, not its items' issues). So the part kept as
+   * it was is found from the end, in as many steps as there are new objects, and of those only the issues
+   * not yet marked in the attempt are. Past `MAX_ISSUES` no key is kept: the issues are counted by how
+   * much the list grew.
+   */
+  private recordIssues(run: Run, issues: readonly PartialIssue[], t: number): void {
+    const previous = run.issueList;
+    if (issues === previous) return;
+    run.issueList = issues;
+    let kept = Math.min(previous.length, issues.length);
+    while (kept > 0 && issues[kept - 1] !== previous[kept - 1]) kept--;
+    for (let i = kept; i < issues.length; i++) {
+      if (run.issues.length >= MAX_ISSUES) {
+        run.unlistedIssues += Math.max(0, issues.length - Math.max(i, previous.length));
+        return;
+      }
+      const issue = issues[i]!;
       const key = issueKey(issue);
       if (run.issueKeys.has(key)) continue;
       run.issueKeys.add(key);
       run.issues.push({ t, issue });
     }
-    run.status = state.status;
-    run.error = state.error ? { name: state.error.name, message: state.error.message } : undefined;
-    if (!running(state.status) && run.endedAt === undefined) run.endedAt = t;
-    this.changed();
   }
 
   /** A new submit while a run streams: the store went back to the state a run starts with. */
@@ -346,7 +419,9 @@ export class StreamRecorder {
   }
 
   private begin(): void {
-    this.run = {
+    // A superseded run's bodies are cancelled by the store: its count ends with them.
+    this.run?.text.end();
+    const run: Run = {
       id: (this.run?.id ?? 0) + 1,
       started: this.now(),
       status: 'streaming',
@@ -360,12 +435,18 @@ export class StreamRecorder {
       settled: { count: 0, closed: 0 },
       unlisted: NO_UNLISTED_FIELDS,
       issues: [],
+      unlistedIssues: 0,
+      issueList: [],
       issueKeys: new Set(),
       resets: [],
       reconnects: [],
       tapped: false,
+      text: new RunText(this.decoding.body, this.decoding.extractJson, (chars) =>
+        this.countChars(run, chars),
+      ),
       closed: new WeakSet(),
     };
+    this.run = run;
   }
 
   /** Walks a new snapshot; the fields past `MAX_FIELDS` are those of closed subtrees plus those seen now. */
@@ -437,6 +518,116 @@ export class StreamRecorder {
     };
     if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify);
     else setTimeout(notify, 0);
+  }
+}
+
+/** The store's decode options a body is decoded with (the JSON is extracted over the whole run). */
+type BodyDecodeOptions = Omit<DecodeOptions, 'signal' | 'onRetry' | 'extractJson'>;
+
+/** What the store read of one body, fed to the decoder that counts its JSON characters. */
+interface BodyCopy {
+  push(chunk: Uint8Array): void;
+  end(): void;
+}
+
+/**
+ * Counts the JSON characters of a run's bodies as the store reads them: each body (the first response,
+ * then each reconnect's) decoded with the store's options, one after the other, and with `extractJson`
+ * one extraction over them all, as the store's (a resumed body continues the JSON; a reset restarts it).
+ * The decoders are fed what the store read and never pull a body, so they are at most a read behind:
+ * the characters are credited to the latest read.
+ */
+class RunText {
+  /** The decoding of the bodies so far, in order. */
+  private decoded: Promise<void> = Promise.resolve();
+  /** Bodies not decoded to their end yet. */
+  private open = 0;
+  private ended = false;
+  /** The text of the current attempt, to core's extraction (made at its first text). */
+  private extraction: ReadableStreamDefaultController<string> | undefined;
+
+  constructor(
+    private readonly options: BodyDecodeOptions,
+    private readonly extractJson: boolean,
+    private readonly count: (chars: number) => void,
+  ) {}
+
+  /** A decoder for one more body of the run, decoding once those before it are. */
+  body(headers: Headers): BodyCopy {
+    let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+    const copy = new ReadableStream<Uint8Array>({
+      start: (c) => {
+        controller = c;
+      },
+      cancel: () => {
+        controller = undefined; // the decoder gave up (an undecodable body): the store reports it
+      },
+    });
+    this.open++;
+    this.decoded = this.decoded.then(async () => {
+      try {
+        for await (const event of decode(new Response(copy, { headers }), this.options)) {
+          if (event.type === 'reset') this.restart();
+          else this.text(event.text);
+        }
+      } catch {
+        // the store reports the stream's errors; the copy only counts
+      } finally {
+        this.open--;
+        this.close();
+      }
+    });
+    return {
+      push: (chunk) => controller?.enqueue(chunk),
+      end: () => {
+        controller?.close();
+        controller = undefined;
+      },
+    };
+  }
+
+  /** The run ended: the extraction ends once the bodies still being decoded are. */
+  end(): void {
+    this.ended = true;
+    this.close();
+  }
+
+  private text(text: string): void {
+    if (!this.extractJson) {
+      this.count(text.length);
+      return;
+    }
+    this.extraction ??= this.extract();
+    this.extraction.enqueue(text);
+  }
+
+  /** A new attempt: its JSON is sought afresh (the text already queued is still counted). */
+  private restart(): void {
+    this.extraction?.close();
+    this.extraction = undefined;
+  }
+
+  private close(): void {
+    if (this.ended && this.open === 0) this.restart();
+  }
+
+  /** Core's `extractJson` over the text of an attempt, counting what it passes on. */
+  private extract(): ReadableStreamDefaultController<string> {
+    let controller: ReadableStreamDefaultController<string> | undefined;
+    const texts = new ReadableStream<string>({
+      start: (c) => {
+        controller = c;
+      },
+    });
+    void (async () => {
+      try {
+        for await (const event of decode(texts, { format: 'text', extractJson: true }))
+          if (event.type === 'text') this.count(event.text.length);
+      } catch {
+        // text only: nothing to fail
+      }
+    })();
+    return controller!;
   }
 }
 

@@ -14,7 +14,11 @@ export function useStreamRecorder(store: InspectableStore, recorder?: StreamReco
 export interface StreamInspectorProps {
   /** The store to inspect (`usePartialObject(...).store`). */
   store: InspectableStore;
-  /** A recorder whose `tap` wraps the store's fetcher, for byte counts; otherwise one is made. */
+  /**
+   * A recorder that sees the responses, for byte and character counts: its `tap` wraps the store's
+   * fetcher and its `fetch` is the store's `fetch` option (for reconnects), made with the store's
+   * `decode` options if it has any. Otherwise one is made, without those counts.
+   */
   recorder?: StreamRecorder;
   className?: string;
 }
@@ -38,7 +42,7 @@ export function StreamInspector({ store, recorder, className }: StreamInspectorP
     ['JSON chars', timeline.tapped ? n(timeline.chars) : '–', 'chars'],
     ['chars/s', stats.charsPerSecond === undefined ? '–' : n(Math.round(stats.charsPerSecond)), 'cps'],
     ['fields closed', `${n(stats.closedFields)} / ${n(stats.fields)}`, 'fields'],
-    ['issues', n(timeline.issues.length), 'issues'],
+    ['issues', n(stats.issues), 'issues'],
   ];
   if (timeline.reconnects.length > 0)
     metrics.push(['reconnects', n(timeline.reconnects.length), 'reconnects']);

@@ -29,7 +29,9 @@ export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: Timeline
   const shown = fields.filter((f) => f.path.length <= maxDepth);
   const rows = shown.slice(0, maxRows);
   const hidden = shown.length - rows.length;
-  const height = BYTES_H + AXIS + rows.length * ROW + (hidden > 0 || unlisted.count > 0 ? ROW : 0) + 6;
+  const unlistedIssues = timeline.unlistedIssues ?? 0;
+  const noted = hidden > 0 || unlisted.count > 0 || unlistedIssues > 0;
+  const height = BYTES_H + AXIS + rows.length * ROW + (noted ? ROW : 0) + 6;
   const x = (t: number) => LABEL + (t / end) * (W - LABEL - 8);
   const rowOf = (path: readonly PropertyKey[]) => {
     for (let depth = Math.min(path.length, maxDepth); depth > 0; depth--) {
@@ -51,10 +53,11 @@ export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: Timeline
   );
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * end);
   const top = BYTES_H + AXIS;
-  const summary = `${fields.length + unlisted.count} fields, ${issues.length} validation issues, ${readsOf(chunks)} chunks over ${Math.round(end)} ms`;
+  const summary = `${fields.length + unlisted.count} fields, ${issues.length + unlistedIssues} validation issues, ${readsOf(chunks)} chunks over ${Math.round(end)} ms`;
   const more = [
     hidden > 0 && `+ ${hidden} more`,
     unlisted.count > 0 && `${unlisted.count.toLocaleString('en-US')} more fields counted, not drawn`,
+    unlistedIssues > 0 && `${unlistedIssues.toLocaleString('en-US')} more issues counted, not drawn`,
   ].filter(Boolean);
   return (
     <svg

@@ -65,10 +65,13 @@ export interface Timeline {
   readonly fields: readonly FieldMark[];
   /** The fields of the attempt past those in `fields`: counted, not kept one by one. */
   readonly unlisted: UnlistedFields;
+  /** In order of discovery: the run's first ones (the recorder keeps up to `MAX_ISSUES`). */
   readonly issues: readonly IssueMark[];
+  /** Validation issues found past those in `issues`: counted, not kept (0 when absent). */
+  readonly unlistedIssues?: number;
   readonly resets: readonly ResetMark[];
   readonly reconnects: readonly ReconnectMark[];
-  /** Whether byte counts are available (the fetcher was tapped). */
+  /** Whether byte counts are available (a response of the run was tapped: `tap` or `fetch`). */
   readonly tapped: boolean;
 }
 
@@ -83,6 +86,7 @@ export const EMPTY_TIMELINE: Timeline = {
   fields: [],
   unlisted: NO_UNLISTED_FIELDS,
   issues: [],
+  unlistedIssues: 0,
   resets: [],
   reconnects: [],
   tapped: false,
@@ -98,6 +102,8 @@ export interface TimelineStats {
   /** Fields and list items, listed or not, and how many of them closed. */
   fields: number;
   closedFields: number;
+  /** Validation issues found, marked or only counted. */
+  issues: number;
   /** JSON characters per second between the first and the last chunk that carried text. */
   charsPerSecond: number | undefined;
   /** ms from the submit to the end (or to the latest mark while running). */
@@ -117,6 +123,7 @@ export function statsOf(timeline: Timeline): TimelineStats {
     reads: readsOf(timeline.chunks),
     fields: timeline.fields.length + timeline.unlisted.count,
     closedFields: closedOf(timeline.fields) + timeline.unlisted.closed,
+    issues: timeline.issues.length + (timeline.unlistedIssues ?? 0),
     charsPerSecond: span > 0 ? chars / span : undefined,
     duration: timeline.endedAt ?? latestMark(timeline),
   };
