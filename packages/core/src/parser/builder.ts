@@ -62,6 +62,7 @@ export class Builder implements TokenSink {
     markComplete(value as object);
     // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
+    // Its own plan, never a variant's: a transform, refinement or intersection around the union counts.
     if (frame.plan) this.check(frame.plan, value, frame.slot);
   }
 
@@ -84,7 +85,7 @@ export class Builder implements TokenSink {
     top.key = key;
     // Only committed members are in `obj` at this point (an open member's view is written after its key).
     top.duplicate = Object.hasOwn(top.obj, key);
-    top.childPlan = top.plan?.child(key);
+    top.childPlan = top.rules?.child(key);
   }
 
   predictKey(): string | undefined {
@@ -96,7 +97,7 @@ export class Builder implements TokenSink {
     const top = this.stack[this.stack.length - 1];
     const plan = this.slotPlan(top);
     this.strOpen = true;
-    this.strVisible = !(plan && (plan.atomic || plan.stringAtomic)) && !top?.duplicate;
+    this.strVisible = !plan?.stringAtomic && !top?.duplicate;
     if (this.strVisible) this.dirty = true;
   }
 
@@ -114,8 +115,8 @@ export class Builder implements TokenSink {
 
   primitive(value: string | number | boolean | null): void {
     const top = this.stack[this.stack.length - 1];
-    if (top?.isArray && top.plan) {
-      const plan = top.plan.element(top.count);
+    if (top?.isArray && top.rules) {
+      const plan = top.rules.element(top.count);
       if (plan) {
         const index = top.count;
         this.commit(value);
@@ -260,16 +261,19 @@ export class Builder implements TokenSink {
 
   private slotPlan(top: Frame | undefined): Plan | undefined {
     if (top === undefined) return this.rootPlan;
-    return top.isArray ? top.plan?.element(top.count) : top.childPlan;
+    return top.isArray ? top.rules?.element(top.count) : top.childPlan;
   }
 
   private commit(value: unknown): void {
     const top = this.stack[this.stack.length - 1];
     if (top === undefined) this.root = value;
     else {
-      const plan = top.plan;
-      if (plan?.discriminator !== undefined && top.key === plan.discriminator)
-        top.plan = plan.variant(value) ?? plan;
+      const rules = top.rules;
+      if (rules?.discriminator !== undefined && top.key === rules.discriminator) {
+        // The members follow the chosen variant from here on; the object is still validated whole.
+        const variant = rules.variant(value);
+        if (variant !== undefined) top.adopt(variant);
+      }
       top.commit(value);
     }
     this.dirty = true;

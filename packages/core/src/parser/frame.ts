@@ -25,6 +25,11 @@ export class Frame {
   private later: unknown[] | undefined = undefined;
   /** Plan of the member being parsed. */
   childPlan: Plan | undefined = undefined;
+  /**
+   * Where members' plans are looked up: `plan`, or the variant its discriminator chose (see `adopt`).
+   * `plan` itself stays: the closed value is validated against it.
+   */
+  rules: Plan | undefined;
   snap: unknown = undefined;
   /** Whether `snap` shows an open member (then it is not the final value). */
   private snapOpen = false;
@@ -37,11 +42,14 @@ export class Frame {
   /** Never shown: the frame is the value of a repeated key (see `duplicate`). */
   private hidden = false;
   private missing: number;
-  private readonly require: readonly string[];
+  private require: readonly string[];
+  /** Show nothing until complete (the plan's, or the chosen variant's). */
+  private atomic: boolean;
 
   constructor(
     readonly isArray: boolean,
-    public plan: Plan | undefined,
+    /** The plan of this position, fixed: the closed value is validated against it. */
+    readonly plan: Plan | undefined,
     /** Key or index of this container in its parent. */
     readonly slot: string | number,
     /** The root container: every read copies it, so it gets a copy site of its own (see `cloneObject`). */
@@ -51,7 +59,24 @@ export class Frame {
     this.obj = isArray ? EMPTY_OBJ : {};
     this.require = isArray || !plan ? NO_KEYS : plan.require;
     this.missing = this.require.length;
-    this.visible = !plan?.atomic && this.missing === 0;
+    this.atomic = plan?.atomic === true;
+    this.visible = !this.atomic && this.missing === 0;
+    this.rules = plan;
+  }
+
+  /**
+   * The discriminator chose `variant`: its members follow it from here on, and while the object is
+   * still held back (it never is again once shown) the variant's own `atomic` and `require` apply too.
+   */
+  adopt(variant: Plan): void {
+    this.rules = variant;
+    if (this.visible || this.hidden || this.isArray) return;
+    if (variant.atomic) this.atomic = true;
+    for (const key of variant.require) {
+      if (this.require.includes(key)) continue;
+      this.require = [...this.require, key];
+      if (!Object.hasOwn(this.obj, key)) this.missing++;
+    }
   }
 
   /** Number of completed members of an array. */
@@ -77,7 +102,7 @@ export class Frame {
         return;
       }
       if (this.missing > 0 && this.require.includes(key) && !Object.hasOwn(this.obj, key)) {
-        if (--this.missing === 0 && !this.plan?.atomic && !this.hidden) this.visible = true;
+        if (--this.missing === 0 && !this.atomic && !this.hidden) this.visible = true;
       }
       setKey(this.obj, key, value);
     }

@@ -69,7 +69,8 @@ export class JsonSchemaPlan implements Plan {
       }
     };
     visit(node);
-    this.stringAtomic = strings > 0 && strings === atomicStrings;
+    // `atomic` covers strings too (a zod plan tells them apart: strings follow `stringAtomic` alone).
+    this.stringAtomic = this.atomic || (strings > 0 && strings === atomicStrings);
   }
 
   child(key: string): JsonSchemaPlan | undefined {

@@ -292,4 +292,28 @@ describe('plan', () => {
     expect(planFor(S).child('a')).toBe(planFor(S).child('a'));
     expect(planFor(S).child('zzz')).toBeUndefined();
   });
+
+  it('applies a mark on one union option to that option only, and merges keys several options give', async () => {
+    const { planFor } = await import('./plan.ts');
+    const Link = atomic(z.object({ url: z.url() }));
+    const either = planFor(z.union([z.string(), Link]));
+    expect([either.atomic, either.stringAtomic]).toEqual([true, false]);
+    const text = planFor(z.union([atomic(z.string()), z.object({ a: z.string() })]));
+    expect([text.atomic, text.stringAtomic]).toEqual([false, true]);
+    const Shape = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('a'), id: z.string() }),
+      z.object({ kind: z.literal('b'), id: z.uuid() }),
+    ]);
+    expect(planFor(Shape).require).toEqual(['kind']);
+    expect(planFor(z.union([Shape, z.object({ error: z.string() })])).require).toEqual([]);
+    expect(planFor(z.object({ t: z.string() }).and(Shape)).require).toEqual(['kind']);
+    // Before the discriminator: `id` streams only if every option lets it; after it, the variant's.
+    expect(planFor(Shape).child('id')?.stringAtomic).toBe(true);
+    expect(planFor(Shape).variant('a')?.child('id')?.stringAtomic).toBe(false);
+    expect(planFor(Shape).variant('b')?.child('id')?.stringAtomic).toBe(true);
+    // A variant keeps the parts outside the union.
+    const Both = z.object({ status: z.enum(['on', 'off']) }).and(Shape);
+    expect(planFor(Both).variant('a')?.child('status')?.stringAtomic).toBe(true);
+    expect(planFor(Both).variant('a')).toBe(planFor(Both).variant('a'));
+  });
 });

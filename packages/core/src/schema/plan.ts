@@ -57,9 +57,12 @@ const WRAPPERS = new Set([
 export interface Plan {
   /** The zod schema at this position, validated when the value here closes (zod plans only). */
   readonly schema: z4.$ZodType | undefined;
-  /** Show nothing of this value until it is complete. */
+  /** Show nothing of an object or array here until it is complete. */
   readonly atomic: boolean;
-  /** A string here is shown only once complete (enums, literals, formats like uuid or datetime). */
+  /**
+   * A string here is shown only once complete (enums, literals, formats like uuid or datetime, strings
+   * marked atomic).
+   */
   readonly stringAtomic: boolean;
   /** Keys whose complete values must be present before the object is shown. */
   readonly require: readonly string[];
@@ -69,142 +72,273 @@ export interface Plan {
   child(key: string): Plan | undefined;
   /** Plan for element `index` of an array here. */
   element(index: number): Plan | undefined;
-  /** The plan of the discriminated-union variant chosen by `value`, if this is such a union. */
+  /**
+   * The rules for the members of an object here once its discriminator holds `value`: the chosen
+   * variant together with the parts of the schema outside the union. Guides the members only: the
+   * object is still validated against `schema`, and shown by this plan's `atomic` and `require`
+   * (plus the variant's own, while the object is held back).
+   */
   variant(value: unknown): Plan | undefined;
+}
+
+/** An object, array, tuple or record schema met while planning; `alt` when it is an option of a union. */
+interface Part {
+  readonly schema: z4.$ZodType;
+  readonly alt: boolean;
 }
 
 /**
  * The schema rules of a zod schema for one position of the JSON tree, built once per schema and cached.
  * Children are resolved lazily (so recursive `z.lazy` schemas work) and memoised, so the builder pays
  * a map lookup per key.
+ *
+ * Unions: a mark (`atomic`, `require`) on one option applies to the values that option can take (an
+ * atomic object option leaves strings streaming; an object is held back for the keys that every object
+ * option requires). Where several options (or sides of an intersection) give a key a sub-schema, the
+ * value there follows all of them: it streams only where each lets it, and is validated against their
+ * union (intersection) when it closes.
  */
 export class ZodPlan implements Plan {
   /** The schema at this position, validated when the value here closes. */
   readonly schema: z4.$ZodType;
-  /** Show nothing of this value until it is complete. */
   atomic = false;
-  /** A string here is shown only once complete (enums, literals, formats like uuid or datetime). */
   stringAtomic = false;
-  /** Keys whose complete values must be present before the object is shown. */
   require: readonly string[] = EMPTY;
   discriminator: string | undefined;
 
-  private objects: z4.$ZodType[] = [];
-  private arrays: z4.$ZodType[] = [];
-  private records: z4.$ZodType[] = [];
-  private tuples: z4.$ZodType[] = [];
+  private readonly objects: Part[] = [];
+  private readonly arrays: Part[] = [];
+  private readonly records: Part[] = [];
+  private readonly tuples: Part[] = [];
   private children: Map<string, ZodPlan | null> | undefined;
   private elements: Map<number, ZodPlan | null> | undefined;
-  private variants: Map<unknown, ZodPlan> | undefined;
+  /** The plan of every element of a list (no tuples here), once resolved. */
+  private elementPlan: ZodPlan | null | undefined;
+  /** The discriminated union that picks the variant, and its option per discriminator value. */
+  private union: z4.$ZodType | undefined;
+  private options: Map<unknown, z4.$ZodType> | undefined;
+  private variants: Map<z4.$ZodType, ZodPlan> | undefined;
 
-  constructor(schema: z4.$ZodType) {
+  /**
+   * @param chosen discriminated unions whose option is already known (a variant's plan): each is
+   * planned as that option alone.
+   */
+  constructor(
+    schema: z4.$ZodType,
+    private readonly chosen: ReadonlyMap<z4.$ZodType, z4.$ZodType> = NONE_CHOSEN,
+  ) {
     this.schema = schema;
-    let stringOptions = 0;
+    let strings = 0;
     let atomicStrings = 0;
-    const seen = new Set<z4.$ZodType>();
-    const visit = (s: z4.$ZodType): void => {
-      if (seen.has(s)) return;
-      seen.add(s);
+    let markedStrings = false;
+    let optionAtomic = false;
+    const done = new Map<z4.$ZodType, readonly string[] | undefined>();
+    /**
+     * Visits `s` (inside a union option when `alt`, under an atomic mark when `marked`) and returns the
+     * keys an object it describes must have before it is shown, or undefined if it describes no object.
+     */
+    const visit = (s: z4.$ZodType, alt: boolean, marked: boolean): readonly string[] | undefined => {
+      if (done.has(s)) return done.get(s);
+      done.set(s, EMPTY); // a recursive reference to itself requires nothing more
       const meta = metaOf(s);
-      if (meta === 'atomic' || (typeof meta === 'object' && meta.atomic)) this.atomic = true;
-      if (typeof meta === 'object' && meta.require) this.require = union(this.require, meta.require);
+      const atomicHere = marked || meta === 'atomic' || (typeof meta === 'object' && meta.atomic === true);
+      let keys = shapeOf(s, alt, atomicHere);
+      if (typeof meta === 'object' && meta.require) keys = union(keys ?? EMPTY, meta.require);
+      done.set(s, keys);
+      return keys;
+    };
+    const shapeOf = (s: z4.$ZodType, alt: boolean, marked: boolean): readonly string[] | undefined => {
       const def = defOf(s);
       switch (def.type) {
         case 'object':
-          this.objects.push(s);
-          return;
-        case 'array':
-          this.arrays.push(s);
-          return;
-        case 'tuple':
-          this.tuples.push(s);
-          return;
         case 'record':
-          this.records.push(s);
-          return;
+          (def.type === 'object' ? this.objects : this.records).push({ schema: s, alt });
+          if (marked) this.atomic = true;
+          return EMPTY;
+        case 'array':
+        case 'tuple':
+          (def.type === 'array' ? this.arrays : this.tuples).push({ schema: s, alt });
+          if (marked) this.atomic = true;
+          return undefined;
         case 'union': {
+          const picked = this.chosen.get(s);
+          if (picked !== undefined) return visit(picked, alt, marked);
           const disc = def.discriminator as string | undefined;
-          if (disc !== undefined && this.discriminator === undefined) {
+          const picks = disc !== undefined && this.discriminator === undefined;
+          const before = this.atomic;
+          if (picks) {
             this.discriminator = disc;
-            this.require = union(this.require, [disc]);
-            this.variants = discriminatedVariants(s);
+            this.union = s;
+            this.options = discriminatedOptions(s);
+            this.atomic = false;
           }
-          for (const option of def.options as z4.$ZodType[]) visit(option);
-          return;
+          // An object is held back for what every option that can be one requires.
+          let keys: readonly string[] | undefined;
+          for (const option of def.options as z4.$ZodType[]) {
+            const k = visit(option, true, marked);
+            if (k !== undefined) keys = keys === undefined ? k : k.filter((key) => keys!.includes(key));
+          }
+          if (picks) {
+            // An option marked atomic is atomic once chosen (the builder adopts the variant's marks
+            // while the object waits for its discriminator), unless nothing holds the object back.
+            optionAtomic = this.atomic && !marked;
+            this.atomic = before || marked;
+          }
+          return disc !== undefined && keys !== undefined ? union(keys, [disc]) : keys;
         }
-        case 'intersection':
-          visit(def.left as z4.$ZodType);
-          visit(def.right as z4.$ZodType);
-          return;
+        case 'intersection': {
+          const left = visit(def.left as z4.$ZodType, alt, marked);
+          const right = visit(def.right as z4.$ZodType, alt, marked);
+          return left === undefined ? right : right === undefined ? left : union(left, right);
+        }
         case 'lazy':
-          visit((def.getter as () => z4.$ZodType)());
-          return;
+          return visit((def.getter as () => z4.$ZodType)(), alt, marked);
         case 'pipe': {
           const input = def.in as z4.$ZodType;
-          visit(defOf(input).type === 'transform' ? (def.out as z4.$ZodType) : input);
-          return;
+          return visit(defOf(input).type === 'transform' ? (def.out as z4.$ZodType) : input, alt, marked);
         }
         case 'string':
-          stringOptions++;
-          if (hasFormat(def) || meta === 'atomic') atomicStrings++;
-          return;
+          strings++;
+          if (hasFormat(def)) atomicStrings++;
+          if (marked) markedStrings = true;
+          return undefined;
         case 'enum':
         case 'literal':
         case 'date':
         case 'template_literal':
-          stringOptions++;
+          strings++;
           atomicStrings++;
-          return;
+          return undefined;
         default:
-          if (WRAPPERS.has(def.type)) visit(def.innerType as z4.$ZodType);
+          if (WRAPPERS.has(def.type)) return visit(def.innerType as z4.$ZodType, alt, marked);
+          if (SCALARS.has(def.type)) return undefined;
+          // `any`, `unknown`, `custom`…: any JSON value.
+          if (marked) {
+            this.atomic = true;
+            markedStrings = true;
+          }
+          return EMPTY;
       }
     };
-    visit(schema);
-    this.stringAtomic = stringOptions > 0 && stringOptions === atomicStrings;
+    this.require = visit(schema, false, false) ?? EMPTY;
+    if (optionAtomic && !this.require.includes(this.discriminator!)) this.atomic = true;
+    this.stringAtomic = markedStrings || (strings > 0 && strings === atomicStrings);
   }
 
   child(key: string): ZodPlan | undefined {
     this.children ??= new Map();
     let plan = this.children.get(key);
     if (plan === undefined) {
-      plan = null;
+      const found: Part[] = [];
       for (const o of this.objects) {
-        const shape = defOf(o).shape as Record<string, z4.$ZodType>;
-        if (Object.hasOwn(shape, key)) {
-          plan = planFor(shape[key] as z4.$ZodType);
-          break;
-        }
-        const catchall = defOf(o).catchall as z4.$ZodType | undefined;
-        if (catchall && defOf(catchall).type !== 'never') {
-          plan = planFor(catchall);
-          break;
-        }
+        const def = defOf(o.schema);
+        const shape = def.shape as Record<string, z4.$ZodType>;
+        const catchall = def.catchall as z4.$ZodType | undefined;
+        if (Object.hasOwn(shape, key)) found.push({ schema: shape[key] as z4.$ZodType, alt: o.alt });
+        else if (catchall && defOf(catchall).type !== 'never') found.push({ schema: catchall, alt: o.alt });
       }
-      if (plan === null && this.records.length)
-        plan = planFor(defOf(this.records[0]!).valueType as z4.$ZodType);
+      for (const r of this.records)
+        found.push({ schema: defOf(r.schema).valueType as z4.$ZodType, alt: r.alt });
+      plan = merged(found);
       this.children.set(key, plan);
     }
     return plan ?? undefined;
   }
 
   element(index: number): ZodPlan | undefined {
-    if (this.arrays.length) return planFor(defOf(this.arrays[0]!).element as z4.$ZodType);
-    if (!this.tuples.length) return undefined;
+    if (this.tuples.length === 0) {
+      let plan = this.elementPlan;
+      if (plan === undefined) {
+        plan = merged(
+          this.arrays.map((a) => ({ schema: defOf(a.schema).element as z4.$ZodType, alt: a.alt })),
+        );
+        this.elementPlan = plan;
+      }
+      return plan ?? undefined;
+    }
     this.elements ??= new Map();
     let plan = this.elements.get(index);
     if (plan === undefined) {
-      const def = defOf(this.tuples[0]!);
-      const items = def.items as z4.$ZodType[];
-      const s = index < items.length ? items[index] : (def.rest as z4.$ZodType | null);
-      plan = s ? planFor(s) : null;
+      const found: Part[] = [];
+      for (const t of this.tuples) {
+        const def = defOf(t.schema);
+        const items = def.items as z4.$ZodType[];
+        const s = index < items.length ? items[index] : (def.rest as z4.$ZodType | null);
+        if (s) found.push({ schema: s, alt: t.alt });
+      }
+      for (const a of this.arrays) found.push({ schema: defOf(a.schema).element as z4.$ZodType, alt: a.alt });
+      plan = merged(found);
       this.elements.set(index, plan);
     }
     return plan ?? undefined;
   }
 
   variant(value: unknown): ZodPlan | undefined {
-    return this.variants?.get(value);
+    const option = this.options?.get(value);
+    if (option === undefined) return undefined;
+    this.variants ??= new Map();
+    let plan = this.variants.get(option);
+    if (plan === undefined) {
+      // The schema with the union replaced by the option: the parts outside the union keep their rules.
+      plan =
+        this.union === this.schema && this.chosen.size === 0
+          ? planFor(option)
+          : new ZodPlan(this.schema, new Map([...this.chosen, [this.union!, option]]));
+      this.variants.set(option, plan);
+    }
+    return plan;
   }
+}
+
+const NONE_CHOSEN: ReadonlyMap<z4.$ZodType, z4.$ZodType> = new Map();
+
+/** Types whose values are never objects, arrays or strings. */
+const SCALARS = new Set([
+  'number',
+  'int',
+  'bigint',
+  'boolean',
+  'null',
+  'undefined',
+  'void',
+  'nan',
+  'never',
+  'symbol',
+]);
+
+/**
+ * The plan for a position that several parts give a sub-schema: one part's own plan, or, for several,
+ * a plan that validates against all of them (the intersection of those outside any union with the
+ * union of the options') and streams only where every one of them lets it.
+ */
+function merged(found: Part[]): ZodPlan | null {
+  const both: z4.$ZodType[] = [];
+  const either: z4.$ZodType[] = [];
+  for (const part of found) {
+    const list = part.alt ? either : both;
+    if (!both.includes(part.schema) && !either.includes(part.schema)) list.push(part.schema);
+  }
+  if (both.length + either.length === 0) return null;
+  if (both.length + either.length === 1) return planFor((both[0] ?? either[0])!);
+  let schema: z4.$ZodType | undefined;
+  if (either.length) {
+    schema =
+      either.length === 1
+        ? either[0]
+        : new z4.$ZodUnion({ type: 'union', options: either } as z4.$ZodUnionDef);
+  }
+  for (const s of both) {
+    schema =
+      schema === undefined
+        ? s
+        : new z4.$ZodIntersection({ type: 'intersection', left: s, right: schema } as z4.$ZodIntersectionDef);
+  }
+  const plan = new ZodPlan(schema!);
+  const candidates = [...both, ...either].map(planFor);
+  plan.atomic = candidates.some((c) => c.atomic);
+  plan.stringAtomic = candidates.some((c) => c.stringAtomic);
+  plan.require = candidates.reduce<readonly string[]>((keys, c) => union(keys, c.require), EMPTY);
+  return plan;
 }
 
 const EMPTY: readonly string[] = [];
@@ -237,12 +371,11 @@ function union(a: readonly string[], b: readonly string[]): readonly string[] {
   return [...new Set([...a, ...b])];
 }
 
-function discriminatedVariants(s: z4.$ZodType): Map<unknown, ZodPlan> {
-  const map = new Map<unknown, ZodPlan>();
+function discriminatedOptions(s: z4.$ZodType): Map<unknown, z4.$ZodType> {
+  const map = new Map<unknown, z4.$ZodType>();
+  const disc = defOf(s).discriminator as string;
   for (const option of defOf(s).options as z4.$ZodType[]) {
-    const values = option._zod.propValues;
-    const disc = defOf(s).discriminator as string;
-    for (const v of values?.[disc] ?? []) if (!map.has(v)) map.set(v, planFor(option));
+    for (const v of option._zod.propValues?.[disc] ?? []) if (!map.has(v)) map.set(v, option);
   }
   return map;
 }
