@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { decodeSettled } from '@partialkit/test-utils/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { DecodeError, HTTPError, PartialJSONError, PartialKitError, ProviderError } from '../errors.ts';
+import {
+  DecodeError,
+  HTTPError,
+  NetworkError,
+  PartialJSONError,
+  PartialKitError,
+  ProviderError,
+} from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { decodeObjects } from '../providers/decode-objects.ts';
@@ -91,9 +98,10 @@ describe('7. an event whose data is not JSON is a DecodeError naming it', () => 
     const plain = await decodeSettled([`${chat('[1')}event: error\ndata: upstream went away\n\n`]);
     expect(plain.error).toBeInstanceOf(ProviderError);
     expect((plain.error as Error).message).toBe('upstream went away');
-    // The stream ended inside its last event: the parse stage reports the early end (TruncatedError).
+    // The stream ended inside its last event, before its final one: cut on the way, a NetworkError.
     const cut = await decodeSettled([`${chat('[1')}data: {"choices":[{"index":0,"del`]);
-    expect(cut).toEqual({ text: '[1', deltas: ['[1'] });
+    expect(cut).toMatchObject({ text: '[1', deltas: ['[1'] });
+    expect(cut.error).toBeInstanceOf(NetworkError);
   });
 });
 

@@ -55,19 +55,20 @@ describe('SSE framing (eventsource-parser underneath)', () => {
   });
 
   it('keeps a UTF-8 emoji split across byte chunks', async () => {
-    const bytes = enc.encode(`data: ${chat('["🎉 é"]')}\n\n`);
+    const bytes = enc.encode(`data: ${chat('["🎉 é"]')}\n\ndata: [DONE]\n\n`);
     const at = bytes.indexOf(0xf0) + 2;
     expect(await collect([bytes.slice(0, at), bytes.slice(at)])).toBe('["🎉 é"]');
     expect(await collect(Array.from(bytes, (b) => new Uint8Array([b])))).toBe('["🎉 é"]');
   });
 
   it('reads the last event even without a trailing blank line', async () => {
-    expect(await collect([`data: ${chat('[1]')}`], { format: 'openai-chat' })).toBe('[1]');
+    const last = chat('[1]', ',"finish_reason":"stop"');
+    expect(await collect([`data: ${last}`], { format: 'openai-chat' })).toBe('[1]');
   });
 });
 
 describe('source types', () => {
-  const body = `data: ${chat('{"ok":true}')}\n\n`;
+  const body = `data: ${chat('{"ok":true}')}\n\ndata: [DONE]\n\n`;
 
   it('reads a Response, a ReadableStream, an async iterable and an array', async () => {
     const stream = () =>
@@ -160,13 +161,19 @@ describe('format detection', () => {
     expect(await collect(['da', 'ta: "[1]"\n\nevent: done\ndata: {}\n\n'])).toBe('[1]');
     expect(
       await collect([
-        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"[2]"}}\n\n`,
+        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"[2]"}}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n`,
       ]),
     ).toBe('[2]');
     expect(
-      await collect([`data: {"type":"response.output_text.delta","output_index":0,"delta":"[3]"}\n\n`]),
+      await collect([
+        `data: {"type":"response.output_text.delta","output_index":0,"delta":"[3]"}\n\ndata: {"type":"response.completed"}\n\n`,
+      ]),
     ).toBe('[3]');
-    expect(await collect([`data: {"candidates":[{"content":{"parts":[{"text":"[4]"}]}}]}\n\n`])).toBe('[4]');
+    expect(
+      await collect([
+        `data: {"candidates":[{"content":{"parts":[{"text":"[4]"}]},"finishReason":"STOP"}]}\n\n`,
+      ]),
+    ).toBe('[4]');
     expect(await collect(['data: [5,\n\ndata: 6]\n\n'])).toBe('[5,6]');
   });
 
@@ -178,7 +185,7 @@ describe('format detection', () => {
 
 describe('provider edge cases', () => {
   it('openai-chat: picks a choice, ignores others, refuses and truncates', async () => {
-    const two = `data: {"choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"content":"A"}}]}\n\n`;
+    const two = `data: {"choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"content":"A"}}]}\n\ndata: [DONE]\n\n`;
     expect(await collect([two])).toBe('A');
     expect(await collect([two], { choice: 1 })).toBe('B');
     const refusal = `data: {"choices":[{"index":0,"delta":{"refusal":"No."},"finish_reason":"stop"}]}\n\n`;
@@ -218,7 +225,7 @@ describe('provider edge cases', () => {
     const { text: got, error: e } = await decodeSettled([text]);
     expect(got).toBe('[1,');
     expect(e).toMatchObject({ name: 'TruncatedError', reason: 'max_tokens' });
-    const call = `data: {"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{"x":1}}},{"functionCall":{"name":"g","args":{"y":2}}}]}}]}\n\n`;
+    const call = `data: {"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{"x":1}}},{"functionCall":{"name":"g","args":{"y":2}}}]},"finishReason":"STOP"}]}\n\n`;
     expect(await collect([call], { toolCall: 'g' })).toBe('{"y":2}');
   });
 });

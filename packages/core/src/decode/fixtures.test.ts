@@ -3,7 +3,7 @@ import { fixtureBytes } from '@partialkit/test-utils/fixtures';
 import { decodeSettled, paced } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { NetworkError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import type { DecodeOptions } from './decode.ts';
@@ -189,6 +189,47 @@ describe('recorded provider streams, at every chunking', () => {
       }
     }
   }, 60_000);
+});
+
+describe('recordings cut cleanly before their final event (a proxy closing the body)', () => {
+  // Each recording up to the event that holds this marker: its end (finish_reason, [DONE],
+  // message_delta / message_stop, response.completed, finishReason) is gone.
+  const CUTS: Array<[file: string, marker: string, options?: DecodeOptions]> = [
+    ['openai-chat-json-schema.sse', '"finish_reason":"stop"'],
+    ['openai-chat-tool-call-strict.sse', '"finish_reason":"tool_calls"', { toolCall: 'get_weather' }],
+    ['openrouter-chat-comments-reasoning.sse', '"finish_reason":"stop"'],
+    ['anthropic-text-basic.sse', 'event: message_delta'],
+    ['anthropic-tool-input-json.sse', 'event: message_delta', { toolCall: 'get_weather' }],
+    ['openai-responses-function-call-args.sse', 'event: response.completed', { toolCall: 0 }],
+    ['lmstudio-responses-reasoning-tool-call.sse', 'event: response.completed'],
+    ['gemini-sse-text.sse', '"finishReason"'],
+    ['gemini-stream-json-schema-from-array.sse', '"finishReason"'],
+  ];
+
+  for (const [file, marker, options] of CUTS) {
+    it(`${file}: a NetworkError after the text before the cut`, async () => {
+      const text = new TextDecoder().decode(bytesOf(file));
+      const at = text.indexOf(marker);
+      expect(at, marker).toBeGreaterThan(0);
+      // The start of the event holding the marker.
+      const cut = text.slice(0, Math.max(text.lastIndexOf('\n\n', at), text.lastIndexOf('\r\n\r\n', at)) + 2);
+      const whole = await decodeAll([bytesOf(file)], { ...options });
+      const { text: got, error } = await decodeAll([new TextEncoder().encode(cut)], { ...options });
+      expect(error).toBeInstanceOf(NetworkError);
+      expect(whole.text.startsWith(got)).toBe(true);
+    });
+  }
+
+  it('the Gemini JSON array cut before its last element, or inside it', async () => {
+    const text = new TextDecoder().decode(bytesOf('gemini-stream-json-array-schema.json'));
+    const last = text.lastIndexOf('{\n  "candidates"');
+    expect(last).toBeGreaterThan(text.indexOf('"candidates"'));
+    expect(text.indexOf('finishReason')).toBeGreaterThan(last);
+    for (const cut of [text.slice(0, last), text.slice(0, last + 40)]) {
+      const { error } = await decodeAll([new TextEncoder().encode(cut)], {});
+      expect(error).toBeInstanceOf(NetworkError);
+    }
+  });
 });
 
 describe('streamPartial on recordings', () => {

@@ -2,7 +2,7 @@ import { eventPayload, objectField, stringField } from '../decode/event-fields.t
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { ToolCallSelector, text } from './tool-calls.ts';
+import { endedEarly, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface AnthropicEvent {
@@ -24,11 +24,15 @@ interface Delta {
   text?: unknown;
   partial_json?: unknown;
   stop_reason?: string | null;
+  /** With `stop_reason: "refusal"`: why (`RefusalStopDetails`). */
+  stop_details?: { category?: unknown; explanation?: unknown } | null;
 }
 
 /**
  * Anthropic Messages events: the text of the message's text blocks (`text_delta`), or one `tool_use`
- * block's input (`input_json_delta.partial_json`). `ping` and thinking blocks are skipped.
+ * block's input (`input_json_delta.partial_json`). `ping` and thinking blocks are skipped. The stream
+ * ends with `message_stop`, after the `message_delta` that holds the `stop_reason`: a body that ends
+ * before either was cut, a `NetworkError`.
  */
 export async function* anthropic(
   events: AsyncIterable<SSEMessage>,
@@ -36,6 +40,7 @@ export async function* anthropic(
 ): AsyncGenerator<DecodedEvent> {
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
   const textBlocks = new Set<number>();
+  let finished = false;
   for await (const event of events) {
     const n = event.number;
     const e = eventPayload<AnthropicEvent>(event);
@@ -66,15 +71,30 @@ export async function* anthropic(
         break;
       }
       case 'message_delta': {
-        const reason = objectField<Delta>(e?.delta, n, 'delta')?.stop_reason;
+        const d = objectField<Delta>(e?.delta, n, 'delta');
+        const reason = d?.stop_reason;
+        if (!reason) break;
+        finished = true;
         if (reason === 'max_tokens') {
           throw new TruncatedError(
             'max_tokens',
             'The response hit its token limit (stop_reason "max_tokens")',
           );
         }
-        if (reason === 'refusal')
-          throw new RefusalError('The model declined to answer (stop_reason "refusal")');
+        // The output ran into the end of the context window: a token limit too, one of the model's.
+        if (reason === 'model_context_window_exceeded') {
+          throw new TruncatedError(
+            'max_tokens',
+            'The response filled the model\'s context window (stop_reason "model_context_window_exceeded")',
+          );
+        }
+        if (reason === 'pause_turn') {
+          throw new TruncatedError(
+            'incomplete',
+            'The model paused its turn (stop_reason "pause_turn"): send the response back as it is to let it continue',
+          );
+        }
+        if (reason === 'refusal') throw new RefusalError(refusalOf(d.stop_details));
         break;
       }
       case 'error': {
@@ -89,4 +109,13 @@ export async function* anthropic(
         return;
     }
   }
+  if (!finished) throw endedEarly('`message_stop`');
+}
+
+/** The text of a refusal: the `stop_details` explanation and category, when the API gives them. */
+function refusalOf(details: Delta['stop_details']): string {
+  const category = typeof details?.category === 'string' ? `, category "${details.category}"` : '';
+  const explanation = typeof details?.explanation === 'string' && details.explanation;
+  const declined = `The model declined to answer (stop_reason "refusal"${category})`;
+  return explanation ? `${declined}: ${explanation}` : declined;
 }

@@ -62,6 +62,50 @@ describe('decodeObjects: a provider error the official SDK stream throws (its AP
     });
   });
 
+  it("@google/genai's ApiError (status, message, name only) is a ProviderError", async () => {
+    // As the SDK throws it for an error chunk mid-stream: the chunk's JSON in the message.
+    class ApiError extends Error {
+      readonly status: number;
+      constructor(options: { message: string; status: number }) {
+        super(options.message);
+        this.name = 'ApiError';
+        this.status = options.status;
+      }
+    }
+    const body = { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } };
+    const failure = new ApiError({
+      message: `got status: UNAVAILABLE. ${JSON.stringify(body)}`,
+      status: 503,
+    });
+    const chunk = { candidates: [{ content: { parts: [{ text: '{"a":' }] }, index: 0 }] };
+    async function* chunks() {
+      yield chunk;
+      throw failure;
+    }
+    const { count, error } = await settled(decodeObjects(chunks()));
+    expect(count).toBe(1);
+    expect(error).toBeInstanceOf(ProviderError);
+    // The same type and message the error chunk gives on the wire.
+    expect(error).toMatchObject({ type: 'UNAVAILABLE', message: 'The model is overloaded.' });
+    expect((error as Error).cause).toBe(failure);
+    const wire = await settled(
+      decode(await sse(`data: ${JSON.stringify(chunk)}\n\ndata: ${JSON.stringify(body)}\n\n`)()),
+    );
+    expect(wire.error).toMatchObject({ type: 'UNAVAILABLE', message: 'The model is overloaded.' });
+
+    // A message that holds no error body: the status is the type.
+    const plain = new ApiError({ message: 'Quota exceeded', status: 429 });
+    async function* failing() {
+      yield { candidates: [] };
+      throw plain;
+    }
+    expect((await settled(decodeObjects(failing()))).error).toMatchObject({
+      name: 'ProviderError',
+      type: '429',
+      message: 'Quota exceeded',
+    });
+  });
+
   it('any other exception of the iterator passes through as it is', async () => {
     const failure = new TypeError('terminated');
     async function* objects() {

@@ -4,7 +4,7 @@ import { type Detected, detectSSE } from '../decode/detect.ts';
 import type { DecodedEvent } from '../decode/events.ts';
 import { Peekable } from '../decode/peekable.ts';
 import { type SSEMessage, sseMessage } from '../decode/sse.ts';
-import { PartialKitError, type ProviderError } from '../errors.ts';
+import { PartialKitError, ProviderError } from '../errors.ts';
 import { openaiError } from './openai-chat.ts';
 
 /**
@@ -125,11 +125,49 @@ function isSdkApiError(value: unknown): value is SdkApiError {
  * `cause`. Undefined for anything else, the SDKs' connection and abort errors included (no body).
  */
 function sdkProviderError(error: unknown): ProviderError | undefined {
-  if (!isSdkApiError(error) || error.error === undefined || error.error === null) return undefined;
-  const typed = openaiError(error.error);
+  const typed =
+    isSdkApiError(error) && error.error !== undefined && error.error !== null
+      ? openaiError(error.error)
+      : isGenaiApiError(error)
+        ? genaiError(error)
+        : undefined;
+  if (!typed) return undefined;
   // ProviderError takes no ErrorOptions: defined as `new Error(message, { cause })` defines it.
   Object.defineProperty(typed, 'cause', { value: error, writable: true, configurable: true });
   return typed;
+}
+
+/**
+ * `@google/genai`'s `ApiError`, which has only `name`, `message` and `status` (the error's HTTP code).
+ * For an error chunk mid-stream (and a non-2xx answer) the message ends with the provider's error body:
+ * `got status: UNAVAILABLE. {"error":{"code":503,"message":…,"status":"UNAVAILABLE"}}`.
+ */
+function isGenaiApiError(value: unknown): value is Error & { readonly status: number } {
+  return (
+    value instanceof Error &&
+    value.name === 'ApiError' &&
+    'status' in value &&
+    typeof value.status === 'number'
+  );
+}
+
+/**
+ * The {@link ProviderError} of a `@google/genai` `ApiError`: with the type and message of the error body
+ * in its message, as the Gemini reader reads them off the wire, else its status and message.
+ */
+function genaiError(error: Error & { readonly status: number }): ProviderError {
+  const at = error.message.indexOf('{');
+  let body: { error?: { code?: unknown; message?: unknown; status?: unknown } } | undefined;
+  if (at >= 0) {
+    try {
+      body = JSON.parse(error.message.slice(at));
+    } catch {}
+  }
+  const e = body?.error;
+  if (typeof e !== 'object' || e === null)
+    return new ProviderError(String(error.status), error.message, error);
+  const type = typeof e.status === 'string' ? e.status : String(e.code ?? error.status);
+  return new ProviderError(type, typeof e.message === 'string' ? e.message : error.message, body);
 }
 
 function isProtocolEvent(value: unknown): boolean {

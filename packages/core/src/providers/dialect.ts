@@ -31,6 +31,13 @@ export function dialectOf(event: SSEMessage): Detected | undefined {
     // Anthropic nests its error ({"type":"error","error":{…}}); partialkit's is flat ({type, message}).
     return 'error' in data ? 'anthropic' : undefined;
   }
-  if ('error' in data && event.event !== 'error') return 'openai-chat';
+  // An OpenAI-style error ({"error": {message, type, code}}), in a chunk or as an `event: error` (Groq
+  // before any chunk). partialkit's own error event is flat ({type, message}), and an `error` that is
+  // text (`event: error` + `{"error": "…"}`, a hand-rolled server's) is left to core.
+  if ('error' in data) {
+    if (event.event !== 'error') return 'openai-chat';
+    const error = data.error;
+    if (typeof error === 'object' && error !== null && !Array.isArray(error)) return 'openai-chat';
+  }
   return undefined;
 }

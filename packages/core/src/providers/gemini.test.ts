@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { decode } from '../decode/decode.ts';
-import { DecodeError, PartialJSONError, TruncatedError } from '../errors.ts';
+import {
+  DecodeError,
+  NetworkError,
+  PartialJSONError,
+  ProviderError,
+  RefusalError,
+  TruncatedError,
+} from '../errors.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import './index.ts';
 
@@ -58,14 +65,109 @@ describe('Gemini JSON-array stream: a body that stops being a JSON array', () =>
     expect((error as DecodeError).message).toMatch(/^After the Gemini JSON array/);
   });
 
-  it('a body cut off inside the array is left to the parse stage: a TruncatedError for the JSON', async () => {
+  it('a body cut off inside the array (before the finishReason) is a NetworkError, after the text', async () => {
     const cut = await run(`[${element('{"a": 1,')},${element('"b": 2')}`);
-    expect(cut).toEqual({ text: '{"a": 1,"b": 2', error: undefined });
+    expect(cut.text).toBe('{"a": 1,"b": 2');
+    expect(cut.error).toBeInstanceOf(NetworkError);
     const values: unknown[] = [];
     const error = await (async () => {
       for await (const v of streamPartial(AB, json(`[${element('{"a": 1,')},{"candid`))) values.push(v);
     })().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TruncatedError);
+    expect(error).toBeInstanceOf(NetworkError);
     expect(values.at(-1)).toEqual({ a: 1 });
+  });
+
+  it('one that ends with the finishReason but before the JSON closed is a TruncatedError for the JSON', async () => {
+    const last = JSON.stringify({
+      candidates: [{ content: { parts: [{ text: '"b": 2' }] }, index: 0, finishReason: 'STOP' }],
+    });
+    const error = await (async () => {
+      for await (const _ of streamPartial(AB, json(`[${element('{"a": 1,')},${last}]`))) {
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TruncatedError);
+  });
+});
+
+/** An `alt=sse` stream of chunks. */
+const sse = (...chunks: object[]) =>
+  new Response(chunks.map((c) => `data: ${JSON.stringify(c)}\r\n\r\n`).join(''), {
+    headers: { 'content-type': 'text/event-stream' },
+  });
+const chunk = (text: string, finish?: Record<string, unknown>) => ({
+  candidates: [{ content: { parts: [{ text }], role: 'model' }, index: 0, ...finish }],
+});
+
+async function settle(source: Response) {
+  let text = '';
+  let error: unknown;
+  try {
+    for await (const e of decode(source)) if (e.type === 'text') text += e.text;
+  } catch (e) {
+    error = e;
+  }
+  return { text, error };
+}
+
+describe('Gemini: finish reasons', () => {
+  for (const reason of ['MALFORMED_FUNCTION_CALL', 'UNEXPECTED_TOOL_CALL', 'TOO_MANY_TOOL_CALLS']) {
+    it(`${reason} is a ProviderError of that type with the finishMessage, after the text`, async () => {
+      const { text, error } = await settle(
+        sse(chunk('{"a":'), chunk('', { finishReason: reason, finishMessage: 'Malformed call: f(' })),
+      );
+      expect(text).toBe('{"a":');
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ type: reason, message: 'Malformed call: f(' });
+      const bare = await settle(sse(chunk('{"a":', { finishReason: reason })));
+      expect(bare.error).toMatchObject({ name: 'ProviderError', type: reason });
+      expect((bare.error as Error).message).toContain(reason);
+    });
+  }
+
+  for (const reason of ['IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION', 'IMAGE_OTHER', 'LANGUAGE']) {
+    it(`${reason} is a RefusalError, as the BLOCKED ones are`, async () => {
+      const { text, error } = await settle(sse(chunk('{"a":'), chunk('', { finishReason: reason })));
+      expect(text).toBe('{"a":');
+      expect(error).toBeInstanceOf(RefusalError);
+      expect((error as RefusalError).refusal).toBe(`Response blocked (${reason})`);
+    });
+  }
+
+  it('OTHER is a ProviderError (OTHER) with the finishMessage', async () => {
+    const { text, error } = await settle(
+      sse(chunk('{"a":1'), chunk('', { finishReason: 'OTHER', finishMessage: 'Something went wrong' })),
+    );
+    expect(text).toBe('{"a":1');
+    expect(error).toMatchObject({ name: 'ProviderError', type: 'OTHER', message: 'Something went wrong' });
+  });
+
+  it('STOP ends it well', async () => {
+    expect(await settle(sse(chunk('{"a":'), chunk('1}', { finishReason: 'STOP' })))).toEqual({
+      text: '{"a":1}',
+      error: undefined,
+    });
+  });
+});
+
+describe('Gemini: a stream that ends before its final event', () => {
+  it('alt=sse without a finishReason is a NetworkError, after the text', async () => {
+    const { text, error } = await settle(sse(chunk('{"a":'), chunk('1}')));
+    expect(text).toBe('{"a":1}');
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/ended before the provider's final event/);
+  });
+
+  it("another candidate's finishReason does not end the candidate read", async () => {
+    const other = { candidates: [{ content: { parts: [] }, index: 1, finishReason: 'STOP' }] };
+    expect((await settle(sse(chunk('{}'), other))).error).toBeInstanceOf(NetworkError);
+  });
+
+  it('the JSON array: a closed array without a finishReason is one too', async () => {
+    expect(await run(`[${element('{"a": 1}')}]`)).toMatchObject({ text: '{"a": 1}' });
+    expect((await run(`[${element('{"a": 1}')}]`)).error).toBeInstanceOf(NetworkError);
+    const done = JSON.stringify({
+      candidates: [{ content: { parts: [{ text: '}' }] }, index: 0, finishReason: 'STOP' }],
+    });
+    expect(await run(`[${element('{"a": 1')},${done}]`)).toEqual({ text: '{"a": 1}', error: undefined });
   });
 });

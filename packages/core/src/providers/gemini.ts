@@ -3,7 +3,7 @@ import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import { providerData, type SSEMessage, snippetOf } from '../decode/sse.ts';
 import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
-import { ToolCallSelector, text } from './tool-calls.ts';
+import { endedEarly, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the lists and text fields are checked as they are read.
 interface GeminiChunk {
@@ -16,6 +16,7 @@ interface Candidate {
   index?: number;
   content?: { parts?: unknown } | null;
   finishReason?: string;
+  finishMessage?: unknown;
 }
 
 interface Part {
@@ -24,12 +25,32 @@ interface Part {
   functionCall?: { name?: string; args?: unknown };
 }
 
-const BLOCKED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
+/** Finish reasons of a response stopped for its content: a refusal. */
+const BLOCKED = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'LANGUAGE',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+  'IMAGE_OTHER',
+]);
+
+/**
+ * Finish reasons of a response that failed (a function call Gemini could not read or did not allow, or
+ * an unknown cause): the output is not a finished answer, and no higher token limit would help.
+ */
+const FAILED = new Set(['MALFORMED_FUNCTION_CALL', 'UNEXPECTED_TOOL_CALL', 'TOO_MANY_TOOL_CALLS', 'OTHER']);
 
 /** Turns Gemini `GenerateContentResponse` chunks into text (thought summaries skipped) or a function call's args. */
 export class GeminiReader {
   private readonly tools: ToolCallSelector | undefined;
   private readonly choice: number;
+  /** The candidate read had its `finishReason`: the stream ended as it should. */
+  finished = false;
 
   constructor(options: AdapterOptions) {
     this.choice = options.choice ?? 0;
@@ -63,33 +84,52 @@ export class GeminiReader {
           if (t) yield text(t);
         }
       }
-      if (c?.finishReason === 'MAX_TOKENS') {
+      const reason = c?.finishReason;
+      if (!reason) continue;
+      this.finished = true;
+      if (reason === 'MAX_TOKENS') {
         throw new TruncatedError(
           'max_tokens',
           'The response hit its token limit (finishReason "MAX_TOKENS")',
         );
       }
-      if (c?.finishReason && BLOCKED.has(c.finishReason))
-        throw new RefusalError(`Response blocked (${c.finishReason})`);
+      if (BLOCKED.has(reason)) throw new RefusalError(`Response blocked (${reason})`);
+      if (FAILED.has(reason)) {
+        const message = c.finishMessage;
+        throw new ProviderError(
+          reason,
+          typeof message === 'string' && message ? message : `The response failed (finishReason "${reason}")`,
+          chunk,
+        );
+      }
     }
+  }
+
+  /** The stream ended: a `NetworkError` unless the candidate read had its `finishReason`. */
+  end(): void {
+    if (!this.finished) throw endedEarly('a `finishReason` of the candidate');
   }
 }
 
-/** Gemini `streamGenerateContent?alt=sse`. */
+/**
+ * Gemini `streamGenerateContent?alt=sse`. Its last chunk holds the candidate's `finishReason`: a body
+ * that ends without it was cut, a `NetworkError`.
+ */
 export async function* gemini(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
 ): AsyncGenerator<DecodedEvent> {
   const reader = new GeminiReader(options);
   for await (const event of events) yield* reader.read(providerData(event), event.number);
+  reader.end();
 }
 
 /**
  * Gemini `streamGenerateContent` without `alt=sse`: one JSON array written element by element. Our own
  * incremental parser reads it, so each element is handled as soon as it closes. A body that is not a
  * JSON array (an HTML error page from a proxy, garbage between elements) is a {@link DecodeError} naming
- * the element, after the elements before it; one that stops inside the array is left to the parse
- * stage, as a last SSE event the stream cut off is.
+ * the element, after the elements before it. The last element holds the candidate's `finishReason`: a
+ * body that ends without it (inside the array or not) was cut, a `NetworkError`, as in `alt=sse`.
  */
 export async function* geminiArray(
   body: AsyncIterable<string>,
@@ -114,11 +154,15 @@ export async function* geminiArray(
     offset += chunk.length;
   }
   const failure = parseError(() => parser.end());
-  if (failure?.incomplete) return;
-  if (failure) throw notAnArray(failure, done + 1, false, '');
-  // Detection saw the body open with `[{`, so a complete body is an array.
-  const items = parser.value as unknown[];
-  for (; done < items.length; done++) yield* reader.read(items[done], done + 1);
+  // A body that stops inside the array ends before the last chunk's finishReason, as one cut between
+  // elements does.
+  if (failure && !failure.incomplete) throw notAnArray(failure, done + 1, false, '');
+  if (!failure) {
+    // Detection saw the body open with `[{`, so a complete body is an array.
+    const items = parser.value as unknown[];
+    for (; done < items.length; done++) yield* reader.read(items[done], done + 1);
+  }
+  reader.end();
 }
 
 /** Runs a parser call; the {@link PartialJSONError} it throws is returned, anything else is rethrown. */

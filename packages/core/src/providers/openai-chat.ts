@@ -2,7 +2,7 @@ import { eventPayload, listField, stringField } from '../decode/event-fields.ts'
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { ToolCallSelector, text } from './tool-calls.ts';
+import { endedEarly, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface ChatChunk {
@@ -18,7 +18,88 @@ interface ChatChoice {
 
 interface ToolCall {
   index?: number;
-  function?: { name?: string; arguments?: unknown } | null;
+  id?: unknown;
+  function?: { name?: unknown; arguments?: unknown } | null;
+}
+
+/** One tool call of the stream. */
+interface Call {
+  /** Its name, once a delta gave a non-empty one. */
+  name: string | undefined;
+  /** Whether its arguments are the ones read; undefined while a name target waits for its name. */
+  selected: boolean | undefined;
+  /** Its arguments so far, while that is undecided. */
+  held: string;
+}
+
+/**
+ * The tool calls of a stream, told apart as the servers send them: a new `id` opens a new call
+ * whatever its `index` (Gemini's OpenAI-compatible endpoint sends no index, each call whole with its own
+ * id), an `index` without an id continues the call at that index (OpenAI sends the id on the first
+ * delta only), and a delta with neither continues the last call, unless it names another function (a
+ * call's name never changes; Gemini has sent `"id": ""`). By position a call is chosen as it
+ * opens; by name once it has a non-empty one (some servers send `"name": ""` or no name first), its
+ * arguments held until then.
+ */
+class ToolCalls {
+  private readonly byIndex = new Map<number, Call>();
+  private readonly byId = new Map<string, Call>();
+  private last: Call | undefined;
+  private count = 0;
+  private found = false;
+
+  constructor(private readonly target: number | string) {}
+
+  /** The text to pass on for one delta of the calls: its `args` if its call is the one read. */
+  take(delta: ToolCall | null | undefined, args: string | undefined): string | undefined {
+    const raw = delta?.function?.name;
+    const name = typeof raw === 'string' && raw ? raw : undefined;
+    const call = this.callOf(delta, name);
+    if (call.name === undefined) call.name = name;
+    if (call.selected !== undefined) return call.selected ? args : undefined;
+    if (name === undefined) {
+      if (args) call.held += args;
+      return undefined;
+    }
+    const selected = !this.found && name === this.target;
+    call.selected = selected;
+    this.found ||= selected;
+    const held = call.held;
+    call.held = '';
+    return selected ? held + (args ?? '') : undefined;
+  }
+
+  private callOf(delta: ToolCall | null | undefined, name: string | undefined): Call {
+    const id = delta?.id;
+    const index = delta?.index;
+    let call: Call | undefined;
+    if (typeof id === 'string' && id) {
+      call = this.byId.get(id);
+      if (!call) {
+        call = this.open();
+        this.byId.set(id, call);
+      }
+      if (typeof index === 'number') this.byIndex.set(index, call);
+    } else if (typeof index === 'number') {
+      call = this.byIndex.get(index);
+      if (!call) {
+        call = this.open();
+        this.byIndex.set(index, call);
+      }
+    } else {
+      call = this.last;
+      if (!call || (name !== undefined && call.name !== undefined && name !== call.name)) call = this.open();
+    }
+    this.last = call;
+    return call;
+  }
+
+  private open(): Call {
+    const position = this.count++;
+    const selected =
+      typeof this.target === 'number' ? position === this.target : this.found ? false : undefined;
+    return { name: undefined, selected, held: '' };
+  }
 }
 
 interface ErrorBody {
@@ -38,19 +119,23 @@ export function openaiError(body: unknown, fallback = 'error'): ProviderError {
 
 /**
  * OpenAI Chat Completions chunks (and OpenAI-compatible servers: Groq, OpenRouter, vLLM, LM Studio…):
- * `delta.content` of one choice, or one tool call's `function.arguments`. Parallel tool calls are kept
- * apart by their `index`.
+ * `delta.content` of one choice, or one tool call's `function.arguments` (see {@link ToolCalls}). The
+ * stream ends with `[DONE]`, or (an SDK's stream) a `finish_reason` of the choice: a body that ends
+ * before either was cut, a `NetworkError`.
  */
 export async function* openaiChat(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
 ): AsyncGenerator<DecodedEvent> {
   const choice = options.choice ?? 0;
-  const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
-  const announced = new Set<number>();
+  const tools = options.toolCall === undefined ? undefined : new ToolCalls(options.toolCall);
   let refusal = '';
+  let finished = false;
   for await (const event of events) {
-    if (event.data.trim() === '[DONE]') break;
+    if (event.data.trim() === '[DONE]') {
+      finished = true;
+      break;
+    }
     const n = event.number;
     const chunk = eventPayload<ChatChunk>(event);
     if (event.event === 'error' || chunk?.error) throw openaiError(chunk ?? event.data);
@@ -67,30 +152,29 @@ export async function* openaiChat(
         ) as ReadonlyArray<ToolCall | null>;
         for (let j = 0; j < calls.length; j++) {
           const call = calls[j];
-          const index = call?.index ?? 0;
-          if (!announced.has(index)) {
-            announced.add(index);
-            tools.announce(index, call?.function?.name);
-          }
           const args = stringField(
             call?.function?.arguments,
             n,
             `choices[${i}].delta.tool_calls[${j}].function.arguments`,
           );
-          if (args && tools.is(index)) yield text(args);
+          const taken = tools.take(call, args);
+          if (taken) yield text(taken);
         }
       } else {
         const content = stringField(delta?.content, n, `choices[${i}].delta.content`);
         if (content) yield text(content);
       }
       refusal += stringField(delta?.refusal, n, `choices[${i}].delta.refusal`) ?? '';
-      if (c?.finish_reason === 'length') {
+      if (!c?.finish_reason) continue;
+      finished = true;
+      if (c.finish_reason === 'length') {
         throw new TruncatedError('length', 'The response hit its token limit (finish_reason "length")');
       }
-      if (c?.finish_reason === 'content_filter') {
+      if (c.finish_reason === 'content_filter') {
         throw new RefusalError(refusal || 'The response was stopped by the content filter');
       }
     }
   }
+  if (!finished) throw endedEarly('`data: [DONE]` or a finish_reason');
   if (refusal) throw new RefusalError(refusal);
 }

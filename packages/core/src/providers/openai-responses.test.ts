@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { decode } from '../decode/decode.ts';
-import { RefusalError, TruncatedError } from '../errors.ts';
+import { NetworkError, RefusalError, TruncatedError } from '../errors.ts';
+import { streamPartial } from '../pipeline/stream-partial.ts';
 import './index.ts';
 
 const ev = (o: Record<string, unknown>) => `event: ${o.type}\ndata: ${JSON.stringify(o)}\n\n`;
@@ -63,5 +65,106 @@ describe('OpenAI Responses: response.incomplete', () => {
     const { error } = await run(incomplete('{"summary": "The', 'max_output_tokens'));
     expect(error).toBeInstanceOf(TruncatedError);
     expect((error as TruncatedError).reason).toBe('max_tokens');
+  });
+});
+
+const message = (output_index: number, id: string, phase?: string) =>
+  ev({
+    type: 'response.output_item.added',
+    sequence_number: 0,
+    output_index,
+    item: {
+      id,
+      type: 'message',
+      status: 'in_progress',
+      content: [],
+      role: 'assistant',
+      ...(phase && { phase }),
+    },
+  });
+const textDelta = (output_index: number, id: string, delta: string) =>
+  ev({
+    type: 'response.output_text.delta',
+    sequence_number: 0,
+    item_id: id,
+    output_index,
+    content_index: 0,
+    delta,
+  });
+const COMPLETED = ev({
+  type: 'response.completed',
+  sequence_number: 9,
+  response: { id: 'r', status: 'completed' },
+});
+
+/** All the events of a body, the resets too. */
+async function events(body: string) {
+  const out: unknown[] = [];
+  let error: unknown;
+  try {
+    for await (const e of decode(new Response(body, { headers: { 'content-type': 'text/event-stream' } })))
+      out.push(e);
+  } catch (e) {
+    error = e;
+  }
+  return { events: out, error };
+}
+
+describe('OpenAI Responses: several message items', () => {
+  it("a commentary message (phase: 'commentary') is skipped: the text is the final answer's", async () => {
+    const body =
+      message(0, 'c', 'commentary') +
+      textDelta(0, 'c', 'Let me look that up.') +
+      message(1, 'f', 'final_answer') +
+      textDelta(1, 'f', '{"a":') +
+      textDelta(1, 'f', '1}') +
+      COMPLETED;
+    expect(await run(body)).toEqual({ text: '{"a":1}', error: undefined });
+    expect((await events(body)).events).toEqual([
+      { type: 'text', text: '{"a":' },
+      { type: 'text', text: '1}' },
+    ]);
+  });
+
+  it('text that moves to a new message item after text was passed on starts over with a reset', async () => {
+    const body =
+      message(0, 'm1') +
+      textDelta(0, 'm1', 'Checking.') +
+      message(2, 'm2') +
+      textDelta(2, 'm2', '{"a":') +
+      textDelta(2, 'm2', '1}') +
+      COMPLETED;
+    expect(await events(body)).toEqual({
+      events: [
+        { type: 'text', text: 'Checking.' },
+        { type: 'reset', attempt: 2 },
+        { type: 'text', text: '{"a":' },
+        { type: 'text', text: '1}' },
+      ],
+      error: undefined,
+    });
+    const values: unknown[] = [];
+    for await (const v of streamPartial(
+      z.object({ a: z.number() }),
+      new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+    ))
+      values.push(v);
+    expect(values.at(-1)).toEqual({ a: 1 });
+  });
+});
+
+describe('OpenAI Responses: a stream that ends before its final event', () => {
+  it('without response.completed, incomplete or failed is a NetworkError, after the text', async () => {
+    const { text, error } = await run(message(0, 'm') + textDelta(0, 'm', '{"a":1}'));
+    expect(text).toBe('{"a":1}');
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/ended before the provider's final event/);
+  });
+
+  it('response.completed ends it well', async () => {
+    expect(await run(message(0, 'm') + textDelta(0, 'm', '{}') + COMPLETED)).toEqual({
+      text: '{}',
+      error: undefined,
+    });
   });
 });

@@ -3,7 +3,7 @@ import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { openaiError } from './openai-chat.ts';
-import { ToolCallSelector, text } from './tool-calls.ts';
+import { endedEarly, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface ResponsesEvent {
@@ -12,7 +12,7 @@ interface ResponsesEvent {
   arguments?: unknown;
   output_index?: number;
   item_id?: string;
-  item?: { id?: string; type?: string; name?: string };
+  item?: { id?: string; type?: string; name?: string; phase?: string | null };
   refusal?: string;
   response?: { error?: { code?: string; message?: string }; incomplete_details?: { reason?: string } | null };
   error?: unknown;
@@ -25,15 +25,25 @@ const CONTENT_FILTER = 'content_filter';
 
 /**
  * OpenAI Responses API events (and Open Responses servers such as LM Studio): the output text of the
- * first message item, or one function call's arguments. A server that only sends
- * `function_call_arguments.done` (no deltas) still works.
+ * message items, or one function call's arguments. A server that only sends
+ * `function_call_arguments.done` (no deltas) still works. A message of `phase: 'commentary'` (a
+ * preamble before tool calls) is not the answer and is skipped; when the text moves on to another
+ * message item after some was passed on, a `reset` starts the value over, as between the steps of an
+ * AI SDK run: the answer is the last message, and two texts run together would be no one JSON value.
+ * The stream ends with `response.completed`, `response.incomplete` or `response.failed`: a body that
+ * ends before any was cut, a `NetworkError`.
  */
 export async function* openaiResponses(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
 ): AsyncGenerator<DecodedEvent> {
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
+  /** The message item whose text is passed on (from its first delta). */
   let textItem: number | undefined;
+  /** 1, then one more for each message item whose text replaces the previous one's. */
+  let attempt = 1;
+  /** Message items whose text is not passed on: commentary, and items the text moved on from. */
+  const skipped = new Set<unknown>();
   const streamed = new Set<unknown>();
   let refusal = '';
   for await (const event of events) {
@@ -41,14 +51,26 @@ export async function* openaiResponses(
     const e = eventPayload<ResponsesEvent>(event);
     const type = e?.type ?? event.event;
     switch (type) {
-      case 'response.output_item.added':
-        if (tools && e?.item?.type === 'function_call') tools.announce(e.output_index, e.item.name);
+      case 'response.output_item.added': {
+        const item = e?.item;
+        if (tools) {
+          if (item?.type === 'function_call') tools.announce(e?.output_index, item.name);
+        } else if (item?.type === 'message' && item.phase === 'commentary') skipped.add(e?.output_index);
         break;
+      }
       case 'response.output_text.delta': {
         const delta = stringField(e?.delta, n, 'delta');
         if (tools || !delta) break;
-        textItem ??= e?.output_index;
-        if (e?.output_index === textItem) yield text(delta);
+        const item = e?.output_index;
+        if (item !== textItem) {
+          if (skipped.has(item)) break;
+          if (textItem !== undefined) {
+            skipped.add(textItem);
+            yield { type: 'reset', attempt: ++attempt };
+          }
+          textItem = item;
+        }
+        yield text(delta);
         break;
       }
       case 'response.function_call_arguments.delta': {
@@ -92,5 +114,5 @@ export async function* openaiResponses(
         return;
     }
   }
-  if (refusal) throw new RefusalError(refusal);
+  throw endedEarly('`response.completed`');
 }

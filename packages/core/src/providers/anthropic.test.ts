@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { type DecodeOptions, decode } from '../decode/decode.ts';
+import { NetworkError, RefusalError, TruncatedError } from '../errors.ts';
+import './index.ts';
+
+const ev = (o: Record<string, unknown>) => `event: ${o.type}\ndata: ${JSON.stringify(o)}\n\n`;
+
+const START =
+  ev({
+    type: 'message_start',
+    message: { id: 'm', type: 'message', role: 'assistant', content: [], stop_reason: null },
+  }) + ev({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+const delta = (text: string) =>
+  ev({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
+const stop = (stop_reason: string, stop_details: unknown = null) =>
+  ev({ type: 'content_block_stop', index: 0 }) +
+  ev({ type: 'message_delta', delta: { stop_reason, stop_sequence: null, stop_details }, usage: {} });
+const MESSAGE_STOP = ev({ type: 'message_stop' });
+
+/** The text of an SSE body and the error it ends with. */
+async function run(body: string, options: DecodeOptions = {}) {
+  let text = '';
+  let error: unknown;
+  try {
+    const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    for await (const e of decode(response, options)) if (e.type === 'text') text += e.text;
+  } catch (e) {
+    error = e;
+  }
+  return { text, error };
+}
+
+describe('anthropic: stop reasons', () => {
+  it('pause_turn is a TruncatedError (incomplete) that says to send the turn back, after the text', async () => {
+    const { text, error } = await run(START + delta('{"a":') + stop('pause_turn') + MESSAGE_STOP);
+    expect(text).toBe('{"a":');
+    expect(error).toBeInstanceOf(TruncatedError);
+    expect((error as TruncatedError).reason).toBe('incomplete');
+    expect((error as Error).message).toMatch(/paused.*send .*back/i);
+  });
+
+  it('model_context_window_exceeded is a TruncatedError (max_tokens)', async () => {
+    const { error } = await run(
+      START + delta('{"a":') + stop('model_context_window_exceeded') + MESSAGE_STOP,
+    );
+    expect(error).toBeInstanceOf(TruncatedError);
+    expect((error as TruncatedError).reason).toBe('max_tokens');
+    expect((error as Error).message).toContain('model_context_window_exceeded');
+  });
+
+  it("a refusal's stop_details explanation (and category) is in the RefusalError", async () => {
+    const details = { type: 'refusal', category: 'cyber', explanation: 'This could enable malware.' };
+    const { error } = await run(START + stop('refusal', details) + MESSAGE_STOP);
+    expect(error).toBeInstanceOf(RefusalError);
+    expect((error as RefusalError).refusal).toContain('This could enable malware.');
+    expect((error as RefusalError).refusal).toContain('cyber');
+    const bare = await run(START + stop('refusal') + MESSAGE_STOP);
+    expect((bare.error as RefusalError).refusal).toBe('The model declined to answer (stop_reason "refusal")');
+  });
+
+  it('end_turn and tool_use end the stream well', async () => {
+    expect(await run(START + delta('{}') + stop('end_turn') + MESSAGE_STOP)).toEqual({
+      text: '{}',
+      error: undefined,
+    });
+  });
+});
+
+describe('anthropic: a stream that ends before its final event', () => {
+  it('without message_stop nor a stop_reason is a NetworkError, after the text', async () => {
+    const { text, error } = await run(START + delta('{"a":') + delta('1}'));
+    expect(text).toBe('{"a":1}');
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/ended before the provider's final event/);
+  });
+
+  it('a message_delta with its stop_reason is enough (the body closed before message_stop)', async () => {
+    expect(await run(START + delta('{}') + stop('end_turn'))).toEqual({ text: '{}', error: undefined });
+  });
+});

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { type DecodeOptions, decode } from '../decode/decode.ts';
+import { NetworkError, ProviderError } from '../errors.ts';
+import './index.ts';
+
+const data = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
+const DONE = 'data: [DONE]\n\n';
+/** A chunk of choice 0 whose delta holds `toolCalls`. */
+const calls = (...toolCalls: object[]) =>
+  data({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: toolCalls } }] });
+const finish = (reason: string) =>
+  data({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: reason }] });
+const content = (text: string) =>
+  data({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text } }] });
+
+/** The text of an SSE body and the error it ends with. */
+async function run(body: string, options: DecodeOptions = {}) {
+  let text = '';
+  let error: unknown;
+  try {
+    const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    for await (const e of decode(response, options)) if (e.type === 'text') text += e.text;
+  } catch (e) {
+    error = e;
+  }
+  return { text, error };
+}
+
+describe('openai-chat: tool calls', () => {
+  // Gemini's OpenAI-compatible endpoint: no `index`, each call whole in its own chunk, its own id.
+  const gemini =
+    calls({ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }) +
+    calls({ id: 'c2', type: 'function', function: { name: 'get_time', arguments: '{"tz":"CET"}' } }) +
+    finish('tool_calls') +
+    DONE;
+
+  it('a new id opens a new call whatever the index (Gemini: no index, one call per chunk)', async () => {
+    expect(await run(gemini, { toolCall: 'get_time' })).toEqual({ text: '{"tz":"CET"}', error: undefined });
+    expect(await run(gemini, { toolCall: 'get_weather' })).toEqual({
+      text: '{"city":"Paris"}',
+      error: undefined,
+    });
+    expect((await run(gemini, { toolCall: 0 })).text).toBe('{"city":"Paris"}');
+    expect((await run(gemini, { toolCall: 1 })).text).toBe('{"tz":"CET"}');
+  });
+
+  it('a delta with neither index nor id continues the last call', async () => {
+    const body =
+      calls({ id: 'c1', function: { name: 'get_weather', arguments: '{"city":' } }) +
+      calls({ function: { arguments: '"Paris"}' } }) +
+      calls({ id: 'c2', function: { name: 'get_time', arguments: '{"tz":' } }) +
+      calls({ function: { arguments: '"CET"}' } }) +
+      finish('tool_calls') +
+      DONE;
+    expect((await run(body, { toolCall: 'get_weather' })).text).toBe('{"city":"Paris"}');
+    expect((await run(body, { toolCall: 'get_time' })).text).toBe('{"tz":"CET"}');
+    expect((await run(body, { toolCall: 1 })).text).toBe('{"tz":"CET"}');
+  });
+
+  it('a delta with neither index nor a non-empty id that names another function opens a new call (Gemini\'s "id": "")', async () => {
+    const body =
+      calls({ id: '', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }) +
+      calls({ id: '', type: 'function', function: { name: 'get_time', arguments: '{"tz":"CET"}' } }) +
+      finish('stop') +
+      DONE;
+    expect((await run(body, { toolCall: 'get_time' })).text).toBe('{"tz":"CET"}');
+    expect((await run(body, { toolCall: 0 })).text).toBe('{"city":"Paris"}');
+  });
+
+  it('the same id again continues its call (servers that repeat the id on every delta)', async () => {
+    const body =
+      calls({ index: 0, id: 'c1', function: { name: 'f', arguments: '{"a":' } }) +
+      calls({ index: 0, id: 'c1', function: { arguments: '1}' } }) +
+      calls({ index: 1, id: 'c2', function: { name: 'g', arguments: '{"b":2}' } }) +
+      finish('tool_calls') +
+      DONE;
+    expect((await run(body, { toolCall: 'f' })).text).toBe('{"a":1}');
+    expect((await run(body, { toolCall: 1 })).text).toBe('{"b":2}');
+  });
+
+  it('a name that comes after the first delta (or "" first) still selects the call, its arguments held till then', async () => {
+    const body =
+      calls({ index: 0, id: 'c1', type: 'function', function: { name: '', arguments: '' } }) +
+      calls({ index: 0, function: { arguments: '{"x":' } }) +
+      calls({ index: 0, function: { name: 'other', arguments: '1}' } }) +
+      calls({ index: 1, id: 'c2', type: 'function', function: { arguments: '{"tz":' } }) +
+      calls({ index: 1, function: { name: 'get_time', arguments: '"CET"' } }) +
+      calls({ index: 1, function: { arguments: '}' } }) +
+      finish('tool_calls') +
+      DONE;
+    expect(await run(body, { toolCall: 'get_time' })).toEqual({ text: '{"tz":"CET"}', error: undefined });
+    expect((await run(body, { toolCall: 'other' })).text).toBe('{"x":1}');
+    // By position the calls are chosen as they open, named or not.
+    expect((await run(body, { toolCall: 1 })).text).toBe('{"tz":"CET"}');
+    expect((await run(body, { toolCall: 'nothing' })).text).toBe('');
+  });
+
+  it('OpenAI parallel calls (index and id on the first delta, index alone after) as before', async () => {
+    const body =
+      calls({ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '' } }) +
+      calls({ index: 0, function: { arguments: '{"a":1}' } }) +
+      calls({ index: 1, id: 'b', type: 'function', function: { name: 'g', arguments: '' } }) +
+      calls({ index: 1, function: { arguments: '{"b":2}' } }) +
+      finish('tool_calls') +
+      DONE;
+    expect((await run(body, { toolCall: 'g' })).text).toBe('{"b":2}');
+    expect((await run(body, { toolCall: 0 })).text).toBe('{"a":1}');
+  });
+});
+
+describe('openai-chat: a stream that ends before its final event', () => {
+  it('is a NetworkError after the text: neither [DONE] nor a finish_reason', async () => {
+    const { text, error } = await run(content('{"a":') + content('1}'));
+    expect(text).toBe('{"a":1}');
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/ended before the provider's final event/);
+  });
+
+  it('a finish_reason without [DONE] (the SDK stream) or [DONE] alone end it well', async () => {
+    expect(await run(content('{}') + finish('stop'))).toEqual({ text: '{}', error: undefined });
+    expect(await run(content('{}') + DONE)).toEqual({ text: '{}', error: undefined });
+  });
+
+  it("another choice's finish_reason does not end the choice read", async () => {
+    const other = data({ choices: [{ index: 1, delta: {}, finish_reason: 'stop' }] });
+    expect((await run(content('{}') + other)).error).toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('openai-chat: detection of an error event', () => {
+  const error = {
+    error: {
+      message: 'Tool call validation failed: parameters did not match schema',
+      type: 'invalid_request_error',
+      code: 'tool_use_failed',
+    },
+  };
+  const body = `event: error\ndata: ${JSON.stringify(error)}\n\n`;
+
+  it('an OpenAI-style error event before any chunk (Groq) is the same ProviderError as mid-stream', async () => {
+    const first = await run(body);
+    const mid = await run(content('{"a"') + body);
+    expect(mid.text).toBe('{"a"');
+    for (const { error: e } of [first, mid]) {
+      expect(e).toBeInstanceOf(ProviderError);
+      expect(e).toMatchObject({
+        type: 'tool_use_failed',
+        message: 'Tool call validation failed: parameters did not match schema',
+      });
+    }
+  });
+
+  it("partialkit's own flat error event is still partialkit's", async () => {
+    const own = `event: error\ndata: ${JSON.stringify({ type: 'overloaded', message: 'Busy' })}\n\n`;
+    expect((await run(own)).error).toMatchObject({
+      name: 'ProviderError',
+      type: 'overloaded',
+      message: 'Busy',
+    });
+    const text = `event: error\ndata: ${JSON.stringify({ error: 'boom' })}\n\n`;
+    expect((await run(text)).error).toMatchObject({ name: 'ProviderError', type: 'error' });
+  });
+});
