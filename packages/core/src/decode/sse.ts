@@ -101,7 +101,7 @@ export function jsonData(event: SSEMessage): unknown {
  * JSON payload of an event in a provider's format, where every event carries JSON. Skipping one that
  * does not would splice the text around a hole, so it is a {@link DecodeError} naming the event. Not
  * errors, and undefined: `[DONE]`, empty data, the data of an `event: error` (its text is the message),
- * and a last event the stream cut off (the parse stage reports the early end).
+ * and a last event the stream cut off (the reader reports the early end: no final event came).
  */
 export function providerData(event: SSEMessage): unknown {
   try {
