@@ -18,15 +18,18 @@ const cases = [
     // setup, an initialValue that counts as complete and a StrictMode-safe detach, ≈ 0.1 KB; an
     // HTTPError's message read from its JSON or SSE error body, ≈ 0.1 KB; completeness answered for the
     // snapshot rendered and for primitive list items, ≈ 0.15 KB; the `fetch` option for the store's own
-    // requests, ≈ 0.05 KB; a UI message stream told without its header, ≈ 0.1 KB).
+    // requests, ≈ 0.05 KB; a UI message stream told without its header, ≈ 0.1 KB; unions planned per
+    // option and validated whole, ≈ 0.7 KB: see the parser's ceiling).
     target: 10 * KB,
-    ceiling: 15.5 * KB,
+    ceiling: 16.25 * KB,
   },
   {
     name: 'createPartialParser alone',
     code: "export { createPartialParser } from '@partialkit/core';",
     target: 5.8 * KB,
-    ceiling: 7.25 * KB,
+    // Unions cost ≈ 0.7 KB: a discriminated union validated by the whole schema (a root union's
+    // transform, refinement, intersected keys), and a key that several options give planned from all.
+    ceiling: 8 * KB,
   },
   {
     name: 'provider readers (opt-in @partialkit/core/providers)',
