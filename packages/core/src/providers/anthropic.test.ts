@@ -1,5 +1,6 @@
+import { decodeSettled } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
-import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { DecodeOptions } from '../decode/decode.ts';
 import { NetworkError, RefusalError, TruncatedError } from '../errors.ts';
 import './index.ts';
 
@@ -18,17 +19,10 @@ const stop = (stop_reason: string, stop_details: unknown = null) =>
 const MESSAGE_STOP = ev({ type: 'message_stop' });
 
 /** The text of an SSE body and the error it ends with. */
-async function run(body: string, options: DecodeOptions = {}) {
-  let text = '';
-  let error: unknown;
-  try {
-    const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
-    for await (const e of decode(response, options)) if (e.type === 'text') text += e.text;
-  } catch (e) {
-    error = e;
-  }
-  return { text, error };
-}
+const run = (body: string, options: DecodeOptions = {}) =>
+  decodeSettled(new Response(body, { headers: { 'content-type': 'text/event-stream' } }), options).then(
+    ({ text, error }) => ({ text, error }),
+  );
 
 describe('anthropic: stop reasons', () => {
   it('pause_turn is a TruncatedError (incomplete) that says to send the turn back, after the text', async () => {

@@ -1,5 +1,6 @@
+import { decodeSettled } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
-import { type DecodeOptions, decode } from '../decode/decode.ts';
+import type { DecodeOptions } from '../decode/decode.ts';
 import { NetworkError, ProviderError } from '../errors.ts';
 import './index.ts';
 
@@ -14,17 +15,10 @@ const content = (text: string) =>
   data({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text } }] });
 
 /** The text of an SSE body and the error it ends with. */
-async function run(body: string, options: DecodeOptions = {}) {
-  let text = '';
-  let error: unknown;
-  try {
-    const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
-    for await (const e of decode(response, options)) if (e.type === 'text') text += e.text;
-  } catch (e) {
-    error = e;
-  }
-  return { text, error };
-}
+const run = (body: string, options: DecodeOptions = {}) =>
+  decodeSettled(new Response(body, { headers: { 'content-type': 'text/event-stream' } }), options).then(
+    ({ text, error }) => ({ text, error }),
+  );
 
 describe('openai-chat: tool calls', () => {
   // Gemini's OpenAI-compatible endpoint: no `index`, each call whole in its own chunk, its own id.
