@@ -5,6 +5,7 @@ import {
   type ResumeStore,
   type StreamEntry,
   type StreamRead,
+  startOf,
 } from '../resume/resume-store.ts';
 
 /**
@@ -168,7 +169,7 @@ export class RedisResumeStore implements ResumeStore {
    * are refused too, so that the log is always a prefix of the stream's text.
    */
   private async continueLog(log: string, entry: StreamEntry, fields: string[]): Promise<void> {
-    const start = entry.event.type === 'text' ? entry.offset - entry.event.text.length : entry.offset;
+    const start = startOf(entry);
     const args = ['1', log, `${start}`, ...fields];
     try {
       const sha = this.continueSha;

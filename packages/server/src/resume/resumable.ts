@@ -12,7 +12,7 @@ import {
   type PartialSource,
   toPartialResponse,
 } from '../response.ts';
-import { isLast, type ResumeStore, type StreamEntry } from './resume-store.ts';
+import { isLast, type ResumeStore, type StreamEntry, startOf } from './resume-store.ts';
 
 export interface ResumableInit {
   store: ResumeStore;
@@ -109,7 +109,7 @@ async function run(
     // already in flight behind it are refused by the store (see ResumeStore.append).
     if (refusal) throw refusal.error;
     const index = appended++;
-    const start = entry.event.type === 'text' ? entry.offset - entry.event.text.length : entry.offset;
+    const start = startOf(entry);
     pending.push(
       store.append(id, entry).catch((error: unknown) => {
         if (!refusal || index < refusal.index) refusal = { index, offset: start, error };

@@ -49,6 +49,10 @@ export interface ResumeStore {
 export const endsAfter = (entry: StreamEntry, offset: number): boolean =>
   entry.offset > offset || (entry.event.type !== 'text' && entry.offset >= offset);
 
+/** Where an entry starts in the stream's text: before its text, or at its offset (other events). */
+export const startOf = (entry: StreamEntry): number =>
+  entry.event.type === 'text' ? entry.offset - entry.event.text.length : entry.offset;
+
 /** Whether an entry ends its log. */
 export const isLast = (entry: StreamEntry): boolean =>
   entry.event.type === 'done' || entry.event.type === 'error';
