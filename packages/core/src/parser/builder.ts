@@ -7,6 +7,12 @@ import { Frame, type Shown } from './frame.ts';
 import type { TokenSink } from './tokenizer.ts';
 
 const MISSING = Symbol('missing');
+
+/** The issues of one failing node (none once a later value of its repeated key passed). */
+interface IssueEntry {
+  readonly path: Path;
+  readonly issues: readonly PartialIssue[];
+}
 /** The root value before the JSON is complete. */
 const NONE: unique symbol = Symbol('partialkit.none');
 /** Keys remembered per depth (see `key`): records have a few dozen at most; a huge object gains nothing. */
@@ -36,8 +42,14 @@ export class Builder implements TokenSink {
    * `streamItems`) costs every collection.
    */
   private outputs: Map<object, unknown> | undefined;
-  private issueMap: Map<string, { path: Path; issues: PartialIssue[] }> | undefined;
-  private issueList: readonly PartialIssue[] = [];
+  /**
+   * The failing subtrees' issues, in the order they closed. A node's descendants closed after it opened,
+   * so they are the entries past its `issueMark`: closing it drops them in O(their number), never a scan
+   * of every issue (a list with thousands of invalid items stays linear).
+   */
+  private readonly issueEntries: IssueEntry[] = [];
+  /** Built on read: flattening every entry at each close would be quadratic in the number of issues. */
+  private issueList: readonly PartialIssue[] | undefined = [];
   /** Incremented whenever the issue list changes. */
   issueVersion = 0;
   /** The result of validating the root, recorded when the root container closed. */
@@ -52,6 +64,7 @@ export class Builder implements TokenSink {
     const slot = top === undefined ? '' : top.isArray ? top.count : top.key!;
     const frame = new Frame(isArray, this.slotPlan(top), slot, top === undefined);
     if (top?.duplicate) frame.hide();
+    frame.issueMark = this.issueEntries.length;
     this.stack.push(frame);
     this.dirty = true;
   }
@@ -60,10 +73,12 @@ export class Builder implements TokenSink {
     const frame = this.stack.pop()!;
     const value = frame.finish();
     markComplete(value as object);
+    // The value of a repeated key: its path was validated before (read before the commit clears it).
+    const repeated = this.stack[this.stack.length - 1]?.duplicate === true;
     // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
     // Its own plan, never a variant's: a transform, refinement or intersection around the union counts.
-    if (frame.plan) this.check(frame.plan, value, frame.slot);
+    if (frame.plan) this.check(frame.plan, value, frame.slot, frame.issueMark, repeated);
   }
 
   key(text: string): void {
@@ -120,7 +135,7 @@ export class Builder implements TokenSink {
       if (plan) {
         const index = top.count;
         this.commit(value);
-        this.check(plan, value, index);
+        this.check(plan, value, index, this.issueEntries.length);
         return;
       }
     }
@@ -192,6 +207,7 @@ export class Builder implements TokenSink {
 
   /** Validation issues of the subtrees closed so far (the whole value after `end()`). */
   get issues(): readonly PartialIssue[] {
+    this.issueList ??= this.issueEntries.flatMap((e) => e.issues);
     return this.issueList;
   }
 
@@ -202,7 +218,7 @@ export class Builder implements TokenSink {
 
   /** Validates the root value (a primitive root: containers are validated as they close). */
   validate(plan: Plan, value: unknown): z4.util.SafeParseResult<unknown> | undefined {
-    return this.check(plan, value, '');
+    return this.check(plan, value, '', 0);
   }
 
   // ---- internals ----
@@ -215,6 +231,10 @@ export class Builder implements TokenSink {
     plan: Plan,
     value: unknown,
     slot: string | number,
+    /** Where the entries of the node's descendants start (see `issueEntries`). */
+    mark: number,
+    /** A repeated key's value: the entry of the value before it is replaced. */
+    repeated = false,
   ): z4.util.SafeParseResult<unknown> | undefined {
     // Plans built from a JSON Schema carry no validator: such schemas are validated whole at the end.
     if (plan.schema === undefined) return undefined;
@@ -227,21 +247,25 @@ export class Builder implements TokenSink {
     }
     const isRoot = this.stack.length === 0;
     if (isRoot) this.rootResult = result;
+    const entries = this.issueEntries;
     if (result.success) {
       if (value !== null && typeof value === 'object') {
         this.outputs ??= new Map();
         this.outputs.set(value, result.data);
       }
       // A passing subtree holds no failing one: nothing recorded inside it is left to drop, usually.
-      if (this.issueMap === undefined || this.issueMap.size === 0) return result;
+      if (entries.length === mark && !repeated) return result;
     }
     const path = this.pathTo(slot);
-    this.issueMap ??= new Map();
-    const issueMap = this.issueMap;
-    let changed = false;
-    for (const [key, entry] of issueMap) {
-      if (isPrefix(path, entry.path)) {
-        issueMap.delete(key);
+    // What its descendants recorded is replaced by the node's own result.
+    let changed = entries.length > mark;
+    entries.length = mark;
+    let index = mark;
+    if (repeated) {
+      const previous = entries.findIndex((e) => samePath(e.path, path));
+      if (previous >= 0) {
+        index = previous;
+        entries[index] = { path, issues: [] };
         changed = true;
       }
     }
@@ -249,11 +273,11 @@ export class Builder implements TokenSink {
       const issues = result.error.issues.map(
         (issue): PartialIssue => ({ ...issue, path: [...path, ...issue.path] as PropertyKey[] }),
       );
-      issueMap.set(JSON.stringify(path), { path, issues });
+      entries[index] = { path, issues };
       changed = true;
     }
     if (changed) {
-      this.issueList = [...issueMap.values()].flatMap((e) => e.issues);
+      this.issueList = undefined;
       this.issueVersion++;
     }
     return result;
@@ -307,8 +331,6 @@ function lookup(value: unknown, path: Path, from: number): unknown {
   return v;
 }
 
-function isPrefix(prefix: Path, path: Path): boolean {
-  if (prefix.length > path.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== path[i]) return false;
-  return true;
+function samePath(a: Path, b: Path): boolean {
+  return a.length === b.length && a.every((seg, i) => seg === b[i]);
 }

@@ -23,6 +23,8 @@ export class Frame {
   duplicate = false;
   /** Later values of repeated keys, key then value, applied when the object closes (see `finish`). */
   private later: unknown[] | undefined = undefined;
+  /** How many issue entries the builder held when this frame opened (see `Builder.issueEntries`). */
+  issueMark = 0;
   /** Plan of the member being parsed. */
   childPlan: Plan | undefined = undefined;
   /**

@@ -1,4 +1,5 @@
 import { chunksOf } from '@partialkit/test-utils/harness';
+import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
@@ -266,6 +267,53 @@ describe('validation of closed subtrees and of the result', () => {
       ],
       total: 3,
     });
+  });
+
+  it("drops a subtree's issues when its parent's result replaces them, and a repeated key's before it", () => {
+    const Name = z.object({ n: z.string().min(2) });
+    const p = createPartialParser({
+      schema: z.object({ a: Name, b: z.object({ inner: Name }).catch({ inner: { n: 'zz' } }) }),
+    });
+    p.write('{"a":{"n":"x"}');
+    expect(p.issues.map((i) => i.path)).toEqual([['a', 'n']]);
+    const version = p.issuesVersion;
+    expect(p.issues).toBe(p.issues); // the same list until it changes
+    p.write(',"a":{"n":"okay"}');
+    expect(p.issues).toEqual([]); // the later value of `a` passes: its first value's issue goes
+    expect(p.issuesVersion).toBeGreaterThan(version);
+    p.write(',"a":{"n":"y"}');
+    expect(p.issues.map((i) => i.path)).toEqual([['a', 'n']]); // one entry per path, not two
+    p.write(',"b":{"inner":{"n":"q"}');
+    expect(p.issues.map((i) => i.path)).toEqual([
+      ['a', 'n'],
+      ['b', 'inner', 'n'],
+    ]);
+    p.write('}'); // `b` passes through its catch: what its descendants recorded goes
+    expect(p.issues.map((i) => i.path)).toEqual([['a', 'n']]);
+  });
+
+  it("keeps every invalid item's issues, in order, under any chunking (property)", () => {
+    const Item = z.object({ id: z.number().int(), tag: z.enum(['x', 'y']) });
+    const Doc = z.object({ items: z.array(Item) });
+    const item = fc.record({
+      id: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+      tag: fc.constantFrom('x', 'y', 'z'),
+    });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 30 }), fc.integer({ min: 1, max: 40 }), (items, size) => {
+        const text = JSON.stringify({ items });
+        const p = createPartialParser({ schema: Doc });
+        const end = text.length - 2; // up to the last item's '}': the list and the root stay open
+        for (let i = 0; i < end; i += size) p.write(text.slice(i, Math.min(i + size, end)));
+        // Each item's own issues, in order.
+        const expected = items.flatMap((value, index) => {
+          const r = Item.safeParse(value);
+          return r.success ? [] : r.error.issues.map((issue) => ['items', index, ...issue.path]);
+        });
+        expect(p.issues.map((i) => i.path)).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('returns z.output from end() and types the snapshot as DeepPartial<z.input>', () => {
