@@ -91,13 +91,14 @@ function schedule(recording: Recording, options: ReplayOptions): () => Timed | u
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Waits `ms` (in steps of at most `MAX_TIMEOUT_MS`, so a wait of weeks is not cut to 1 ms), or until `signal`. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or until one of `signals` aborts. (No `AbortSignal.any`: Node 20.0–20.2 and Safari < 17.4 lack it.) */
+function sleep(ms: number, signals: ReadonlyArray<AbortSignal | undefined>): Promise<void> {
   return new Promise<void>((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
+    if (ms <= 0 || signals.some((s) => s?.aborted)) return resolve();
     let id: ReturnType<typeof setTimeout> | undefined;
     const done = () => {
       clearTimeout(id);
-      signal.removeEventListener('abort', done);
+      for (const s of signals) s?.removeEventListener('abort', done);
       resolve();
     };
     const wait = (rest: number) => {
@@ -106,7 +107,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
           ? setTimeout(() => wait(rest - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS)
           : setTimeout(done, rest);
     };
-    signal.addEventListener('abort', done, { once: true });
+    for (const s of signals) s?.addEventListener('abort', done, { once: true });
     wait(ms);
   });
 }
@@ -132,7 +133,7 @@ export function replay(
   const cancelled = new AbortController();
   // Either ends the wait: the reader cancelling, or the caller's signal (which also fails the stream,
   // as an aborted fetch fails its body, so a pending read never hangs).
-  const stop = options.signal ? AbortSignal.any([cancelled.signal, options.signal]) : cancelled.signal;
+  const stop = [cancelled.signal, options.signal];
   const aborted = (controller: ReadableStreamDefaultController<Uint8Array>): boolean => {
     if (cancelled.signal.aborted) return true;
     if (!options.signal?.aborted) return false;

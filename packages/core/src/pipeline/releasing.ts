@@ -7,11 +7,14 @@
 export function releasing<T, R>(
   generator: AsyncGenerator<T, R, undefined>,
   events: AsyncIterator<unknown>,
+  /** Also run then: what the generator's own cleanup would have done. */
+  cleanup?: () => void,
 ): AsyncGenerator<T, R, undefined> {
   let started = false;
   const release = () => {
     if (started) return;
     started = true;
+    cleanup?.();
     void (async () => events.return?.())().catch(() => {});
   };
   const wrapper: AsyncGenerator<T, R, undefined> = {

@@ -109,6 +109,53 @@ describe('streamPartial on an upstream that goes silent: the source is cancelled
     expect(await within(1000, () => state.cancelled)).toBe(true);
   });
 
+  it("without AbortSignal.any (Safari < 17.4): the user's signal still aborts, and keeps no listener after", async () => {
+    const any = AbortSignal.any;
+    // @ts-expect-error: removed, as on the runtimes that lack it
+    delete AbortSignal.any;
+    try {
+      const { state, response } = silentAfter('{"title": "Hel');
+      const user = new AbortController();
+      const listeners = new Set<unknown>();
+      const add = user.signal.addEventListener.bind(user.signal);
+      const remove = user.signal.removeEventListener.bind(user.signal);
+      user.signal.addEventListener = (type: string, fn: EventListenerOrEventListenerObject, o?: unknown) => {
+        listeners.add(fn);
+        add(type, fn, o as AddEventListenerOptions);
+      };
+      user.signal.removeEventListener = (type: string, fn: EventListenerOrEventListenerObject) => {
+        listeners.delete(fn);
+        remove(type, fn);
+      };
+      const stream = streamPartial(Talk, response, { signal: user.signal });
+      expect((await stream.next()).value).toEqual({ title: 'Hel' });
+      const next = stream.next();
+      user.abort(new Error('left'));
+      await expect(next).rejects.toThrow('left');
+      expect(await within(1000, () => state.cancelled)).toBe(true);
+
+      const done = new AbortController();
+      const seen: string[] = [];
+      done.signal.addEventListener = (_type: string, fn: EventListenerOrEventListenerObject) => {
+        listeners.add(fn);
+      };
+      done.signal.removeEventListener = (_type: string, fn: EventListenerOrEventListenerObject) => {
+        listeners.delete(fn);
+      };
+      listeners.clear();
+      const body = JSON.stringify({ title: 'Hi' });
+      for await (const v of streamPartial(Talk, [body], { signal: done.signal }))
+        seen.push((v as { title: string }).title);
+      expect(seen.at(-1)).toBe('Hi');
+      expect(listeners.size).toBe(0); // a long-lived signal does not collect one listener per stream
+      // A stream made and never read, returned: its listener goes too.
+      await streamPartial(Talk, [body], { signal: done.signal }).return(undefined as never);
+      expect(listeners.size).toBe(0);
+    } finally {
+      AbortSignal.any = any;
+    }
+  });
+
   it('by a JSON error in what came before the silence', async () => {
     const { state, response } = silentAfter('{"title": x');
     await expect(

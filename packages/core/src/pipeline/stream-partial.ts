@@ -46,12 +46,16 @@ export function streamPartial<S extends StandardSchemaV1>(
   const { decode: decodeOptions, signal, ...bounds } = options;
   // The parse stage always has a read pending, which a return() would wait behind (on a silent
   // upstream, until its next chunk): an early stop aborts this signal of ours, which ends the read.
+  // The caller's signal aborts it too, linked by hand: `AbortSignal.any` is missing in Safari < 17.4.
   const stop = new AbortController();
-  const reading = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const forward = () => stop.abort(signal?.reason);
+  if (signal?.aborted) forward();
+  else signal?.addEventListener('abort', forward, { once: true });
+  const unlink = () => signal?.removeEventListener('abort', forward);
   // Made now, so that an abort or a return() before the first read cancels the source.
-  const events = decode(source, { extractJson: true, ...decodeOptions, signal: reading });
+  const events = decode(source, { extractJson: true, ...decodeOptions, signal: stop.signal });
   const progress = { attempt: 1 };
-  const stream = releasing(snapshots(schema, events, bounds, progress, stop), events);
+  const stream = releasing(snapshots(schema, events, bounds, progress, stop, unlink), events, unlink);
   return Object.defineProperty(stream, 'attempt', {
     get: () => progress.attempt,
     enumerable: true,
@@ -64,6 +68,7 @@ async function* snapshots<S extends StandardSchemaV1>(
   bounds: Pick<StreamPartialOptions, 'maxDepth' | 'maxLength'>,
   progress: { attempt: number },
   stop: AbortController,
+  unlink: () => void,
 ): AsyncGenerator<DeepPartial<SchemaInput<S>> | SchemaOutput<S>, SchemaOutput<S>, undefined> {
   const updates = parse(events, { schema, ...bounds });
   let complete = false;
@@ -81,6 +86,7 @@ async function* snapshots<S extends StandardSchemaV1>(
     }
   } finally {
     // A `break`, a throw() or an error: the read still pending on the source ends now.
+    unlink();
     if (!complete) stop.abort();
     await updates.return(undefined as SchemaOutput<S>);
   }
