@@ -144,6 +144,39 @@ describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
     expect(got).toEqual(['[1', ',2', ']', 'done']);
   });
 
+  it('keeps appends in order when Redis forgot its scripts with several in flight (one sent meanwhile lands last)', async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    clients.push(client);
+    let sendNext: () => void = () => {};
+    let sentA = 0;
+    const watched: RedisClient = {
+      ...refusingClient(client),
+      sendCommand: (args) => {
+        const sent = client.sendCommand(args);
+        // The entry the app sends next goes out as soon as the first one was sent again (a retry) …
+        if (args.includes('a') && ++sentA === 2) sendNext();
+        return sent;
+      },
+    };
+    const s = new RedisResumeStore({ client: watched, blockMs: 200 });
+    stores.push(s);
+    const id = fresh('flushed-in-flight');
+    await s.create(id);
+    await db.sendCommand(['SCRIPT', 'FLUSH']);
+    const first = [s.append(id, text(1, 'a')), s.append(id, text(2, 'b')), s.append(id, text(3, 'c'))];
+    const next = new Promise<void>((resolve) => {
+      sendNext = () => resolve(s.append(id, text(4, 'd')));
+    });
+    // … or once the first append is done, whichever comes first.
+    void first[0]!.then(() => sendNext());
+    await within(Promise.all([...first, next]), 5000, 'the appends');
+    await s.append(id, done(4));
+    expect(
+      (await entries(s.read(id, 0))).map((e) => (e.event.type === 'text' ? e.event.text : e.event.type)),
+    ).toEqual(['a', 'b', 'c', 'd', 'done']);
+  });
+
   it('accepts a node-redis client as it is typed', () => {
     const client = createClient();
     expect(() => new RedisResumeStore({ client })).not.toThrow();

@@ -81,8 +81,6 @@ export class RedisResumeStore implements ResumeStore {
   private readonly expiring = new Set<string>();
   /** The timers that keep the live key of each stream this process runs. */
   private readonly alive = new Map<string, ReturnType<typeof setInterval>>();
-  /** The SHA1 of {@link CONTINUE} once a create loaded it, so that an append sends 40 bytes, not the script. */
-  private continueSha: string | undefined;
 
   constructor(options: RedisResumeStoreOptions) {
     this.client = options.client;
@@ -107,13 +105,10 @@ export class RedisResumeStore implements ResumeStore {
       'NX',
     ]);
     if (set === null) throw new PartialKitError(`A stream with id ${id} already exists`);
-    const [, , sha] = await Promise.all([
+    await Promise.all([
       this.client.sendCommand(['DEL', this.key(id, 'gone'), this.key(id, 'cancel')]),
       this.client.sendCommand(['SET', this.key(id, 'live'), '1', 'EX', `${this.liveSeconds}`]),
-      // Loaded for every stream (in the same round trip): a restarted Redis has forgotten it.
-      this.client.sendCommand(['SCRIPT', 'LOAD', CONTINUE]),
     ]);
-    this.continueSha = String(sha);
     this.keepAlive(id);
   }
 
@@ -172,15 +167,10 @@ export class RedisResumeStore implements ResumeStore {
     const start = startOf(entry);
     const args = ['1', log, `${start}`, ...fields];
     try {
-      const sha = this.continueSha;
-      try {
-        await this.client.sendCommand(sha ? ['EVALSHA', sha, ...args] : ['EVAL', CONTINUE, ...args]);
-      } catch (error) {
-        // Redis lost its scripts (a restart, SCRIPT FLUSH): the script itself. Safe to send again, as
-        // the check refuses an entry that is no longer where the log ends.
-        if (!sha || !messageOf(error).startsWith('NOSCRIPT')) throw error;
-        await this.client.sendCommand(['EVAL', CONTINUE, ...args]);
-      }
+      // EVAL, not EVALSHA: a Redis that forgot its scripts (a restart, SCRIPT FLUSH) answers NOSCRIPT to
+      // every append in flight, and re-sending each as it fails lets a later one land first (refused,
+      // the stream lost). The script's text costs a few hundred bytes per append; Redis caches it.
+      await this.client.sendCommand(['EVAL', CONTINUE, ...args]);
     } catch (error) {
       if (!messageOf(error).includes(GAP)) throw error;
       throw new ProviderError(
