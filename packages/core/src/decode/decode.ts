@@ -80,7 +80,9 @@ export function decode(source: StreamSource, options: DecodeOptions = {}): Async
     reading.cancel?.();
     cancelUnread(source, signal);
   };
-  signal?.addEventListener('abort', unused, { once: true });
+  // An abort event never comes for a signal aborted already: the source is released now.
+  if (signal?.aborted) unused();
+  else signal?.addEventListener('abort', unused, { once: true });
   return deferred(async () => {
     try {
       return (await decodedEvents(source, options, reading))[Symbol.asyncIterator]();

@@ -120,7 +120,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       if (!this.lenient || at < 0 || this.multiline || (at > 0 && piece.lastIndexOf('\n', at - 1) !== -1))
         throw this.located(error, this.count, this.start);
       this.parser = undefined;
-      const message = `${(error as JSONSyntaxError).message} (in the element from position ${this.start})`;
+      const message = `${inText(error as JSONSyntaxError, this.start)} (in the element from position ${this.start})`;
       const issue = { code: 'invalid_json', message, path: [] };
       this.closed.push({
         index: this.count,
@@ -184,8 +184,16 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   private located(error: unknown, index: number, start: number): unknown {
     if (!(error instanceof PartialJSONError)) return error;
     return new PartialJSONError(
-      `Item ${index} (from position ${start}): ${error.message}`,
+      `Item ${index} (from position ${start}): ${inText(error, start)}`,
       start + error.position,
     );
   }
+}
+
+/**
+ * An element parser's message with its position counted in the whole text, as the error's `position`
+ * is: the element's parser counts from the element's start.
+ */
+function inText(error: PartialJSONError, start: number): string {
+  return error.message.replace(`at position ${error.position}`, `at position ${start + error.position}`);
 }

@@ -745,3 +745,141 @@ describe('JSON Lines with the default extraction', () => {
     );
   });
 });
+
+const IdItem = z.object({ id: z.number() });
+const TEXT = '[{"id":1},{"id":2},{"id":3}]';
+
+/** A web stream that serves `chunks` one per pull, and records its cancellation. */
+function cancellable(chunks: readonly string[]) {
+  const pending = [...chunks];
+  const state = { cancelled: false, pulls: 0 };
+  const stream = new ReadableStream<string>({
+    pull(c) {
+      state.pulls++;
+      const piece = pending.shift();
+      if (piece === undefined) c.close();
+      else c.enqueue(piece);
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return { stream, state };
+}
+
+const macrotask = () => new Promise((r) => setTimeout(r, 0));
+
+describe('streamItems: abort between items and before the first read', () => {
+  it('yields nothing after the signal aborted, however the list is chunked', {
+    timeout: 10_000,
+  }, async () => {
+    const outcomes = new Set<string>();
+    for (const chunks of everySplit(TEXT)) {
+      const controller = new AbortController();
+      const items: unknown[] = [];
+      let error: unknown;
+      try {
+        for await (const item of streamItems(IdItem, cancellable(chunks).stream, {
+          signal: controller.signal,
+        })) {
+          items.push(item);
+          controller.abort(); // the consumer is done after the first item
+        }
+      } catch (e) {
+        error = e;
+      }
+      outcomes.add(JSON.stringify({ items, error: (error as Error | undefined)?.name }));
+    }
+    // One chunk closes all three items: none after the first is yielded once the signal aborted.
+    expect([...outcomes]).toEqual([JSON.stringify({ items: [{ id: 1 }], error: 'AbortError' })]);
+  });
+
+  it('a signal aborted before the stream is read cancels the source, as an abort after does', {
+    timeout: 5_000,
+  }, async () => {
+    const late = cancellable([TEXT]);
+    const controller = new AbortController();
+    streamItems(IdItem, late.stream, { signal: controller.signal });
+    controller.abort();
+    await macrotask();
+    expect(late.state.cancelled).toBe(true);
+
+    const early = cancellable([TEXT]);
+    streamItems(IdItem, early.stream, { signal: AbortSignal.abort() });
+    await macrotask();
+    expect(early.state.cancelled).toBe(true);
+  });
+
+  it('a Response given with an already-aborted signal has its body cancelled', {
+    timeout: 5_000,
+  }, async () => {
+    const responseOf = (state: { cancelled: boolean }) =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(c) {
+            c.enqueue(new TextEncoder().encode(TEXT));
+          },
+          cancel() {
+            state.cancelled = true;
+          },
+        }),
+        { headers: { 'content-type': 'application/json' } },
+      );
+    const late = { cancelled: false };
+    const controller = new AbortController();
+    streamItems(IdItem, responseOf(late), { signal: controller.signal });
+    controller.abort();
+    await macrotask();
+    expect(late.cancelled).toBe(true);
+
+    const early = { cancelled: false };
+    streamItems(IdItem, responseOf(early), { signal: AbortSignal.abort() });
+    await macrotask();
+    expect(early.cancelled).toBe(true);
+  });
+});
+
+async function collectIds(chunks: string[], options?: Parameters<typeof streamItems>[2]) {
+  const stream = streamItems(IdItem, chunks, { signal: AbortSignal.timeout(5_000), ...options });
+  const items: unknown[] = [];
+  try {
+    for await (const item of stream) items.push(item);
+  } catch (error) {
+    return { items, issues: stream.issues, error };
+  }
+  return { items, issues: stream.issues, error: undefined };
+}
+
+describe('streamItems: the positions an element error names', () => {
+  it('the message of a JSON error in an element names the same position as its `position`', async () => {
+    const text = '[{"id":1},{"id":2,,}]';
+    for (const chunks of [[text], chunksOf(text, 3)]) {
+      const { items, error } = await collectIds(chunks);
+      expect(items).toEqual([{ id: 1 }]);
+      expect(error).toBeInstanceOf(PartialJSONError);
+      expect((error as PartialJSONError).position).toBe(18);
+      expect((error as Error).message).toBe(
+        'Item 1 (from position 10): Unexpected "," at position 18: expected a string key',
+      );
+    }
+  });
+
+  it('a bound error names the position in the whole text too', async () => {
+    const { error } = await collectIds(['[{"id":1},{"id":22222}]'], { maxLength: 8 });
+    expect((error as PartialJSONError).position).toBe(18);
+    expect((error as Error).message).toBe(
+      'Item 1 (from position 10): Input exceeds maxLength (8 characters) at position 18',
+    );
+  });
+
+  it("an invalid_json issue in JSON Lines names the failing character's position in the whole text", async () => {
+    const text = '{"id":1}\nsee [the docs]\n{"id":2}\n';
+    const { items, issues, error } = await collectIds([text], { shape: 'lines' });
+    expect({ items, error }).toEqual({ items: [{ id: 1 }, { id: 2 }], error: undefined });
+    expect(issues.map((i) => i.index)).toEqual([1]);
+    // `h` of `[the` is at 15 in the text (the element begins at 13), not 2.
+    expect(issues[0]!.issues[0]!.message).toBe(
+      `Unexpected "h" at position 15: expected 'r' (in 'true') (in the element from position 13)`,
+    );
+  });
+});

@@ -97,6 +97,8 @@ async function* run<S extends StandardSchemaV1>(
     if (stage.closed.length) {
       for (const closed of stage.closed.splice(0)) {
         const item = closed instanceof Promise ? await closed : closed;
+        // One chunk may close many items: an abort between them stops here, however the text was split.
+        throwIfAborted(options.signal);
         if (accepted(item, onInvalid, issues)) {
           yielded = true;
           yield item.value;
@@ -121,6 +123,7 @@ async function* run<S extends StandardSchemaV1>(
   }
   for (const closed of stage.closed.splice(0)) {
     const item = closed instanceof Promise ? await closed : closed;
+    throwIfAborted(options.signal);
     if (accepted(item, onInvalid, issues)) yield item.value;
   }
   if (failed) throw failed.error;
@@ -137,4 +140,8 @@ function accepted<T>(
   if (onInvalid === 'throw') throw item.error;
   if (typeof onInvalid === 'function') onInvalid(item.error);
   return false;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
