@@ -33,6 +33,32 @@ describe('toPartialResponse', () => {
     expect((seen[0] as Error).message).toMatch(/^These objects are neither text deltas/);
   });
 
+  it('with no onError, an error the browser learns nothing of is logged on the server (and only that one)', async () => {
+    async function* snapshots() {
+      yield { title: 'a' };
+    }
+    async function* refused() {
+      yield '{"title": "a';
+      throw new ProviderError('overloaded_error', 'Overloaded');
+    }
+    const logged: unknown[][] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      const wire = await readAll(toPartialResponse(snapshots()));
+      expect(wire).toContain('"type":"internal"');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]![0]).toBe('partialkit: the stream failed (the browser was sent "internal"):');
+      expect((logged[0]![1] as Error).message).toMatch(/^These objects are neither text deltas/);
+      // What the browser is told itself is not logged again; with an onError, that is the log.
+      expect(await readAll(toPartialResponse(refused()))).toContain('"type":"overloaded_error"');
+      await readAll(toPartialResponse(snapshots(), { onError: () => undefined }));
+      expect(logged).toHaveLength(1);
+    } finally {
+      console.error = error;
+    }
+  });
+
   it('streams text deltas as SSE with the right headers and a done event', async () => {
     async function* deltas() {
       yield '{"a": "line\nbreak",';

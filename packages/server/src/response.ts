@@ -55,8 +55,8 @@ export interface PartialResponseInit {
    * and `RefusalError`, which the client throws as the same classes; `ValidationError` and
    * `PartialJSONError`, a `ProviderError` of that type there) pass through; an upstream `HTTPError` is sent
    * as type `upstream_http_<status>` without its body; anything else (your own code's exceptions, a
-   * dropped upstream connection) as `{ type: 'internal', message: 'Internal error' }`. If `onError`
-   * throws, the default is sent.
+   * dropped upstream connection) as `{ type: 'internal', message: 'Internal error' }`, and logged with
+   * `console.error` when there is no `onError`. If `onError` throws, the default is sent.
    */
   onError?: ((error: unknown) => { type: string; message: string } | undefined) | undefined;
 }
@@ -188,7 +188,11 @@ export function errorEvent(error: unknown, onError: PartialResponseInit['onError
   if (typeof chosen?.type === 'string' && typeof chosen.message === 'string') {
     return { type: 'error', error: { type: chosen.type, message: chosen.message } };
   }
-  return { type: 'error', error: exposedError(error) };
+  const exposed = exposedError(error);
+  // The browser learns nothing of this one: with no `onError` to log it, the server's log says what it was.
+  if (exposed === INTERNAL && !onError)
+    console.error('partialkit: the stream failed (the browser was sent "internal"):', error);
+  return { type: 'error', error: exposed };
 }
 
 const ABORTED: ProtocolEvent = {

@@ -11,8 +11,8 @@ const USAGE = `Usage:
       every request gets the recorded status, headers and bytes, at the recorded pace scaled by --speed
       (0 = as fast as possible). Point an SDK's baseURL at it.
   partialkit record --url <url> --out <file.rec.jsonl> [--header "name: value"]... [--data <json>|@file]
-      POST to a real endpoint (put the API key in a --header) and record the streamed response with the
-      arrival time of every chunk.`;
+      POST --data (or GET, without it) to a real endpoint (put the API key in a --header) and record the
+      streamed response with the arrival time of every chunk.`;
 
 /** What prints the usage (and exits 0); any other command is an error, so a typo fails a script. */
 const HELP = new Set(['help', '--help', '-h']);
