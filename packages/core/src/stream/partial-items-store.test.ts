@@ -245,6 +245,33 @@ describe('PartialItemsStore: bounds, async schemas, callbacks of a run that ende
     expect(store.getSnapshot().error).toBeInstanceOf(InvalidOptionError);
   });
 
+  it('a bound set to an invalid value while the request runs fails the run, and the body is released', async () => {
+    let cancelled = false;
+    let respond: (response: Response) => void = () => {};
+    const options = {
+      schema: Item,
+      throttle: 0 as const,
+      fetcher: () =>
+        new Promise<Response>((resolve) => {
+          respond = resolve;
+        }),
+    };
+    const store = new PartialItemsStore(options);
+    const done = store.submit(undefined);
+    await tick();
+    store.setOptions({ ...options, maxDepth: -1 });
+    const body = new ReadableStream<Uint8Array>({
+      pull: (c) => c.enqueue(new TextEncoder().encode(LIST)),
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    respond(new Response(body, { headers: { 'content-type': 'application/json' } }));
+    await done;
+    expect(store.getSnapshot().error).toBeInstanceOf(InvalidOptionError);
+    expect(cancelled).toBe(true);
+  });
+
   it('an item schema that validates asynchronously: items in order, the invalid ones as issues', async () => {
     const Positive = Item.refine(async (v) => v.id > 0, 'id must be positive');
     const seen: number[] = [];

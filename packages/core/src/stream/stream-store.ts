@@ -261,8 +261,9 @@ export abstract class StreamStore<
       this.state = { ...this.state, status: 'aborted' };
       return;
     }
+    let source: StreamSource | undefined;
     try {
-      const source = await open(signal);
+      source = await open(signal);
       if (signal.aborted) {
         // stopped while the fetcher ran: a body it made without the signal must not stay open
         cancelUnread(source);
@@ -271,6 +272,9 @@ export abstract class StreamStore<
       await this.read(run, source, signal);
       if (signal.aborted) return;
     } catch (caught) {
+      // A read that failed before it took the body (options set meanwhile that its stage refuses)
+      // leaves it unread: released here, as a body being read is released by its reader.
+      if (source !== undefined) cancelUnread(source);
       if (signal.aborted) return; // stop, reset, a newer submit or detach already set the state
       this.flush();
       if (signal.aborted) return; // a callback or a listener stopped it
