@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { partial } from '@partialkit/core';
+import { partial, type StandardSchemaV1 } from '@partialkit/core';
 import { toStandardJsonSchema } from '@valibot/to-json-schema';
 import { type } from 'arktype';
 import ts from 'typescript';
@@ -15,6 +15,43 @@ import {
   openaiTextFormat,
   openaiTool,
 } from './json-schema.ts';
+
+/** JSON Pointers of every node that has a `$ref` beside other keywords. */
+function refsWithSiblings(node: unknown, path = '#', out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const [i, n] of node.entries()) refsWithSiblings(n, `${path}/${i}`, out);
+  else if (node !== null && typeof node === 'object') {
+    const s = node as JSONSchema;
+    if (typeof s.$ref === 'string' && Object.keys(s).length > 1) out.push(path);
+    for (const [k, v] of Object.entries(s)) refsWithSiblings(v, `${path}/${k}`, out);
+  }
+  return out;
+}
+
+/** JSON Pointers of every schema under `properties` with none of the keywords strict mode needs for a type. */
+function untypedProperties(node: unknown, path = '#', out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const [i, n] of node.entries()) untypedProperties(n, `${path}/${i}`, out);
+  else if (node !== null && typeof node === 'object') {
+    const s = node as JSONSchema;
+    if (s.properties && typeof s.properties === 'object')
+      for (const [name, p] of Object.entries(s.properties as JSONSchema))
+        if (!['type', 'anyOf', '$ref', 'enum', 'const'].some((k) => k in (p as object)))
+          out.push(`${path}/properties/${name}`);
+    for (const [k, v] of Object.entries(s)) untypedProperties(v, `${path}/${k}`, out);
+  }
+  return out;
+}
+
+/** A Standard Schema whose JSON Schema is `json` as written (as another converter could write it). */
+function fromJson(json: Record<string, unknown>): StandardSchemaV1<unknown, unknown> {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'handwritten',
+      validate: (value) => ({ value }),
+      jsonSchema: { input: () => structuredClone(json) },
+    },
+  };
+}
 
 const Schema = partial(
   z.object({
@@ -412,6 +449,45 @@ describe('jsonSchemaFor: $ref', () => {
     expect(tree.properties).toMatchObject({ children: { items: { $ref: '#/$defs/Tree' } } });
     expect(tree.$defs).toMatchObject({ Tree: { type: 'object', additionalProperties: false } });
   });
+
+  it('openai: never sends a $ref beside other keywords (strict mode: "$ref cannot have keywords {\'description\'}")', () => {
+    // A described use of a schema with an id, and a described recursive field: zod writes `{ $ref, description }`.
+    const Point = z.object({ x: z.number() }).meta({ id: 'Point' });
+    type Cat = { name: string; parent?: Cat | undefined };
+    const Cat: z.ZodType<Cat> = z.object({
+      name: z.string(),
+      parent: z
+        .lazy(() => Cat)
+        .optional()
+        .describe('the parent'),
+    });
+    const s = jsonSchemaFor(z.object({ at: Point.describe('where'), cat: Cat }), 'openai');
+    expect(refsWithSiblings(s)).toEqual([]);
+    // The definition is inlined with the description of its use (and goes: nothing else refers to it);
+    // the recursive one cannot be, so its reference is bare.
+    const props = s.properties as Record<string, JSONSchema>;
+    expect(props.at).toEqual({
+      type: 'object',
+      properties: { x: { type: 'number' } },
+      required: ['x'],
+      additionalProperties: false,
+      description: 'where',
+    });
+    expect(Object.keys(s.$defs as object)).toEqual(['__schema0']);
+    expect(props.cat).toEqual({ $ref: '#/$defs/__schema0' });
+    expect((s.$defs as Record<string, JSONSchema>).__schema0?.properties).toMatchObject({
+      parent: { anyOf: [{ $ref: '#/$defs/__schema0' }, { type: 'null' }] },
+    });
+    // A keyword beside a recursive $ref that is more than an annotation is a TypeError, not dropped.
+    const Loop = fromJson({
+      type: 'object',
+      properties: { next: { $ref: '#', minProperties: 1 } },
+      required: ['next'],
+    });
+    expect(() => jsonSchemaFor(Loop, 'openai')).toThrow(
+      'OpenAI strict structured outputs do not support keywords beside a recursive $ref (minProperties) (at #/properties/next)',
+    );
+  });
 });
 
 /** Every subschema of a strict OpenAI schema must be an object with a type (or anyOf/$ref/enum/const). */
@@ -502,6 +578,49 @@ describe('jsonSchemaFor: what strict mode and Gemini cannot express', () => {
     );
     // An open object is still closed, not refused for its `additionalProperties: {}`.
     expect(jsonSchemaFor(z.looseObject({ a: z.string() }), 'openai').additionalProperties).toBe(false);
+  });
+
+  it('openai: an object typed ["object", "null"] is made strict like any object (additionalProperties false, all required)', () => {
+    const Schema = fromJson({
+      type: 'object',
+      properties: {
+        o: {
+          type: ['object', 'null'],
+          properties: { a: { type: 'string' }, b: { type: 'number' } },
+          required: ['a'],
+        },
+      },
+      required: ['o'],
+    });
+    const o = (jsonSchemaFor(Schema, 'openai').properties as Record<string, JSONSchema>).o!;
+    expect(o.additionalProperties).toBe(false);
+    expect(o.required).toEqual(['a', 'b']);
+  });
+
+  it('openai: an enum-keyed record of z.unknown() is a TypeError, not properties typed {} (which strict mode refuses)', () => {
+    const Schema = z.object({ r: z.record(z.enum(['a', 'b']), z.unknown()) });
+    let out: JSONSchema | undefined;
+    let error: unknown;
+    try {
+      out = jsonSchemaFor(Schema, 'openai');
+    } catch (e) {
+      error = e;
+    }
+    expect(out === undefined ? [] : untypedProperties(out)).toEqual([]);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(
+      'OpenAI strict structured outputs do not support values of any type (z.any(), z.unknown()) (at #/properties/r/additionalProperties): give the value a type',
+    );
+    // With a typed value it is an object with a property per key, as before.
+    const typed = jsonSchemaFor(z.object({ r: z.record(z.enum(['a', 'b']), z.number()) }), 'openai');
+    expect(typed.properties).toEqual({
+      r: {
+        type: 'object',
+        properties: { a: { type: 'number' }, b: { type: 'number' } },
+        required: ['a', 'b'],
+        additionalProperties: false,
+      },
+    });
   });
 
   it('gemini: enum values are strings; other literals are pinned by minimum/maximum, boolean, nullable', () => {

@@ -22,7 +22,7 @@ export const LIST_KEY = 'items';
  * - `openai`: strict structured outputs: every property required, `additionalProperties: false`,
  *   optional properties made nullable (the model then sends `null`: use `.nullish()` for such fields),
  *   one with a default left as it is (the model writes its value), unions as `anyOf`, only the string
- *   formats OpenAI knows.
+ *   formats OpenAI knows, never a `$ref` beside other keywords (its definition inlined instead).
  * - `anthropic`: a plain JSON Schema for a tool's `input_schema`.
  * - `gemini`: the OpenAPI subset of `responseSchema` (`nullable`, `propertyOrdering`, no `$ref`, unions
  *   as `anyOf`, string-only `enum`, only the formats Gemini knows).
@@ -42,11 +42,16 @@ export function jsonSchemaFor(schema: StandardSchemaV1, target: SchemaTarget = '
   const raw = rawJsonSchema(schema);
   delete raw.$schema;
   switch (target) {
-    case 'openai':
+    case 'openai': {
+      const root = wrapList(derefRoot(raw));
+      requireObjectRoot(root, target);
+      // Bare refs last: a recursive ref's `default` still counts when its object is made strict.
+      return visit(visit(inlineRefSiblings(root), strictOpenAI), bareRef) as ObjectJSONSchema;
+    }
     case 'anthropic': {
       const root = wrapList(derefRoot(raw));
       requireObjectRoot(root, target);
-      return visit(root, target === 'openai' ? strictOpenAI : tidy) as ObjectJSONSchema;
+      return visit(root, tidy) as ObjectJSONSchema;
     }
     case 'gemini': {
       const { $defs, ...root } = raw;
@@ -76,8 +81,20 @@ function rawJsonSchema(schema: StandardSchemaV1): JSONSchema {
 
 const DEFS = '#/$defs/';
 
-/** Keywords that only annotate: beside a root `$ref` they do not stop it being replaced by its target. */
-const ANNOTATIONS = new Set(['description', 'title', 'examples', 'default', 'deprecated', '$comment']);
+/**
+ * Keywords that only annotate: beside a root `$ref` they do not stop it being replaced by its target;
+ * beside a recursive one, OpenAI strict mode goes without them ({@link bareRef}).
+ */
+const ANNOTATIONS = new Set([
+  'description',
+  'title',
+  'examples',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  '$comment',
+]);
 
 /**
  * A root that only refers into `$defs` (zod's `.meta({ id })`) replaced by the schema it refers to, so
@@ -358,16 +375,25 @@ function isRecord(n: JSONSchema): boolean {
   );
 }
 
-/** `z.record(z.enum([...]), V)` names its keys: it is exactly an object with a `V` property per key. */
-function closeEnumRecord(n: JSONSchema): void {
-  if (n.type !== 'object' || !isRecord(n) || !isSchemaObject(n.additionalProperties)) return;
+/** Whether `n` may be an object: its type is or includes `object` (a nullable object: `["object", "null"]`). */
+function admitsObject(n: JSONSchema): boolean {
+  return n.type === 'object' || (Array.isArray(n.type) && n.type.includes('object'));
+}
+
+/**
+ * `z.record(z.enum([...]), V)` names its keys: it is exactly an object with a `V` property per key.
+ * Returns `V` when it did so (it sat under `additionalProperties`, where no value rule checked it).
+ */
+function closeEnumRecord(n: JSONSchema): JSONSchema | undefined {
+  if (!admitsObject(n) || !isRecord(n) || !isSchemaObject(n.additionalProperties)) return undefined;
   const names = n.propertyNames as JSONSchema | undefined;
   const keys = names?.enum ?? (names?.const !== undefined ? [names.const] : undefined);
-  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) return;
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) return undefined;
   const value = n.additionalProperties;
   n.properties = Object.fromEntries(keys.map((k) => [k, structuredClone(value)]));
   n.additionalProperties = false;
   delete n.propertyNames;
+  return value;
 }
 
 const RECORD_HINT = 'use an object with named properties, or z.record(z.enum([...]), …)';
@@ -399,6 +425,11 @@ const OPENAI_TYPED = ['type', 'anyOf', '$ref', 'enum', 'const'];
 /** Positions that hold a value the model writes (not `additionalProperties`, `not`, `allOf` branches…). */
 const VALUE_POSITIONS = new Set(['', 'properties', 'items', 'prefixItems', 'anyOf', '$defs', 'definitions']);
 
+function requireTyped(n: JSONSchema, path: string): void {
+  if (!OPENAI_TYPED.some((k) => k in n))
+    throw unsupported('openai', 'values of any type (z.any(), z.unknown())', path, 'give the value a type');
+}
+
 function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSchema {
   tidy(n);
   oneOfToAnyOf(n, 'openai', path);
@@ -407,10 +438,12 @@ function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSche
   untuple(n);
   rejectTuple(n, 'openai', path);
   rejectStructure(n, 'openai', path);
-  if (VALUE_POSITIONS.has(position) && !OPENAI_TYPED.some((k) => k in n))
-    throw unsupported('openai', 'values of any type (z.any(), z.unknown())', path, 'give the value a type');
-  if (n.type === 'object') {
-    closeEnumRecord(n);
+  if (VALUE_POSITIONS.has(position)) requireTyped(n, path);
+  // Any schema that may be an object, a nullable one too: strict mode closes every object it can write.
+  if (admitsObject(n) || isSchemaObject(n.properties)) {
+    // The record's values become properties: now the model writes them.
+    const value = closeEnumRecord(n);
+    if (value) requireTyped(value, `${path}/additionalProperties`);
     if (isRecord(n)) throw unsupported('openai', 'records (objects with arbitrary keys)', path, RECORD_HINT);
     const props = (n.properties ?? {}) as Record<string, JSONSchema>;
     const required = new Set((n.required ?? []) as string[]);
@@ -428,6 +461,91 @@ function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSche
     delete n.propertyNames;
   }
   return n;
+}
+
+/** The schema a local `$ref` (`#`, `#/$defs/…`) points to in `root`, or undefined. */
+function resolvePointer(root: JSONSchema, ref: string): unknown {
+  if (ref !== '#' && !ref.startsWith('#/')) return undefined;
+  let at: unknown = root;
+  for (const token of ref === '#' ? [] : ref.slice(2).split('/')) {
+    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
+    at = (at as JSONSchema)[key];
+  }
+  return at;
+}
+
+/** Whether `node` leads to `ref` through its subschemas and the references it follows (a cycle). */
+function reaches(node: unknown, ref: string, root: JSONSchema, seen = new Set<string>()): boolean {
+  if (!isSchemaObject(node)) return false;
+  if (typeof node.$ref === 'string') {
+    if (node.$ref === ref) return true;
+    if (!seen.has(node.$ref)) {
+      seen.add(node.$ref);
+      if (reaches(resolvePointer(root, node.$ref), ref, root, seen)) return true;
+    }
+  }
+  let found = false;
+  // Definitions count only where something refers to them, followed above.
+  const { $defs: _, definitions: __, ...own } = node;
+  mapSubschemas(own, '', (c) => {
+    found ||= reaches(c, ref, root, seen);
+  });
+  return found;
+}
+
+/**
+ * Strict mode refuses a `$ref` beside other keywords (`$ref cannot have keywords {'description'}`), and
+ * zod writes one for a `.describe()` on a schema with an id, or on a recursive field. As OpenAI's own
+ * helper does, such a reference becomes its definition with the reference's keywords on top; a
+ * definition no longer referred to goes. A recursive one cannot be inlined: {@link bareRef} handles it.
+ */
+function inlineRefSiblings(root: JSONSchema): JSONSchema {
+  const inlined = new Set<string>();
+  const walk = (node: unknown, path: string): unknown => {
+    if (!isSchemaObject(node)) return node;
+    const { $ref, ...siblings } = node;
+    // partialkit's own annotations are dropped anyway (tidy): not a reason to inline.
+    const keys = Object.keys(siblings).filter((k) => k !== 'partial' && k !== 'x-partial');
+    if (typeof $ref === 'string' && keys.length > 0) {
+      const target = resolvePointer(root, $ref);
+      if (isSchemaObject(target) && !reaches(target, $ref, root)) {
+        inlined.add($ref);
+        const { $defs: _, definitions: __, ...body } = structuredClone(target);
+        // Walked again: the definition may itself be a `$ref` (an alias) or hold such references.
+        return walk({ ...body, ...siblings }, path);
+      }
+    }
+    return mapSubschemas(node, path, walk);
+  };
+  const out = walk(root, '#') as JSONSchema;
+  const defs = out.$defs as Record<string, JSONSchema> | undefined;
+  for (let pruned = true; pruned && defs; ) {
+    pruned = false;
+    for (const ref of inlined) {
+      const name = ref.startsWith(DEFS) ? defName(ref) : undefined;
+      if (name === undefined || !(name in defs)) continue;
+      const { [name]: _, ...others } = defs;
+      if (refersTo({ ...out, $defs: others }, ref)) continue;
+      delete defs[name];
+      pruned = true;
+    }
+  }
+  if (defs && Object.keys(defs).length === 0) delete out.$defs;
+  return out;
+}
+
+/**
+ * A `$ref` still beside other keywords (after {@link inlineRefSiblings}) is one to a recursive
+ * definition (or one it could not resolve): it is sent bare, without its annotations (a `.describe()`),
+ * as strict mode takes it.
+ */
+function bareRef(n: JSONSchema, path: string): JSONSchema {
+  if (typeof n.$ref !== 'string') return n;
+  const others = Object.keys(n).filter((k) => k !== '$ref' && !ANNOTATIONS.has(k));
+  if (others.length > 0)
+    throw unsupported('openai', `keywords beside a recursive $ref (${others.join(', ')})`, path);
+  return { $ref: n.$ref };
 }
 
 /**
