@@ -11,9 +11,15 @@ type Node = Record<string, unknown>;
  *   back until that property is known; the chosen variant then guides its members.
  * - `"x-partial": "atomic"` shows a subtree only complete; `"x-partial": { "require": [...] }` holds an
  *   object back until those keys are complete (`{ "atomic": true }` is `"atomic"`).
- * `$ref` into `$defs`/`definitions` (recursive schemas too), `allOf`, `type` arrays, `properties`,
- * `additionalProperties`, `items` and `prefixItems` (tuples) are followed. Nothing is validated per
- * subtree: the whole value goes through `~standard.validate` at the end.
+ * `$ref` into `$defs`/`definitions` or to an `$anchor` (recursive schemas too), `allOf`, `type` arrays,
+ * `properties`, `additionalProperties`, `items` and `prefixItems` (tuples) are followed. Nothing is
+ * validated per subtree: the whole value goes through `~standard.validate` at the end.
+ *
+ * As the zod plan does: `allOf` parts all apply (one atomic part makes a string atomic, their `require`s
+ * add up), while a mark on a `oneOf`/`anyOf` option applies to the values that option can take (an
+ * atomic object option leaves strings streaming; an object is held back for the keys every object
+ * option requires; a discriminated option's marks apply once it is chosen). Where several parts give a
+ * key a sub-schema, the value there streams only where each of them lets it.
  */
 export class JsonSchemaPlan implements Plan {
   readonly schema: undefined = undefined;
@@ -22,132 +28,227 @@ export class JsonSchemaPlan implements Plan {
   require: readonly string[] = EMPTY;
   discriminator: string | undefined;
 
-  private readonly objects: Node[] = [];
-  private readonly arrays: Node[] = [];
+  private readonly objects: Part[] = [];
+  private readonly arrays: Part[] = [];
   private children: Map<string, JsonSchemaPlan | null> | undefined;
   private elements: Map<number, JsonSchemaPlan | null> | undefined;
-  private variants: Map<unknown, JsonSchemaPlan> | undefined;
+  /** Whether an array here is a tuple (else every element has one plan). */
+  private readonly tuple: boolean;
+  /** The plan of every element (no tuple here), once resolved. */
+  private elementPlan: JsonSchemaPlan | null | undefined;
+  /** The node whose `oneOf`/`anyOf` picks the variant, and its option per discriminator value. */
+  private union: Node | undefined;
+  private options: Map<unknown, Node> | undefined;
+  private variants: Map<Node, JsonSchemaPlan> | undefined;
 
+  /**
+   * @param chosen nodes whose discriminated `oneOf`/`anyOf` option is already known (a variant's plan):
+   * each is planned with its union narrowed to that option.
+   */
   constructor(
-    node: Node,
+    private readonly node: Node,
     private readonly doc: JsonSchemaDocument,
+    private readonly chosen: ReadonlyMap<Node, Node> = NONE_CHOSEN,
   ) {
-    let strings = 0;
-    let atomicStrings = 0;
-    const seen = new Set<Node>();
-    const visit = (n: Node): void => {
-      if (seen.has(n)) return;
-      seen.add(n);
+    let markedStrings = false;
+    let optionAtomic = false;
+    const done = new Map<Node, Facts>();
+    /**
+     * Visits `n` (inside a union option when `alt`, under an atomic mark when `marked`) and returns the
+     * keys an object it describes must have before it is shown, and how a string it describes streams.
+     */
+    const visit = (n: Node, alt: boolean, marked: boolean): Facts => {
+      const known = done.get(n);
+      if (known !== undefined) return known;
+      done.set(n, RECURSIVE);
       const meta = n['x-partial'] as PartialMeta | undefined;
-      if (meta === 'atomic' || (typeof meta === 'object' && meta?.atomic)) this.atomic = true;
+      const atomicHere = marked || meta === 'atomic' || (typeof meta === 'object' && meta?.atomic === true);
+      let facts = shapeOf(n, alt, atomicHere);
       if (typeof meta === 'object' && Array.isArray(meta?.require))
-        this.require = union(this.require, meta.require);
+        facts = { keys: union(facts.keys ?? EMPTY, meta.require), str: facts.str };
+      done.set(n, facts);
+      return facts;
+    };
+    // `$ref`, `allOf` and the node's own keywords all apply to a value here: their facts add up.
+    const shapeOf = (n: Node, alt: boolean, marked: boolean): Facts => {
+      let facts = NOTHING;
+      let leaf = true;
       if (typeof n.$ref === 'string') {
+        leaf = false;
         const target = doc.resolve(n.$ref);
-        if (target) visit(target);
+        if (target) facts = both(facts, visit(target, alt, marked));
       }
-      for (const part of schemasIn(n.allOf)) visit(part);
+      for (const part of schemasIn(n.allOf)) {
+        leaf = false;
+        facts = both(facts, visit(part, alt, marked));
+      }
       const options = [...schemasIn(n.anyOf), ...schemasIn(n.oneOf)];
-      if (options.length && this.discriminator === undefined) this.discriminate(options);
-      for (const option of options) visit(option);
+      if (options.length) {
+        leaf = false;
+        facts = both(facts, unionOf(n, options, alt, marked));
+      }
       // A value fixed by the schema is shown only whole; an enum of objects too.
       if (n.const !== undefined || Array.isArray(n.enum)) {
         const values = n.const !== undefined ? [n.const] : (n.enum as unknown[]);
         if (values.some((v) => v !== null && typeof v === 'object')) this.atomic = true;
-        if (values.some((v) => typeof v === 'string')) {
-          strings++;
-          atomicStrings++;
-        }
-        return;
+        return values.some((v) => typeof v === 'string') ? both(facts, ATOMIC_STRING) : facts;
       }
       const types = typesOf(n);
-      if (types.has('object')) this.objects.push(n);
-      if (types.has('array')) this.arrays.push(n);
-      if (types.has('string')) {
-        strings++;
-        if (typeof n.format === 'string' || meta === 'atomic') atomicStrings++;
+      if (types.has('object')) {
+        this.objects.push({ node: n, alt });
+        if (marked) this.atomic = true;
+        facts = both(facts, OBJECT);
       }
+      if (types.has('array')) {
+        this.arrays.push({ node: n, alt });
+        if (marked) this.atomic = true;
+      }
+      if (types.has('string')) {
+        if (marked) markedStrings = true;
+        facts = both(facts, typeof n.format === 'string' ? ATOMIC_STRING : STREAMED_STRING);
+      }
+      // A node that says nothing of its type (`{}`) admits any value: a mark on it covers them all.
+      if (leaf && types.size === 0 && marked) {
+        this.atomic = true;
+        markedStrings = true;
+      }
+      return facts;
     };
-    visit(node);
-    // `atomic` covers strings too (a zod plan tells them apart: strings follow `stringAtomic` alone).
-    this.stringAtomic = this.atomic || (strings > 0 && strings === atomicStrings);
+    const unionOf = (n: Node, all: Node[], alt: boolean, marked: boolean): Facts => {
+      const picked = this.chosen.get(n);
+      if (picked !== undefined) return visit(picked, alt, marked);
+      const found = doc.discriminate(n, all);
+      const picks = found !== undefined && this.discriminator === undefined;
+      const before = this.atomic;
+      if (picks) {
+        this.discriminator = found.key;
+        this.union = n;
+        this.options = found.options;
+        this.atomic = false;
+      }
+      // An object is held back for what every option that can be one requires; a string streams if one
+      // option lets it.
+      let keys: readonly string[] | undefined;
+      let str: boolean | undefined;
+      for (const option of all) {
+        const f = visit(option, true, marked);
+        const k = f.keys;
+        if (k !== undefined) keys = keys === undefined ? k : k.filter((key) => keys!.includes(key));
+        str = eitherString(str, f.str);
+      }
+      if (picks) {
+        // An option marked atomic is atomic once chosen (the builder adopts the variant's marks while
+        // the object waits for its discriminator), unless nothing holds the object back.
+        optionAtomic = this.atomic && !marked;
+        this.atomic = before || marked;
+      }
+      return { keys: found !== undefined && keys !== undefined ? union(keys, [found.key]) : keys, str };
+    };
+    const facts = visit(node, false, false);
+    this.require = facts.keys ?? EMPTY;
+    if (optionAtomic && !this.require.includes(this.discriminator!)) this.atomic = true;
+    this.stringAtomic = markedStrings || facts.str === true;
+    this.tuple = this.arrays.some((a) => isTuple(a.node));
   }
 
   child(key: string): JsonSchemaPlan | undefined {
     this.children ??= new Map();
     let plan = this.children.get(key);
     if (plan === undefined) {
-      plan = null;
+      const found: Part[] = [];
       for (const o of this.objects) {
-        const props = o.properties as Record<string, unknown> | undefined;
-        const s = props && Object.hasOwn(props, key) ? props[key] : o.additionalProperties;
-        if (isNode(s)) {
-          plan = this.doc.planOf(s);
-          break;
-        }
+        const props = o.node.properties as Record<string, unknown> | undefined;
+        const s = props && Object.hasOwn(props, key) ? props[key] : o.node.additionalProperties;
+        if (isNode(s)) found.push({ node: s, alt: o.alt });
       }
+      plan = this.merged(found);
       this.children.set(key, plan);
     }
     return plan ?? undefined;
   }
 
   element(index: number): JsonSchemaPlan | undefined {
+    if (!this.tuple) {
+      let plan = this.elementPlan;
+      if (plan === undefined) {
+        plan = this.merged(this.elementsAt(0));
+        this.elementPlan = plan;
+      }
+      return plan ?? undefined;
+    }
     this.elements ??= new Map();
     let plan = this.elements.get(index);
     if (plan === undefined) {
-      plan = null;
-      for (const a of this.arrays) {
-        // 2020-12 tuples are `prefixItems` + `items`; draft-07 ones are an `items` array + `additionalItems`.
-        const prefix = Array.isArray(a.prefixItems) ? a.prefixItems : Array.isArray(a.items) ? a.items : [];
-        const rest = Array.isArray(a.items) ? a.additionalItems : a.items;
-        const s = index < prefix.length ? prefix[index] : rest;
-        if (isNode(s)) {
-          plan = this.doc.planOf(s);
-          break;
-        }
-      }
+      plan = this.merged(this.elementsAt(index));
       this.elements.set(index, plan);
     }
     return plan ?? undefined;
   }
 
   variant(value: unknown): JsonSchemaPlan | undefined {
-    return this.variants?.get(value);
+    const option = this.options?.get(value);
+    if (option === undefined) return undefined;
+    this.variants ??= new Map();
+    let plan = this.variants.get(option);
+    if (plan === undefined) {
+      // Built on first use (an option may refer back to its union) from the whole node with the union
+      // narrowed to the option: the parts outside the union keep their rules.
+      plan = new JsonSchemaPlan(this.node, this.doc, new Map([...this.chosen, [this.union!, option]]));
+      this.variants.set(option, plan);
+    }
+    return plan;
+  }
+
+  private elementsAt(index: number): Part[] {
+    const found: Part[] = [];
+    for (const a of this.arrays) {
+      // 2020-12 tuples are `prefixItems` + `items`; draft-07 ones are an `items` array + `additionalItems`.
+      const n = a.node;
+      const prefix = Array.isArray(n.prefixItems) ? n.prefixItems : Array.isArray(n.items) ? n.items : [];
+      const rest = Array.isArray(n.items) ? n.additionalItems : n.items;
+      const s = index < prefix.length ? prefix[index] : rest;
+      if (isNode(s)) found.push({ node: s, alt: a.alt });
+    }
+    return found;
   }
 
   /**
-   * Finds the discriminator of a union: a property that holds a `const` (or a one-value `enum`) in every
-   * option that can be an object, a different one in each, so that its value names one option. A
-   * literal every option shares (a version, an envelope's `object: "event"`) tells nothing and is passed
-   * over. Options that cannot be an object (`null`, scalars: shown only complete anyway) are left out,
-   * so `A | B | null` is discriminated as `A | B` is.
+   * The plan for a position that several parts give a sub-schema: one part's own plan, or, for several,
+   * the plan of all of them (the `allOf` of those outside any union and the `anyOf` of the options')
+   * that streams only where every one of them lets it.
    */
-  private discriminate(options: Node[]): void {
-    const resolved = options.map((o) => this.doc.deref(o));
-    if (resolved.some((o) => o === undefined)) return;
-    const objects = (resolved as Node[]).filter(admitsObject);
-    if (objects.length < MIN_VARIANTS || !objects.every((o) => typesOf(o).has('object'))) return;
-    const first = objects[0]!.properties as Record<string, unknown> | undefined;
-    for (const key of Object.keys(first ?? {})) {
-      const variants = new Map<unknown, JsonSchemaPlan>();
-      for (const o of objects) {
-        const value = fixedValue(this.doc.deref((o.properties as Record<string, unknown>)?.[key]));
-        if (value === NONE || variants.has(value)) break;
-        variants.set(value, this.doc.planOf(o));
-      }
-      if (variants.size === objects.length) {
-        this.discriminator = key;
-        this.require = union(this.require, [key]);
-        this.variants = variants;
-        return;
-      }
+  private merged(found: Part[]): JsonSchemaPlan | null {
+    const all: Node[] = [];
+    const either: Node[] = [];
+    const every: Node[] = [];
+    for (const part of found) {
+      if (all.includes(part.node)) continue;
+      all.push(part.node);
+      (part.alt ? either : every).push(part.node);
     }
+    if (all.length === 0) return null;
+    if (all.length === 1) return this.doc.planOf(all[0]!);
+    if (either.length) every.push(either.length === 1 ? either[0]! : { anyOf: either });
+    const plan = new JsonSchemaPlan({ allOf: every }, this.doc);
+    const candidates = all.map((n) => this.doc.planOf(n));
+    plan.atomic = candidates.some((c) => c.atomic);
+    plan.stringAtomic = candidates.some((c) => c.stringAtomic);
+    plan.require = candidates.reduce<readonly string[]>((keys, c) => union(keys, c.require), EMPTY);
+    return plan;
   }
+}
+
+/** A discriminated union: the key whose value picks the option, and the option per value. */
+interface Discriminated {
+  readonly key: string;
+  readonly options: Map<unknown, Node>;
 }
 
 /** One JSON Schema document: resolves `$ref`s inside it and caches a plan per schema node. */
 class JsonSchemaDocument {
   private readonly plans = new WeakMap<Node, JsonSchemaPlan>();
+  private readonly unions = new WeakMap<Node, Discriminated | null>();
+  private anchors: Map<string, Node> | undefined;
   constructor(private readonly root: Node) {}
 
   planOf(node: Node): JsonSchemaPlan {
@@ -159,9 +260,13 @@ class JsonSchemaDocument {
     return plan;
   }
 
-  /** The node a local `$ref` (`#`, `#/$defs/…`, `#/definitions/…`, any JSON pointer) points to. */
+  /**
+   * The node a local `$ref` points to: `#`, a JSON pointer (`#/$defs/…`, `#/definitions/…`), or an
+   * anchor (`#name`: a 2020-12 `$anchor`, a draft-07 `$id: "#name"`); undefined for any other.
+   */
   resolve(ref: string): Node | undefined {
     if (!ref.startsWith('#')) return undefined;
+    if (ref.length > 1 && ref[1] !== '/') return this.anchor(decodeURIComponent(ref.slice(1)));
     let node: unknown = this.root;
     for (const raw of ref.slice(1).split('/').slice(1)) {
       const segment = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
@@ -177,10 +282,115 @@ class JsonSchemaDocument {
     for (let hops = 0; n && typeof n.$ref === 'string' && hops < 32; hops++) n = this.resolve(n.$ref);
     return n;
   }
+
+  /**
+   * The discriminator of the union `options` of `node`, if it has one (cached per node): a property
+   * that holds a `const` (or a one-value `enum`) in every option that can be an object, a different one
+   * in each, so that its value names one option. A literal every option shares (a version, an
+   * envelope's `object: "event"`) tells nothing and is passed over. Options that cannot be an object
+   * (`null`, scalars: shown only complete anyway) are left out, so `A | B | null` is discriminated as
+   * `A | B` is.
+   */
+  discriminate(node: Node, options: Node[]): Discriminated | undefined {
+    let found = this.unions.get(node);
+    if (found === undefined) {
+      found = discriminatorOf(options, this);
+      this.unions.set(node, found);
+    }
+    return found ?? undefined;
+  }
+
+  private anchor(name: string): Node | undefined {
+    if (this.anchors === undefined) {
+      this.anchors = new Map();
+      collectAnchors(this.root, this.anchors);
+    }
+    return this.anchors.get(name);
+  }
+}
+
+function discriminatorOf(options: Node[], doc: JsonSchemaDocument): Discriminated | null {
+  const objects: Node[] = [];
+  for (const option of options) {
+    const o = doc.deref(option);
+    if (o === undefined) return null;
+    if (admitsObject(o)) objects.push(option);
+  }
+  const resolved = objects.map((o) => doc.deref(o)!);
+  if (objects.length < MIN_VARIANTS || !resolved.every((o) => typesOf(o).has('object'))) return null;
+  const first = resolved[0]!.properties as Record<string, unknown> | undefined;
+  for (const key of Object.keys(first ?? {})) {
+    const byValue = new Map<unknown, Node>();
+    for (let i = 0; i < objects.length; i++) {
+      const value = fixedValue(doc.deref((resolved[i]!.properties as Record<string, unknown>)?.[key]));
+      if (value === NONE || byValue.has(value)) break;
+      byValue.set(value, objects[i]!);
+    }
+    if (byValue.size === objects.length) return { key, options: byValue };
+  }
+  return null;
+}
+
+/** Keywords whose values are data, not schemas: an `$anchor` in them names nothing. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+function collectAnchors(v: unknown, into: Map<string, Node>): void {
+  if (Array.isArray(v)) {
+    for (const item of v) collectAnchors(item, into);
+    return;
+  }
+  if (!isNode(v)) return;
+  for (const name of [
+    v.$anchor,
+    v.$dynamicAnchor,
+    typeof v.$id === 'string' && v.$id.startsWith('#') ? v.$id.slice(1) : undefined,
+  ])
+    if (typeof name === 'string' && !into.has(name)) into.set(name, v);
+  for (const [key, child] of Object.entries(v)) if (!DATA_KEYWORDS.has(key)) collectAnchors(child, into);
+}
+
+/** An object or array node met while planning; `alt` when it is an option of a union. */
+interface Part {
+  readonly node: Node;
+  readonly alt: boolean;
+}
+
+/**
+ * What a node says of a value here: the keys an object must have before it is shown (undefined: it
+ * describes no object), and whether a string is atomic (undefined: it describes no string).
+ */
+interface Facts {
+  readonly keys: readonly string[] | undefined;
+  readonly str: boolean | undefined;
+}
+
+const EMPTY: readonly string[] = [];
+const NOTHING: Facts = { keys: undefined, str: undefined };
+const OBJECT: Facts = { keys: EMPTY, str: undefined };
+const ATOMIC_STRING: Facts = { keys: undefined, str: true };
+const STREAMED_STRING: Facts = { keys: undefined, str: false };
+/** A recursive reference to a node being visited adds nothing more. */
+const RECURSIVE: Facts = OBJECT;
+const NONE_CHOSEN: ReadonlyMap<Node, Node> = new Map();
+
+/** Facts of two parts that both apply (`allOf`): keys add up, one atomic part makes a string atomic. */
+function both(a: Facts, b: Facts): Facts {
+  if (a === NOTHING) return b;
+  const keys = a.keys === undefined ? b.keys : b.keys === undefined ? a.keys : union(a.keys, b.keys);
+  const str = a.str === undefined ? b.str : b.str === undefined ? a.str : a.str || b.str;
+  return { keys, str };
+}
+
+/** A string that meets one of the options (a union) streams if any string option lets it. */
+function eitherString(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
+  return a === undefined ? b : b === undefined ? a : a && b;
+}
+
+function isTuple(n: Node): boolean {
+  return Array.isArray(n.prefixItems) || Array.isArray(n.items);
 }
 
 const NONE = Symbol('none');
-const EMPTY: readonly string[] = [];
 /** A union needs two object options for a discriminator to choose between. */
 const MIN_VARIANTS = 2;
 

@@ -63,6 +63,12 @@ describe('schema rules while streaming', () => {
     }
   });
 
+  it('z.intersection(z.string(), z.uuid()) is a uuid: shown only complete', () => {
+    const parser = createPartialParser({ schema: z.object({ id: z.intersection(z.string(), z.uuid()) }) });
+    parser.write('{"id": "123e4567-e89b');
+    expect(parser.value).toEqual({});
+  });
+
   it('follows optional, nullable, default, pipes, records, tuples and lazy recursion', () => {
     type Node = { label: 'x' | 'y'; children: Node[] };
     const NodeS: z.ZodType<Node> = z.lazy(() =>
@@ -339,6 +345,13 @@ describe('plan', () => {
     expect(planFor(S)).toBe(planFor(S));
     expect(planFor(S).child('a')).toBe(planFor(S).child('a'));
     expect(planFor(S).child('zzz')).toBeUndefined();
+  });
+
+  it('a string is atomic where one side of an intersection is, in a union where every string option is', async () => {
+    const { planFor } = await import('./plan.ts');
+    expect(planFor(z.intersection(z.string(), z.uuid())).stringAtomic).toBe(true);
+    expect(planFor(z.intersection(z.union([z.string(), z.uuid()]), z.uuid())).stringAtomic).toBe(true);
+    expect(planFor(z.union([z.string(), z.intersection(z.string(), z.uuid())])).stringAtomic).toBe(false);
   });
 
   it('applies a mark on one union option to that option only, and merges keys several options give', async () => {

@@ -96,7 +96,8 @@ interface Part {
  * atomic object option leaves strings streaming; an object is held back for the keys that every object
  * option requires). Where several options (or sides of an intersection) give a key a sub-schema, the
  * value there follows all of them: it streams only where each lets it, and is validated against their
- * union (intersection) when it closes.
+ * union (intersection) when it closes. A string is atomic where one side of an intersection makes it so,
+ * and in a union only where every option that can be a string does.
  */
 export class ZodPlan implements Plan {
   /** The schema at this position, validated when the value here closes. */
@@ -128,38 +129,38 @@ export class ZodPlan implements Plan {
     private readonly chosen: ReadonlyMap<z4.$ZodType, z4.$ZodType> = NONE_CHOSEN,
   ) {
     this.schema = schema;
-    let strings = 0;
-    let atomicStrings = 0;
     let markedStrings = false;
     let optionAtomic = false;
-    const done = new Map<z4.$ZodType, readonly string[] | undefined>();
+    const done = new Map<z4.$ZodType, Facts>();
     /**
      * Visits `s` (inside a union option when `alt`, under an atomic mark when `marked`) and returns the
-     * keys an object it describes must have before it is shown, or undefined if it describes no object.
+     * keys an object it describes must have before it is shown, and how a string it describes streams.
      */
-    const visit = (s: z4.$ZodType, alt: boolean, marked: boolean): readonly string[] | undefined => {
-      if (done.has(s)) return done.get(s);
-      done.set(s, EMPTY); // a recursive reference to itself requires nothing more
+    const visit = (s: z4.$ZodType, alt: boolean, marked: boolean): Facts => {
+      const known = done.get(s);
+      if (known !== undefined) return known;
+      done.set(s, RECURSIVE);
       const meta = metaOf(s);
       const atomicHere = marked || meta === 'atomic' || (typeof meta === 'object' && meta.atomic === true);
-      let keys = shapeOf(s, alt, atomicHere);
-      if (typeof meta === 'object' && meta.require) keys = union(keys ?? EMPTY, meta.require);
-      done.set(s, keys);
-      return keys;
+      let facts = shapeOf(s, alt, atomicHere);
+      if (typeof meta === 'object' && meta.require)
+        facts = { keys: union(facts.keys ?? EMPTY, meta.require), str: facts.str };
+      done.set(s, facts);
+      return facts;
     };
-    const shapeOf = (s: z4.$ZodType, alt: boolean, marked: boolean): readonly string[] | undefined => {
+    const shapeOf = (s: z4.$ZodType, alt: boolean, marked: boolean): Facts => {
       const def = defOf(s);
       switch (def.type) {
         case 'object':
         case 'record':
           (def.type === 'object' ? this.objects : this.records).push({ schema: s, alt });
           if (marked) this.atomic = true;
-          return EMPTY;
+          return OBJECT;
         case 'array':
         case 'tuple':
           (def.type === 'array' ? this.arrays : this.tuples).push({ schema: s, alt });
           if (marked) this.atomic = true;
-          return undefined;
+          return NOTHING;
         case 'union': {
           const picked = this.chosen.get(s);
           if (picked !== undefined) return visit(picked, alt, marked);
@@ -172,11 +173,15 @@ export class ZodPlan implements Plan {
             this.options = discriminatedOptions(s);
             this.atomic = false;
           }
-          // An object is held back for what every option that can be one requires.
+          // An object is held back for what every option that can be one requires; a string streams
+          // if one option lets it.
           let keys: readonly string[] | undefined;
+          let str: boolean | undefined;
           for (const option of def.options as z4.$ZodType[]) {
-            const k = visit(option, true, marked);
+            const f = visit(option, true, marked);
+            const k = f.keys;
             if (k !== undefined) keys = keys === undefined ? k : k.filter((key) => keys!.includes(key));
+            str = eitherString(str, f.str);
           }
           if (picks) {
             // An option marked atomic is atomic once chosen (the builder adopts the variant's marks
@@ -184,12 +189,21 @@ export class ZodPlan implements Plan {
             optionAtomic = this.atomic && !marked;
             this.atomic = before || marked;
           }
-          return disc !== undefined && keys !== undefined ? union(keys, [disc]) : keys;
+          return { keys: disc !== undefined && keys !== undefined ? union(keys, [disc]) : keys, str };
         }
         case 'intersection': {
+          // A value meets both sides: it needs the keys of each, and one atomic side makes a string atomic.
           const left = visit(def.left as z4.$ZodType, alt, marked);
           const right = visit(def.right as z4.$ZodType, alt, marked);
-          return left === undefined ? right : right === undefined ? left : union(left, right);
+          return {
+            keys:
+              left.keys === undefined
+                ? right.keys
+                : right.keys === undefined
+                  ? left.keys
+                  : union(left.keys, right.keys),
+            str: bothString(left.str, right.str),
+          };
         }
         case 'lazy':
           return visit((def.getter as () => z4.$ZodType)(), alt, marked);
@@ -198,31 +212,28 @@ export class ZodPlan implements Plan {
           return visit(defOf(input).type === 'transform' ? (def.out as z4.$ZodType) : input, alt, marked);
         }
         case 'string':
-          strings++;
-          if (hasFormat(def)) atomicStrings++;
           if (marked) markedStrings = true;
-          return undefined;
+          return hasFormat(def) ? ATOMIC_STRING : STREAMED_STRING;
         case 'enum':
         case 'literal':
         case 'date':
         case 'template_literal':
-          strings++;
-          atomicStrings++;
-          return undefined;
+          return ATOMIC_STRING;
         default:
           if (WRAPPERS.has(def.type)) return visit(def.innerType as z4.$ZodType, alt, marked);
-          if (SCALARS.has(def.type)) return undefined;
+          if (SCALARS.has(def.type)) return NOTHING;
           // `any`, `unknown`, `custom`…: any JSON value.
           if (marked) {
             this.atomic = true;
             markedStrings = true;
           }
-          return EMPTY;
+          return OBJECT;
       }
     };
-    this.require = visit(schema, false, false) ?? EMPTY;
+    const facts = visit(schema, false, false);
+    this.require = facts.keys ?? EMPTY;
     if (optionAtomic && !this.require.includes(this.discriminator!)) this.atomic = true;
-    this.stringAtomic = markedStrings || (strings > 0 && strings === atomicStrings);
+    this.stringAtomic = markedStrings || facts.str === true;
   }
 
   child(key: string): ZodPlan | undefined {
@@ -292,6 +303,33 @@ export class ZodPlan implements Plan {
 
 const NONE_CHOSEN: ReadonlyMap<z4.$ZodType, z4.$ZodType> = new Map();
 
+/**
+ * What a schema says of a value here: the keys an object must have before it is shown (undefined: it
+ * describes no object), and whether a string is atomic (undefined: it describes no string).
+ */
+interface Facts {
+  readonly keys: readonly string[] | undefined;
+  readonly str: boolean | undefined;
+}
+
+const EMPTY: readonly string[] = [];
+const NOTHING: Facts = { keys: undefined, str: undefined };
+const OBJECT: Facts = { keys: EMPTY, str: undefined };
+const ATOMIC_STRING: Facts = { keys: undefined, str: true };
+const STREAMED_STRING: Facts = { keys: undefined, str: false };
+/** A recursive reference to a schema being visited adds nothing more. */
+const RECURSIVE: Facts = OBJECT;
+
+/** A string that meets every part (an intersection) is atomic if any part makes it so. */
+function bothString(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
+  return a === undefined ? b : b === undefined ? a : a || b;
+}
+
+/** A string that meets one of the options (a union) streams if any string option lets it. */
+function eitherString(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
+  return a === undefined ? b : b === undefined ? a : a && b;
+}
+
 /** Types whose values are never objects, arrays or strings. */
 const SCALARS = new Set([
   'number',
@@ -340,8 +378,6 @@ function merged(found: Part[]): ZodPlan | null {
   plan.require = candidates.reduce<readonly string[]>((keys, c) => union(keys, c.require), EMPTY);
   return plan;
 }
-
-const EMPTY: readonly string[] = [];
 
 // String checks that a prefix can meaningfully satisfy: such strings keep streaming.
 const STREAMABLE_FORMATS = new Set([

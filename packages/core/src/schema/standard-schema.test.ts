@@ -313,6 +313,234 @@ describe('JSON Schema streaming rules', () => {
   });
 });
 
+/** A hand-written Standard Schema whose JSON Schema is `json` (any library could emit these shapes). */
+function fromJson(json: Record<string, unknown>): StandardSchemaV1<unknown, unknown> {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'handwritten',
+      validate: (value) => ({ value }),
+      jsonSchema: { input: () => json },
+    },
+  };
+}
+
+describe('JSON Schema planner: allOf (intersections)', () => {
+  it('a string that allOf gives a format (zod writes z.intersection this way) is shown only complete', () => {
+    // Exactly what z.toJSONSchema writes for z.intersection(z.object({ id: z.string() }), z.object({ id: z.uuid() })).
+    const Zod = z.intersection(z.object({ id: z.string() }), z.object({ id: z.uuid() }));
+    const Json = fromJson({
+      type: 'object',
+      properties: { id: { allOf: [{ type: 'string' }, { type: 'string', format: 'uuid' }] } },
+      required: ['id'],
+    });
+    const text = '{"id": "123e4567-e89b';
+    const zod = createPartialParser({ schema: Zod });
+    zod.write(text);
+    expect(zod.value).toEqual({});
+    const json = createPartialParser({ schema: Json });
+    json.write(text);
+    expect(json.value).toEqual({});
+  });
+
+  it("allOf of two objects: the second object's enum for a key the first leaves a plain string is shown only complete", () => {
+    // valibot v.intersect writes an allOf of the objects.
+    const Valibot = toStandardJsonSchema(
+      v.intersect([v.object({ status: v.string() }), v.object({ status: v.picklist(['open', 'opened']) })]),
+    );
+    const parser = createPartialParser({ schema: Valibot });
+    parser.write('{"status": "open');
+    expect(parser.value).toEqual({});
+    parser.write('ed"}');
+    expect(parser.end()).toEqual({ status: 'opened' });
+  });
+
+  it("allOf of two arrays: the second's enum items are shown only complete", () => {
+    const Schema = fromJson({
+      allOf: [
+        { type: 'array', items: { type: 'string' } },
+        { type: 'array', items: { enum: ['open', 'opened'] } },
+      ],
+    });
+    const parser = createPartialParser({ schema: Schema });
+    parser.write('["open');
+    expect(parser.value).toEqual([]);
+    expect(jsonSchemaPlanFor(Schema)!.element(0)).toBe(jsonSchemaPlanFor(Schema)!.element(3));
+  });
+});
+
+describe('JSON Schema planner: discriminated unions', () => {
+  it('the members outside the union (an allOf beside it) keep their rules once a variant is chosen', () => {
+    const Schema = toStandardJsonSchema(
+      v.intersect([
+        v.object({ status: v.picklist(['draft', 'drafted']) }),
+        v.variant('kind', [
+          v.object({ kind: v.literal('x'), s: v.string() }),
+          v.object({ kind: v.literal('y'), n: v.number() }),
+        ]),
+      ]),
+    );
+    const parser = createPartialParser({ schema: Schema });
+    parser.write('{"kind": "x", "status": "draft');
+    expect(parser.value).toEqual({ kind: 'x' });
+    parser.write('ed", "s": "a"}');
+    expect(parser.end()).toEqual({ kind: 'x', status: 'drafted', s: 'a' });
+  });
+
+  it('an option marked atomic does not make the other options atomic', () => {
+    const Msg = toStandardJsonSchema(
+      v.variant('kind', [
+        v.object({ kind: v.literal('text'), body: v.string() }),
+        v.pipe(
+          v.object({ kind: v.literal('card'), title: v.string() }),
+          v.metadata({ 'x-partial': 'atomic' }),
+        ),
+      ]),
+    );
+    // zod's plan of the same shape: the text variant streams.
+    const ZodMsg = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('text'), body: z.string() }),
+      z.object({ kind: z.literal('card'), title: z.string() }).meta({ 'x-partial': 'atomic' }),
+    ]);
+    for (const schema of [ZodMsg, Msg] as StandardSchemaV1[]) {
+      const text = createPartialParser({ schema });
+      text.write('{"kind": "text", "body": "hel');
+      expect(text.value).toEqual({ kind: 'text', body: 'hel' });
+      const card = createPartialParser({ schema });
+      card.write('{"kind": "card", "title": "hel');
+      expect(card.value).toBeUndefined();
+    }
+  });
+});
+
+describe('JSON Schema planner: union options marked with x-partial', () => {
+  it('an atomic object option leaves a string option streaming (as zod plans it)', () => {
+    const ZodU = z.object({
+      v: z.union([z.object({ a: z.string() }).meta({ 'x-partial': 'atomic' }), z.string()]),
+    });
+    const ValU = toStandardJsonSchema(
+      v.object({
+        v: v.union([v.pipe(v.object({ a: v.string() }), v.metadata({ 'x-partial': 'atomic' })), v.string()]),
+      }),
+    );
+    for (const schema of [ZodU, ValU] as StandardSchemaV1[]) {
+      const parser = createPartialParser({ schema });
+      parser.write('{"v": "hel');
+      expect(parser.value).toEqual({ v: 'hel' });
+    }
+  });
+
+  it('{ require } on one object option does not hold back objects of the other option (as zod plans it)', () => {
+    const ZodU = z.object({
+      v: z.union([
+        z.object({ id: z.string(), a: z.string() }).meta({ 'x-partial': { require: ['id'] } }),
+        z.object({ body: z.string() }),
+      ]),
+    });
+    const ValU = toStandardJsonSchema(
+      v.object({
+        v: v.union([
+          v.pipe(
+            v.object({ id: v.string(), a: v.string() }),
+            v.metadata({ 'x-partial': { require: ['id'] } }),
+          ),
+          v.object({ body: v.string() }),
+        ]),
+      }),
+    );
+    for (const schema of [ZodU, ValU] as StandardSchemaV1[]) {
+      const parser = createPartialParser({ schema });
+      parser.write('{"v": {"body": "hel');
+      expect(parser.value).toEqual({ v: { body: 'hel' } });
+    }
+  });
+});
+
+describe('JSON Schema planner: $ref', () => {
+  it('a union whose variants include it through allOf (OpenAPI-style inheritance) is planned without blowing the stack', () => {
+    const Shape = fromJson({
+      $ref: '#/$defs/Shape',
+      $defs: {
+        Shape: {
+          type: 'object',
+          properties: { kind: { type: 'string' } },
+          required: ['kind'],
+          oneOf: [{ $ref: '#/$defs/Circle' }, { $ref: '#/$defs/Square' }],
+        },
+        Circle: {
+          type: 'object',
+          allOf: [{ $ref: '#/$defs/Shape' }],
+          properties: { kind: { const: 'circle' }, r: { type: 'number' } },
+        },
+        Square: {
+          type: 'object',
+          allOf: [{ $ref: '#/$defs/Shape' }],
+          properties: { kind: { const: 'square' }, unit: { enum: ['cm', 'cmm'] } },
+        },
+      },
+    });
+    let plan: unknown;
+    let error: unknown;
+    try {
+      plan = jsonSchemaPlanFor(Shape);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeUndefined();
+    expect((plan as { discriminator?: string }).discriminator).toBe('kind');
+  });
+
+  it('such a union: the chosen variant, which includes the union again, guides its members', () => {
+    const Shape = fromJson({
+      $ref: '#/$defs/Shape',
+      $defs: {
+        Shape: {
+          type: 'object',
+          properties: { kind: { type: 'string' }, note: { type: 'string' } },
+          oneOf: [{ $ref: '#/$defs/Circle' }, { $ref: '#/$defs/Square' }],
+        },
+        Circle: { allOf: [{ $ref: '#/$defs/Shape' }], properties: { kind: { const: 'circle' } } },
+        Square: {
+          allOf: [{ $ref: '#/$defs/Shape' }],
+          properties: { kind: { const: 'square' }, unit: { enum: ['cm', 'cmm'] } },
+        },
+      },
+    });
+    const parser = createPartialParser({ schema: Shape });
+    parser.write('{"note": "a", "kind": "squ');
+    expect(parser.value).toBeUndefined();
+    parser.write('are", "unit": "cm');
+    expect(parser.value).toEqual({ note: 'a', kind: 'square' });
+    parser.write('m"}');
+    expect(parser.end()).toEqual({ note: 'a', kind: 'square', unit: 'cmm' });
+  });
+
+  it('a $ref to an $anchor ("#status") is not the root', () => {
+    const Schema = fromJson({
+      type: 'object',
+      properties: { status: { $ref: '#status' } },
+      $defs: { Status: { $anchor: 'status', enum: ['open', 'opened'] } },
+    });
+    const parser = createPartialParser({ schema: Schema });
+    parser.write('{"status": "open');
+    expect(parser.value).toEqual({});
+  });
+
+  it('a draft-07 anchor ("$id": "#status") resolves; an unknown fragment gives no rules, not the root\'s', () => {
+    const Schema = fromJson({
+      type: 'object',
+      properties: { status: { $ref: '#status' }, extra: { $ref: '#nope' } },
+      'x-partial': { require: ['id'] },
+      definitions: { Status: { $id: '#status', enum: ['open', 'opened'] } },
+    });
+    const parser = createPartialParser({ schema: Schema });
+    parser.write('{"id": "1", "status": "open');
+    expect(parser.value).toEqual({ id: '1' });
+    parser.write('ed", "extra": {"a": "b');
+    expect(parser.value).toEqual({ id: '1', status: 'opened', extra: { a: 'b' } });
+  });
+});
+
 describe('validation: outputs and async schemas', () => {
   it("uses the schema's output (valibot transforms)", () => {
     const Schema = v.object({
