@@ -26,7 +26,8 @@ export interface PartialTextProps extends HTMLAttributes<HTMLElement> {
   caret?: ReactNode;
   /** Shown while the string has not started. */
   placeholder?: ReactNode;
-  as?: ElementType;
+  /** The element (default `span`), or a component that takes what it is given: HTML attributes and the text. */
+  as?: ElementType<HTMLAttributes<HTMLElement> & { 'data-streaming'?: '' | undefined }>;
 }
 
 /**

@@ -7,9 +7,11 @@ import {
 } from '@partialkit/core';
 import { toStandardJsonSchema } from '@valibot/to-json-schema';
 import { type } from 'arktype';
+import type { ReactNode } from 'react';
 import * as v from 'valibot';
 import { describe, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
+import { PartialText } from './partial-text.tsx';
 import { usePartialItems } from './use-partial-items.ts';
 import { usePartialObject } from './use-partial-object.ts';
 import { usePartialSelector } from './use-partial-selector.ts';
@@ -99,5 +101,16 @@ describe('inferred types', () => {
         { title: string; seats: number }
       >
     >();
+  });
+});
+
+describe('<PartialText as>', () => {
+  it('takes an element or a component that needs nothing PartialText does not pass', () => {
+    const Badge = (props: { tone: 'info' | 'warn' }) => props.tone;
+    const Plain = (props: { children?: ReactNode; className?: string | undefined }) => props.children;
+    PartialText({ value: 'x', as: 'strong' });
+    PartialText({ value: 'x', as: Plain });
+    // @ts-expect-error: Badge needs `tone`, which PartialText never passes
+    PartialText({ value: 'x', as: Badge });
   });
 });

@@ -24,7 +24,7 @@ export function isStreamTextResult(source: unknown): source is StreamTextResultL
 export async function* uiMessageParts(
   result: StreamTextResultLike,
   signal: AbortSignal,
-): AsyncGenerator<unknown> {
+): AsyncGenerator<unknown, void, undefined> {
   const reader = result.toUIMessageStream().getReader();
   const cancel = () => void reader.cancel(signal.reason).catch(() => {});
   if (signal.aborted) cancel();

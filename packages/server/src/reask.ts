@@ -47,10 +47,12 @@ function defaultFeedback({ issues, error }: { issues: readonly PartialIssue[]; e
  * `toPartialResponse`. Its `return()` aborts the model call at once (the client went away), rather than
  * when the next event of the attempt comes.
  */
-export function reask<S extends StandardSchemaV1>(options: ReaskOptions<S>): AsyncGenerator<ProtocolEvent> {
+export function reask<S extends StandardSchemaV1>(
+  options: ReaskOptions<S>,
+): AsyncGenerator<ProtocolEvent, void, undefined> {
   const controller = new AbortController();
   const inner = attempts(options, controller);
-  const generator: AsyncGenerator<ProtocolEvent> = {
+  const generator: AsyncGenerator<ProtocolEvent, void, undefined> = {
     next: () => inner.next(),
     return: (value) => {
       controller.abort();
@@ -68,7 +70,7 @@ export function reask<S extends StandardSchemaV1>(options: ReaskOptions<S>): Asy
 async function* attempts<S extends StandardSchemaV1>(
   options: ReaskOptions<S>,
   controller: AbortController,
-): AsyncGenerator<ProtocolEvent> {
+): AsyncGenerator<ProtocolEvent, void, undefined> {
   const {
     schema,
     call,

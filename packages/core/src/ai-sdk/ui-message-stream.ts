@@ -40,7 +40,7 @@ interface Part {
 export async function* aiSdk(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const want = options.toolCall;
   /** Tool call ids in the order they started; the chosen one's id once known. */
   const started: string[] = [];

@@ -67,7 +67,10 @@ function missingProviders(format: Detected): PartialKitError {
  * `TruncatedError`, `RefusalError`, `DecodeError` for an event it cannot read) after yielding
  * everything received before them.
  */
-export function decode(source: StreamSource, options: DecodeOptions = {}): AsyncGenerator<DecodedEvent> {
+export function decode(
+  source: StreamSource,
+  options: DecodeOptions = {},
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const { signal } = options;
   // Until a read takes the body, an abort or an early return() must cancel it here: a provider request
   // no one reads would otherwise stay open. Once the stages are made, the reader they start heeds the
@@ -221,7 +224,10 @@ function textEvent(r: IteratorResult<string>): IteratorResult<DecodedEvent> {
  * `toolCall`, that tool call's arguments. A `reset` from the server (a re-ask) cannot be expressed as
  * text: it throws; use {@link decode} to follow re-asks.
  */
-export async function* decodeText(source: StreamSource, options: DecodeOptions = {}): AsyncGenerator<string> {
+export async function* decodeText(
+  source: StreamSource,
+  options: DecodeOptions = {},
+): AsyncGenerator<string, void, undefined> {
   for await (const event of decode(source, options)) {
     if (event.type === 'reset') {
       throw new PartialKitError(`The server started attempt ${event.attempt}; use decode to follow re-asks`);

@@ -57,7 +57,9 @@ export function encodeProtocolEvent(event: ProtocolEvent): string {
  * Decodes the protocol above. Every stream of it ends with `done` or `error`, so a body that stops
  * before either was cut off on the way: a {@link NetworkError} (a resumable stream is then resumed).
  */
-export async function* protocol(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
+export async function* protocol(
+  events: AsyncIterable<SSEMessage>,
+): AsyncGenerator<DecodedEvent, void, undefined> {
   let attempt = 1;
   for await (const event of events) {
     if (event.unterminated) break; // the body ended inside this event: it was cut
@@ -106,7 +108,9 @@ function errorOf(event: SSEMessage): ProviderError | TruncatedError | RefusalErr
 }
 
 /** SSE whose `data:` lines are raw JSON text (a common hand-rolled server); `event: error` fails it. */
-export async function* sseData(events: AsyncIterable<SSEMessage>): AsyncGenerator<DecodedEvent> {
+export async function* sseData(
+  events: AsyncIterable<SSEMessage>,
+): AsyncGenerator<DecodedEvent, void, undefined> {
   for await (const event of events) {
     if (event.event === 'error') throw errorOf(event);
     if (event.data) yield { type: 'text', text: event.data };

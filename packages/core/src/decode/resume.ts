@@ -65,7 +65,7 @@ const transient = (error: unknown): boolean =>
 export function decodeResumable(
   source: StreamSource,
   options: ResumableDecodeOptions = {},
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   // Not resumable: the decode stage itself (its `return()` rules included), with no generator around it,
   // since each stage costs promise hops per event. Only the header is looked at here: its URL is read
   // (and may be malformed) once the stream is read.
@@ -82,12 +82,15 @@ export function decodeResumable(
 async function* resumable(
   source: StreamSource,
   options: ResumableDecodeOptions,
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   // One extractor over the whole stream: a resumed piece continues the JSON, it does not start it.
   yield* extracted(resumed(source, options), options.extractJson);
 }
 
-async function* resumed(source: StreamSource, options: ResumableDecodeOptions): AsyncGenerator<DecodedEvent> {
+async function* resumed(
+  source: StreamSource,
+  options: ResumableDecodeOptions,
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const {
     reconnect,
     onReconnect,

@@ -34,7 +34,7 @@ export async function* sseEvents(
   text: AsyncIterable<string>,
   maxEventSize = DEFAULT_MAX_EVENT_SIZE,
   onRetry?: (ms: number) => void,
-): AsyncGenerator<SSEMessage> {
+): AsyncGenerator<SSEMessage, void, undefined> {
   // Swapped for a fresh array at each chunk: taking events with shift() is quadratic in a large chunk.
   let queue: SSEMessage[] = [];
   let count = 0;

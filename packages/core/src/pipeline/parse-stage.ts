@@ -90,7 +90,7 @@ const macrotask: () => Promise<void> =
 export function parse<S extends StandardSchemaV1>(
   events: AsyncIterable<DecodedEvent>,
   options: ParseOptions<S> & { schema: S },
-): AsyncGenerator<ParseUpdate<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>, SchemaOutput<S>>;
+): AsyncGenerator<ParseUpdate<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>, SchemaOutput<S>, undefined>;
 export function parse(
   events: AsyncIterable<DecodedEvent>,
   options?: ParseOptions,

@@ -37,7 +37,7 @@ interface Delta {
 export async function* anthropic(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
   const textBlocks = new Set<number>();
   let finished = false;

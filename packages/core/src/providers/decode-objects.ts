@@ -17,7 +17,7 @@ import { openaiError } from './openai-chat.ts';
 export async function* decodeObjects(
   objects: AsyncIterable<unknown>,
   options: Omit<DecodeOptions, 'signal'> = {},
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const messages = new Peekable(asMessages(objects));
   const requested = options.format ?? 'auto';
   // 'text' (the body is the JSON) has no SSE reader: here it is what text deltas are, each string a
@@ -57,7 +57,7 @@ async function notEvents(messages: AsyncIterable<SSEMessage>, format: WireFormat
   );
 }
 
-async function* ended(messages: AsyncIterable<SSEMessage>): AsyncGenerator<SSEMessage> {
+async function* ended(messages: AsyncIterable<SSEMessage>): AsyncGenerator<SSEMessage, void, undefined> {
   yield* messages;
   yield sseMessage('{}', 'done', undefined, 0);
 }
@@ -69,7 +69,7 @@ const PROTOCOL_TYPES = new Set(['text', 'reset', 'error', 'done']);
  * events (`{ type: 'text', text }`, `reset`, `error`, `done`, as `reask` yields) become messages of
  * partialkit's protocol; anything else is a provider event object.
  */
-async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEMessage> {
+async function* asMessages(objects: AsyncIterable<unknown>): AsyncGenerator<SSEMessage, void, undefined> {
   // The first object tells what the stream is: text and partialkit events, or provider events (whose
   // own objects can look like protocol events, e.g. Anthropic's `{ type: 'error', error }`).
   let protocolStream: boolean | undefined;

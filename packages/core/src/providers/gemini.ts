@@ -118,7 +118,7 @@ export class GeminiReader {
 export async function* gemini(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const reader = new GeminiReader(options);
   for await (const event of events) yield* reader.read(providerData(event), event.number);
   reader.end();
@@ -134,7 +134,7 @@ export async function* gemini(
 export async function* geminiArray(
   body: AsyncIterable<string>,
   options: AdapterOptions,
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const reader = new GeminiReader(options);
   const parser = createPartialParser();
   let done = 0;

@@ -126,7 +126,7 @@ export function openaiError(body: unknown, fallback = 'error'): ProviderError {
 export async function* openaiChat(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const choice = options.choice ?? 0;
   const tools = options.toolCall === undefined ? undefined : new ToolCalls(options.toolCall);
   let refusal = '';

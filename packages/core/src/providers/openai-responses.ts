@@ -36,7 +36,7 @@ const CONTENT_FILTER = 'content_filter';
 export async function* openaiResponses(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
-): AsyncGenerator<DecodedEvent> {
+): AsyncGenerator<DecodedEvent, void, undefined> {
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
   /** The message item whose text is passed on (from its first delta). */
   let textItem: number | undefined;

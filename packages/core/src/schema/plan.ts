@@ -7,7 +7,12 @@ import * as z4 from 'zod/v4/core';
  * - `'atomic'`: the value is shown only once complete (any JSON type).
  * - `{ require: [...] }`: an object is held back until these keys have complete values.
  */
-export type PartialMeta = 'atomic' | { readonly atomic?: boolean; readonly require?: readonly string[] };
+export type PartialMeta<K extends string = string> =
+  | 'atomic'
+  | { readonly atomic?: boolean; readonly require?: readonly K[] };
+
+/** The keys `require` may name: those of any object the schema's input can be. */
+type KeyOf<T> = T extends readonly unknown[] ? never : T extends object ? keyof T & string : never;
 
 /** Registry behind {@link partial}; unlike `.meta()` it never leaks into `z.toJSONSchema` output. */
 export const partialRegistry: z4.$ZodRegistry<{ partial: PartialMeta }> = z4.registry<{
@@ -18,7 +23,7 @@ export const partialRegistry: z4.$ZodRegistry<{ partial: PartialMeta }> = z4.reg
  * Marks how a schema position streams, e.g. `partial(z.string(), 'atomic')` or
  * `partial(Event, { require: ['kind'] })`. Returns the same schema, for inline use.
  */
-export function partial<S extends z4.$ZodType>(schema: S, meta: PartialMeta): S {
+export function partial<S extends z4.$ZodType>(schema: S, meta: PartialMeta<KeyOf<z4.input<S>>>): S {
   partialRegistry.add(schema, { partial: meta });
   return schema;
 }

@@ -213,7 +213,7 @@ export abstract class StreamStore<
     source: StreamSource,
     signal: AbortSignal,
     decode: Omit<DecodeOptions, 'signal'>,
-  ): AsyncGenerator<DecodedEvent> {
+  ): AsyncGenerator<DecodedEvent, void, undefined> {
     return decodeResumable(source, {
       ...decode,
       signal,

@@ -202,7 +202,11 @@ export class RedisResumeStore implements ResumeStore {
     return { status: 'found', entries: this.follow(id, offset, signal) };
   }
 
-  private async *follow(id: string, offset: number, signal?: AbortSignal): AsyncGenerator<StreamEntry> {
+  private async *follow(
+    id: string,
+    offset: number,
+    signal?: AbortSignal,
+  ): AsyncGenerator<StreamEntry, void, undefined> {
     if (signal?.aborted) return;
     const log = this.key(id, 'log');
     let stop!: () => void;

@@ -147,7 +147,7 @@ export class MemoryResumeStore implements ResumeStore {
     log: Log,
     offset: number,
     signal: AbortSignal | undefined,
-  ): AsyncGenerator<StreamEntry> {
+  ): AsyncGenerator<StreamEntry, void, undefined> {
     let index = 0;
     while (!signal?.aborted) {
       while (index < log.entries.length) {

@@ -250,7 +250,7 @@ function missing(
   return toPartialResponse(once(event), { status: gone ? 410 : 404, headers, heartbeatMs });
 }
 
-async function* once(event: ProtocolEvent): AsyncGenerator<ProtocolEvent> {
+async function* once(event: ProtocolEvent): AsyncGenerator<ProtocolEvent, void, undefined> {
   yield event;
 }
 
@@ -259,7 +259,10 @@ async function* once(event: ProtocolEvent): AsyncGenerator<ProtocolEvent> {
  * A store leaves out every entry that ends before `offset`, the last one too when the stream ended
  * short of it: that client asks for characters that never were, an `offset_out_of_range` error.
  */
-async function* events(entries: AsyncIterable<StreamEntry>, offset: number): AsyncGenerator<ProtocolEvent> {
+async function* events(
+  entries: AsyncIterable<StreamEntry>,
+  offset: number,
+): AsyncGenerator<ProtocolEvent, void, undefined> {
   for await (const entry of entries) {
     const { offset: end, event } = entry;
     if (event.type === 'text') {

@@ -1,0 +1,63 @@
+// What the public types promise: snapshots typed as the JSON they are, and no `any` out of a stage.
+// Checked by `npm run typecheck` (a failing expectTypeOf is a type error).
+import { toStandardJsonSchema } from '@valibot/to-json-schema';
+import * as v from 'valibot';
+import { describe, expectTypeOf, it } from 'vitest';
+import * as z from 'zod';
+import {
+  createPartialParser,
+  type DeepPartial,
+  decode,
+  decodeResumable,
+  decodeText,
+  partial,
+  streamPartial,
+} from './index.ts';
+import { decodeObjects } from './providers/index.ts';
+
+const source = new Response('{}');
+
+describe('the stages yield typed values, never any', () => {
+  it('decode, decodeText, decodeResumable, decodeObjects and streamPartial', async () => {
+    expectTypeOf((await decode(source).next()).value).not.toBeAny();
+    expectTypeOf((await decodeText(source).next()).value).not.toBeAny();
+    expectTypeOf((await decodeResumable(source, {}).next()).value).not.toBeAny();
+    expectTypeOf((await decodeObjects((async function* () {})()).next()).value).not.toBeAny();
+    expectTypeOf((await streamPartial(z.object({ title: z.string() }), source).next()).value).not.toBeAny();
+  });
+});
+
+describe('DeepPartial: a snapshot is JSON', () => {
+  it('a date field holds its string (zod and valibot), a bigint its number', () => {
+    const parser = createPartialParser({ schema: z.object({ at: z.date() }) });
+    expectTypeOf(parser.value).toEqualTypeOf<{ at?: string } | undefined>();
+    const V = toStandardJsonSchema(v.object({ at: v.date() }));
+    expectTypeOf(createPartialParser({ schema: V }).value).toEqualTypeOf<{ at?: string } | undefined>();
+    expectTypeOf<DeepPartial<{ n: bigint }>>().toEqualTypeOf<{ n?: number }>();
+  });
+
+  it('a Map is an object of its values, a Set an array', () => {
+    type M = NonNullable<DeepPartial<z.input<typeof WithMap>>['m']>;
+    expectTypeOf<M>().toEqualTypeOf<{ [key: string]: number | undefined }>();
+    expectTypeOf<DeepPartial<Set<{ a: string }>>>().toEqualTypeOf<{ a?: string }[]>();
+  });
+
+  it('a tuple with a rest element keeps its fixed positions', () => {
+    const Row = z.tuple([z.string()], z.number());
+    expectTypeOf<DeepPartial<z.input<typeof Row>>[0]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<DeepPartial<string[]>>().toEqualTypeOf<string[]>();
+    expectTypeOf<DeepPartial<readonly { a: number }[]>>().toEqualTypeOf<readonly { a?: number }[]>();
+  });
+});
+const WithMap = z.object({ m: z.map(z.string(), z.number()) });
+
+describe('partial(schema, { require })', () => {
+  it("names the object's keys only", () => {
+    const Event = z.object({ kind: z.string(), at: z.string() });
+    partial(Event, { require: ['kind'] });
+    // @ts-expect-error: 'knd' is not a key of Event
+    partial(Event, { require: ['knd'] });
+    const Either = z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]);
+    partial(Either, { require: ['a', 'b'] }); // the keys of any option
+  });
+});
