@@ -6,7 +6,13 @@ import { type ListShape, resolveShape } from '../pipeline/list-scanner.ts';
 import type { InvalidItemHandling } from '../pipeline/stream-items.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
-import { StreamStore, type StreamStoreOptions, type StreamStoreState } from './stream-store.ts';
+import {
+  type StoreRun,
+  StreamStore,
+  type StreamStoreOptions,
+  type StreamStoreState,
+} from './stream-store.ts';
+import { showsField } from './throttle.ts';
 
 /** What a UI renders of a streamed list. A new object whenever something changed, the same otherwise. */
 export interface PartialItemsState<TItem, TPartial> extends StreamStoreState {
@@ -51,7 +57,7 @@ type State<S extends StandardSchemaV1> = PartialItemsState<SchemaOutput<S>, Deep
 type Stage<S extends StandardSchemaV1> = ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>;
 
 /** One request. A superseded run changes nothing. */
-interface Run<S extends StandardSchemaV1> {
+interface Run<S extends StandardSchemaV1> extends StoreRun {
   readonly controller: AbortController;
   resumeUrl?: string;
   /** Created once the response is there (its content type can choose the shape). */
@@ -110,6 +116,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
       try {
         if (stage.apply(event)) {
           this.throttle.cancel();
+          run.fieldShown = false;
           run.items = [];
           run.issues = [];
           this.set({ ...this.state, items: NONE, current: undefined, issues: NONE, attempt: stage.attempt });
@@ -124,7 +131,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
         if (taking) await taking; // only while an element validates asynchronously: no hop per event
       }
       if (failure) throw failure.error;
-      this.throttle.request(this.options.throttle ?? 'frame');
+      this.requestFlush(run, () => run.items.length > 0 || showsField(stage.current));
     }
     if (signal.aborted) return;
     try {

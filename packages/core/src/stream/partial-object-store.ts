@@ -6,11 +6,13 @@ import { ParseStage } from '../pipeline/parse-stage.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial, Path } from '../types.ts';
 import {
+  type StoreRun,
   type StreamStatus,
   StreamStore,
   type StreamStoreOptions,
   type StreamStoreState,
 } from './stream-store.ts';
+import { showsField } from './throttle.ts';
 
 export type { Fetcher, StreamStatus } from './stream-store.ts';
 
@@ -58,7 +60,7 @@ type State<S extends StandardSchemaV1> = PartialState<DeepPartial<SchemaInput<S>
 type Stage<S extends StandardSchemaV1> = ParseStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>;
 
 /** One request: its abort controller and its parse stage. A superseded run changes nothing. */
-interface Run<S extends StandardSchemaV1> {
+interface Run<S extends StandardSchemaV1> extends StoreRun {
   readonly controller: AbortController;
   readonly stage: Stage<S>;
   resumeUrl?: string;
@@ -126,6 +128,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
     for await (const event of this.events(run, source, signal, decode)) {
       if (signal.aborted) return;
       if (run.stage.apply(event)) {
+        run.fieldShown = false;
         this.set({
           ...this.state,
           object: this.initial.object,
@@ -134,7 +137,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
         });
         continue;
       }
-      this.throttle.request(this.options.throttle ?? 'frame');
+      this.requestFlush(run, () => showsField(run.stage.parser.value));
     }
     if (signal.aborted) return;
     run.data = await run.stage.finish();

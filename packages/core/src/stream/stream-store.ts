@@ -58,6 +58,8 @@ export interface StoreRun {
   readonly controller: AbortController;
   /** Where a resumable stream is cancelled (DELETE) when the user stops it. */
   resumeUrl?: string;
+  /** Whether the attempt has shown a field yet (see `requestFlush`). */
+  fieldShown?: boolean;
 }
 
 type Listener = () => void;
@@ -200,6 +202,16 @@ export abstract class StreamStore<
 
   /** Applies the run's progress to the state now. */
   protected abstract flush(): void;
+
+  /**
+   * Asks for a flush at the throttle's pace; the first of an attempt that shows a field (`shows`, asked
+   * only until one does) goes at once, so the first field is never a frame late behind an empty `{}`.
+   */
+  protected requestFlush(run: TRun, shows: () => boolean): void {
+    const urgent = !run.fieldShown && shows();
+    if (urgent) run.fieldShown = true;
+    this.throttle.request(this.options.throttle ?? 'frame', urgent);
+  }
 
   /** The state of a run that ended well. */
   protected abstract done(run: TRun): TState;

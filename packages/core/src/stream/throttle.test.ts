@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { PartialItemsStore } from './partial-items-store.ts';
 import { PartialObjectStore } from './partial-object-store.ts';
-import { Throttle } from './throttle.ts';
+import { showsField, Throttle } from './throttle.ts';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,6 +25,28 @@ describe('Throttle', () => {
     throttle.cancel();
     await wait(45);
     expect(runs).toBe(3);
+  });
+
+  it('runs an urgent request at once, and starts a new interval from it', async () => {
+    let runs = 0;
+    const throttle = new Throttle(() => runs++);
+    throttle.request(40);
+    throttle.request(40);
+    expect(runs).toBe(1);
+    throttle.request(40, true);
+    expect(runs).toBe(2); // the one pending is part of this run
+    throttle.request(40);
+    await wait(20);
+    expect(runs).toBe(2);
+    await wait(40);
+    expect(runs).toBe(3);
+  });
+
+  it('showsField: a non-empty string, a number or a boolean anywhere', () => {
+    for (const v of [undefined, null, {}, [], { a: '' }, { items: [{}] }, { a: { b: [null, ''] } }])
+      expect([v, showsField(v)]).toEqual([v, false]);
+    for (const v of ['a', 0, false, { a: 'x' }, { items: [{}, { n: 1 }] }, [[true]]])
+      expect([v, showsField(v)]).toEqual([v, true]);
   });
 
   it('runs every request with 0', () => {
@@ -58,6 +81,54 @@ describe('PartialObjectStore with the default throttle', () => {
     push('lo');
     await wait(30);
     expect(store.getSnapshot().object).toEqual({ title: 'Hello' });
+    store.stop();
+  });
+
+  it('delivers the first field at once when the leading edge went on an empty object', async () => {
+    let push: (t: string) => void = () => {};
+    const store = new PartialObjectStore({
+      schema: z.object({ title: z.string() }),
+      throttle: 200,
+      fetcher: () =>
+        new ReadableStream<string>({
+          start(c) {
+            push = (t) => c.enqueue(t);
+          },
+        }),
+    });
+    void store.submit(undefined);
+    await wait(5);
+    push('{"ti');
+    await wait(0);
+    expect(store.getSnapshot().object).toEqual({}); // the leading edge
+    push('tle": "H');
+    await wait(0);
+    expect(store.getSnapshot().object).toEqual({ title: 'H' }); // not 200 ms later
+    push('ello');
+    await wait(0);
+    expect(store.getSnapshot().object).toEqual({ title: 'H' }); // then the throttle's pace again
+    store.stop();
+  });
+
+  it("the items store: the first element's first field at once too", async () => {
+    let push: (t: string) => void = () => {};
+    const store = new PartialItemsStore({
+      schema: z.object({ title: z.string() }),
+      throttle: 200,
+      fetcher: () =>
+        new ReadableStream<string>({
+          start(c) {
+            push = (t) => c.enqueue(t);
+          },
+        }),
+    });
+    void store.submit(undefined);
+    await wait(5);
+    push('[{"ti');
+    await wait(0);
+    push('tle": "H');
+    await wait(0);
+    expect(store.getSnapshot().current).toEqual({ title: 'H' });
     store.stop();
   });
 

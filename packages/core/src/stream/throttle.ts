@@ -4,7 +4,8 @@ export type ThrottleSetting = 'frame' | number;
 /**
  * A leading-edge throttle: the first request of a quiet period runs at once, then the ones that follow
  * are folded into at most one run per interval (an animation frame by default), the last one included.
- * So the first visible value of a stream reaches the screen without waiting for a frame.
+ * An `urgent` request runs at once and starts a new interval: the store makes the one that first shows
+ * a field urgent, since the leading edge may have gone on an empty `{}`.
  */
 export class Throttle {
   private cooling: (() => void) | undefined;
@@ -12,14 +13,17 @@ export class Throttle {
 
   constructor(private readonly run: () => void) {}
 
-  request(setting: ThrottleSetting): void {
+  request(setting: ThrottleSetting, urgent = false): void {
     if (setting === 0) {
       this.run();
       return;
     }
     if (this.cooling) {
-      this.pending = true;
-      return;
+      if (!urgent) {
+        this.pending = true;
+        return;
+      }
+      this.cancel();
     }
     this.run();
     this.cool(setting);
@@ -48,4 +52,22 @@ export class Throttle {
       this.cooling = () => clearTimeout(id);
     }
   }
+}
+
+/**
+ * Whether a snapshot shows a field: a non-empty string, a number or a boolean anywhere in it (`{}`,
+ * `{ "items": [{}] }` or an empty string show nothing yet). Only asked until the first one does, while
+ * snapshots are a few empty containers.
+ */
+export function showsField(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v) return true;
+    } else if (typeof v === 'number' || typeof v === 'boolean') return true;
+    else if (v !== null && typeof v === 'object')
+      for (const key in v) stack.push((v as Record<string, unknown>)[key]);
+  }
+  return false;
 }
