@@ -1,4 +1,8 @@
-import { decode, PartialObjectStore, ValidationError } from '@partialkit/core';
+import { decode, InvalidOptionError, PartialObjectStore, ValidationError } from '@partialkit/core';
+import { type ModelPart, usage } from '@partialkit/test-utils/ai-sdk';
+import { chunksOf } from '@partialkit/test-utils/harness';
+import { Output, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type ChatMessage, reask } from './reask.ts';
@@ -84,7 +88,8 @@ describe('reask', () => {
       events.findIndex((e) => e.type === 'reset'),
     );
     expect(firstAttempt.map((e) => (e.type === 'text' ? e.text : '')).join('')).toBe('{"name": n'); // 'n' may still become null; 'o' breaks it
-    expect(calls[1]![0]).toEqual({ role: 'assistant', content: '{"name": n' });
+    // The model is shown its whole answer, not the text up to where it broke.
+    expect(calls[1]![0]).toEqual({ role: 'assistant', content: '{"name": nope}' });
 
     // Over the wire the failure is an error event, after the last attempt's text.
     const { call: call2 } = scripted(['{"name":"x","age":-1}']);
@@ -122,5 +127,107 @@ describe('reask', () => {
     expect(seen.every((aborted) => aborted)).toBe(true);
     expect(texts).toEqual([]);
     expect(error).toBe(reason);
+  });
+});
+
+const Venue = z.object({ city: z.string(), capacity: z.number().int().min(1) });
+
+const modelText = (id: string, text: string): ModelPart[] => [
+  { type: 'text-start', id },
+  ...chunksOf(text, 7).map((delta): ModelPart => ({ type: 'text-delta', id, delta })),
+  { type: 'text-end', id },
+];
+const finish = (reason: string) =>
+  ({ type: 'finish', finishReason: { unified: reason, raw: reason }, usage }) as ModelPart;
+
+/** An AI SDK agent run: step 1 writes a JSON draft and calls a tool, step 2 writes `answer`. */
+function agentRun(draft: string, answer: string, signal: AbortSignal) {
+  let step = 0;
+  const model = new MockLanguageModelV4({
+    doStream: async () => {
+      step++;
+      const chunks: ModelPart[] =
+        step === 1
+          ? [
+              { type: 'stream-start', warnings: [] },
+              ...modelText('a', draft),
+              { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
+              finish('tool-calls'),
+            ]
+          : [{ type: 'stream-start', warnings: [] }, ...modelText('b', answer), finish('stop')];
+      return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: null }) };
+    },
+  });
+  return streamText({
+    model,
+    prompt: 'Where is the meeting?',
+    output: Output.object({ schema: z.object({ city: z.string(), capacity: z.number() }) }),
+    tools: {
+      lookup: tool({ inputSchema: z.object({ q: z.string() }), execute: async () => ({ city: 'Berlin' }) }),
+    },
+    stopWhen: stepCountIs(3),
+    abortSignal: signal,
+    onError: () => {},
+  });
+}
+
+describe('reask over AI SDK multi-step runs: attempt numbering', () => {
+  it('the attempts the client sees only grow, and a re-ask is a new attempt number', {
+    timeout: 5000,
+  }, async () => {
+    const answers = ['{"city":"Berlin","capacity":0}', '{"city":"Berlin","capacity":1200}'];
+    const call = (_m: ChatMessage[], { signal, attempt }: { signal: AbortSignal; attempt: number }) =>
+      agentRun('{"city":"unknown","capacity":5}', answers[attempt - 1]!, signal);
+    const resets: number[] = [];
+    for await (const e of decode(
+      toPartialResponse(reask({ schema: Venue, messages: [], call }), { heartbeatMs: 0 }),
+    ))
+      if (e.type === 'reset') resets.push(e.attempt);
+    // attempt 1: step 2 replaces step 1 (reset 2); the re-ask: 3; its step 2: 4.
+    expect(resets).toEqual([2, 3, 4]);
+  });
+});
+
+/** A fake model call answering from a script, one answer per attempt, as OpenAI chat SSE in `size`-char deltas. */
+function scriptedIn(answers: string[], size: number) {
+  const calls: ChatMessage[][] = [];
+  const signals: AbortSignal[] = [];
+  const call = (messages: ChatMessage[], { attempt, signal }: { attempt: number; signal: AbortSignal }) => {
+    calls.push(messages);
+    signals.push(signal);
+    if (calls.length > 20) throw new Error('runaway: more than 20 model calls');
+    const text = answers[Math.min(attempt, answers.length) - 1]!;
+    const body = chunksOf(text, size)
+      .map((ch) => `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(ch)}}}]}\n\n`)
+      .join('');
+    return new Response(`${body}data: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+  };
+  return { call, calls, signals };
+}
+
+describe('reask: options', () => {
+  it('maxRetries must be a whole number >= 0 or Infinity (NaN would retry without bound)', () => {
+    const { call } = scripted(['{"name":"Ada","age":-1}']);
+    for (const maxRetries of [Number.NaN, -1, 1.5])
+      expect(() => reask({ schema: Person, messages: [], call, maxRetries })).toThrow(InvalidOptionError);
+    expect(() => reask({ schema: Person, messages: [], call, maxRetries: Infinity })).not.toThrow();
+  });
+});
+
+async function drainAll(gen: AsyncIterable<unknown>): Promise<void> {
+  try {
+    for await (const _ of gen);
+  } catch {}
+}
+
+describe('reask: the feedback conversation', () => {
+  it('the assistant turn is the answer the model gave, not the text before the delta where it broke', {
+    timeout: 5000,
+  }, async () => {
+    const bad = '{"name":"Ada","age":thirty}';
+    const { call, calls } = scriptedIn([bad, '{"name":"Ada","age":30}'], 7); // deltas: {"name" | :"Ada", | "age":t | hirty}
+    await drainAll(reask({ schema: Person, messages: [{ role: 'user', content: 'Ada, thirty' }], call }));
+    expect(calls).toHaveLength(2);
+    expect(calls[1]![1]).toEqual({ role: 'assistant', content: bad });
   });
 });

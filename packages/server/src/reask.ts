@@ -1,5 +1,6 @@
 import {
   type DecodeOptions,
+  InvalidOptionError,
   ParseStage,
   type PartialIssue,
   PartialJSONError,
@@ -25,12 +26,18 @@ export interface ReaskOptions<S extends StandardSchemaV1> {
     messages: ChatMessage[],
     context: { signal: AbortSignal; attempt: number },
   ) => PartialSource | Promise<PartialSource>;
-  /** Further attempts after the first (default 2), as instructor's `max_retries`. */
+  /**
+   * Further attempts after the first (default 2: at most 3 model calls), a whole number or `Infinity`.
+   * Instructor's `max_retries=N` counts every attempt: it is `maxRetries: N - 1` here.
+   */
   maxRetries?: number;
   signal?: AbortSignal;
   /** Builds the message that asks for a correction (default: the issues, one per line). */
   feedback?: (failure: { issues: readonly PartialIssue[]; error: Error; text: string }) => string;
 }
+
+/** How much of an answer is read after its JSON broke, for the assistant turn of the re-ask (characters). */
+const MAX_TAIL = 64 * 1024;
 
 function defaultFeedback({ issues, error }: { issues: readonly PartialIssue[]; error: Error }): string {
   const lines = issues.length
@@ -50,6 +57,14 @@ function defaultFeedback({ issues, error }: { issues: readonly PartialIssue[]; e
 export function reask<S extends StandardSchemaV1>(
   options: ReaskOptions<S>,
 ): AsyncGenerator<ProtocolEvent, void, undefined> {
+  const { maxRetries } = options;
+  // `Number(process.env.X)` of an unset variable is NaN, which no attempt number would ever exceed.
+  if (
+    maxRetries !== undefined &&
+    !(Number.isSafeInteger(maxRetries) && maxRetries >= 0) &&
+    maxRetries !== Infinity
+  )
+    throw new InvalidOptionError('maxRetries', maxRetries, 'a whole number >= 0, or Infinity');
   const controller = new AbortController();
   const inner = attempts(options, controller);
   const generator: AsyncGenerator<ProtocolEvent, void, undefined> = {
@@ -84,24 +99,38 @@ async function* attempts<S extends StandardSchemaV1>(
   const abort = () => controller.abort(signal?.reason);
   if (signal?.aborted) abort();
   else signal?.addEventListener('abort', abort, { once: true });
+  // The attempt number the client sees: one count for the re-asks and for the resets inside an attempt's
+  // stream (an AI SDK run's next step), so that it only grows.
+  let shown = 1;
   try {
     for (let attempt = 1; ; attempt++) {
-      if (attempt > 1) yield { type: 'reset', attempt };
+      if (attempt > 1) yield { type: 'reset', attempt: ++shown };
       const stage = new ParseStage({ schema });
       const source = await call([...messages], { signal: controller.signal, attempt });
       let text = '';
       let failure: Error | undefined;
+      let tail = 0;
       for await (const event of eventsOf(source, { ...decode, extractJson: true }, controller.signal)) {
         // A reset inside one attempt's stream (an upstream that re-asks itself) starts its text anew.
+        if (failure) {
+          // The JSON broke: nothing more goes to the client, but the model's whole answer goes back to it
+          // with the feedback (bounded), not the text up to the delta where it broke.
+          if (event.type === 'text') {
+            text += event.text;
+            tail += event.text.length;
+            if (tail > MAX_TAIL) break;
+          } else text = '';
+          continue;
+        }
+        if (event.type === 'text') text += event.text;
+        else text = '';
         try {
           stage.apply(event);
         } catch (error) {
           failure = error as Error;
-          break;
+          continue;
         }
-        if (event.type === 'text') text += event.text;
-        else text = '';
-        yield event;
+        yield event.type === 'reset' ? { type: 'reset', attempt: ++shown } : event;
       }
       if (!failure) {
         try {
