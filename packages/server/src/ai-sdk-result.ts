@@ -1,3 +1,4 @@
+import { ProviderError } from '@partialkit/core';
 /**
  * What `toPartialResponse` reads of an AI SDK `streamText` result: its UI message stream, the same
  * parts an AI SDK route sends (text and tool-input deltas, errors, the finish reason), decoded by
@@ -5,8 +6,11 @@
  */
 export interface StreamTextResultLike {
   readonly textStream: unknown;
-  toUIMessageStream(): ReadableStream<unknown>;
+  toUIMessageStream(options?: { onError?: (error: unknown) => string }): ReadableStream<unknown>;
 }
+
+/** What AI SDK puts in an error part by default: the model's error itself stays on the server. */
+const MASKED = 'An error occurred.';
 
 export function isStreamTextResult(source: unknown): source is StreamTextResultLike {
   return (
@@ -19,13 +23,23 @@ export function isStreamTextResult(source: unknown): source is StreamTextResultL
 
 /**
  * The result's UI message parts. An abort of `signal` (the client went away) cancels the AI SDK
- * stream at once, even while the model is silent; so does returning early.
+ * stream at once, even while the model is silent; so does returning early. An error part is thrown as
+ * a `ProviderError` with the model's error as its `raw` (AI SDK masks it in the part: the message stays
+ * `An error occurred.`, so that `onError` decides what the browser learns).
  */
 export async function* uiMessageParts(
   result: StreamTextResultLike,
   signal: AbortSignal,
 ): AsyncGenerator<unknown, void, undefined> {
-  const reader = result.toUIMessageStream().getReader();
+  let failure: { error: unknown } | undefined;
+  const reader = result
+    .toUIMessageStream({
+      onError: (error) => {
+        failure = { error };
+        return MASKED;
+      },
+    })
+    .getReader();
   const cancel = () => void reader.cancel(signal.reason).catch(() => {});
   if (signal.aborted) cancel();
   else signal.addEventListener('abort', cancel, { once: true });
@@ -36,6 +50,14 @@ export async function* uiMessageParts(
       if (next.done) {
         done = true;
         return;
+      }
+      const part = next.value as { type?: unknown; errorText?: unknown } | null;
+      if (failure && part?.type === 'error') {
+        throw new ProviderError(
+          'error',
+          typeof part.errorText === 'string' ? part.errorText : MASKED,
+          failure.error,
+        );
       }
       yield next.value;
     }

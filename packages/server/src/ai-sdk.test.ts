@@ -199,3 +199,36 @@ describe('toPartialResponse(streamText result)', () => {
     expect(cancelled).toEqual(new Error('gone'));
   });
 });
+
+describe("toPartialResponse(streamText result): the model's error", () => {
+  it('reaches onError as the raw of a ProviderError; the browser still sees only the masked message', {
+    timeout: 5000,
+  }, async () => {
+    const failure = Object.assign(new Error('Rate limit reached for gpt-4o'), { statusCode: 429 });
+    const parts: ModelPart[] = [
+      ...textParts('{"items": ["a"').slice(0, -2),
+      { type: 'error', error: failure },
+    ];
+    const result = streamText({
+      model: mockModel(parts),
+      prompt: 'List.',
+      output: Output.object({ schema: z.object({ items: z.array(z.string()) }) }),
+      onError: () => {},
+    });
+    const seen: unknown[] = [];
+    const response = toPartialResponse(result, {
+      heartbeatMs: 0,
+      onError: (error) => void seen.push(error),
+    });
+    let text = '';
+    const error = await (async () => {
+      for await (const e of decode(response)) if (e.type === 'text') text += e.text;
+    })().catch((e: unknown) => e);
+    expect(text).toBe('{"items": ["a"');
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).message).toBe('An error occurred.');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(ProviderError);
+    expect((seen[0] as ProviderError).raw).toBe(failure);
+  });
+});
