@@ -478,3 +478,81 @@ describe('AI SDK UI message stream: events the reader cannot read', () => {
     );
   });
 });
+
+const RetriedVenue = z.object({ city: z.string(), capacity: z.number() });
+const finishPart = (reason: string) =>
+  ({ type: 'finish', finishReason: { unified: reason, raw: reason }, usage }) as ModelPart;
+const stepText = (id: string, text: string): ModelPart[] => [
+  { type: 'text-start', id },
+  ...chunksOf(text, 7).map((delta): ModelPart => ({ type: 'text-delta', id, delta })),
+  { type: 'text-end', id },
+];
+const toolCallParts = (id: string, name: string, input: string): ModelPart[] => [
+  { type: 'tool-input-start', id, toolName: name },
+  ...chunksOf(input, 7).map((delta): ModelPart => ({ type: 'tool-input-delta', id, delta })),
+  { type: 'tool-input-end', id },
+  { type: 'tool-call', toolCallId: id, toolName: name, input },
+];
+
+/** A model that answers each step from `steps` in turn. */
+function stepModel(steps: ModelPart[][]) {
+  let step = 0;
+  return new MockLanguageModelV4({
+    doStream: async () => ({
+      stream: simulateReadableStream({
+        chunks: [{ type: 'stream-start', warnings: [] }, ...steps[step++]!],
+        initialDelayInMs: null,
+        chunkDelayInMs: null,
+      }),
+    }),
+  });
+}
+
+async function lastValueOf(response: Response, options = {}) {
+  let last: unknown;
+  let error: unknown;
+  try {
+    for await (const value of streamPartial(RetriedVenue, response, options)) last = value;
+  } catch (e) {
+    error = e;
+  }
+  return { last, error };
+}
+
+describe('AI SDK toolCall in a run of several steps', () => {
+  it('an invalid tool input that AI SDK sends back to the model (tool-input-error) is replaced by the next call', {
+    timeout: 5000,
+  }, async () => {
+    const run = () =>
+      streamText({
+        model: stepModel([
+          [
+            ...toolCallParts('c1', 'extract', '{"city":"Berlin","capacity":"many"}'),
+            finishPart('tool-calls'),
+          ],
+          [...toolCallParts('c2', 'extract', '{"city":"Berlin","capacity":1200}'), finishPart('tool-calls')],
+          [...stepText('t', 'Done.'), finishPart('stop')],
+        ]),
+        prompt: 'Extract the venue.',
+        tools: { extract: tool({ inputSchema: RetriedVenue, execute: async () => 'saved' }) },
+        stopWhen: stepCountIs(5),
+        onError: () => {},
+      });
+    const result = run();
+    const response = result.toUIMessageStreamResponse();
+    const parts: string[] = [];
+    const types = await (async () => {
+      const text = await run().toUIMessageStreamResponse().text();
+      for (const m of text.matchAll(/"type":"([a-z-]+)"/g)) parts.push(m[1]!);
+      return parts;
+    })();
+    expect(types).toContain('tool-input-error'); // AI SDK rejected the first input and re-asked itself
+    // Only the second, valid call ran: it is the run's extraction.
+    const ran = (await result.steps).flatMap((s) => s.toolResults.map((r) => [r.toolCallId, r.input]));
+    expect(ran).toEqual([['c2', { city: 'Berlin', capacity: 1200 }]]);
+    expect(await lastValueOf(response, { decode: { toolCall: 'extract' } })).toEqual({
+      last: { city: 'Berlin', capacity: 1200 },
+      error: undefined,
+    });
+  });
+});

@@ -26,7 +26,9 @@ interface Part {
  * AI SDK's UI message stream (format `'ai-sdk'`): SSE whose `data:` is one JSON part, ending with
  * `[DONE]`. The JSON text is the `text-delta` parts (what `streamText({ output: Output.object(…) })`
  * writes), or with `toolCall` (a name, or an index among the tool calls) that tool call's
- * `tool-input-delta` parts, or its whole `tool-input-available` input when it was not streamed.
+ * `tool-input-delta` parts, or its whole `tool-input-available` input when it was not streamed. A named
+ * tool call whose input AI SDK refused (`tool-input-error`) is replaced by the model's next call of that
+ * tool, after a `reset`.
  * A run of several steps (tools with `stopWhen`) writes a text per step, and AI SDK's output is the
  * last step's: a step after one whose JSON was passed on starts with a `reset`, as a re-ask does, and a
  * step's text from where it stops being JSON is held back, and passed on whole if the run ends with that
@@ -93,6 +95,14 @@ export async function* aiSdk(
         }
         break;
       }
+      case 'tool-input-error':
+        // AI SDK refused the chosen call's input and gives the model the error: the model calls the tool
+        // again in the next step. A named tool follows that call (the input shown so far is replaced).
+        if (typeof want !== 'string' || part.toolCallId !== chosen) break;
+        if (streamed) yield { type: 'reset', attempt: ++attempt };
+        chosen = undefined;
+        streamed = false;
+        break;
       case 'error':
         throw new ProviderError(
           'error',
