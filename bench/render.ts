@@ -81,11 +81,12 @@ export async function renderSection(quick: boolean): Promise<Table[]> {
         met: ratio <= 3,
         figure: `${ratio.toFixed(2)}× (${fmtMs(cpus[1]!)} / ${fmtMs(floor)})`,
       });
-      const first = med(1, (r) => r.firstUpdateMs);
+      // The first visible field, not the first update (often an empty `{}`): what the user sees.
+      const field = med(1, (r) => r.firstFieldMs);
       targets.push({
-        name: `N=${n}: first update in the DOM ≤ 2 ms after its byte (default throttle)`,
-        met: first <= 2,
-        figure: `${fmtMs(first)}; first field ${fmtMs(med(1, (r) => r.firstFieldMs))}`,
+        name: `N=${n}: first field in the DOM ≤ 2 ms after its byte (default throttle)`,
+        met: field <= 2,
+        figure: `${fmtMs(field)}; first update ${fmtMs(med(1, (r) => r.firstUpdateMs))}`,
       });
     }
   }
