@@ -59,5 +59,10 @@ describe('partial(schema, { require })', () => {
     partial(Event, { require: ['knd'] });
     const Either = z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]);
     partial(Either, { require: ['a', 'b'] }); // the keys of any option
+    // A schema whose keys the types do not know takes any string.
+    partial(z.unknown(), { require: ['id'] });
+    partial(Event as z.ZodType, { require: ['id'] });
+    const keys: string[] = ['id'];
+    partial(z.custom<unknown>(), { require: keys });
   });
 });

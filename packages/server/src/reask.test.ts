@@ -1,4 +1,10 @@
-import { decode, InvalidOptionError, PartialObjectStore, ValidationError } from '@partialkit/core';
+import {
+  decode,
+  InvalidOptionError,
+  PartialJSONError,
+  PartialObjectStore,
+  ValidationError,
+} from '@partialkit/core';
 import { type ModelPart, usage } from '@partialkit/test-utils/ai-sdk';
 import { chunksOf } from '@partialkit/test-utils/harness';
 import { Output, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
@@ -229,5 +235,57 @@ describe('reask: the feedback conversation', () => {
     await drainAll(reask({ schema: Person, messages: [{ role: 'user', content: 'Ada, thirty' }], call }));
     expect(calls).toHaveLength(2);
     expect(calls[1]![1]).toEqual({ role: 'assistant', content: bad });
+  });
+
+  it('an upstream error while the rest of a broken answer is read still re-asks', {
+    timeout: 5000,
+  }, async () => {
+    const chunk = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+    const answers = [
+      // the JSON breaks at `n`, then the answer runs into the token limit (a TruncatedError at its end)
+      chunk({ choices: [{ index: 0, delta: { content: '{"name": nope' } }] }) +
+        chunk({ choices: [{ index: 0, delta: { content: ', "and on' }, finish_reason: 'length' }] }) +
+        'data: [DONE]\n\n',
+      chunk({ choices: [{ index: 0, delta: { content: '{"name":"Ada","age":30}' } }] }) + 'data: [DONE]\n\n',
+    ];
+    const calls: ChatMessage[][] = [];
+    const call = (messages: ChatMessage[], { attempt }: { attempt: number }) => {
+      calls.push(messages);
+      return new Response(answers[attempt - 1]!, { headers: { 'content-type': 'text/event-stream' } });
+    };
+    let last: unknown;
+    for await (const e of reask({ schema: Person, messages: [], call })) if (e.type === 'text') last = e.text;
+    expect(calls).toHaveLength(2);
+    expect(calls[1]![0]).toEqual({ role: 'assistant', content: '{"name": nope, "and on' });
+    expect(last).toBe('{"name":"Ada","age":30}');
+  });
+
+  it('the last attempt is not read on after its JSON broke: the error comes at once', {
+    timeout: 5000,
+  }, async () => {
+    let cancelled = false;
+    const call = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(
+              new TextEncoder().encode(
+                `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: '{"name": nope' } }] })}\n\n`,
+              ),
+            ); // then silence: the model would go on for minutes
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    const started = Date.now();
+    const error = await (async () => {
+      for await (const _ of reask({ schema: Person, messages: [], call, maxRetries: 0 }));
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartialJSONError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(cancelled).toBe(true);
   });
 });

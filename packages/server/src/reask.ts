@@ -110,27 +110,35 @@ async function* attempts<S extends StandardSchemaV1>(
       let text = '';
       let failure: Error | undefined;
       let tail = 0;
-      for await (const event of eventsOf(source, { ...decode, extractJson: true }, controller.signal)) {
-        // A reset inside one attempt's stream (an upstream that re-asks itself) starts its text anew.
-        if (failure) {
-          // The JSON broke: nothing more goes to the client, but the model's whole answer goes back to it
-          // with the feedback (bounded), not the text up to the delta where it broke.
-          if (event.type === 'text') {
+      try {
+        for await (const event of eventsOf(source, { ...decode, extractJson: true }, controller.signal)) {
+          if (failure) {
+            // The JSON broke: nothing more goes to the client, but the model's whole answer goes back to
+            // it with the feedback (bounded), not the text up to the delta where it broke. A next step
+            // (a reset) is no longer that answer.
+            if (event.type !== 'text') break;
             text += event.text;
             tail += event.text.length;
             if (tail > MAX_TAIL) break;
-          } else text = '';
-          continue;
+            continue;
+          }
+          // A reset inside one attempt's stream (an upstream that re-asks itself) starts its text anew.
+          if (event.type === 'text') text += event.text;
+          else text = '';
+          try {
+            stage.apply(event);
+          } catch (error) {
+            failure = error as Error;
+            // The last attempt is not asked again: nothing to read the rest of its answer for.
+            if (attempt > maxRetries) break;
+            continue;
+          }
+          yield event.type === 'reset' ? { type: 'reset', attempt: ++shown } : event;
         }
-        if (event.type === 'text') text += event.text;
-        else text = '';
-        try {
-          stage.apply(event);
-        } catch (error) {
-          failure = error as Error;
-          continue;
-        }
-        yield event.type === 'reset' ? { type: 'reset', attempt: ++shown } : event;
+      } catch (error) {
+        // The upstream failed while the rest of a broken answer was read: the re-ask goes on with the
+        // JSON's failure, the one the client was going to hear of.
+        if (!failure) throw error;
       }
       if (!failure) {
         try {

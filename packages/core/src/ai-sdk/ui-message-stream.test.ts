@@ -16,7 +16,14 @@ import * as z from 'zod';
 import './index.ts';
 import { type DecodeOptions, decode } from '../decode/decode.ts';
 import type { DecodedEvent } from '../decode/events.ts';
-import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import {
+  DecodeError,
+  PartialJSONError,
+  ProviderError,
+  RefusalError,
+  TruncatedError,
+  ValidationError,
+} from '../errors.ts';
 import { streamItems } from '../pipeline/stream-items.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
 import { PartialObjectStore } from '../stream/partial-object-store.ts';
@@ -554,5 +561,24 @@ describe('AI SDK toolCall in a run of several steps', () => {
       last: { city: 'Berlin', capacity: 1200 },
       error: undefined,
     });
+  });
+
+  it('a refused input with no next call (one step) stays, and fails validation as itself', {
+    timeout: 5000,
+  }, async () => {
+    const result = streamText({
+      model: stepModel([
+        [...toolCallParts('c1', 'extract', '{"city":"Berlin","capacity":"many"}'), finishPart('tool-calls')],
+      ]),
+      prompt: 'Extract the venue.',
+      tools: { extract: tool({ inputSchema: RetriedVenue, execute: async () => 'saved' }) },
+      onError: () => {},
+    });
+    const { last, error } = await lastValueOf(result.toUIMessageStreamResponse(), {
+      decode: { toolCall: 'extract' },
+    });
+    expect(last).toEqual({ city: 'Berlin', capacity: 'many' }); // what the model sent, kept
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual([['capacity']]);
   });
 });

@@ -48,6 +48,8 @@ export async function* aiSdk(
   const started: string[] = [];
   let chosen: string | undefined;
   let streamed = false;
+  /** The input passed on was refused by AI SDK (`tool-input-error`): the next call's replaces it. */
+  let refused = false;
   /** 1, then one more for each step whose text replaces the previous step's on screen. */
   let attempt = 1;
   let step = new StepText();
@@ -78,6 +80,10 @@ export async function* aiSdk(
         if (chosen === undefined || part.toolCallId !== chosen) break;
         const delta = stringField(part.inputTextDelta, n, 'inputTextDelta');
         if (delta === undefined) break;
+        if (refused && delta) {
+          refused = false;
+          yield { type: 'reset', attempt: ++attempt };
+        }
         streamed = true;
         if (delta) yield text(delta);
         break;
@@ -90,16 +96,21 @@ export async function* aiSdk(
           if (want === part.toolName || want === index) chosen = part.toolCallId;
         }
         if (part.toolCallId === chosen) {
+          if (refused) {
+            refused = false;
+            yield { type: 'reset', attempt: ++attempt };
+          }
           streamed = true;
           yield text(JSON.stringify(part.input));
         }
         break;
       }
       case 'tool-input-error':
-        // AI SDK refused the chosen call's input and gives the model the error: the model calls the tool
-        // again in the next step. A named tool follows that call (the input shown so far is replaced).
+        // AI SDK refused the chosen call's input and gives the model the error: the model may call the
+        // tool again in a next step. A named tool follows that call, whose first delta replaces the input
+        // shown (after a reset); if none comes, the refused input stays, and fails validation as such.
         if (typeof want !== 'string' || part.toolCallId !== chosen) break;
-        if (streamed) yield { type: 'reset', attempt: ++attempt };
+        refused = streamed;
         chosen = undefined;
         streamed = false;
         break;

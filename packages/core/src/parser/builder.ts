@@ -257,16 +257,17 @@ export class Builder implements TokenSink {
       if (entries.length === mark && !repeated) return result;
     }
     const path = this.pathTo(slot);
-    // What its descendants recorded is replaced by the node's own result.
-    let changed = entries.length > mark;
+    // What its descendants recorded is replaced by the node's own result (an emptied entry counts as none).
+    let changed = false;
+    for (let i = mark; i < entries.length; i++) if (entries[i]!.issues.length) changed = true;
     entries.length = mark;
     let index = mark;
     if (repeated) {
       const previous = entries.findIndex((e) => samePath(e.path, path));
       if (previous >= 0) {
         index = previous;
+        if (entries[index]!.issues.length) changed = true;
         entries[index] = { path, issues: [] };
-        changed = true;
       }
     }
     if (!result.success) {

@@ -48,7 +48,9 @@ export function streamPartial<S extends StandardSchemaV1>(
   // upstream, until its next chunk): an early stop aborts this signal of ours, which ends the read.
   // The caller's signal aborts it too, linked by hand: `AbortSignal.any` is missing in Safari < 17.4.
   const stop = new AbortController();
-  const forward = () => stop.abort(signal?.reason);
+  // Held weakly: a stream dropped unread (never returned) must not stay reachable from a long-lived signal.
+  const stopped = new WeakRef(stop);
+  const forward = () => stopped.deref()?.abort(signal?.reason);
   if (signal?.aborted) forward();
   else signal?.addEventListener('abort', forward, { once: true });
   const unlink = () => signal?.removeEventListener('abort', forward);

@@ -298,6 +298,19 @@ describe('validation of closed subtrees and of the result', () => {
     expect(p.issues.map((i) => i.path)).toEqual([['a', 'n']]);
   });
 
+  it('issuesVersion changes only when the list does (a passing repeated key after a passing one)', () => {
+    const Name = z.object({ n: z.string().min(2) });
+    const p = createPartialParser({ schema: z.object({ a: Name, o: z.object({ a: Name }) }) });
+    p.write('{"a":{"n":"x"},"a":{"n":"okay"}');
+    const list = p.issues;
+    const version = p.issuesVersion;
+    expect(list).toEqual([]);
+    p.write(',"a":{"n":"fine"}'); // the emptied entry of `a` counts as none
+    p.write(',"o":{"a":{"n":"good"},"a":{"n":"fine"}}'); // nothing failed inside `o`
+    expect(p.issues).toBe(list);
+    expect(p.issuesVersion).toBe(version);
+  });
+
   it("keeps every invalid item's issues, in order, under any chunking (property)", () => {
     const Item = z.object({ id: z.number().int(), tag: z.enum(['x', 'y']) });
     const Doc = z.object({ items: z.array(Item) });

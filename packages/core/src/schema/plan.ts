@@ -11,8 +11,9 @@ export type PartialMeta<K extends string = string> =
   | 'atomic'
   | { readonly atomic?: boolean; readonly require?: readonly K[] };
 
-/** The keys `require` may name: those of any object the schema's input can be. */
-type KeyOf<T> = T extends readonly unknown[] ? never : T extends object ? keyof T & string : never;
+/** The keys `require` may name: those of any object the schema's input can be (any string if unknown). */
+type KeyOf<T> = [ObjectKeys<T>] extends [never] ? string : ObjectKeys<T>;
+type ObjectKeys<T> = T extends readonly unknown[] ? never : T extends object ? keyof T & string : never;
 
 /** Registry behind {@link partial}; unlike `.meta()` it never leaks into `z.toJSONSchema` output. */
 export const partialRegistry: z4.$ZodRegistry<{ partial: PartialMeta }> = z4.registry<{

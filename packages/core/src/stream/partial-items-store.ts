@@ -129,6 +129,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
       if (stage.closed.length) {
         const taking = this.take(run, stage.closed.splice(0));
         if (taking) await taking; // only while an element validates asynchronously: no hop per event
+        if (signal.aborted) return; // stopped or superseded while it validated
       }
       if (failure) throw failure.error;
       this.requestFlush(run, () => run.items.length > 0 || showsField(stage.current));
