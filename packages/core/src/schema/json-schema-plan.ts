@@ -1,3 +1,15 @@
+import {
+  ATOMIC_STRING,
+  both,
+  EMPTY,
+  either,
+  type Facts,
+  NOTHING,
+  OBJECT,
+  RECURSIVE,
+  STREAMED_STRING,
+  union,
+} from './facts.ts';
 import type { PartialMeta, Plan } from './plan.ts';
 import type { StandardSchemaV1 } from './standard.ts';
 
@@ -128,14 +140,9 @@ export class JsonSchemaPlan implements Plan {
       }
       // An object is held back for what every option that can be one requires; a string streams if one
       // option lets it.
-      let keys: readonly string[] | undefined;
-      let str: boolean | undefined;
-      for (const option of all) {
-        const f = visit(option, true, marked);
-        const k = f.keys;
-        if (k !== undefined) keys = keys === undefined ? k : k.filter((key) => keys!.includes(key));
-        str = eitherString(str, f.str);
-      }
+      let facts = NOTHING;
+      for (const option of all) facts = either(facts, visit(option, true, marked));
+      const { keys, str } = facts;
       if (picks) {
         // An option marked atomic is atomic once chosen (the builder adopts the variant's marks while
         // the object waits for its discriminator), unless nothing holds the object back.
@@ -355,36 +362,7 @@ interface Part {
   readonly alt: boolean;
 }
 
-/**
- * What a node says of a value here: the keys an object must have before it is shown (undefined: it
- * describes no object), and whether a string is atomic (undefined: it describes no string).
- */
-interface Facts {
-  readonly keys: readonly string[] | undefined;
-  readonly str: boolean | undefined;
-}
-
-const EMPTY: readonly string[] = [];
-const NOTHING: Facts = { keys: undefined, str: undefined };
-const OBJECT: Facts = { keys: EMPTY, str: undefined };
-const ATOMIC_STRING: Facts = { keys: undefined, str: true };
-const STREAMED_STRING: Facts = { keys: undefined, str: false };
-/** A recursive reference to a node being visited adds nothing more. */
-const RECURSIVE: Facts = OBJECT;
 const NONE_CHOSEN: ReadonlyMap<Node, Node> = new Map();
-
-/** Facts of two parts that both apply (`allOf`): keys add up, one atomic part makes a string atomic. */
-function both(a: Facts, b: Facts): Facts {
-  if (a === NOTHING) return b;
-  const keys = a.keys === undefined ? b.keys : b.keys === undefined ? a.keys : union(a.keys, b.keys);
-  const str = a.str === undefined ? b.str : b.str === undefined ? a.str : a.str || b.str;
-  return { keys, str };
-}
-
-/** A string that meets one of the options (a union) streams if any string option lets it. */
-function eitherString(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
-  return a === undefined ? b : b === undefined ? a : a && b;
-}
 
 function isTuple(n: Node): boolean {
   return Array.isArray(n.prefixItems) || Array.isArray(n.items);
@@ -427,10 +405,6 @@ function typesOf(n: Node): Set<string> {
   if (n.properties !== undefined || n.additionalProperties !== undefined) types.add('object');
   if (n.items !== undefined || n.prefixItems !== undefined) types.add('array');
   return types;
-}
-
-function union(a: readonly string[], b: readonly unknown[]): readonly string[] {
-  return [...new Set([...a, ...b.filter((k): k is string => typeof k === 'string')])];
 }
 
 const cache = new WeakMap<object, JsonSchemaPlan | null>();

@@ -1,4 +1,16 @@
 import * as z4 from 'zod/v4/core';
+import {
+  ATOMIC_STRING,
+  both,
+  EMPTY,
+  either,
+  type Facts,
+  NOTHING,
+  OBJECT,
+  RECURSIVE,
+  STREAMED_STRING,
+  union,
+} from './facts.ts';
 
 /**
  * How a field behaves while it streams, set with {@link partial} or `.meta({ partial })` on a zod
@@ -181,14 +193,10 @@ export class ZodPlan implements Plan {
           }
           // An object is held back for what every option that can be one requires; a string streams
           // if one option lets it.
-          let keys: readonly string[] | undefined;
-          let str: boolean | undefined;
-          for (const option of def.options as z4.$ZodType[]) {
-            const f = visit(option, true, marked);
-            const k = f.keys;
-            if (k !== undefined) keys = keys === undefined ? k : k.filter((key) => keys!.includes(key));
-            str = eitherString(str, f.str);
-          }
+          let facts = NOTHING;
+          for (const option of def.options as z4.$ZodType[])
+            facts = either(facts, visit(option, true, marked));
+          const { keys, str } = facts;
           if (picks) {
             // An option marked atomic is atomic once chosen (the builder adopts the variant's marks
             // while the object waits for its discriminator), unless nothing holds the object back.
@@ -199,17 +207,10 @@ export class ZodPlan implements Plan {
         }
         case 'intersection': {
           // A value meets both sides: it needs the keys of each, and one atomic side makes a string atomic.
-          const left = visit(def.left as z4.$ZodType, alt, marked);
-          const right = visit(def.right as z4.$ZodType, alt, marked);
-          return {
-            keys:
-              left.keys === undefined
-                ? right.keys
-                : right.keys === undefined
-                  ? left.keys
-                  : union(left.keys, right.keys),
-            str: bothString(left.str, right.str),
-          };
+          return both(
+            visit(def.left as z4.$ZodType, alt, marked),
+            visit(def.right as z4.$ZodType, alt, marked),
+          );
         }
         case 'lazy':
           return visit((def.getter as () => z4.$ZodType)(), alt, marked);
@@ -309,33 +310,6 @@ export class ZodPlan implements Plan {
 
 const NONE_CHOSEN: ReadonlyMap<z4.$ZodType, z4.$ZodType> = new Map();
 
-/**
- * What a schema says of a value here: the keys an object must have before it is shown (undefined: it
- * describes no object), and whether a string is atomic (undefined: it describes no string).
- */
-interface Facts {
-  readonly keys: readonly string[] | undefined;
-  readonly str: boolean | undefined;
-}
-
-const EMPTY: readonly string[] = [];
-const NOTHING: Facts = { keys: undefined, str: undefined };
-const OBJECT: Facts = { keys: EMPTY, str: undefined };
-const ATOMIC_STRING: Facts = { keys: undefined, str: true };
-const STREAMED_STRING: Facts = { keys: undefined, str: false };
-/** A recursive reference to a schema being visited adds nothing more. */
-const RECURSIVE: Facts = OBJECT;
-
-/** A string that meets every part (an intersection) is atomic if any part makes it so. */
-function bothString(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
-  return a === undefined ? b : b === undefined ? a : a || b;
-}
-
-/** A string that meets one of the options (a union) streams if any string option lets it. */
-function eitherString(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
-  return a === undefined ? b : b === undefined ? a : a && b;
-}
-
 /** Types whose values are never objects, arrays or strings. */
 const SCALARS = new Set([
   'number',
@@ -407,10 +381,6 @@ function hasFormat(def: AnyDef): boolean {
     ),
   ];
   return formats.some((f) => typeof f === 'string' && !STREAMABLE_FORMATS.has(f));
-}
-
-function union(a: readonly string[], b: readonly string[]): readonly string[] {
-  return [...new Set([...a, ...b])];
 }
 
 function discriminatedOptions(s: z4.$ZodType): Map<unknown, z4.$ZodType> {
