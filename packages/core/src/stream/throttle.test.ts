@@ -1,3 +1,4 @@
+import { controlledSource } from '@partialkit/test-utils/stream-source';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { PartialItemsStore } from './partial-items-store.ts';
@@ -85,17 +86,8 @@ describe('PartialObjectStore with the default throttle', () => {
   });
 
   it('delivers the first field at once when the leading edge went on an empty object', async () => {
-    let push: (t: string) => void = () => {};
-    const store = new PartialObjectStore({
-      schema: z.object({ title: z.string() }),
-      throttle: 200,
-      fetcher: () =>
-        new ReadableStream<string>({
-          start(c) {
-            push = (t) => c.enqueue(t);
-          },
-        }),
-    });
+    const { fetcher, push } = controlledSource();
+    const store = new PartialObjectStore({ schema: z.object({ title: z.string() }), throttle: 200, fetcher });
     void store.submit(undefined);
     await wait(5);
     push('{"ti');
@@ -111,17 +103,8 @@ describe('PartialObjectStore with the default throttle', () => {
   });
 
   it("the items store: the first element's first field at once too", async () => {
-    let push: (t: string) => void = () => {};
-    const store = new PartialItemsStore({
-      schema: z.object({ title: z.string() }),
-      throttle: 200,
-      fetcher: () =>
-        new ReadableStream<string>({
-          start(c) {
-            push = (t) => c.enqueue(t);
-          },
-        }),
-    });
+    const { fetcher, push } = controlledSource();
+    const store = new PartialItemsStore({ schema: z.object({ title: z.string() }), throttle: 200, fetcher });
     void store.submit(undefined);
     await wait(5);
     push('[{"ti');
