@@ -1,4 +1,5 @@
 import { HTTPError, NetworkError, PartialKitError } from '../errors.ts';
+import { bound } from '../parser/create-partial-parser.ts';
 import { type DecodeOptions, decode, extracted } from './decode.ts';
 import type { DecodedEvent } from './events.ts';
 import type { StreamSource } from './source.ts';
@@ -37,13 +38,19 @@ export interface ResumableDecodeOptions extends DecodeOptions {
 /** The part of `fetch` the kit calls: a URL and a `RequestInit`. */
 export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
-/** Where a resumable response is resumed, or undefined when it is not resumable. */
+/**
+ * Where a resumable response is resumed, or undefined when it is not resumable: a failed response (a
+ * resume's 404 or 410 carries the header too) is not, nor a URL on another origin than the response's
+ * (the `fetch` option's credentials would go there).
+ */
 export function resumeUrlOf(source: StreamSource): string | undefined {
-  if (!(source instanceof Response)) return undefined;
+  if (!(source instanceof Response) || !source.ok) return undefined;
   const url = source.headers.get(RESUME_URL_HEADER);
   if (!url) return undefined;
   // Relative to the response (a browser's fetch resolves a relative URL against the page itself).
-  return source.url ? new URL(url, source.url).href : url;
+  if (!source.url) return url;
+  const resolved = new URL(url, source.url);
+  return resolved.origin === new URL(source.url).origin ? resolved.href : undefined;
 }
 
 /** The URL a resume was fetched from, as the response resolved it (a relative one only works in a browser). */
@@ -101,8 +108,11 @@ async function* resumed(
     ...decodeOptions
   } = options;
   const settings = reconnect === false ? undefined : (reconnect ?? {});
+  const maxAttempts = bound('reconnect.maxAttempts', settings?.maxAttempts, 5);
+  const baseDelay = bound('reconnect.baseDelayMs', settings?.baseDelayMs, 250);
+  const maxDelay = bound('reconnect.maxDelayMs', settings?.maxDelayMs, 8000);
   const url = resumeUrlOf(source) ?? resumedAt(source, resumeUrl);
-  if (url && source instanceof Response)
+  if (url && source instanceof Response && source.ok)
     onResumable?.({ id: source.headers.get(STREAM_ID_HEADER) ?? undefined, url });
   let retryHint: number | undefined;
   const withRetry: DecodeOptions = {
@@ -113,30 +123,42 @@ async function* resumed(
     },
   };
   let lastId: string | undefined;
+  /**
+   * The last reset passed on, while no text followed it: a reset's id is the offset of the text before
+   * it, so a resume from there sends it again (the server cannot tell one from the other).
+   */
+  let lastReset: { id: string | undefined; attempt: number } | undefined;
   let attempt = 0;
   // The source to read next: the first response, then each reconnect's (requested inside the `try`, so a
   // failed request counts as an attempt like a failed read).
   let current: StreamSource | undefined = source;
   while (true) {
     try {
-      current ??= await reopen(request, url!, lastId, options.signal);
+      if (current === undefined) {
+        const response = await reopen(request, url!, lastId, options.signal);
+        // Back once the server answers: a quiet stream (a model thinking) is not still reconnecting.
+        if (response.ok) onReconnect?.(0);
+        current = response;
+      }
       for await (const event of decode(current, withRetry)) {
+        if (event.type === 'reset') {
+          if (lastReset && event.id === lastReset.id && event.attempt === lastReset.attempt) continue;
+          lastReset = { id: event.id, attempt: event.attempt };
+        } else lastReset = undefined;
         if (event.id !== undefined) lastId = event.id;
-        if (attempt > 0) {
-          attempt = 0;
-          onReconnect?.(0);
-        }
+        // Reconnects in a row end with progress, not with an answer that drops again at once.
+        attempt = 0;
         yield event;
       }
       return;
     } catch (error) {
       const signal = options.signal;
       if (signal?.aborted || !url || !settings || !transient(error)) throw error;
-      if (attempt >= (settings.maxAttempts ?? 5)) throw error;
+      if (attempt >= maxAttempts) throw error;
       attempt++;
       onReconnect?.(attempt);
-      const base = settings.baseDelayMs ?? 250;
-      const delay = retryHint ?? Math.min(settings.maxDelayMs ?? 8000, base * 2 ** (attempt - 1));
+      // The server's `retry:` hint, within the client's bound (a hint past a timer's range would fire at once).
+      const delay = Math.min(maxDelay, retryHint ?? baseDelay * 2 ** (attempt - 1));
       await sleep(delay, signal);
       current = undefined;
     }

@@ -147,26 +147,29 @@ export abstract class StreamStore<
     const run = this.run;
     if (!run) return;
     this.flush();
-    this.abortRun();
+    this.abortRun(true);
     this.set({ ...this.state, status: 'aborted', reconnects: 0 });
-    if (run.resumeUrl) {
-      // Called from a promise: a `fetch` option that throws at once (a token getter that fails) is
-      // reported like one that rejects, never thrown into the app's Stop handler.
-      Promise.resolve(run.resumeUrl)
-        .then((url) => this.request(url, { method: 'DELETE' }))
-        .then(
-          (response) => void response.body?.cancel(),
-          (error: unknown) => reportCallbackError(new NetworkError(error)),
-        );
-    }
   };
 
-  /** Aborts any request and returns to the initial state. */
+  /** Aborts any request (a resumable one on the server too, as `stop` does) and returns to the initial state. */
   reset = (): void => {
-    this.abortRun();
+    this.abortRun(true);
     this.latest = undefined;
     this.set(this.initial);
   };
+
+  /** A resumable stream survives a dropped connection: one the user gave up on is cancelled (DELETE). */
+  private cancelRemote(run: TRun): void {
+    if (!run.resumeUrl) return;
+    // Called from a promise: a `fetch` option that throws at once (a token getter that fails) is
+    // reported like one that rejects, never thrown into the app's handler.
+    Promise.resolve(run.resumeUrl)
+      .then((url) => this.request(url, { method: 'DELETE' }))
+      .then(
+        (response) => void response.body?.cancel(),
+        (error: unknown) => reportCallbackError(new NetworkError(error)),
+      );
+  }
 
   /**
    * Binds the store to a mounted UI. The returned function detaches it: callbacks are silenced until
@@ -248,7 +251,8 @@ export abstract class StreamStore<
     open: (signal: AbortSignal) => Promise<StreamSource>,
     resumeUrl?: string,
   ): Promise<void> {
-    this.abortRun();
+    // A newer submit replaces the running stream: the server stops generating the old one.
+    this.abortRun(true);
     const controller = new AbortController();
     let run: TRun;
     try {
@@ -310,12 +314,18 @@ export abstract class StreamStore<
     throw new PartialKitError('resume(id) needs the resumeUrl option when the fetcher is a function');
   }
 
-  private abortRun(): void {
+  /**
+   * Aborts the running request; `cancel`: the user gave it up (stop, reset, a newer submit), so a
+   * resumable stream is cancelled on the server too. A detached UI (an unmount, a reload) leaves it
+   * running, to be resumed.
+   */
+  private abortRun(cancel = false): void {
     this.throttle.cancel();
     const run = this.run;
     if (!run) return;
     this.run = undefined;
     run.controller.abort(new DOMException('The request was superseded or stopped.', 'AbortError'));
+    if (cancel) this.cancelRemote(run);
   }
 
   /** Sets the failed state, then tells the callbacks (which cannot change it). */
