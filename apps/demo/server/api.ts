@@ -110,20 +110,39 @@ export async function handleExtract(request: Request): Promise<Response> {
   }
   const generation = new AbortController();
   const base = process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
-  const upstream = await fetch(`${base}/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: model(),
-      stream: true,
-      response_format: openaiResponseFormat(MeetingInfo, { name: 'meeting_info' }),
-      messages: [
-        { role: 'system', content: 'Extract the meeting information from the notes.' },
-        { role: 'user', content: text },
-      ],
-    }),
-    signal: generation.signal,
-  });
+  // Until the stream is resumable, a browser that goes away (Stop before the first byte) ends the call;
+  // after, a dropped connection is resumed, and only a cancel (DELETE) ends it.
+  const gone = () => generation.abort(request.signal.reason);
+  request.signal.addEventListener('abort', gone, { once: true });
+  let upstream: Response;
+  try {
+    upstream = await fetch(`${base}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: model(),
+        stream: true,
+        response_format: openaiResponseFormat(MeetingInfo, { name: 'meeting_info' }),
+        messages: [
+          { role: 'system', content: 'Extract the meeting information from the notes.' },
+          { role: 'user', content: text },
+        ],
+      }),
+      signal: generation.signal,
+    });
+  } catch (error) {
+    if (request.signal.aborted) throw error;
+    // DNS, a wrong OPENAI_BASE_URL, no network: say so, rather than a bare 500.
+    const reason =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
+    return Response.json({ error: { message: `The model API is unreachable: ${reason}` } }, { status: 502 });
+  } finally {
+    request.signal.removeEventListener('abort', gone);
+  }
   if (!upstream.ok) return passError(upstream);
   return resumable(upstream, (reason) => generation.abort(reason));
 }
@@ -145,6 +164,9 @@ function dropAfter(response: Response, chunks: number): Response {
       async pull(controller) {
         if (sent++ >= chunks) {
           await reader.cancel('dropped');
+          // Let the socket send what was queued first: at instant speed the chunks are all queued at once,
+          // and a socket destroyed at once would have sent none of them.
+          await new Promise((resolve) => setTimeout(resolve, 100));
           controller.error(new Error('The demo dropped the connection'));
           return;
         }

@@ -1,4 +1,4 @@
-import { type ReactNode, useId, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useId, useState } from 'react';
 import { MeetingExample } from './meeting/MeetingExample.tsx';
 import { TalksExample } from './talks/TalksExample.tsx';
 
@@ -43,6 +43,22 @@ export function App({ examples = EXAMPLES }: { examples?: readonly DemoExample[]
   const [current, setCurrent] = useState(examples[0]?.id);
   const base = useId();
   const active = examples.find((e) => e.id === current) ?? examples[0];
+  // The ARIA tabs pattern: the arrows (and Home, End) move between tabs; only the active one is in the Tab order.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const at = examples.findIndex((e) => e.id === active?.id);
+    const keys: Record<string, number> = {
+      ArrowRight: at + 1,
+      ArrowLeft: at - 1,
+      Home: 0,
+      End: examples.length - 1,
+    };
+    const to = keys[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const next = examples[(to + examples.length) % examples.length]!;
+    setCurrent(next.id);
+    document.getElementById(`${base}-tab-${next.id}`)?.focus();
+  };
   return (
     <>
       <header className="topbar">
@@ -54,7 +70,7 @@ export function App({ examples = EXAMPLES }: { examples?: readonly DemoExample[]
           </div>
         </div>
         {examples.length > 1 && (
-          <div className="tabs" role="tablist" aria-label="Examples">
+          <div className="tabs" role="tablist" aria-label="Examples" onKeyDown={onKeyDown}>
             {examples.map((e) => (
               <button
                 key={e.id}

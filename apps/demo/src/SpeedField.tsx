@@ -9,15 +9,18 @@ export function SpeedField({
   id,
   speed,
   onChange,
+  disabled = false,
 }: {
   id: string;
   speed: number;
   onChange: (speed: number) => void;
+  /** While a stream runs: its speed was chosen when it started. */
+  disabled?: boolean;
 }) {
   return (
     <div className="field inline">
       <label htmlFor={id}>Replay speed</label>
-      <select id={id} value={speed} onChange={(e) => onChange(Number(e.target.value))}>
+      <select id={id} value={speed} disabled={disabled} onChange={(e) => onChange(Number(e.target.value))}>
         {SPEEDS.map((s) => (
           <option key={s.value} value={s.value}>
             {s.label}

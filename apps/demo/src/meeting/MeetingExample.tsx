@@ -68,6 +68,9 @@ export function MeetingExample({
   } = usePartialObject<typeof MeetingInfo, ExtractRequest>(MeetingInfo, tapped, { fetch: recorder.fetch });
   // Reconnecting is still running: Stop stays active (and cancels on the server).
   const streaming = status === 'streaming' || status === 'reconnecting';
+  // Leaving the example (another tab) gives the stream up: cancelled on the server too, as Stop does. A
+  // page reload leaves it running, to be resumed: no cleanup runs then.
+  useEffect(() => () => store.stop(), [store]);
   const [dropping, setDropping] = useState(false);
   const onDrop = () => {
     if (!drop || !streamId || status !== 'streaming' || dropping) return;
@@ -123,6 +126,8 @@ export function MeetingExample({
               <select
                 id="scenario"
                 value={scenarioId}
+                // The running extraction's recording: switching mid-stream would relabel it.
+                disabled={streaming}
                 onChange={(e) => setScenarioId(e.target.value as ScenarioId)}
                 aria-describedby="scenario-description"
               >
@@ -148,7 +153,7 @@ export function MeetingExample({
             />
           </div>
           <div className="actions">
-            {replaying && <SpeedField id="speed" speed={speed} onChange={setSpeed} />}
+            {replaying && <SpeedField id="speed" speed={speed} onChange={setSpeed} disabled={streaming} />}
             <div className="buttons">
               <button
                 ref={extractRef}

@@ -140,6 +140,10 @@ export function TalksExample({ fetcher = '/api/talks', config: given, initialSpe
 
   const extractRef = useRef<HTMLButtonElement>(null);
   const stopRef = useRef<HTMLButtonElement>(null);
+  // Leaving the example (another tab) gives the stream up, as Stop does.
+  const stopNow = useRef(stop);
+  stopNow.current = stop;
+  useEffect(() => () => stopNow.current(), []);
   // When the stream ends on its own, Stop turns inactive: move focus on to Extract, never to <body>.
   useEffect(() => {
     if (!streaming && document.activeElement === stopRef.current) extractRef.current?.focus();
@@ -187,7 +191,9 @@ export function TalksExample({ fetcher = '/api/talks', config: given, initialSpe
             />
           </div>
           <div className="actions">
-            {replaying && <SpeedField id={`${id}-speed`} speed={speed} onChange={setSpeed} />}
+            {replaying && (
+              <SpeedField id={`${id}-speed`} speed={speed} onChange={setSpeed} disabled={streaming} />
+            )}
             <div className="buttons">
               <button
                 ref={extractRef}

@@ -1,0 +1,47 @@
+// @vitest-environment jsdom
+/**
+ * The demo's example tabs (src/App.tsx), in jsdom against the demo's real API handler: the ARIA tabs
+ * pattern (a roving tabindex, the arrows move), and leaving an example mid-stream gives its stream up.
+ */
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { createElement } from 'react';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { App } from '../src/App.tsx';
+import { handleApi } from './api.ts';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+const requests: string[] = [];
+
+beforeEach(() => {
+  delete process.env.OPENAI_API_KEY;
+  // The page's requests go to the demo's real API handler.
+  requests.length = 0;
+  vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
+    requests.push(`${init?.method ?? 'GET'} ${new URL(String(input), 'http://demo').pathname}`);
+    return Promise.resolve(handleApi(new Request(new URL(String(input), 'http://demo'), init)));
+  });
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+it('the arrow keys move between the example tabs (the only keyboard path to the Talks tab)', async () => {
+  render(createElement(App));
+  const conference = screen.getByRole('tab', { name: 'Conference extraction' });
+  const talks = screen.getByRole('tab', { name: 'Talks, one by one' });
+  expect(talks.tabIndex).toBe(-1); // not in the Tab order: the ARIA tabs pattern relies on arrows
+  conference.focus();
+  fireEvent.keyDown(conference, { key: 'ArrowRight' });
+  await waitFor(() => expect(document.activeElement).toBe(talks));
+});
+
+it('leaving the example mid-stream (another tab) cancels its stream on the server, as Stop does', async () => {
+  render(createElement(App));
+  await screen.findByTestId('mode');
+  fireEvent.change(screen.getByLabelText('Replay speed'), { target: { value: '1' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Extract' }));
+  await waitFor(() => expect(screen.getAllByTestId('user').length).toBeGreaterThan(0), { timeout: 10_000 });
+  await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Talks, one by one' })));
+  await waitFor(() => expect(requests.some((r) => /^DELETE \/api\/extract\/.+/.test(r))).toBe(true));
+});
