@@ -241,12 +241,15 @@ describe('reask: the feedback conversation', () => {
     timeout: 5000,
   }, async () => {
     const chunk = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+    const done = 'data: [DONE]\n\n';
     const answers = [
       // the JSON breaks at `n`, then the answer runs into the token limit (a TruncatedError at its end)
-      chunk({ choices: [{ index: 0, delta: { content: '{"name": nope' } }] }) +
-        chunk({ choices: [{ index: 0, delta: { content: ', "and on' }, finish_reason: 'length' }] }) +
-        'data: [DONE]\n\n',
-      chunk({ choices: [{ index: 0, delta: { content: '{"name":"Ada","age":30}' } }] }) + 'data: [DONE]\n\n',
+      [
+        chunk({ choices: [{ index: 0, delta: { content: '{"name": nope' } }] }),
+        chunk({ choices: [{ index: 0, delta: { content: ', "and on' }, finish_reason: 'length' }] }),
+        done,
+      ].join(''),
+      [chunk({ choices: [{ index: 0, delta: { content: '{"name":"Ada","age":30}' } }] }), done].join(''),
     ];
     const calls: ChatMessage[][] = [];
     const call = (messages: ChatMessage[], { attempt }: { attempt: number }) => {

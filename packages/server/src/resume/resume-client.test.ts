@@ -85,7 +85,8 @@ describe('a reset event the client already has', () => {
       resumeResponse('s', resumeOffset(request), { store, resumeUrl: (id) => `/s/${id}`, heartbeatMs: 20 }),
     );
     const { base } = await listen((req, res, n) => {
-      if (n === 0) setTimeout(() => req.socket.destroy(), 80); // the first connection drops
+      if (n === 0)
+        setTimeout(() => req.socket.destroy(), 80); // the first connection drops
       else {
         // The next attempt's text arrives after the reconnect.
         void store
@@ -365,6 +366,9 @@ describe('reconnect options that cannot mean a bound', () => {
       1000,
     );
     // Expected: an InvalidOptionError at once, or the default bound (5); never an endless loop.
-    expect({ timedOut, atMost6Requests: requests() <= 6 }).toEqual({ timedOut: false, atMost6Requests: true });
+    expect({ timedOut, atMost6Requests: requests() <= 6 }).toEqual({
+      timedOut: false,
+      atMost6Requests: true,
+    });
   }, 5000);
 });
