@@ -92,7 +92,7 @@ describe('demo API over real HTTP, read by the store as the page reads it', () =
         truncated: { status: 'error', error: 'TruncatedError', users: 3 },
         validation: { status: 'error', error: 'ValidationError', users: 3 },
         'http-error': { status: 'error', error: 'HTTPError', users: 0 },
-        dropped: { status: 'error', error: 'NetworkError', users: 2 },
+        dropped: { status: 'error', error: 'NetworkError', users: 3 },
       });
     } finally {
       await new Promise<void>((r) => server.close(() => r()));

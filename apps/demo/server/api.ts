@@ -21,6 +21,7 @@ import { MeetingInfo } from '@partialkit/test-utils/conference';
 import { MS_PER_EVENT, RECORDINGS } from '../src/recordings.ts';
 import { type ScenarioId, scenario } from '../src/scenarios.ts';
 import { LiveConnections } from './live-connections.ts';
+import { type ChatResult, liveModel, passError, streamChat } from './openai.ts';
 import { ExtractBody, readJsonBody } from './request-body.ts';
 import { handleTalks } from './talks.ts';
 
@@ -39,8 +40,6 @@ export interface DemoConfig {
   model?: string;
 }
 
-const model = () => process.env.OPENAI_MODEL ?? 'gpt-4o-mini';
-
 /** The extractions of this server process, resumable for five minutes after they end. */
 export const resumeStore = new MemoryResumeStore({ ttlMs: 5 * 60_000 });
 /** The extraction responses being sent, for the page's "Drop connection" control. */
@@ -56,7 +55,7 @@ export function handleApi(request: Request): Promise<Response> | Response {
   const path = new URL(request.url).pathname.replace(/^\/api/, '');
   if (path === '/config') {
     const config: DemoConfig = process.env.OPENAI_API_KEY
-      ? { mode: 'live', model: model() }
+      ? { mode: 'live', model: liveModel() }
       : { mode: 'replay' };
     return Response.json(config, { headers: { 'cache-control': 'no-store' } });
   }
@@ -109,50 +108,23 @@ export async function handleExtract(request: Request): Promise<Response> {
     return resumable(upstream);
   }
   const generation = new AbortController();
-  const base = process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
   // Until the stream is resumable, a browser that goes away (Stop before the first byte) ends the call;
   // after, a dropped connection is resumed, and only a cancel (DELETE) ends it.
   const gone = () => generation.abort(request.signal.reason);
   request.signal.addEventListener('abort', gone, { once: true });
-  let upstream: Response;
+  let call: ChatResult;
   try {
-    upstream = await fetch(`${base}/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: model(),
-        stream: true,
-        response_format: openaiResponseFormat(MeetingInfo, { name: 'meeting_info' }),
-        messages: [
-          { role: 'system', content: 'Extract the meeting information from the notes.' },
-          { role: 'user', content: text },
-        ],
-      }),
+    call = await streamChat(key, {
+      responseFormat: openaiResponseFormat(MeetingInfo, { name: 'meeting_info' }),
+      system: 'Extract the meeting information from the notes.',
+      text,
       signal: generation.signal,
     });
-  } catch (error) {
-    if (request.signal.aborted) throw error;
-    // DNS, a wrong OPENAI_BASE_URL, no network: say so, rather than a bare 500.
-    const reason =
-      error instanceof Error
-        ? error.cause instanceof Error
-          ? error.cause.message
-          : error.message
-        : String(error);
-    return Response.json({ error: { message: `The model API is unreachable: ${reason}` } }, { status: 502 });
   } finally {
     request.signal.removeEventListener('abort', gone);
   }
-  if (!upstream.ok) return passError(upstream);
-  return resumable(upstream, (reason) => generation.abort(reason));
-}
-
-/** An upstream HTTP error reaches the browser as one (status and body), not as a 200 stream. */
-async function passError(upstream: Response): Promise<Response> {
-  return new Response(await upstream.text(), {
-    status: upstream.status,
-    headers: { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' },
-  });
+  if (!call.ok) return call.response;
+  return resumable(call.upstream, (reason) => generation.abort(reason));
 }
 
 /** The response, cut off after `chunks` chunks: the Node server then destroys the socket mid-body. */
@@ -164,6 +136,9 @@ function dropAfter(response: Response, chunks: number): Response {
       async pull(controller) {
         if (sent++ >= chunks) {
           await reader.cancel('dropped');
+          // Let the socket send what was queued first: at instant speed the chunks are all queued at once,
+          // and a socket destroyed at once would have sent none of them.
+          await new Promise((resolve) => setTimeout(resolve, 100));
           controller.error(new Error('The demo dropped the connection'));
           return;
         }

@@ -1,40 +1,64 @@
 /**
- * Live mode: a model API that cannot be reached (a wrong OPENAI_BASE_URL, DNS, no network) is a 502 that
- * says why, not a bare 500.
+ * Live mode, both routes: a model API that cannot be reached (a wrong OPENAI_BASE_URL, DNS, no network) is
+ * a 502 that says why, not a bare 500; one that refuses (a bad key) passes its status and body through.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@partialkit/server/node';
 import { afterEach, expect, it, vi } from 'vitest';
 import { handleApi } from './api.ts';
 
-afterEach(() => {
+const servers: Server[] = [];
+afterEach(async () => {
   delete process.env.OPENAI_API_KEY;
   delete process.env.OPENAI_BASE_URL;
   vi.restoreAllMocks();
+  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
 });
 
-it('an unreachable model API is a 502 whose body says why, not a bare 500', async () => {
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  process.env.OPENAI_API_KEY = 'sk-test';
-  process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/v1'; // nothing listens on the discard port
-  const server = createServer(toNodeHandler(handleApi));
+async function listen(server: Server): Promise<string> {
+  servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    const port = (server.address() as AddressInfo).port;
-    const response = await fetch(`http://127.0.0.1:${port}/api/extract`, {
-      method: 'POST',
-      body: JSON.stringify({ text: 'notes' }),
-    });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const post = (url: string) => fetch(url, { method: 'POST', body: JSON.stringify({ text: 'notes' }) });
+
+it.each(['/api/extract', '/api/talks'])(
+  '%s: an unreachable model API is a 502 that says why',
+  async (route) => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    process.env.OPENAI_API_KEY = 'sk-test';
+    process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/v1'; // nothing listens on the discard port
+    const api = await listen(createServer(toNodeHandler(handleApi)));
+    const response = await post(`${api}${route}`);
     const body = await response.text();
     expect({
       status: response.status,
       hasReason: /connect|reach|fetch failed|ECONNREFUSED/i.test(body),
-    }).toEqual({
-      status: 502,
-      hasReason: true,
+    }).toEqual({ status: 502, hasReason: true });
+  },
+);
+
+it.each(['/api/extract', '/api/talks'])(
+  '%s: a model API that refuses passes its status and body',
+  async (route) => {
+    const refusal = JSON.stringify({
+      error: { message: 'Incorrect API key provided', code: 'invalid_api_key' },
     });
-  } finally {
-    await new Promise<void>((r) => server.close(() => r()));
-  }
-});
+    const model = await listen(
+      createServer((_request, response) => {
+        response.writeHead(401, { 'content-type': 'application/json' }).end(refusal);
+      }),
+    );
+    process.env.OPENAI_API_KEY = 'sk-wrong';
+    process.env.OPENAI_BASE_URL = `${model}/v1`;
+    const api = await listen(createServer(toNodeHandler(handleApi)));
+    const response = await post(`${api}${route}`);
+    expect({
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: await response.text(),
+    }).toEqual({ status: 401, type: 'application/json', body: refusal });
+  },
+);

@@ -9,6 +9,7 @@ import { replayResponse } from '@partialkit/replay';
 import { openaiResponseFormat, toPartialResponse } from '@partialkit/server';
 import recording from '@partialkit/test-utils/fixtures/conference-talks.sse?raw';
 import { Programme } from '@partialkit/test-utils/talks';
+import { streamChat } from './openai.ts';
 import { readJsonBody, TalksBody } from './request-body.ts';
 
 /** The body of POST /api/talks, checked by `TalksBody` (server/request-body.ts): anything else is a 400. */
@@ -29,20 +30,12 @@ export async function handleTalks(request: Request): Promise<Response> {
       signal: request.signal,
     });
   }
-  const base = process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
-  const upstream = await fetch(`${base}/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: process.env.OPENAI_MODEL ?? 'gpt-4o-mini',
-      stream: true,
-      response_format: openaiResponseFormat(Programme, { name: 'talks' }),
-      messages: [
-        { role: 'system', content: 'List every talk of the conference programme, in programme order.' },
-        { role: 'user', content: text },
-      ],
-    }),
+  const call = await streamChat(key, {
+    responseFormat: openaiResponseFormat(Programme, { name: 'talks' }),
+    system: 'List every talk of the conference programme, in programme order.',
+    text,
     signal: request.signal,
   });
-  return toPartialResponse(upstream, { signal: request.signal });
+  if (!call.ok) return call.response;
+  return toPartialResponse(call.upstream, { signal: request.signal });
 }

@@ -48,7 +48,7 @@ export const ParticipantCard = memo(function ParticipantCard({
       aria-busy={state === 'streaming' || undefined}
     >
       <span className="avatar" aria-hidden="true">
-        {initials(user.name) || <Skeleton width="1.2em" />}
+        {initials(user.name) || (pending === 'streaming' && <Skeleton width="1.2em" />)}
       </span>
       <div className="card-body">
         <p className="card-name">
