@@ -50,8 +50,14 @@ test('the production server resumes a dropped extraction and serves the talks ta
   expect(JSON.parse((await page.getByTestId('raw').textContent()) ?? '')).toEqual(MEETING_RESULT);
 
   await page.getByRole('tab', { name: 'Talks, one by one' }).click();
-  await page.getByLabel('Replay speed').selectOption('0');
+  const talks = page.getByRole('tabpanel'); // the conference example stays on the page, hidden
+  await talks.getByLabel('Replay speed').selectOption('0');
   await page.getByRole('button', { name: 'Extract talks' }).click();
-  await expect(page.getByTestId('status')).toHaveText('Done: 8 talks, 1 rejected');
-  await expect(page.getByTestId('rejected-talk')).toHaveCount(1);
+  await expect(talks.getByTestId('status')).toHaveText('Done: 8 talks, 1 rejected');
+  await expect(talks.getByTestId('rejected-talk')).toHaveCount(1);
+  // Back on the conference tab, its result is as it was left.
+  await page.getByRole('tab', { name: 'Conference extraction' }).click();
+  const conference = page.getByRole('tabpanel');
+  await expect(conference.getByTestId('status')).toHaveAttribute('data-status', 'success');
+  expect(JSON.parse((await conference.getByTestId('raw').textContent()) ?? '')).toEqual(MEETING_RESULT);
 });

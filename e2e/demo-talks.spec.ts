@@ -23,12 +23,14 @@ async function openTalks(page: Page, speed: string) {
   await page.goto('/');
   await page.getByRole('tab', { name: 'Talks, one by one' }).click();
   await expect(page.getByRole('tab', { name: 'Talks, one by one' })).toHaveAttribute('aria-selected', 'true');
-  await page.getByTestId('mode').waitFor();
-  await page.getByLabel('Replay speed').selectOption(speed);
+  await panel(page).getByTestId('mode').waitFor();
+  await panel(page).getByLabel('Replay speed').selectOption(speed);
 }
 
-const status = (page: Page) => page.getByTestId('status');
-const results = (page: Page) => page.getByTestId('results');
+/** The example shown: the one left stays on the page, hidden, with the same test ids. */
+const panel = (page: Page) => page.getByRole('tabpanel');
+const status = (page: Page) => panel(page).getByTestId('status');
+const results = (page: Page) => panel(page).getByTestId('results');
 
 test('talks arrive one by one in programme order; the invalid one is shown rejected while the rest arrive', async ({
   page,
@@ -39,7 +41,9 @@ test('talks arrive one by one in programme order; the invalid one is shown rejec
     const w = window as unknown as { arrived: Arrived[]; busy: string[] };
     w.arrived = [];
     w.busy = [];
-    const region = document.querySelector('[data-testid=results]') as HTMLElement;
+    const region = document.querySelector(
+      '[role=tabpanel]:not([hidden]) [data-testid=results]',
+    ) as HTMLElement;
     const closed = () =>
       document.querySelectorAll('[data-testid=talk][data-state=complete], [data-testid=rejected-talk]');
     new MutationObserver((records) => {
@@ -67,7 +71,7 @@ test('talks arrive one by one in programme order; the invalid one is shown rejec
   await expect(status(page)).toHaveAttribute('aria-live', 'polite');
   await expect(status(page)).toHaveText(/^\d+ talks? so far$/, { timeout: 15_000 });
   // The rejected talk is on the page, marked, while later talks are still to come.
-  const rejected = page.getByTestId('rejected-talk');
+  const rejected = panel(page).getByTestId('rejected-talk');
   await expect(rejected).toBeVisible({ timeout: 20_000 });
   await expect(status(page)).toHaveAttribute('data-status', 'streaming');
   expect(await seriousViolations(page)).toEqual([]);
@@ -90,13 +94,13 @@ test('talks arrive one by one in programme order; the invalid one is shown rejec
   await expect(results(page)).toHaveAttribute('aria-busy', 'false');
   await expect(page.locator('[data-testid=talk][data-state=complete]')).toHaveCount(TALKS.length - 1);
   await expect(page.locator('[data-testid=talk][data-state=streaming]')).toHaveCount(0);
-  await expect(page.getByTestId('talk-skeleton')).toHaveCount(0);
+  await expect(panel(page).getByTestId('talk-skeleton')).toHaveCount(0);
   await expect(rejected).toHaveCount(1);
   await expect(rejected).toHaveAttribute('data-index', String(INVALID_TALK));
   await expect(rejected.getByTestId('issue')).toHaveText(
     `Rejected by the schema (talk ${INVALID_TALK + 1}): The talk ends before it starts`,
   );
-  await expect(page.getByTestId('rejected-count')).toHaveText('1 rejected');
+  await expect(panel(page).getByTestId('rejected-count')).toHaveText('1 rejected');
   const shown = await page
     .locator('ol.talks > li')
     .evaluateAll((els) => els.map((el) => el.querySelector('.card-name')?.textContent));
@@ -113,8 +117,8 @@ test('Stop keeps the talks that arrived and the one being written, marked incomp
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(status(page)).toHaveAttribute('data-status', 'aborted');
   await expect(status(page)).toHaveText(/^Stopped: \d+ talks? kept$/);
-  await expect(page.getByTestId('outcome')).toContainText('Stopped');
+  await expect(panel(page).getByTestId('outcome')).toContainText('Stopped');
   await expect(results(page)).toHaveAttribute('aria-busy', 'false');
-  await expect(page.getByTestId('talk-skeleton')).toHaveCount(0);
+  await expect(panel(page).getByTestId('talk-skeleton')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Extract talks' })).toBeFocused();
 });

@@ -3,7 +3,7 @@
  * The demo's example tabs (src/App.tsx), in jsdom against the demo's real API handler: the ARIA tabs
  * pattern (a roving tabindex, the arrows move), and leaving an example mid-stream gives its stream up.
  */
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createElement } from 'react';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { App } from '../src/App.tsx';
@@ -44,4 +44,41 @@ it('leaving the example mid-stream (another tab) cancels its stream on the serve
   await waitFor(() => expect(screen.getAllByTestId('user').length).toBeGreaterThan(0), { timeout: 10_000 });
   await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Talks, one by one' })));
   await waitFor(() => expect(requests.some((r) => /^DELETE \/api\/extract\/.+/.test(r))).toBe(true));
+});
+
+it('coming back to an example finds it as it was left: its result, and its stopped stream with what had arrived', async () => {
+  render(createElement(App));
+  await screen.findByTestId('mode');
+  fireEvent.change(screen.getByLabelText('Replay speed'), { target: { value: '0' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Extract' }));
+  await waitFor(() => expect(screen.getByTestId('status').dataset.status).toBe('success'), {
+    timeout: 10_000,
+  });
+  const cards = screen.getAllByTestId('user').map((c) => c.textContent);
+  const conference = screen.getByRole('tab', { name: 'Conference extraction' });
+  const talks = screen.getByRole('tab', { name: 'Talks, one by one' });
+  await act(async () => fireEvent.click(talks));
+  const talksPanel = await screen.findByRole('tabpanel');
+  expect(talksPanel.getAttribute('aria-labelledby')).toBe(talks.id);
+  // The talks example streams while the conference one is hidden, then the conference one comes back.
+  fireEvent.change(within(talksPanel).getByLabelText('Replay speed'), { target: { value: '1' } });
+  fireEvent.click(within(talksPanel).getByRole('button', { name: 'Extract talks' }));
+  await waitFor(() => expect(within(talksPanel).getAllByTestId('talk').length).toBeGreaterThan(0), {
+    timeout: 10_000,
+  });
+  await act(async () => fireEvent.click(conference));
+  const panel = screen.getByRole('tabpanel');
+  expect(panel.getAttribute('aria-labelledby')).toBe(conference.id);
+  expect({
+    status: within(panel).getByTestId('status').dataset.status,
+    cards: within(panel)
+      .getAllByTestId('user')
+      .map((c) => c.textContent),
+  }).toEqual({ status: 'success', cards });
+  // The talks stream was left mid-way: it stopped, and what had arrived is there when it is shown again.
+  await waitFor(() => expect(requests).toContain('POST /api/talks'));
+  await act(async () => fireEvent.click(talks));
+  const again = screen.getByRole('tabpanel');
+  await waitFor(() => expect(within(again).getByTestId('outcome').textContent).toMatch(/Stopped/));
+  expect(within(again).getAllByTestId('talk').length).toBeGreaterThan(0);
 });

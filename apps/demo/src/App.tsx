@@ -1,4 +1,4 @@
-import { type KeyboardEvent, type ReactNode, useId, useState } from 'react';
+import { Activity, type KeyboardEvent, type ReactNode, useId, useState } from 'react';
 import { MeetingExample } from './meeting/MeetingExample.tsx';
 import { TalksExample } from './talks/TalksExample.tsx';
 
@@ -38,11 +38,17 @@ function Logo() {
   );
 }
 
-/** The demo's shell: the header and, when there is more than one example, a tab per example. */
+/**
+ * The demo's shell: the header and, when there is more than one example, a tab per example. An example is
+ * mounted when first shown and kept in a hidden `<Activity>` when left, so coming back finds it as it was
+ * (its result, its form); a stream still running when its tab is left stops, as Stop does.
+ */
 export function App({ examples = EXAMPLES }: { examples?: readonly DemoExample[] }) {
   const [current, setCurrent] = useState(examples[0]?.id);
   const base = useId();
   const active = examples.find((e) => e.id === current) ?? examples[0];
+  const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set(active ? [active.id] : []));
+  if (active && !shown.has(active.id)) setShown(new Set([...shown, active.id]));
   // The ARIA tabs pattern: the arrows (and Home, End) move between tabs; only the active one is in the Tab order.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const at = examples.findIndex((e) => e.id === active?.id);
@@ -77,7 +83,7 @@ export function App({ examples = EXAMPLES }: { examples?: readonly DemoExample[]
                 type="button"
                 role="tab"
                 id={`${base}-tab-${e.id}`}
-                aria-controls={`${base}-panel`}
+                aria-controls={shown.has(e.id) ? `${base}-panel-${e.id}` : undefined}
                 aria-selected={e.id === active?.id}
                 tabIndex={e.id === active?.id ? 0 : -1}
                 onClick={() => setCurrent(e.id)}
@@ -88,11 +94,24 @@ export function App({ examples = EXAMPLES }: { examples?: readonly DemoExample[]
           </div>
         )}
       </header>
-      <main
-        id={`${base}-panel`}
-        {...(examples.length > 1 && { role: 'tabpanel', 'aria-labelledby': `${base}-tab-${active?.id}` })}
-      >
-        {active?.render()}
+      <main>
+        {examples.length > 1
+          ? examples.map(
+              (e) =>
+                shown.has(e.id) && (
+                  <Activity key={e.id} mode={e.id === active?.id ? 'visible' : 'hidden'}>
+                    <div
+                      role="tabpanel"
+                      id={`${base}-panel-${e.id}`}
+                      aria-labelledby={`${base}-tab-${e.id}`}
+                      hidden={e.id !== active?.id}
+                    >
+                      {e.render()}
+                    </div>
+                  </Activity>
+                ),
+            )
+          : active?.render()}
       </main>
     </>
   );
