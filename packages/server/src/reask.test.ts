@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import {
   decode,
   InvalidOptionError,
@@ -290,5 +291,40 @@ describe('reask: the feedback conversation', () => {
     expect(error).toBeInstanceOf(PartialJSONError);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(cancelled).toBe(true);
+  });
+});
+
+describe('reask over many attempts', () => {
+  it('does not keep an abort listener (and the finished attempt it holds) per attempt on the shared signal', async () => {
+    const counts: number[] = [];
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const events = reask({
+        schema: z.object({ a: z.string() }),
+        messages: [{ role: 'user', content: 'x' }],
+        maxRetries: 15,
+        call: (_messages, { signal }) => {
+          counts.push(getEventListeners(signal, 'abort').length);
+          return (async function* () {
+            yield '{"a":1}'; // never valid: re-asked every time
+          })();
+        },
+      });
+      await expect(
+        (async () => {
+          for await (const _ of events) {
+          }
+        })(),
+      ).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(counts).toHaveLength(16);
+    // A finished attempt leaves nothing on the shared signal (it held one listener each: 0, 1, … 15).
+    expect(Math.max(...counts)).toBeLessThanOrEqual(2);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 });

@@ -92,11 +92,8 @@ export function eventsOf(
   if (source instanceof Response) return decode(source, { ...options, signal });
   if (isStreamTextResult(source))
     return decodeObjects(uiMessageParts(source, signal), { format: 'ai-sdk', ...options });
-  if (isSDKStream(source)) {
-    if (signal.aborted) source.controller.abort();
-    else signal.addEventListener('abort', () => source.controller.abort(), { once: true });
-  }
-  return decodeObjects(releasedOnAbort(source as AsyncIterable<unknown>, signal), options);
+  const abort = isSDKStream(source) ? () => source.controller.abort() : undefined;
+  return decodeObjects(releasedOnAbort(source as AsyncIterable<unknown>, signal, abort), options);
 }
 
 function iteratorOf<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
@@ -117,19 +114,27 @@ function iteratorOf<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T>
  * The source, returned the moment `signal` aborts rather than when the decode stages next reach a
  * `yield` (an event may be several upstream chunks away, or never come). A generator busy in an `await`
  * runs its `finally` at its next `yield`: within one chunk. A pending `next()` rejects with the reason.
+ * `abort` also runs then (an SDK stream's controller). Once the source ended, the signal holds nothing
+ * of it: `reask` shares one signal across all its attempts.
  */
-function releasedOnAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
+function releasedOnAbort<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal,
+  abort?: () => void,
+): AsyncIterable<T> {
   let it: AsyncIterator<T> | undefined;
   const iterator = () => {
     it ??= iteratorOf(source);
     return it;
   };
   const release = () => {
+    abort?.();
     // Not yet started: the iterator is taken only to be returned (a generator's body then never runs).
     void Promise.resolve()
       .then(() => iterator().return?.())
       .catch(() => {});
   };
+  const ended = () => signal.removeEventListener('abort', release);
   if (signal.aborted) release();
   else signal.addEventListener('abort', release, { once: true });
   return {
@@ -146,10 +151,20 @@ function releasedOnAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): Asyn
           signal.addEventListener('abort', onAbort, { once: true });
           iterator()
             .next()
-            .then(resolve, reject)
+            .then(
+              (result) => {
+                if (result.done) ended();
+                resolve(result);
+              },
+              (error: unknown) => {
+                ended();
+                reject(error);
+              },
+            )
             .finally(() => signal.removeEventListener('abort', onAbort));
         }),
       return: async (value?: unknown) => {
+        ended();
         await iterator().return?.();
         return { done: true, value: value as T };
       },

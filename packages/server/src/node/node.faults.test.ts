@@ -723,3 +723,66 @@ describe('a fetched Response passed through', () => {
     expect(await get(port)).toEqual({ encoding: 'gzip, x-custom', length: String(bytes.length), bytes });
   });
 });
+
+describe('a client that leaves before the handler returns', () => {
+  it('the body of the Response returned after the client left is cancelled at once, not at its first chunk', async () => {
+    let cancelled = false;
+    let started = false;
+    const port = await listen(
+      createServer(
+        toNodeHandler(async () => {
+          started = true;
+          // e.g. an auth or DB lookup, or a provider fetch made without request.signal
+          await new Promise((r) => setTimeout(r, 150));
+          const body = new ReadableStream<Uint8Array>({
+            // a provider whose first token is slow (or never comes)
+            pull: () => new Promise(() => {}),
+            cancel() {
+              cancelled = true;
+            },
+          });
+          return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+        }),
+      ),
+    );
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await until(() => started, 'the handler to start');
+    socket.destroy();
+    await until(() => cancelled, 'the body to be cancelled', 1500);
+  });
+});
+
+describe('an async onError (a logger that sends the error somewhere)', () => {
+  it('a logger whose promise rejects does not become an unhandled rejection (which ends a Node process)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    // Registered first, so the test sees it (vitest reports it as well).
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const port = await listen(
+        createServer(
+          toNodeHandler(
+            () => {
+              throw new Error('a bug in the handler');
+            },
+            // `(error) => void` accepts an async function: typical for Sentry/HTTP log sinks.
+            {
+              onError: async () => {
+                await new Promise((r) => setTimeout(r, 1));
+                throw new Error('the log sink is down');
+              },
+            },
+          ),
+        ),
+      );
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      expect(response.status).toBe(500);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled.map(String)).toEqual([]);
+  });
+});

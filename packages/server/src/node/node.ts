@@ -136,6 +136,11 @@ export async function sendNodeResponse(res: ServerResponse, response: Response):
   const onClose = () => {
     if (!res.writableFinished) reader.cancel(new Error('The client disconnected')).catch(() => {});
   };
+  // A client that left while the handler ran closed the socket already: 'close' will not come again.
+  if (res.destroyed) {
+    onClose();
+    return;
+  }
   res.on('close', onClose);
   try {
     while (true) {
@@ -286,7 +291,8 @@ export function toNodeHandler(
           answer(res, error.status, error.message, true);
         } else {
           try {
-            onError(error);
+            // An async logger (`(error) => void` accepts one) may reject: that must not end the process either.
+            Promise.resolve(onError(error)).catch(() => {});
           } catch {
             // a failing logger must not take the server down
           }

@@ -143,7 +143,7 @@ export class RedisResumeStore implements ResumeStore {
     const body = bare ? ['t', event.text] : ['e', JSON.stringify(event)];
     const fields = ['o', `${entry.offset}`, ...body];
     if (!isLast(entry)) {
-      await this.continueLog(log, entry, fields);
+      await this.continueLog(id, entry, fields);
       // A log made by XADD has no expiry: without one, a stream whose process dies would stay forever.
       if (!this.expiring.has(id) || entry.event.type === 'reset') {
         this.expiring.add(id);
@@ -151,11 +151,12 @@ export class RedisResumeStore implements ResumeStore {
       }
       return;
     }
-    // The last entry is taken wherever the log ends, so that every log ends.
-    await this.client.sendCommand(['XADD', log, '*', ...fields]);
+    // The last entry is taken wherever the log ends, so that every log ends; a log that already ended
+    // (declared abandoned by its readers meanwhile) keeps the end they read.
     this.expiring.delete(id);
     this.stopAlive(id);
-    await this.end(id);
+    const added = await this.client.sendCommand(['EVAL', FINISH, '2', log, this.key(id, 'gone'), ...fields]);
+    if (added !== 0) await this.end(id);
   }
 
   /**
@@ -163,15 +164,19 @@ export class RedisResumeStore implements ResumeStore {
    * has in flight behind one that failed (refused by a Redis out of memory, lost with its connection)
    * are refused too, so that the log is always a prefix of the stream's text.
    */
-  private async continueLog(log: string, entry: StreamEntry, fields: string[]): Promise<void> {
+  private async continueLog(id: string, entry: StreamEntry, fields: string[]): Promise<void> {
     const start = startOf(entry);
-    const args = ['1', log, `${start}`, ...fields];
+    const args = ['2', this.key(id, 'log'), this.key(id, 'gone'), `${start}`, ...fields];
     try {
       // EVAL, not EVALSHA: a Redis that forgot its scripts (a restart, SCRIPT FLUSH) answers NOSCRIPT to
       // every append in flight, and re-sending each as it fails lets a later one land first (refused,
       // the stream lost). The script's text costs a few hundred bytes per append; Redis caches it.
       await this.client.sendCommand(['EVAL', CONTINUE, ...args]);
     } catch (error) {
+      // Its readers found the process silent for longer than `liveSeconds` and ended the stream: nobody
+      // can read what follows, so the generation stops at its next event.
+      if (messageOf(error).includes(ENDED))
+        throw new ProviderError('stream_abandoned', ABANDONED_MEANWHILE, error);
       if (!messageOf(error).includes(GAP)) throw error;
       throw new ProviderError(
         'stream_unavailable',
@@ -472,20 +477,31 @@ export class RedisResumeStore implements ResumeStore {
 
 const ABANDONED = 'The process running the stream stopped';
 
+const ABANDONED_MEANWHILE = 'The stream was ended as abandoned (its process seemed gone): it cannot go on';
+
 /** The error {@link CONTINUE} answers with for an entry that does not start where the log ends. */
 const GAP = 'PARTIALKIT_GAP';
+/** The error {@link CONTINUE} answers with when the log has ended (its `gone` key is set). */
+const ENDED = 'PARTIALKIT_ENDED';
 
 /**
- * XADD (KEYS[1], ARGV[2..]) of an entry that starts at offset ARGV[1], only if the log ends there: at
- * the offset of its last entry (the first field of every entry the store writes), or 0 when it has
- * none (not yet written, or expired).
+ * XADD (KEYS[1], ARGV[2..]) of an entry that starts at offset ARGV[1], only if the log has not ended
+ * (no `gone` key, KEYS[2]) and ends there: at the offset of its last entry (the first field of every
+ * entry the store writes), or 0 when it has none (not yet written, or expired).
  */
-const CONTINUE = `local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+const CONTINUE = `if redis.call('EXISTS', KEYS[2]) == 1 then
+  return redis.error_reply('${ENDED} the log has ended')
+end
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
 local ends = last and tonumber(last[2][2]) or 0
 if ends ~= tonumber(ARGV[1]) then
   return redis.error_reply('${GAP} the log ends at ' .. ends .. ', not at ' .. ARGV[1])
 end
 return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))`;
+
+/** XADD (KEYS[1], ARGV) of a last entry, unless the log already ended (its `gone` key, KEYS[2]): then 0. */
+const FINISH = `if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+return redis.call('XADD', KEYS[1], '*', unpack(ARGV))`;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

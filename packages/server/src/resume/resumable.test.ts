@@ -299,3 +299,131 @@ describe('a resumable stream that outgrows its store', () => {
     expect({ pulled, released }).toEqual({ pulled: 3, released: true });
   });
 });
+
+describe('a resumable stream that cannot start', () => {
+  async function* answer() {
+    yield '{"a":1}';
+  }
+
+  /** The error a resume of `id` ends with, or 'no end' when it is still waiting after 1 s. */
+  async function resumeEnd(store: ResumeStore, id: string): Promise<string> {
+    const response = await resumeResponse(id, 0, { store, heartbeatMs: 0 });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const deadline = Date.now() + 1000;
+    while (Date.now() < deadline && !text.includes('event: error')) {
+      const next = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, 100))]);
+      if (next?.done) break;
+      if (next?.value) text += decoder.decode(next.value, { stream: true });
+    }
+    await reader.cancel();
+    return /"type":"([a-z_]+)"/.exec(text.slice(text.indexOf('event: error')))?.[1] ?? 'no end';
+  }
+
+  it('a store that cannot listen for cancels (a Redis subscriber that cannot connect) starts no model call and ends the log', async () => {
+    const memory = new MemoryResumeStore();
+    const store: ResumeStore = {
+      create: (id) => memory.create(id),
+      append: (id, entry) => memory.append(id, entry),
+      read: (id, offset, signal) => memory.read(id, offset, signal),
+      cancel: (id) => memory.cancel(id),
+      onCancel: async () => {
+        throw new Error('subscriber connection refused');
+      },
+    };
+    let calls = 0;
+    const generate = () => {
+      calls++;
+      return answer();
+    };
+    await expect(toResumableResponse(generate, { store, id: 's1' })).rejects.toThrow(
+      'subscriber connection refused',
+    );
+    expect(calls).toBe(0);
+    // A client that learned the id some other way is told, not left waiting for a generation that never runs.
+    expect(await resumeEnd(memory, 's1')).toBe('stream_unavailable');
+  });
+
+  it('a store that cannot follow the log starts no model call, and stops listening for cancels', async () => {
+    const memory = new MemoryResumeStore();
+    let listening = 0;
+    const store: ResumeStore = {
+      create: (id) => memory.create(id),
+      append: (id, entry) => memory.append(id, entry),
+      read: async () => {
+        throw new Error('read refused');
+      },
+      cancel: (id) => memory.cancel(id),
+      onCancel: async (id, listener) => {
+        listening++;
+        const off = await memory.onCancel(id, listener);
+        return () => {
+          listening--;
+          off();
+        };
+      },
+    };
+    let calls = 0;
+    const generate = () => {
+      calls++;
+      return answer();
+    };
+    await expect(toResumableResponse(generate, { store, id: 's1' })).rejects.toThrow('read refused');
+    expect({ calls, listening }).toEqual({ calls: 0, listening: 0 });
+    expect(await resumeEnd(memory, 's1')).toBe('stream_unavailable');
+  });
+
+  it('a request whose client already left starts no model call: nobody has the id to resume it', async () => {
+    const store = new MemoryResumeStore();
+    const client = new AbortController();
+    client.abort();
+    const request = new Request('http://127.0.0.1/extract', { method: 'POST', signal: client.signal });
+    let calls = 0;
+    const generate = () => {
+      calls++;
+      return answer();
+    };
+    await toResumableResponse(generate, { store, id: 's1', request });
+    expect(await resumeEnd(store, 's1')).toBe('cancelled');
+    expect(calls).toBe(0);
+    // Without `request`, a client that left is a dropped connection: the generation runs, to be resumed.
+    await (await toResumableResponse(generate, { store, id: 's2' })).body!.cancel();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toBe(1);
+  });
+
+  it('over HTTP: a client that leaves while the route awaits (auth, a lookup) starts no model call', async () => {
+    const store = new MemoryResumeStore();
+    let arrived = false;
+    let returned = false;
+    let calls = 0;
+    const server = createServer(
+      toNodeHandler(async (request) => {
+        arrived = true;
+        await new Promise((r) => setTimeout(r, 100));
+        returned = true;
+        return toResumableResponse(
+          () => {
+            calls++;
+            return answer();
+          },
+          { store, id: 's1', request },
+        );
+      }),
+    );
+    open.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new AbortController();
+    const response = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/extract`, {
+      method: 'POST',
+      signal: client.signal,
+    }).catch(() => undefined);
+    while (!arrived) await new Promise((r) => setTimeout(r, 5));
+    client.abort();
+    await response;
+    while (!returned) await new Promise((r) => setTimeout(r, 5));
+    expect(await resumeEnd(store, 's1')).toBe('cancelled');
+    expect(calls).toBe(0);
+  });
+});

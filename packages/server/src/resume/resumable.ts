@@ -24,6 +24,12 @@ export interface ResumableInit {
   resumeUrl?: (id: string) => string;
   /** Stops the generation from the server side (a disconnect does not: the stream must survive it). */
   signal?: AbortSignal;
+  /**
+   * The request this response answers. A client that left before the response was handed back never
+   * learned the stream's id, so nobody can resume or cancel it: its generation is not started. A
+   * disconnect after that leaves the generation running, to be resumed.
+   */
+  request?: Request;
   heartbeatMs?: number | undefined;
   headers?: PartialResponseInit['headers'];
   /** What a failure shows the clients (see `PartialResponseInit.onError`); the log keeps only that. */
@@ -39,6 +45,11 @@ export interface GenerationContext {
 const CANCELLED: ProtocolEvent = {
   type: 'error',
   error: { type: 'cancelled', message: 'The stream was cancelled' },
+};
+
+const NOT_STARTED: ProtocolEvent = {
+  type: 'error',
+  error: { type: 'stream_unavailable', message: 'The resume store could not start the stream' },
 };
 
 /**
@@ -60,14 +71,25 @@ export async function toResumableResponse(
   await store.create(id);
   const controller = new AbortController();
   const stop = () => controller.abort(new DOMException('The stream was cancelled', 'AbortError'));
-  const unsubscribe = await store.onCancel(id, stop);
-  if (init.signal?.aborted) stop();
+  let unsubscribe: (() => void) | undefined;
+  let response: Response;
+  try {
+    unsubscribe = await store.onCancel(id, stop);
+    // The response before the generation: a store that cannot follow the log starts no model call.
+    response = await follow(store, id, 0, headers, init.heartbeatMs);
+  } catch (error) {
+    unsubscribe?.();
+    // Ends the log: a resume of this id answers the error instead of waiting for a generation that never runs.
+    await store.append(id, { offset: 0, event: NOT_STARTED }).catch(() => {});
+    throw error;
+  }
+  if (init.signal?.aborted || init.request?.signal.aborted) stop();
   init.signal?.addEventListener('abort', stop, { once: true });
-  void run(id, generate, controller.signal, init).finally(() => {
+  void run(id, generate, controller, init).finally(() => {
     unsubscribe();
     init.signal?.removeEventListener('abort', stop);
   });
-  return follow(store, id, 0, headers, init.heartbeatMs);
+  return response;
 }
 
 /**
@@ -91,10 +113,11 @@ interface Refusal {
 async function run(
   id: string,
   generate: (context: GenerationContext) => PartialSource | Promise<PartialSource>,
-  signal: AbortSignal,
+  controller: AbortController,
   init: ResumableInit,
 ): Promise<void> {
   const { store } = init;
+  const { signal } = controller;
   let offset = 0;
   let appended = 0;
   let refusal: Refusal | undefined;
@@ -118,6 +141,8 @@ async function run(
     if (pending.length >= APPEND_WINDOW) await settle();
   };
   try {
+    // Stopped before it started (a client that already left): the model is never called.
+    if (signal.aborted) throw signal.reason;
     const source = await generate({ signal, id });
     for await (const event of eventsOf(source, init.decode, signal)) {
       if (signal.aborted) break;
@@ -133,6 +158,8 @@ async function run(
     // The error goes where the log ends, at the start of the first failed entry, and names that failure:
     // what was generated after it is in no log.
     const event = signal.aborted ? CANCELLED : errorEvent(refusal ? refusal.error : error, init.onError);
+    // A store that refused the log stops the generation: what it still made would be in no log.
+    if (refusal && !signal.aborted) controller.abort(refusal.error);
     await store.append(id, { offset: refusal?.offset ?? offset, event }).catch(() => {});
   }
 }

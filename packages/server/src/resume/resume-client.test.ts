@@ -308,9 +308,12 @@ describe('a run that is thrown away client-side also stops the model call (abort
     const client = new PartialObjectStore({ schema: Schema, fetcher: `${base}/extract`, throttle: 0 });
     const first = client.submit({});
     await until(() => client.getSnapshot().streamId !== undefined, 2000);
+    const firstId = client.getSnapshot().streamId;
     const second = client.submit({});
     await first;
     await until(() => app.aborted > 0, 1000);
+    // stop() once the second stream's id arrived: before it, the client cannot name the stream to cancel.
+    await until(() => ![undefined, firstId].includes(client.getSnapshot().streamId), 2000);
     client.stop();
     await second;
     await until(() => app.aborted > 1, 1000);
