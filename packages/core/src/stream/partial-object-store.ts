@@ -128,6 +128,8 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
     for await (const event of this.events(run, source, signal, decode)) {
       if (signal.aborted) return;
       if (run.stage.apply(event)) {
+        // The discarded attempt's pending flush would show nothing new (and call onUpdate with it).
+        this.throttle.cancel();
         run.fieldShown = false;
         this.set({
           ...this.state,

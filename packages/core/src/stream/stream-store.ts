@@ -251,8 +251,9 @@ export abstract class StreamStore<
     open: (signal: AbortSignal) => Promise<StreamSource>,
     resumeUrl?: string,
   ): Promise<void> {
-    // A newer submit replaces the running stream: the server stops generating the old one.
-    this.abortRun(true);
+    // A newer submit replaces the running stream: the server stops generating the old one, unless this
+    // run resumes that very stream (StrictMode running a mount effect's `resume(id)` twice, a double click).
+    this.abortRun(true, resumeUrl);
     const controller = new AbortController();
     let run: TRun;
     try {
@@ -316,16 +317,16 @@ export abstract class StreamStore<
 
   /**
    * Aborts the running request; `cancel`: the user gave it up (stop, reset, a newer submit), so a
-   * resumable stream is cancelled on the server too. A detached UI (an unmount, a reload) leaves it
-   * running, to be resumed.
+   * resumable stream is cancelled on the server too, unless the newer run resumes it (`resumed`, its
+   * URL). A detached UI (an unmount, a reload) leaves it running, to be resumed.
    */
-  private abortRun(cancel = false): void {
+  private abortRun(cancel = false, resumed?: string): void {
     this.throttle.cancel();
     const run = this.run;
     if (!run) return;
     this.run = undefined;
     run.controller.abort(new DOMException('The request was superseded or stopped.', 'AbortError'));
-    if (cancel) this.cancelRemote(run);
+    if (cancel && (resumed === undefined || run.resumeUrl !== resumed)) this.cancelRemote(run);
   }
 
   /** Sets the failed state, then tells the callbacks (which cannot change it). */
