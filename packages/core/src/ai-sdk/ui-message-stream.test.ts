@@ -176,6 +176,14 @@ describe("AI SDK's UI message stream (toUIMessageStreamResponse)", () => {
     expect((await collect(run(), { toolCall: 1 })).text).toBe(args);
     expect((await collect(run(), { toolCall: 0 })).text).toBe('{"q":"venue"}');
     expect((await collect(run())).text).toBe(''); // no text parts: the JSON is in the tool call
+    // A call the run does not hold is said so, with the calls it made: not an empty text to parse.
+    const missing = await collect(run(), { toolCall: 'summarise' });
+    expect(missing.text).toBe('');
+    expect(missing.error).toBeInstanceOf(ProviderError);
+    expect(missing.error).toMatchObject({
+      type: 'tool_call_missing',
+      message: 'The response has no tool call "summarise": it called "lookup", "extract"',
+    });
   });
 
   it('skips data-* parts the route writes around the model output', async () => {

@@ -3,6 +3,7 @@ import { eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { missingToolCall } from '../providers/tool-calls.ts';
 import { StepText } from './step-text.ts';
 
 const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
@@ -46,6 +47,8 @@ export async function* aiSdk(
   const want = options.toolCall;
   /** Tool call ids in the order they started; the chosen one's id once known. */
   const started: string[] = [];
+  /** The tools called, in that order (for the error when the one asked for is not among them). */
+  const names: string[] = [];
   let chosen: string | undefined;
   let streamed = false;
   /** The input passed on was refused by AI SDK (`tool-input-error`): the next call's replaces it. */
@@ -71,7 +74,9 @@ export async function* aiSdk(
         break;
       }
       case 'tool-input-start': {
-        if (want === undefined || chosen !== undefined || typeof part.toolCallId !== 'string') break;
+        if (want === undefined || typeof part.toolCallId !== 'string') break;
+        names.push(typeof part.toolName === 'string' ? part.toolName : '');
+        if (chosen !== undefined) break;
         const index = started.push(part.toolCallId) - 1;
         if (want === part.toolName || want === index) chosen = part.toolCallId;
         break;
@@ -92,6 +97,7 @@ export async function* aiSdk(
         if (want === undefined || streamed || typeof part.toolCallId !== 'string') break;
         // A provider that does not stream tool inputs sends only this part.
         if (chosen === undefined && !started.includes(part.toolCallId)) {
+          names.push(typeof part.toolName === 'string' ? part.toolName : '');
           const index = started.push(part.toolCallId) - 1;
           if (want === part.toolName || want === index) chosen = part.toolCallId;
         }
@@ -138,4 +144,6 @@ export async function* aiSdk(
   if (finish?.finishReason === 'length')
     throw new TruncatedError('length', 'The model stopped at its output token limit');
   if (finish?.finishReason === 'content-filter') throw new RefusalError('content filter');
+  // `refused`: the refused input was passed on, and stays (it fails validation as such).
+  if (want !== undefined && !streamed && !refused) throw missingToolCall(want, names);
 }

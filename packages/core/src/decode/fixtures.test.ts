@@ -117,6 +117,38 @@ const CASES: Case[] = [
     file: 'groq-chat-error-event-midstream.sse',
     error: { type: ProviderError, props: { type: 'tool_use_failed' }, text: '' },
   },
+  // A tool call asked for that the response does not hold: said so, in every provider's reader.
+  {
+    file: 'openai-responses-function-call-args.sse',
+    options: { toolCall: 'get_weather' },
+    error: { type: ProviderError, props: { type: 'tool_call_missing' }, text: '' },
+  },
+  {
+    file: 'openai-chat-tool-calls-parallel.sse',
+    options: { toolCall: 2 },
+    error: { type: ProviderError, props: { type: 'tool_call_missing' }, text: '' },
+  },
+  {
+    file: 'anthropic-tool-input-json.sse',
+    options: { toolCall: 'get_time' },
+    error: {
+      type: ProviderError,
+      props: {
+        type: 'tool_call_missing',
+        message: 'The response has no tool call "get_time": it called "get_weather"',
+      },
+      text: '',
+    },
+  },
+  {
+    file: 'gemini-sse-text.sse',
+    options: { toolCall: 0 },
+    error: {
+      type: ProviderError,
+      props: { message: 'The response has no tool call number 0 (counting from 0): it called no tool' },
+      text: '',
+    },
+  },
 ];
 
 const DOGS = {

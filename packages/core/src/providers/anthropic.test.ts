@@ -1,7 +1,7 @@
 import { decodeSettled } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import type { DecodeOptions } from '../decode/decode.ts';
-import { NetworkError, RefusalError, TruncatedError } from '../errors.ts';
+import { NetworkError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import './index.ts';
 
 const ev = (o: Record<string, unknown>) => `event: ${o.type}\ndata: ${JSON.stringify(o)}\n\n`;
@@ -70,5 +70,57 @@ describe('anthropic: a stream that ends before its final event', () => {
 
   it('a message_delta with its stop_reason is enough (the body closed before message_stop)', async () => {
     expect(await run(START + delta('{}') + stop('end_turn'))).toEqual({ text: '{}', error: undefined });
+  });
+});
+
+describe('anthropic: tool calls', () => {
+  const message = ev({
+    type: 'message_start',
+    message: { id: 'm', type: 'message', role: 'assistant', content: [] },
+  });
+  const toolStart = (index: number, name: string) =>
+    ev({
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'tool_use', id: `t${index}`, name, input: {} },
+    });
+  const json = (index: number, partial_json: string) =>
+    ev({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } });
+  const end = (index: number) =>
+    ev({ type: 'content_block_stop', index }) +
+    ev({ type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: {} }) +
+    MESSAGE_STOP;
+
+  it('a call with no arguments (input {} and an empty partial_json) is {}, as the other providers give it', async () => {
+    expect(
+      await run(message + toolStart(0, 'get_time') + json(0, '') + end(0), { toolCall: 'get_time' }),
+    ).toEqual({
+      text: '{}',
+      error: undefined,
+    });
+    // No delta at all: the same.
+    expect(await run(message + toolStart(0, 'get_time') + end(0), { toolCall: 0 })).toEqual({
+      text: '{}',
+      error: undefined,
+    });
+    // Arguments that stream are passed on as they come, with no `{}` added.
+    expect(
+      await run(message + toolStart(0, 'f') + json(0, '{"a":') + json(0, '1}') + end(0), { toolCall: 'f' }),
+    ).toEqual({
+      text: '{"a":1}',
+      error: undefined,
+    });
+  });
+
+  it('a requested call that never comes is a ProviderError naming it and the calls made', async () => {
+    const { text, error } = await run(message + toolStart(0, 'other') + json(0, '{"a":1}') + end(0), {
+      toolCall: 'get_time',
+    });
+    expect(text).toBe('');
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({
+      type: 'tool_call_missing',
+      message: 'The response has no tool call "get_time": it called "other"',
+    });
   });
 });

@@ -17,6 +17,7 @@ interface Block {
   type?: string;
   name?: string;
   text?: unknown;
+  input?: unknown;
 }
 
 interface Delta {
@@ -41,6 +42,8 @@ export async function* anthropic(
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
   const textBlocks = new Set<number>();
   let finished = false;
+  /** The selected tool call's `input` as its block announced it, until its first delta passes text on. */
+  let announced: { input: unknown } | undefined;
   for await (const event of events) {
     const n = event.number;
     const e = eventPayload<AnthropicEvent>(event);
@@ -48,9 +51,9 @@ export async function* anthropic(
     switch (type) {
       case 'content_block_start': {
         const block = objectField<Block>(e?.content_block, n, 'content_block');
-        if (block?.type === 'tool_use' || block?.type === 'server_tool_use')
-          tools?.announce(e?.index, block.name);
-        else if (block?.type === 'text') {
+        if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
+          if (tools?.announce(e?.index, block.name)) announced = { input: block.input };
+        } else if (block?.type === 'text') {
           textBlocks.add(e?.index ?? 0);
           const t = stringField(block.text, n, 'content_block.text');
           if (!tools && t) yield text(t);
@@ -62,7 +65,10 @@ export async function* anthropic(
         if (tools) {
           if (d?.type === 'input_json_delta' && tools.is(e?.index)) {
             const json = stringField(d.partial_json, n, 'delta.partial_json');
-            if (json) yield text(json);
+            if (json) {
+              announced = undefined;
+              yield text(json);
+            }
           }
         } else if (d?.type === 'text_delta' && textBlocks.has(e?.index ?? 0)) {
           const t = stringField(d.text, n, 'delta.text');
@@ -70,6 +76,13 @@ export async function* anthropic(
         }
         break;
       }
+      case 'content_block_stop':
+        // A call with no arguments streams none (`partial_json: ""`): its input is the announced `{}`.
+        if (announced && tools?.is(e?.index)) {
+          yield text(JSON.stringify(announced.input ?? {}));
+          announced = undefined;
+        }
+        break;
       case 'message_delta': {
         const d = objectField<Delta>(e?.delta, n, 'delta');
         const reason = d?.stop_reason;
@@ -106,10 +119,12 @@ export async function* anthropic(
         );
       }
       case 'message_stop':
+        tools?.assertFound();
         return;
     }
   }
   if (!finished) throw endedEarly('`message_stop`');
+  tools?.assertFound();
 }
 
 /** The text of a refusal: the `stop_details` explanation and category, when the API gives them. */

@@ -108,6 +108,7 @@ export class GeminiReader {
   /** The stream ended: a `NetworkError` unless the candidate read had its `finishReason`. */
   end(): void {
     if (!this.finished) throw endedEarly('a `finishReason` of the candidate');
+    this.tools?.assertFound();
   }
 }
 

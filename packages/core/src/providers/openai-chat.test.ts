@@ -155,3 +155,47 @@ describe('openai-chat: detection of an error event', () => {
     expect((await run(text)).error).toMatchObject({ name: 'ProviderError', type: 'error' });
   });
 });
+
+describe('openai-chat: tool calls told apart by their names', () => {
+  // Gemini's OpenAI-compatible endpoint: each call whole in its own chunk, no index, `"id": ""`: here
+  // two parallel calls of the same function.
+  const sameNameTwice =
+    calls({ id: '', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }) +
+    calls({ id: '', type: 'function', function: { name: 'get_weather', arguments: '{"city":"London"}' } }) +
+    finish('tool_calls') +
+    DONE;
+
+  it('two calls of one function with no index and an empty id stay two calls', async () => {
+    expect(await run(sameNameTwice, { toolCall: 0 })).toEqual({ text: '{"city":"Paris"}', error: undefined });
+    expect(await run(sameNameTwice, { toolCall: 1 })).toEqual({
+      text: '{"city":"London"}',
+      error: undefined,
+    });
+    expect(await run(sameNameTwice, { toolCall: 'get_weather' })).toEqual({
+      text: '{"city":"Paris"}',
+      error: undefined,
+    });
+  });
+
+  it('a requested call that never comes is a ProviderError naming it and the calls made, not an empty text', async () => {
+    const body =
+      content('Hi!') +
+      calls({ index: 0, id: 'c1', type: 'function', function: { name: 'other', arguments: '{"a":1}' } }) +
+      finish('tool_calls') +
+      DONE;
+    const byName = await run(body, { toolCall: 'get_weather' });
+    expect(byName.text).toBe('');
+    expect(byName.error).toBeInstanceOf(ProviderError);
+    expect(byName.error).toMatchObject({
+      type: 'tool_call_missing',
+      message: 'The response has no tool call "get_weather": it called "other"',
+    });
+    expect((await run(body, { toolCall: 1 })).error).toMatchObject({
+      type: 'tool_call_missing',
+      message: 'The response has no tool call number 1 (counting from 0): it called "other"',
+    });
+    expect((await run(content('Hi!') + finish('stop') + DONE, { toolCall: 0 })).error).toMatchObject({
+      message: 'The response has no tool call number 0 (counting from 0): it called no tool',
+    });
+  });
+});

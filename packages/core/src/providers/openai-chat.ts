@@ -2,7 +2,7 @@ import { eventPayload, listField, stringField } from '../decode/event-fields.ts'
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { endedEarly, text } from './tool-calls.ts';
+import { endedEarly, missingToolCall, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface ChatChunk {
@@ -47,15 +47,26 @@ class ToolCalls {
   private last: Call | undefined;
   private count = 0;
   private found = false;
+  /** The calls' names, as they came. */
+  private readonly names: string[] = [];
 
   constructor(private readonly target: number | string) {}
+
+  /** At the end of a response that finished well: throws when the selected call never came. */
+  assertFound(): void {
+    const came = typeof this.target === 'number' ? this.count > this.target : this.found;
+    if (!came) throw missingToolCall(this.target, this.names);
+  }
 
   /** The text to pass on for one delta of the calls: its `args` if its call is the one read. */
   take(delta: ToolCall | null | undefined, args: string | undefined): string | undefined {
     const raw = delta?.function?.name;
     const name = typeof raw === 'string' && raw ? raw : undefined;
     const call = this.callOf(delta, name);
-    if (call.name === undefined) call.name = name;
+    if (call.name === undefined && name !== undefined) {
+      call.name = name;
+      this.names.push(name);
+    }
     if (call.selected !== undefined) return call.selected ? args : undefined;
     if (name === undefined) {
       if (args) call.held += args;
@@ -87,8 +98,10 @@ class ToolCalls {
         this.byIndex.set(index, call);
       }
     } else {
+      // A name comes in a call's first delta only: named again, it is the next call (Gemini sends two
+      // calls of one function whole, each with `"id": ""` and no index).
       call = this.last;
-      if (!call || (name !== undefined && call.name !== undefined && name !== call.name)) call = this.open();
+      if (!call || (name !== undefined && call.name !== undefined)) call = this.open();
     }
     this.last = call;
     return call;
@@ -177,4 +190,5 @@ export async function* openaiChat(
   }
   if (!finished) throw endedEarly('`data: [DONE]` or a finish_reason');
   if (refusal) throw new RefusalError(refusal);
+  tools?.assertFound();
 }

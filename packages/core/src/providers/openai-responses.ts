@@ -111,6 +111,7 @@ export async function* openaiResponses(
       }
       case 'response.completed':
         if (refusal) throw new RefusalError(refusal);
+        tools?.assertFound();
         return;
     }
   }

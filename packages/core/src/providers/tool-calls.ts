@@ -1,5 +1,5 @@
 import type { DecodedEvent } from '../decode/events.ts';
-import { NetworkError } from '../errors.ts';
+import { NetworkError, ProviderError } from '../errors.ts';
 
 export const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
 
@@ -12,17 +12,29 @@ export function endedEarly(final: string): NetworkError {
   return new NetworkError(new Error(`the stream ended before the provider's final event (${final})`));
 }
 
+/**
+ * The error of a response that finished well without the tool call `decode.toolCall` asks for (the
+ * model called another tool, or none): read as JSON, its empty text would look like a truncation.
+ */
+export function missingToolCall(target: number | string, names: readonly string[]): ProviderError {
+  const wanted = typeof target === 'number' ? `number ${target} (counting from 0)` : `"${target}"`;
+  const seen = names.length ? `it called ${names.map((n) => `"${n}"`).join(', ')}` : 'it called no tool';
+  return new ProviderError('tool_call_missing', `The response has no tool call ${wanted}: ${seen}`);
+}
+
 /** Picks one tool call among several, by position or by name, as they are announced. */
 export class ToolCallSelector {
   private count = 0;
   private chosen: unknown;
   private found = false;
+  private readonly names: string[] = [];
 
   constructor(private readonly target: number | string) {}
 
   /** Announces the next tool call (its provider id and name); returns whether it is the selected one. */
   announce(id: unknown, name: string | undefined): boolean {
     const index = this.count++;
+    this.names.push(name ?? '');
     if (this.found) return false;
     if (typeof this.target === 'number' ? index === this.target : name === this.target) {
       this.found = true;
@@ -34,5 +46,10 @@ export class ToolCallSelector {
 
   is(id: unknown): boolean {
     return this.found && this.chosen === id;
+  }
+
+  /** At the end of a response that finished well: throws when the selected call never came. */
+  assertFound(): void {
+    if (!this.found) throw missingToolCall(this.target, this.names);
   }
 }
