@@ -38,8 +38,11 @@ const VERSION = 1;
  * (`HEADER_START`): any other is taken for a one-line body (a large JSON document), not decoded whole.
  */
 const MAX_HEADER_BYTES = 0x10000;
-/** How `serializeRecording` begins every header (`partialkit` is its first key), spaces allowed. */
-const HEADER_START = /^\{\s*"partialkit"\s*:\s*"recording"/;
+/**
+ * How `serializeRecording` begins every header (`partialkit` is its first key), spaces allowed; any
+ * value, so a long header with a mistyped magic is refused as a short one is, not served as text.
+ */
+const HEADER_START = /^\{\s*"partialkit"\s*:/;
 /** Enough of the first line to hold `HEADER_START` with some spaces. */
 const HEADER_START_BYTES = 64;
 /** Statuses a `Response` refuses a body for. */
@@ -140,8 +143,9 @@ interface Header {
 
 /**
  * The first line, if it is a recording header; never decodes a long first line that is not one. One that
- * means to be a header (a `{` line naming partialkit) but does not parse is refused: cut short or
- * mistyped, it would otherwise be served as a text body, the JSONL itself.
+ * means to be a header (a `{` line naming partialkit) but does not parse, or whose `partialkit` is not
+ * exactly "recording", is refused: cut short or mistyped, it would otherwise be served as a text body,
+ * the JSONL itself.
  *
  * A header over MAX_HEADER_BYTES is still one when it begins as `serializeRecording` writes it: a
  * response with a 70 KB `link` or `set-cookie` is recorded fine, and must replay as recorded, not as its
@@ -169,7 +173,17 @@ function recordingHeader(bytes: Uint8Array, source: string): Header | undefined 
       `the recording header is not valid JSON (${(error as Error).message})`,
     );
   }
-  return isObject(header) && header.partialkit === MAGIC ? (header as unknown as Header) : undefined;
+  if (!isObject(header) || !Object.hasOwn(header, 'partialkit')) return undefined;
+  // `"recordings"`, `"Recording"`, `true`: a header mistyped, not a body to serve as its own JSONL.
+  if (header.partialkit !== MAGIC) {
+    const got = JSON.stringify(header.partialkit);
+    throw new RecordingError(
+      source,
+      1,
+      `the recording header must have "partialkit": ${JSON.stringify(MAGIC)}, got ${got.length > 60 ? `${got.slice(0, 60)}…` : got}`,
+    );
+  }
+  return header as unknown as Header;
 }
 
 function timed(bytes: Uint8Array, header: Header, source: string): Recording {

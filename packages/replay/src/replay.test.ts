@@ -1,5 +1,6 @@
 import { fixtureBytes } from '@partialkit/test-utils/fixtures';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RecordingError } from './errors.ts';
 import { parseRecording, type Recording, serializeRecording } from './recording.ts';
 import { replay, replayResponse } from './replay.ts';
 
@@ -80,6 +81,49 @@ describe('recordings', () => {
     expect(parsed.headers).toEqual({ 'content-type': 'text/event-stream', link });
     expect(parsed.chunks).toHaveLength(1);
     expect(await replayResponse(text, { speed: 0 }).text()).toBe('data: "hi"\n\n');
+  });
+
+  it.each([
+    ['a mistyped magic', '{"partialkit":"recordings","version":1,"status":200,"headers":{}}', '"recordings"'],
+    [
+      'a capitalised magic',
+      '{"partialkit":"Recording","version":1,"status":200,"headers":{}}',
+      '"Recording"',
+    ],
+    ['a non-string magic', '{"partialkit":true,"version":1,"status":200,"headers":{}}', 'true'],
+    [
+      'a mistyped magic on a header line over 64 KB',
+      JSON.stringify({
+        partialkit: 'Recording',
+        version: 1,
+        status: 200,
+        headers: { link: 'x'.repeat(70_000) },
+      }),
+      '"Recording"',
+    ],
+  ])('refuses a header line with %s as line 1, not served as text/plain JSONL', (_what, header, got) => {
+    const chunk = `{"t":0,"data":"${btoa('data: {}\n\n')}"}`;
+    let error: unknown;
+    try {
+      parseRecording(`${header}\n${chunk}\n`, { source: 'talk.rec.jsonl' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RecordingError);
+    expect([(error as RecordingError).source, (error as RecordingError).line]).toEqual(['talk.rec.jsonl', 1]);
+    expect((error as RecordingError).message).toBe(
+      `talk.rec.jsonl line 1: the recording header must have "partialkit": "recording", got ${got}`,
+    );
+  });
+
+  it('still reads a plain text first line or a JSON body without a partialkit key as a body', () => {
+    for (const body of ['hello\nworld\n', '{"type":"message","text":"hi"}\n']) {
+      const r = parseRecording(body);
+      expect([r.headers['content-type'], new TextDecoder().decode(r.chunks[0]?.bytes)]).toEqual([
+        'text/plain; charset=utf-8',
+        body,
+      ]);
+    }
   });
 
   it('still takes a one-line JSON body over 64 KB for a body, even one that names partialkit', () => {

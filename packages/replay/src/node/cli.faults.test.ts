@@ -215,6 +215,45 @@ describe('partialkit replay refuses bad flags at start (issue 18 item 19)', () =
     }
   });
 
+  it.each([[['--host=']], [['--host', '']], [['--host', '  ']]])(
+    '%j (as --host "$HOST" with HOST unset) is a ReplayOptionError, not a listen on every interface',
+    async (flags) => {
+      const error = await refusal(['replay', good, '--port', '0', ...flags]);
+      expect(error).toBeInstanceOf(ReplayOptionError);
+      const host = flags.length === 1 ? '' : (flags[1] as string);
+      expect([(error as ReplayOptionError).option, (error as ReplayOptionError).value]).toEqual([
+        '--host',
+        host,
+      ]);
+      expect(error.message).toBe(
+        `--host must be a host name or IP address to listen on, got ${JSON.stringify(host)}: for every interface, give --host 0.0.0.0 (or ::)`,
+      );
+    },
+  );
+
+  it.each(['.5', '5.', '1e3', '2.5E-1', '0'])(
+    '--speed %s, a plain number >= 0, is accepted',
+    async (speed) => {
+      const lines: string[] = [];
+      const server = await main(['replay', good, '--port', '0', '--speed', speed], (l) => lines.push(l));
+      await server?.close();
+      expect(lines).toEqual([
+        expect.stringMatching(/^partialkit: replaying .+ at http:\/\/127\.0\.0\.1:\d+$/),
+      ]);
+    },
+  );
+
+  it.each(['0x10', 'Infinity', '1e400', '', 'NaN', '-1e3', '+1', '1e', '.', '1_000'])(
+    '--speed %j is refused as no number >= 0',
+    async (speed) => {
+      const error = await refusal(['replay', good, '--port', '0', `--speed=${speed}`]);
+      expect(error).toBeInstanceOf(ReplayOptionError);
+      expect(error.message).toBe(
+        `--speed must be a number >= 0 (0 = as fast as possible), got ${JSON.stringify(speed)}`,
+      );
+    },
+  );
+
   it('a value after --flag= or after -- is left to the command (--speed=--1 is refused as a speed)', async () => {
     const error = await refusal(['replay', good, '--port', '0', '--speed=--1']);
     expect(error.message).toBe('--speed must be a number >= 0 (0 = as fast as possible), got "--1"');

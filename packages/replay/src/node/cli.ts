@@ -17,9 +17,12 @@ const USAGE = `Usage:
 /** What prints the usage (and exits 0); any other command is an error, so a typo fails a script. */
 const HELP = new Set(['help', '--help', '-h']);
 
-/** A numeric flag, refused unless it is a plain decimal number that passes `valid`. */
+/**
+ * A numeric flag, refused unless it is a plain unsigned decimal number (`2`, `0.5`, `.5`, `5.`, `1e3`,
+ * `2.5E-1`: not hex, `Infinity` or a sign) that passes `valid`.
+ */
 function flagNumber(flag: string, text: string, expected: string, valid: (n: number) => boolean): number {
-  const n = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  const n = /^\s*(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN;
   if (!valid(n)) throw new ReplayOptionError(flag, text, expected);
   return n;
 }
@@ -196,7 +199,21 @@ export async function main(
       REPLAY_FLAGS.port,
       (n) => Number.isInteger(n) && n <= 65535,
     );
-    const speed = flagNumber('--speed', values.speed, REPLAY_FLAGS.speed, Number.isFinite);
+    const speed = flagNumber(
+      '--speed',
+      values.speed,
+      REPLAY_FLAGS.speed,
+      (n) => Number.isFinite(n) && n >= 0,
+    );
+    // `--host "$HOST"` with HOST unset: listen() takes '' for every interface, logged as http://:8787.
+    if (!values.host.trim()) {
+      throw new ReplayOptionError(
+        '--host',
+        values.host,
+        REPLAY_FLAGS.host,
+        `--host must be ${REPLAY_FLAGS.host}, got ${JSON.stringify(values.host)}: for every interface, give --host 0.0.0.0 (or ::)`,
+      );
+    }
     const chunking =
       values.chunking === 'recorded'
         ? 'recorded'

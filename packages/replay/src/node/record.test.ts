@@ -251,7 +251,7 @@ describe('record() stores no credentials', () => {
     ],
     [
       'https://user:p%40ss@api.example/v1?api_key=1&apikey=2&api-key=3&access_token=4&token=5&page=2',
-      'https://api.example/v1?api_key=REDACTED&apikey=REDACTED&api-key=REDACTED&access_token=REDACTED&token=REDACTED&page=2',
+      'https://REDACTED@api.example/v1?api_key=REDACTED&apikey=REDACTED&api-key=REDACTED&access_token=REDACTED&token=REDACTED&page=2',
     ],
     [
       'https://bucket.s3.example/o?X-Amz-Credential=AK%2F1&X-Amz-Signature=ab&sig=cd&client_secret=ef&q=a+b%20c',
@@ -267,6 +267,19 @@ describe('record() stores no credentials', () => {
   ])('%s', (url, stored) => {
     expect(redactUrl(url)).toBe(stored);
   });
+
+  it.each([
+    ['https://user:secret@api.example.com/v1/chat', 'https://REDACTED@api.example.com/v1/chat'],
+    ['https://ghp_TOKEN@api.example.com/v1', 'https://REDACTED@api.example.com/v1'],
+    ['https://a@b:p@ss@api.example.com:8443/v1?q=1', 'https://REDACTED@api.example.com:8443/v1?q=1'],
+    ['https://api.example.com/v1?email=a@b.example', 'https://api.example.com/v1?email=a@b.example'],
+  ])(
+    '%s: the credentials before the host are stored as REDACTED@, so a reader sees the URL had some',
+    (url, stored) => {
+      expect(redactUrl(url)).toBe(stored);
+      expect(new URL(stored).password).toBe('');
+    },
+  );
 
   it('redacts the URL given in options and the one the response came from', async () => {
     const base = await upstream((_, res) => {
@@ -284,6 +297,6 @@ describe('record() stores no credentials', () => {
     });
     await teed.arrayBuffer();
     expect(text).not.toContain('SECRET');
-    expect(parseRecording(text).url).toBe('https://api.example/v1?access_token=REDACTED');
+    expect(parseRecording(text).url).toBe('https://REDACTED@api.example/v1?access_token=REDACTED');
   });
 });

@@ -127,15 +127,19 @@ const CREDENTIAL_PARAM =
 const REDACTED = 'REDACTED';
 
 /**
- * The URL without its credentials, fit to store in a recording that is checked in and shared: no
- * user:password, each credential query parameter's value replaced by `REDACTED`, no fragment (never sent
- * to the server). Other parameters are kept exactly as written.
+ * The URL without its credentials, fit to store in a recording that is checked in and shared: a
+ * user:password (or a token given as the user) replaced by `REDACTED@`, each credential query
+ * parameter's value by `REDACTED`, so a reader sees the request carried one; no fragment (never sent to
+ * the server). Other parameters are kept exactly as written.
  */
 export function redactUrl(url: string): string {
   const hash = url.indexOf('#');
   const sent = hash < 0 ? url : url.slice(0, hash);
   const q = sent.indexOf('?');
-  const base = (q < 0 ? sent : sent.slice(0, q)).replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1');
+  const base = (q < 0 ? sent : sent.slice(0, q)).replace(
+    /^([a-z][a-z\d+.-]*:\/\/)[^/?#]+@/i,
+    `$1${REDACTED}@`,
+  );
   if (q < 0) return base;
   const query = sent
     .slice(q + 1)
