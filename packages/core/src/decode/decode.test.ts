@@ -305,6 +305,14 @@ describe("partialkit's own protocol", () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ type: 'upstream', message: 'boom' });
   });
+
+  it('refuses an event id that SSE cannot carry (a line break would forge the next field)', () => {
+    for (const id of ['1\nevent: done', '1\r', 'a\0b']) {
+      expect(() => encodeProtocolEvent({ type: 'text', text: 'x', id })).toThrow(PartialKitError);
+    }
+    expect(() => encodeProtocolEvent({ type: 'done', id: '1\ndata: x' })).toThrow(/line break or NUL/);
+    expect(encodeProtocolEvent({ type: 'text', text: 'x', id: '17' })).toBe('id: 17\ndata: "x"\n\n');
+  });
 });
 
 describe('extractJson', () => {

@@ -1,5 +1,6 @@
 import {
   NetworkError,
+  PartialKitError,
   ProviderError,
   RefusalError,
   TruncatedError,
@@ -38,8 +39,16 @@ export interface ProtocolError {
   refusal?: string | undefined;
 }
 
-/** Serialises one protocol event as SSE text. */
+/** An id SSE cannot carry: a line break ends its field, and a client ignores one with a NUL. */
+const BAD_ID = /[\r\n\0]/;
+
+/** Serialises one protocol event as SSE text; an `id` with a line break or a NUL is refused. */
 export function encodeProtocolEvent(event: ProtocolEvent): string {
+  if (event.id !== undefined && BAD_ID.test(event.id)) {
+    throw new PartialKitError(
+      `A protocol event's id cannot hold a line break or NUL: ${JSON.stringify(event.id)}`,
+    );
+  }
   const id = event.id === undefined ? '' : `id: ${event.id}\n`;
   switch (event.type) {
     case 'text':
