@@ -1,5 +1,6 @@
 import type { DecodedEvent } from '../decode/events.ts';
-import { NetworkError, ProviderError } from '../errors.ts';
+import { missingToolCall } from '../decode/tool-call-missing.ts';
+import { NetworkError } from '../errors.ts';
 
 export const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
 
@@ -10,16 +11,6 @@ export const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
  */
 export function endedEarly(final: string): NetworkError {
   return new NetworkError(new Error(`the stream ended before the provider's final event (${final})`));
-}
-
-/**
- * The error of a response that finished well without the tool call `decode.toolCall` asks for (the
- * model called another tool, or none): read as JSON, its empty text would look like a truncation.
- */
-export function missingToolCall(target: number | string, names: readonly string[]): ProviderError {
-  const wanted = typeof target === 'number' ? `number ${target} (counting from 0)` : `"${target}"`;
-  const seen = names.length ? `it called ${names.map((n) => `"${n}"`).join(', ')}` : 'it called no tool';
-  return new ProviderError('tool_call_missing', `The response has no tool call ${wanted}: ${seen}`);
 }
 
 /** Picks one tool call among several, by position or by name, as they are announced. */

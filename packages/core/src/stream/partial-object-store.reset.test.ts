@@ -1,6 +1,7 @@
 /**
- * A server re-ask (`reset` event) under a throttle: the discarded attempt's pending flush must not fire
- * later, or listeners get a snapshot with nothing new and `onUpdate` the initial value, as if streamed.
+ * Flushes that find nothing new notify nobody. A server re-ask (`reset` event) under a throttle: the
+ * discarded attempt's pending flush must not fire later, or listeners get a snapshot with nothing new
+ * and `onUpdate` the initial value, as if streamed.
  */
 import { encodeProtocolEvent } from '@partialkit/core';
 import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
@@ -37,6 +38,35 @@ describe('PartialObjectStore: a reset under a throttle', () => {
     expect(notified).toBe(0);
     expect(store.getSnapshot()).toBe(afterReset);
     expect(updates).toEqual([{ title: 'a' }]); // not the initial value again, as if streamed
+    store.stop();
+  });
+});
+
+describe('PartialObjectStore: a flush that finds nothing new', () => {
+  it('text that holds no value yet (whitespace) makes no new snapshot and calls no onUpdate', async () => {
+    const src = controlledSource();
+    const updates: unknown[] = [];
+    const store = new PartialObjectStore({
+      schema: Schema,
+      fetcher: src.fetcher,
+      throttle: 0,
+      decode: { extractJson: false },
+      initialValue: { title: 'Draft' },
+      onUpdate: (object) => updates.push(object),
+    });
+    void store.submit(null);
+    await tick();
+    const streaming = store.getSnapshot();
+    let notified = 0;
+    store.subscribe(() => notified++);
+    src.push(encodeProtocolEvent({ type: 'text', text: '\n  ' }));
+    await tick();
+    expect(store.getSnapshot()).toBe(streaming);
+    expect({ notified, updates }).toEqual({ notified: 0, updates: [] });
+    src.push(encodeProtocolEvent({ type: 'text', text: '{"title":"a' }));
+    await tick();
+    expect(store.getSnapshot().object).toEqual({ title: 'a' });
+    expect({ notified, updates }).toEqual({ notified: 1, updates: [{ title: 'a' }] });
     store.stop();
   });
 });

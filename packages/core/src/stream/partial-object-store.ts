@@ -161,8 +161,10 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
     if (!run) return;
     const parser = run.stage.parser;
     const object = parser.value ?? this.initial.object;
-    if (object === this.state.object && parser.issues === this.state.issues) return;
-    this.set({ ...this.state, object, issues: parser.issues });
+    // A new attempt's parser has its own empty list: no issues either way is no change.
+    const issues = parser.issues.length || this.state.issues.length ? parser.issues : this.state.issues;
+    if (object === this.state.object && issues === this.state.issues) return;
+    this.set({ ...this.state, object, issues });
     if (object !== undefined && !this.detached) this.call(() => this.options.onUpdate?.(object));
   }
 }
