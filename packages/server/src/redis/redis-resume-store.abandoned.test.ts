@@ -2,6 +2,7 @@
 import { type RedisServer, startRedis } from '@partialkit/test-utils/redis-server';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultyClient } from '../../test/faulty-redis-client.ts';
 import { toResumableResponse } from '../resume/resumable.ts';
 import type { StreamEntry, StreamRead } from '../resume/resume-store.ts';
 import { type RedisClient, RedisResumeStore } from './redis-resume-store.ts';
@@ -27,18 +28,12 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The shared client, but the live-key refreshes fail while `blip.on` (a Redis blip on that connection). */
-function blipping(c: RedisClient, blip: { on: boolean }): RedisClient {
-  return {
-    sendCommand: (args) =>
-      blip.on && args[0] === 'SET' && String(args[1]).endsWith(':live')
-        ? Promise.reject(new Error('Socket closed unexpectedly'))
-        : c.sendCommand(args),
-    duplicate: () => c.duplicate(),
-    connect: () => c.connect(),
-    subscribe: (channel, listener) => c.subscribe(channel, listener),
-    on: (event, listener) => c.on(event, listener),
-  };
-}
+const blipping = (c: RedisClient, blip: { on: boolean }): RedisClient =>
+  faultyClient(c, (args) =>
+    blip.on && args[0] === 'SET' && String(args[1]).endsWith(':live')
+      ? new Error('Socket closed unexpectedly')
+      : undefined,
+  );
 
 async function all(read: Promise<StreamRead>): Promise<StreamEntry[]> {
   const found = await read;

@@ -4,6 +4,7 @@ import { ProviderError } from '@partialkit/core';
 import { type RedisServer, startRedis } from '@partialkit/test-utils/redis-server';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { faultyClient } from '../../test/faulty-redis-client.ts';
 import { REFUSED_TEXT, resumeStoreContract } from '../../test/resume-store-contract.ts';
 import { toNodeHandler } from '../node/node.ts';
 import { resumeOffset, resumeResponse, toResumableResponse } from '../resume/resumable.ts';
@@ -43,22 +44,13 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/**
- * The client of `store`, but one that refuses every command carrying {@link REFUSED_TEXT} as a Redis
- * over its `maxmemory` does (without sending it): the commands sent after it still reach Redis.
- */
-function refusingClient(client: RedisClient): RedisClient {
-  return {
-    sendCommand: (args) =>
-      args.includes(REFUSED_TEXT)
-        ? Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'."))
-        : client.sendCommand(args),
-    duplicate: () => client.duplicate(),
-    connect: () => client.connect(),
-    subscribe: (channel, listener) => client.subscribe(channel, listener),
-    on: (event, listener) => client.on(event, listener),
-  };
-}
+/** The client of `store`, refusing every command carrying {@link REFUSED_TEXT} as a Redis over its `maxmemory` does. */
+const refusingClient = (client: RedisClient): RedisClient =>
+  faultyClient(client, (args) =>
+    args.includes(REFUSED_TEXT)
+      ? new Error("OOM command not allowed when used memory > 'maxmemory'.")
+      : undefined,
+  );
 
 describe('RedisResumeStore (a real redis-server on 127.0.0.1)', () => {
   let shared: RedisResumeStore;
