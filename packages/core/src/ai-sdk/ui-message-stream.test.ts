@@ -186,6 +186,38 @@ describe("AI SDK's UI message stream (toUIMessageStreamResponse)", () => {
     });
   });
 
+  it('tool_call_missing only for a run that ended (finish, [DONE]), naming a call AI SDK refused too', async () => {
+    const sse = (...parts: object[]) =>
+      new Response(parts.map((p) => `data: ${JSON.stringify(p)}\n\n`).join(''), {
+        headers: { 'content-type': 'text/event-stream' },
+      });
+    const options = { format: 'ai-sdk', toolCall: 'extract' } as const;
+    // Cut while the model was thinking: no finish, no [DONE]. The parse stage says truncated.
+    const cut = sse({ type: 'start' }, { type: 'start-step' }, { type: 'reasoning-start', id: 'r' });
+    expect(await collect(cut, options)).toMatchObject({ text: '', error: undefined });
+    const ended = sse({ type: 'start' }, { type: 'start-step' }, { type: 'finish-step' }, { type: 'finish' });
+    expect((await collect(ended, options)).error).toMatchObject({
+      type: 'tool_call_missing',
+      message: 'The response has no tool call "extract": it called no tool',
+    });
+    // A provider that does not stream tool inputs: only the refusal of the call's input comes.
+    const refused = sse(
+      { type: 'start' },
+      { type: 'start-step' },
+      {
+        type: 'tool-input-error',
+        toolCallId: 'c1',
+        toolName: 'lookup',
+        input: { q: 1 },
+        errorText: 'bad input',
+      },
+      { type: 'finish' },
+    );
+    expect((await collect(refused, options)).error).toMatchObject({
+      message: 'The response has no tool call "extract": it called "lookup"',
+    });
+  });
+
   it('skips data-* parts the route writes around the model output', async () => {
     const stream = createUIMessageStream({
       execute: ({ writer }) => {

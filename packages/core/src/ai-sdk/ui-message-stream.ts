@@ -47,8 +47,14 @@ export async function* aiSdk(
   const want = options.toolCall;
   /** Tool call ids in the order they started; the chosen one's id once known. */
   const started: string[] = [];
-  /** The tools called, in that order (for the error when the one asked for is not among them). */
-  const names: string[] = [];
+  /** The tools called by call id, in that order (for the error when the one asked for is not among them). */
+  const called = new Map<unknown, string>();
+  const call = (part: Part) => {
+    if (!called.has(part.toolCallId))
+      called.set(part.toolCallId, typeof part.toolName === 'string' ? part.toolName : '');
+  };
+  /** A `finish` part or `[DONE]` came: the run ended, it was not cut. */
+  let ended = false;
   let chosen: string | undefined;
   let streamed = false;
   /** The input passed on was refused by AI SDK (`tool-input-error`): the next call's replaces it. */
@@ -58,7 +64,10 @@ export async function* aiSdk(
   let step = new StepText();
   let finish: Part | undefined;
   read: for await (const event of events) {
-    if (event.data.trim() === '[DONE]') break;
+    if (event.data.trim() === '[DONE]') {
+      ended = true;
+      break;
+    }
     const n = event.number;
     const part = eventPayload<Part>(event);
     if (!part) continue;
@@ -75,7 +84,7 @@ export async function* aiSdk(
       }
       case 'tool-input-start': {
         if (want === undefined || typeof part.toolCallId !== 'string') break;
-        names.push(typeof part.toolName === 'string' ? part.toolName : '');
+        call(part);
         if (chosen !== undefined) break;
         const index = started.push(part.toolCallId) - 1;
         if (want === part.toolName || want === index) chosen = part.toolCallId;
@@ -96,8 +105,8 @@ export async function* aiSdk(
       case 'tool-input-available': {
         if (want === undefined || streamed || typeof part.toolCallId !== 'string') break;
         // A provider that does not stream tool inputs sends only this part.
+        call(part);
         if (chosen === undefined && !started.includes(part.toolCallId)) {
-          names.push(typeof part.toolName === 'string' ? part.toolName : '');
           const index = started.push(part.toolCallId) - 1;
           if (want === part.toolName || want === index) chosen = part.toolCallId;
         }
@@ -112,6 +121,7 @@ export async function* aiSdk(
         break;
       }
       case 'tool-input-error':
+        if (want !== undefined) call(part);
         // AI SDK refused the chosen call's input and gives the model the error: the model may call the
         // tool again in a next step. A named tool follows that call, whose first delta replaces the input
         // shown (after a reset); if none comes, the refused input stays, and fails validation as such.
@@ -135,6 +145,7 @@ export async function* aiSdk(
         );
       case 'finish':
         finish = part;
+        ended = true;
         break read;
     }
   }
@@ -144,6 +155,7 @@ export async function* aiSdk(
   if (finish?.finishReason === 'length')
     throw new TruncatedError('length', 'The model stopped at its output token limit');
   if (finish?.finishReason === 'content-filter') throw new RefusalError('content filter');
-  // `refused`: the refused input was passed on, and stays (it fails validation as such).
-  if (want !== undefined && !streamed && !refused) throw missingToolCall(want, names);
+  // `refused`: the refused input was passed on, and stays (it fails validation as such). A run cut short
+  // is the parse stage's to report (truncated), not a finished answer without the call.
+  if (want !== undefined && ended && !streamed && !refused) throw missingToolCall(want, [...called.values()]);
 }

@@ -177,6 +177,22 @@ describe('openai-chat: tool calls told apart by their names', () => {
     });
   });
 
+  it('a server that repeats the name on every delta (no index, no id or an empty one) sends one call', async () => {
+    for (const id of [{}, { id: '' }]) {
+      const repeated =
+        calls({ ...id, type: 'function', function: { name: 'get_weather', arguments: '{"city":' } }) +
+        calls({ ...id, type: 'function', function: { name: 'get_weather', arguments: '"Par}is"}' } }) +
+        finish('tool_calls') +
+        DONE;
+      expect(await run(repeated, { toolCall: 'get_weather' })).toEqual({
+        text: '{"city":"Par}is"}',
+        error: undefined,
+      });
+      expect(await run(repeated, { toolCall: 0 })).toEqual({ text: '{"city":"Par}is"}', error: undefined });
+      expect((await run(repeated, { toolCall: 1 })).error).toMatchObject({ type: 'tool_call_missing' });
+    }
+  });
+
   it('a requested call that never comes is a ProviderError naming it and the calls made, not an empty text', async () => {
     const body =
       content('Hi!') +

@@ -31,14 +31,47 @@ interface Call {
   selected: boolean | undefined;
   /** Its arguments so far, while that is undecided. */
   held: string;
+  /** Where its arguments' JSON stands (see {@link scanArgs}): open brackets, inside a string, after a backslash. */
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+  /** A bracket of its arguments was seen. */
+  opened: boolean;
 }
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/** Follows a call's arguments far enough to tell when their JSON object closed. */
+function scanArgs(call: Call, args: string): void {
+  for (let i = 0; i < args.length; i++) {
+    const c = args.charCodeAt(i);
+    if (call.inString) {
+      if (call.escaped) call.escaped = false;
+      else if (c === BACKSLASH) call.escaped = true;
+      else if (c === QUOTE) call.inString = false;
+    } else if (c === QUOTE) call.inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      call.depth++;
+      call.opened = true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) call.depth--;
+  }
+}
+
+/** Its arguments are a whole JSON object or array already. */
+const closed = (call: Call): boolean => call.depth === 0 && !call.inString && call.opened;
 
 /**
  * The tool calls of a stream, told apart as the servers send them: a new `id` opens a new call
  * whatever its `index` (Gemini's OpenAI-compatible endpoint sends no index, each call whole with its own
  * id), an `index` without an id continues the call at that index (OpenAI sends the id on the first
- * delta only), and a delta with neither continues the last call, unless it names another function (a
- * call's name never changes; Gemini has sent `"id": ""`). By position a call is chosen as it
+ * delta only), and a delta with neither continues the last call, unless it names another function, or
+ * names the same one once the last call's arguments closed (a call's name never changes; Gemini has sent
+ * `"id": ""`, some servers repeat the name on every delta). By position a call is chosen as it
  * opens; by name once it has a non-empty one (some servers send `"name": ""` or no name first), its
  * arguments held until then.
  */
@@ -64,6 +97,7 @@ class ToolCalls {
     const raw = delta?.function?.name;
     const name = typeof raw === 'string' && raw ? raw : undefined;
     const call = this.callOf(delta, name);
+    if (args) scanArgs(call, args);
     if (call.name === undefined && name !== undefined) {
       call.name = name;
       this.names.push(name);
@@ -99,10 +133,12 @@ class ToolCalls {
         this.byIndex.set(index, call);
       }
     } else {
-      // A name comes in a call's first delta only: named again, it is the next call (Gemini sends two
-      // calls of one function whole, each with `"id": ""` and no index).
+      // Another name is another call; the same name again is the next call once the last one's
+      // arguments closed (Gemini sends two calls of one function whole, each with `"id": ""` and no
+      // index), else the same call (servers that repeat the name on every delta).
       call = this.last;
-      if (!call || (name !== undefined && call.name !== undefined)) call = this.open();
+      if (!call || (name !== undefined && call.name !== undefined && (name !== call.name || closed(call))))
+        call = this.open();
     }
     this.last = call;
     return call;
@@ -112,7 +148,7 @@ class ToolCalls {
     const position = this.count++;
     const selected =
       typeof this.target === 'number' ? position === this.target : this.found ? false : undefined;
-    return { name: undefined, selected, held: '' };
+    return { name: undefined, selected, held: '', depth: 0, inString: false, escaped: false, opened: false };
   }
 }
 
