@@ -58,11 +58,24 @@ export interface StoreRun {
   readonly controller: AbortController;
   /** Where a resumable stream is cancelled (DELETE) when the user stops it. */
   resumeUrl?: string;
+  /** The resumable stream the run follows: its id and the URL `resume` was given, as far as known. */
+  follows?: { id?: string | undefined; url?: string | undefined };
   /** Whether the attempt has shown a field yet (see `requestFlush`). */
   fieldShown?: boolean;
 }
 
 type Listener = () => void;
+type RunFollows = NonNullable<StoreRun['follows']>;
+
+/**
+ * Whether `run` follows the stream `resumed` names: by id, or by URL (the one `resume` was given, or the
+ * one the response named, which a browser may have made absolute).
+ */
+function sameStream(run: StoreRun, resumed: RunFollows): boolean {
+  const { id, url } = resumed;
+  if (id !== undefined && id === run.follows?.id) return true;
+  return url !== undefined && (url === run.follows?.url || url === run.resumeUrl);
+}
 
 /**
  * What the vanilla stores share (Zustand's shape: `subscribe` + `getSnapshot`): the state and the
@@ -132,6 +145,7 @@ export abstract class StreamStore<
     return this.start(
       (signal) => fetchSource(this.options.fetcher, this.request, undefined, signal, url),
       url,
+      target.includes('/') ? undefined : target,
     );
   };
 
@@ -237,6 +251,7 @@ export abstract class StreamStore<
       fetch: this.request,
       onResumable: ({ id, url }) => {
         run.resumeUrl = url;
+        run.follows = { ...run.follows, id: id ?? run.follows?.id };
         this.set({ ...this.state, streamId: id });
       },
       onReconnect: (reconnects) => {
@@ -250,10 +265,12 @@ export abstract class StreamStore<
   private async start(
     open: (signal: AbortSignal) => Promise<StreamSource>,
     resumeUrl?: string,
+    streamId?: string,
   ): Promise<void> {
+    const follows = resumeUrl === undefined ? undefined : { id: streamId, url: resumeUrl };
     // A newer submit replaces the running stream: the server stops generating the old one, unless this
     // run resumes that very stream (StrictMode running a mount effect's `resume(id)` twice, a double click).
-    this.abortRun(true, resumeUrl);
+    this.abortRun(true, follows);
     const controller = new AbortController();
     let run: TRun;
     try {
@@ -264,7 +281,10 @@ export abstract class StreamStore<
       this.fail({ ...this.initial, attempt: 1 }, asError(caught));
       return;
     }
-    if (resumeUrl) run.resumeUrl = resumeUrl;
+    if (follows) {
+      run.resumeUrl = follows.url;
+      run.follows = follows;
+    }
     this.run = run;
     this.set({ ...this.initial, status: 'streaming', attempt: 1 });
     // Starting on the next microtask lets a submit that is superseded in the same tick (StrictMode
@@ -320,13 +340,13 @@ export abstract class StreamStore<
    * resumable stream is cancelled on the server too, unless the newer run resumes it (`resumed`, its
    * URL). A detached UI (an unmount, a reload) leaves it running, to be resumed.
    */
-  private abortRun(cancel = false, resumed?: string): void {
+  private abortRun(cancel = false, resumed?: RunFollows): void {
     this.throttle.cancel();
     const run = this.run;
     if (!run) return;
     this.run = undefined;
     run.controller.abort(new DOMException('The request was superseded or stopped.', 'AbortError'));
-    if (cancel && (resumed === undefined || run.resumeUrl !== resumed)) this.cancelRemote(run);
+    if (cancel && !(resumed && sameStream(run, resumed))) this.cancelRemote(run);
   }
 
   /** Sets the failed state, then tells the callbacks (which cannot change it). */
