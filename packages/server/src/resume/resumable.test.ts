@@ -374,23 +374,53 @@ describe('a resumable stream that cannot start', () => {
     expect(await resumeEnd(memory, 's1')).toBe('stream_unavailable');
   });
 
-  it('a request whose client already left starts no model call: nobody has the id to resume it', async () => {
+  it('a request whose client already left aborts the generation at once: nobody has the id to resume it', async () => {
     const store = new MemoryResumeStore();
     const client = new AbortController();
     client.abort();
     const request = new Request('http://127.0.0.1/extract', { method: 'POST', signal: client.signal });
-    let calls = 0;
-    const generate = () => {
-      calls++;
+    const signals: boolean[] = [];
+    const generate = ({ signal }: { signal: AbortSignal }) => {
+      signals.push(signal.aborted);
       return answer();
     };
     await toResumableResponse(generate, { store, id: 's1', request });
     expect(await resumeEnd(store, 's1')).toBe('cancelled');
-    expect(calls).toBe(0);
     // Without `request`, a client that left is a dropped connection: the generation runs, to be resumed.
     await (await toResumableResponse(generate, { store, id: 's2' })).body!.cancel();
     await new Promise((r) => setTimeout(r, 20));
-    expect(calls).toBe(1);
+    expect(signals).toEqual([true, false]);
+  });
+
+  it('an upstream made before the generation (the route fetched it first) is released when the client already left', async () => {
+    for (const aborted of ['request', 'signal'] as const) {
+      const store = new MemoryResumeStore();
+      let cancelled = false;
+      const upstream = new Response(
+        new ReadableStream<Uint8Array>({
+          pull: () => new Promise(() => {}), // a slow first token
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+      const gone = new AbortController();
+      gone.abort();
+      const init =
+        aborted === 'request'
+          ? { request: new Request('http://127.0.0.1/extract', { method: 'POST', signal: gone.signal }) }
+          : { signal: gone.signal };
+      const response = await toResumableResponse(() => upstream, {
+        store,
+        id: 'u1',
+        heartbeatMs: 0,
+        ...init,
+      });
+      await response.body?.cancel();
+      await new Promise((r) => setTimeout(r, 50));
+      expect({ aborted, cancelled }).toEqual({ aborted, cancelled: true });
+    }
   });
 
   it('over HTTP: a client that leaves while the route awaits (auth, a lookup) starts no model call', async () => {
@@ -404,8 +434,8 @@ describe('a resumable stream that cannot start', () => {
         await new Promise((r) => setTimeout(r, 100));
         returned = true;
         return toResumableResponse(
-          () => {
-            calls++;
+          ({ signal }) => {
+            if (!signal.aborted) calls++; // a model call made with the signal would leave
             return answer();
           },
           { store, id: 's1', request },

@@ -26,8 +26,8 @@ export interface ResumableInit {
   signal?: AbortSignal;
   /**
    * The request this response answers. A client that left before the response was handed back never
-   * learned the stream's id, so nobody can resume or cancel it: its generation is not started. A
-   * disconnect after that leaves the generation running, to be resumed.
+   * learned the stream's id, so nobody can resume or cancel it: the generation gets an aborted signal
+   * (a model call made with it never starts). A disconnect after that leaves it running, to be resumed.
    */
   request?: Request;
   heartbeatMs?: number | undefined;
@@ -141,8 +141,8 @@ async function run(
     if (pending.length >= APPEND_WINDOW) await settle();
   };
   try {
-    // Stopped before it started (a client that already left): the model is never called.
-    if (signal.aborted) throw signal.reason;
+    // Stopped before it started (a client that already left), `generate` still gets called, with the
+    // aborted signal: a fetch made with it never leaves, and a source it hands over is released.
     const source = await generate({ signal, id });
     for await (const event of eventsOf(source, init.decode, signal)) {
       if (signal.aborted) break;
