@@ -173,7 +173,8 @@ function recordingHeader(bytes: Uint8Array, source: string): Header | undefined 
       `the recording header is not valid JSON (${(error as Error).message})`,
     );
   }
-  if (!isObject(header) || !Object.hasOwn(header, 'partialkit')) return undefined;
+  // A header names partialkit first (as `serializeRecording` writes it); a body line may name it anywhere.
+  if (!isObject(header) || Object.keys(header)[0] !== 'partialkit') return undefined;
   // `"recordings"`, `"Recording"`, `true`: a header mistyped, not a body to serve as its own JSONL.
   if (header.partialkit !== MAGIC) {
     const got = JSON.stringify(header.partialkit);

@@ -116,8 +116,12 @@ describe('recordings', () => {
     );
   });
 
-  it('still reads a plain text first line or a JSON body without a partialkit key as a body', () => {
-    for (const body of ['hello\nworld\n', '{"type":"message","text":"hi"}\n']) {
+  it('still reads a plain text first line, or a JSON body with no partialkit key first, as a body', () => {
+    for (const body of [
+      'hello\nworld\n',
+      '{"type":"message","text":"hi"}\n',
+      '{"type":"status","partialkit":"0.4.2"}\n{"type":"text","text":"hi"}\n',
+    ]) {
       const r = parseRecording(body);
       expect([r.headers['content-type'], new TextDecoder().decode(r.chunks[0]?.bytes)]).toEqual([
         'text/plain; charset=utf-8',
