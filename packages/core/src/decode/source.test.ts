@@ -156,3 +156,26 @@ describe('textOf over an async iterable', () => {
     expect(await text.return('after')).toEqual({ done: true, value: 'after' });
   });
 });
+
+describe('textOf over an async iterable, aborted while no read is pending', () => {
+  it('returns the source at once, not at the next pull (which may never come)', async () => {
+    const log: string[] = [];
+    const source: AsyncIterable<string> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => ({ done: false, value: 'chunk' }),
+        return: async () => {
+          log.push('return');
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const controller = new AbortController();
+    const text = textOf(source, controller.signal);
+    expect((await text.next()).value).toBe('chunk');
+    controller.abort();
+    expect(log).toEqual(['return']);
+    // The next pull sees the abort; the source is not returned twice.
+    await expect(text.next()).rejects.toMatchObject({ name: 'AbortError' });
+    expect(log).toEqual(['return']);
+  });
+});

@@ -176,9 +176,17 @@ async function* iterate(
   // One listener for the whole stream, rejecting whichever next() is pending: a listener (or a
   // Promise.race reaction on one shared promise) per chunk would pile up over a long stream.
   let reject: ((reason: unknown) => void) | undefined;
-  const onAbort = () => reject?.(abortError(signal!));
-  signal?.addEventListener('abort', onAbort, { once: true });
   let finished = false;
+  /** Calls the source's return() once; one that throws or rejects is the source's problem, not the reader's. */
+  let returned: Promise<unknown> | undefined;
+  const release = () => {
+    returned ??= (async () => it.return?.())().catch(() => {});
+    return returned;
+  };
+  // With no read pending (the consumer holds a chunk's text, or left), nothing would see the abort
+  // until the next pull: the source is released now, as a web stream's reader is cancelled.
+  const onAbort = () => (reject ? reject(abortError(signal!)) : void release());
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     while (true) {
       if (signal?.aborted) throw abortError(signal);
@@ -190,7 +198,9 @@ async function* iterate(
               it.next().then(res, rej);
             })
           : it.next());
+        reject = undefined;
       } catch (error) {
+        reject = undefined;
         // A next() that threw ended the iterator; one that is still pending (abort) did not.
         if (!signal?.aborted) finished = true;
         throw signal?.aborted ? abortError(signal) : error;
@@ -205,11 +215,10 @@ async function* iterate(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (!finished) {
-      // Called at once; a return() that throws or rejects is the source's problem, not the reader's.
-      const returned = (async () => it.return?.())().catch(() => {});
+      const done = release();
       // After an abort it is not awaited: a generator suspended in an await finishes its return() only
       // when it resumes. Otherwise the source is at a yield, and its cleanup is awaited as for-await does.
-      if (!signal?.aborted) await returned;
+      if (!signal?.aborted) await done;
     }
   }
   if (signal?.aborted) throw abortError(signal);
