@@ -65,6 +65,7 @@ export class Builder implements TokenSink {
     const frame = new Frame(isArray, this.slotPlan(top), slot, top === undefined);
     if (top?.duplicate) frame.hide();
     frame.issueMark = this.issueEntries.length;
+    frame.quiet = top?.quiet === true || frame.plan?.alwaysPasses === true;
     this.stack.push(frame);
     this.dirty = true;
   }
@@ -78,7 +79,7 @@ export class Builder implements TokenSink {
     // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
     // Its own plan, never a variant's: a transform, refinement or intersection around the union counts.
-    if (frame.plan) this.check(frame.plan, value, frame.slot, frame.issueMark, repeated);
+    if (frame.plan) this.check(frame.plan, value, frame.slot, frame.issueMark, repeated, frame.quiet);
   }
 
   key(text: string): void {
@@ -135,7 +136,7 @@ export class Builder implements TokenSink {
       if (plan) {
         const index = top.count;
         this.commit(value);
-        this.check(plan, value, index, this.issueEntries.length);
+        this.check(plan, value, index, this.issueEntries.length, false, top.quiet);
         return;
       }
     }
@@ -235,12 +236,14 @@ export class Builder implements TokenSink {
     mark: number,
     /** A repeated key's value: the entry of the value before it is replaced. */
     repeated = false,
+    /** Inside a `.catch()`: a failure is no issue (nothing inside was recorded either). */
+    quiet = false,
   ): z4.util.SafeParseResult<unknown> | undefined {
     // Plans built from a JSON Schema carry no validator: such schemas are validated whole at the end.
     if (plan.schema === undefined) return undefined;
     let result: z4.util.SafeParseResult<unknown>;
     try {
-      result = z4.safeParse(plan.schema, value);
+      result = z4.safeParse(plan.schema, plan.validatesCopy ? copyOf(value) : value);
     } catch (error) {
       if (error instanceof z4.$ZodAsyncError) return undefined; // async checks run only in final validation
       throw error;
@@ -255,7 +258,7 @@ export class Builder implements TokenSink {
       }
       // A passing subtree holds no failing one: nothing recorded inside it is left to drop, usually.
       if (entries.length === mark && !repeated) return result;
-    }
+    } else if (quiet) return result;
     const path = this.pathTo(slot);
     // What its descendants recorded is replaced by the node's own result (an emptied entry counts as none).
     let changed = false;
@@ -313,6 +316,15 @@ export class Builder implements TokenSink {
     path.push(slot);
     return path;
   }
+}
+
+/**
+ * A writable copy of a closed value, for a schema that hands its input to user code (a preprocess that
+ * fills in a default): the tree is frozen and shared with the snapshots. `__proto__` stays an own
+ * property, as in the tree.
+ */
+export function copyOf(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? structuredClone(value) : value;
 }
 
 /** The value at `path` in a plain value, or undefined when the path leads nowhere (own keys only). */

@@ -454,3 +454,76 @@ describe('errors and bounds', () => {
     }
   });
 });
+
+describe('schemas that write to their input', () => {
+  /** end() for every split of `text`. */
+  const finals = (schema: z.ZodType, text: string) =>
+    everySplit(text).map((chunks) => {
+      const p = createPartialParser({ schema });
+      for (const c of chunks) p.write(c);
+      return p.end();
+    });
+
+  it('a z.preprocess that fills in a default on its input: end() equals schema.parse(JSON.parse(text))', () => {
+    const S = z.preprocess(
+      (v) => {
+        const o = v as Record<string, unknown>;
+        o.tags ??= [];
+        return o;
+      },
+      z.object({ title: z.string(), tags: z.array(z.string()) }),
+    );
+    const text = '{"title":"x"}';
+    const oracle = S.parse(JSON.parse(text));
+    for (const final of finals(S, text)) expect(final).toEqual(oracle);
+  });
+
+  it('a z.preprocess on list items: each item is checked as it closes, and the snapshots stay as parsed', () => {
+    const Item = z.preprocess(
+      (v) => {
+        const o = v as Record<string, unknown>;
+        if (typeof o.n === 'string') o.n = Number(o.n);
+        return o;
+      },
+      z.object({ n: z.number() }),
+    );
+    const S = z.object({ items: z.array(Item) });
+    const text = '{"items":[{"n":"1"},{"n":2}]}';
+    const oracle = S.parse(JSON.parse(text));
+    for (const final of finals(S, text)) expect(final).toEqual(oracle);
+    const p = createPartialParser({ schema: S });
+    p.write('{"items":[{"n":"1"}');
+    const first = (p.value as { items: object[] }).items[0]!;
+    expect(p.issues).toEqual([]);
+    expect(p.outputOf(first)).toEqual({ n: 1 });
+    expect(first).toEqual({ n: '1' }); // the write went to a copy: the snapshot is still the JSON
+    expect(isCompleteNode(first)).toBe(true);
+  });
+
+  it('a z.any().transform that annotates its input', () => {
+    const S = z.object({
+      a: z.any().transform((v) => {
+        v.seen = true;
+        return v;
+      }),
+    });
+    const text = '{"a":{"x":1}}';
+    const oracle = S.parse(JSON.parse(text));
+    for (const final of finals(S, text)) expect(final).toEqual(oracle);
+  });
+
+  it('likewise when the schema validates asynchronously (endAsync)', async () => {
+    const S = z
+      .preprocess(
+        (v) => {
+          (v as Record<string, unknown>).tags ??= [];
+          return v;
+        },
+        z.object({ title: z.string(), tags: z.array(z.string()) }),
+      )
+      .refine(async () => true);
+    const p = createPartialParser({ schema: S });
+    p.write('{"title":"x"}');
+    expect(await p.endAsync()).toEqual({ title: 'x', tags: [] });
+  });
+});

@@ -16,7 +16,7 @@ import type {
   StandardSchemaV1,
 } from '../schema/standard.ts';
 import type { DeepPartial, Path } from '../types.ts';
-import { Builder } from './builder.ts';
+import { Builder, copyOf } from './builder.ts';
 import { isCompleteNode, markTreeComplete } from './completeness.ts';
 import { Tokenizer } from './tokenizer.ts';
 
@@ -214,7 +214,7 @@ class IncrementalParser implements PartialParser {
     const outcome = pending
       ? await pending
       : zod && !this.builder.rootResult
-        ? fromZod(await z4.safeParseAsync(zod, raw), [])
+        ? fromZod(await z4.safeParseAsync(zod, zodInput(zod, raw)), [])
         : await this.validateSync(raw);
     return this.settle(raw, outcome);
   }
@@ -235,11 +235,13 @@ class IncrementalParser implements PartialParser {
     if (zod) {
       try {
         const result =
-          this.builder.rootResult ?? this.builder.validate(planFor(zod), raw) ?? z4.safeParse(zod, raw);
+          this.builder.rootResult ??
+          this.builder.validate(planFor(zod), raw) ??
+          z4.safeParse(zod, zodInput(zod, raw));
         return fromZod(result, this.builder.issues);
       } catch (error) {
         if (error instanceof z4.$ZodAsyncError)
-          return z4.safeParseAsync(zod, raw).then((r) => fromZod(r, []));
+          return z4.safeParseAsync(zod, zodInput(zod, raw)).then((r) => fromZod(r, []));
         throw this.tokenizer.failWith(error, 'finish the input'); // a refinement threw
       }
     }
@@ -296,6 +298,11 @@ class IncrementalParser implements PartialParser {
   get done(): boolean {
     return this.finished;
   }
+}
+
+/** What a zod schema validates: the tree itself, or a copy where the schema may write to its input. */
+function zodInput(zod: z4.$ZodType, raw: unknown): unknown {
+  return planFor(zod).validatesCopy ? copyOf(raw) : raw;
 }
 
 /** A zod result; failing, its issues are `recorded` (the builder's, per subtree) if any, else its own. */

@@ -25,6 +25,8 @@ export class Frame {
   private later: unknown[] | undefined = undefined;
   /** How many issue entries the builder held when this frame opened (see `Builder.issueEntries`). */
   issueMark = 0;
+  /** Inside a value that always passes (a `.catch()`, here or above): failures here are not issues. */
+  quiet = false;
   /** Plan of the member being parsed. */
   childPlan: Plan | undefined = undefined;
   /**

@@ -35,6 +35,9 @@ type Node = Record<string, unknown>;
  */
 export class JsonSchemaPlan implements Plan {
   readonly schema: undefined = undefined;
+  /** No validator per position: the value is validated whole at the end, on a copy. */
+  readonly validatesCopy = false;
+  readonly alwaysPasses = false;
   atomic = false;
   stringAtomic = false;
   require: readonly string[] = EMPTY;

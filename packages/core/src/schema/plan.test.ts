@@ -1,7 +1,8 @@
-import { chunksOf } from '@partialkit/test-utils/harness';
+import { chunksOf, everySplit } from '@partialkit/test-utils/harness';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
+import * as zm from 'zod/mini';
 import { ValidationError } from '../errors.ts';
 import { createPartialParser } from '../parser/create-partial-parser.ts';
 import type { DeepPartial } from '../types.ts';
@@ -21,6 +22,21 @@ function distinct(values: unknown[]): unknown[] {
   const out: unknown[] = [];
   for (const v of values) if (JSON.stringify(v) !== JSON.stringify(out[out.length - 1])) out.push(v);
   return out;
+}
+
+/** The value at `key` appears only complete (its raw JSON value) for every split, and end() is the oracle's. */
+function expectOnlyComplete(schema: z.ZodType | zm.ZodMiniType, text: string, key: string) {
+  const raw = (JSON.parse(text) as Record<string, unknown>)[key];
+  const oracle = schema.parse(JSON.parse(text));
+  for (const chunks of everySplit(text)) {
+    const p = createPartialParser({ schema });
+    for (const c of chunks) {
+      p.write(c);
+      const v = (p.value as Record<string, unknown> | undefined)?.[key];
+      if (v !== undefined) expect(v, JSON.stringify(chunks)).toEqual(raw);
+    }
+    expect(p.end(), JSON.stringify(chunks)).toEqual(oracle);
+  }
 }
 
 describe('schema rules while streaming', () => {
@@ -166,6 +182,39 @@ describe('schema rules while streaming', () => {
     });
   });
 
+  it('shows a number or boolean written as a string (coerce, preprocess, stringbool) only complete', () => {
+    expectOnlyComplete(z.object({ n: z.coerce.number() }), '{"n":"1234"}', 'n');
+    expectOnlyComplete(z.object({ b: z.coerce.boolean() }), '{"b":"true"}', 'b');
+    expectOnlyComplete(z.object({ b: z.coerce.bigint() }), '{"b":"1234"}', 'b');
+    expectOnlyComplete(z.object({ n: z.preprocess((v) => Number(v), z.number()) }), '{"n":"1234"}', 'n');
+    expectOnlyComplete(z.object({ b: z.stringbool() }), '{"b":"false"}', 'b');
+    expectOnlyComplete(z.object({ n: z.coerce.number().optional() }), '{"n":"12"}', 'n');
+  });
+
+  it('shows a string piped into an enum or a format only complete, as the enum or format itself', () => {
+    expectOnlyComplete(z.object({ s: z.string().pipe(z.enum(['alpha', 'beta'])) }), '{"s":"alpha"}', 's');
+    expectOnlyComplete(z.object({ s: z.string().trim().pipe(z.email()) }), '{"s":"ann@example.org"}', 's');
+    const uuid = '{"s":"123e4567-e89b-12d3-a456-426614174000"}';
+    expectOnlyComplete(z.object({ s: z.string().pipe(z.uuid()) }), uuid, 's');
+    expectOnlyComplete(
+      zm.object({ s: zm.pipe(zm.string(), zm.enum(['alpha', 'beta'])) }),
+      '{"s":"alpha"}',
+      's',
+    );
+  });
+
+  it('keeps streaming a string that a union lets be a string, or that a transform turns into something else', async () => {
+    const { planFor } = await import('./plan.ts');
+    expect(planFor(z.union([z.string(), z.coerce.number()])).stringAtomic).toBe(false);
+    expect(planFor(z.union([z.stringbool(), z.string()])).stringAtomic).toBe(false);
+    expect(planFor(z.string().pipe(z.string().min(2))).stringAtomic).toBe(false);
+    const length = z.string().transform((s) => s.length);
+    expect(planFor(length).stringAtomic).toBe(false);
+    expect(planFor(length.pipe(z.number())).stringAtomic).toBe(false);
+    const { snapshots } = stream(z.object({ s: z.union([z.string(), z.coerce.number()]) }), '{"s":"abc"}');
+    expect(snapshots).toContainEqual({ s: 'ab' });
+  });
+
   it('holds an object back until required keys are present', () => {
     const S = z.object({
       rows: z.array(partial(z.object({ id: z.number(), name: z.string() }), { require: ['id'] })),
@@ -277,8 +326,10 @@ describe('validation of closed subtrees and of the result', () => {
 
   it("drops a subtree's issues when its parent's result replaces them, and a repeated key's before it", () => {
     const Name = z.object({ n: z.string().min(2) });
+    // `b`'s preprocess mends its input: `inner` fails alone, and passes once `b` has closed.
+    const mend = (v: unknown) => ({ ...(v as object), inner: { n: 'zz' } });
     const p = createPartialParser({
-      schema: z.object({ a: Name, b: z.object({ inner: Name }).catch({ inner: { n: 'zz' } }) }),
+      schema: z.object({ a: Name, b: z.preprocess(mend, z.object({ inner: Name })) }),
     });
     p.write('{"a":{"n":"x"}');
     expect(p.issues.map((i) => i.path)).toEqual([['a', 'n']]);
@@ -294,8 +345,33 @@ describe('validation of closed subtrees and of the result', () => {
       ['a', 'n'],
       ['b', 'inner', 'n'],
     ]);
-    p.write('}'); // `b` passes through its catch: what its descendants recorded goes
+    p.write('}'); // `b` passes through its preprocess: what its descendants recorded goes
     expect(p.issues.map((i) => i.path)).toEqual([['a', 'n']]);
+  });
+
+  it('reports no issue inside a .catch(), which takes whatever fails there, at any point of the stream', () => {
+    const S = z.object({
+      o: z.object({ inner: z.object({ n: z.number() }) }).catch({ inner: { n: 0 } }),
+      list: z.array(z.number()).optional().catch([]),
+      tail: z.string(),
+    });
+    const text = '{"o":{"inner":{"n":"x"},"more":"long text"},"list":[1,"2",3],"tail":"t"}';
+    for (const chunks of everySplit(text)) {
+      const p = createPartialParser({ schema: S });
+      for (const c of chunks) {
+        p.write(c);
+        expect(p.issues, JSON.stringify(chunks)).toEqual([]);
+      }
+      expect(p.end()).toEqual(S.parse(JSON.parse(text)));
+    }
+    // Outside the catch, issues are reported as before; a refinement on the catch itself can fail.
+    const Inner = z.object({ inner: z.object({ n: z.number() }) });
+    const Refined = z.object({ o: Inner.catch({ inner: { n: 0 } }).refine(() => false) });
+    const p = createPartialParser({ schema: Refined });
+    p.write('{"o":{"inner":{"n":"x"}');
+    expect(p.issues.map((i) => i.path)).toEqual([['o', 'inner', 'n']]);
+    p.write('}');
+    expect(p.issues.map((i) => [i.path, i.code])).toEqual([[['o'], 'custom']]);
   });
 
   it('issuesVersion changes only when the list does (a passing repeated key after a passing one)', () => {
@@ -358,6 +434,30 @@ describe('plan', () => {
     expect(planFor(S)).toBe(planFor(S));
     expect(planFor(S).child('a')).toBe(planFor(S).child('a'));
     expect(planFor(S).child('zzz')).toBeUndefined();
+  });
+
+  it('validates a copy only where the schema hands the value itself to user code', async () => {
+    const { planFor } = await import('./plan.ts');
+    const fill = (v: unknown) => v;
+    // zod copies every object and array it checks: a transform after them sees zod's copy.
+    expect(planFor(z.object({ a: z.string(), b: z.array(z.number()) })).validatesCopy).toBe(false);
+    expect(planFor(z.object({ a: z.string() }).transform(fill)).validatesCopy).toBe(false);
+    expect(planFor(z.looseObject({ a: z.string() })).validatesCopy).toBe(false);
+    expect(planFor(z.any()).validatesCopy).toBe(false);
+    expect(
+      planFor(z.codec(z.iso.datetime(), z.date(), { decode: (s) => new Date(s), encode: String }))
+        .validatesCopy,
+    ).toBe(false);
+    // A preprocess or a bare transform gets the JSON; any / unknown / custom pass it on down a pipe.
+    expect(planFor(z.preprocess(fill, z.object({}))).validatesCopy).toBe(true);
+    expect(planFor(zm.transform(fill)).validatesCopy).toBe(true);
+    expect(planFor(z.any().transform(fill)).validatesCopy).toBe(true);
+    expect(planFor(z.object({ a: z.unknown() }).transform(fill)).validatesCopy).toBe(true);
+    expect(planFor(z.looseObject({}).transform(fill)).validatesCopy).toBe(true);
+    // ...and so does every position that holds one.
+    const Doc = z.object({ items: z.array(z.preprocess(fill, z.object({}))), title: z.string() });
+    expect([planFor(Doc).validatesCopy, planFor(Doc).child('items')?.validatesCopy]).toEqual([true, true]);
+    expect(planFor(Doc).child('title')?.validatesCopy).toBe(false);
   });
 
   it('a string is atomic where one side of an intersection is, in a union where every string option is', async () => {

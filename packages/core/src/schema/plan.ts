@@ -79,11 +79,21 @@ export interface Plan {
   readonly atomic: boolean;
   /**
    * A string here is shown only once complete (enums, literals, formats like uuid or datetime, strings
-   * marked atomic).
+   * marked atomic, numbers and booleans written as strings).
    */
   readonly stringAtomic: boolean;
   /** Keys whose complete values must be present before the object is shown. */
   readonly require: readonly string[];
+  /**
+   * Validate a copy of the value here: the schema may hand the value itself (the parser's frozen,
+   * shared tree) to user code that writes to it (see {@link exposesInput}). False for plain schemas.
+   */
+  readonly validatesCopy: boolean;
+  /**
+   * A value here always passes (a `.catch()`): what is inside it reports no issues while it streams, since
+   * the catch takes whatever fails there.
+   */
+  readonly alwaysPasses: boolean;
   /** The key whose value picks the variant of a discriminated union. */
   readonly discriminator: string | undefined;
   /** Plan for the value under `key` of an object here, or undefined where the schema says nothing. */
@@ -116,6 +126,11 @@ interface Part {
  * value there follows all of them: it streams only where each lets it, and is validated against their
  * union (intersection) when it closes. A string is atomic where one side of an intersection makes it so,
  * and in a union only where every option that can be a string does.
+ *
+ * Pipes: a preprocess is planned by what it feeds (`z.preprocess(Number, z.number())` is a number), a
+ * codec or transform by its input (a string a codec decodes into a number, a boolean or a date is
+ * atomic), and a pipe that only checks (`z.string().pipe(z.email())`) by both sides, like an
+ * intersection. A number or a boolean written as a string (`z.coerce.number()`) is atomic.
  */
 export class ZodPlan implements Plan {
   /** The schema at this position, validated when the value here closes. */
@@ -124,6 +139,8 @@ export class ZodPlan implements Plan {
   stringAtomic = false;
   require: readonly string[] = EMPTY;
   discriminator: string | undefined;
+  readonly validatesCopy: boolean;
+  readonly alwaysPasses: boolean;
 
   private readonly objects: Part[] = [];
   private readonly arrays: Part[] = [];
@@ -147,6 +164,8 @@ export class ZodPlan implements Plan {
     private readonly chosen: ReadonlyMap<z4.$ZodType, z4.$ZodType> = NONE_CHOSEN,
   ) {
     this.schema = schema;
+    this.validatesCopy = exposesInput(schema);
+    this.alwaysPasses = catches(schema);
     let markedStrings = false;
     let optionAtomic = false;
     const done = new Map<z4.$ZodType, Facts>();
@@ -216,7 +235,21 @@ export class ZodPlan implements Plan {
           return visit((def.getter as () => z4.$ZodType)(), alt, marked);
         case 'pipe': {
           const input = def.in as z4.$ZodType;
-          return visit(defOf(input).type === 'transform' ? (def.out as z4.$ZodType) : input, alt, marked);
+          const output = def.out as z4.$ZodType;
+          // A preprocess: its function makes what `out` checks, from JSON that `out` describes best.
+          if (defOf(input).type === 'transform') return visit(output, alt, marked);
+          const facts = visit(input, alt, marked);
+          // A codec (z.stringbool()…): a string it decodes into a number, a boolean or a date is atomic.
+          if (def.transform !== undefined) return decodesScalar(output) ? both(facts, ATOMIC_STRING) : facts;
+          // Past a transform, `out` checks some other value than the JSON here.
+          if (transforms(input)) return facts;
+          // Both sides check the same value: a string is atomic, an object held back, where either says so.
+          const side = planFor(output);
+          if (side.atomic) this.atomic = true;
+          return both(facts, {
+            keys: side.require.length ? side.require : undefined,
+            str: side.stringAtomic ? true : undefined,
+          });
         }
         case 'string':
           if (marked) markedStrings = true;
@@ -228,6 +261,8 @@ export class ZodPlan implements Plan {
           return ATOMIC_STRING;
         default:
           if (WRAPPERS.has(def.type)) return visit(def.innerType as z4.$ZodType, alt, marked);
+          // A string here is a number or a boolean written as one (z.coerce, z.preprocess): atomic.
+          if (WRITTEN_AS_STRINGS.has(def.type)) return ATOMIC_STRING;
           if (SCALARS.has(def.type)) return NOTHING;
           // `any`, `unknown`, `custom`…: any JSON value.
           if (marked) {
@@ -310,19 +345,118 @@ export class ZodPlan implements Plan {
 
 const NONE_CHOSEN: ReadonlyMap<z4.$ZodType, z4.$ZodType> = new Map();
 
-/** Types whose values are never objects, arrays or strings. */
-const SCALARS = new Set([
-  'number',
-  'int',
-  'bigint',
-  'boolean',
-  'null',
-  'undefined',
-  'void',
-  'nan',
-  'never',
-  'symbol',
-]);
+/**
+ * Scalars that JSON may carry as strings (`z.coerce.number()`, `z.preprocess(Number, z.number())`): a
+ * string at their position is shown only complete, as the number or boolean itself would be.
+ */
+const WRITTEN_AS_STRINGS = new Set(['number', 'int', 'bigint', 'boolean']);
+
+/** Other types whose values are never objects, arrays or strings. */
+const SCALARS = new Set(['null', 'undefined', 'void', 'nan', 'never', 'symbol']);
+
+/** Whether a codec's output `s` is a number, a boolean or a date (through optional, default…). */
+function decodesScalar(s: z4.$ZodType): boolean {
+  const def = defOf(s);
+  if (WRAPPERS.has(def.type)) return decodesScalar(def.innerType as z4.$ZodType);
+  return WRITTEN_AS_STRINGS.has(def.type) || def.type === 'date';
+}
+
+/** Whether `s` changes the value it checks (a transform or codec, possibly behind a pipe or wrapper). */
+function transforms(s: z4.$ZodType): boolean {
+  const def = defOf(s);
+  if (def.type === 'transform') return true;
+  if (def.type === 'pipe') {
+    return (
+      def.transform !== undefined || transforms(def.in as z4.$ZodType) || transforms(def.out as z4.$ZodType)
+    );
+  }
+  return WRAPPERS.has(def.type) && transforms(def.innerType as z4.$ZodType);
+}
+
+/**
+ * Whether every value passes `s`: a `.catch()`, behind wrappers that let what it passes through, or an
+ * option of a union. Refinements on a wrapper itself can still fail.
+ */
+function catches(s: z4.$ZodType): boolean {
+  const def = defOf(s);
+  if ((def.checks as unknown[] | undefined)?.length) return false;
+  switch (def.type) {
+    case 'catch':
+      return true;
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+      return catches(def.innerType as z4.$ZodType);
+    case 'union':
+      return (def.options as z4.$ZodType[]).some(catches);
+    default:
+      return false;
+  }
+}
+
+const exposed = new WeakMap<z4.$ZodType, boolean>();
+
+/**
+ * Whether validating `schema` may hand user code the value it is given, not a copy zod made: a
+ * preprocess or a bare transform gets it, and so does whatever follows `any`, `unknown` or `custom`
+ * (they pass their input through) in a pipe. zod rebuilds every object and array it checks, so
+ * elsewhere user code only ever sees its own copies. Cached; walked once per schema.
+ */
+function exposesInput(schema: z4.$ZodType): boolean {
+  let known = exposed.get(schema);
+  if (known === undefined) {
+    const seen = [new Set<z4.$ZodType>(), new Set<z4.$ZodType>()];
+    const walk = (s: z4.$ZodType, piped: boolean): boolean => {
+      const visited = seen[piped ? 1 : 0]!;
+      if (visited.has(s)) return false;
+      visited.add(s);
+      const def = defOf(s);
+      switch (def.type) {
+        case 'transform':
+          return true;
+        case 'any':
+        case 'unknown':
+        case 'custom':
+          return piped;
+        case 'pipe': {
+          // A transform after `in` gets what `in` made of the value: exposed only if `in` passes it on.
+          const out = def.out as z4.$ZodType;
+          return walk(def.in as z4.$ZodType, true) || (defOf(out).type !== 'transform' && walk(out, true));
+        }
+        case 'object': {
+          const catchall = def.catchall as z4.$ZodType | undefined;
+          return (
+            Object.values(def.shape as Record<string, z4.$ZodType>).some((v) => walk(v, piped)) ||
+            (catchall !== undefined && walk(catchall, piped))
+          );
+        }
+        case 'record':
+          return walk(def.valueType as z4.$ZodType, piped);
+        case 'array':
+          return walk(def.element as z4.$ZodType, piped);
+        case 'tuple': {
+          const rest = def.rest as z4.$ZodType | null;
+          return (
+            (def.items as z4.$ZodType[]).some((v) => walk(v, piped)) || (rest !== null && walk(rest, piped))
+          );
+        }
+        case 'union':
+          return (def.options as z4.$ZodType[]).some((v) => walk(v, piped));
+        case 'intersection':
+          return walk(def.left as z4.$ZodType, piped) || walk(def.right as z4.$ZodType, piped);
+        case 'lazy':
+          return walk((def.getter as () => z4.$ZodType)(), piped);
+        default:
+          return WRAPPERS.has(def.type) && walk(def.innerType as z4.$ZodType, piped);
+      }
+    };
+    known = walk(schema, false);
+    exposed.set(schema, known);
+  }
+  return known;
+}
 
 /**
  * The plan for a position that several parts give a sub-schema: one part's own plan, or, for several,
