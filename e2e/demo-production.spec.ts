@@ -19,8 +19,10 @@ test('the first extraction starts as fast as the next ones (nothing is compiled 
   };
   const first = await headersAfter();
   const later = Math.min(await headersAfter(), await headersAfter(), await headersAfter());
-  // A frame (16 ms) plus the noise of a shared machine; the dev server's first compile took ~1500 ms.
-  expect(first - later).toBeLessThan(100);
+  // What this guards against is the dev server's first compile (~1500 ms); a first request on a busy
+  // 2-core CI machine has taken 125 ms more than the next ones (a cold JIT, the first socket), so the
+  // bound sits well between the two.
+  expect(first - later).toBeLessThan(500);
 });
 
 test('the production build serves the page and the replay API from one Node server', async ({
