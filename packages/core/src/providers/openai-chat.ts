@@ -97,7 +97,8 @@ class ToolCalls {
     const raw = delta?.function?.name;
     const name = typeof raw === 'string' && raw ? raw : undefined;
     const call = this.callOf(delta, name);
-    if (args) scanArgs(call, args);
+    // Only a call told by nothing but its name needs to know where its arguments close (see `callOf`).
+    if (args && !delta?.id && typeof delta?.index !== 'number') scanArgs(call, args);
     if (call.name === undefined && name !== undefined) {
       call.name = name;
       this.names.push(name);
