@@ -10,7 +10,9 @@ import {
   decode,
   decodeResumable,
   decodeText,
+  PartialObjectStore,
   partial,
+  streamItems,
   streamPartial,
 } from './index.ts';
 import { decodeObjects } from './providers/index.ts';
@@ -64,5 +66,33 @@ describe('partial(schema, { require })', () => {
     partial(Event as z.ZodType, { require: ['id'] });
     const keys: string[] = ['id'];
     partial(z.custom<unknown>(), { require: keys });
+  });
+});
+
+describe('options forward an optional value as it is (exactOptionalPropertyTypes)', () => {
+  // A wrapper passes on what its caller may leave out: `{ signal: options.signal }` must compile.
+  it('streamPartial, streamItems, createPartialParser and the stores take `undefined` for any option', () => {
+    const given: { signal?: AbortSignal; max?: number } = {};
+    const schema = z.object({ title: z.string() });
+    streamPartial(schema, source, {
+      signal: given.signal,
+      maxDepth: given.max,
+      maxLength: given.max,
+      decode: undefined,
+    });
+    streamItems(schema, source, {
+      signal: given.signal,
+      maxDepth: given.max,
+      shape: undefined,
+      onInvalid: undefined,
+    });
+    createPartialParser({ schema, maxDepth: given.max, maxLength: given.max });
+    new PartialObjectStore({
+      schema,
+      fetcher: '/api',
+      throttle: undefined,
+      reconnect: undefined,
+      fetch: undefined,
+    });
   });
 });

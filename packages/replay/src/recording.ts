@@ -28,7 +28,7 @@ export interface Recording {
 
 export interface ParseRecordingOptions {
   /** What errors call the input, usually its file name (default `recording`). */
-  source?: string;
+  source?: string | undefined;
 }
 
 const MAGIC = 'recording';

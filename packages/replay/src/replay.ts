@@ -9,12 +9,12 @@ import {
 
 export interface ReplayOptions {
   /** 1 = the recorded pace (default), 2 = twice as fast, 0 = as fast as possible. */
-  speed?: number;
+  speed?: number | undefined;
   /** `'recorded'` (default) keeps the recorded chunks; a number re-cuts the bytes into chunks of that size. */
-  chunking?: 'recorded' | number;
+  chunking?: 'recorded' | number | undefined;
   /** Untimed input (plain `.sse`) is paced at this many ms per chunk, scaled by `speed` (default 0). */
-  untimedIntervalMs?: number;
-  signal?: AbortSignal;
+  untimedIntervalMs?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 interface Timed {

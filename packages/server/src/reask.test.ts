@@ -4,6 +4,7 @@ import {
   InvalidOptionError,
   PartialJSONError,
   PartialObjectStore,
+  type ProtocolEvent,
   ValidationError,
 } from '@partialkit/core';
 import { type ModelPart, usage } from '@partialkit/test-utils/ai-sdk';
@@ -218,6 +219,63 @@ describe('reask: options', () => {
     for (const maxRetries of [Number.NaN, -1, 1.5])
       expect(() => reask({ schema: Person, messages: [], call, maxRetries })).toThrow(InvalidOptionError);
     expect(() => reask({ schema: Person, messages: [], call, maxRetries: Infinity })).not.toThrow();
+  });
+
+  /** The error a run ends with, or undefined. */
+  const failureOf = async (gen: AsyncIterable<unknown>) => {
+    try {
+      for await (const _ of gen);
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+  const textOf = (events: ProtocolEvent[]) => events.map((e) => (e.type === 'text' ? e.text : '')).join('');
+
+  it('maxLength bounds each answer: a longer one fails its attempt at the bound and is re-asked', async () => {
+    const long = JSON.stringify({ name: 'x'.repeat(10_000), age: 1 });
+    const { call, calls } = scriptedIn([long, '{"name":"Ada","age":36}'], 16);
+    const events: ProtocolEvent[] = [];
+    for await (const e of reask({ schema: Person, messages: [], call, maxLength: 100 })) events.push(e);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.at(-1)!.content).toContain('maxLength');
+    const reset = events.findIndex((e) => e.type === 'reset');
+    expect(textOf(events.slice(0, reset)).length).toBeLessThanOrEqual(100);
+    expect(textOf(events.slice(reset))).toBe('{"name":"Ada","age":36}');
+    const last = scriptedIn([long], 16);
+    const error = await failureOf(
+      reask({ schema: Person, messages: [], call: last.call, maxLength: 100, maxRetries: 0 }),
+    );
+    expect(error).toBeInstanceOf(PartialJSONError);
+    expect(error).toMatchObject({ position: 100 });
+  });
+
+  it('maxDepth reaches the parser: 1 200 levels pass with 2 000, and fail at the default 1 000', async () => {
+    const Deep = z.object({ v: z.unknown() });
+    const answer = `{"v":${'['.repeat(1200)}${']'.repeat(1200)}}`;
+    const deep = scriptedIn([answer], 64);
+    const events: ProtocolEvent[] = [];
+    for await (const e of reask({
+      schema: Deep,
+      messages: [],
+      call: deep.call,
+      maxRetries: 0,
+      maxDepth: 2000,
+    }))
+      events.push(e);
+    expect(textOf(events)).toBe(answer);
+    const refused = scriptedIn([answer], 64);
+    const error = await failureOf(reask({ schema: Deep, messages: [], call: refused.call, maxRetries: 0 }));
+    expect(error).toBeInstanceOf(PartialJSONError);
+  });
+
+  it('an invalid maxDepth or maxLength is an InvalidOptionError before the model is called', async () => {
+    for (const bad of [{ maxDepth: Number.NaN }, { maxLength: -1 }]) {
+      const { call, calls } = scriptedIn(['{"name":"Ada","age":36}'], 16);
+      const error = await failureOf(reask({ schema: Person, messages: [], call, ...bad }));
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(calls).toHaveLength(0);
+    }
   });
 });
 

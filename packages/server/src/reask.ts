@@ -19,7 +19,7 @@ export interface ChatMessage {
 export interface ReaskOptions<S extends StandardSchemaV1> {
   schema: S;
   /** How to read each attempt's stream (format, tool call…); `extractJson` is always on. */
-  decode?: Omit<DecodeOptions, 'signal' | 'extractJson'>;
+  decode?: Omit<DecodeOptions, 'signal' | 'extractJson'> | undefined;
   messages: readonly ChatMessage[];
   /** Calls the model with the conversation so far; returns its stream (a `Response`, SDK stream or text). */
   call: (
@@ -30,10 +30,19 @@ export interface ReaskOptions<S extends StandardSchemaV1> {
    * Further attempts after the first (default 2: at most 3 model calls), a whole number or `Infinity`.
    * Instructor's `max_retries=N` counts every attempt: it is `maxRetries: N - 1` here.
    */
-  maxRetries?: number;
-  signal?: AbortSignal;
+  maxRetries?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Maximum nesting depth of each answer's JSON (default 1000); an invalid value throws `InvalidOptionError` before the model is called. */
+  maxDepth?: number | undefined;
+  /**
+   * Maximum length of each answer's JSON in UTF-16 code units (default unbounded): a longer answer fails
+   * its attempt with a `PartialJSONError` at the bound, re-asked like invalid JSON.
+   */
+  maxLength?: number | undefined;
   /** Builds the message that asks for a correction (default: the issues, one per line). */
-  feedback?: (failure: { issues: readonly PartialIssue[]; error: Error; text: string }) => string;
+  feedback?:
+    | ((failure: { issues: readonly PartialIssue[]; error: Error; text: string }) => string)
+    | undefined;
 }
 
 /** How much of an answer is read after its JSON broke, for the assistant turn of the re-ask (characters). */
@@ -94,6 +103,8 @@ async function* attempts<S extends StandardSchemaV1>(
     feedback = defaultFeedback,
     messages: initial,
     decode,
+    maxDepth,
+    maxLength,
   } = options;
   const messages = [...initial];
   const abort = () => controller.abort(signal?.reason);
@@ -105,7 +116,7 @@ async function* attempts<S extends StandardSchemaV1>(
   try {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) yield { type: 'reset', attempt: ++shown };
-      const stage = new ParseStage({ schema });
+      const stage = new ParseStage({ schema, maxDepth, maxLength });
       const source = await call([...messages], { signal: controller.signal, attempt });
       let text = '';
       let failure: Error | undefined;

@@ -37,7 +37,7 @@ export type PartialSource =
 
 export interface PartialResponseInit {
   /** How to read the upstream (format, tool call, `extractJson`…). */
-  decode?: Omit<DecodeOptions, 'signal'>;
+  decode?: Omit<DecodeOptions, 'signal'> | undefined;
   /** The incoming request's signal: when the browser goes away, the upstream request is aborted. */
   signal?: AbortSignal | undefined;
   /**
@@ -45,9 +45,9 @@ export interface PartialResponseInit {
    * as does `Infinity` or anything past what a timer keeps (2^31 − 1 ms).
    */
   heartbeatMs?: number | undefined;
-  status?: number;
+  status?: number | undefined;
   /** What `new Headers(…)` takes (spelt so, as `HeadersInit` is a DOM-lib name @types/node lacks). */
-  headers?: ConstructorParameters<typeof Headers>[0];
+  headers?: ConstructorParameters<typeof Headers>[0] | undefined;
   /**
    * Decides what the browser learns of a failure, and is the place to log it. Return `{ type, message }`
    * to send that in the `error` event, or `undefined` to send the default: errors the provider sent

@@ -1,11 +1,33 @@
 // Checked by `npm run typecheck` (a failing expectTypeOf is a type error).
 import { describe, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
-import { reask } from './index.ts';
+import { MemoryResumeStore, reask, toPartialResponse, toResumableResponse } from './index.ts';
 
 describe('reask', () => {
   it('yields typed events, never any', async () => {
     const stream = reask({ schema: z.object({ a: z.string() }), messages: [], call: () => new Response('') });
     expectTypeOf((await stream.next()).value).not.toBeAny();
+  });
+});
+
+describe('options forward an optional value as it is (exactOptionalPropertyTypes)', () => {
+  it('reask, toPartialResponse and toResumableResponse take `undefined` for any option', () => {
+    const given: { signal?: AbortSignal; request?: Request; max?: number } = {};
+    const schema = z.object({ a: z.string() });
+    reask({
+      schema,
+      messages: [],
+      call: () => new Response(''),
+      signal: given.signal,
+      maxRetries: given.max,
+      maxLength: given.max,
+    });
+    toPartialResponse(new Response(''), { status: given.max, headers: undefined, decode: undefined });
+    toResumableResponse(async () => new Response(''), {
+      store: new MemoryResumeStore(),
+      signal: given.signal,
+      request: given.request,
+      id: undefined,
+    });
   });
 });

@@ -1,7 +1,14 @@
 import '../providers/index.ts';
 import { decodeSettled } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
-import { HTTPError, PartialKitError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import {
+  HTTPError,
+  InvalidOptionError,
+  PartialKitError,
+  ProviderError,
+  RefusalError,
+  TruncatedError,
+} from '../errors.ts';
 import { type DecodeOptions, decode, decodeText } from './decode.ts';
 import { encodeProtocolEvent } from './protocol.ts';
 
@@ -341,4 +348,15 @@ describe('bounds', () => {
     expect(error).toBeInstanceOf(PartialKitError);
     expect((error as Error).message).toBe('SSE event 1 exceeded maxEventSize (1000 characters)');
   });
+
+  // NaN (say, `Number(process.env.UNSET)`) failed every comparison: the bound was off.
+  for (const bad of [Number.NaN, -1, 2.5, null, '1000']) {
+    it(`refuses maxEventSize ${String(bad)} with an InvalidOptionError, before reading an event`, async () => {
+      const wire = `data: ${chat('{"a":1}')}\n\ndata: [DONE]\n\n`;
+      const { text, error } = await decodeSettled([wire], { maxEventSize: bad as number });
+      expect(text).toBe('');
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(error).toMatchObject({ option: 'maxEventSize' });
+    });
+  }
 });

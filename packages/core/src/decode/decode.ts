@@ -1,4 +1,5 @@
 import { PartialKitError } from '../errors.ts';
+import { bound } from '../parser/create-partial-parser.ts';
 import { deferred } from './deferred.ts';
 import { AI_SDK_HEADER, type Detected, detectBody, detectSSE } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
@@ -7,7 +8,7 @@ import { JsonExtractor } from './json-extractor.ts';
 import { Peekable } from './peekable.ts';
 import { protocol, sseData } from './protocol.ts';
 import { assertOk, cancelUnread, type Reading, type StreamSource, textOf } from './source.ts';
-import { type SSEMessage, sseEvents } from './sse.ts';
+import { DEFAULT_MAX_EVENT_SIZE, type SSEMessage, sseEvents } from './sse.ts';
 
 /**
  * The wire format of a response. `'partialkit'` is partialkit's own SSE protocol (what
@@ -121,6 +122,7 @@ async function dialectOf(
   options: DecodeOptions,
 ): Promise<AsyncIterable<DecodedEvent>> {
   const requested = options.format ?? 'auto';
+  const maxEventSize = bound('maxEventSize', options.maxEventSize, DEFAULT_MAX_EVENT_SIZE);
   const aiSdkHeader = source instanceof Response && source.headers.has(AI_SDK_HEADER);
   const framing =
     requested === 'auto'
@@ -136,9 +138,9 @@ async function dialectOf(
   else if (framing === 'gemini-array') {
     const reader = bodyReader(framing);
     if (!reader) throw missingProviders(framing);
-    events = reader(body, options);
+    events = reader(body, options, maxEventSize);
   } else {
-    const sse = new Peekable(sseEvents(body, options.maxEventSize, options.onRetry));
+    const sse = new Peekable(sseEvents(body, maxEventSize, options.onRetry));
     const dialect: Detected = framing === 'sse' ? await detectSSE(sse) : framing;
     events = dialectEvents(dialect, sse, options);
   }

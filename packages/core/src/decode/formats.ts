@@ -7,10 +7,14 @@ export type SSEReader = (
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
 ) => AsyncIterable<DecodedEvent>;
-/** Reads a body that is not SSE (e.g. Gemini's JSON-array stream) into decoded events. */
+/**
+ * Reads a body that is not SSE (e.g. Gemini's JSON-array stream) into decoded events, holding at most
+ * `maxEventSize` characters of one element.
+ */
 export type BodyReader = (
   body: AsyncIterable<string>,
   options: AdapterOptions,
+  maxEventSize: number,
 ) => AsyncIterable<DecodedEvent>;
 
 /**

@@ -10,10 +10,10 @@ export const RESUME_URL_HEADER = 'x-partialkit-resume';
 
 export interface ReconnectOptions {
   /** Reconnects in a row before the stream fails with the last error (default 5). */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** The first delay (default 250 ms), doubled per attempt up to `maxDelayMs` (default 8 000 ms). */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
+  baseDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
 }
 
 export interface ResumableDecodeOptions extends DecodeOptions {

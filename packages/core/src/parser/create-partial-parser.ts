@@ -26,18 +26,18 @@ export interface PartialParserOptions<S extends StandardSchemaV1 | undefined = u
    * the result. A zod 4 schema also validates each subtree as it closes (`issues`, `outputOf`); other
    * schemas stream by the rules of their JSON Schema and are validated whole at the end.
    */
-  schema?: S;
+  schema?: S | undefined;
   /**
    * Maximum nesting of arrays and objects (default 1000). A non-negative integer or `Infinity`; anything
    * else (`NaN`, `-1`, `2.5`, `"5"`) throws {@link InvalidOptionError} at creation.
    */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
   /**
    * Maximum total input length in UTF-16 code units (default: unbounded). A non-negative integer or
    * `Infinity`; anything else throws {@link InvalidOptionError} at creation. The text up to the bound is
    * parsed (and shown) whatever the chunking, then `write` throws a {@link PartialJSONError} at it.
    */
-  maxLength?: number;
+  maxLength?: number | undefined;
 }
 
 /**

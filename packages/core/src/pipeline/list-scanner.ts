@@ -155,6 +155,11 @@ export class ListScanner {
     if (this.lines) this.state = LINES;
   }
 
+  /** The root value closed. */
+  get done(): boolean {
+    return this.state === DONE;
+  }
+
   /** Back to the start, for a new attempt. */
   reset(): void {
     this.state = this.lines ? LINES : SEEK;

@@ -17,25 +17,25 @@ export interface StreamItemsOptions {
    * How to decode the response (format, tool call, …). `extractJson` (default true) is applied to the
    * list, not to one value: prose or a fence around it is skipped, and JSON Lines keep every value.
    */
-  decode?: Omit<DecodeOptions, 'signal'>;
+  decode?: Omit<DecodeOptions, 'signal'> | undefined;
   /** Stops reading (and cancels the source) when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Where the list is: `'auto'` (default: a root array, or the first array-valued key of a root object,
    * such as the `{ "items": [...] }` that `jsonSchemaFor(z.array(Item), 'openai')` asks for; a response
    * typed `application/x-ndjson` or `application/jsonl` is read as lines), `'array'`, `'lines'` (JSON
    * Lines / NDJSON or concatenated values) or `{ key }`.
    */
-  shape?: ListShape;
+  shape?: ListShape | undefined;
   /**
    * An element that fails the item schema: `'skip'` (default; it is kept in `issues`), `'throw'`, or a
    * callback (called in order with the elements yielded; if it throws, the stream ends with its error).
    */
-  onInvalid?: InvalidItemHandling;
+  onInvalid?: InvalidItemHandling | undefined;
   /** Maximum nesting depth inside one element (default 1000). */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
   /** Maximum length of one element's text in UTF-16 code units (the list itself is unbounded). */
-  maxLength?: number;
+  maxLength?: number | undefined;
 }
 
 /** The elements of a streamed list, and the invalid ones met so far. */

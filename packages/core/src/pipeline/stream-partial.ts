@@ -8,13 +8,13 @@ import { releasing } from './releasing.ts';
 
 export interface StreamPartialOptions {
   /** How to decode the response (format, tool call, …). `extractJson` is on by default here. */
-  decode?: Omit<DecodeOptions, 'signal'>;
+  decode?: Omit<DecodeOptions, 'signal'> | undefined;
   /** Stops reading (and cancels the source) when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Maximum nesting depth of the JSON (default 1000); an invalid value throws `InvalidOptionError` at the first read. */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
   /** Maximum JSON text length in UTF-16 code units; an invalid value throws `InvalidOptionError` at the first read. */
-  maxLength?: number;
+  maxLength?: number | undefined;
 }
 
 /**

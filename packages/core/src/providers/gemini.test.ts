@@ -1,3 +1,4 @@
+import { chunksOf } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { decode } from '../decode/decode.ts';
@@ -86,6 +87,48 @@ describe('Gemini JSON-array stream: a body that stops being a JSON array', () =>
       }
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TruncatedError);
+  });
+});
+
+describe('Gemini JSON-array stream: bounds', () => {
+  const big = element(`"${'x'.repeat(5000)}"}`);
+
+  it('an element larger than maxEventSize is a DecodeError naming it, after the text before it, however chunked', async () => {
+    const body = `[${element('{"a": ')},\n${big}]`;
+    for (const size of [1, 7, 1000, body.length]) {
+      let text = '';
+      const error = await (async () => {
+        for await (const e of decode(json(chunksOf(body, size)), { format: 'gemini', maxEventSize: 1000 }))
+          if (e.type === 'text') text += e.text;
+      })().catch((e: unknown) => e);
+      expect(text, `chunks of ${size}`).toBe('{"a": ');
+      expect(error).toBeInstanceOf(DecodeError);
+      expect(error).toMatchObject({ event: 2 });
+      expect((error as Error).message).toBe(
+        'Element 2 of the Gemini JSON array exceeded maxEventSize (1000 characters)',
+      );
+    }
+  });
+
+  it('decode.maxEventSize reaches it through streamPartial; the default (16 Mi) takes the element', async () => {
+    const body = `[${element('{"a": ')},${big}]`;
+    const bounded = await (async () => {
+      for await (const _ of streamPartial(z.object({ a: z.string() }), json(body), {
+        decode: { format: 'gemini', maxEventSize: 1000 },
+      })) {
+      }
+    })().catch((e: unknown) => e);
+    expect(bounded).toBeInstanceOf(DecodeError);
+    const last = JSON.stringify({
+      candidates: [{ content: { parts: [{ text: '' }] }, index: 0, finishReason: 'STOP' }],
+    });
+    let value: unknown;
+    for await (const v of streamPartial(
+      z.object({ a: z.string() }),
+      json(`[${element('{"a": ')},${big},${last}]`),
+    ))
+      value = v;
+    expect(value).toEqual({ a: 'x'.repeat(5000) });
   });
 });
 

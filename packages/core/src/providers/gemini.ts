@@ -1,8 +1,9 @@
 import { listField, objectField, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { providerData, type SSEMessage, snippetOf } from '../decode/sse.ts';
+import { DEFAULT_MAX_EVENT_SIZE, providerData, type SSEMessage, snippetOf } from '../decode/sse.ts';
 import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { createPartialParser } from '../parser/create-partial-parser.ts';
+import { createPartialParser, type PartialParser } from '../parser/create-partial-parser.ts';
+import { ListScanner } from '../pipeline/list-scanner.ts';
 import { endedEarly, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the lists and text fields are checked as they are read.
@@ -126,55 +127,87 @@ export async function* gemini(
 }
 
 /**
- * Gemini `streamGenerateContent` without `alt=sse`: one JSON array written element by element. Our own
- * incremental parser reads it, so each element is handled as soon as it closes. A body that is not a
- * JSON array (an HTML error page from a proxy, garbage between elements) is a {@link DecodeError} naming
- * the element, after the elements before it. The last element holds the candidate's `finishReason`: a
+ * Gemini `streamGenerateContent` without `alt=sse`: one JSON array written element by element. A
+ * {@link ListScanner} finds the elements and each one's text goes into a parser of its own, so each
+ * element is handled as soon as it closes and only the open one is held (at most `maxEventSize`
+ * characters, as an SSE event: a larger one is a {@link DecodeError}). A body that is not a JSON array
+ * (an HTML error page from a proxy, garbage between elements) is a {@link DecodeError} naming the
+ * element, after the elements before it. The last element holds the candidate's `finishReason`: a
  * body that ends without it (inside the array or not) was cut, a `NetworkError`, as in `alt=sse`.
  */
 export async function* geminiArray(
   body: AsyncIterable<string>,
   options: AdapterOptions,
+  maxEventSize = DEFAULT_MAX_EVENT_SIZE,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   const reader = new GeminiReader(options);
-  const parser = createPartialParser();
-  let done = 0;
+  let closed: unknown[] = []; // the elements closed in the chunk being scanned
+  let count = 0; // elements begun
+  let parser: PartialParser | undefined;
+  let start = 0; // where the open element begins in the body
+  let size = 0;
+  const scanner = new ListScanner(
+    {
+      begin: (position) => {
+        count++;
+        parser = createPartialParser();
+        start = position;
+        size = 0;
+      },
+      text: (piece) => {
+        size += piece.length;
+        if (size > maxEventSize)
+          throw new DecodeError(
+            `Element ${count} of the Gemini JSON array exceeded maxEventSize (${maxEventSize} characters)`,
+            count,
+            snippetOf(piece),
+          );
+        parser!.write(piece);
+        return undefined;
+      },
+      end: () => {
+        parser!.end();
+        closed.push(parser!.value);
+        parser = undefined;
+      },
+    },
+    'array',
+    false,
+  );
   let offset = 0; // of the chunk in the body
   for await (const chunk of body) {
-    const failure = parseError(() => parser.write(chunk));
-    // After a failure the parser keeps its last good value: the elements that closed before the fault.
-    const items = parser.value;
-    if (Array.isArray(items)) {
-      for (; done < items.length && parser.isCompleteAt([done]); done++)
-        yield* reader.read(items[done], done + 1);
+    let failure: unknown;
+    try {
+      scanner.write(chunk);
+    } catch (error) {
+      failure = error;
     }
-    if (failure) {
-      const closed = Array.isArray(items) && parser.isComplete(items);
-      throw notAnArray(failure, done + 1, closed, chunk.slice(Math.max(0, failure.position - offset)));
+    const batch = closed;
+    closed = [];
+    // The elements that closed before a fault are read before it is thrown.
+    const first = count - batch.length - (parser ? 1 : 0);
+    for (let k = 0; k < batch.length; k++) yield* reader.read(batch[k], first + k + 1);
+    if (failure instanceof PartialJSONError) {
+      // An element's parser counts from the element's start, the scanner from the body's.
+      const at = parser ? start + failure.position : failure.position;
+      throw notAnArray(
+        failure,
+        count + (parser ? 0 : 1),
+        scanner.done,
+        chunk.slice(Math.max(0, at - offset)),
+      );
     }
+    if (failure !== undefined) throw failure;
     offset += chunk.length;
   }
-  const failure = parseError(() => parser.end());
-  // A body that stops inside the array ends before the last chunk's finishReason, as one cut between
-  // elements does.
-  if (failure && !failure.incomplete) throw notAnArray(failure, done + 1, false, '');
-  if (!failure) {
-    // Detection saw the body open with `[{`, so a complete body is an array.
-    const items = parser.value as unknown[];
-    for (; done < items.length; done++) yield* reader.read(items[done], done + 1);
+  try {
+    scanner.end();
+  } catch (error) {
+    // A body that stops inside the array ends before the last chunk's finishReason, as one cut between
+    // elements does: `reader.end()` says so.
+    if (!(error instanceof TruncatedError)) throw error;
   }
   reader.end();
-}
-
-/** Runs a parser call; the {@link PartialJSONError} it throws is returned, anything else is rethrown. */
-function parseError(call: () => unknown): PartialJSONError | undefined {
-  try {
-    call();
-    return undefined;
-  } catch (error) {
-    if (error instanceof PartialJSONError) return error;
-    throw error;
-  }
 }
 
 /**

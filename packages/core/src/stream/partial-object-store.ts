@@ -43,12 +43,12 @@ export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> ex
    * Read once, when the store is made, as `useState`'s initial value is: a later value is ignored. Its
    * objects and arrays count as complete (`isComplete`, `<PartialList>`): nothing streams into them.
    */
-  initialValue?: DeepPartial<SchemaInput<S>>;
+  initialValue?: DeepPartial<SchemaInput<S>> | undefined;
   /** Maximum nesting depth of the JSON (default 1000); an invalid value fails the run with `InvalidOptionError`. */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
   /** Maximum JSON text length in UTF-16 code units; an invalid value fails the run with `InvalidOptionError`. */
-  maxLength?: number;
-  onUpdate?: (object: DeepPartial<SchemaInput<S>>) => void;
+  maxLength?: number | undefined;
+  onUpdate?: ((object: DeepPartial<SchemaInput<S>>) => void) | undefined;
   onFinish?: (result: {
     data: SchemaOutput<S> | undefined;
     object: DeepPartial<SchemaInput<S>> | undefined;

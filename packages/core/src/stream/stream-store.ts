@@ -30,27 +30,27 @@ export interface StreamStoreOptions<I> {
   /** A function returning the stream, or a URL to POST `input` to as JSON. */
   fetcher: Fetcher<I> | string;
   /** How to decode the response (format, tool call, …). */
-  decode?: Omit<DecodeOptions, 'signal'>;
+  decode?: Omit<DecodeOptions, 'signal'> | undefined;
   /**
    * Notification rate: `'frame'` (default: the first change at once, then at most one per animation
    * frame), `0` (every chunk) or a number of milliseconds.
    */
-  throttle?: ThrottleSetting;
+  throttle?: ThrottleSetting | undefined;
   /**
    * A resumable stream (the server sent `x-partialkit-resume`) that loses its connection is resumed
    * from the last event received, with bounded exponential backoff; `false` never reconnects.
    */
-  reconnect?: ReconnectOptions | false;
+  reconnect?: ReconnectOptions | false | undefined;
   /** Where `resume(streamId)` resumes a stream (default: the fetcher URL followed by `/<id>`). */
-  resumeUrl?: (streamId: string) => string;
+  resumeUrl?: ((streamId: string) => string) | undefined;
   /**
    * The fetch of the requests the store makes itself (default: the global `fetch`): a URL fetcher's
    * POST, `resume`, reconnects and `stop`'s DELETE of a resumable stream. Give one that adds the
    * headers your routes need, e.g. `(url, init) => fetch(url, { ...init, headers: { ...init.headers,
    * authorization } })`.
    */
-  fetch?: FetchFunction;
-  onError?: (error: Error) => void;
+  fetch?: FetchFunction | undefined;
+  onError?: ((error: Error) => void) | undefined;
 }
 
 /** What a store's run holds at least: the controller that aborts its request. */

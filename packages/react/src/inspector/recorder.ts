@@ -35,13 +35,13 @@ export interface InspectableStore {
 
 export interface StreamRecorderOptions {
   /** The clock, in ms (default `performance.now`). */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * The `decode` option of the store it records (pass the same object): the response is decoded as the
    * store decodes it, so "JSON chars" counts the JSON the store parsed (with `toolCall`, the tool call's
    * arguments, not the message text). As in `PartialObjectStore`, `extractJson` is on unless set to false.
    */
-  decode?: Omit<DecodeOptions, 'signal'>;
+  decode?: Omit<DecodeOptions, 'signal'> | undefined;
 }
 
 /**

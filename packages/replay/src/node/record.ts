@@ -2,9 +2,9 @@ import { hasNullBody, type RecordedChunk, serializeRecording } from '../recordin
 
 export interface RecordOptions {
   /** Called with the serialised recording when the stream ends (default: write it to `file`). */
-  onComplete?: (text: string) => void | Promise<void>;
+  onComplete?: ((text: string) => void | Promise<void>) | undefined;
   /** The URL to store (default: the response's); credentials in it are redacted either way. */
-  url?: string;
+  url?: string | undefined;
 }
 
 /** The teed response, and when its recording is written. */

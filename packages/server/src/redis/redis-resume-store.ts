@@ -30,20 +30,20 @@ export interface RedisResumeStoreOptions {
   /** A connected node-redis client. Reads that follow a running stream use duplicates of it. */
   client: RedisClient;
   /** Key prefix (default `partialkit:`). */
-  prefix?: string;
+  prefix?: string | undefined;
   /** How long an ended stream stays resumable, in seconds (default 600). */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
   /** How long a stream may run before its keys expire anyway, in seconds (default 3600). */
-  maxRunSeconds?: number;
+  maxRunSeconds?: number | undefined;
   /** How long a follower blocks on XREAD before it checks that the stream still exists (default 1000 ms). */
-  blockMs?: number;
+  blockMs?: number | undefined;
   /**
    * How long a running stream outlives the process that runs it, in seconds (default 15). That process
    * keeps a key with this expiry (refreshed every third of it); a reader that finds the stream running
    * without it ends the stream with a `stream_abandoned` error, for itself and every later read. An event
    * loop blocked for longer than this in the generating process counts as a death too.
    */
-  liveSeconds?: number;
+  liveSeconds?: number | undefined;
 }
 
 /** A live read: the connection its XREAD BLOCK holds, and why it ended before its log did. */

@@ -16,11 +16,11 @@ export interface MemoryResumeStoreOptions {
    * `stream_too_large` error (every later entry of it but its end is refused), and a new stream is
    * refused.
    */
-  maxChars?: number;
+  maxChars?: number | undefined;
   /** How long an ended stream stays resumable (default 10 minutes). */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
   /** How many expired ids are remembered, so a late resume gets "expired" rather than "unknown" (default 10 000). */
-  maxTombstones?: number;
+  maxTombstones?: number | undefined;
 }
 
 interface Log {

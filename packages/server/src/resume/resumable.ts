@@ -17,23 +17,23 @@ import { isLast, type ResumeStore, type StreamEntry, startOf } from './resume-st
 export interface ResumableInit {
   store: ResumeStore;
   /** How to read the upstream (format, tool call…). */
-  decode?: Omit<DecodeOptions, 'signal'>;
+  decode?: Omit<DecodeOptions, 'signal'> | undefined;
   /** The stream's id (default: a random UUID). */
-  id?: string;
+  id?: string | undefined;
   /** The URL a client resumes (GET with `Last-Event-ID`) and cancels (DELETE) the stream at. */
-  resumeUrl?: (id: string) => string;
+  resumeUrl?: ((id: string) => string) | undefined;
   /** Stops the generation from the server side (a disconnect does not: the stream must survive it). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * The request this response answers. A client that left before the response was handed back never
    * learned the stream's id, so nobody can resume or cancel it: the generation gets an aborted signal
    * (a model call made with it never starts). A disconnect after that leaves it running, to be resumed.
    */
-  request?: Request;
+  request?: Request | undefined;
   heartbeatMs?: number | undefined;
-  headers?: PartialResponseInit['headers'];
+  headers?: PartialResponseInit['headers'] | undefined;
   /** What a failure shows the clients (see `PartialResponseInit.onError`); the log keeps only that. */
-  onError?: PartialResponseInit['onError'];
+  onError?: PartialResponseInit['onError'] | undefined;
 }
 
 /** What the generation is given: its own signal (aborted by a cancel from any process) and the stream id. */
