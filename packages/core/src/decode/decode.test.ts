@@ -184,6 +184,20 @@ describe('format detection', () => {
     expect(await collect(['data: [5,\n\ndata: 6]\n\n'])).toBe('[5,6]');
   });
 
+  // Without the readers such fields ask for them (providers-opt-in.test.ts); loaded, they had the same
+  // error, telling to add the import that was there.
+  for (const line of ['{"type":"note","text":"hi"}', '{"object":"invoice","total":3}']) {
+    it(`with the providers loaded, an app's JSON line none claims is raw JSON data: ${line}`, async () => {
+      const { text, error } = await decodeSettled(
+        new Response(`data: ${line}\n\ndata: ${line}\n\n`, {
+          headers: { 'content-type': 'text/event-stream' },
+        }),
+      );
+      expect(error).toBeUndefined();
+      expect(text).toBe(line + line);
+    });
+  }
+
   it("an app's JSON array whose first key is `error` is text, not Gemini's stream", async () => {
     const body = '[{"error":"none","id":1},{"error":"late","id":2}]';
     expect(await collect([body])).toBe(body);

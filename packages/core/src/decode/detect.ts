@@ -1,4 +1,4 @@
-import { providerDialect } from './formats.ts';
+import { providerDialect, providersLoaded } from './formats.ts';
 import type { Peekable } from './peekable.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
 
@@ -56,7 +56,9 @@ function dialectOf(event: SSEMessage): Detected | undefined {
     (AI_SDK_PART.test(type) || (type === 'error' && 'errorText' in data))
   )
     return 'ai-sdk';
-  return PROVIDER_FIELDS.some((f) => f in data) ? 'provider' : 'sse-data';
+  // Without the readers, provider-like fields ask for them; with them loaded, an event none of them
+  // claims is the app's own JSON (a `type` or `object` key is common in it).
+  return !providersLoaded() && PROVIDER_FIELDS.some((f) => f in data) ? 'provider' : 'sse-data';
 }
 
 /** Looks at the first events of an SSE stream (up to 50) to tell its dialect. */

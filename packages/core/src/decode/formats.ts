@@ -39,6 +39,8 @@ export function registerFormats(formats: {
 
 export const sseReader = (name: string): SSEReader | undefined => sseReaders.get(name);
 export const bodyReader = (name: string): BodyReader | undefined => bodyReaders.get(name);
+/** Whether the provider readers are loaded (only they register detectors). */
+export const providersLoaded = (): boolean => detectors.length > 0;
 /** The dialect a registered detector tells from an event, if any. */
 export function providerDialect(event: SSEMessage): Detected | undefined {
   for (const detect of detectors) {

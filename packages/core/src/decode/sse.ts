@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { DecodeError } from '../errors.ts';
+import { reportCallbackError } from '../stream/report.ts';
 
 /** One server-sent event, numbered so that an error can name it. */
 export interface SSEMessage extends EventSourceMessage {
@@ -21,6 +22,7 @@ export function sseMessage(
 }
 
 const CR = 0x0d;
+const LF = 0x0a;
 
 /** Largest SSE event accepted by default: 16 Mi characters. */
 export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
@@ -62,11 +64,30 @@ export async function* sseEvents(
       if (error.type === 'max-buffer-size-exceeded') failure ??= tooLarge('');
     },
     maxBufferSize: maxEventSize,
-    ...(onRetry && { onRetry }),
+    // A user callback: one that throws must not stop the parser inside a chunk (events after it lost).
+    ...(onRetry && {
+      onRetry: (ms: number) => {
+        try {
+          onRetry(ms);
+        } catch (error) {
+          reportCallbackError(error);
+        }
+      },
+    }),
   });
-  let last = '';
-  for await (const chunk of text) {
-    if (chunk) last = chunk;
+  // A chunk that ends in CR: the parser would hold the CR as half of a CRLF, and with it the event it
+  // closes until a later line end (a silent upstream, a connection that drops, a line past the bound
+  // first). It is fed as a whole line end, CRLF, and the LF that may begin the next chunk is dropped.
+  let afterCR = false;
+  for await (let chunk of text) {
+    if (afterCR && chunk) {
+      if (chunk.charCodeAt(0) === LF) chunk = chunk.slice(1);
+      afterCR = false;
+    }
+    if (chunk.charCodeAt(chunk.length - 1) === CR) {
+      afterCR = true;
+      chunk += '\n';
+    }
     parser.feed(chunk);
     const batch = queue;
     queue = [];
@@ -76,9 +97,7 @@ export async function* sseEvents(
     if (failure) throw failure;
   }
   // The spec drops an event that lacks its closing blank line at EOF; servers that close right after
-  // their last `data:` line are common, so it is dispatched, marked `unterminated`. A final CR is held
-  // by the parser as half of a CRLF: at EOF it is a whole line end, so an event it closed is complete.
-  if (last.charCodeAt(last.length - 1) === CR) parser.feed('\n');
+  // their last `data:` line are common, so it is dispatched, marked `unterminated`.
   ended = true;
   parser.feed('\n\n');
   for (const e of queue) yield e;

@@ -67,6 +67,32 @@ describe('callback errors never change the stream (issue 18 item 23)', () => {
     expect(reported).toEqual([bug]);
   });
 
+  it('a throwing decode.onRetry is reported, and the events of the chunk that called it still arrive', async () => {
+    const bug = new Error('onRetry bug');
+    const store = new PartialObjectStore({
+      schema: Schema,
+      throttle: 0,
+      decode: {
+        onRetry: () => {
+          throw bug;
+        },
+      },
+      // One chunk: the `retry:` field, then the events after it, all fed to the SSE parser at once.
+      fetcher: () =>
+        new Response(
+          `retry: 3000\n\n${encodeProtocolEvent({ type: 'text', text: '{"title":"ok","tags":[]}' })}${encodeProtocolEvent({ type: 'done' })}`,
+          { headers: { 'content-type': 'text/event-stream' } },
+        ),
+    });
+    await store.submit(undefined);
+    expect(store.getSnapshot()).toMatchObject({
+      status: 'success',
+      error: undefined,
+      data: { title: 'ok', tags: [] },
+    });
+    expect(reported).toEqual([bug]);
+  });
+
   it('a throwing onError with a fire-and-forget submit gives no unhandled rejection', async () => {
     const rejections: unknown[] = [];
     const onRejection = (reason: unknown) => rejections.push(reason);
