@@ -184,6 +184,18 @@ describe('format detection', () => {
     expect(await collect(['data: [5,\n\ndata: 6]\n\n'])).toBe('[5,6]');
   });
 
+  it("raw JSON data lines: OpenAI's `[DONE]` marker, which such servers copy, is not text", async () => {
+    const wire = 'data: {"a":\n\ndata: 1}\n\ndata: [DONE]\n\n';
+    const { text, error } = await decodeSettled([wire]);
+    expect({ text, error }).toEqual({ text: '{"a":1}', error: undefined });
+  });
+
+  it('a format it does not know is an InvalidOptionError naming the known ones, not a reader to import', async () => {
+    const { error } = await decodeSettled([`data: ${chat('{}')}\n\n`], { format: 'openai' as 'openai-chat' });
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as Error).message).toBe('Invalid option format: expected a WireFormat name, got "openai"');
+  });
+
   // Without the readers such fields ask for them (providers-opt-in.test.ts); loaded, they had the same
   // error, telling to add the import that was there.
   for (const line of ['{"type":"note","text":"hi"}', '{"object":"invoice","total":3}']) {
@@ -315,6 +327,18 @@ describe("partialkit's own protocol", () => {
     const error = await failure(collect([wire]));
     expect(error).toBeInstanceOf(PartialKitError);
     expect((error as Error).message).toContain('attempt 2');
+  });
+
+  it('ignores an event of a type it does not know (a proxy ping), which is not text', async () => {
+    const wire =
+      encodeProtocolEvent({ type: 'text', text: '{"a":' }) +
+      'event: ping\ndata: {}\n\n' +
+      encodeProtocolEvent({ type: 'text', text: '1}' }) +
+      encodeProtocolEvent({ type: 'done' });
+    for (const chunks of splits(wire)) {
+      const { text, error } = await decodeSettled(chunks);
+      expect({ text, error }).toEqual({ text: '{"a":1}', error: undefined });
+    }
   });
 
   it('turns an error event into a ProviderError after the text before it', async () => {

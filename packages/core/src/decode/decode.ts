@@ -1,9 +1,9 @@
-import { PartialKitError } from '../errors.ts';
+import { InvalidOptionError, PartialKitError } from '../errors.ts';
 import { bound } from '../parser/create-partial-parser.ts';
 import { deferred } from './deferred.ts';
 import { AI_SDK_HEADER, type Detected, detectBody, detectSSE } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
-import { bodyReader, sseReader } from './formats.ts';
+import { bodyReader, providersLoaded, sseReader } from './formats.ts';
 import { JsonExtractor } from './json-extractor.ts';
 import { Peekable } from './peekable.ts';
 import { protocol, sseData } from './protocol.ts';
@@ -50,6 +50,9 @@ export interface DecodeOptions extends AdapterOptions {
 }
 
 function missingProviders(format: Detected): PartialKitError {
+  // With the readers loaded, a name none of them has is mistyped (from JavaScript, or a config file).
+  if (format !== 'ai-sdk' && format !== 'provider' && providersLoaded())
+    return new InvalidOptionError('format', format, 'a WireFormat name');
   const entry = format === 'ai-sdk' ? '@partialkit/core/ai-sdk' : '@partialkit/core/providers';
   const what =
     format === 'ai-sdk'

@@ -17,7 +17,7 @@ import { jsonData, type SSEMessage } from './sse.ts';
  *   verdicts keep their class: type `TruncatedError` with its `reason`, `RefusalError` with its `refusal`.
  * - `event: reset` + `data: {"attempt": number}`: a new attempt starts; discard the partial value.
  * - `event: done` + `data: {}`: the stream is complete.
- * - `: comment` lines are heartbeats and are ignored.
+ * - `: comment` lines are heartbeats and are ignored, as are events of any other type.
  *
  * A resumable stream gives every event an `id:`, the offset in the stream's text where the event ends;
  * a client that lost the connection asks for the rest with `Last-Event-ID`.
@@ -83,12 +83,14 @@ export async function* protocol(
       }
       case 'done':
         return;
-      default: {
+      case 'message': {
         const data = jsonData(event);
         const t = typeof data === 'string' ? data : event.data;
         if (t)
           yield event.id === undefined ? { type: 'text', text: t } : { type: 'text', text: t, id: event.id };
       }
+      // Another type (a proxy's `event: ping`, a later version's): not text, so ignored, as an
+      // EventSource ignores a type it has no listener for.
     }
   }
   throw new NetworkError(new Error('the stream ended before its done event'));
@@ -122,6 +124,7 @@ export async function* sseData(
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   for await (const event of events) {
     if (event.event === 'error') throw errorOf(event);
-    if (event.data) yield { type: 'text', text: event.data };
+    // `[DONE]`, OpenAI's end marker, which such servers copy, is not JSON text.
+    if (event.data && event.data !== '[DONE]') yield { type: 'text', text: event.data };
   }
 }

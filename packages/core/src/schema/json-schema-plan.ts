@@ -276,11 +276,16 @@ class JsonSchemaDocument {
    */
   resolve(ref: string): Node | undefined {
     if (!ref.startsWith('#')) return undefined;
-    if (ref.length > 1 && ref[1] !== '/') return this.anchor(decodeURIComponent(ref.slice(1)));
+    if (ref.length > 1 && ref[1] !== '/') {
+      const anchor = uriDecoded(ref.slice(1));
+      return anchor === undefined ? undefined : this.anchor(anchor);
+    }
     let node: unknown = this.root;
     for (const raw of ref.slice(1).split('/').slice(1)) {
-      const segment = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
-      if (!isNode(node) && !Array.isArray(node)) return undefined;
+      const segment = uriDecoded(raw)?.replaceAll('~1', '/').replaceAll('~0', '~');
+      // Own keys only: `#/$defs/__proto__` is no schema.
+      if ((!isNode(node) && !Array.isArray(node)) || segment === undefined || !Object.hasOwn(node, segment))
+        return undefined;
       node = (node as Record<string, unknown>)[segment];
     }
     return isNode(node) ? node : undefined;
@@ -455,4 +460,13 @@ export function jsonSchemaOf(schema: StandardSchemaV1): Node | undefined {
     }
   }
   return undefined;
+}
+
+/** A `$ref`'s percent-encoding undone; undefined when it is malformed (`%E0%A4%A`), as a ref to nothing. */
+function uriDecoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -457,6 +457,21 @@ describe('JSON Schema planner: union options marked with x-partial', () => {
 });
 
 describe('JSON Schema planner: $ref', () => {
+  it('a $ref into an inherited key (`__proto__`) or with malformed percent-encoding refers to nothing', () => {
+    for (const $ref of ['#/$defs/__proto__', '#/$defs/constructor', '#/$defs/%E0%A4%A', '#%E0%A4%A']) {
+      const Schema = fromJson({
+        type: 'object',
+        properties: { n: { type: 'number' }, odd: { $ref } },
+        $defs: { Known: { type: 'string' } },
+      });
+      const parser = createPartialParser({ schema: Schema });
+      parser.write('{"n": 12');
+      expect(parser.value, $ref).toEqual({});
+      parser.write(', "odd": "ab');
+      expect(parser.value).toEqual({ n: 12, odd: 'ab' });
+    }
+  });
+
   it('a union whose variants include it through allOf (OpenAPI-style inheritance) is planned without blowing the stack', () => {
     const Shape = fromJson({
       $ref: '#/$defs/Shape',
