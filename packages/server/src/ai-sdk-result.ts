@@ -47,6 +47,8 @@ export async function* uiMessageParts(
   try {
     while (true) {
       const next = await reader.read();
+      // An abort cancels the reader, which then reads as ended: the run was stopped, not finished.
+      if (signal.aborted) throw signal.reason;
       if (next.done) {
         done = true;
         return;

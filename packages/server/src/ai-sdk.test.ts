@@ -8,16 +8,18 @@ import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { toNodeHandler } from './node/node.ts';
+import { reask } from './reask.ts';
 import { toPartialResponse } from './response.ts';
 
 const TEXT = JSON.stringify(MEETING_RESULT);
 
-function objectRun(model: MockLanguageModelV4) {
+function objectRun(model: MockLanguageModelV4, abortSignal?: AbortSignal) {
   return streamText({
     model,
     prompt: 'Extract the meeting.',
     output: Output.object({ schema: MeetingInfo }),
     onError: () => {},
+    ...(abortSignal && { abortSignal }),
   });
 }
 
@@ -197,6 +199,50 @@ describe('toPartialResponse(streamText result)', () => {
     expect(cancelled).toBeUndefined();
     await reader.cancel(new Error('gone'));
     expect(cancelled).toEqual(new Error('gone'));
+  });
+});
+
+describe('reask over a streamText result: an abort of its signal', () => {
+  it('ends the run with the abort reason: the reader cancelled by the abort is not a truncated answer to re-ask', async () => {
+    const reason = new Error('the client left');
+    const controller = new AbortController();
+    const signals: boolean[] = [];
+    let modelAborted = false;
+    const call = (_messages: unknown, { signal }: { signal: AbortSignal }) => {
+      signals.push(signal.aborted);
+      // The model sends a first delta, then is silent.
+      const model = new MockLanguageModelV4({
+        doStream: async ({ abortSignal }) => {
+          abortSignal?.addEventListener('abort', () => {
+            modelAborted = true;
+          });
+          return {
+            stream: new ReadableStream<ModelPart>({
+              start(c) {
+                c.enqueue({ type: 'stream-start', warnings: [] });
+                c.enqueue({ type: 'text-start', id: 't1' });
+                c.enqueue({ type: 'text-delta', id: 't1', delta: '{"users": [' });
+              },
+            }),
+          };
+        },
+      });
+      return objectRun(model, signal);
+    };
+    const types: string[] = [];
+    let error: unknown;
+    try {
+      for await (const e of reask({ schema: MeetingInfo, messages: [], call, signal: controller.signal })) {
+        types.push(e.type);
+        if (e.type === 'text') controller.abort(reason);
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBe(reason);
+    expect(signals).toEqual([false]); // one model call: no re-ask
+    expect(types).toEqual(['text']);
+    expect(modelAborted).toBe(true);
   });
 });
 

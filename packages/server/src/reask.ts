@@ -164,6 +164,8 @@ async function* attempts<S extends StandardSchemaV1>(
           failure = error as Error;
         }
       }
+      // Aborted (the signal, or the consumer's return): the failure is the abort's, not the model's to fix.
+      if (controller.signal.aborted) throw controller.signal.reason;
       if (attempt > maxRetries) throw failure;
       const issues = failure instanceof ValidationError ? failure.issues : [];
       messages.push(
