@@ -122,3 +122,40 @@ test('Stop keeps the talks that arrived and the one being written, marked incomp
   await expect(panel(page).getByTestId('talk-skeleton')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Extract talks' })).toBeFocused();
 });
+
+test('a card shows its start and end time on two lines beside the title, at 375 px and 1280 px', async ({
+  page,
+}) => {
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await openTalks(page, '0');
+    await panel(page).getByRole('button', { name: 'Extract talks' }).click();
+    await expect(status(page)).toHaveAttribute('data-status', /success|error/);
+    const layout = await panel(page)
+      .locator('[data-testid=talk][data-state=complete]')
+      .first()
+      .evaluate((card) => {
+        // Each time a box of its own (not one text run of both), one under the other.
+        const rects = [...card.querySelector('.talk-time')!.children].map((c) => c.getBoundingClientRect());
+        const title = card.querySelector('[data-testid=talk-title]')!.getBoundingClientRect();
+        return {
+          lines: new Set(rects.map((r) => Math.round(r.top))).size,
+          besideTitle: Math.max(...rects.map((r) => r.right)) <= title.left,
+        };
+      });
+    expect(layout, `${width} px`).toEqual({ lines: 2, besideTitle: true });
+  }
+});
+
+test("the rejected talk's reason wraps inside its card: no sideways scroll at 375 px", async ({ page }) => {
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await openTalks(page, '0');
+    await panel(page).getByRole('button', { name: 'Extract talks' }).click();
+    await expect(status(page)).toHaveAttribute('data-status', /success|error/);
+    const card = panel(page).getByTestId('rejected-talk');
+    const [cardBox, noteBox] = [await card.boundingBox(), await card.getByTestId('issue').boundingBox()];
+    expect(noteBox!.x + noteBox!.width, `${width} px`).toBeLessThanOrEqual(cardBox!.x + cardBox!.width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+  }
+});

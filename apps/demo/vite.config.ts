@@ -18,7 +18,9 @@ function api(): Plugin {
       server.httpServer?.once('listening', () => void load().catch(() => {}));
       server.middlewares.use('/api', (req, res, next) => {
         load()
-          .then(([{ handleApi }, { toNodeHandler }]) => toNodeHandler(handleApi)(req, res))
+          .then(([{ API_BODY_LIMIT, handleApi }, { toNodeHandler }]) =>
+            toNodeHandler(handleApi, { maxBodySize: API_BODY_LIMIT })(req, res),
+          )
           .catch(next);
       });
     },

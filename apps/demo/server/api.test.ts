@@ -8,6 +8,7 @@ import recording from '@partialkit/test-utils/fixtures/conference-extraction.sse
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SCENARIOS } from '../src/scenarios.ts';
 import { handleApi, handleExtract } from './api.ts';
+import { MAX_TEXT } from './request-body.ts';
 
 async function extract(body: object): Promise<unknown> {
   const response = await handleExtract(
@@ -245,11 +246,20 @@ describe('demo API: a bad request body is answered 400 with its reason, over rea
   });
 
   it('a speed that is negative, not a number or not finite', async () => {
-    const speed = bad('speed must be a number >= 0 (0 = instant)');
+    const speed = bad('speed must be 0 (instant) or a number from 0.25 to 16');
     expect(await post('{"text":"notes","speed":-1}')).toEqual(speed);
     expect(await post('{"text":"notes","speed":"fast"}')).toEqual(speed);
     expect(await post('{"text":"notes","speed":null}')).toEqual(speed);
     expect(await post('{"text":"notes","speed":1e999}')).toEqual(speed);
+    // So slow that a generation whose client left would run on for hours; or faster than a replay needs.
+    expect(await post('{"text":"notes","speed":0.000001}')).toEqual(speed);
+    expect(await post('{"text":"notes","speed":0.2}')).toEqual(speed);
+    expect(await post('{"text":"notes","speed":17}')).toEqual(speed);
+  });
+
+  it(`notes longer than ${MAX_TEXT} characters`, async () => {
+    const long = JSON.stringify({ text: 'x'.repeat(MAX_TEXT + 1), speed: 0 });
+    expect(await post(long)).toEqual(bad(`text must be at most ${MAX_TEXT} characters`));
   });
 
   it('a scenario that is not one of the recordings', async () => {
@@ -260,7 +270,7 @@ describe('demo API: a bad request body is answered 400 with its reason, over rea
 
   it('every wrong field at once, in body order', async () => {
     expect(await post('{"text":null,"speed":-1}')).toEqual(
-      bad('text must be a string; speed must be a number >= 0 (0 = instant)'),
+      bad('text must be a string; speed must be 0 (instant) or a number from 0.25 to 16'),
     );
   });
 
@@ -268,7 +278,7 @@ describe('demo API: a bad request body is answered 400 with its reason, over rea
     process.env.OPENAI_API_KEY = 'sk-test';
     process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/v1';
     expect(await post('{"text":"notes","speed":"fast"}')).toEqual(
-      bad('speed must be a number >= 0 (0 = instant)'),
+      bad('speed must be 0 (instant) or a number from 0.25 to 16'),
     );
   });
 

@@ -22,7 +22,7 @@ import { MS_PER_EVENT, RECORDINGS } from '../src/recordings.ts';
 import { type ScenarioId, scenario } from '../src/scenarios.ts';
 import { LiveConnections } from './live-connections.ts';
 import { type ChatResult, liveModel, passError, streamChat } from './openai.ts';
-import { ExtractBody, readJsonBody } from './request-body.ts';
+import { ExtractBody, notAllowed, readJsonBody } from './request-body.ts';
 import { handleTalks } from './talks.ts';
 
 /** The body of POST /api/extract, checked by `ExtractBody` (server/request-body.ts): anything else is a 400. */
@@ -45,6 +45,8 @@ export const resumeStore = new MemoryResumeStore({ ttlMs: 5 * 60_000 });
 /** The extraction responses being sent, for the page's "Drop connection" control. */
 export const connections = new LiveConnections();
 const resumeUrl = (id: string) => `/api/extract/${id}`;
+/** The largest request body the API reads: notes of at most `MAX_TEXT` characters, escaped. */
+export const API_BODY_LIMIT = 1024 * 1024;
 
 /**
  * Routes /api/config, /api/extract (POST; GET and DELETE /api/extract/:id resume and cancel; POST
@@ -69,13 +71,19 @@ export function handleApi(request: Request): Promise<Response> | Response {
 /** One resumable extraction: resume it (GET), cancel it (DELETE) or cut its connections (POST …/drop). */
 async function handleStream(request: Request, id: string, drop: boolean): Promise<Response> {
   if (drop) {
-    if (request.method !== 'POST') return new Response('POST to drop', { status: 405 });
+    if (request.method !== 'POST') return notAllowed('POST', 'POST to drop');
     return new Response(null, { status: connections.drop(id) > 0 ? 204 : 404 });
   }
   if (request.method === 'GET')
     return connections.track(await resumeResponse(id, resumeOffset(request), { store: resumeStore }));
+  if (request.method === 'HEAD') {
+    // GET's status and headers, without following the stream to its end.
+    const response = await resumeResponse(id, resumeOffset(request), { store: resumeStore });
+    await response.body?.cancel();
+    return new Response(null, { status: response.status, headers: response.headers });
+  }
   if (request.method === 'DELETE') return cancelResponse(id, { store: resumeStore });
-  return new Response('GET to resume, DELETE to cancel', { status: 405 });
+  return notAllowed('GET, HEAD, DELETE', 'GET to resume, DELETE to cancel');
 }
 
 /**
@@ -93,7 +101,7 @@ function resumable(upstream: Response, abort?: (reason: unknown) => void): Promi
 }
 
 export async function handleExtract(request: Request): Promise<Response> {
-  if (request.method !== 'POST') return new Response('POST a JSON body {"text": "..."}', { status: 405 });
+  if (request.method !== 'POST') return notAllowed('POST', 'POST a JSON body {"text": "..."}');
   const body = await readJsonBody(request, ExtractBody);
   if (body instanceof Response) return body;
   const { text, speed = 1, scenario: id } = body;

@@ -1,6 +1,7 @@
 /**
  * Live mode, both routes: a model API that cannot be reached (a wrong OPENAI_BASE_URL, DNS, no network) is
- * a 502 that says why, not a bare 500; one that refuses (a bad key) passes its status and body through.
+ * a 502 that says why, not a bare 500; one that takes the connection and never answers a 504 after
+ * OPENAI_TIMEOUT_MS; one that refuses (a bad key) passes its status and body through.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,9 @@ const servers: Server[] = [];
 afterEach(async () => {
   delete process.env.OPENAI_API_KEY;
   delete process.env.OPENAI_BASE_URL;
+  delete process.env.OPENAI_TIMEOUT_MS;
   vi.restoreAllMocks();
+  for (const s of servers) s.closeAllConnections();
   await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
 });
 
@@ -62,3 +65,56 @@ it.each(['/api/extract', '/api/talks'])(
     }).toEqual({ status: 401, type: 'application/json', body: refusal });
   },
 );
+
+it.each(['/api/extract', '/api/talks'])(
+  "%s: a model API that never answers is a 504 after OPENAI_TIMEOUT_MS, not a wait for fetch's 5 minutes",
+  async (route) => {
+    let asked = 0;
+    const model = await listen(
+      createServer(() => {
+        asked++; // reads the request, never answers
+      }),
+    );
+    process.env.OPENAI_API_KEY = 'sk-test';
+    process.env.OPENAI_BASE_URL = `${model}/v1`;
+    process.env.OPENAI_TIMEOUT_MS = '300';
+    const api = await listen(createServer(toNodeHandler(handleApi)));
+    const started = Date.now();
+    const response = await fetch(`${api}${route}`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'notes' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect({ asked, status: response.status, body: await response.json() }).toEqual({
+      asked: 1,
+      status: 504,
+      body: { error: { message: 'The model API did not answer within 0.3 s' } },
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+  },
+);
+
+it('a model API that answers in time streams on past OPENAI_TIMEOUT_MS', async () => {
+  const chunk = (content: string) =>
+    `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
+  const model = await listen(
+    createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(chunk('{"title":"a'));
+      // The rest after the timeout: it bounds the wait for the answer, not its length.
+      setTimeout(() => response.end(`${chunk('b"}')}data: [DONE]\n\n`), 600);
+    }),
+  );
+  process.env.OPENAI_API_KEY = 'sk-test';
+  process.env.OPENAI_BASE_URL = `${model}/v1`;
+  process.env.OPENAI_TIMEOUT_MS = '200';
+  const api = await listen(createServer(toNodeHandler(handleApi)));
+  const response = await fetch(`${api}/api/talks`, {
+    method: 'POST',
+    body: JSON.stringify({ text: 'notes' }),
+  });
+  expect(response.status).toBe(200);
+  const body = await response.text();
+  expect(body).toContain('event: done');
+  expect(body).not.toContain('event: error');
+});

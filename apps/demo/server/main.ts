@@ -6,10 +6,10 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { toNodeHandler } from '@partialkit/server/node';
-import { handleApi } from './api.ts';
+import { API_BODY_LIMIT, handleApi } from './api.ts';
 import { serveStatic } from './static-files.ts';
 
-const api = toNodeHandler(handleApi);
+const api = toNodeHandler(handleApi, { maxBodySize: API_BODY_LIMIT });
 const files = serveStatic(join(import.meta.dirname, '..', 'client'));
 const port = Number(process.env.PORT ?? 4173);
 const host = process.env.HOST ?? '127.0.0.1';

@@ -1,8 +1,8 @@
 /**
  * The demo's one call to OpenAI's chat completions API (or any compatible server at `OPENAI_BASE_URL`),
  * streamed with a strict JSON schema. Both live routes (extract, talks) go through it, so both answer the
- * same way when the call fails: a 502 that says why when the API cannot be reached, the API's own status
- * and body when it refuses.
+ * same way when the call fails: a 502 that says why when the API cannot be reached, a 504 when it does
+ * not answer in time, the API's own status and body when it refuses.
  */
 
 export const liveModel = () => process.env.OPENAI_MODEL ?? 'gpt-4o-mini';
@@ -18,8 +18,16 @@ export interface ChatRequest {
 /** The upstream's 200 response, or the response to send the browser instead. */
 export type ChatResult = { ok: true; upstream: Response } | { ok: false; response: Response };
 
+/** How long the model API may take to answer (its headers), in ms: `OPENAI_TIMEOUT_MS`, default 30 s. */
+const answerTimeout = () => Number(process.env.OPENAI_TIMEOUT_MS) || 30_000;
+
 export async function streamChat(key: string, request: ChatRequest): Promise<ChatResult> {
   const base = process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+  // An API that takes the connection and never answers would hold the browser for fetch's own limit
+  // (5 minutes); the timer ends once the headers came, so a long answer streams on.
+  const waiting = new AbortController();
+  const ms = answerTimeout();
+  const timer = setTimeout(() => waiting.abort(), ms);
   let upstream: Response;
   try {
     upstream = await fetch(`${base}/chat/completions`, {
@@ -34,10 +42,14 @@ export async function streamChat(key: string, request: ChatRequest): Promise<Cha
           { role: 'user', content: request.text },
         ],
       }),
-      signal: request.signal,
+      signal: AbortSignal.any([request.signal, waiting.signal]),
     });
   } catch (error) {
     if (request.signal.aborted) throw error;
+    if (waiting.signal.aborted) {
+      const message = `The model API did not answer within ${ms / 1000} s`;
+      return { ok: false, response: Response.json({ error: { message } }, { status: 504 }) };
+    }
     // DNS, a wrong OPENAI_BASE_URL, no network: say so, rather than a bare 500.
     const reason =
       error instanceof Error
@@ -47,6 +59,8 @@ export async function streamChat(key: string, request: ChatRequest): Promise<Cha
         : String(error);
     const message = `The model API is unreachable: ${reason}`;
     return { ok: false, response: Response.json({ error: { message } }, { status: 502 }) };
+  } finally {
+    clearTimeout(timer);
   }
   if (!upstream.ok) return { ok: false, response: await passError(upstream) };
   return { ok: true, upstream };

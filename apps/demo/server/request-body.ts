@@ -1,5 +1,5 @@
 /**
- * The JSON bodies the demo's POST routes accept (/api/extract, /api/talks), checked with zod before a
+ * The requests the demo's routes accept: the JSON bodies of its POST routes (/api/extract, /api/talks), checked with zod before a
  * route reads them. A client's mistake (a body that is not JSON, not an object, or a field of the wrong
  * type or range) is answered `400 {"error": "<field> <what is wrong>"}`, never thrown as a 500.
  */
@@ -8,10 +8,17 @@ import { SCENARIOS } from '../src/scenarios.ts';
 import type { ExtractRequest } from './api.ts';
 import type { TalksRequest } from './talks.ts';
 
-const text = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
-const SPEED = 'must be a number >= 0 (0 = instant)';
-/** What `replayResponse` accepts: a finite number >= 0 (zod's number refuses NaN and Infinity). */
-const speed = z.number({ error: SPEED }).min(0, { error: SPEED });
+/** The longest notes the demo takes, in characters: far above a meeting's, far below what would cost. */
+export const MAX_TEXT = 100_000;
+const text = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+  .max(MAX_TEXT, { error: `must be at most ${MAX_TEXT} characters` });
+const SPEED = 'must be 0 (instant) or a number from 0.25 to 16';
+/**
+ * A replay pace `replayResponse` accepts, bounded: a pace of 1e-6 would keep a generation (and its
+ * timer) running for days after its client left.
+ */
+const speed = z.number({ error: SPEED }).refine((n) => n === 0 || (n >= 0.25 && n <= 16), { error: SPEED });
 const ids = SCENARIOS.map((s) => s.id);
 const scenario = z.enum(ids, { error: `must be one of: ${ids.join(', ')}` });
 const NOT_OBJECT = { error: 'must be a JSON object' };
@@ -27,6 +34,11 @@ export const TalksBody = z.object(
   { text, speed: speed.exactOptional() },
   NOT_OBJECT,
 ) satisfies z.ZodType<TalksRequest>;
+
+/** A 405 that says which methods the route takes (RFC 9110). */
+export function notAllowed(allow: string, message: string): Response {
+  return new Response(message, { status: 405, headers: { allow } });
+}
 
 /** A 400 whose JSON body says what is wrong with the request. */
 function badRequest(error: string): Response {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,5 +72,20 @@ describe('demo static files never end the process on a request', () => {
     expect((await get('/..%2fclient2/secret.txt'))[0]).toBe(403);
     expect((await get('/..%2f..%2fetc/hostname'))[0]).toBe(403);
     expect(await get('/')).toEqual([200, PAGE, 'no-cache']);
+  });
+
+  it('a link under the root is followed only to a file inside it', async () => {
+    const root = client();
+    symlinkSync(join(root, '..', 'client2', 'secret.txt'), join(root, 'assets', 'out.txt'));
+    symlinkSync(join(root, 'assets', 'app-1a2b.js'), join(root, 'assets', 'in.js'));
+    const get = await serve(root);
+    expect((await get('/assets/out.txt')).slice(0, 2)).toEqual([403, '']);
+    expect(await get('/assets/in.js')).toEqual([200, SCRIPT, 'public, max-age=31536000, immutable']);
+  });
+
+  it('the page reached through /assets/ is revalidated: caching follows the file served, not the URL', async () => {
+    const get = await serve(client());
+    expect(await get('/assets/..%2findex.html')).toEqual([200, PAGE, 'no-cache']);
+    expect(await get('/assets/app-1a2b.js')).toEqual([200, SCRIPT, 'public, max-age=31536000, immutable']);
   });
 });

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
@@ -33,8 +33,25 @@ function fileFor(root: string, path: string): string | undefined {
  * Serves the built client from `root`; unknown paths get index.html (the app has one page). A URL that
  * does not decode is a 400, one outside `root` a 403, and with no index.html to stand in, a 404.
  */
+/** Whether `path` is `root` or below it (by relative path, not prefix: /srv/client2 is not in /srv/client). */
+function within(root: string, path: string): boolean {
+  const inside = relative(root, path);
+  return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+}
+
+/** The path with its links followed, or undefined when it is gone. */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export function serveStatic(root: string): (req: IncomingMessage, res: ServerResponse) => void {
   root = resolve(root);
+  // The root itself may be a link (a deploy's `current`): files are checked against where it leads.
+  const realRoot = realPath(root) ?? root;
   return (req, res) => {
     let path: string;
     try {
@@ -44,9 +61,8 @@ export function serveStatic(root: string): (req: IncomingMessage, res: ServerRes
       res.writeHead(400).end();
       return;
     }
-    // By relative path, not prefix: `root` /srv/client must not let `..%2fclient2/` through.
-    const inside = relative(root, join(root, path));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    // `..%2fclient2/` must not leave the root.
+    if (!within(root, join(root, path))) {
       res.writeHead(403).end();
       return;
     }
@@ -57,9 +73,16 @@ export function serveStatic(root: string): (req: IncomingMessage, res: ServerRes
       res.writeHead(404).end();
       return;
     }
-    // Hashed assets never change; the page itself (also when it stands in for a missing file) is revalidated.
-    const immutable = found !== undefined && path.startsWith('/assets/');
-    const stream = createReadStream(file);
+    // A link under the root may lead out of it: what is read is where it leads.
+    const real = realPath(file);
+    if (real === undefined || !within(realRoot, real)) {
+      res.writeHead(403).end();
+      return;
+    }
+    // Hashed assets never change; the page itself (also when it stands in for a missing file, or is
+    // reached through `/assets/..%2findex.html`) is revalidated: by the file served, not the URL.
+    const immutable = found !== undefined && relative(root, file).startsWith(`assets${sep}`);
+    const stream = createReadStream(real);
     // The head waits for the file to open. An error before it (the file went away since the stat) is a
     // status; after it the body is cut short, so the client sees a broken response, not a complete one.
     stream.on('error', (error: NodeJS.ErrnoException) => {

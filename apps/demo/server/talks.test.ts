@@ -144,8 +144,9 @@ describe('demo talks route: a bad request body is answered 400 with its reason, 
     expect(await post('{"text":["a"],"speed":0}')).toEqual(bad('text must be a string'));
   });
 
-  it('a speed that is negative or not a number', async () => {
-    const speed = bad('speed must be a number >= 0 (0 = instant)');
+  it('a speed that is negative, not a number, or out of 0.25–16 (0 is instant)', async () => {
+    const speed = bad('speed must be 0 (instant) or a number from 0.25 to 16');
+    expect(await post('{"text":"programme","speed":0.001}')).toEqual(speed);
     expect(await post('{"text":"programme","speed":-1}')).toEqual(speed);
     expect(await post('{"text":"programme","speed":"fast"}')).toEqual(speed);
   });

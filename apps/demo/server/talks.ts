@@ -10,7 +10,7 @@ import { openaiResponseFormat, toPartialResponse } from '@partialkit/server';
 import recording from '@partialkit/test-utils/fixtures/conference-talks.sse?raw';
 import { Programme } from '@partialkit/test-utils/talks';
 import { streamChat } from './openai.ts';
-import { readJsonBody, TalksBody } from './request-body.ts';
+import { notAllowed, readJsonBody, TalksBody } from './request-body.ts';
 
 /** The body of POST /api/talks, checked by `TalksBody` (server/request-body.ts): anything else is a 400. */
 export interface TalksRequest {
@@ -20,7 +20,7 @@ export interface TalksRequest {
 }
 
 export async function handleTalks(request: Request): Promise<Response> {
-  if (request.method !== 'POST') return new Response('POST a JSON body {"text": "..."}', { status: 405 });
+  if (request.method !== 'POST') return notAllowed('POST', 'POST a JSON body {"text": "..."}');
   const body = await readJsonBody(request, TalksBody);
   if (body instanceof Response) return body;
   const { text, speed = 1 } = body;

@@ -24,7 +24,8 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** A value of a card, or a skeleton while it may still come, or "not received" after. */
 function Value({ value, loading, width }: { value: string | undefined; loading: boolean; width: string }) {
-  if (value !== undefined) return <>{value}</>;
+  // An element of its own: two values in one grid cell (a talk's start and end) would run together.
+  if (value !== undefined) return <span>{value}</span>;
   return loading ? <Skeleton width={width} /> : <span className="missing">not received</span>;
 }
 
