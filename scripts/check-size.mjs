@@ -27,7 +27,8 @@ const cases = [
     // ≈ 0.1 KB; a resume of the stream already followed never cancelled, ≈ 0.1 KB; the zod rules of
     // the parser's ceiling, ≈ 0.6 KB; an SSE event closed by a CR at the end of a chunk delivered then, a
     // throwing onRetry reported, maxEventSize checked, ≈ 0.05 KB; an event of an unknown type and a raw
-    // `[DONE]` not read as text, a mistyped format named as such, ≈ 0.05 KB).
+    // `[DONE]` not read as text, a mistyped format named as such, ≈ 0.05 KB; a resume whose first GET is
+    // cut before its headers retried, ≈ 0.03 KB).
     target: 10 * KB,
     ceiling: 17.4 * KB,
   },

@@ -211,3 +211,55 @@ describe('resume(id) with nowhere to resume it', () => {
     expect(error?.message).toBe('resume(id) needs the resumeUrl option when the fetcher is a function');
   });
 });
+
+describe('resume(id) over real HTTP: a first GET cut before its headers', () => {
+  it('is retried as a dropped stream is (the URL is known), and the text arrives whole', async () => {
+    const gets: string[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      gets.push(`${req.method} ${req.url} ${req.headers['last-event-id'] ?? '-'}`);
+      // The reloaded page's first GET: the connection drops before the server answered.
+      if (gets.length === 1) return void req.socket.destroy();
+      res.writeHead(200, { ...sse, [STREAM_ID_HEADER]: 'abc' });
+      res.end(
+        encodeProtocolEvent({ type: 'text', text: '{"title":"Hel', id: '13' }) +
+          encodeProtocolEvent({ type: 'text', text: 'lo"}', id: '17' }) +
+          encodeProtocolEvent({ type: 'done', id: '17' }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const statuses: string[] = [];
+      const store = new PartialObjectStore({
+        schema: Schema,
+        throttle: 0,
+        reconnect: { baseDelayMs: 5 },
+        fetcher: `${base}/api/extract`,
+        resumeUrl: (id) => `${base}/api/extract/${id}`,
+      });
+      store.subscribe(() => statuses.push(store.getSnapshot().status));
+      await store.resume('abc');
+      expect(store.getSnapshot()).toMatchObject({
+        status: 'success',
+        data: { title: 'Hello' },
+        error: undefined,
+      });
+      expect(gets).toEqual(['GET /api/extract/abc -', 'GET /api/extract/abc -']);
+      expect(statuses).toContain('reconnecting');
+      // Without reconnects, the cut is the run's error, as for a submit.
+      gets.length = 0;
+      const once = new PartialObjectStore({
+        schema: Schema,
+        throttle: 0,
+        reconnect: false,
+        fetcher: `${base}/api/extract`,
+        resumeUrl: (id) => `${base}/api/extract/${id}`,
+      });
+      await once.resume('abc');
+      expect(once.getSnapshot()).toMatchObject({ status: 'error', error: { name: 'NetworkError' } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

@@ -142,8 +142,14 @@ export abstract class StreamStore<
       return this.start(() => Promise.reject(caught));
     }
     // The resume response may not name its URL (`resumeResponse` does not know it): it is this one.
+    // Its URL known, a first GET cut on the way (no headers) is retried as a dropped stream is: a body
+    // that fails with it hands it to the reconnect loop.
     return this.start(
-      (signal) => fetchSource(this.options.fetcher, this.request, undefined, signal, url),
+      (signal) =>
+        fetchSource(this.options.fetcher, this.request, undefined, signal, url).catch((error: unknown) => {
+          if (!(error instanceof NetworkError) || signal.aborted) throw error;
+          return new ReadableStream<Uint8Array>({ start: (controller) => controller.error(error) });
+        }),
       url,
       target.includes('/') ? undefined : target,
     );

@@ -312,6 +312,65 @@ describe('RedisResumeStore: a reader that leaves', () => {
 });
 
 describe('RedisResumeStore: the connections it opens drop', () => {
+  it("a live read whose store's own client fails (a silent stream) ends with stream_unavailable", async () => {
+    const writer = await store();
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    clients.push(client);
+    const broken = { on: false };
+    const reader = new RedisResumeStore({
+      client: faultyClient(client, () => (broken.on ? new Error('Socket closed unexpectedly') : undefined)),
+      blockMs: 100,
+    });
+    stores.push(reader);
+    const id = fresh('main-client');
+    await writer.create(id);
+    await writer.append(id, text(1, '['));
+    const reading = entries(reader.read(id, 0)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await sleep(150);
+    // The follower's XREAD times out on the silent stream; its check of the state uses the main client.
+    broken.on = true;
+    const error = await within(reading, 3000, 'the read');
+    broken.on = false;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ type: 'stream_unavailable' });
+  });
+
+  it('a resume and a cancel while Redis is down answer within commandTimeoutMs (a 503), not when it is back', async () => {
+    const own = await startRedis();
+    const client = createClient({ url: own.url });
+    client.on('error', () => {});
+    await client.connect();
+    const down = new RedisResumeStore({ client, blockMs: 100, commandTimeoutMs: 300 });
+    const id = fresh('down');
+    await down.create(id);
+    await down.append(id, text(1, '['));
+    await own.stop();
+    try {
+      const read = await within(
+        down.read(id, 0).catch((e: unknown) => e),
+        2000,
+        'the read',
+      );
+      expect(read).toMatchObject({ name: 'ProviderError', type: 'stream_unavailable' });
+      const cancel = await within(
+        down.cancel(id).catch((e: unknown) => e),
+        2000,
+        'the cancel',
+      );
+      expect(cancel).toMatchObject({ name: 'ProviderError', type: 'stream_unavailable' });
+      const response = await within(resumeResponse(id, 0, { store: down }), 2000, 'the response');
+      expect(response.status).toBe(503);
+      expect(await response.text()).toContain('stream_unavailable');
+    } finally {
+      await down.close();
+      client.destroy();
+    }
+  });
+
   it('a live read whose connection drops goes on from its last entry on a new one: nothing lost or repeated', async () => {
     const writer = await store();
     const reader = await store();

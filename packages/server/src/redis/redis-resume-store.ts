@@ -44,6 +44,12 @@ export interface RedisResumeStoreOptions {
    * loop blocked for longer than this in the generating process counts as a death too.
    */
   liveSeconds?: number | undefined;
+  /**
+   * How long a resume or a cancel waits for Redis, in ms (default 5000): node-redis queues commands
+   * while it reconnects, so a Redis that is down would hold the request forever. Past it, the read ends
+   * with a `stream_unavailable` error (a 503 from `resumeResponse`).
+   */
+  commandTimeoutMs?: number | undefined;
 }
 
 /** A live read: the connection its XREAD BLOCK holds, and why it ended before its log did. */
@@ -74,6 +80,7 @@ export class RedisResumeStore implements ResumeStore {
   private readonly maxRun: number;
   private readonly blockMs: number;
   private readonly liveSeconds: number;
+  private readonly commandTimeoutMs: number;
   private subscriber: Promise<RedisClient> | undefined;
   private readonly cancelListeners = new Map<string, Set<() => void>>();
   private readonly followers = new Set<Follower>();
@@ -89,6 +96,28 @@ export class RedisResumeStore implements ResumeStore {
     this.maxRun = whole(options.maxRunSeconds ?? 3600, 'maxRunSeconds');
     this.blockMs = whole(options.blockMs ?? 1000, 'blockMs');
     this.liveSeconds = whole(options.liveSeconds ?? 15, 'liveSeconds');
+    this.commandTimeoutMs = whole(options.commandTimeoutMs ?? 5000, 'commandTimeoutMs');
+  }
+
+  /**
+   * A command of a reader (a resume, a cancel) on the main client, bounded by `commandTimeoutMs`; a
+   * failure of Redis is `stream_unavailable`, what a dropped follower connection ends with too.
+   */
+  private async command(args: string[]): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${this.commandTimeoutMs} ms`)),
+        this.commandTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.client.sendCommand(args), late]);
+    } catch (error) {
+      throw unavailable(error);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private key(id: string, part: 'log' | 'state' | 'cancel' | 'gone' | 'live'): string {
@@ -199,9 +228,9 @@ export class RedisResumeStore implements ResumeStore {
   }
 
   async read(id: string, offset: number, signal?: AbortSignal): Promise<StreamRead> {
-    const state = await this.client.sendCommand(['GET', this.key(id, 'state')]);
+    const state = await this.command(['GET', this.key(id, 'state')]);
     if (state === null) {
-      const gone = await this.client.sendCommand(['EXISTS', this.key(id, 'gone')]);
+      const gone = await this.command(['EXISTS', this.key(id, 'gone')]);
       return { status: Number(gone) ? 'expired' : 'unknown' };
     }
     return { status: 'found', entries: this.follow(id, offset, signal) };
@@ -243,7 +272,7 @@ export class RedisResumeStore implements ResumeStore {
     try {
       // What is there already, in pages.
       while (true) {
-        const reply = await until(this.client.sendCommand(['XRANGE', log, `(${last}`, '+', 'COUNT', '512']));
+        const reply = await until(this.command(['XRANGE', log, `(${last}`, '+', 'COUNT', '512']));
         if (this.over(follower)) return;
         const page = parseEntries(reply);
         for (const [streamId, entry] of page) {
@@ -297,12 +326,12 @@ export class RedisResumeStore implements ResumeStore {
         failures = 0;
         const entries = parseRead(reply);
         if (entries.length === 0) {
-          const state = await until(this.client.sendCommand(['GET', this.key(id, 'state')]));
+          const state = await until(this.command(['GET', this.key(id, 'state')]));
           if (this.over(follower)) return;
           if (state === null)
             throw new ProviderError('stream_expired', 'The stream expired from the resume store');
           if (state !== 'running') continue;
-          const live = await until(this.client.sendCommand(['EXISTS', this.key(id, 'live')]));
+          const live = await until(this.command(['EXISTS', this.key(id, 'live')]));
           if (this.over(follower)) return;
           if (Number(live)) {
             abandoned = false;
@@ -372,33 +401,18 @@ export class RedisResumeStore implements ResumeStore {
    * end) is the claim: of several readers, in any process, one writes the entry.
    */
   private async abandon(id: string, offset: number): Promise<void> {
-    const claim = await this.client.sendCommand([
-      'SET',
-      this.key(id, 'gone'),
-      '1',
-      'EX',
-      `${this.ttl * 24}`,
-      'NX',
-    ]);
+    const claim = await this.command(['SET', this.key(id, 'gone'), '1', 'EX', `${this.ttl * 24}`, 'NX']);
     if (claim === null) return;
     const event: ProtocolEvent = { type: 'error', error: { type: 'stream_abandoned', message: ABANDONED } };
-    await this.client.sendCommand([
-      'XADD',
-      this.key(id, 'log'),
-      '*',
-      'o',
-      `${offset}`,
-      'e',
-      JSON.stringify(event),
-    ]);
+    await this.command(['XADD', this.key(id, 'log'), '*', 'o', `${offset}`, 'e', JSON.stringify(event)]);
     await this.end(id);
   }
 
   async cancel(id: string): Promise<boolean> {
-    const state = await this.client.sendCommand(['GET', this.key(id, 'state')]);
+    const state = await this.command(['GET', this.key(id, 'state')]);
     if (state !== 'running') return false;
-    await this.client.sendCommand(['SET', this.key(id, 'cancel'), '1', 'EX', `${this.maxRun}`]);
-    await this.client.sendCommand(['PUBLISH', `${this.prefix}cancel`, id]);
+    await this.command(['SET', this.key(id, 'cancel'), '1', 'EX', `${this.maxRun}`]);
+    await this.command(['PUBLISH', `${this.prefix}cancel`, id]);
     return true;
   }
 

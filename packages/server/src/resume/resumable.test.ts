@@ -158,6 +158,23 @@ describe('resumeResponse with an offset or an id that names nothing', () => {
     return { text, error: undefined };
   }
 
+  it('a store whose read fails is a 503 with a stream_unavailable event; its own message stays on the server', async () => {
+    const store = new MemoryResumeStore();
+    const failing: ResumeStore = {
+      create: (id) => store.create(id),
+      append: (id, entry) => store.append(id, entry),
+      onCancel: (id, listener) => store.onCancel(id, listener),
+      cancel: (id) => store.cancel(id),
+      read: () => Promise.reject(new Error('ECONNREFUSED 10.0.0.7:6379 (internal host)')),
+    };
+    const response = await resumeResponse('any', 0, { store: failing });
+    expect(response.status).toBe(503);
+    const { error } = await settled(response);
+    expect(error).toMatchObject({ name: 'HTTPError', status: 503 });
+    expect((error as Error).message).toContain('The resume store failed');
+    expect((error as Error).message).not.toContain('ECONNREFUSED');
+  });
+
   it('an offset past the end of the stream (7 characters) is an offset_out_of_range error, not a silent done', async () => {
     const store = new MemoryResumeStore();
     await (await toResumableResponse(answer, { store, id: 's1' })).text();

@@ -2,6 +2,7 @@ import {
   type DecodeOptions,
   PartialKitError,
   type ProtocolEvent,
+  ProviderError,
   RESUME_URL_HEADER,
   STREAM_ID_HEADER,
 } from '@partialkit/core';
@@ -206,7 +207,20 @@ export async function resumeResponse(
       heartbeatMs: init.heartbeatMs,
     });
   }
-  return follow(init.store, id, offset, headers, init.heartbeatMs);
+  try {
+    return await follow(init.store, id, offset, headers, init.heartbeatMs);
+  } catch (error) {
+    // The store failed (Redis down): a 503 with the error event, which a client may retry. Only a
+    // store's own verdict is told; anything else stays on the server.
+    const event: ProtocolEvent = {
+      type: 'error',
+      error:
+        error instanceof ProviderError
+          ? { type: error.type, message: error.message }
+          : { type: 'stream_unavailable', message: 'The resume store failed' },
+    };
+    return toPartialResponse(once(event), { status: 503, headers, heartbeatMs: init.heartbeatMs });
+  }
 }
 
 /**
