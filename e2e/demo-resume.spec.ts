@@ -105,3 +105,28 @@ test('Stop after a drop keeps the partial, stays stopped and cancels the stream 
   expect(rest).toContain('"type":"cancelled"');
   expect(rest).not.toContain('"deadline"');
 });
+
+test('a page reload mid-stream follows the stream again from its start and ends equal to the recorded object', async ({
+  page,
+}) => {
+  const d = demo(page);
+  await d.open('conference', '1');
+  const deletes: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'DELETE') deletes.push(r.url());
+  });
+  await d.extract.click();
+  await expect(d.cards.first()).toBeVisible({ timeout: 15_000 });
+  const resumed = page.waitForRequest((r) => r.method() === 'GET' && /\/api\/extract\/[\w-]+$/.test(r.url()));
+  await page.reload();
+  await resumed;
+  await expect(page.getByLabel('Recording')).toHaveValue('conference');
+  await expect(d.status).toHaveAttribute('data-status', 'success', { timeout: 30_000 });
+  expect(JSON.parse((await page.getByTestId('raw').textContent()) ?? '')).toEqual(MEETING_RESULT);
+  expect(deletes).toEqual([]); // the reload left the stream running: nothing cancelled it
+  // Remembered only while it runs: after it ended, a reload starts idle.
+  await page.reload();
+  await page.getByTestId('mode').waitFor();
+  await page.waitForTimeout(500);
+  await expect(d.status).toHaveAttribute('data-status', 'idle');
+});

@@ -31,6 +31,35 @@ const dropVia =
     await fetch(`${url}/${encodeURIComponent(streamId)}/drop`, { method: 'POST' });
   };
 
+/** Where a running extraction is remembered across a page reload (this tab only). */
+const RUNNING = 'partialkit-demo:extraction';
+
+interface Running {
+  id: string;
+  scenario: ScenarioId;
+  speed: number;
+}
+
+function savedRun(): Running | undefined {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(RUNNING) ?? 'null') as Partial<Running> | null;
+    if (typeof saved?.id !== 'string' || typeof saved.speed !== 'number') return undefined;
+    const known = SCENARIOS.find((s) => s.id === saved.scenario);
+    return known ? { id: saved.id, scenario: known.id, speed: saved.speed } : undefined;
+  } catch {
+    return undefined; // storage disabled, or not JSON
+  }
+}
+
+function remember(run: Running | undefined): void {
+  try {
+    if (run) sessionStorage.setItem(RUNNING, JSON.stringify(run));
+    else sessionStorage.removeItem(RUNNING);
+  } catch {
+    // storage disabled: a reload then starts idle
+  }
+}
+
 /** The conference-extraction example: the notes, the streamed result and the stream inspector. */
 export function MeetingExample({
   fetcher = '/api/extract',
@@ -68,9 +97,34 @@ export function MeetingExample({
   } = usePartialObject<typeof MeetingInfo, ExtractRequest>(MeetingInfo, tapped, { fetch: recorder.fetch });
   // Reconnecting is still running: Stop stays active (and cancels on the server).
   const streaming = status === 'streaming' || status === 'reconnecting';
-  // Leaving the example (another tab) gives the stream up: cancelled on the server too, as Stop does. A
-  // page reload leaves it running, to be resumed: no cleanup runs then.
-  useEffect(() => () => store.stop(), [store]);
+  // A page reload leaves the stream running on the server (no cleanup runs then): the reloaded page
+  // follows it again from its start. On the next task, so that StrictMode's trial unmount (which stops,
+  // below) comes first and cancels the timer, not the stream.
+  // Read once, when the page loads: coming back to the tab later must not resume it again.
+  const [reloaded] = useState(() => ({ run: savedRun() }));
+  useEffect(() => {
+    const saved = reloaded.run;
+    if (!saved || typeof fetcher !== 'string') return;
+    const timer = setTimeout(() => {
+      reloaded.run = undefined;
+      setScenarioId(saved.scenario);
+      setSpeed(saved.speed);
+      void store.resume(`${fetcher}/${encodeURIComponent(saved.id)}`);
+    });
+    return () => clearTimeout(timer);
+  }, [store, fetcher, reloaded]);
+  // Leaving the example (another tab) gives the stream up: cancelled on the server too, as Stop does.
+  useEffect(
+    () => () => {
+      remember(undefined);
+      store.stop();
+    },
+    [store],
+  );
+  useEffect(() => {
+    if (streaming && streamId) remember({ id: streamId, scenario: scenarioId, speed });
+    else if (!streaming && status !== 'idle') remember(undefined);
+  }, [streaming, streamId, status, scenarioId, speed]);
   const [dropping, setDropping] = useState(false);
   const onDrop = () => {
     if (!drop || !streamId || status !== 'streaming' || dropping) return;
