@@ -118,3 +118,25 @@ it('a model API that answers in time streams on past OPENAI_TIMEOUT_MS', async (
   expect(body).toContain('event: done');
   expect(body).not.toContain('event: error');
 });
+
+it('an OPENAI_TIMEOUT_MS no timer can hold (-1, 1e10, Infinity, abc) is the default, not a 504 at once', async () => {
+  const chunk = (content: string) =>
+    `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
+  const model = await listen(
+    createServer((_request, response) => {
+      setTimeout(() => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(`${chunk('[]')}data: [DONE]\n\n`);
+      }, 50);
+    }),
+  );
+  process.env.OPENAI_API_KEY = 'sk-test';
+  process.env.OPENAI_BASE_URL = `${model}/v1`;
+  const api = await listen(createServer(toNodeHandler(handleApi)));
+  for (const value of ['-1', '1e10', 'Infinity', 'abc']) {
+    process.env.OPENAI_TIMEOUT_MS = value;
+    const response = await post(`${api}/api/talks`);
+    await response.text();
+    expect([value, response.status]).toEqual([value, 200]);
+  }
+});

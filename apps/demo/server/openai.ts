@@ -19,7 +19,11 @@ export interface ChatRequest {
 export type ChatResult = { ok: true; upstream: Response } | { ok: false; response: Response };
 
 /** How long the model API may take to answer (its headers), in ms: `OPENAI_TIMEOUT_MS`, default 30 s. */
-const answerTimeout = () => Number(process.env.OPENAI_TIMEOUT_MS) || 30_000;
+const answerTimeout = () => {
+  const ms = Number(process.env.OPENAI_TIMEOUT_MS);
+  // A timer past 2^31 - 1 ms (or below 1) fires at once: such a value is not a wait.
+  return Number.isFinite(ms) && ms >= 1 && ms <= 2 ** 31 - 1 ? ms : 30_000;
+};
 
 export async function streamChat(key: string, request: ChatRequest): Promise<ChatResult> {
   const base = process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,6 +81,20 @@ describe('demo static files never end the process on a request', () => {
     const get = await serve(root);
     expect((await get('/assets/out.txt')).slice(0, 2)).toEqual([403, '']);
     expect(await get('/assets/in.js')).toEqual([200, SCRIPT, 'public, max-age=31536000, immutable']);
+  });
+
+  it('a root that is a link re-pointed at a new release serves the new release', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'partialkit-release-'));
+    for (const release of ['r1', 'r2']) {
+      mkdirSync(join(dir, release));
+      writeFileSync(join(dir, release, 'index.html'), release);
+    }
+    symlinkSync(join(dir, 'r1'), join(dir, 'current'));
+    const get = await serve(join(dir, 'current'));
+    expect((await get('/')).slice(0, 2)).toEqual([200, 'r1']);
+    unlinkSync(join(dir, 'current'));
+    symlinkSync(join(dir, 'r2'), join(dir, 'current'));
+    expect((await get('/')).slice(0, 2)).toEqual([200, 'r2']);
   });
 
   it('the page reached through /assets/ is revalidated: caching follows the file served, not the URL', async () => {

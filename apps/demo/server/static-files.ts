@@ -50,8 +50,6 @@ function realPath(path: string): string | undefined {
 
 export function serveStatic(root: string): (req: IncomingMessage, res: ServerResponse) => void {
   root = resolve(root);
-  // The root itself may be a link (a deploy's `current`): files are checked against where it leads.
-  const realRoot = realPath(root) ?? root;
   return (req, res) => {
     let path: string;
     try {
@@ -74,8 +72,9 @@ export function serveStatic(root: string): (req: IncomingMessage, res: ServerRes
       return;
     }
     // A link under the root may lead out of it: what is read is where it leads.
+    // The root itself may be a link (a deploy's `current`, re-pointed at each release): where it leads now.
     const real = realPath(file);
-    if (real === undefined || !within(realRoot, real)) {
+    if (real === undefined || !within(realPath(root) ?? root, real)) {
       res.writeHead(403).end();
       return;
     }

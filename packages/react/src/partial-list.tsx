@@ -17,15 +17,15 @@ export interface PartialListProps<T, C = never> {
    * Shown while there is no item: the array has not started, or it is empty and no element streams
    * (`usePartialItems`' `items` is `[]` until its first element closes).
    */
-  placeholder?: ReactNode;
+  placeholder?: ReactNode | undefined;
   /**
    * React key of an item (default: its index, which is stable since arrays only grow; `current` gets the
    * index it will have in `items`, so its row stays mounted when it completes). Read, like `render`, when
    * an item changes: a key that depends on other values needs them in `deps`.
    */
-  keyOf?: (item: T | C, index: number) => Key;
+  keyOf?: ((item: T | C, index: number) => Key) | undefined;
   /** Values the `render` function reads besides the item; a change re-renders every item. */
-  deps?: readonly unknown[];
+  deps?: readonly unknown[] | undefined;
 }
 
 interface ItemProps {

@@ -20,14 +20,14 @@ export interface PartialTextProps extends HTMLAttributes<HTMLElement> {
    * Whether the string is final: `!isLoading || isCompleteAt(path)`, so that a string a stop cut off
    * shows as final too. Or give `path` inside a `PartialStoreProvider`, which does that itself.
    */
-  complete?: boolean;
-  path?: Path;
+  complete?: boolean | undefined;
+  path?: Path | undefined;
   /** Shown after the text while it streams. */
-  caret?: ReactNode;
+  caret?: ReactNode | undefined;
   /** Shown while the string has not started. */
-  placeholder?: ReactNode;
+  placeholder?: ReactNode | undefined;
   /** The element (default `span`), or a component that takes what it is given: HTML attributes and the text. */
-  as?: ElementType<HTMLAttributes<HTMLElement> & { 'data-streaming'?: '' | undefined }>;
+  as?: ElementType<HTMLAttributes<HTMLElement> & { 'data-streaming'?: '' | undefined }> | undefined;
 }
 
 /**

@@ -184,6 +184,17 @@ describe('format detection', () => {
     expect(await collect(['data: [5,\n\ndata: 6]\n\n'])).toBe('[5,6]');
   });
 
+  for (const line of ['{"type":"error","message":"Overloaded"}', '{"error":{"message":"Overloaded"}}']) {
+    it(`with the providers loaded, a first event that is an error object none claims fails the stream: ${line}`, async () => {
+      const { text, error } = await decodeSettled(
+        new Response(`data: ${line}\n\n`, { headers: { 'content-type': 'text/event-stream' } }),
+      );
+      expect(text).toBe('');
+      expect(error).toBeInstanceOf(ProviderError);
+      expect((error as Error).message).toContain('Overloaded');
+    });
+  }
+
   it("raw JSON data lines: OpenAI's `[DONE]` marker, which such servers copy, is not text", async () => {
     const wire = 'data: {"a":\n\ndata: 1}\n\ndata: [DONE]\n\n';
     const { text, error } = await decodeSettled([wire]);

@@ -118,13 +118,27 @@ function errorOf(event: SSEMessage): ProviderError | TruncatedError | RefusalErr
   return new ProviderError(typeof o.type === 'string' ? o.type : 'error', message, e ?? event.data);
 }
 
-/** SSE whose `data:` lines are raw JSON text (a common hand-rolled server); `event: error` fails it. */
+/**
+ * SSE whose `data:` lines are raw JSON text (a common hand-rolled server); `event: error` fails it, and
+ * so does a first event that is an error object (`{"type": "error", …}`, `{"error": …}`) no reader
+ * claimed: a stream that begins with its failure is no answer.
+ */
 export async function* sseData(
   events: AsyncIterable<SSEMessage>,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
+  let first = true;
   for await (const event of events) {
-    if (event.event === 'error') throw errorOf(event);
+    if (event.event === 'error' || (first && isErrorObject(jsonData(event)))) throw errorOf(event);
+    first = false;
     // `[DONE]`, OpenAI's end marker, which such servers copy, is not JSON text.
     if (event.data && event.data !== '[DONE]') yield { type: 'text', text: event.data };
   }
+}
+
+function isErrorObject(data: unknown): boolean {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    ((data as { type?: unknown }).type === 'error' || 'error' in data)
+  );
 }

@@ -55,7 +55,12 @@ export function streamPartial<S extends StandardSchemaV1>(
   else signal?.addEventListener('abort', forward, { once: true });
   const unlink = () => signal?.removeEventListener('abort', forward);
   // Made now, so that an abort or a return() before the first read cancels the source.
-  const events = decode(source, { extractJson: true, ...decodeOptions, signal: stop.signal });
+  // `?? true`: an explicit `extractJson: undefined` is the default too.
+  const events = decode(source, {
+    ...decodeOptions,
+    extractJson: decodeOptions?.extractJson ?? true,
+    signal: stop.signal,
+  });
   const progress = { attempt: 1 };
   const stream = releasing(snapshots(schema, events, bounds, progress, stop, unlink), events, unlink);
   return Object.defineProperty(stream, 'attempt', {

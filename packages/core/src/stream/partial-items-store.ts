@@ -37,20 +37,22 @@ export interface PartialItemsStoreOptions<S extends StandardSchemaV1, I = unknow
   /** The schema of one element of the list. */
   schema: S;
   /** Where the list is (default `'auto'`; see `streamItems`). */
-  shape?: ListShape;
+  shape?: ListShape | undefined;
   /** An invalid element: `'skip'` (default; kept in `issues`), `'throw'` (ends the run), or a callback. */
-  onInvalid?: InvalidItemHandling;
+  onInvalid?: InvalidItemHandling | undefined;
   /** Maximum nesting depth inside one element (default 1000). */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
   /** Maximum length of one element's text in UTF-16 code units. */
-  maxLength?: number;
+  maxLength?: number | undefined;
   /** Each valid element as it closes (not throttled), with its index in the list. */
-  onItem?: (item: SchemaOutput<S>, index: number) => void;
-  onFinish?: (result: {
-    items: readonly SchemaOutput<S>[];
-    issues: readonly ItemValidationError[];
-    error: Error | undefined;
-  }) => void;
+  onItem?: ((item: SchemaOutput<S>, index: number) => void) | undefined;
+  onFinish?:
+    | ((result: {
+        items: readonly SchemaOutput<S>[];
+        issues: readonly ItemValidationError[];
+        error: Error | undefined;
+      }) => void)
+    | undefined;
 }
 
 type State<S extends StandardSchemaV1> = PartialItemsState<SchemaOutput<S>, DeepPartial<SchemaInput<S>>>;

@@ -49,11 +49,13 @@ export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> ex
   /** Maximum JSON text length in UTF-16 code units; an invalid value fails the run with `InvalidOptionError`. */
   maxLength?: number | undefined;
   onUpdate?: ((object: DeepPartial<SchemaInput<S>>) => void) | undefined;
-  onFinish?: (result: {
-    data: SchemaOutput<S> | undefined;
-    object: DeepPartial<SchemaInput<S>> | undefined;
-    error: Error | undefined;
-  }) => void;
+  onFinish?:
+    | ((result: {
+        data: SchemaOutput<S> | undefined;
+        object: DeepPartial<SchemaInput<S>> | undefined;
+        error: Error | undefined;
+      }) => void)
+    | undefined;
 }
 
 type State<S extends StandardSchemaV1> = PartialState<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>;
@@ -124,7 +126,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
   }
 
   protected async read(run: Run<S>, source: StreamSource, signal: AbortSignal): Promise<void> {
-    const decode = { extractJson: true, ...this.options.decode };
+    const decode = { ...this.options.decode, extractJson: this.options.decode?.extractJson ?? true };
     for await (const event of this.events(run, source, signal, decode)) {
       if (signal.aborted) return;
       if (run.stage.apply(event)) {

@@ -19,8 +19,8 @@ export interface StreamInspectorProps {
    * fetcher and its `fetch` is the store's `fetch` option (for reconnects), made with the store's
    * `decode` options if it has any. Otherwise one is made, without those counts.
    */
-  recorder?: StreamRecorder;
-  className?: string;
+  recorder?: StreamRecorder | undefined;
+  className?: string | undefined;
 }
 
 const ms = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v).toLocaleString('en-US')} ms`);

@@ -96,7 +96,11 @@ export class RedisResumeStore implements ResumeStore {
     this.maxRun = whole(options.maxRunSeconds ?? 3600, 'maxRunSeconds');
     this.blockMs = whole(options.blockMs ?? 1000, 'blockMs');
     this.liveSeconds = whole(options.liveSeconds ?? 15, 'liveSeconds');
-    this.commandTimeoutMs = whole(options.commandTimeoutMs ?? 5000, 'commandTimeoutMs');
+    // A timer past 2^31 - 1 ms fires at once: a longer wait is that long.
+    this.commandTimeoutMs = Math.min(
+      whole(options.commandTimeoutMs ?? 5000, 'commandTimeoutMs'),
+      2 ** 31 - 1,
+    );
   }
 
   /**

@@ -188,9 +188,9 @@ export async function resumeResponse(
   init: {
     store: ResumeStore;
     /** Where the stream is resumed and cancelled, sent again so that any client can reconnect this one. */
-    resumeUrl?: (id: string) => string;
+    resumeUrl?: ((id: string) => string) | undefined;
     heartbeatMs?: number | undefined;
-    headers?: PartialResponseInit['headers'];
+    headers?: PartialResponseInit['headers'] | undefined;
   },
 ): Promise<Response> {
   const headers = streamHeaders(id, init);

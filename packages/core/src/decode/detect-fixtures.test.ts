@@ -1,0 +1,36 @@
+import '../providers/index.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES } from '@partialkit/test-utils/fixtures';
+import { describe, expect, it } from 'vitest';
+import { detectSSE } from './detect.ts';
+import { Peekable } from './peekable.ts';
+import { sseEvents } from './sse.ts';
+
+async function* one(s: string) {
+  yield s;
+}
+async function events(text: string) {
+  const out = [];
+  for await (const e of sseEvents(one(text), 1 << 24)) out.push(e);
+  return out;
+}
+async function* from<T>(xs: T[]) {
+  for (const x of xs) yield x;
+}
+
+// With the providers loaded, an event none of them claims is the app's raw JSON: no provider event may be
+// one, wherever a stream is taken up (a resume starts mid-stream).
+describe('detection over every recorded stream, from each of its events', () => {
+  it('no event of a provider fixture, as a stream start, is raw sse-data', async () => {
+    const bad: string[] = [];
+    for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.sse'))) {
+      const all = await events(readFileSync(join(FIXTURES, f), 'utf8'));
+      for (let k = 0; k < all.length; k++) {
+        const d = await detectSSE(new Peekable(from(all.slice(k))));
+        if (d === 'sse-data') bad.push(`${f}#${k}: ${all[k]!.event ?? ''} ${all[k]!.data.slice(0, 100)}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});
