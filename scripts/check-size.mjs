@@ -28,7 +28,8 @@ const cases = [
     // the parser's ceiling, ≈ 0.6 KB; an SSE event closed by a CR at the end of a chunk delivered then, a
     // throwing onRetry reported, maxEventSize checked, ≈ 0.05 KB; an event of an unknown type and a raw
     // `[DONE]` not read as text, a mistyped format named as such, ≈ 0.05 KB; a resume whose first GET is
-    // cut before its headers retried, ≈ 0.03 KB).
+    // cut before its headers retried, ≈ 0.03 KB; an error object as the first raw JSON event failing the
+    // stream, `extractJson: undefined` as the default, ≈ 0.03 KB).
     target: 10 * KB,
     ceiling: 17.4 * KB,
   },

@@ -28,6 +28,7 @@ export {
 } from './errors.ts';
 export { isCompleteItem, isCompleteNode } from './parser/completeness.ts';
 export {
+  AsyncSchemaError,
   createPartialParser,
   type PartialParser,
   type PartialParserOptions,

@@ -1,13 +1,13 @@
 'use client';
 export type {
   DeepPartial,
-  ItemValidationError,
   PartialIssue,
   PartialItemsState,
   PartialState,
   Path,
   StreamStatus,
 } from '@partialkit/core';
+export { ItemValidationError } from '@partialkit/core';
 export { PartialStoreProvider, usePartialStore } from './context.tsx';
 export { type PartialItemInfo, PartialList, type PartialListProps } from './partial-list.tsx';
 export { PartialText, type PartialTextProps } from './partial-text.tsx';

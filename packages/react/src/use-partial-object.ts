@@ -41,7 +41,7 @@ export interface UsePartialObjectResult<S extends StandardSchemaV1, I> {
   stop: () => void;
   reset: () => void;
   /** Whether an object or array node of any snapshot is complete. */
-  isComplete: (node: object) => boolean;
+  isComplete: (node: object | undefined) => boolean;
   /** Whether the value at `path` of the current object is complete. */
   isCompleteAt: (path: Path) => boolean;
   /** The underlying store, to share with child components (`PartialStoreProvider`, `usePartialSelector`). */

@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { PartialObjectStore } from '../stream/partial-object-store.ts';
 import { isCompleteItem, isCompleteNode } from './completeness.ts';
 import { createPartialParser } from './create-partial-parser.ts';
 
@@ -60,6 +61,18 @@ describe('isCompleteNode on validated outputs', () => {
     expect(isCompleteNode(snapshot)).toBe(false);
     expect(isCompleteNode(snapshot.records)).toBe(false);
     expect(isCompleteNode(snapshot.records[0]!.tags)).toBe(false);
+  });
+
+  it('a node not there yet is not complete (`Object.isFrozen(undefined)` is true)', () => {
+    const parser = createPartialParser({ schema: Records });
+    parser.write('{"records": [{"id": 1}');
+    const snapshot = parser.value as { records: Array<{ id: number } | undefined> };
+    expect(isCompleteNode(snapshot.records[0])).toBe(true);
+    for (const missing of [snapshot.records[1], undefined, null as unknown as object])
+      expect(isCompleteNode(missing)).toBe(false);
+    expect(parser.isComplete(snapshot.records[3])).toBe(false);
+    const store = new PartialObjectStore({ schema: Records, fetcher: () => [] });
+    expect(store.isComplete(undefined)).toBe(false);
   });
 });
 

@@ -15,9 +15,13 @@ export function markComplete(node: object): void {
   Object.freeze(node);
 }
 
-/** Whether an object or array node taken from a snapshot is complete (will never change again). */
-export function isCompleteNode(node: object): boolean {
-  return Object.isFrozen(node) || outputs.has(node);
+/**
+ * Whether an object or array node taken from a snapshot is complete (will never change again). A node
+ * not there yet (`snapshot.users[3]` still undefined) is not.
+ */
+export function isCompleteNode(node: object | undefined): boolean {
+  // Not `Object.isFrozen` alone: it is true of undefined and every primitive.
+  return typeof node === 'object' && node !== null && (Object.isFrozen(node) || outputs.has(node));
 }
 
 /** Marks a snapshot of an open array whose every element is complete and the last one a primitive. */
@@ -35,7 +39,7 @@ export function isCompleteItem(list: readonly unknown[], index: number): boolean
   if (!(index >= 0 && index < list.length)) return false;
   if (index < list.length - 1 || isCompleteNode(list) || settled.has(list)) return true;
   const item = list[index];
-  return typeof item === 'object' && item !== null && isCompleteNode(item);
+  return isCompleteNode(item as object | undefined);
 }
 
 /**

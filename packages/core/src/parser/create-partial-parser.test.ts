@@ -526,4 +526,12 @@ describe('schemas that write to their input', () => {
     p.write('{"title":"x"}');
     expect(await p.endAsync()).toEqual({ title: 'x', tags: [] });
   });
+
+  it('end() on an asynchronous schema throws AsyncSchemaError, which the package exports to catch', async () => {
+    const { AsyncSchemaError: Exported } = await import('../index.ts');
+    const p = createPartialParser({ schema: z.object({ title: z.string() }).refine(async () => true) });
+    p.write('{"title":"x"}');
+    expect(() => p.end()).toThrow(Exported);
+    expect(await p.endAsync()).toEqual({ title: 'x' });
+  });
 });

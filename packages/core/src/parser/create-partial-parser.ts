@@ -69,7 +69,7 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   /** The current snapshot: `undefined` until the root value begins. Still readable after an error. */
   readonly value: TPartial | undefined;
   /** Whether an object or array node taken from any snapshot of this parser is complete (never changes again). */
-  isComplete(node: object): boolean;
+  isComplete(node: object | undefined): boolean;
   /** Whether the value at `path` of the current snapshot is complete (absent values are not). */
   isCompleteAt(path: Path): boolean;
   /**
@@ -126,7 +126,7 @@ export function bound(option: string, value: unknown, fallback: number): number 
   throw new InvalidOptionError(option, value, 'a non-negative integer or Infinity');
 }
 
-/** What `end()` throws for a schema that validates asynchronously (internal: stages switch to `endAsync()`). */
+/** What `end()` throws for a schema that validates asynchronously: call `endAsync()` (the stages do). */
 export class AsyncSchemaError extends PartialKitError {
   constructor() {
     super(
@@ -182,7 +182,7 @@ class IncrementalParser implements PartialParser {
     return this.builder.value();
   }
 
-  isComplete(node: object): boolean {
+  isComplete(node: object | undefined): boolean {
     return isCompleteNode(node);
   }
 

@@ -97,7 +97,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
   }
 
   /** Whether an object or array node of any snapshot (or of `initialValue`) is complete (will never change again). */
-  isComplete = (node: object): boolean => isCompleteNode(node);
+  isComplete = (node: object | undefined): boolean => isCompleteNode(node);
 
   /**
    * Whether the value at `path` of the current value (`getSnapshot().object`) is complete: closed in the
