@@ -269,6 +269,19 @@ describe('reask: options', () => {
     expect(error).toBeInstanceOf(PartialJSONError);
   });
 
+  it("an exception of the app's own (a refinement that threw) is not re-asked, nor sent to the model", async () => {
+    const Checked = z.object({
+      a: z.number().refine(() => {
+        throw new Error('connect failed: postgres://admin:hunter2@db.internal/prod');
+      }),
+    });
+    const { call, calls } = scriptedIn(['{"a":1}', '{"a":2}'], 4);
+    const error = await failureOf(reask({ schema: Checked, messages: [], call, maxRetries: 2 }));
+    expect(error).toBeInstanceOf(PartialJSONError);
+    expect(calls).toHaveLength(1);
+    expect(JSON.stringify(calls)).not.toContain('hunter2');
+  });
+
   it('an invalid maxDepth or maxLength is an InvalidOptionError before the model is called', async () => {
     for (const bad of [{ maxDepth: Number.NaN }, { maxLength: -1 }]) {
       const { call, calls } = scriptedIn(['{"name":"Ada","age":36}'], 16);

@@ -166,7 +166,9 @@ async function* attempts<S extends StandardSchemaV1>(
       }
       // Aborted (the signal, or the consumer's return): the failure is the abort's, not the model's to fix.
       if (controller.signal.aborted) throw controller.signal.reason;
-      if (attempt > maxRetries) throw failure;
+      // An exception of the app's own (a refinement that threw) is no answer of the model's to correct.
+      if (attempt > maxRetries || (failure instanceof PartialJSONError && failure.cause !== undefined))
+        throw failure;
       const issues = failure instanceof ValidationError ? failure.issues : [];
       messages.push(
         { role: 'assistant', content: text },

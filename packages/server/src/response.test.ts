@@ -2,9 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decode, encodeProtocolEvent, PartialObjectStore, ProviderError } from '@partialkit/core';
 import { fixtureBytes } from '@partialkit/test-utils/fixtures';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { toNodeHandler } from './node/node.ts';
+import { reask } from './reask.ts';
 import { toPartialResponse } from './response.ts';
 
 async function readAll(response: Response): Promise<string> {
@@ -31,6 +32,52 @@ describe('toPartialResponse', () => {
       ': partialkit\n\nevent: error\ndata: {"type":"internal","message":"Internal error"}\n\n',
     );
     expect((seen[0] as Error).message).toMatch(/^These objects are neither text deltas/);
+  });
+
+  it("an exception of the app's own inside the parse (a refinement that threw) keeps its message on the server", async () => {
+    const secret = 'postgres://admin:hunter2@db.internal:5432/prod';
+    const schema = z.object({
+      a: z.number().refine(() => {
+        throw new Error(`connect failed: ${secret}`);
+      }),
+    });
+    const seen: unknown[] = [];
+    const wire = await readAll(
+      toPartialResponse(reask({ schema, messages: [], maxRetries: 0, call: () => new Response('{"a":1}') }), {
+        onError: (e) => void seen.push(e),
+      }),
+    );
+    expect(wire).not.toContain('hunter2');
+    // The class is kept, so the client throws a PartialJSONError as it would have.
+    expect(wire).toContain(
+      'data: {"type":"PartialJSONError","message":"The answer could not be processed at position 0"}',
+    );
+    expect(((seen[0] as Error).cause as Error).message).toBe(`connect failed: ${secret}`);
+  });
+
+  it('a response built and never read (the handler answered otherwise) keeps no heartbeat timer', async () => {
+    // Counted by its calls: the process's other timers (other tests') come and go meanwhile.
+    const intervals = vi.spyOn(globalThis, 'setInterval');
+    const cleared = vi.spyOn(globalThis, 'clearInterval');
+    try {
+      async function* never() {
+        yield '{';
+      }
+      const built = Array.from({ length: 5 }, () => toPartialResponse(never(), { heartbeatMs: 1000 }));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(intervals).not.toHaveBeenCalled();
+      // Read, it beats: the first read starts the timer, the end clears it.
+      const reader = built[0]!.body!.getReader();
+      await reader.read();
+      await reader.read();
+      expect(intervals).toHaveBeenCalledTimes(1);
+      const timer = intervals.mock.results[0]!.value as unknown;
+      await reader.cancel();
+      expect(cleared).toHaveBeenCalledWith(timer);
+    } finally {
+      intervals.mockRestore();
+      cleared.mockRestore();
+    }
   });
 
   it('with no onError, an error the browser learns nothing of is logged on the server (and only that one)', async () => {

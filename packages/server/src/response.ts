@@ -182,6 +182,10 @@ function exposedError(error: unknown): ProtocolError {
     return { type: error.name, message: error.message, reason: error.reason };
   if (error instanceof RefusalError)
     return { type: error.name, message: error.message, refusal: error.refusal };
+  // One with a cause is an exception of the app's own (a refinement that threw) or of the runtime: its
+  // message may hold a connection string. The class is kept, so the client throws the same.
+  if (error instanceof PartialJSONError && error.cause !== undefined)
+    return { type: error.name, message: `The answer could not be processed at position ${error.position}` };
   if (error instanceof ValidationError || error instanceof PartialJSONError) {
     return { type: error.name, message: error.message };
   }
@@ -265,20 +269,22 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
         }
         init.signal?.addEventListener('abort', onAbort, { once: true });
         controller.enqueue(encoder.encode(': partialkit\n\n'));
-        const every = init.heartbeatMs ?? 15_000;
-        // 0, or an interval no timer can keep (not a number, past 2^31 − 1 ms, which setInterval turns
-        // into 1 ms), is off: never a comment per millisecond.
-        if (!(every > 0 && every <= MAX_TIMER_MS)) return;
-        heartbeat = setInterval(() => {
-          try {
-            controller.enqueue(encoder.encode(': keep-alive\n\n'));
-          } catch {
-            clearInterval(heartbeat);
-          }
-        }, every);
       },
       async pull(controller) {
         if (finished) return;
+        // From the first read: a response built and never sent (the handler answered otherwise) keeps
+        // no timer. 0, or an interval no timer can keep (not a number, past 2^31 − 1 ms, which
+        // setInterval turns into 1 ms), is off: never a comment per millisecond.
+        const every = init.heartbeatMs ?? 15_000;
+        if (heartbeat === undefined && every > 0 && every <= MAX_TIMER_MS) {
+          heartbeat = setInterval(() => {
+            try {
+              controller.enqueue(encoder.encode(': keep-alive\n\n'));
+            } catch {
+              clearInterval(heartbeat);
+            }
+          }, every);
+        }
         try {
           const interrupted = new Promise<undefined>((resolve) => {
             interrupt = () => resolve(undefined);

@@ -1,5 +1,11 @@
 import type { DecodedEvent } from '../decode/events.ts';
-import { ItemValidationError, JSONSyntaxError, PartialJSONError, ValidationError } from '../errors.ts';
+import {
+  ItemValidationError,
+  JSONSyntaxError,
+  PartialJSONError,
+  TruncatedError,
+  ValidationError,
+} from '../errors.ts';
 import {
   AsyncSchemaError,
   bound,
@@ -180,9 +186,14 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     return { index, valid: false, error: new ItemValidationError(index, error.issues, error.value) };
   }
 
-  /** A JSON error of an element, with its position in the whole text. */
+  /**
+   * A JSON error of an element, with its position in the whole text; one the input ended inside (JSON
+   * Lines cut in a literal, `tru`) is a {@link TruncatedError}, as a cut object is.
+   */
   private located(error: unknown, index: number, start: number): unknown {
     if (!(error instanceof PartialJSONError)) return error;
+    if (error.incomplete)
+      return new TruncatedError('eof', `The stream ended inside item ${index} (${inText(error, start)})`);
     return new PartialJSONError(
       `Item ${index} (from position ${start}): ${inText(error, start)}`,
       start + error.position,

@@ -883,3 +883,27 @@ describe('streamItems: the positions an element error names', () => {
     );
   });
 });
+
+describe('JSON Lines without extraction, cut at the end', () => {
+  it('inside a literal is a TruncatedError, as a cut object is (the model hit its limit, not bad JSON)', async () => {
+    for (const [chunks, cut] of [
+      [['1\n{"a":'], 'an object'],
+      [['1\ntru'], 'a literal'],
+      [['1\n', 'fal'], 'a literal over chunks'],
+    ] as const) {
+      const items: unknown[] = [];
+      let error: unknown;
+      try {
+        for await (const item of streamItems(z.unknown(), [...chunks], {
+          shape: 'lines',
+          decode: { extractJson: false },
+        }))
+          items.push(item);
+      } catch (e) {
+        error = e;
+      }
+      expect(items, cut).toEqual([1]);
+      expect(error, cut).toBeInstanceOf(TruncatedError);
+    }
+  });
+});

@@ -203,7 +203,8 @@ export async function main(
       '--speed',
       values.speed,
       REPLAY_FLAGS.speed,
-      (n) => Number.isFinite(n) && n >= 0,
+      // `1e-400` is 0 as a number, "as fast as possible": the opposite of the slow pace it asks for.
+      (n) => Number.isFinite(n) && (n > 0 || !/[1-9]/.test(values.speed.split(/e/i)[0]!)),
     );
     // `--host "$HOST"` with HOST unset: listen() takes '' for every interface, logged as http://:8787.
     if (!values.host.trim()) {
