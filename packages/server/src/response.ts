@@ -232,6 +232,10 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
   const events = eventsOf(source, init.decode, upstream.signal)[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const every = init.heartbeatMs ?? 15_000;
+  // 0, or an interval no timer can keep (not a number, past 2^31 − 1 ms, which setInterval turns into
+  // 1 ms), is off: never a comment per millisecond. Cleared once the heartbeat starts.
+  let beats = every > 0 && every <= MAX_TIMER_MS;
   let finished = false;
   let body: ReadableStreamDefaultController<Uint8Array> | undefined;
   /** Settles a pending `pull` when the stream is aborted while the upstream is silent. */
@@ -273,10 +277,9 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
       async pull(controller) {
         if (finished) return;
         // From the first read: a response built and never sent (the handler answered otherwise) keeps
-        // no timer. 0, or an interval no timer can keep (not a number, past 2^31 − 1 ms, which
-        // setInterval turns into 1 ms), is off: never a comment per millisecond.
-        const every = init.heartbeatMs ?? 15_000;
-        if (heartbeat === undefined && every > 0 && every <= MAX_TIMER_MS) {
+        // no timer.
+        if (beats) {
+          beats = false;
           heartbeat = setInterval(() => {
             try {
               controller.enqueue(encoder.encode(': keep-alive\n\n'));
