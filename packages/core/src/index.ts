@@ -58,9 +58,11 @@ export {
 export {
   type Fetcher,
   PartialObjectStore,
+  type PartialOutcome,
   type PartialState,
   type PartialStoreOptions,
   type StreamStatus,
 } from './stream/partial-object-store.ts';
+export type { StreamStatusState } from './stream/stream-store.ts';
 export type { ThrottleSetting } from './stream/throttle.ts';
 export type { DeepPartial, Path } from './types.ts';

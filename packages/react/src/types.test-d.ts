@@ -42,6 +42,37 @@ describe('inferred types', () => {
     >();
   });
 
+  it('narrows data and error by status, destructured or not', () => {
+    const r = usePartialObject(Schema, '/api');
+    type Output = z.output<typeof Schema>;
+    if (r.status === 'success') {
+      expectTypeOf(r.data).toEqualTypeOf<Output>();
+      expectTypeOf(r.error).toEqualTypeOf<undefined>();
+    } else if (r.status === 'error') {
+      expectTypeOf(r.data).toEqualTypeOf<undefined>();
+      expectTypeOf(r.error).toEqualTypeOf<Error>();
+    } else {
+      expectTypeOf(r.data).toEqualTypeOf<undefined>();
+      expectTypeOf(r.error).toEqualTypeOf<undefined>();
+    }
+    const { status, data, error } = usePartialObject(Schema, '/api');
+    if (status === 'success') expectTypeOf(data).toEqualTypeOf<Output>();
+    if (status === 'error') expectTypeOf(error).toEqualTypeOf<Error>();
+    // the fields every status has stay plain
+    expectTypeOf(r.object).toEqualTypeOf<DeepPartial<z.input<typeof Schema>> | undefined>();
+    const items = usePartialItems(Schema, '/api');
+    if (items.status === 'error') expectTypeOf(items.error).toEqualTypeOf<Error>();
+    else expectTypeOf(items.error).toEqualTypeOf<undefined>();
+    const state = r.store.getSnapshot();
+    if (state.status === 'success') expectTypeOf(state.data).toEqualTypeOf<Output>();
+    usePartialObject(Schema, '/api', {
+      onFinish: (result) => {
+        if (result.error === undefined) expectTypeOf(result.data).toEqualTypeOf<Output>();
+        else expectTypeOf(result.data).toEqualTypeOf<undefined>();
+      },
+    });
+  });
+
   it('types selector results from the schema', () => {
     const r = usePartialObject(Schema, '/api');
     const role = usePartialSelector(r.store, (o) => o?.users?.[0]?.role);

@@ -7,7 +7,7 @@ import {
   type SchemaInput,
   type SchemaOutput,
   type StandardSchemaV1,
-  type StreamStatus,
+  type StreamStatusState,
 } from '@partialkit/core';
 import { useMemo } from 'react';
 import { streamFields, useStreamStore } from './use-stream-store.ts';
@@ -17,13 +17,16 @@ export type UsePartialItemsOptions<S extends StandardSchemaV1, I = unknown> = Om
   'schema' | 'fetcher'
 >;
 
-export interface UsePartialItemsResult<S extends StandardSchemaV1, I> {
+/** What `usePartialItems` returns; `error` is set exactly when `status` is `'error'`. */
+export type UsePartialItemsResult<S extends StandardSchemaV1, I> = UsePartialItemsFields<S, I> &
+  StreamStatusState;
+
+/** The fields of {@link UsePartialItemsResult} that every status has. */
+export interface UsePartialItemsFields<S extends StandardSchemaV1, I> {
   /** The validated elements so far: each the same object across renders, the array growing by append. */
   items: readonly SchemaOutput<S>[];
   /** The element still streaming, partial; undefined between elements. */
   current: DeepPartial<SchemaInput<S>> | undefined;
-  status: StreamStatus;
-  error: Error | undefined;
   /** The elements that failed the item schema, each with its index in the list. */
   issues: readonly ItemValidationError[];
   /** 0 before the first submit, 1 for the first attempt, more after each `reset` (a server re-ask, a new AI SDK step). */
@@ -58,11 +61,9 @@ export function usePartialItems<S extends StandardSchemaV1, I = unknown>(
   );
   return useMemo(
     () => ({
+      ...state,
       ...streamFields(state, store),
       submit: store.submit,
-      items: state.items,
-      current: state.current,
-      issues: state.issues,
       store,
     }),
     [state, store],

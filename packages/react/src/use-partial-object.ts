@@ -3,12 +3,12 @@ import {
   type Fetcher,
   type PartialIssue,
   PartialObjectStore,
+  type PartialOutcome,
   type PartialStoreOptions,
   type Path,
   type SchemaInput,
   type SchemaOutput,
   type StandardSchemaV1,
-  type StreamStatus,
 } from '@partialkit/core';
 import { useMemo } from 'react';
 import { streamFields, useStreamStore } from './use-stream-store.ts';
@@ -18,13 +18,17 @@ export type UsePartialObjectOptions<S extends StandardSchemaV1, I = unknown> = O
   'schema' | 'fetcher'
 >;
 
-export interface UsePartialObjectResult<S extends StandardSchemaV1, I> {
+/**
+ * What `usePartialObject` returns. Checking `status` narrows the outcome: `data` is the validated output
+ * exactly when it is `'success'`, and `error` is set exactly when it is `'error'`.
+ */
+export type UsePartialObjectResult<S extends StandardSchemaV1, I> = UsePartialObjectFields<S, I> &
+  PartialOutcome<SchemaOutput<S>>;
+
+/** The fields of {@link UsePartialObjectResult} that every status has. */
+export interface UsePartialObjectFields<S extends StandardSchemaV1, I> {
   /** The partial value while streaming (stable identity for unchanged subtrees), and after. */
   object: DeepPartial<SchemaInput<S>> | undefined;
-  /** The validated output, set when the stream finished successfully. */
-  data: SchemaOutput<S> | undefined;
-  status: StreamStatus;
-  error: Error | undefined;
   /** Validation issues of completed subtrees, with paths from the root. */
   issues: readonly PartialIssue[];
   /** 0 before the first submit, 1 for the first attempt, more after each `reset` (a server re-ask, a new AI SDK step). */
@@ -65,11 +69,9 @@ export function usePartialObject<S extends StandardSchemaV1, I = unknown>(
   });
   return useMemo(
     () => ({
+      ...state,
       ...streamFields(state, store),
       submit: store.submit,
-      object: state.object,
-      data: state.data,
-      issues: state.issues,
       isComplete: store.isComplete,
       isCompleteAt: store.isCompleteAt,
       store,

@@ -41,14 +41,9 @@ export function useStreamStore<T extends BindableStore>(
   return [store, state as ReturnType<T['getSnapshot']>];
 }
 
-/** The fields both hooks return about the stream itself. */
+/** The fields both hooks return besides the store's state. */
 export function streamFields<T extends BindableStore>(state: StreamState, store: T) {
   return {
-    status: state.status,
-    error: state.error,
-    attempt: state.attempt,
-    reconnects: state.reconnects,
-    streamId: state.streamId,
     isLoading: state.status === 'streaming' || state.status === 'reconnecting',
     resume: store.resume,
     stop: store.stop,

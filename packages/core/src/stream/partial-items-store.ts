@@ -9,13 +9,17 @@ import type { DeepPartial } from '../types.ts';
 import {
   type StoreRun,
   StreamStore,
+  type StreamStoreFields,
   type StreamStoreOptions,
   type StreamStoreState,
 } from './stream-store.ts';
 import { showsField } from './throttle.ts';
 
 /** What a UI renders of a streamed list. A new object whenever something changed, the same otherwise. */
-export interface PartialItemsState<TItem, TPartial> extends StreamStoreState {
+export type PartialItemsState<TItem, TPartial> = PartialItemsFields<TItem, TPartial> & StreamStoreState;
+
+/** The fields of {@link PartialItemsState} that every status has. */
+export interface PartialItemsFields<TItem, TPartial> extends StreamStoreFields {
   /**
    * The validated elements closed so far, in order. Each is the same object in every state; the array
    * is replaced (frozen) when elements are appended, so `items === previous.items` means no new ones.
@@ -145,7 +149,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
   }
 
   protected done(): State<S> {
-    return { ...this.state, status: 'success', current: undefined };
+    return { ...this.state, status: 'success', error: undefined, current: undefined };
   }
 
   protected finished({ items, issues }: State<S>, error: Error | undefined): void {

@@ -9,31 +9,43 @@ import {
   type StoreRun,
   type StreamStatus,
   StreamStore,
+  type StreamStoreFields,
   type StreamStoreOptions,
-  type StreamStoreState,
 } from './stream-store.ts';
 import { showsField } from './throttle.ts';
 
 export type { Fetcher, StreamStatus } from './stream-store.ts';
 
-/** What a UI renders. A new object whenever something changed, the same object otherwise. */
-export interface PartialState<TPartial, TFinal> extends StreamStoreState {
+/**
+ * What a UI renders. A new object whenever something changed, the same object otherwise. Checking
+ * `status` narrows the outcome: `data` is the validated output exactly when it is `'success'`, and
+ * `error` is set exactly when it is `'error'`.
+ */
+export type PartialState<TPartial, TFinal> = PartialStateFields<TPartial> & PartialOutcome<TFinal>;
+
+/** The fields of {@link PartialState} that every status has. */
+export interface PartialStateFields<TPartial> extends StreamStoreFields {
   /** The partial value, with stable identity for unchanged subtrees. */
   readonly object: TPartial | undefined;
-  /** The validated output, once the stream finished successfully. */
-  readonly data: TFinal | undefined;
-  readonly status: StreamStatus;
-  /**
-   * Why the stream failed (`status: 'error'`). Every failure the kit detects is a {@link PartialKitError}
-   * subclass: a lost connection is a {@link NetworkError} (the original `TypeError` is its `cause`), a
-   * fetcher that returns something unreadable a `PartialKitError`. An error thrown by the app's own
-   * fetcher (fetch's `TypeError` in it included) or source is passed on unchanged, so it can be told
-   * apart.
-   */
-  readonly error: Error | undefined;
   /** Validation issues of the subtrees completed so far (paths from the root). */
   readonly issues: readonly PartialIssue[];
 }
+
+/**
+ * How a run stands. `error`: why the stream failed. Every failure the kit detects is a
+ * {@link PartialKitError} subclass: a lost connection is a {@link NetworkError} (the original
+ * `TypeError` is its `cause`), a fetcher that returns something unreadable a `PartialKitError`. An
+ * error thrown by the app's own fetcher (fetch's `TypeError` in it included) or source is passed on
+ * unchanged, so it can be told apart.
+ */
+export type PartialOutcome<TFinal> =
+  | { readonly status: 'success'; readonly data: TFinal; readonly error: undefined }
+  | { readonly status: 'error'; readonly data: undefined; readonly error: Error }
+  | {
+      readonly status: Exclude<StreamStatus, 'success' | 'error'>;
+      readonly data: undefined;
+      readonly error: undefined;
+    };
 
 /** `decode.extractJson` is on by default here. */
 export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> extends StreamStoreOptions<I> {
@@ -50,11 +62,12 @@ export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> ex
   maxLength?: number | undefined;
   onUpdate?: ((object: DeepPartial<SchemaInput<S>>) => void) | undefined;
   onFinish?:
-    | ((result: {
-        data: SchemaOutput<S> | undefined;
-        object: DeepPartial<SchemaInput<S>> | undefined;
-        error: Error | undefined;
-      }) => void)
+    | ((
+        result: { object: DeepPartial<SchemaInput<S>> | undefined } & (
+          | { data: SchemaOutput<S>; error: undefined }
+          | { data: undefined; error: Error }
+        ),
+      ) => void)
     | undefined;
 }
 
@@ -149,11 +162,23 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
 
   protected done({ data, stage }: Run<S>): State<S> {
     const { value: object, issues } = stage.parser;
-    return { ...this.state, status: 'success', data, object, issues };
+    // `data` is set: `done` follows a `read` that finished
+    return {
+      ...this.state,
+      status: 'success',
+      data: data as SchemaOutput<S>,
+      error: undefined,
+      object,
+      issues,
+    };
   }
 
   protected finished({ data, object }: State<S>, error: Error | undefined): void {
-    this.call(() => this.options.onFinish?.({ data, object, error }));
+    const result =
+      error === undefined
+        ? { object, data: data as SchemaOutput<S>, error }
+        : { object, data: undefined, error };
+    this.call(() => this.options.onFinish?.(result));
   }
 
   /** Applies parser progress to the state now. */

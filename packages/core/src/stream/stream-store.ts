@@ -13,10 +13,19 @@ export type StreamStatus = 'idle' | 'streaming' | 'reconnecting' | 'success' | '
 /** Returns the response to read: a `Response`, a web stream or an async iterable of text or bytes. */
 export type Fetcher<I> = (input: I, init: { signal: AbortSignal }) => StreamSource | Promise<StreamSource>;
 
+/**
+ * `status` and `error` together: `error` is set exactly when `status` is `'error'`, so checking the
+ * status narrows it (`if (state.status === 'error') state.error.message`).
+ */
+export type StreamStatusState =
+  | { readonly status: 'error'; readonly error: Error }
+  | { readonly status: Exclude<StreamStatus, 'error'>; readonly error: undefined };
+
 /** What every store's state holds besides its value. */
-export interface StreamStoreState {
-  readonly status: StreamStatus;
-  readonly error: Error | undefined;
+export type StreamStoreState = StreamStatusState & StreamStoreFields;
+
+/** The fields of {@link StreamStoreState} that do not depend on the status. */
+export interface StreamStoreFields {
   /** 1 for the first attempt; grows with each `reset` event: the server re-asks the model, or an AI SDK run starts a step that replaces the JSON of the one before. */
   readonly attempt: number;
   /** Reconnects in a row while `status` is `reconnecting` (0 otherwise). */

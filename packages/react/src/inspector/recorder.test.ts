@@ -548,7 +548,7 @@ describe('StreamRecorder and many validation issues', () => {
       reconnects: 0,
       streamId: undefined,
     };
-    let state = initial;
+    let state: PartialState<unknown, unknown> = initial;
     const listeners = new Set<() => void>();
     const store: InspectableStore = {
       subscribe: (l) => {
@@ -560,8 +560,11 @@ describe('StreamRecorder and many validation issues', () => {
       isComplete: () => true,
       isCompleteAt: () => true,
     };
-    const set = (next: Partial<PartialState<unknown, unknown>>) => {
-      state = { ...state, ...next };
+    const set = (
+      next: Partial<Pick<PartialState<unknown, unknown>, 'object' | 'issues' | 'attempt'>> &
+        ({ status?: 'streaming' } | { status: 'error'; error: Error }),
+    ) => {
+      state = { ...state, ...next } as PartialState<unknown, unknown>;
       for (const l of listeners) l();
     };
     const recorder = new StreamRecorder();
