@@ -103,7 +103,10 @@ describe('partialkit replay refuses bad flags at start (issue 18 item 19)', () =
     expect(error.message).toContain(`got "${value}"`);
   });
 
-  const KNOWN = { replay: '--port, --host, --speed, --chunking', record: '--url, --out, --header, --data' };
+  const KNOWN = {
+    replay: '--port, --host, --speed, --chunking',
+    record: '--url, --out, --header, --data, --timeout',
+  };
   it.each([
     ['replay', ['--bogus', '1'], '--bogus'],
     ['replay', ['--bogus=1'], '--bogus'],
@@ -570,6 +573,80 @@ describe('partialkit errors name what failed, where and why', () => {
         `record: ${base}/v1: the response broke off after 9 bytes: terminated: other side closed (nothing written to ${out})`,
       );
       expect(existsSync(out)).toBe(false);
+    } finally {
+      await close(upstream);
+    }
+  });
+
+  it('an upstream that never answers, or goes silent mid-stream, fails after --timeout, nothing written', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const upstream = createServer((req, res) => {
+      req.resume();
+      if (req.url === '/silent') return; // takes the request, never answers
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n'); // then nothing more, connection open
+    });
+    upstream.on('connection', (socket) => sockets.add(socket));
+    const base = await listen(upstream);
+    try {
+      const silent = join(dir, 'silent.rec.jsonl');
+      const started = Date.now();
+      const never = await main(
+        ['record', '--url', `${base}/silent`, '--out', silent, '--timeout', '0.2'],
+        () => {},
+      ).catch((e: Error) => e);
+      expect((never as Error).message).toBe(
+        `record: ${base}/silent: no byte for 0.2 s (--timeout) (nothing written to ${silent})`,
+      );
+      const stalled = join(dir, 'stalled.rec.jsonl');
+      const stall = await main(
+        ['record', '--url', `${base}/stall`, '--out', stalled, '--timeout=0.2'],
+        () => {},
+      ).catch((e: Error) => e);
+      expect((stall as Error).message).toBe(
+        `record: ${base}/stall: the response broke off after 9 bytes: no byte for 0.2 s (--timeout) (nothing written to ${stalled})`,
+      );
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(existsSync(silent)).toBe(false);
+      expect(existsSync(stalled)).toBe(false);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await close(upstream);
+    }
+  });
+
+  it('--timeout takes seconds >= 0 and nothing else', async () => {
+    for (const bad of ['-1', 'abc', 'Infinity', '']) {
+      const error = await main(
+        ['record', '--url', 'http://127.0.0.1:9/', '--out', join(dir, 'never.rec.jsonl'), `--timeout=${bad}`],
+        () => {},
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ReplayOptionError);
+      expect((error as Error).message).toBe(
+        `--timeout must be a number of seconds >= 0 (0 = no limit), got ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
+  it('a response that is not 2xx is recorded, and the command fails saying so', async () => {
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error":{"message":"Incorrect API key"}}');
+    });
+    const base = await listen(upstream);
+    const out = join(dir, 'unauthorized.rec.jsonl');
+    try {
+      const lines: string[] = [];
+      const error = await main(['record', '--url', `${base}/v1`, '--out', out, '--data', '{}'], (l) =>
+        lines.push(l),
+      ).catch((e: Error) => e);
+      expect((error as Error).message).toBe(
+        `record: ${base}/v1 answered HTTP 401, not a 2xx; its response is recorded in ${out}`,
+      );
+      expect(lines).toEqual([`partialkit: recorded 41 bytes (HTTP 401) to ${out}`]);
+      const recording = parseRecording(readFileSync(out, 'utf8'));
+      expect(recording.status).toBe(401);
     } finally {
       await close(upstream);
     }

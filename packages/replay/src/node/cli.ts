@@ -11,8 +11,10 @@ const USAGE = `Usage:
       every request gets the recorded status, headers and bytes, at the recorded pace scaled by --speed
       (0 = as fast as possible). Point an SDK's baseURL at it.
   partialkit record --url <url> --out <file.rec.jsonl> [--header "name: value"]... [--data <json>|@file]
+                    [--timeout 120]
       POST --data (or GET, without it) to a real endpoint (put the API key in a --header) and record the
-      streamed response with the arrival time of every chunk.`;
+      streamed response with the arrival time of every chunk. It fails after --timeout seconds without a
+      byte (0 = no limit); a response that is not 2xx is recorded, and the command exits 1.`;
 
 /** What prints the usage (and exits 0); any other command is an error, so a typo fails a script. */
 const HELP = new Set(['help', '--help', '-h']);
@@ -39,7 +41,11 @@ const RECORD_FLAGS = {
   out: 'the file to write the recording to',
   header: 'a header as "name: value"',
   data: 'the JSON body to POST, or @file',
+  timeout: 'a number of seconds >= 0 (0 = no limit)',
 };
+
+/** The longest wait `--timeout` may ask for: a timer's range, 2^31 − 1 ms. */
+const MAX_TIMEOUT_S = (2 ** 31 - 1) / 1000;
 
 /**
  * Whether `args` ask for the usage: `--help` or `-h` where a flag may stand (not as a flag's value, nor
@@ -253,6 +259,7 @@ export async function main(
         out: { type: 'string' },
         header: { type: 'string', multiple: true, default: [] },
         data: { type: 'string' },
+        timeout: { type: 'string', default: '120' },
       },
     });
     // `--header authorization: Bearer sk-…` unquoted leaves `Bearer` and the key as stray words: the
@@ -267,6 +274,7 @@ export async function main(
       );
     }
     if (!values.url || !values.out) throw new Error(`record needs --url and --out\n\n${USAGE}`);
+    const timeout = flagNumber('--timeout', values.timeout, RECORD_FLAGS.timeout, (n) => n >= 0);
     const headers = new Headers({ 'content-type': 'application/json' });
     for (const h of values.header) {
       const i = h.indexOf(':');
@@ -288,17 +296,30 @@ export async function main(
     const body = await readData(values.data);
     // Errors name the URL with its credentials redacted, as the recording does: CI logs are shared too.
     const shown = redactUrl(values.url);
+    // An endpoint that takes the connection and never answers, or stops sending, fails the recording
+    // after `--timeout` seconds without a byte, instead of hanging a fixture script.
+    const idle = new AbortController();
+    const silence = () => `no byte for ${timeout} s (--timeout)`;
+    let timer: NodeJS.Timeout | undefined;
+    const wait = () => {
+      clearTimeout(timer);
+      if (timeout > 0)
+        timer = setTimeout(() => idle.abort(new Error(silence())), Math.min(timeout, MAX_TIMEOUT_S) * 1000);
+    };
+    wait();
     let response: Response;
     try {
       response = await fetch(values.url, {
         method: body === undefined ? 'GET' : 'POST',
         headers,
+        signal: idle.signal,
         ...(body !== undefined && { body }),
       });
     } catch (error) {
+      clearTimeout(timer);
       // undici repeats a URL it cannot parse in its message: the raw one, key and all. The cause is
       // left out for the same reason; its reason, redacted, is in the message.
-      const reason = reasonOf(error).replaceAll(values.url, shown);
+      const reason = idle.signal.aborted ? silence() : reasonOf(error).replaceAll(values.url, shown);
       throw new Error(`record: ${shown}: ${reason} (nothing written to ${values.out})`);
     }
     // The text is written here, not by record(), so a failed write is not taken for a failed upstream.
@@ -311,13 +332,18 @@ export async function main(
     });
     let bytes = 0;
     try {
-      for await (const chunk of recorded.body ?? []) bytes += chunk.length;
+      for await (const chunk of recorded.body ?? []) {
+        bytes += chunk.length;
+        wait();
+      }
       await recorded.saved;
     } catch (error) {
-      const reason = reasonOf(error).replaceAll(values.url, shown);
+      const reason = idle.signal.aborted ? silence() : reasonOf(error).replaceAll(values.url, shown);
       throw new Error(
         `record: ${shown}: the response broke off after ${bytes} bytes: ${reason} (nothing written to ${values.out})`,
       );
+    } finally {
+      clearTimeout(timer);
     }
     try {
       await writeFile(values.out, text);
@@ -325,6 +351,12 @@ export async function main(
       throw new Error(`record: cannot write ${values.out} (${reasonOf(error)})`, { cause: error });
     }
     log(`partialkit: recorded ${bytes} bytes (HTTP ${response.status}) to ${values.out}`);
+    // Recorded all the same (an error response is worth replaying), but a fixture script must not take a
+    // 401 from an expired key for a recording of the answer.
+    if (!response.ok)
+      throw new Error(
+        `record: ${shown} answered HTTP ${response.status}, not a 2xx; its response is recorded in ${values.out}`,
+      );
     return undefined;
   }
   if (command === undefined || HELP.has(command)) {
