@@ -1,6 +1,7 @@
 export {
   type NodeHandlerOptions,
   type NodeRequestOptions,
+  type SendNodeResponseOptions,
   sendNodeResponse,
   toNodeHandler,
   toWebRequest,

@@ -147,6 +147,70 @@ describe('item 1: malformed requests get an answer and the server keeps serving'
   });
 });
 
+describe('a response body that fails mid-stream', () => {
+  it('is told to onError once, the client sees a cut response, and the server keeps serving', async () => {
+    const seen: unknown[] = [];
+    const boom = new Error("the app's own stream broke");
+    const port = await listen(
+      createServer(
+        toNodeHandler(
+          (request) => {
+            if (new URL(request.url).pathname === '/ok') return new Response('fine');
+            let sent = false;
+            const body = new ReadableStream<Uint8Array>({
+              pull(controller) {
+                if (sent) throw boom; // the second read fails
+                sent = true;
+                controller.enqueue(new TextEncoder().encode('data: 1\n\n'));
+              },
+            });
+            return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+          },
+          { onError: (error) => seen.push(error) },
+        ),
+      ),
+    );
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    expect(response.status).toBe(200);
+    const cut = await response.text().then(
+      () => 'complete',
+      (error: Error) => error.message,
+    );
+    expect(cut).toBe('terminated');
+    await until(() => seen.length > 0, 'onError');
+    expect(seen).toEqual([boom]);
+    expect(await (await fetch(`http://127.0.0.1:${port}/ok`)).text()).toBe('fine');
+    expect(seen).toEqual([boom]);
+  });
+
+  it('sendNodeResponse tells its own onError; a client that leaves is not reported', async () => {
+    const seen: unknown[] = [];
+    let cancelled: unknown;
+    const port = await listen(
+      createServer((_req, res) => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('data: 1\n\n')); // then nothing: open
+          },
+          cancel(reason) {
+            cancelled = reason;
+          },
+        });
+        void sendNodeResponse(res, new Response(body), { onError: (error) => seen.push(error) });
+      }),
+    );
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await until(() => cancelled !== undefined, 'the body cancelled');
+    expect((cancelled as Error).message).toBe('The client disconnected');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('early aborts', () => {
   it('a client that leaves while the handler awaits its upstream: the abort is not reported, a bug would be', async () => {
     const seen: unknown[] = [];

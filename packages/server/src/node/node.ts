@@ -13,12 +13,32 @@ export interface NodeRequestOptions {
   maxBodySize?: number | undefined;
 }
 
-export interface NodeHandlerOptions extends NodeRequestOptions {
+export interface SendNodeResponseOptions {
   /**
-   * Told of an exception the handler threw (the client gets a bare 500, never its message); not of
-   * the abort a client that left causes. Default: `console.error`.
+   * Told of the error a response's body failed with mid-stream (its own bug, an upstream cut): the
+   * connection is closed then, so the client sees a cut response. Not told of a client that left.
+   * Default for `toNodeHandler`: its `onError`; for `sendNodeResponse`: nothing.
    */
   onError?: ((error: unknown) => void) | undefined;
+}
+
+export interface NodeHandlerOptions extends NodeRequestOptions {
+  /**
+   * Told of an exception the handler threw (the client gets a bare 500, never its message), and of a
+   * response body that failed mid-stream (the connection is closed); not of the abort a client that
+   * left causes. Default: `console.error`.
+   */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/** Calls an app's error callback: neither its exception nor its rejected promise may end the process. */
+function report(onError: ((error: unknown) => void) | undefined, error: unknown): void {
+  try {
+    // An async logger (`(error) => void` accepts one) may reject: that must not end the process either.
+    Promise.resolve(onError?.(error)).catch(() => {});
+  } catch {
+    // a failing logger must not take the server down
+  }
 }
 
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
@@ -107,7 +127,11 @@ function hopByHopOf(headers: Headers): Set<string> {
  * headers (`connection`, `keep-alive`, `transfer-encoding`, … and those `connection` names) are dropped:
  * they describe the upstream's connection, not this one.
  */
-export async function sendNodeResponse(res: ServerResponse, response: Response): Promise<void> {
+export async function sendNodeResponse(
+  res: ServerResponse,
+  response: Response,
+  options?: SendNodeResponseOptions,
+): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   const hopByHop = hopByHopOf(response.headers);
   response.headers.forEach((value, key) => {
@@ -153,8 +177,11 @@ export async function sendNodeResponse(res: ServerResponse, response: Response):
       if (!res.write(value) && !res.destroyed) await drained(res);
     }
     res.end();
-  } catch {
+  } catch (error) {
+    // A client that left first made the failure (its abort reached the upstream): nothing to report.
+    const left = res.destroyed;
     res.destroy();
+    if (!left) report(options?.onError, error);
   } finally {
     res.off('close', onClose);
   }
@@ -276,7 +303,7 @@ export function toNodeHandler(
         signal = made.request.signal;
         return handler(made.request);
       })
-      .then((response) => sendNodeResponse(res, response))
+      .then((response) => sendNodeResponse(res, response, { onError }))
       .catch((error: unknown) => {
         // The client went away and the handler's work aborted with it: nobody to answer, nothing to report.
         if (res.destroyed && signal?.aborted && error === signal.reason) return;
@@ -290,12 +317,7 @@ export function toNodeHandler(
         } else if (error instanceof RequestError) {
           answer(res, error.status, error.message, true);
         } else {
-          try {
-            // An async logger (`(error) => void` accepts one) may reject: that must not end the process either.
-            Promise.resolve(onError(error)).catch(() => {});
-          } catch {
-            // a failing logger must not take the server down
-          }
+          report(onError, error);
           answer(res, 500, 'Internal Server Error', false);
         }
       })
