@@ -2,7 +2,7 @@ import { eventPayload, objectField, stringField } from '../decode/event-fields.t
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { endedEarly, ToolCallSelector, text } from './tool-calls.ts';
+import { endedEarly, TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface AnthropicEvent {
@@ -40,6 +40,7 @@ export async function* anthropic(
   options: AdapterOptions,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
+  const plain = new TextOrCalls();
   const textBlocks = new Set<number>();
   let finished = false;
   /** The selected tool call's `input` as its block announced it, until its first delta passes text on. */
@@ -52,11 +53,15 @@ export async function* anthropic(
       case 'content_block_start': {
         const block = objectField<Block>(e?.content_block, n, 'content_block');
         if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
-          if (tools?.announce(e?.index, block.name)) announced = { input: block.input };
+          if (!tools) plain.called(block.name);
+          else if (tools.announce(e?.index, block.name)) announced = { input: block.input };
         } else if (block?.type === 'text') {
           textBlocks.add(e?.index ?? 0);
           const t = stringField(block.text, n, 'content_block.text');
-          if (!tools && t) yield text(t);
+          if (!tools && t) {
+            plain.wrote = true;
+            yield text(t);
+          }
         }
         break;
       }
@@ -72,7 +77,10 @@ export async function* anthropic(
           }
         } else if (d?.type === 'text_delta' && textBlocks.has(e?.index ?? 0)) {
           const t = stringField(d.text, n, 'delta.text');
-          if (t) yield text(t);
+          if (t) {
+            plain.wrote = true;
+            yield text(t);
+          }
         }
         break;
       }
@@ -120,11 +128,13 @@ export async function* anthropic(
       }
       case 'message_stop':
         tools?.assertFound();
+        plain.assertText();
         return;
     }
   }
   if (!finished) throw endedEarly('`message_stop`');
   tools?.assertFound();
+  plain.assertText();
 }
 
 /** The text of a refusal: the `stop_details` explanation and category, when the API gives them. */

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_EVENT_SIZE, providerData, type SSEMessage, snippetOf } from
 import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser, type PartialParser } from '../parser/create-partial-parser.ts';
 import { ListScanner } from '../pipeline/list-scanner.ts';
-import { endedEarly, ToolCallSelector, text } from './tool-calls.ts';
+import { endedEarly, TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the lists and text fields are checked as they are read.
 interface GeminiChunk {
@@ -49,6 +49,7 @@ const FAILED = new Set(['MALFORMED_FUNCTION_CALL', 'UNEXPECTED_TOOL_CALL', 'TOO_
 /** Turns Gemini `GenerateContentResponse` chunks into text (thought summaries skipped) or a function call's args. */
 export class GeminiReader {
   private readonly tools: ToolCallSelector | undefined;
+  private readonly plain = new TextOrCalls();
   private readonly choice: number;
   /** The candidate read had its `finishReason`: the stream ended as it should. */
   finished = false;
@@ -80,9 +81,13 @@ export class GeminiReader {
           const call = part?.functionCall;
           // Gemini sends a function call whole, never in pieces.
           if (call && this.tools.announce(call, call.name)) yield text(JSON.stringify(call.args ?? {}));
-        } else if (!part?.thought) {
+        } else if (part?.functionCall) this.plain.called(part.functionCall.name);
+        else if (!part?.thought) {
           const t = stringField(part?.text, n, `${field}[${j}].text`);
-          if (t) yield text(t);
+          if (t) {
+            this.plain.wrote = true;
+            yield text(t);
+          }
         }
       }
       const reason = c?.finishReason;
@@ -110,6 +115,7 @@ export class GeminiReader {
   end(): void {
     if (!this.finished) throw endedEarly('a `finishReason` of the candidate');
     this.tools?.assertFound();
+    this.plain.assertText();
   }
 }
 

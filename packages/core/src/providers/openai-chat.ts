@@ -3,7 +3,7 @@ import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { missingToolCall } from '../decode/tool-call-missing.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { endedEarly, text } from './tool-calls.ts';
+import { endedEarly, TextOrCalls, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface ChatChunk {
@@ -180,6 +180,7 @@ export async function* openaiChat(
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   const choice = options.choice ?? 0;
   const tools = options.toolCall === undefined ? undefined : new ToolCalls(options.toolCall);
+  const plain = new TextOrCalls();
   let refusal = '';
   let finished = false;
   for await (const event of events) {
@@ -213,7 +214,15 @@ export async function* openaiChat(
         }
       } else {
         const content = stringField(delta?.content, n, `choices[${i}].delta.content`);
-        if (content) yield text(content);
+        if (content) {
+          plain.wrote = true;
+          yield text(content);
+        }
+        // A call's name comes with its first piece (the one with an id)
+        if (Array.isArray(delta?.tool_calls))
+          for (const call of delta.tool_calls as ReadonlyArray<ToolCall | null>)
+            if (typeof call?.function?.name === 'string' && call.function.name)
+              plain.called(call.function.name);
       }
       refusal += stringField(delta?.refusal, n, `choices[${i}].delta.refusal`) ?? '';
       if (!c?.finish_reason) continue;
@@ -229,4 +238,5 @@ export async function* openaiChat(
   if (!finished) throw endedEarly('`data: [DONE]` or a finish_reason');
   if (refusal) throw new RefusalError(refusal);
   tools?.assertFound();
+  plain.assertText();
 }

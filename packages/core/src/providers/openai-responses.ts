@@ -3,7 +3,7 @@ import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { openaiError } from './openai-chat.ts';
-import { endedEarly, ToolCallSelector, text } from './tool-calls.ts';
+import { endedEarly, TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface ResponsesEvent {
@@ -38,6 +38,7 @@ export async function* openaiResponses(
   options: AdapterOptions,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
+  const plain = new TextOrCalls();
   /** The message item whose text is passed on (from its first delta). */
   let textItem: number | undefined;
   /** 1, then one more for each message item whose text replaces the previous one's. */
@@ -55,7 +56,8 @@ export async function* openaiResponses(
         const item = e?.item;
         if (tools) {
           if (item?.type === 'function_call') tools.announce(e?.output_index, item.name);
-        } else if (item?.type === 'message' && item.phase === 'commentary') skipped.add(e?.output_index);
+        } else if (item?.type === 'function_call') plain.called(item.name);
+        else if (item?.type === 'message' && item.phase === 'commentary') skipped.add(e?.output_index);
         break;
       }
       case 'response.output_text.delta': {
@@ -70,6 +72,7 @@ export async function* openaiResponses(
           }
           textItem = item;
         }
+        plain.wrote = true;
         yield text(delta);
         break;
       }
@@ -112,6 +115,7 @@ export async function* openaiResponses(
       case 'response.completed':
         if (refusal) throw new RefusalError(refusal);
         tools?.assertFound();
+        plain.assertText();
         return;
     }
   }

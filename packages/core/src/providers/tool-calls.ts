@@ -1,5 +1,5 @@
 import type { DecodedEvent } from '../decode/events.ts';
-import { missingToolCall } from '../decode/tool-call-missing.ts';
+import { missingToolCall, unreadToolCalls } from '../decode/tool-call-missing.ts';
 import { NetworkError } from '../errors.ts';
 
 export const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
@@ -42,5 +42,23 @@ export class ToolCallSelector {
   /** At the end of a response that finished well: throws when the selected call never came. */
   assertFound(): void {
     if (!this.found) throw missingToolCall(this.target, this.names);
+  }
+}
+
+/**
+ * Read without `decode.toolCall`: the tools the model called, and whether it wrote any text. A response
+ * that finished well with calls and no text fails saying which option reads them.
+ */
+export class TextOrCalls {
+  private readonly names: string[] = [];
+  wrote = false;
+
+  called(name: unknown): void {
+    this.names.push(typeof name === 'string' ? name : '');
+  }
+
+  /** At the end of a response that finished well. */
+  assertText(): void {
+    if (!this.wrote && this.names.length) throw unreadToolCalls(this.names);
   }
 }
