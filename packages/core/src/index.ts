@@ -51,18 +51,21 @@ export type {
   StandardSchemaV1,
 } from './schema/standard.ts';
 export {
+  type PartialItemsFields,
   type PartialItemsState,
   PartialItemsStore,
   type PartialItemsStoreOptions,
 } from './stream/partial-items-store.ts';
 export {
   type Fetcher,
+  type PartialFinishResult,
   PartialObjectStore,
   type PartialOutcome,
   type PartialState,
+  type PartialStateFields,
   type PartialStoreOptions,
   type StreamStatus,
 } from './stream/partial-object-store.ts';
-export type { StreamStatusState } from './stream/stream-store.ts';
+export type { StreamStatusState, StreamStoreFields } from './stream/stream-store.ts';
 export type { ThrottleSetting } from './stream/throttle.ts';
 export type { DeepPartial, Path } from './types.ts';

@@ -1,8 +1,10 @@
 import {
   type DeepPartial,
   type ItemValidationError,
+  type PartialFinishResult,
   type PartialItemsStore,
   type PartialObjectStore,
+  type PartialStateFields,
   streamPartial,
 } from '@partialkit/core';
 import { toStandardJsonSchema } from '@valibot/to-json-schema';
@@ -71,6 +73,17 @@ describe('inferred types', () => {
         else expectTypeOf(result.data).toEqualTypeOf<undefined>();
       },
     });
+  });
+
+  it('the fields every status has are exported, to extend; onFinish results can be forwarded', () => {
+    interface Saved extends PartialStateFields<{ a?: string }> {
+      savedAt: number;
+    }
+    expectTypeOf<Saved['object']>().toEqualTypeOf<{ a?: string } | undefined>();
+    const forward = (
+      result: PartialFinishResult<DeepPartial<z.input<typeof Schema>>, z.output<typeof Schema>>,
+    ) => result.error ?? result.data.title;
+    usePartialObject(Schema, '/api', { onFinish: forward });
   });
 
   it('types selector results from the schema', () => {

@@ -39,13 +39,29 @@ export interface PartialStateFields<TPartial> extends StreamStoreFields {
  * unchanged, so it can be told apart.
  */
 export type PartialOutcome<TFinal> =
-  | { readonly status: 'success'; readonly data: TFinal; readonly error: undefined }
-  | { readonly status: 'error'; readonly data: undefined; readonly error: Error }
+  | {
+      readonly status: 'success';
+      /** The validated output (set exactly when `status` is `'success'`). */
+      readonly data: TFinal;
+      readonly error: undefined;
+    }
+  | {
+      readonly status: 'error';
+      readonly data: undefined;
+      /** Why the stream failed: a `PartialKitError` subclass, or the app's own fetcher's error, unchanged. */
+      readonly error: Error;
+    }
   | {
       readonly status: Exclude<StreamStatus, 'success' | 'error'>;
       readonly data: undefined;
       readonly error: undefined;
     };
+
+/** What `onFinish` is told: the output and no error, or an error and no output. */
+export type PartialFinishResult<TPartial, TFinal> = { readonly object: TPartial | undefined } & (
+  | { readonly data: TFinal; readonly error: undefined }
+  | { readonly data: undefined; readonly error: Error }
+);
 
 /** `decode.extractJson` is on by default here. */
 export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> extends StreamStoreOptions<I> {
@@ -62,12 +78,7 @@ export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> ex
   maxLength?: number | undefined;
   onUpdate?: ((object: DeepPartial<SchemaInput<S>>) => void) | undefined;
   onFinish?:
-    | ((
-        result: { object: DeepPartial<SchemaInput<S>> | undefined } & (
-          | { data: SchemaOutput<S>; error: undefined }
-          | { data: undefined; error: Error }
-        ),
-      ) => void)
+    | ((result: PartialFinishResult<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>) => void)
     | undefined;
 }
 
