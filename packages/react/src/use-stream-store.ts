@@ -1,13 +1,9 @@
 import type { StreamStatus } from '@partialkit/core';
 import { useEffect, useInsertionEffect, useState, useSyncExternalStore } from 'react';
 
-/** The stream fields of a store's state, which both of core's stores have. */
+/** What the hooks read of a store's state themselves (the rest is passed on as it is). */
 interface StreamState {
   status: StreamStatus;
-  error: Error | undefined;
-  attempt: number;
-  reconnects: number;
-  streamId: string | undefined;
 }
 
 /** What the hooks need of a store: the vanilla store's shape, which both of core's stores have. */
