@@ -111,6 +111,27 @@ describe('reask', () => {
     expect(kinds.at(-1)).toBe('ProviderError');
   });
 
+  it('forwards only the JSON of an answer in prose, and re-asks an answer with none, saying so', async () => {
+    const { call, calls } = scripted([
+      'Sorry, I only know [people] by name.',
+      'Here is Ada [1]:\n```json\n{"name":"Ada","age":36}\n```\nAnything else?',
+    ]);
+    const events: ProtocolEvent[] = [];
+    for await (const e of reask({ schema: Person, messages: [], call })) events.push(e);
+    expect(events.filter((e) => e.type === 'reset')).toEqual([{ type: 'reset', attempt: 2 }]);
+    expect(events.map((e) => (e.type === 'text' ? e.text : '')).join('')).toBe('{"name":"Ada","age":36}');
+    // The model sees its whole answer, and why it was refused.
+    expect(calls[1]).toEqual([
+      { role: 'assistant', content: 'Sorry, I only know [people] by name.' },
+      {
+        role: 'user',
+        content:
+          'Your previous answer was not valid:\n- No JSON object in the text (it begins "Sorry, I only know ' +
+          '[people] by name.")\nReply again with the corrected JSON only.',
+      },
+    ]);
+  });
+
   it('a signal already aborted: the model is never called with a live signal, and nothing streams', async () => {
     const seen: boolean[] = [];
     const reason = new Error('the client left');

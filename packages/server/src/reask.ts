@@ -116,13 +116,13 @@ async function* attempts<S extends StandardSchemaV1>(
   try {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) yield { type: 'reset', attempt: ++shown };
-      const stage = new ParseStage({ schema, maxDepth, maxLength });
+      const stage = new ParseStage({ schema, maxDepth, maxLength, extract: true });
       const source = await call([...messages], { signal: controller.signal, attempt });
       let text = '';
       let failure: Error | undefined;
       let tail = 0;
       try {
-        for await (const event of eventsOf(source, { ...decode, extractJson: true }, controller.signal)) {
+        for await (const event of eventsOf(source, { ...decode, extractJson: false }, controller.signal)) {
           if (failure) {
             // The JSON broke: nothing more goes to the client, but the model's whole answer goes back to
             // it with the feedback (bounded), not the text up to the delta where it broke. A next step
@@ -144,7 +144,9 @@ async function* attempts<S extends StandardSchemaV1>(
             if (attempt > maxRetries) break;
             continue;
           }
-          yield event.type === 'reset' ? { type: 'reset', attempt: ++shown } : event;
+          // Only the JSON goes to the client (the stage extracts it, by the schema).
+          if (event.type === 'reset') yield { type: 'reset', attempt: ++shown };
+          else if (stage.taken) yield stage.taken === event.text ? event : { ...event, text: stage.taken };
         }
       } catch (error) {
         // The upstream failed while the rest of a broken answer was read: the re-ask goes on with the

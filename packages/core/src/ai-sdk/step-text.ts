@@ -16,11 +16,11 @@ const NO_TOKENS: TokenSink = {
  * The text of one step of an AI SDK run, which is the run's output only if no step follows (AI SDK's
  * output is the last step's text). Its deltas are passed on as they come while the JSON value in them
  * (found as `extractJson` finds it) is well formed so far. From the delta where it stops being JSON (a
- * narration before a tool call: "Checking {venue} first.") the rest of the step is held: the step is
- * most likely not the answer, and failing the run on it would be wrong once the next step starts. If
- * the run ends with this step after all, {@link StepText.end} gives all it held, so the consumer reads
- * the step's whole text: one value fails where it failed, and JSON Lines reads on past a line of prose
- * (`see [the docs]`) or an invalid line to the lines after it.
+ * narration before a tool call that began like JSON: `Checking {"venue": first.`) the rest of the step
+ * is held: the step is most likely not the answer, and failing the run on it would be wrong once the
+ * next step starts. If the run ends with this step after all, {@link StepText.end} gives all it held,
+ * so the consumer reads the step's whole text: one value fails where it failed, and JSON Lines reads
+ * on past a line of prose (`see [the docs]`) or an invalid line to the lines after it.
  */
 export class StepText {
   private readonly extractor = new JsonExtractor();

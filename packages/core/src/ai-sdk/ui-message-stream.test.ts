@@ -447,7 +447,7 @@ describe('AI SDK UI message stream: JSON Lines (streamItems)', () => {
     const body = uiStream(
       [
         { type: 'start' },
-        ...step(['Checking [the venue] first.\n', '{"id":9}\n']),
+        ...step(['Checking {"venue": first.\n', '{"id":9}\n']),
         ...step(['{"id":1}\n', '{"id":2}\n']),
         { type: 'finish' },
       ].map(uiPart),

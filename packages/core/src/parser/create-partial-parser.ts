@@ -108,6 +108,11 @@ function isZod(schema: StandardSchemaV1): schema is StandardSchemaV1 & z4.$ZodTy
   return '_zod' in schema;
 }
 
+/** The streaming rules of a schema: zod's own, or any Standard Schema's from its JSON Schema. */
+export function planOf(schema: StandardSchemaV1 | undefined): Plan | undefined {
+  return !schema ? undefined : isZod(schema) ? planFor(schema) : standardPlanFor(schema);
+}
+
 type Outcome = { success: true; data: unknown } | { success: false; issues: readonly PartialIssue[] };
 
 /**
@@ -160,12 +165,7 @@ class IncrementalParser implements PartialParser {
     const schema = options.schema;
     this.schema = schema;
     this.zod = schema && isZod(schema) ? schema : undefined;
-    const plan: Plan | undefined = this.zod
-      ? planFor(this.zod)
-      : schema
-        ? standardPlanFor(schema)
-        : undefined;
-    this.builder = new Builder(plan);
+    this.builder = new Builder(planOf(schema));
     this.tokenizer = new Tokenizer(this.builder, maxDepth, maxLength);
     this.builder.text = this.tokenizer;
   }

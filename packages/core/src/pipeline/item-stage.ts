@@ -12,7 +12,9 @@ import {
   createPartialParser,
   type PartialParser,
   type PartialParserOptions,
+  planOf,
 } from '../parser/create-partial-parser.ts';
+import { ANY_KIND } from '../schema/kinds.ts';
 import type { StandardSchemaV1 } from '../schema/standard.ts';
 import { type ElementSink, ListScanner, type ListShape } from './list-scanner.ts';
 
@@ -73,7 +75,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const shape = options.shape ?? 'auto';
     const extract = options.extract ?? true;
     this.lenient = shape === 'lines' && extract;
-    this.scanner = new ListScanner(sink, shape, extract);
+    this.scanner = new ListScanner(sink, shape, extract, planOf(schema)?.kinds || ANY_KIND);
     // Checked here, not when the first element begins: a bad bound fails even an empty list.
     this.parserOptions = {
       schema,

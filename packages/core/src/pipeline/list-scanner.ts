@@ -1,4 +1,5 @@
 import { ListShapeError, PartialJSONError, TruncatedError } from '../errors.ts';
+import { ANY_KIND, kindAt } from '../schema/kinds.ts';
 
 /**
  * Where the list is in the JSON text: `'auto'` (a root array, or the first array-valued key of a root
@@ -46,6 +47,7 @@ const LINES = 12; // between the values of a JSON Lines or concatenated stream
 const DONE = 13; // the root value closed
 const LINE_SKIP = 14; // 'lines' with extract: the rest of a line of prose, up to a '{', '[' or newline
 const LINE_VALUES = 15; // 'lines' with extract: a line that may hold only strings, numbers, literals
+const SEEK_PROBE = 16; // with extract, after a bracket before the root: does the next character go on from it?
 
 // Where the scan of a candidate line (LINE_VALUES) is.
 const GAP = 0; // between its values (or before the first)
@@ -68,6 +70,8 @@ const STRING = /^"(?:[ !#-[\]-\uffff]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))*"$/;
  * scanner holds between elements stays bounded (by about this many characters).
  */
 export const MAX_VALUE_LINE = 1 << 20;
+/** How much of the text before the list an error quotes. */
+const EXCERPT = 60;
 /** Characters that can begin a JSON value other than an object, array or string. */
 const isWordStart = (c: number) =>
   c === MINUS || (c >= 0x30 && c <= 0x39) || c === 0x74 /* t */ || c === 0x66 /* f */ || c === 0x6e; /* n */
@@ -92,8 +96,11 @@ const isDelimiter = (c: number) =>
  *
  * With `extract` (the default of `streamItems`), prose or a Markdown fence before the root value is
  * skipped and anything after it is ignored, as `extractJson` does for one value (except, in `'auto'`,
- * a second JSON value: that is JSON Lines, and a `ListShapeError` says so). Without it, the text must
- * be exactly the list.
+ * a second JSON value: that is JSON Lines, and a `ListShapeError` says so). A bracket there opens the
+ * root only if the next non-space character goes on from it: a key or `}` after `{`; after `[`, `]` or
+ * the start of a value an item may be (so `Top [5] talks: [{…}]` skips the `[5]` when items are
+ * objects, and `[the docs]` is prose). Text with no root at all is a `ListShapeError` quoting its start.
+ * Without `extract`, the text must be exactly the list.
  *
  * In `'lines'` mode with `extract`, so that a fenced, numbered or commented JSON Lines answer works:
  * - every `{` or `[` outside a string of a candidate line (below) begins an element, whatever precedes
@@ -144,11 +151,18 @@ export class ListScanner {
   private readonly held: string[] = [];
   private readonly heldAt: number[] = [];
   private offset = 0;
+  /** SEEK_PROBE: the bracket probed, and its position. */
+  private opener = 0;
+  private openAt = 0;
+  /** The start of the text before the root, for the error when there is none. */
+  private excerpt = '';
 
+  /** @param first the kinds (`schema/kinds.ts` bits) an item may be: what may follow a root `[`. */
   constructor(
     private readonly sink: ElementSink,
     private readonly shape: ListShape,
     private readonly extract: boolean,
+    private readonly first: number = ANY_KIND,
   ) {
     this.lines = shape === 'lines';
     this.key = typeof shape === 'object' ? shape.key : undefined;
@@ -173,6 +187,7 @@ export class ListScanner {
     this.lineStart = true;
     this.dropLine();
     this.offset = 0;
+    this.excerpt = '';
   }
 
   write(chunk: string): void {
@@ -221,6 +236,7 @@ export class ListScanner {
       }
       if (state === DONE && this.extract && this.tailSeen) break;
       const c = chunk.charCodeAt(i);
+      if (state === SEEK && this.excerpt.length < EXCERPT) this.excerpt += chunk[i];
       if (isSpace(c)) {
         i++;
         continue;
@@ -238,25 +254,25 @@ export class ListScanner {
       }
       switch (state) {
         case SEEK:
-          if (c === 0x5b) {
-            if (this.key !== undefined)
-              throw this.shapeError(
-                i,
-                `Expected an object with the key ${JSON.stringify(this.key)}, found an array`,
-              );
-            this.rootIsArray = true;
-            this.found = true;
-            this.state = LIST_FIRST;
-          } else if (c === 0x7b) {
-            if (this.shape === 'array') throw this.shapeError(i, 'Expected an array, found an object');
-            this.state = ROOT_KEY_OR_CLOSE;
-          } else if (!this.extract) {
+          if (isOpen(c) && this.extract) {
+            this.opener = c;
+            this.openAt = this.offset + i;
+            this.state = SEEK_PROBE;
+          } else if (isOpen(c)) this.openRoot(c, i);
+          else if (!this.extract) {
             throw this.shapeError(
               i,
               `Expected a list ('[', or '{' around it), found ${JSON.stringify(chunk[i])}`,
             );
           }
           break;
+        case SEEK_PROBE: {
+          const opens =
+            this.opener === 0x7b ? c === QUOTE || c === 0x7d : c === 0x5d || (kindAt(c) & this.first) !== 0;
+          this.state = SEEK;
+          if (opens) this.openRoot(this.opener, this.openAt - this.offset);
+          continue; // `c` is read again, in the state the probe left
+        }
         case ROOT_KEY_OR_CLOSE:
           if (c === 0x7d) this.rootClosed(i);
           else this.startKey(c, i, chunk, `a string key or '}'`);
@@ -334,7 +350,19 @@ export class ListScanner {
     if (this.state === DONE || this.state === LINES || this.state === LINE_SKIP) return;
     if (this.state === ELEMENT)
       throw new TruncatedError('eof', 'The stream ended inside an element of the list');
-    if (this.state === SEEK) throw new TruncatedError('eof', 'The stream ended before the list began');
+    if (this.state === SEEK && this.excerpt.trim() !== '') {
+      const want =
+        this.key !== undefined
+          ? `JSON object with the key ${JSON.stringify(this.key)}`
+          : this.shape === 'array'
+            ? 'JSON array'
+            : 'JSON list';
+      const begins = this.excerpt.length < EXCERPT ? this.excerpt : `${this.excerpt}…`;
+      throw new ListShapeError(`No ${want} in the text (it begins ${JSON.stringify(begins)})`, this.offset);
+    }
+    // A bracket still probed may have been the list.
+    if (this.state === SEEK || this.state === SEEK_PROBE)
+      throw new TruncatedError('eof', 'The stream ended before the list began');
     const inList = this.state >= LIST_FIRST && this.state <= LIST_AFTER;
     throw new TruncatedError(
       'eof',
@@ -562,6 +590,23 @@ export class ListScanner {
       return JSON.parse(`"${this.keyRaw}"`) as string;
     } catch {
       return undefined; // not a valid key: it cannot be the one asked for
+    }
+  }
+
+  /** The root value opens with bracket `c` at `i`. */
+  private openRoot(c: number, i: number): void {
+    if (c === 0x5b) {
+      if (this.key !== undefined)
+        throw this.shapeError(
+          i,
+          `Expected an object with the key ${JSON.stringify(this.key)}, found an array`,
+        );
+      this.rootIsArray = true;
+      this.found = true;
+      this.state = LIST_FIRST;
+    } else {
+      if (this.shape === 'array') throw this.shapeError(i, 'Expected an array, found an object');
+      this.state = ROOT_KEY_OR_CLOSE;
     }
   }
 

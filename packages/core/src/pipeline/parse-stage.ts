@@ -1,16 +1,26 @@
 import type { DecodedEvent } from '../decode/events.ts';
+import { expectedBy, JsonExtractor } from '../decode/json-extractor.ts';
 import { PartialJSONError, TruncatedError } from '../errors.ts';
 import {
   createPartialParser,
   type PartialParser,
   type PartialParserOptions,
+  planOf,
 } from '../parser/create-partial-parser.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
 
-/** What the parse stage needs: the schema and the parser's bounds. */
-export type ParseOptions<S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined> =
-  PartialParserOptions<S>;
+/** What the parse stage needs: the schema, the parser's bounds, and whether to extract the JSON. */
+export interface ParseOptions<S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined>
+  extends PartialParserOptions<S> {
+  /**
+   * Parse only the JSON value of each attempt's text, skipping prose or a fence before it and anything
+   * after it, as `decode`'s `extractJson` does, but knowing the schema: a bracket that cannot open the
+   * value it describes is prose (`Sources [1]: {…}` for an object), and text with no such value fails
+   * with a `PartialJSONError` that says so. Default false.
+   */
+  extract?: boolean | undefined;
+}
 
 /**
  * The parse stage, written once for every consumer (`streamPartial`, the store, `reask`, `streamItems`):
@@ -22,19 +32,26 @@ export class ParseStage<TPartial = unknown, TFinal = unknown> {
   parser: PartialParser<TPartial, TFinal>;
   /** 1 for the first attempt; grows with each `reset`. */
   attempt = 1;
+  /** The text of the last event that went to the parser: with `extract`, only its JSON (maybe ''). */
+  taken = '';
+  private readonly extractor: JsonExtractor | undefined;
 
   constructor(private readonly options: ParseOptions) {
     this.parser = this.make();
+    if (options.extract) this.extractor = new JsonExtractor(expectedBy(planOf(options.schema)));
   }
 
   /** Applies one decoded event. Returns true when it started a new attempt. */
   apply(event: DecodedEvent): boolean {
     if (event.type === 'reset') {
       this.parser = this.make();
+      this.extractor?.reset();
       this.attempt = event.attempt;
       return true;
     }
-    this.parser.write(event.text);
+    const text = this.extractor ? this.extractor.push(event.text) : event.text;
+    this.taken = text;
+    if (text) this.parser.write(text);
     return false;
   }
 
@@ -43,6 +60,8 @@ export class ParseStage<TPartial = unknown, TFinal = unknown> {
    * Asynchronous because a Standard Schema (or a zod refinement) may validate asynchronously.
    */
   async finish(): Promise<TFinal> {
+    const missing = this.extractor?.missing();
+    if (missing) throw missing;
     try {
       return await this.parser.endAsync();
     } catch (error) {
@@ -54,7 +73,8 @@ export class ParseStage<TPartial = unknown, TFinal = unknown> {
   }
 
   private make(): PartialParser<TPartial, TFinal> {
-    return createPartialParser(this.options as PartialParserOptions) as PartialParser<TPartial, TFinal>;
+    const { extract: _extract, ...options } = this.options;
+    return createPartialParser(options as PartialParserOptions) as PartialParser<TPartial, TFinal>;
   }
 }
 

@@ -7,7 +7,11 @@ import { parse } from './parse-stage.ts';
 import { releasing } from './releasing.ts';
 
 export interface StreamPartialOptions {
-  /** How to decode the response (format, tool call, …). `extractJson` is on by default here. */
+  /**
+   * How to decode the response (format, tool call, …). `extractJson` is on by default here, and knows
+   * the schema: a bracket that cannot open the value it describes is prose, and text without such a
+   * value fails with a `PartialJSONError` that says so.
+   */
   decode?: Omit<DecodeOptions, 'signal'> | undefined;
   /** Stops reading (and cancels the source) when aborted. */
   signal?: AbortSignal | undefined;
@@ -54,15 +58,12 @@ export function streamPartial<S extends StandardSchemaV1>(
   if (signal?.aborted) forward();
   else signal?.addEventListener('abort', forward, { once: true });
   const unlink = () => signal?.removeEventListener('abort', forward);
-  // Made now, so that an abort or a return() before the first read cancels the source.
-  // `?? true`: an explicit `extractJson: undefined` is the default too.
-  const events = decode(source, {
-    ...decodeOptions,
-    extractJson: decodeOptions?.extractJson ?? true,
-    signal: stop.signal,
-  });
+  // Made now, so that an abort or a return() before the first read cancels the source. The parse stage
+  // extracts the JSON, by the schema (`?? true`: an explicit `extractJson: undefined` is the default too).
+  const events = decode(source, { ...decodeOptions, extractJson: false, signal: stop.signal });
+  const parsing = { ...bounds, extract: decodeOptions?.extractJson ?? true };
   const progress = { attempt: 1 };
-  const stream = releasing(snapshots(schema, events, bounds, progress, stop, unlink), events, unlink);
+  const stream = releasing(snapshots(schema, events, parsing, progress, stop, unlink), events, unlink);
   return Object.defineProperty(stream, 'attempt', {
     get: () => progress.attempt,
     enumerable: true,
@@ -72,12 +73,12 @@ export function streamPartial<S extends StandardSchemaV1>(
 async function* snapshots<S extends StandardSchemaV1>(
   schema: S,
   events: AsyncIterable<DecodedEvent>,
-  bounds: Pick<StreamPartialOptions, 'maxDepth' | 'maxLength'>,
+  parsing: Pick<StreamPartialOptions, 'maxDepth' | 'maxLength'> & { extract: boolean },
   progress: { attempt: number },
   stop: AbortController,
   unlink: () => void,
 ): AsyncGenerator<DeepPartial<SchemaInput<S>> | SchemaOutput<S>, SchemaOutput<S>, undefined> {
-  const updates = parse(events, { schema, ...bounds });
+  const updates = parse(events, { schema, ...parsing });
   let complete = false;
   try {
     while (true) {

@@ -10,10 +10,21 @@ import {
   STREAMED_STRING,
   union,
 } from './facts.ts';
+import { ANY_KIND, ARRAY_KIND, kindOf, OBJECT_KIND, STRING_KIND, WORD_KIND } from './kinds.ts';
 import type { PartialMeta, Plan } from './plan.ts';
 import type { StandardSchemaV1 } from './standard.ts';
 
 type Node = Record<string, unknown>;
+
+const KINDS = new Map([
+  ['object', OBJECT_KIND],
+  ['array', ARRAY_KIND],
+  ['string', STRING_KIND],
+  ['number', WORD_KIND],
+  ['integer', WORD_KIND],
+  ['boolean', WORD_KIND],
+  ['null', WORD_KIND],
+]);
 
 /**
  * The streaming rules of any Standard Schema, read from its JSON Schema (`~standard.jsonSchema.input`):
@@ -42,6 +53,7 @@ export class JsonSchemaPlan implements Plan {
   stringAtomic = false;
   require: readonly string[] = EMPTY;
   discriminator: string | undefined;
+  kinds = 0;
 
   private readonly objects: Part[] = [];
   private readonly arrays: Part[] = [];
@@ -105,10 +117,12 @@ export class JsonSchemaPlan implements Plan {
       // A value fixed by the schema is shown only whole; an enum of objects too.
       if (n.const !== undefined || Array.isArray(n.enum)) {
         const values = n.const !== undefined ? [n.const] : (n.enum as unknown[]);
+        for (const v of values) this.kinds |= kindOf(v);
         if (values.some((v) => v !== null && typeof v === 'object')) this.atomic = true;
         return values.some((v) => typeof v === 'string') ? both(facts, ATOMIC_STRING) : facts;
       }
       const types = typesOf(n);
+      for (const t of types) this.kinds |= KINDS.get(t) ?? 0;
       if (types.has('object')) {
         this.objects.push({ node: n, alt });
         if (marked) this.atomic = true;
@@ -123,9 +137,12 @@ export class JsonSchemaPlan implements Plan {
         facts = both(facts, typeof n.format === 'string' ? ATOMIC_STRING : STREAMED_STRING);
       }
       // A node that says nothing of its type (`{}`) admits any value: a mark on it covers them all.
-      if (leaf && types.size === 0 && marked) {
-        this.atomic = true;
-        markedStrings = true;
+      if (leaf && types.size === 0) {
+        this.kinds = ANY_KIND;
+        if (marked) {
+          this.atomic = true;
+          markedStrings = true;
+        }
       }
       return facts;
     };

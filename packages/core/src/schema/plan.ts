@@ -11,6 +11,7 @@ import {
   STREAMED_STRING,
   union,
 } from './facts.ts';
+import { ANY_KIND, ARRAY_KIND, kindOf, OBJECT_KIND, STRING_KIND, WORD_KIND } from './kinds.ts';
 
 /**
  * How a field behaves while it streams, set with {@link partial} or `.meta({ partial })` on a zod
@@ -96,6 +97,8 @@ export interface Plan {
   readonly alwaysPasses: boolean;
   /** The key whose value picks the variant of a discriminated union. */
   readonly discriminator: string | undefined;
+  /** The JSON values that may stand here, as `kinds.ts` bits (over-approximated). */
+  readonly kinds: number;
   /** Plan for the value under `key` of an object here, or undefined where the schema says nothing. */
   child(key: string): Plan | undefined;
   /** Plan for element `index` of an array here. */
@@ -139,6 +142,7 @@ export class ZodPlan implements Plan {
   stringAtomic = false;
   require: readonly string[] = EMPTY;
   discriminator: string | undefined;
+  kinds = 0;
   readonly validatesCopy: boolean;
   readonly alwaysPasses: boolean;
 
@@ -191,11 +195,13 @@ export class ZodPlan implements Plan {
         case 'object':
         case 'record':
           (def.type === 'object' ? this.objects : this.records).push({ schema: s, alt });
+          this.kinds |= OBJECT_KIND;
           if (marked) this.atomic = true;
           return OBJECT;
         case 'array':
         case 'tuple':
           (def.type === 'array' ? this.arrays : this.tuples).push({ schema: s, alt });
+          this.kinds |= ARRAY_KIND;
           if (marked) this.atomic = true;
           return NOTHING;
         case 'union': {
@@ -236,8 +242,12 @@ export class ZodPlan implements Plan {
         case 'pipe': {
           const input = def.in as z4.$ZodType;
           const output = def.out as z4.$ZodType;
-          // A preprocess: its function makes what `out` checks, from JSON that `out` describes best.
-          if (defOf(input).type === 'transform') return visit(output, alt, marked);
+          // A preprocess: its function makes what `out` checks, from JSON that `out` describes best
+          // (but it may take any JSON value).
+          if (defOf(input).type === 'transform') {
+            this.kinds = ANY_KIND;
+            return visit(output, alt, marked);
+          }
           const facts = visit(input, alt, marked);
           // A codec (z.stringbool()…): a string it decodes into a number, a boolean or a date is atomic.
           if (def.transform !== undefined) return decodesScalar(output) ? both(facts, ATOMIC_STRING) : facts;
@@ -252,19 +262,38 @@ export class ZodPlan implements Plan {
           });
         }
         case 'string':
+          this.kinds |= STRING_KIND;
           if (marked) markedStrings = true;
           return hasFormat(def) ? ATOMIC_STRING : STREAMED_STRING;
         case 'enum':
-        case 'literal':
+        case 'literal': {
+          const values =
+            def.type === 'enum' ? Object.values(def.entries as object) : (def.values as unknown[]);
+          for (const v of values) this.kinds |= kindOf(v);
+          return ATOMIC_STRING;
+        }
         case 'date':
         case 'template_literal':
+          this.kinds |= STRING_KIND;
           return ATOMIC_STRING;
         default:
-          if (WRAPPERS.has(def.type)) return visit(def.innerType as z4.$ZodType, alt, marked);
+          if (WRAPPERS.has(def.type)) {
+            // null passes a nullable; anything passes a catch (and `success`, a boolean of any input)
+            if (def.type === 'nullable') this.kinds |= WORD_KIND;
+            else if (def.type === 'catch' || def.type === 'success') this.kinds = ANY_KIND;
+            return visit(def.innerType as z4.$ZodType, alt, marked);
+          }
           // A string here is a number or a boolean written as one (z.coerce, z.preprocess): atomic.
-          if (WRITTEN_AS_STRINGS.has(def.type)) return ATOMIC_STRING;
-          if (SCALARS.has(def.type)) return NOTHING;
+          if (WRITTEN_AS_STRINGS.has(def.type)) {
+            this.kinds |= STRING_KIND | WORD_KIND;
+            return ATOMIC_STRING;
+          }
+          if (SCALARS.has(def.type)) {
+            this.kinds |= WORD_KIND;
+            return NOTHING;
+          }
           // `any`, `unknown`, `custom`…: any JSON value.
+          this.kinds = ANY_KIND;
           if (marked) {
             this.atomic = true;
             markedStrings = true;

@@ -63,7 +63,7 @@ export type PartialFinishResult<TPartial, TFinal> = { readonly object: TPartial 
   | { readonly data: undefined; readonly error: Error }
 );
 
-/** `decode.extractJson` is on by default here. */
+/** `decode.extractJson` is on by default here, and knows the schema (as in `streamPartial`). */
 export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> extends StreamStoreOptions<I> {
   schema: S;
   /**
@@ -145,12 +145,14 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
       schema,
       ...(maxDepth !== undefined && { maxDepth }),
       ...(maxLength !== undefined && { maxLength }),
+      extract: this.options.decode?.extractJson ?? true,
     });
     return { controller, stage };
   }
 
   protected async read(run: Run<S>, source: StreamSource, signal: AbortSignal): Promise<void> {
-    const decode = { ...this.options.decode, extractJson: this.options.decode?.extractJson ?? true };
+    // The parse stage extracts the JSON, by the schema.
+    const decode = { ...this.options.decode, extractJson: false };
     for await (const event of this.events(run, source, signal, decode)) {
       if (signal.aborted) return;
       if (run.stage.apply(event)) {
