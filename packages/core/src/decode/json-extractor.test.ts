@@ -48,9 +48,17 @@ describe('JsonExtractor: a bracket in the prose before the value', () => {
     expect(pieces).toEqual(['', '', '', '', '{\n"a"', ': 1}']);
   });
 
-  it('holds at most 1 KiB of spaces after a bracket (the rest is dropped: JSON does not need it)', () => {
-    const { text } = extract(['[', ...Array(5000).fill(' '), '1]']);
-    expect(text).toBe(`[${' '.repeat(1023)}1]`);
+  it('holds at most 1 KiB of spaces after a bracket (the rest is dropped), never the start of a word', () => {
+    for (const [tail, value] of [
+      [['1]'], [1]],
+      [['-', '1]'], [-1]],
+      [['tr', 'ue]'], [true]],
+    ] as const) {
+      const { text } = extract(['[', ...Array(5000).fill(' '), ...tail]);
+      expect(text.length).toBeLessThanOrEqual(1030);
+      expect(JSON.parse(text)).toEqual(value);
+      expect(JSON.parse(extract([`[${' '.repeat(1023)}`, ...tail]).text)).toEqual(value);
+    }
   });
 
   it('passes on anything a value of the schema can begin with, at every split (property)', () => {
@@ -105,6 +113,11 @@ describe('JsonExtractor: no value in the text', () => {
     expect(extract(['Here: {'], OBJECT_ROOT).extractor.missing()).toBeUndefined();
   });
 
+  it('quotes the text from its first non-space character: blank lines before prose are still prose', () => {
+    const { extractor } = extract([' '.repeat(70), '\n', 'Sorry, no.'], OBJECT_ROOT);
+    expect(extractor.missing()?.message).toBe('No JSON object in the text (it begins "Sorry, no.")');
+  });
+
   it('quotes 60 characters at most', () => {
     const { extractor } = extract(['x'.repeat(100)], ANYTHING);
     expect(extractor.missing()?.message).toBe(`No JSON value in the text (it begins "${'x'.repeat(60)}…")`);
@@ -139,6 +152,8 @@ describe('what a schema expects', () => {
     ['a list of caught objects', z.array(Talk.catch({ title: '' })), { root: ARRAY_KIND, first: ANY_KIND }],
     ['a preprocessed object', z.preprocess((v) => v, Talk), { root: 3, first: ANY_KIND }],
     ['a string (no container)', z.string(), { root: 3, first: ANY_KIND }],
+    ['a list of coerced strings', z.array(z.coerce.string()), { root: ARRAY_KIND, first: ANY_KIND }],
+    ['a list of coerced dates', z.array(z.coerce.date()), { root: ARRAY_KIND, first: 12 }],
   ];
   for (const [what, schema, expected] of cases) {
     it(`${what}: ${JSON.stringify(expected)}`, () => {

@@ -36,7 +36,7 @@ const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
-/** The most a probe holds across chunks (a bracket and the spaces after it); more spaces are dropped. */
+/** The most a probe holds across chunks (a bracket, the spaces after it, a word's start); more spaces are dropped. */
 const MAX_HELD = 1024;
 /** How much of the text before the value an error quotes. */
 const EXCERPT = 60;
@@ -117,7 +117,9 @@ export class JsonExtractor {
   private seek(text: string): number {
     const n = text.length;
     const { root, first } = this.expected;
-    if (this.excerpt.length < EXCERPT) this.excerpt += text.slice(0, EXCERPT - this.excerpt.length);
+    // Quoted from its first non-space character: leading blank lines are no answer.
+    if (this.excerpt.length < EXCERPT)
+      this.excerpt += (this.excerpt ? text : text.trimStart()).slice(0, EXCERPT - this.excerpt.length);
     let from = 0;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
@@ -179,8 +181,11 @@ export class JsonExtractor {
       this.held = '';
       if (state === PROBE) i--; // the character is the value's own: counted in SKIP
     }
-    if (this.state !== SEEK && this.state !== SKIP)
-      this.held = (this.held + text.slice(from)).slice(0, MAX_HELD);
+    if (this.state !== SEEK && this.state !== SKIP) {
+      // Past the bound, the spaces go; the bracket and the start of a word it probes stay.
+      const all = this.held + text.slice(from);
+      this.held = all.length <= MAX_HELD ? all : all[0]! + all.slice(1).trimStart();
+    }
     return -1;
   }
 
@@ -203,7 +208,7 @@ export class JsonExtractor {
    */
   missing(): PartialJSONError | undefined {
     const state = this.state;
-    if (state >= IN || (state !== SEEK && state !== SKIP && this.rootOk) || this.excerpt.trim() === '')
+    if (state >= IN || (state !== SEEK && state !== SKIP && this.rootOk) || this.excerpt === '')
       return undefined;
     const { root } = this.expected;
     const want = (root & ARRAY_KIND) === 0 ? 'object' : (root & OBJECT_KIND) === 0 ? 'array' : 'value';

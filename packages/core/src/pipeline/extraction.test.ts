@@ -138,6 +138,8 @@ describe('streamItems and PartialItemsStore', () => {
   }
 
   it('fails an answer in prose with a ListShapeError quoting it', async () => {
+    const blank = await settle(streamItems(Talk, textResponse(`${'\n'.repeat(70)}No talks.`, 3)));
+    expect((blank.error as Error).message).toBe('No JSON list in the text (it begins "No talks.")');
     const { error } = await settle(streamItems(Talk, textResponse('No talks were [found].', 3)));
     expect(error).toBeInstanceOf(ListShapeError);
     expect((error as Error).message).toBe('No JSON list in the text (it begins "No talks were [found].")');

@@ -236,7 +236,8 @@ export class ListScanner {
       }
       if (state === DONE && this.extract && this.tailSeen) break;
       const c = chunk.charCodeAt(i);
-      if (state === SEEK && this.excerpt.length < EXCERPT) this.excerpt += chunk[i];
+      if (state === SEEK && this.excerpt.length < EXCERPT && (this.excerpt || !isSpace(c)))
+        this.excerpt += chunk[i];
       if (isSpace(c)) {
         i++;
         continue;
@@ -350,7 +351,7 @@ export class ListScanner {
     if (this.state === DONE || this.state === LINES || this.state === LINE_SKIP) return;
     if (this.state === ELEMENT)
       throw new TruncatedError('eof', 'The stream ended inside an element of the list');
-    if (this.state === SEEK && this.excerpt.trim() !== '') {
+    if (this.state === SEEK && this.excerpt !== '') {
       const want =
         this.key !== undefined
           ? `JSON object with the key ${JSON.stringify(this.key)}`

@@ -262,7 +262,8 @@ export class ZodPlan implements Plan {
           });
         }
         case 'string':
-          this.kinds |= STRING_KIND;
+          // z.coerce.string() takes any value
+          this.kinds |= def.coerce ? ANY_KIND : STRING_KIND;
           if (marked) markedStrings = true;
           return hasFormat(def) ? ATOMIC_STRING : STREAMED_STRING;
         case 'enum':
@@ -274,7 +275,8 @@ export class ZodPlan implements Plan {
         }
         case 'date':
         case 'template_literal':
-          this.kinds |= STRING_KIND;
+          // a date may be coerced from a number
+          this.kinds |= def.type === 'date' ? STRING_KIND | WORD_KIND : STRING_KIND;
           return ATOMIC_STRING;
         default:
           if (WRAPPERS.has(def.type)) {
