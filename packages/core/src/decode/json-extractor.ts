@@ -77,11 +77,6 @@ export class JsonExtractor {
 
   constructor(private readonly expected: Expected = ANYTHING) {}
 
-  /** Whether a value began (the text passed on so far is JSON, not prose). */
-  get found(): boolean {
-    return this.state >= IN;
-  }
-
   push(text: string): string {
     if (this.state === AFTER) return '';
     const n = text.length;
