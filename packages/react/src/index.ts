@@ -9,6 +9,7 @@ export type {
   PartialState,
   PartialStateFields,
   Path,
+  PathOf,
   StreamStatus,
   StreamStatusState,
 } from '@partialkit/core';
