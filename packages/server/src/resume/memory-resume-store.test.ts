@@ -37,6 +37,26 @@ describe('MemoryResumeStore', () => {
     await expect(store.create('d')).rejects.toThrow(/full/);
   });
 
+  it('frees an ended stream when its TTL passes, with no request, by a timer that keeps no process alive', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const store = new MemoryResumeStore({ ttlMs: 40 });
+    const before = timers();
+    for (const id of ['a', 'b']) {
+      await store.create(id);
+      await store.append(id, { offset: 3, event: { type: 'text', text: 'abc' } });
+    }
+    await store.append('a', { offset: 3, event: { type: 'done' } });
+    expect(timers()).toBe(before); // the sweep's timer is unref'd
+    await new Promise((r) => setTimeout(r, 25));
+    await store.append('b', { offset: 3, event: { type: 'done' } });
+    expect(store.size).toBe(2 * (3 + 2 * ENTRY_OVERHEAD));
+    // a expires first (its own timer), then b (the timer armed again for it): no create or read between
+    await expect.poll(() => store.size, { interval: 5, timeout: 1000 }).toBe(3 + 2 * ENTRY_OVERHEAD);
+    await expect.poll(() => store.size, { interval: 5, timeout: 1000 }).toBe(0);
+    expect((await store.read('a', 0)).status).toBe('expired');
+    expect((await store.read('b', 0)).status).toBe('expired');
+  });
+
   it('bounds a running stream too: the entry past the bound fails its stream, whose end is still taken', async () => {
     const store = new MemoryResumeStore({ maxChars: 10_000 });
     await store.create('loop');

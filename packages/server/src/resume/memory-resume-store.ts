@@ -39,10 +39,15 @@ interface Log {
 
 /**
  * The embedded resume store: streams live in this process's memory, bounded by total size and TTL.
- * Enough for one server process; behind a load balancer use `RedisResumeStore`.
+ * Enough for one server process; behind a load balancer use `RedisResumeStore`. An ended stream is
+ * freed when its TTL passes, by a timer that does not keep the process alive, with no request needed.
  */
 export class MemoryResumeStore implements ResumeStore {
   private readonly logs = new Map<string, Log>();
+  /** The ended logs in the order they ended, which is the order they expire in (one TTL for all). */
+  private readonly endedLogs = new Map<string, Log>();
+  /** Set while a sweep is due: at the first ended log's expiry. */
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly tombstones = new Set<string>();
   private chars = 0;
   private readonly maxChars: number;
@@ -106,6 +111,8 @@ export class MemoryResumeStore implements ResumeStore {
       log.ended = true;
       log.endedAt = Date.now();
       log.cancelListeners.clear();
+      this.endedLogs.set(id, log);
+      this.arm();
     }
     for (const wake of log.waiters) wake();
     log.waiters.clear();
@@ -175,20 +182,37 @@ export class MemoryResumeStore implements ResumeStore {
     }
   }
 
-  /** Drops ended streams past their TTL. */
+  /** Drops ended streams past their TTL: the first ones to have ended, so it stops at the first live one. */
   private sweep(): void {
     const now = Date.now();
-    for (const [id, log] of this.logs) {
-      if (log.ended && now - log.endedAt > this.ttlMs) this.drop(id, log);
+    for (const [id, log] of this.endedLogs) {
+      if (now - log.endedAt <= this.ttlMs) return;
+      this.drop(id, log);
     }
   }
 
-  /** Frees at least `needed` characters, ended streams first (oldest first). */
+  /** Schedules the sweep that frees the first ended log when its TTL passes (an idle server frees it too). */
+  private arm(): void {
+    if (this.timer !== undefined) return;
+    const first = this.endedLogs.values().next();
+    if (first.done) return;
+    const due = first.value.endedAt + this.ttlMs - Date.now() + 1;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.sweep();
+        this.arm();
+      },
+      Math.max(due, 0),
+    );
+    unref(this.timer);
+  }
+
+  /** Frees at least `needed` characters by dropping ended streams, the first to have ended first. */
   private evict(needed: number): void {
     let freed = 0;
-    for (const [id, log] of this.logs) {
+    for (const [id, log] of this.endedLogs) {
       if (freed >= needed) return;
-      if (!log.ended) continue;
       freed += log.chars;
       this.drop(id, log);
     }
@@ -196,6 +220,7 @@ export class MemoryResumeStore implements ResumeStore {
 
   private drop(id: string, log: Log): void {
     this.logs.delete(id);
+    this.endedLogs.delete(id);
     log.dropped = true;
     this.chars -= log.chars;
     for (const wake of log.waiters) wake();
@@ -205,6 +230,12 @@ export class MemoryResumeStore implements ResumeStore {
       this.tombstones.delete(this.tombstones.values().next().value as string);
     }
   }
+}
+
+/** Lets the process exit with the timer pending: Node and Bun (`unref`), Deno (`Deno.unrefTimer`). */
+function unref(timer: ReturnType<typeof setTimeout>): void {
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer) timer.unref();
+  else (globalThis as { Deno?: { unrefTimer?(id: unknown): void } }).Deno?.unrefTimer?.(timer);
 }
 
 function positive(value: number, name: string): number {
