@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { ListShapeError, PartialJSONError, TruncatedError } from '../errors.ts';
 import { PartialItemsStore } from '../stream/partial-items-store.ts';
 import { PartialObjectStore } from '../stream/partial-object-store.ts';
+import type { ListShape } from './list-scanner.ts';
 import { streamItems } from './stream-items.ts';
 import { streamPartial } from './stream-partial.ts';
 
@@ -136,6 +137,33 @@ describe('streamItems and PartialItemsStore', () => {
       }
     });
   }
+
+  it('skips JSON the shape cannot take before the list, whole: an object before a root array, an array before the keyed object', async () => {
+    const cases: [string, ListShape][] = [
+      [
+        'Input {"talks": [{"title": "X", "minutes": 1}]} gives:\n[{"title": "A", "minutes": 5}, {"title": "B", "minutes": 6}]',
+        'array',
+      ],
+      [
+        'Sources [{"title": "X", "minutes": 1}] and {"talks": [{"title": "A", "minutes": 5}, {"title": "B", "minutes": 6}]}',
+        { key: 'talks' },
+      ],
+    ];
+    for (const [text, shape] of cases) {
+      for (let size = 1; size <= 7; size++) {
+        const { values, error } = await settle(streamItems(Talk, textResponse(text, size), { shape }));
+        expect(error).toBeUndefined();
+        expect(values.map((t) => t.title)).toEqual(['A', 'B']);
+      }
+    }
+    const { error } = await settle(
+      streamItems(Talk, textResponse('Only {"talks": [{"title": "X"}]} here.', 3), { shape: 'array' }),
+    );
+    expect(error).toBeInstanceOf(ListShapeError);
+    expect((error as Error).message).toBe(
+      'No JSON array in the text: the object at position 5 was skipped, since the list is an array (it begins "Only {\\"talks\\": [{\\"title\\": \\"X\\"}]} here.")',
+    );
+  });
 
   it('fails an answer in prose with a ListShapeError quoting it', async () => {
     const blank = await settle(streamItems(Talk, textResponse(`${'\n'.repeat(70)}No talks.`, 3)));

@@ -48,6 +48,7 @@ const DONE = 13; // the root value closed
 const LINE_SKIP = 14; // 'lines' with extract: the rest of a line of prose, up to a '{', '[' or newline
 const LINE_VALUES = 15; // 'lines' with extract: a line that may hold only strings, numbers, literals
 const SEEK_PROBE = 16; // with extract, after a bracket before the root: does the next character go on from it?
+const SEEK_SKIP = 17; // with extract, inside JSON before the root that the shape cannot take (an object before a root array)
 
 // Where the scan of a candidate line (LINE_VALUES) is.
 const GAP = 0; // between its values (or before the first)
@@ -99,7 +100,9 @@ const isDelimiter = (c: number) =>
  * a second JSON value: that is JSON Lines, and a `ListShapeError` says so). A bracket there opens the
  * root only if the next non-space character goes on from it: a key or `}` after `{`; after `[`, `]` or
  * the start of a value an item may be (so `Top [5] talks: [{…}]` skips the `[5]` when items are
- * objects, and `[the docs]` is prose). Text with no root at all is a `ListShapeError` quoting its start.
+ * objects, and `[the docs]` is prose). JSON that the shape cannot take as its root (an object before a
+ * root array with `'array'`, an array before the object with `{ key }`) is skipped whole, nothing inside it
+ * read as the list. Text with no root at all is a `ListShapeError` quoting its start.
  * Without `extract`, the text must be exactly the list.
  *
  * In `'lines'` mode with `extract`, so that a fenced, numbered or commented JSON Lines answer works:
@@ -154,6 +157,8 @@ export class ListScanner {
   /** SEEK_PROBE: the bracket probed, and its position. */
   private opener = 0;
   private openAt = 0;
+  /** The first value skipped before the root (SEEK_SKIP), for the error when there is no root. */
+  private skipped: { opener: number; position: number } | undefined;
   /** The start of the text before the root, for the error when there is none. */
   private excerpt = '';
 
@@ -188,6 +193,7 @@ export class ListScanner {
     this.dropLine();
     this.offset = 0;
     this.excerpt = '';
+    this.skipped = undefined;
   }
 
   write(chunk: string): void {
@@ -195,8 +201,9 @@ export class ListScanner {
     let i = 0;
     while (i < n) {
       const state = this.state;
-      if (state === ELEMENT || state === SKIP) {
+      if (state === ELEMENT || state === SKIP || state === SEEK_SKIP) {
         const end = this.scan(chunk, i);
+        if (state === SEEK_SKIP) this.quote(chunk, i, end < 0 ? n : end);
         if (state === ELEMENT && end !== i) {
           const prose = this.sink.text(i === 0 && end < 0 ? chunk : chunk.slice(i, end < 0 ? n : end));
           if (prose !== undefined && this.lines && this.extract) {
@@ -211,6 +218,7 @@ export class ListScanner {
         if (end < 0) break;
         i = end;
         if (state === SKIP) this.state = ROOT_AFTER;
+        else if (state === SEEK_SKIP) this.state = SEEK;
         else {
           this.state = this.lines ? LINES : LIST_AFTER;
           this.lineStart = false;
@@ -236,8 +244,7 @@ export class ListScanner {
       }
       if (state === DONE && this.extract && this.tailSeen) break;
       const c = chunk.charCodeAt(i);
-      if (state === SEEK && this.excerpt.length < EXCERPT && (this.excerpt || !isSpace(c)))
-        this.excerpt += chunk[i];
+      if (state === SEEK && (this.excerpt || !isSpace(c))) this.quote(chunk, i, i + 1);
       if (isSpace(c)) {
         i++;
         continue;
@@ -271,8 +278,18 @@ export class ListScanner {
           const opens =
             this.opener === 0x7b ? c === QUOTE || c === 0x7d : c === 0x5d || (kindAt(c) & this.first) !== 0;
           this.state = SEEK;
-          if (opens) this.openRoot(this.opener, this.openAt - this.offset);
-          continue; // `c` is read again, in the state the probe left
+          if (!opens) continue; // `c` is read again, as prose
+          if (this.takes(this.opener)) {
+            this.openRoot(this.opener, this.openAt - this.offset);
+            continue; // `c` is read again, in the root
+          }
+          // JSON the shape cannot take (`Given {"x": [1]}, [2, 3]` for a root array): skipped whole, so
+          // that nothing inside it is read as the list.
+          this.skipped ??= { opener: this.opener, position: this.openAt };
+          this.open(this.opener);
+          this.depth = 1; // its bracket was read
+          this.state = SEEK_SKIP;
+          continue; // `c` is scanned inside it
         }
         case ROOT_KEY_OR_CLOSE:
           if (c === 0x7d) this.rootClosed(i);
@@ -351,15 +368,22 @@ export class ListScanner {
     if (this.state === DONE || this.state === LINES || this.state === LINE_SKIP) return;
     if (this.state === ELEMENT)
       throw new TruncatedError('eof', 'The stream ended inside an element of the list');
-    if (this.state === SEEK && this.excerpt !== '') {
+    if ((this.state === SEEK || this.state === SEEK_SKIP) && this.excerpt !== '') {
       const want =
         this.key !== undefined
           ? `JSON object with the key ${JSON.stringify(this.key)}`
           : this.shape === 'array'
             ? 'JSON array'
             : 'JSON list';
+      const skipped = this.skipped;
+      const why = skipped
+        ? `: the ${skipped.opener === 0x7b ? 'object' : 'array'} at position ${skipped.position} was skipped, since the list is ${this.key !== undefined ? 'in an object' : 'an array'}`
+        : '';
       const begins = this.excerpt.length < EXCERPT ? this.excerpt : `${this.excerpt}…`;
-      throw new ListShapeError(`No ${want} in the text (it begins ${JSON.stringify(begins)})`, this.offset);
+      throw new ListShapeError(
+        `No ${want} in the text${why} (it begins ${JSON.stringify(begins)})`,
+        this.offset,
+      );
     }
     // A bracket still probed may have been the list.
     if (this.state === SEEK || this.state === SEEK_PROBE)
@@ -595,6 +619,17 @@ export class ListScanner {
   }
 
   /** The root value opens with bracket `c` at `i`. */
+  /** Whether the shape takes a root that opens with `c`: an array for `'array'`, an object for a key. */
+  private takes(c: number): boolean {
+    return c === 0x5b ? this.key === undefined : this.shape !== 'array';
+  }
+
+  /** Adds `chunk[from, to)` to the start of the text an error quotes, while that is short. */
+  private quote(chunk: string, from: number, to: number): void {
+    const room = EXCERPT - this.excerpt.length;
+    if (room > 0) this.excerpt += chunk.slice(from, Math.min(to, from + room));
+  }
+
   private openRoot(c: number, i: number): void {
     if (c === 0x5b) {
       if (this.key !== undefined)
