@@ -32,6 +32,17 @@ describe('the stages yield typed values, never any', () => {
   });
 });
 
+describe('StreamSource', () => {
+  it('takes a Response, a stream or an iterable of chunks, and not a string (refused at run time too)', () => {
+    streamPartial(z.object({}), ['{', '}']);
+    streamPartial(z.object({}), new Response('{}').body!);
+    // @ts-expect-error: a string is not a source (most likely a URL or a body read too early)
+    streamPartial(z.object({}), '{}');
+    // @ts-expect-error: nor what a fetcher returns
+    new PartialObjectStore({ schema: z.object({}), fetcher: async () => '{}' });
+  });
+});
+
 describe('DeepPartial: a snapshot is JSON', () => {
   it('a date field holds its string (zod and valibot), a bigint its number', () => {
     const parser = createPartialParser({ schema: z.object({ at: z.date() }) });

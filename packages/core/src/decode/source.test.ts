@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { PartialKitError, TruncatedError } from '../errors.ts';
+import { streamPartial } from '../pipeline/stream-partial.ts';
+import { PartialObjectStore } from '../stream/partial-object-store.ts';
 import { textOf } from './source.ts';
 
 // What textOf over an async iterable guarantees, as a generator does: one read at a time, an abort that
@@ -177,5 +181,49 @@ describe('textOf over an async iterable, aborted while no read is pending', () =
     // The next pull sees the abort; the source is not returned twice.
     await expect(text.next()).rejects.toMatchObject({ name: 'AbortError' });
     expect(log).toEqual(['return']);
+  });
+});
+
+describe('a source already read, or being read, is refused by name', () => {
+  const Talk = z.object({ title: z.string() });
+
+  it('a Response whose body was read: a PartialKitError, not a truncation', async () => {
+    const response = new Response('{"title": "A"}');
+    const first: unknown[] = [];
+    for await (const snapshot of streamPartial(Talk, response)) first.push(snapshot);
+    expect(first.at(-1)).toEqual({ title: 'A' });
+    const again = streamPartial(Talk, response);
+    const error = await again.next().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PartialKitError);
+    expect(error).not.toBeInstanceOf(TruncatedError);
+    expect((error as Error).message).toMatch(/^The Response's body was already read \(bodyUsed\)/);
+  });
+
+  it('a ReadableStream another reader holds: a PartialKitError that says so', async () => {
+    const stream = new Response('{"title": "A"}').body!;
+    const reader = stream.getReader();
+    const error = await streamPartial(Talk, stream)
+      .next()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(PartialKitError);
+    expect((error as Error).message).toMatch(/^The ReadableStream is locked/);
+    // The holder still reads it whole.
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"title": "A"}');
+  });
+
+  it('a store whose fetcher hands back a used Response fails the run with that error', async () => {
+    const used = new Response('{"title": "A"}');
+    await used.text();
+    const store = new PartialObjectStore({ schema: Talk, fetcher: async () => used });
+    await store.submit(undefined);
+    const { status, error } = store.getSnapshot();
+    expect(status).toBe('error');
+    expect(error?.message).toMatch(/already read/);
   });
 });

@@ -1,11 +1,15 @@
 import { HTTPError, NetworkError, PartialKitError } from '../errors.ts';
 
-/** What the decoders accept: a fetch `Response`, a web stream, or any async iterable of bytes or text. */
+/**
+ * What the decoders accept: a fetch `Response`, a web stream, or any (async) iterable of bytes or text.
+ * Not a string, though one is an iterable of its characters: a string where a source is expected is
+ * most likely a URL or a body read too early, and is refused at run time too.
+ */
 export type StreamSource =
   | Response
   | ReadableStream<Uint8Array | string>
   | AsyncIterable<Uint8Array | string>
-  | Iterable<Uint8Array | string>;
+  | (Iterable<Uint8Array | string> & object);
 
 /** How much of an error body is kept, in characters; the rest is cancelled unread. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -93,11 +97,26 @@ export function textOf(
   signal?: AbortSignal,
   reading?: Reading,
 ): AsyncGenerator<string> {
+  // (An abort cancels the body, which counts as used: the abort is the error then.)
+  if (source instanceof Response && source.bodyUsed && !signal?.aborted) {
+    return refuse(
+      "The Response's body was already read (bodyUsed): give each reader its own Response (`response.clone()` before the first read)",
+    );
+  }
   const stream = source instanceof Response ? source.body : source;
   if (stream && !isReadableStream(stream) && isIterable(stream) && Symbol.asyncIterator in stream) {
     return iterate(stream as AsyncIterable<Uint8Array | string>, signal, textDecoding());
   }
+  if (stream && isReadableStream(stream) && stream.locked && !signal?.aborted) {
+    return refuse('The ReadableStream is locked: another reader is reading it (tee() it to read it twice)');
+  }
   return textOfOther(stream, signal, reading);
+}
+
+/** Fails at the first read, as a stream that cannot be read at all. */
+// biome-ignore lint/correctness/useYield: it only throws
+async function* refuse(message: string): AsyncGenerator<string> {
+  throw new PartialKitError(message);
 }
 
 /** Where `textOf` puts a way to cancel the web stream it reads, for an owner that has no signal to abort. */
