@@ -7,7 +7,7 @@ import type { DeepPartial } from '../types.ts';
 import { type ClosedItem, ItemStage } from './item-stage.ts';
 import { type ListShape, resolveShape } from './list-scanner.ts';
 import { stageOf } from './parse-stage.ts';
-import { releasing } from './releasing.ts';
+import { releasing, stopOf } from './releasing.ts';
 
 /** What to do with an element that fails the item schema: skip it (default), throw, or call back. */
 export type InvalidItemHandling = 'skip' | 'throw' | ((error: ItemValidationError) => void);
@@ -61,11 +61,13 @@ export function streamItems<S extends StandardSchemaV1>(
   const issues: ItemValidationError[] = [];
   const { extractJson, ...rest } = options.decode ?? {};
   // Made now, so that an abort or a return() before the first read cancels the source. The decoder's
-  // extractor knows one value only: the list scanner extracts instead.
-  const events = decode(source, { ...rest, extractJson: false, signal: options.signal });
+  // extractor knows one value only: the list scanner extracts instead. A return() while a read is
+  // pending aborts `stop`, which ends that read (see `releasing`).
+  const { stop, unlink } = stopOf(options.signal);
+  const events = decode(source, { ...rest, extractJson: false, signal: stop.signal });
   const contentType = source instanceof Response ? source.headers.get('content-type') : null;
-  const generator = run(itemSchema, events, contentType, extractJson ?? true, options, issues);
-  return Object.assign(releasing(generator, events), { issues });
+  const generator = run(itemSchema, events, contentType, extractJson ?? true, options, issues, unlink);
+  return Object.assign(releasing(generator, events, stop, unlink), { issues });
 }
 
 async function* run<S extends StandardSchemaV1>(
@@ -75,58 +77,64 @@ async function* run<S extends StandardSchemaV1>(
   extract: boolean,
   options: StreamItemsOptions,
   issues: ItemValidationError[],
+  unlink: () => void,
 ): AsyncGenerator<SchemaOutput<S>, void, undefined> {
-  const { shape = 'auto', onInvalid = 'skip', maxDepth, maxLength } = options;
-  const make = () =>
-    new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(itemSchema, {
-      shape: resolveShape(shape, contentType),
-      extract,
-      maxDepth,
-      maxLength,
-    });
-  const stage = await stageOf(make, events[Symbol.asyncIterator]());
-  let yielded = false;
-  for await (const event of events) {
-    // Inline, not through a closure per event: a long list arrives in many small chunks.
+  try {
+    const { shape = 'auto', onInvalid = 'skip', maxDepth, maxLength } = options;
+    const make = () =>
+      new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(itemSchema, {
+        shape: resolveShape(shape, contentType),
+        extract,
+        maxDepth,
+        maxLength,
+      });
+    const stage = await stageOf(make, events[Symbol.asyncIterator]());
+    let yielded = false;
+    for await (const event of events) {
+      // Inline, not through a closure per event: a long list arrives in many small chunks.
+      let failed: { error: unknown } | undefined;
+      try {
+        stage.apply(event);
+      } catch (error) {
+        failed = { error };
+      }
+      if (stage.closed.length) {
+        for (const closed of stage.closed.splice(0)) {
+          const item = closed instanceof Promise ? await closed : closed;
+          // One chunk may close many items: an abort between them stops here, however the text was split.
+          throwIfAborted(options.signal);
+          if (accepted(item, onInvalid, issues)) {
+            yielded = true;
+            yield item.value;
+          }
+        }
+      }
+      if (failed) throw failed.error;
+      // Before any item was handed over, a new attempt simply starts the list over (its issues too).
+      if (event.type === 'reset' && !yielded) issues.length = 0;
+      else if (event.type === 'reset') {
+        throw new PartialKitError(
+          `The server started attempt ${stage.attempt}: the items already yielded cannot be taken back ` +
+            '(PartialItemsStore and usePartialItems follow re-asks)',
+        );
+      }
+    }
     let failed: { error: unknown } | undefined;
     try {
-      stage.apply(event);
+      stage.finish();
     } catch (error) {
       failed = { error };
     }
-    if (stage.closed.length) {
-      for (const closed of stage.closed.splice(0)) {
-        const item = closed instanceof Promise ? await closed : closed;
-        // One chunk may close many items: an abort between them stops here, however the text was split.
-        throwIfAborted(options.signal);
-        if (accepted(item, onInvalid, issues)) {
-          yielded = true;
-          yield item.value;
-        }
-      }
+    for (const closed of stage.closed.splice(0)) {
+      const item = closed instanceof Promise ? await closed : closed;
+      throwIfAborted(options.signal);
+      if (accepted(item, onInvalid, issues)) yield item.value;
     }
     if (failed) throw failed.error;
-    // Before any item was handed over, a new attempt simply starts the list over (its issues too).
-    if (event.type === 'reset' && !yielded) issues.length = 0;
-    else if (event.type === 'reset') {
-      throw new PartialKitError(
-        `The server started attempt ${stage.attempt}: the items already yielded cannot be taken back ` +
-          '(PartialItemsStore and usePartialItems follow re-asks)',
-      );
-    }
+  } finally {
+    // However it ends, the caller's signal no longer reaches this stream.
+    unlink();
   }
-  let failed: { error: unknown } | undefined;
-  try {
-    stage.finish();
-  } catch (error) {
-    failed = { error };
-  }
-  for (const closed of stage.closed.splice(0)) {
-    const item = closed instanceof Promise ? await closed : closed;
-    throwIfAborted(options.signal);
-    if (accepted(item, onInvalid, issues)) yield item.value;
-  }
-  if (failed) throw failed.error;
 }
 
 /** Whether a closed element is handed over; an invalid one is recorded and handled by `onInvalid`. */

@@ -4,7 +4,7 @@ import type { StreamSource } from '../decode/source.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
 import { parse } from './parse-stage.ts';
-import { releasing } from './releasing.ts';
+import { releasing, stopOf } from './releasing.ts';
 
 export interface StreamPartialOptions {
   /**
@@ -50,20 +50,13 @@ export function streamPartial<S extends StandardSchemaV1>(
   const { decode: decodeOptions, signal, ...bounds } = options;
   // The parse stage always has a read pending, which a return() would wait behind (on a silent
   // upstream, until its next chunk): an early stop aborts this signal of ours, which ends the read.
-  // The caller's signal aborts it too, linked by hand: `AbortSignal.any` is missing in Safari < 17.4.
-  const stop = new AbortController();
-  // Held weakly: a stream dropped unread (never returned) must not stay reachable from a long-lived signal.
-  const stopped = new WeakRef(stop);
-  const forward = () => stopped.deref()?.abort(signal?.reason);
-  if (signal?.aborted) forward();
-  else signal?.addEventListener('abort', forward, { once: true });
-  const unlink = () => signal?.removeEventListener('abort', forward);
+  const { stop, unlink } = stopOf(signal);
   // Made now, so that an abort or a return() before the first read cancels the source. The parse stage
   // extracts the JSON, by the schema (`?? true`: an explicit `extractJson: undefined` is the default too).
   const events = decode(source, { ...decodeOptions, extractJson: false, signal: stop.signal });
   const parsing = { ...bounds, extract: decodeOptions?.extractJson ?? true };
   const progress = { attempt: 1 };
-  const stream = releasing(snapshots(schema, events, parsing, progress, stop, unlink), events, unlink);
+  const stream = releasing(snapshots(schema, events, parsing, progress, stop, unlink), events, stop, unlink);
   return Object.defineProperty(stream, 'attempt', {
     get: () => progress.attempt,
     enumerable: true,
