@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { DecodedEvent } from './events.ts';
 import { encodeProtocolEvent } from './protocol.ts';
 import { decodeResumable, RESUME_URL_HEADER } from './resume.ts';
 
@@ -56,10 +57,23 @@ describe('decodeResumable', () => {
     expect(cancelled()).toBe(1);
   });
 
-  it('a malformed resume URL fails the first read, not the call', async () => {
+  it('a malformed resume URL is reported, and the stream read whole, not resumable', async () => {
     const response = new Response(wire, { headers: { ...sse, [RESUME_URL_HEADER]: 'http://exa mple/' } });
     Object.defineProperty(response, 'url', { value: 'http://host/api' });
-    const events = decodeResumable(response);
-    await expect(events.next()).rejects.toThrow(TypeError);
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const resumable: unknown[] = [];
+      const events: DecodedEvent[] = [];
+      for await (const event of decodeResumable(response, { onResumable: (r) => resumable.push(r) }))
+        events.push(event);
+      expect(events.length).toBeGreaterThan(0);
+      expect(resumable).toEqual([]);
+      expect(reported).toHaveBeenCalledOnce();
+      expect(String(reported.mock.calls[0]![0])).toMatch(
+        /x-partialkit-resume header is no URL \("http:\/\/exa mple\/"\)/,
+      );
+    } finally {
+      reported.mockRestore();
+    }
   });
 });

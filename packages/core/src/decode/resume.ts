@@ -1,5 +1,6 @@
 import { HTTPError, NetworkError, PartialKitError } from '../errors.ts';
 import { bound } from '../parser/create-partial-parser.ts';
+import { reportCallbackError } from '../stream/report.ts';
 import { type DecodeOptions, decode, extracted } from './decode.ts';
 import type { DecodedEvent } from './events.ts';
 import type { StreamSource } from './source.ts';
@@ -49,7 +50,19 @@ export function resumeUrlOf(source: StreamSource): string | undefined {
   if (!url) return undefined;
   // Relative to the response (a browser's fetch resolves a relative URL against the page itself).
   if (!source.url) return url;
-  const resolved = new URL(url, source.url);
+  let resolved: URL;
+  try {
+    resolved = new URL(url, source.url);
+  } catch (error) {
+    // A server's misconfiguration, which must not cost the answer: the stream is read, not resumable.
+    reportCallbackError(
+      new PartialKitError(
+        `The ${RESUME_URL_HEADER} header is no URL (${JSON.stringify(url.slice(0, 200))}): the stream cannot be resumed`,
+        { cause: error },
+      ),
+    );
+    return undefined;
+  }
   return resolved.origin === new URL(source.url).origin ? resolved.href : undefined;
 }
 

@@ -363,6 +363,32 @@ describe('every failure of a stream is a PartialKitError (issue 18 item 25)', ()
     });
   }
 
+  it('an input JSON cannot hold fails as the input, before any request: not a lost connection', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const [input, message] of [
+      [{ id: 10n }, /^The input cannot be sent as JSON: .*BigInt/],
+      [cyclic, /^The input cannot be sent as JSON: .*circular/],
+    ] as const) {
+      let requests = 0;
+      const store = new PartialObjectStore({
+        schema: Schema,
+        fetcher: '/api/extract',
+        fetch: async () => {
+          requests++;
+          return new Response('{}');
+        },
+      });
+      await store.submit(input);
+      const { status, error } = store.getSnapshot();
+      expect(status).toBe('error');
+      expect(error).toBeInstanceOf(PartialKitError);
+      expect(error).not.toBeInstanceOf(NetworkError);
+      expect(error?.message).toMatch(message);
+      expect(requests).toBe(0);
+    }
+  });
+
   it("passes on the app's own error from its fetcher unchanged", async () => {
     class AuthError extends Error {}
     const own = new AuthError('signed out');

@@ -16,10 +16,12 @@ export async function fetchSource<I>(
 ): Promise<StreamSource> {
   let source: unknown;
   if (resumeUrl || typeof fetcher === 'string') {
+    // Serialized first: an input JSON cannot hold (a bigint, a cycle) is the app's error, not the network's.
+    const body = resumeUrl ? '' : jsonOf(input);
     try {
       source = resumeUrl
         ? await request(resumeUrl, { headers: { accept: 'text/event-stream' }, signal })
-        : await postJson(request, fetcher as string, input, signal);
+        : await postJson(request, fetcher as string, body, signal);
     } catch (error) {
       // fetch rejects with a bare TypeError when the network fails.
       if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
@@ -46,10 +48,21 @@ export function asError(caught: unknown): Error {
   return new PartialKitError(String(caught));
 }
 
+function jsonOf(input: unknown): string | undefined {
+  try {
+    return JSON.stringify(input);
+  } catch (error) {
+    throw new PartialKitError(
+      `The input cannot be sent as JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
 function postJson(
   request: FetchFunction,
   url: string,
-  input: unknown,
+  body: string | undefined,
   signal: AbortSignal,
 ): Promise<Response> {
   return request(url, {
@@ -58,7 +71,7 @@ function postJson(
       'content-type': 'application/json',
       accept: 'text/event-stream, application/x-ndjson, application/json, text/plain',
     },
-    body: JSON.stringify(input),
+    body: body ?? null,
     signal,
   });
 }

@@ -353,6 +353,25 @@ describe('a resume URL on another origin than the response', () => {
   }, 5000);
 });
 
+describe('a resume header that is no URL', () => {
+  it('the answer is read whole and kept: the stream is just not resumable', async () => {
+    const { base } = await listen((req, res) => {
+      req.resume();
+      res.writeHead(200, { ...sse, [RESUME_URL_HEADER]: 'http://[oops' });
+      res.end(`: partialkit\n\ndata: ${JSON.stringify('{"title": "Hello"}')}\n\nevent: done\ndata: {}\n\n`);
+    });
+    const client = new PartialObjectStore({ schema: Schema, fetcher: `${base}/extract`, throttle: 0 });
+    await client.submit({});
+    const { status, data, error, streamId } = client.getSnapshot();
+    expect({ status, data, error, streamId }).toEqual({
+      status: 'success',
+      data: { title: 'Hello' },
+      error: undefined,
+      streamId: undefined,
+    });
+  }, 5000);
+});
+
 describe('reconnect options that cannot mean a bound', () => {
   it('maxAttempts: NaN does not reconnect forever against a server that always drops', async () => {
     const { base, requests } = await listen((req, res) => {
