@@ -44,3 +44,13 @@ function wrongType(value: unknown, event: number, field: string, expected: strin
       : `a ${typeof value}`;
   return new DecodeError(`Event ${event}: ${field} is ${kind} (${json}), expected ${expected}`, event, json);
 }
+
+/**
+ * A field of a provider's error as text: a string as it is, a number (a code) as its digits, anything
+ * else (an object, which may not even convert: `{"toString": 0}`) as absent. Unlike the fields above it
+ * never throws: the error is what the reader must report, under the caller's fallback name if need be.
+ */
+export function errorText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value || undefined;
+  return typeof value === 'number' ? String(value) : undefined;
+}

@@ -1,4 +1,4 @@
-import { listField, objectField, stringField } from '../decode/event-fields.ts';
+import { errorText, listField, objectField, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import { DEFAULT_MAX_EVENT_SIZE, providerData, type SSEMessage, snippetOf } from '../decode/sse.ts';
 import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
@@ -65,7 +65,11 @@ export class GeminiReader {
     if (!chunk) return;
     if (chunk.error) {
       const e = chunk.error;
-      throw new ProviderError(e.status ?? String(e.code ?? 'error'), e.message ?? 'Gemini error', chunk);
+      throw new ProviderError(
+        errorText(e.status) ?? errorText(e.code) ?? 'error',
+        errorText(e.message) ?? 'Gemini error',
+        chunk,
+      );
     }
     if (chunk.promptFeedback?.blockReason)
       throw new RefusalError(`Prompt blocked (${chunk.promptFeedback.blockReason})`);

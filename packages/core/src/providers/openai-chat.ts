@@ -1,4 +1,4 @@
-import { eventPayload, listField, stringField } from '../decode/event-fields.ts';
+import { errorText, eventPayload, listField, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { missingToolCall } from '../decode/tool-call-missing.ts';
@@ -164,8 +164,8 @@ export function openaiError(body: unknown, fallback = 'error'): ProviderError {
   // The data of an `event: error` that is not JSON is the message itself.
   if (typeof body === 'string') return new ProviderError(fallback, body, body);
   const e = ((body as { error?: ErrorBody })?.error ?? body) as ErrorBody;
-  const type = e?.code != null ? String(e.code) : (e?.type ?? fallback);
-  return new ProviderError(type, e?.message ?? JSON.stringify(body), body);
+  const type = errorText(e?.code) ?? errorText(e?.type) ?? fallback;
+  return new ProviderError(type, errorText(e?.message) ?? JSON.stringify(body), body);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { eventPayload, stringField } from '../decode/event-fields.ts';
+import { errorText, eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
@@ -99,7 +99,11 @@ export async function* openaiResponses(
         throw openaiError(e ?? event.data);
       case 'response.failed': {
         const err = e?.response?.error;
-        throw new ProviderError(err?.code ?? 'response_failed', err?.message ?? 'The response failed', e);
+        throw new ProviderError(
+          errorText(err?.code) ?? 'response_failed',
+          errorText(err?.message) ?? 'The response failed',
+          e,
+        );
       }
       case 'response.incomplete': {
         const reason = e?.response?.incomplete_details?.reason ?? 'unknown';

@@ -25,7 +25,7 @@ export class ToolCallSelector {
   /** Announces the next tool call (its provider id and name); returns whether it is the selected one. */
   announce(id: unknown, name: string | undefined): boolean {
     const index = this.count++;
-    this.names.push(name ?? '');
+    this.names.push(typeof name === 'string' ? name : ''); // the wire's, whatever the types say
     if (this.found) return false;
     if (typeof this.target === 'number' ? index === this.target : name === this.target) {
       this.found = true;
