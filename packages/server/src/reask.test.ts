@@ -271,6 +271,26 @@ describe('reask: options', () => {
     expect(error).toMatchObject({ position: 100 });
   });
 
+  it('maxLength bounds the answer sent back too: an endless preamble is kept to maxLength + 64 Ki characters', async () => {
+    const prose = 'as I said, '.repeat(1000); // 11 000 characters a delta, no JSON in any
+    const sent: number[][] = [];
+    const call = async function* (messages: readonly { content: string }[]) {
+      sent.push(messages.map((m) => m.content.length));
+      if (sent.length === 2) {
+        yield '{"name":"Ada","age":36}';
+        return;
+      }
+      for (let i = 0; i < 40; i++) yield prose;
+    };
+    const events: ProtocolEvent[] = [];
+    for await (const e of reask({ schema: Person, messages: [], call, maxLength: 1000, maxRetries: 1 }))
+      events.push(e);
+    expect(sent).toHaveLength(2);
+    // The assistant turn: the first 1 000 + 65 536 characters of the 440 000 the model wrote.
+    expect(sent[1]![0]).toBe(1000 + 64 * 1024);
+    expect(textOf(events)).toBe('{"name":"Ada","age":36}');
+  });
+
   it('maxDepth reaches the parser: 1 200 levels pass with 2 000, and fail at the default 1 000', async () => {
     const Deep = z.object({ v: z.unknown() });
     const answer = `{"v":${'['.repeat(1200)}${']'.repeat(1200)}}`;

@@ -36,7 +36,8 @@ export interface ReaskOptions<S extends StandardSchemaV1> {
   maxDepth?: number | undefined;
   /**
    * Maximum length of each answer's JSON in UTF-16 code units (default unbounded): a longer answer fails
-   * its attempt with a `PartialJSONError` at the bound, re-asked like invalid JSON.
+   * its attempt with a `PartialJSONError` at the bound, re-asked like invalid JSON. It bounds the
+   * answer's text sent back with a re-ask too: at most this plus 64 Ki characters (prose included).
    */
   maxLength?: number | undefined;
   /** Builds the message that asks for a correction (default: the issues, one per line). */
@@ -107,6 +108,13 @@ async function* attempts<S extends StandardSchemaV1>(
     maxLength,
   } = options;
   const messages = [...initial];
+  // The answer's text kept for the assistant turn of a re-ask: prose is not JSON, so maxLength alone
+  // would let an endless preamble pile up in memory and be sent back whole.
+  const kept = (maxLength ?? Number.POSITIVE_INFINITY) + MAX_TAIL;
+  const keep = (text: string, more: string) =>
+    text.length >= kept
+      ? text
+      : text + (text.length + more.length > kept ? more.slice(0, kept - text.length) : more);
   const abort = () => controller.abort(signal?.reason);
   if (signal?.aborted) abort();
   else signal?.addEventListener('abort', abort, { once: true });
@@ -128,13 +136,13 @@ async function* attempts<S extends StandardSchemaV1>(
             // it with the feedback (bounded), not the text up to the delta where it broke. A next step
             // (a reset) is no longer that answer.
             if (event.type !== 'text') break;
-            text += event.text;
+            text = keep(text, event.text);
             tail += event.text.length;
             if (tail > MAX_TAIL) break;
             continue;
           }
           // A reset inside one attempt's stream (an upstream that re-asks itself) starts its text anew.
-          if (event.type === 'text') text += event.text;
+          if (event.type === 'text') text = keep(text, event.text);
           else text = '';
           try {
             stage.apply(event);
