@@ -1,6 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decode, encodeProtocolEvent, PartialObjectStore, ProviderError } from '@partialkit/core';
+import {
+  decode,
+  encodeProtocolEvent,
+  type HTTPError,
+  PartialObjectStore,
+  ProviderError,
+} from '@partialkit/core';
 import { fixtureBytes } from '@partialkit/test-utils/fixtures';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
@@ -80,7 +86,7 @@ describe('toPartialResponse', () => {
     }
   });
 
-  it('with no onError, an error the browser learns nothing of is logged on the server (and only that one)', async () => {
+  it('with no onError, an error the browser learns nothing or only the status of is logged on the server (and only those)', async () => {
     async function* snapshots() {
       yield { title: 'a' };
     }
@@ -101,6 +107,14 @@ describe('toPartialResponse', () => {
       expect(await readAll(toPartialResponse(refused()))).toContain('"type":"overloaded_error"');
       await readAll(toPartialResponse(snapshots(), { onError: () => undefined }));
       expect(logged).toHaveLength(1);
+      // An upstream's HTTP error: the browser gets the status only, the server's log the whole error.
+      const notFound = new Response('{"error":{"message":"The model `gpt-4o-mni` does not exist"}}', {
+        status: 404,
+      });
+      expect(await readAll(toPartialResponse(notFound))).toContain('"type":"upstream_http_404"');
+      expect(logged).toHaveLength(2);
+      expect(logged[1]![0]).toBe('partialkit: the stream failed (the browser was sent "upstream_http_404"):');
+      expect((logged[1]![1] as HTTPError).body).toContain('gpt-4o-mni');
     } finally {
       console.error = error;
     }

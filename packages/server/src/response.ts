@@ -208,9 +208,10 @@ export function errorEvent(error: unknown, onError: PartialResponseInit['onError
     return { type: 'error', error: { type: chosen.type, message: chosen.message } };
   }
   const exposed = exposedError(error);
-  // The browser learns nothing of this one: with no `onError` to log it, the server's log says what it was.
-  if (exposed === INTERNAL && !onError)
-    console.error('partialkit: the stream failed (the browser was sent "internal"):', error);
+  // The browser learns nothing of these (an upstream's body may hold a key): with no `onError` to log
+  // them, the server's log says what they were: a mistyped model or a bad key shows up somewhere.
+  if (!onError && (exposed === INTERNAL || error instanceof HTTPError))
+    console.error(`partialkit: the stream failed (the browser was sent "${exposed.type}"):`, error);
   return { type: 'error', error: exposed };
 }
 
