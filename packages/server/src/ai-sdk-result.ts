@@ -54,17 +54,43 @@ export async function* uiMessageParts(
         return;
       }
       const part = next.value as { type?: unknown; errorText?: unknown } | null;
-      if (failure && part?.type === 'error') {
-        throw new ProviderError(
-          'error',
-          typeof part.errorText === 'string' ? part.errorText : MASKED,
-          failure.error,
-        );
-      }
+      if (failure && part?.type === 'error') throw providerErrorOf(failure.error, part.errorText);
       yield next.value;
     }
   } finally {
     signal.removeEventListener('abort', cancel);
     if (!done) cancel();
   }
+}
+
+/**
+ * The error a run's failure is to the browser, as `toPartialResponse` tells a raw provider stream's:
+ * an error the provider sent in its stream (AI SDK's `StreamProviderError`, or a bare `{ type, message }`
+ * / `{ error: { type, message } }` a provider passed on) with its type and message; an HTTP error of the
+ * provider's API (`APICallError`, with `statusCode`) as `upstream_http_<status>` without its message
+ * (it may quote the key); anything else (an exception, whose message may hold a secret) as AI SDK's
+ * masked text.
+ */
+function providerErrorOf(error: unknown, errorText: unknown): ProviderError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const text = (v: unknown) =>
+    typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined;
+  if (e.name === 'AI_StreamProviderError') {
+    const message = text(e.message);
+    if (message) return new ProviderError(text(e.type) ?? text(e.code) ?? 'error', message, error);
+  }
+  if (typeof e.statusCode === 'number') {
+    return new ProviderError(
+      `upstream_http_${e.statusCode}`,
+      `The upstream answered HTTP ${e.statusCode}`,
+      error,
+    );
+  }
+  if (!(error instanceof Error)) {
+    const body = (typeof e.error === 'object' && e.error !== null ? e.error : e) as Record<string, unknown>;
+    const type = text(body.type) ?? text(body.code);
+    const message = text(body.message);
+    if (type && message) return new ProviderError(type, message, error);
+  }
+  return new ProviderError('error', typeof errorText === 'string' ? errorText : MASKED, error);
 }

@@ -247,7 +247,7 @@ describe('reask over a streamText result: an abort of its signal', () => {
 });
 
 describe("toPartialResponse(streamText result): the model's error", () => {
-  it('reaches onError as the raw of a ProviderError; the browser still sees only the masked message', {
+  it('an HTTP error of the API reaches onError as the raw of a ProviderError; the browser sees its status only', {
     timeout: 5000,
   }, async () => {
     const failure = Object.assign(new Error('Rate limit reached for gpt-4o'), { statusCode: 429 });
@@ -272,9 +272,51 @@ describe("toPartialResponse(streamText result): the model's error", () => {
     })().catch((e: unknown) => e);
     expect(text).toBe('{"items": ["a"');
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).message).toBe('An error occurred.');
+    expect({ type: (error as ProviderError).type, message: (error as ProviderError).message }).toEqual({
+      type: 'upstream_http_429',
+      message: 'The upstream answered HTTP 429',
+    });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toBeInstanceOf(ProviderError);
     expect((seen[0] as ProviderError).raw).toBe(failure);
   });
+});
+
+describe("toPartialResponse(streamText result): what the browser learns of the model's error", () => {
+  const cases: Array<[string, unknown, { type: string; message: string }]> = [
+    [
+      "an error the provider sent in its stream (Anthropic's)",
+      { type: 'overloaded_error', message: 'Overloaded' },
+      { type: 'overloaded_error', message: 'Overloaded' },
+    ],
+    [
+      'one nested as OpenAI writes it',
+      { error: { code: 'server_error', message: 'The server had an error' } },
+      { type: 'server_error', message: 'The server had an error' },
+    ],
+    [
+      "an exception (its message may hold a secret): AI SDK's masked text",
+      new Error('connect ECONNREFUSED postgres://admin:pw@db'),
+      { type: 'error', message: 'An error occurred.' },
+    ],
+  ];
+  for (const [name, failure, expected] of cases) {
+    it(name, { timeout: 5000 }, async () => {
+      const parts: ModelPart[] = [
+        ...textParts('{"items": ["a"').slice(0, -2),
+        { type: 'error', error: failure },
+      ];
+      const result = streamText({
+        model: mockModel(parts),
+        prompt: 'List.',
+        output: Output.object({ schema: z.object({ items: z.array(z.string()) }) }),
+        onError: () => {},
+      });
+      const error = await (async () => {
+        for await (const _ of decode(toPartialResponse(result, { heartbeatMs: 0 })));
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect({ type: (error as ProviderError).type, message: (error as Error).message }).toEqual(expected);
+    });
+  }
 });
