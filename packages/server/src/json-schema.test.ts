@@ -56,11 +56,11 @@ function fromJson(json: Record<string, unknown>): StandardSchemaV1<unknown, unkn
 const Schema = partial(
   z.object({
     name: z.string().describe('Full name'),
-    age: z.number().int().optional(),
+    age: z.number().int().nullish(),
     role: z.enum(['admin', 'user']),
     kind: z.literal('person'),
     tags: z.array(z.string()).nullable(),
-    address: z.object({ city: z.string() }).optional(),
+    address: z.object({ city: z.string() }).nullish(),
   }),
   { require: ['name'] },
 );
@@ -102,14 +102,25 @@ describe('jsonSchemaFor', () => {
       required: ['theme', 'pageSize'],
       additionalProperties: false,
     });
-    // An optional field stays nullable, a nullish one is not wrapped twice, also with a default.
+    // A nullish field is not wrapped twice, also with a default; an optional one that cannot be null
+    // is an error: the model sends null for it, which .optional() refuses (as openai-node's helper).
+    expect(() => jsonSchemaFor(z.object({ q: z.string().optional() }), 'openai')).toThrow(
+      'OpenAI strict structured outputs do not support an optional property that cannot be null ("q") (at #/properties/q): every property is required, so the model sends null where it has no value, which .optional() refuses: declare it .nullish() (or give it a .default())',
+    );
+    expect(() =>
+      jsonSchemaFor(z.object({ a: z.object({ 'x/y': z.number().optional() }) }), 'openai'),
+    ).toThrow('(at #/properties/a/properties/x~1y)');
+    // Null among its values (an unknown-typed field, a literal null) needs no wrapping.
+    expect(jsonSchemaFor(z.object({ n: z.null().optional() }), 'openai').properties).toEqual({
+      n: { type: 'null' },
+    });
     const Filters = z.object({
-      q: z.string().optional(),
+      q: z.string().nullish(),
       page: z.number().nullish(),
       size: z.number().nullish().default(3),
     });
     expect(jsonSchemaFor(Filters, 'openai').properties).toEqual({
-      q: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+      q: { type: ['string', 'null'] },
       page: { type: ['number', 'null'] },
       size: { type: ['number', 'null'], default: 3 },
     });
@@ -154,7 +165,7 @@ describe('jsonSchemaFor', () => {
   });
 
   it('openai and anthropic: a list is wrapped in an object with one array property', () => {
-    const Talk = z.object({ title: z.string(), level: z.enum(['intro', 'deep']).optional() });
+    const Talk = z.object({ title: z.string(), level: z.enum(['intro', 'deep']).nullish() });
     expect(jsonSchemaFor(z.array(Talk).describe('The talks'), 'openai')).toEqual({
       type: 'object',
       properties: {
@@ -218,7 +229,9 @@ describe('jsonSchemaFor', () => {
     expect(s.partial).toBeUndefined();
     expect(s.$schema).toBeUndefined();
     expect(s.required).toEqual(['name', 'role', 'kind', 'tags']);
-    expect((s.properties as Record<string, unknown>).age).toEqual({ type: 'integer' });
+    expect((s.properties as Record<string, unknown>).age).toEqual({
+      anyOf: [{ type: 'integer' }, { type: 'null' }],
+    });
   });
 
   it('gemini: the OpenAPI subset with nullable and propertyOrdering, $refs inlined', () => {
@@ -290,7 +303,7 @@ describe('jsonSchemaFor with other Standard Schemas', () => {
       v.object({
         name: v.pipe(v.string(), v.metadata({ 'x-partial': 'atomic' })),
         role: v.picklist(['admin', 'user']),
-        nick: v.optional(v.string()),
+        nick: v.nullish(v.string()),
       }),
     );
     expect(jsonSchemaFor(Person, 'openai')).toEqual(strictPerson);
@@ -300,7 +313,7 @@ describe('jsonSchemaFor with other Standard Schemas', () => {
   });
 
   it('arktype: its own converter', () => {
-    const Person = type({ name: 'string', role: "'admin' | 'user'", 'nick?': 'string' });
+    const Person = type({ name: 'string', role: "'admin' | 'user'", 'nick?': 'string | null' });
     const schema = jsonSchemaFor(Person, 'openai');
     expect(schema.required).toEqual(['name', 'role', 'nick']);
     expect(schema.properties).toMatchObject({ nick: { anyOf: [{ type: 'string' }, { type: 'null' }] } });
@@ -415,18 +428,18 @@ describe('jsonSchemaFor: $ref', () => {
     expect(s.properties).toEqual({ enum: point, const: { ...point, description: 'where' } });
   });
 
-  const Talk = z.object({ title: z.string(), minutes: z.number().optional() }).meta({ id: 'Talk' });
+  const Talk = z.object({ title: z.string(), minutes: z.number().nullish() }).meta({ id: 'Talk' });
 
   it('openai and anthropic: a root with an id (.meta({ id })) is the object it refers to', () => {
     expect(jsonSchemaFor(Talk, 'openai')).toEqual({
       type: 'object',
-      properties: { title: { type: 'string' }, minutes: { anyOf: [{ type: 'number' }, { type: 'null' }] } },
+      properties: { title: { type: 'string' }, minutes: { type: ['number', 'null'] } },
       required: ['title', 'minutes'],
       additionalProperties: false,
     });
     expect(jsonSchemaFor(Talk.describe('A talk'), 'anthropic')).toEqual({
       type: 'object',
-      properties: { title: { type: 'string' }, minutes: { type: 'number' } },
+      properties: { title: { type: 'string' }, minutes: { type: ['number', 'null'] } },
       required: ['title'],
       description: 'A talk',
     });
@@ -453,12 +466,12 @@ describe('jsonSchemaFor: $ref', () => {
   it('openai: never sends a $ref beside other keywords (strict mode: "$ref cannot have keywords {\'description\'}")', () => {
     // A described use of a schema with an id, and a described recursive field: zod writes `{ $ref, description }`.
     const Point = z.object({ x: z.number() }).meta({ id: 'Point' });
-    type Cat = { name: string; parent?: Cat | undefined };
+    type Cat = { name: string; parent?: Cat | null | undefined };
     const Cat: z.ZodType<Cat> = z.object({
       name: z.string(),
       parent: z
         .lazy(() => Cat)
-        .optional()
+        .nullish()
         .describe('the parent'),
     });
     const s = jsonSchemaFor(z.object({ at: Point.describe('where'), cat: Cat }), 'openai');
@@ -586,7 +599,7 @@ describe('jsonSchemaFor: what strict mode and Gemini cannot express', () => {
       properties: {
         o: {
           type: ['object', 'null'],
-          properties: { a: { type: 'string' }, b: { type: 'number' } },
+          properties: { a: { type: 'string' }, b: { type: ['number', 'null'] } },
           required: ['a'],
         },
       },

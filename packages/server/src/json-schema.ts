@@ -19,8 +19,9 @@ export const LIST_KEY = 'items';
  * A zod 4 schema is converted by zod; any other Standard Schema through its Standard JSON Schema
  * converter (`~standard.jsonSchema`: arktype; valibot wrapped in `toStandardJsonSchema`).
  * Targets:
- * - `openai`: strict structured outputs: every property required, `additionalProperties: false`,
- *   optional properties made nullable (the model then sends `null`: use `.nullish()` for such fields),
+ * - `openai`: strict structured outputs: every property required, `additionalProperties: false`; an
+ *   optional property must admit `null` (`.nullish()`: the model sends `null` where it has no value),
+ *   else it is a TypeError,
  *   one with a default left as it is (the model writes its value), unions as `anyOf`, only the string
  *   formats OpenAI knows, never a `$ref` beside other keywords (its definition inlined instead).
  * - `anthropic`: a plain JSON Schema for a tool's `input_schema`.
@@ -400,6 +401,16 @@ const RECORD_HINT = 'use an object with named properties, or z.record(z.enum([..
 
 function isNullable(s: JSONSchema): boolean {
   if (s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null'))) return true;
+  if (s.const === null || (Array.isArray(s.enum) && s.enum.includes(null))) return true;
+  // No type at all (`z.unknown()`): null is one of its values.
+  if (
+    s.type === undefined &&
+    s.anyOf === undefined &&
+    s.$ref === undefined &&
+    s.enum === undefined &&
+    s.const === undefined
+  )
+    return true;
   return Array.isArray(s.anyOf) && (s.anyOf as JSONSchema[]).some(isNullable);
 }
 
@@ -448,10 +459,17 @@ function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSche
     const props = (n.properties ?? {}) as Record<string, JSONSchema>;
     const required = new Set((n.required ?? []) as string[]);
     for (const [name, s] of Object.entries(props)) {
-      // A field with a default is optional only to the user's code: the model, made to write every
-      // field, writes its value. As nullable it could send null, which a default does not replace.
+      // Strict mode makes every field required: where the model has no value it sends null. A field
+      // with a default is optional only to the user's code: the model writes its value. One that is
+      // optional and cannot be null would be refused, whatever the model does, by the schema's own
+      // validation whenever it has no value: as openai-node's zodResponseFormat does, it is an error.
       if (!required.has(name) && !isNullable(s) && !('default' in s))
-        props[name] = { anyOf: [s, { type: 'null' }] };
+        throw unsupported(
+          'openai',
+          `an optional property that cannot be null (${JSON.stringify(name)})`,
+          `${path}/properties/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+          'every property is required, so the model sends null where it has no value, which .optional() refuses: declare it .nullish() (or give it a .default())',
+        );
     }
     n.properties = props;
     n.required = Object.keys(props);
