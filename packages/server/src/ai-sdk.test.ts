@@ -246,21 +246,23 @@ describe('reask over a streamText result: an abort of its signal', () => {
   });
 });
 
+/** A run whose model streams the start of a list, then fails with `failure`. */
+function failingRun(failure: unknown) {
+  const parts: ModelPart[] = [...textParts('{"items": ["a"').slice(0, -2), { type: 'error', error: failure }];
+  return streamText({
+    model: mockModel(parts),
+    prompt: 'List.',
+    output: Output.object({ schema: z.object({ items: z.array(z.string()) }) }),
+    onError: () => {},
+  });
+}
+
 describe("toPartialResponse(streamText result): the model's error", () => {
   it('an HTTP error of the API reaches onError as the raw of a ProviderError; the browser sees its status only', {
     timeout: 5000,
   }, async () => {
     const failure = Object.assign(new Error('Rate limit reached for gpt-4o'), { statusCode: 429 });
-    const parts: ModelPart[] = [
-      ...textParts('{"items": ["a"').slice(0, -2),
-      { type: 'error', error: failure },
-    ];
-    const result = streamText({
-      model: mockModel(parts),
-      prompt: 'List.',
-      output: Output.object({ schema: z.object({ items: z.array(z.string()) }) }),
-      onError: () => {},
-    });
+    const result = failingRun(failure);
     const seen: unknown[] = [];
     const response = toPartialResponse(result, {
       heartbeatMs: 0,
@@ -302,16 +304,7 @@ describe("toPartialResponse(streamText result): what the browser learns of the m
   ];
   for (const [name, failure, expected] of cases) {
     it(name, { timeout: 5000 }, async () => {
-      const parts: ModelPart[] = [
-        ...textParts('{"items": ["a"').slice(0, -2),
-        { type: 'error', error: failure },
-      ];
-      const result = streamText({
-        model: mockModel(parts),
-        prompt: 'List.',
-        output: Output.object({ schema: z.object({ items: z.array(z.string()) }) }),
-        onError: () => {},
-      });
+      const result = failingRun(failure);
       const error = await (async () => {
         for await (const _ of decode(toPartialResponse(result, { heartbeatMs: 0 })));
       })().catch((e: unknown) => e);
