@@ -31,9 +31,11 @@ const cases = [
     // cut before its headers retried, ≈ 0.03 KB; an error object as the first raw JSON event failing the
     // stream, `extractJson: undefined` as the default, ≈ 0.03 KB; extraction that knows the schema: a
     // bracket in the prose that cannot open the value skipped, an answer with no value named as such,
-    // ≈ 1.05 KB).
+    // ≈ 1.05 KB; a body already read or locked named as such (it was a truncation), a resume header that
+    // is no URL reported with the answer kept, an input JSON cannot hold told from a lost connection,
+    // ≈ 0.23 KB).
     target: 10 * KB,
-    ceiling: 18.5 * KB,
+    ceiling: 18.7 * KB,
   },
   {
     name: 'createPartialParser alone',

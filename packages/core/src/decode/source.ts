@@ -100,7 +100,7 @@ export function textOf(
   // (An abort cancels the body, which counts as used: the abort is the error then.)
   if (source instanceof Response && source.bodyUsed && !signal?.aborted) {
     return refuse(
-      "The Response's body was already read (bodyUsed): give each reader its own Response (`response.clone()` before the first read)",
+      "The Response body was already read (bodyUsed): give each reader its own (`response.clone()`)",
     );
   }
   const stream = source instanceof Response ? source.body : source;
@@ -108,7 +108,7 @@ export function textOf(
     return iterate(stream as AsyncIterable<Uint8Array | string>, signal, textDecoding());
   }
   if (stream && isReadableStream(stream) && stream.locked && !signal?.aborted) {
-    return refuse('The ReadableStream is locked: another reader is reading it (tee() it to read it twice)');
+    return refuse('The ReadableStream is locked: another reader holds it (`tee()` it to read it twice)');
   }
   return textOfOther(stream, signal, reading);
 }
