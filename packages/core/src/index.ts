@@ -68,4 +68,4 @@ export {
 } from './stream/partial-object-store.ts';
 export type { StreamStatusState, StreamStoreFields } from './stream/stream-store.ts';
 export type { ThrottleSetting } from './stream/throttle.ts';
-export type { DeepPartial, Path, PathOf } from './types.ts';
+export type { DeepPartial, Path } from './types.ts';

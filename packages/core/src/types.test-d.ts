@@ -11,10 +11,7 @@ import {
   decodeResumable,
   decodeText,
   PartialObjectStore,
-  type Path,
-  type PathOf,
   partial,
-  type StandardSchemaV1,
   streamItems,
   streamPartial,
 } from './index.ts';
@@ -108,73 +105,5 @@ describe('options forward an optional value as it is (exactOptionalPropertyTypes
       reconnect: undefined,
       fetch: undefined,
     });
-  });
-});
-
-describe('isCompleteAt takes the paths of the schema', () => {
-  const Meeting = z.object({
-    title: z.string(),
-    tags: z.array(z.string()).optional(),
-    users: z.array(z.object({ name: z.string(), contact: z.object({ email: z.string() }).nullable() })),
-    scores: z.record(z.string(), z.number()),
-    pair: z.tuple([z.string(), z.object({ at: z.date() })]),
-  });
-
-  it('a path of keys and indexes compiles; a misspelt key, a key on an array or a path past a leaf does not', () => {
-    const parser = createPartialParser({ schema: Meeting });
-    parser.isCompleteAt([]);
-    parser.isCompleteAt(['title']);
-    parser.isCompleteAt(['tags', 3]);
-    parser.isCompleteAt(['users', 0, 'contact', 'email']);
-    parser.isCompleteAt(['scores', 'anyKey']);
-    parser.isCompleteAt(['pair', 1, 'at']);
-    // @ts-expect-error: 'titel' is not a key
-    parser.isCompleteAt(['titel']);
-    // @ts-expect-error: an array is indexed by number
-    parser.isCompleteAt(['users', 'name']);
-    // @ts-expect-error: 'mail' is not a key of contact
-    parser.isCompleteAt(['users', 0, 'contact', 'mail']);
-    // @ts-expect-error: a string has no members
-    parser.isCompleteAt(['title', 0]);
-  });
-
-  it('a store checks the paths too, and still passes where a function of any Path is taken', () => {
-    const store = new PartialObjectStore({ schema: Meeting, fetcher: '/api' });
-    store.isCompleteAt(['users', 1, 'name']);
-    // @ts-expect-error: 'nam' is not a key of a user
-    store.isCompleteAt(['users', 1, 'nam']);
-    const inspectable: { isCompleteAt(path: Path): boolean } = store;
-    expectTypeOf(inspectable).not.toBeAny();
-    const untyped = new PartialObjectStore({ schema: z.unknown() as StandardSchemaV1, fetcher: '/api' });
-    untyped.isCompleteAt(['any', 0]);
-  });
-
-  it('no schema, unknown and any take any path', () => {
-    createPartialParser().isCompleteAt(['a', 1, 'b']);
-    createPartialParser({ schema: z.object({ meta: z.unknown() }) }).isCompleteAt(['meta', 'x', 0]);
-    expectTypeOf<PathOf<unknown>>().toEqualTypeOf<Path>();
-    // biome-ignore lint/suspicious/noExplicitAny: the type under test
-    expectTypeOf<PathOf<any>>().toEqualTypeOf<Path>();
-  });
-
-  it('a recursive schema compiles and checks each level; a union takes the paths of every option', () => {
-    interface Node {
-      name: string;
-      children: Node[];
-    }
-    const Tree: z.ZodType<Node, Node> = z.object({ name: z.string(), children: z.array(z.lazy(() => Tree)) });
-    const parser = createPartialParser({ schema: Tree });
-    parser.isCompleteAt(['children', 0, 'children', 2, 'name']);
-    // @ts-expect-error: 'kids' is not a key of the root
-    parser.isCompleteAt(['kids']);
-    const Shape = z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('circle'), radius: z.number() }),
-      z.object({ kind: z.literal('rect'), width: z.number() }),
-    ]);
-    const shapes = createPartialParser({ schema: z.array(Shape) });
-    shapes.isCompleteAt([0, 'radius']);
-    shapes.isCompleteAt([0, 'width']);
-    // @ts-expect-error: no option has 'height'
-    shapes.isCompleteAt([0, 'height']);
   });
 });

@@ -1,39 +1,6 @@
 /** A JSON path: object keys and array indexes from the root. */
 export type Path = ReadonlyArray<string | number>;
 
-/**
- * The paths into a value of type `T` (a snapshot): tuples of its keys and array indexes from the root,
- * `[]` being the root, so that a misspelt key is a type error where a path is taken (`isCompleteAt`),
- * not an answer that stays `false`. Where `T` is `unknown` or `any`, at a type already met on the way
- * down (a recursive schema) and below 10 levels, any {@link Path} goes on.
- */
-export type PathOf<T> = PathsIn<T, never, []>;
-
-/**
- * A function of a path of `T`: a path written at the call is checked, and the function still passes where
- * one of any {@link Path} is taken (compared as a method, bivariantly: `PathOf<T>` is a `Path`).
- */
-export type PathCheck<T> = { check(path: PathOf<T>): boolean }['check'];
-
-type PathsIn<T, Seen, Depth extends unknown[]> = unknown extends T
-  ? Path
-  : Depth['length'] extends 10
-    ? Path
-    : T extends Builtin
-      ? readonly []
-      : [MetBefore<T, Seen>] extends [never]
-        ? readonly [] | ChildPaths<T, Seen | T, [...Depth, unknown]>
-        : Path;
-
-type ChildPaths<T, Seen, Depth extends unknown[]> = T extends readonly (infer E)[]
-  ? readonly [number, ...PathsIn<NonNullable<E>, Seen, Depth>]
-  : { [K in keyof T & string]-?: readonly [K, ...PathsIn<NonNullable<T[K]>, Seen, Depth>] }[keyof T & string];
-
-/** `true` when `T` is one of the union `Seen`, by identity (assignability would stop at any wider object). */
-type MetBefore<T, Seen> = Seen extends unknown ? (Same<T, Seen> extends true ? true : never) : never;
-
-type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
-
 type Builtin =
   | string
   | number

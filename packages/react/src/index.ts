@@ -9,7 +9,6 @@ export type {
   PartialState,
   PartialStateFields,
   Path,
-  PathOf,
   StreamStatus,
   StreamStatusState,
 } from '@partialkit/core';

@@ -5,7 +5,6 @@ import {
   type PartialItemsStore,
   type PartialObjectStore,
   type PartialStateFields,
-  type PathOf,
   streamPartial,
 } from '@partialkit/core';
 import { toStandardJsonSchema } from '@valibot/to-json-schema';
@@ -85,14 +84,6 @@ describe('inferred types', () => {
       result: PartialFinishResult<DeepPartial<z.input<typeof Schema>>, z.output<typeof Schema>>,
     ) => result.error ?? result.data.title;
     usePartialObject(Schema, '/api', { onFinish: forward });
-  });
-
-  it('isCompleteAt takes the paths of the schema, destructured too', () => {
-    const { isCompleteAt } = usePartialObject(Schema, '/api/extract');
-    isCompleteAt(['users', 0, 'role']);
-    // @ts-expect-error: 'rol' is not a key of a user
-    isCompleteAt(['users', 0, 'rol']);
-    expectTypeOf(isCompleteAt).parameter(0).toEqualTypeOf<PathOf<DeepPartial<z.input<typeof Schema>>>>();
   });
 
   it('types selector results from the schema', () => {

@@ -5,7 +5,7 @@ import {
   PartialObjectStore,
   type PartialOutcome,
   type PartialStoreOptions,
-  type PathOf,
+  type Path,
   type SchemaInput,
   type SchemaOutput,
   type StandardSchemaV1,
@@ -47,7 +47,7 @@ export interface UsePartialObjectFields<S extends StandardSchemaV1, I> {
   /** Whether an object or array node of any snapshot is complete. */
   isComplete: (node: object | undefined) => boolean;
   /** Whether the value at `path` of the current object is complete. */
-  isCompleteAt(path: PathOf<DeepPartial<SchemaInput<S>>>): boolean;
+  isCompleteAt: (path: Path) => boolean;
   /** The underlying store, to share with child components (`PartialStoreProvider`, `usePartialSelector`). */
   store: PartialObjectStore<S, I>;
 }

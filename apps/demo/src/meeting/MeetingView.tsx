@@ -1,5 +1,5 @@
 import type { DeepPartial } from '@partialkit/core';
-import type { PartialIssue, PathOf, StreamStatus } from '@partialkit/react';
+import type { PartialIssue, StreamStatus } from '@partialkit/react';
 import { PartialList, PartialText } from '@partialkit/react';
 import type { MeetingInfo } from '@partialkit/test-utils/conference';
 import { type ReactNode, type Ref, useMemo } from 'react';
@@ -15,8 +15,7 @@ export interface MeetingViewProps {
   error: Error | undefined;
   issues: readonly PartialIssue[];
   isComplete: (node: object) => boolean;
-  /** Typed by the schema: a path that is not one of `MeetingInfo`'s does not compile. */
-  isCompleteAt: (path: PathOf<DeepPartial<MeetingInfo>>) => boolean;
+  isCompleteAt: (path: readonly (string | number)[]) => boolean;
   /** The reconnect under way (1, 2, …) while `status` is `reconnecting`. */
   reconnects?: number;
   /** The status line, for focus after Stop. */

@@ -15,7 +15,7 @@ import type {
   StandardResult,
   StandardSchemaV1,
 } from '../schema/standard.ts';
-import type { DeepPartial, Path, PathOf } from '../types.ts';
+import type { DeepPartial, Path } from '../types.ts';
 import { Builder, copyOf } from './builder.ts';
 import { isCompleteNode, markTreeComplete } from './completeness.ts';
 import { Tokenizer } from './tokenizer.ts';
@@ -71,7 +71,7 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   /** Whether an object or array node taken from any snapshot of this parser is complete (never changes again). */
   isComplete(node: object | undefined): boolean;
   /** Whether the value at `path` of the current snapshot is complete (absent values are not). */
-  isCompleteAt(path: PathOf<TPartial>): boolean;
+  isCompleteAt(path: Path): boolean;
   /**
    * Finishes the input and returns the final value, validated against the schema when one was given.
    * Throws a {@link PartialKitError} when the schema validates asynchronously: use `endAsync()` then.

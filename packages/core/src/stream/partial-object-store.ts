@@ -4,7 +4,7 @@ import { valueAt } from '../parser/builder.ts';
 import { isCompleteNode, markTreeComplete } from '../parser/completeness.ts';
 import { ParseStage } from '../pipeline/parse-stage.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
-import type { DeepPartial, PathCheck } from '../types.ts';
+import type { DeepPartial, Path } from '../types.ts';
 import {
   type StoreRun,
   type StreamStatus,
@@ -127,7 +127,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
    * Whether the value at `path` of the current value (`getSnapshot().object`) is complete: closed in the
    * stream's JSON (a value a stop cut off is not), or present in `initialValue` while that is shown.
    */
-  isCompleteAt: PathCheck<DeepPartial<SchemaInput<S>>> = (path) => {
+  isCompleteAt = (path: Path): boolean => {
     const shown = valueAt(this.state.object, path);
     if (shown === undefined) return false;
     // The initial value, before a stream's first snapshot (or again after a re-ask) counts as complete.

@@ -485,7 +485,7 @@ describe('StreamRecorder and many validation issues', () => {
     const watched: InspectableStore = {
       subscribe: (l) => store.subscribe(l),
       isComplete: (n) => store.isComplete(n),
-      isCompleteAt: store.isCompleteAt,
+      isCompleteAt: (p) => store.isCompleteAt(p),
       getServerSnapshot: () => store.getServerSnapshot(),
       getSnapshot: () => {
         const state = store.getSnapshot();
