@@ -71,26 +71,30 @@ export async function* uiMessageParts(
  * (it may quote the key); anything else (an exception, whose message may hold a secret) as AI SDK's
  * masked text.
  */
-function providerErrorOf(error: unknown, errorText: unknown): ProviderError {
+function providerErrorOf(error: unknown, errorText: unknown, raw: unknown = error): ProviderError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  // The retries AI SDK made (by default on 408, 409, 429 and 5xx) end in a RetryError: its last error
+  // is the one the provider sent.
+  if (e.name === 'AI_RetryError' && e.lastError !== undefined)
+    return providerErrorOf(e.lastError, errorText, raw);
   const text = (v: unknown) =>
     typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined;
   if (e.name === 'AI_StreamProviderError') {
     const message = text(e.message);
-    if (message) return new ProviderError(text(e.type) ?? text(e.code) ?? 'error', message, error);
+    if (message) return new ProviderError(text(e.type) ?? text(e.code) ?? 'error', message, raw);
   }
   if (typeof e.statusCode === 'number') {
     return new ProviderError(
       `upstream_http_${e.statusCode}`,
       `The upstream answered HTTP ${e.statusCode}`,
-      error,
+      raw,
     );
   }
   if (!(error instanceof Error)) {
     const body = (typeof e.error === 'object' && e.error !== null ? e.error : e) as Record<string, unknown>;
     const type = text(body.type) ?? text(body.code);
     const message = text(body.message);
-    if (type && message) return new ProviderError(type, message, error);
+    if (type && message) return new ProviderError(type, message, raw);
   }
-  return new ProviderError('error', typeof errorText === 'string' ? errorText : MASKED, error);
+  return new ProviderError('error', typeof errorText === 'string' ? errorText : MASKED, raw);
 }

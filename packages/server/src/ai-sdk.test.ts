@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { decode, PartialObjectStore, ProviderError, streamPartial } from '@partialkit/core';
 import { type ModelPart, mockModel, textParts, usage } from '@partialkit/test-utils/ai-sdk';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
-import { Output, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
+import { APICallError, Output, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -312,4 +312,40 @@ describe("toPartialResponse(streamText result): what the browser learns of the m
       expect({ type: (error as ProviderError).type, message: (error as Error).message }).toEqual(expected);
     });
   }
+
+  it('an HTTP error AI SDK retried (its RetryError): the status of the last one', {
+    timeout: 5000,
+  }, async () => {
+    const overloaded = () =>
+      new APICallError({
+        message: 'Rate limit reached for gpt-4o (key sk-…)',
+        url: 'https://api.example/v1',
+        requestBodyValues: {},
+        statusCode: 429,
+        isRetryable: true,
+      });
+    const model = new MockLanguageModelV4({
+      doStream: async () => {
+        throw overloaded();
+      },
+    });
+    const result = streamText({
+      model,
+      prompt: 'List.',
+      maxRetries: 1,
+      output: Output.object({ schema: z.object({ items: z.array(z.string()) }) }),
+      onError: () => {},
+    });
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const _ of decode(
+        toPartialResponse(result, { heartbeatMs: 0, onError: (e) => void seen.push(e) }),
+      ));
+    })().catch((e: unknown) => e);
+    expect({ type: (error as ProviderError).type, message: (error as Error).message }).toEqual({
+      type: 'upstream_http_429',
+      message: 'The upstream answered HTTP 429',
+    });
+    expect(((seen[0] as ProviderError).raw as Error).name).toBe('AI_RetryError');
+  });
 });

@@ -110,6 +110,9 @@ describe('jsonSchemaFor', () => {
     expect(() =>
       jsonSchemaFor(z.object({ a: z.object({ 'x/y': z.number().optional() }) }), 'openai'),
     ).toThrow('(at #/properties/a/properties/x~1y)');
+    // A reference (its definition may admit null) is wrapped as before.
+    const Addr = z.object({ city: z.string() }).nullable().meta({ id: 'Addr' });
+    expect(jsonSchemaFor(z.object({ a: Addr.optional() }), 'openai').required).toEqual(['a']);
     // Null among its values (an unknown-typed field, a literal null) needs no wrapping.
     expect(jsonSchemaFor(z.object({ n: z.null().optional() }), 'openai').properties).toEqual({
       n: { type: 'null' },

@@ -463,7 +463,10 @@ function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSche
       // with a default is optional only to the user's code: the model writes its value. One that is
       // optional and cannot be null would be refused, whatever the model does, by the schema's own
       // validation whenever it has no value: as openai-node's zodResponseFormat does, it is an error.
-      if (!required.has(name) && !isNullable(s) && !('default' in s))
+      if (required.has(name) || isNullable(s) || 'default' in s) continue;
+      // A reference's definition is not at hand here, and may admit null: wrapped, as before.
+      if (typeof s.$ref === 'string') props[name] = { anyOf: [s, { type: 'null' }] };
+      else
         throw unsupported(
           'openai',
           `an optional property that cannot be null (${JSON.stringify(name)})`,

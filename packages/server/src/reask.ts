@@ -111,10 +111,14 @@ async function* attempts<S extends StandardSchemaV1>(
   // The answer's text kept for the assistant turn of a re-ask: prose is not JSON, so maxLength alone
   // would let an endless preamble pile up in memory and be sent back whole.
   const kept = (maxLength ?? Number.POSITIVE_INFINITY) + MAX_TAIL;
-  const keep = (text: string, more: string) =>
-    text.length >= kept
-      ? text
-      : text + (text.length + more.length > kept ? more.slice(0, kept - text.length) : more);
+  const keep = (text: string, more: string) => {
+    if (text.length >= kept) return text;
+    if (text.length + more.length <= kept) return text + more;
+    let end = kept - text.length;
+    const last = more.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end--; // never half a surrogate pair
+    return text + more.slice(0, end);
+  };
   const abort = () => controller.abort(signal?.reason);
   if (signal?.aborted) abort();
   else signal?.addEventListener('abort', abort, { once: true });

@@ -156,6 +156,19 @@ describe('streamItems and PartialItemsStore', () => {
         expect(values.map((t) => t.title)).toEqual(['A', 'B']);
       }
     }
+    // A list in the wrong bracket as the whole answer fails at once, as without extraction.
+    for (const [text, shape, message] of [
+      ['{"talks": [{"title": "A", "minutes": 5}]}', 'array', 'Expected an array, found an object'],
+      [
+        '\n [{"title": "A", "minutes": 5}]',
+        { key: 'talks' },
+        'Expected an object with the key "talks", found an array',
+      ],
+    ] as const) {
+      const early = await settle(streamItems(Talk, textResponse(text, 2), { shape }));
+      expect(early.error).toBeInstanceOf(ListShapeError);
+      expect((early.error as Error).message).toMatch(message);
+    }
     const { error } = await settle(
       streamItems(Talk, textResponse('Only {"talks": [{"title": "X"}]} here.', 3), { shape: 'array' }),
     );

@@ -279,7 +279,9 @@ export class ListScanner {
             this.opener === 0x7b ? c === QUOTE || c === 0x7d : c === 0x5d || (kindAt(c) & this.first) !== 0;
           this.state = SEEK;
           if (!opens) continue; // `c` is read again, as prose
-          if (this.takes(this.opener)) {
+          // The text's first character (no prose before it): a list in the wrong bracket fails now, as
+          // without extraction, rather than after the whole answer was read.
+          if (this.takes(this.opener) || this.excerpt.length === 1) {
             this.openRoot(this.opener, this.openAt - this.offset);
             continue; // `c` is read again, in the root
           }
@@ -618,7 +620,6 @@ export class ListScanner {
     }
   }
 
-  /** The root value opens with bracket `c` at `i`. */
   /** Whether the shape takes a root that opens with `c`: an array for `'array'`, an object for a key. */
   private takes(c: number): boolean {
     return c === 0x5b ? this.key === undefined : this.shape !== 'array';
@@ -630,6 +631,7 @@ export class ListScanner {
     if (room > 0) this.excerpt += chunk.slice(from, Math.min(to, from + room));
   }
 
+  /** The root value opens with bracket `c` at `i`. */
   private openRoot(c: number, i: number): void {
     if (c === 0x5b) {
       if (this.key !== undefined)

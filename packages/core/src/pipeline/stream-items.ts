@@ -66,7 +66,7 @@ export function streamItems<S extends StandardSchemaV1>(
   const { stop, unlink } = stopOf(options.signal);
   const events = decode(source, { ...rest, extractJson: false, signal: stop.signal });
   const contentType = source instanceof Response ? source.headers.get('content-type') : null;
-  const generator = run(itemSchema, events, contentType, extractJson ?? true, options, issues, unlink);
+  const generator = run(itemSchema, events, contentType, extractJson ?? true, options, issues, stop, unlink);
   return Object.assign(releasing(generator, events, stop, unlink), { issues });
 }
 
@@ -77,6 +77,8 @@ async function* run<S extends StandardSchemaV1>(
   extract: boolean,
   options: StreamItemsOptions,
   issues: ItemValidationError[],
+  /** Held here, strongly: the caller's signal reaches it only through a weak reference (see `stopOf`). */
+  stop: AbortController,
   unlink: () => void,
 ): AsyncGenerator<SchemaOutput<S>, void, undefined> {
   try {
@@ -132,8 +134,10 @@ async function* run<S extends StandardSchemaV1>(
     }
     if (failed) throw failed.error;
   } finally {
-    // However it ends, the caller's signal no longer reaches this stream.
+    // However it ends, the caller's signal no longer reaches this stream, and a read still pending on
+    // the source (an error before its end) ends.
     unlink();
+    stop.abort();
   }
 }
 

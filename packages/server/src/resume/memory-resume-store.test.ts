@@ -57,6 +57,24 @@ describe('MemoryResumeStore', () => {
     expect((await store.read('b', 0)).status).toBe('expired');
   });
 
+  it('a TTL past what a timer takes (40 days, Infinity) arms no spinning timer', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      for (const ttlMs of [40 * 24 * 3600_000, Number.POSITIVE_INFINITY]) {
+        const store = new MemoryResumeStore({ ttlMs });
+        await store.create('a');
+        await store.append('a', { offset: 0, event: { type: 'done' } });
+        await new Promise((r) => setTimeout(r, 30));
+        expect((await store.read('a', 0)).status).toBe('found');
+      }
+      expect(warnings.map((w) => w.name)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('bounds a running stream too: the entry past the bound fails its stream, whose end is still taken', async () => {
     const store = new MemoryResumeStore({ maxChars: 10_000 });
     await store.create('loop');

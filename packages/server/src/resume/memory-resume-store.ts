@@ -193,17 +193,18 @@ export class MemoryResumeStore implements ResumeStore {
 
   /** Schedules the sweep that frees the first ended log when its TTL passes (an idle server frees it too). */
   private arm(): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.ttlMs === Number.POSITIVE_INFINITY) return;
     const first = this.endedLogs.values().next();
     if (first.done) return;
     const due = first.value.endedAt + this.ttlMs - Date.now() + 1;
+    // Past 2^31 - 1 ms a timer fires at once (and Node warns): capped, it fires early and arms again.
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
         this.sweep();
         this.arm();
       },
-      Math.max(due, 0),
+      Math.min(Math.max(due, 0), MAX_DELAY),
     );
     unref(this.timer);
   }
@@ -231,6 +232,9 @@ export class MemoryResumeStore implements ResumeStore {
     }
   }
 }
+
+/** The longest delay a timer takes (a signed 32-bit count of milliseconds). */
+const MAX_DELAY = 2 ** 31 - 1;
 
 /** Lets the process exit with the timer pending: Node and Bun (`unref`), Deno (`Deno.unrefTimer`). */
 function unref(timer: ReturnType<typeof setTimeout>): void {
