@@ -100,7 +100,7 @@ export function textOf(
   // (An abort cancels the body, which counts as used: the abort is the error then.)
   if (source instanceof Response && source.bodyUsed && !signal?.aborted) {
     return refuse(
-      "The Response body was already read (bodyUsed): give each reader its own (`response.clone()`)",
+      'The Response body was already read (bodyUsed): give each reader its own (`response.clone()`)',
     );
   }
   const stream = source instanceof Response ? source.body : source;
