@@ -1,6 +1,7 @@
 import { PartialJSONError } from '../errors.ts';
 import { ANY_KIND, ARRAY_KIND, kindAt, OBJECT_KIND, WORD_KIND } from '../schema/kinds.ts';
 import type { Plan } from '../schema/plan.ts';
+import { ThinkBlock } from './think-block.ts';
 
 /**
  * What the value to extract may be, as `schema/kinds.ts` bits: the root, and the first element of a root
@@ -75,10 +76,14 @@ export class JsonExtractor {
   /** The first JSON skipped for its kind (`root`: the root may be of it, its first element may not). */
   private skipped: { opener: number; position: number; root: boolean } | undefined;
 
+  /** A reasoning model's `<think>…</think>` at the start is not the answer: cut before the seek. */
+  private readonly think = new ThinkBlock();
+
   constructor(private readonly expected: Expected = ANYTHING) {}
 
-  push(text: string): string {
+  push(chunk: string): string {
     if (this.state === AFTER) return '';
+    const text = this.state === IN ? chunk : this.think.push(chunk);
     const n = text.length;
     let i = 0;
     let start = 0;
@@ -224,6 +229,7 @@ export class JsonExtractor {
 
   reset(): void {
     this.state = SEEK;
+    this.think.reset();
     this.held = '';
     this.depth = 0;
     this.inString = false;

@@ -202,3 +202,33 @@ describe('streamItems and PartialItemsStore', () => {
     expect(state.items.map((t) => t.title)).toEqual(['A', 'B']);
   });
 });
+
+describe("a reasoning model's <think> block before the answer", () => {
+  const thinking =
+    '<think>\nThe user wants talks. Maybe {"title": "draft", "minutes": 1}? Or [1, 2].\n</think>\n\n';
+  it('streamPartial reads the answer after it, not the JSON inside it, in chunks of 1 to 7', async () => {
+    for (let size = 1; size <= 7; size++) {
+      const { values, error } = await settle(
+        streamPartial(Talk, textResponse(`${thinking}{"title": "A", "minutes": 5}`, size)),
+      );
+      expect(error).toBeUndefined();
+      expect(values.at(-1)).toEqual({ title: 'A', minutes: 5 });
+    }
+  });
+
+  it('streamItems too, a root array and JSON Lines', async () => {
+    const lists: [string, ListShape][] = [
+      ['[{"title": "A", "minutes": 5}, {"title": "B", "minutes": 6}]', 'auto'],
+      ['{"title": "A", "minutes": 5}\n{"title": "B", "minutes": 6}\n', 'lines'],
+    ];
+    for (const [list, shape] of lists) {
+      for (let size = 1; size <= 7; size++) {
+        const { values, error } = await settle(
+          streamItems(Talk, textResponse(thinking + list, size), { shape }),
+        );
+        expect(error).toBeUndefined();
+        expect(values.map((t) => t.title)).toEqual(['A', 'B']);
+      }
+    }
+  });
+});

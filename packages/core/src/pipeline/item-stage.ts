@@ -1,4 +1,5 @@
 import type { DecodedEvent } from '../decode/events.ts';
+import { ThinkBlock } from '../decode/think-block.ts';
 import {
   ItemValidationError,
   JSONSyntaxError,
@@ -63,6 +64,8 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /** The open element's text so far crosses a line end. */
   private multiline = false;
   private readonly scanner: ListScanner;
+  /** With extraction: a reasoning model's `<think>…</think>` at the start, cut before the scan. */
+  private readonly think: ThinkBlock | undefined;
   /** The options of every element's parser, built once. */
   private readonly parserOptions: PartialParserOptions<StandardSchemaV1> & { schema: StandardSchemaV1 };
 
@@ -76,6 +79,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const extract = options.extract ?? true;
     this.lenient = shape === 'lines' && extract;
     this.scanner = new ListScanner(sink, shape, extract, planOf(schema)?.kinds || ANY_KIND);
+    if (extract) this.think = new ThinkBlock();
     // Checked here, not when the first element begins: a bad bound fails even an empty list.
     this.parserOptions = {
       schema,
@@ -93,13 +97,14 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   apply(event: DecodedEvent): boolean {
     if (event.type === 'reset') {
       this.scanner.reset();
+      this.think?.reset();
       this.parser = undefined;
       this.count = 0;
       this.closed.length = 0;
       this.attempt = event.attempt;
       return true;
     }
-    this.scanner.write(event.text);
+    this.scanner.write(this.think ? this.think.push(event.text) : event.text);
     return false;
   }
 
