@@ -402,15 +402,6 @@ const RECORD_HINT = 'use an object with named properties, or z.record(z.enum([..
 function isNullable(s: JSONSchema): boolean {
   if (s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null'))) return true;
   if (s.const === null || (Array.isArray(s.enum) && s.enum.includes(null))) return true;
-  // No type at all (`z.unknown()`): null is one of its values.
-  if (
-    s.type === undefined &&
-    s.anyOf === undefined &&
-    s.$ref === undefined &&
-    s.enum === undefined &&
-    s.const === undefined
-  )
-    return true;
   return Array.isArray(s.anyOf) && (s.anyOf as JSONSchema[]).some(isNullable);
 }
 

@@ -84,6 +84,8 @@ export class JsonExtractor {
   push(chunk: string): string {
     if (this.state === AFTER) return '';
     const text = this.state === IN ? chunk : this.think.push(chunk);
+    // Positions stay those of the whole answer: the cut characters count.
+    this.offset += chunk.length - text.length;
     const n = text.length;
     let i = 0;
     let start = 0;

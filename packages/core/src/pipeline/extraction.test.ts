@@ -231,4 +231,19 @@ describe("a reasoning model's <think> block before the answer", () => {
       }
     }
   });
+
+  it('positions in errors count the block: they are those of the whole answer', async () => {
+    const list = `${thinking}[{"title": "A", "minutes": 5} x]`;
+    for (const size of [1, 3, 7]) {
+      const { error } = await settle(streamItems(Talk, textResponse(list, size)));
+      expect((error as Error).message).toBe(
+        `Unexpected "x" at position ${list.indexOf(' x]') + 1}: expected ',' or ']'`,
+      );
+      const object = `${thinking}Sources [1].`;
+      const missing = await settle(streamPartial(Talk, textResponse(object, size)));
+      expect((missing.error as Error).message).toMatch(
+        new RegExp(`^No JSON object in the text: the array at position ${object.indexOf('[1]')} was skipped`),
+      );
+    }
+  });
 });

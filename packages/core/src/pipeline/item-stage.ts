@@ -104,7 +104,9 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       this.attempt = event.attempt;
       return true;
     }
-    this.scanner.write(this.think ? this.think.push(event.text) : event.text);
+    const text = this.think ? this.think.push(event.text) : event.text;
+    if (text.length !== event.text.length) this.scanner.advance(event.text.length - text.length);
+    this.scanner.write(text);
     return false;
   }
 

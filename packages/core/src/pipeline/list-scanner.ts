@@ -196,6 +196,14 @@ export class ListScanner {
     this.skipped = undefined;
   }
 
+  /**
+   * `count` characters were cut before the scan (a think block; negative when held ones come back),
+   * so that positions stay those of the whole text.
+   */
+  advance(count: number): void {
+    this.offset += count;
+  }
+
   write(chunk: string): void {
     const n = chunk.length;
     let i = 0;
