@@ -192,7 +192,10 @@ export class ItemValidationError extends ValidationError {
   }
 }
 
-/** The JSON is well formed so far but holds no list where one was expected (`streamItems`' `shape`). */
+/**
+ * The JSON is well formed so far but holds no list where one was expected (`streamItems`' `shape`), or
+ * the item schema given is the list's own or its parent's (its first element fails it for want of the list).
+ */
 export class ListShapeError extends PartialKitError {
   override name = 'ListShapeError';
   constructor(

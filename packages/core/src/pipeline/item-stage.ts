@@ -3,6 +3,7 @@ import { ThinkBlock } from '../decode/think-block.ts';
 import {
   ItemValidationError,
   JSONSyntaxError,
+  ListShapeError,
   PartialJSONError,
   TruncatedError,
   ValidationError,
@@ -15,7 +16,8 @@ import {
   type PartialParserOptions,
   planOf,
 } from '../parser/create-partial-parser.ts';
-import { ANY_KIND } from '../schema/kinds.ts';
+import { ANY_KIND, ARRAY_KIND, OBJECT_KIND } from '../schema/kinds.ts';
+import type { Plan } from '../schema/plan.ts';
 import type { StandardSchemaV1 } from '../schema/standard.ts';
 import { type ElementSink, ListScanner, type ListShape } from './list-scanner.ts';
 
@@ -64,6 +66,9 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /** The open element's text so far crosses a line end. */
   private multiline = false;
   private readonly scanner: ListScanner;
+  private readonly plan: Plan | undefined;
+  /** An element of this attempt passed the item schema: the schema is an element's. */
+  private passed = false;
   /** With extraction: a reasoning model's `<think>…</think>` at the start, cut before the scan. */
   private readonly think: ThinkBlock | undefined;
   /** The options of every element's parser, built once. */
@@ -78,7 +83,11 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const shape = options.shape ?? 'auto';
     const extract = options.extract ?? true;
     this.lenient = shape === 'lines' && extract;
-    this.scanner = new ListScanner(sink, shape, extract, planOf(schema)?.kinds || ANY_KIND);
+    this.plan = planOf(schema);
+    // An array schema for the item takes objects after the list's `[` too: most likely it is the list's
+    // own schema, and the first element then says so (see `misplaced`), instead of the list being skipped.
+    const kinds = this.plan?.kinds || ANY_KIND;
+    this.scanner = new ListScanner(sink, shape, extract, kinds & ARRAY_KIND ? kinds | OBJECT_KIND : kinds);
     if (extract) this.think = new ThinkBlock();
     // Checked here, not when the first element begins: a bad bound fails even an empty list.
     this.parserOptions = {
@@ -101,6 +110,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       this.parser = undefined;
       this.count = 0;
       this.closed.length = 0;
+      this.passed = false;
       this.attempt = event.attempt;
       return true;
     }
@@ -172,6 +182,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       return;
     }
     this.count++;
+    this.passed = true;
     this.closed.push({ index, valid: true, value });
   }
 
@@ -180,7 +191,10 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     this.count++;
     const start = this.start;
     const outcome = parser.endAsync().then(
-      (value): ClosedItem<TItem> => ({ index, valid: true, value }),
+      (value): ClosedItem<TItem> => {
+        this.passed = true;
+        return { index, valid: true, value };
+      },
       (error: unknown) => this.closedWith(error, index, start),
     );
     // Awaited in order by the consumer, which may stop before this one (an earlier element's error,
@@ -192,7 +206,46 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /** An element whose schema refused it; any other error (bad JSON) is thrown, with its position. */
   private closedWith(error: unknown, index: number, start: number): ClosedItem<TItem> {
     if (!(error instanceof ValidationError)) throw this.located(error, index, start);
+    const misplaced = this.misplaced(error, index, start);
+    if (misplaced) throw misplaced;
     return { index, valid: false, error: new ItemValidationError(index, error.issues, error.value) };
+  }
+
+  /**
+   * An item schema that is not one element's but the list's parent's (`{ talks: Talk[] }` for the list
+   * under "talks") or the list's own (`Talk[]`): every element fails it for want of the list itself, and
+   * skipping them all would end in success with no items. Told from an invalid element by its issue: the
+   * list's key missing from an object element, or an object where only an array may stand, while no
+   * element passed.
+   */
+  private misplaced(error: ValidationError, index: number, start: number): ListShapeError | undefined {
+    const plan = this.plan;
+    const value = error.value;
+    if (!plan || this.passed || value === null || typeof value !== 'object' || Array.isArray(value))
+      return undefined;
+    const key = this.scanner.listKey;
+    const at = (path: readonly PropertyKey[]) => error.issues.some((issue) => sameKeys(issue.path, path));
+    const item = `Item ${index} (from position ${start})`;
+    if (
+      key !== undefined &&
+      !Object.hasOwn(value, key) &&
+      at([key]) &&
+      (plan.child(key)?.kinds ?? 0) & ARRAY_KIND
+    ) {
+      return new ListShapeError(
+        `${item} lacks the key ${JSON.stringify(key)}, which holds the list: the item schema given is the ` +
+          `whole object's. Pass the schema of one element of ${JSON.stringify(key)}`,
+        start,
+      );
+    }
+    if (plan.kinds & ARRAY_KIND && !(plan.kinds & OBJECT_KIND) && at([])) {
+      return new ListShapeError(
+        `${item} is an object, and the item schema given is an array's: it is the list's. Pass the ` +
+          'schema of one element',
+        start,
+      );
+    }
+    return undefined;
   }
 
   /**
@@ -208,6 +261,10 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       start + error.position,
     );
   }
+}
+
+function sameKeys(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
 }
 
 /**

@@ -71,6 +71,8 @@ const STRING = /^"(?:[ !#-[\]-\uffff]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))*"$/;
  * scanner holds between elements stays bounded (by about this many characters).
  */
 export const MAX_VALUE_LINE = 1 << 20;
+/** How much of a root key's raw text `'auto'` keeps (see {@link ListScanner.listKey}). */
+const KEY_KEPT = 256;
 /** How much of the text before the list an error quotes. */
 const EXCERPT = 60;
 /** Characters that can begin a JSON value other than an object, array or string. */
@@ -131,8 +133,10 @@ export class ListScanner {
   private readonly key: string | undefined;
   private rootIsArray = false;
   private found = false;
-  // the key being read, in {key} mode only (raw JSON text, capped: a longer key cannot match)
+  // the root object's key being read (raw JSON text, capped: a longer key cannot match)
   private keyRaw = '';
+  /** The root object's key whose value is the list, once found. */
+  listKey: string | undefined;
   private keyEscaped = false;
   private keyMatches = false;
   // the open value (an element, or a skipped member of the root object)
@@ -184,6 +188,7 @@ export class ListScanner {
     this.state = this.lines ? LINES : SEEK;
     this.rootIsArray = false;
     this.found = false;
+    this.listKey = undefined;
     this.depth = 0;
     this.inString = false;
     this.escaped = false;
@@ -315,6 +320,7 @@ export class ListScanner {
         case ROOT_VALUE:
           if (!this.found && this.keyMatches && c === 0x5b) {
             this.found = true;
+            this.listKey = this.keyRaw.length <= KEY_KEPT ? this.decodedKey() : undefined;
             this.state = LIST_FIRST;
             break;
           }
@@ -613,7 +619,9 @@ export class ListScanner {
     this.keyEscaped = escaped;
     const key = this.key;
     // A JSON escape is at most 6 characters per character of the key: a longer raw key cannot match.
-    if (key !== undefined && this.keyRaw.length <= key.length * 6) this.keyRaw += chunk.slice(start, i);
+    // In 'auto', the key is kept for the error of an item schema that is the list's parent's.
+    if (this.keyRaw.length <= (key === undefined ? KEY_KEPT : key.length * 6))
+      this.keyRaw += chunk.slice(start, i);
     if (i === n) return n;
     this.keyMatches = key === undefined || this.decodedKey() === key;
     this.state = ROOT_COLON;

@@ -907,3 +907,54 @@ describe('JSON Lines without extraction, cut at the end', () => {
     }
   });
 });
+
+describe("an item schema that is the list's parent's or the list's own", () => {
+  const Talk = z.object({ title: z.string(), minutes: z.number() });
+  const talks = '[{"title":"A","minutes":30},{"title":"B","minutes":45}]';
+
+  it('the parent object schema fails at the first element, with what to pass instead, however split', async () => {
+    const Program = z.object({ talks: z.array(Talk) });
+    const text = `{"day":1,"talks":${talks}}`;
+    for (const options of [{}, { shape: { key: 'talks' } }, { onInvalid: 'throw' }] as StreamItemsOptions[]) {
+      for (const chunks of everySplit(text)) {
+        const { items, issues, error } = await collect(Program, chunks, options);
+        expect(items).toEqual([]);
+        expect(issues).toEqual([]);
+        expect(error).toBeInstanceOf(ListShapeError);
+        expect((error as ListShapeError).message).toBe(
+          'Item 0 (from position 18) lacks the key "talks", which holds the list: the item schema given is ' +
+            'the whole object\'s. Pass the schema of one element of "talks"',
+        );
+        expect((error as ListShapeError).position).toBe(18);
+      }
+    }
+  });
+
+  it('an array schema fails at the first object element, in a root array or under a key', async () => {
+    for (const text of [talks, `{"talks":${talks}}`]) {
+      const { items, error } = await collect(z.array(Talk), chunksOf(text, 3));
+      expect(items).toEqual([]);
+      expect(error).toBeInstanceOf(ListShapeError);
+      expect((error as Error).message).toMatch(
+        /^Item 0 \(from position \d+\) is an object, and the item schema given is an array's/,
+      );
+    }
+  });
+
+  it('an element that lacks an array key of its own, or a list of lists, is only an invalid item', async () => {
+    const Tagged = z.object({ id: z.number(), tags: z.array(z.string()) });
+    const tagged = await collect(Tagged, chunksOf('{"items":[{"id":1},{"id":2,"tags":[]}]}', 4));
+    expect(tagged.error).toBeUndefined();
+    expect(tagged.items).toEqual([{ id: 2, tags: [] }]);
+    expect(tagged.issues.map((issue) => issue.index)).toEqual([0]);
+    // a node of a tree whose root key is "items" too, after one that passed: the schema is an element's
+    const Node = z.object({ name: z.string(), items: z.array(z.string()) });
+    const tree = await collect(Node, chunksOf('{"items":[{"name":"a","items":[]},{"name":"b"}]}', 5));
+    expect(tree.error).toBeUndefined();
+    expect(tree.items).toEqual([{ name: 'a', items: [] }]);
+    expect(tree.issues.map((issue) => issue.index)).toEqual([1]);
+    const lists = await collect(z.array(z.number()), chunksOf('[[1],["x"],[2]]', 2));
+    expect(lists.error).toBeUndefined();
+    expect(lists.items).toEqual([[1], [2]]);
+  });
+});

@@ -4,7 +4,13 @@ import { controlledSource, tick } from '@partialkit/test-utils/stream-source';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { encodeProtocolEvent } from '../decode/protocol.ts';
-import { InvalidOptionError, ItemValidationError, ProviderError, TruncatedError } from '../errors.ts';
+import {
+  InvalidOptionError,
+  ItemValidationError,
+  ListShapeError,
+  ProviderError,
+  TruncatedError,
+} from '../errors.ts';
 import { isCompleteNode } from '../parser/completeness.ts';
 import { type PartialItemsState, PartialItemsStore } from './partial-items-store.ts';
 
@@ -167,6 +173,20 @@ describe('PartialItemsStore', () => {
     expect(s.items).toEqual([{ title: 'Talk 0', minutes: 30 }]);
     expect(s.current).toEqual({ title: 'x' });
     expect(errors).toEqual([s.error]);
+  });
+
+  it("the list's parent schema given as the item schema fails the run at the first element", async () => {
+    const Program = z.object({ talks: z.array(Talk) });
+    const store = new PartialItemsStore({
+      schema: Program,
+      fetcher: () => [`{"talks":[${talk(0)}`, `,${talk(1)}]}`],
+      throttle: 0,
+    });
+    await store.submit(undefined);
+    const s = store.getSnapshot();
+    expect(s).toMatchObject({ status: 'error', items: [], issues: [] });
+    expect(s.error).toBeInstanceOf(ListShapeError);
+    expect((s.error as Error).message).toContain('lacks the key "talks", which holds the list');
   });
 
   it('a list cut off is a TruncatedError', async () => {
