@@ -70,7 +70,9 @@ export async function* protocol(
   events: AsyncIterable<SSEMessage>,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   let attempt = 1;
+  let any = false;
   for await (const event of events) {
+    any = true;
     if (event.unterminated) break; // the body ended inside this event: it was cut
     switch (event.event ?? 'message') {
       case 'error':
@@ -93,7 +95,7 @@ export async function* protocol(
       // EventSource ignores a type it has no listener for.
     }
   }
-  throw new NetworkError(new Error('the stream ended before its done event'));
+  throw new NetworkError(new Error(`the stream ended before ${any ? 'its done event' : 'any event'}`));
 }
 
 const REASONS: readonly unknown[] = [

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { DecodeError, NetworkError } from '../errors.ts';
+import { streamPartial } from '../pipeline/stream-partial.ts';
 import { decode } from './decode.ts';
 import { type SSEMessage, sseEvents } from './sse.ts';
 
@@ -45,6 +48,56 @@ describe('line ends: CR, LF and CRLF', () => {
     const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
     const texts: string[] = [];
     for await (const e of decode(response)) if (e.type === 'text') texts.push(e.text);
+    expect(texts).toEqual(['[1]']);
+  });
+});
+
+describe('a body typed text/event-stream that holds no event', () => {
+  const failureOf = async (...parts: string[]) => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+        controller.close();
+      },
+    });
+    const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    try {
+      for await (const _ of streamPartial(z.object({ a: z.string() }), response));
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('no failure');
+  };
+
+  it('an error page is a DecodeError quoting its first line, however split', async () => {
+    const page = '<!DOCTYPE html>\n<html><head><title>502: Bad Gateway</title></head></html>\n';
+    for (const parts of splits(page)) {
+      const error = await failureOf(...parts);
+      expect(error).toBeInstanceOf(DecodeError);
+      expect(error.message).toBe(
+        'The event stream holds no event: its first line is not SSE: "<!DOCTYPE html>"',
+      );
+      expect((error as DecodeError).snippet).toBe('<!DOCTYPE html>');
+    }
+    const json = await failureOf('{"error": {"message": "Rate limited"}}');
+    expect(json.message).toBe(
+      'The event stream holds no event: its first line is not SSE: "{\\"error\\": {\\"message\\": \\"Rate limited\\"}}"',
+    );
+  });
+
+  it('an empty body, or comments only, is a connection lost before any event', async () => {
+    for (const parts of [[], [''], [': ping\n\n', ': ping\n\n']]) {
+      const error = await failureOf(...parts);
+      expect(error).toBeInstanceOf(NetworkError);
+      expect(error.message).toBe('The connection was lost: the stream ended before any event');
+    }
+  });
+
+  it('a line that is no SSE field before real events is ignored, as the spec says', async () => {
+    const texts: string[] = [];
+    const body = 'hello\ndata: "[1]"\n\nevent: done\ndata: {}\n\n';
+    for await (const e of decode(new Response(body, { headers: { 'content-type': 'text/event-stream' } })))
+      if (e.type === 'text') texts.push(e.text);
     expect(texts).toEqual(['[1]']);
   });
 });

@@ -42,6 +42,8 @@ export async function* sseEvents(
   let count = 0;
   let ended = false;
   let failure: DecodeError | undefined;
+  /** The first line that is no SSE field, while no event came (an error page served as SSE). */
+  let stray: string | undefined;
   const tooLarge = (data: string) =>
     new DecodeError(
       `SSE event ${count + 1} exceeded maxEventSize (${maxEventSize} characters)`,
@@ -62,6 +64,7 @@ export async function* sseEvents(
     },
     onError: (error) => {
       if (error.type === 'max-buffer-size-exceeded') failure ??= tooLarge('');
+      else if (error.type === 'unknown-field' && count === 0) stray ??= error.line ?? error.field ?? '';
     },
     maxBufferSize: maxEventSize,
     // A user callback: one that throws must not stop the parser inside a chunk (events after it lost).
@@ -102,6 +105,13 @@ export async function* sseEvents(
   parser.feed('\n\n');
   for (const e of queue) yield e;
   if (failure) throw failure;
+  if (count === 0 && stray !== undefined) {
+    throw new DecodeError(
+      `The event stream holds no event: its first line is not SSE: ${JSON.stringify(snippetOf(stray))}`,
+      1,
+      snippetOf(stray),
+    );
+  }
 }
 
 /**
