@@ -52,11 +52,11 @@ async function collect(source: Response, options: DecodeOptions = {}) {
   return { events, text, error };
 }
 
-async function snapshotsOf(response: Response) {
+async function snapshotsOf(response: Response, schema: z.ZodType = MeetingInfo) {
   const snapshots: unknown[] = [];
   let error: unknown;
   try {
-    for await (const value of streamPartial(MeetingInfo, response)) snapshots.push(value);
+    for await (const value of streamPartial(schema, response)) snapshots.push(value);
   } catch (e) {
     error = e;
   }
@@ -192,9 +192,16 @@ describe("AI SDK's UI message stream (toUIMessageStreamResponse)", () => {
         headers: { 'content-type': 'text/event-stream' },
       });
     const options = { format: 'ai-sdk', toolCall: 'extract' } as const;
-    // Cut while the model was thinking: no finish, no [DONE]. The parse stage says truncated.
+    // Cut while the model was thinking: no finish, no [DONE]. The connection was lost, no call missing.
     const cut = sse({ type: 'start' }, { type: 'start-step' }, { type: 'reasoning-start', id: 'r' });
-    expect(await collect(cut, options)).toMatchObject({ text: '', error: undefined });
+    expect(await collect(cut, options)).toMatchObject({
+      text: '',
+      error: {
+        name: 'NetworkError',
+        message:
+          "The connection was lost: the stream ended before the provider's final event (finish, or '[DONE]')",
+      },
+    });
     const ended = sse({ type: 'start' }, { type: 'start-step' }, { type: 'finish-step' }, { type: 'finish' });
     expect((await collect(ended, options)).error).toMatchObject({
       type: 'tool_call_missing',
@@ -458,6 +465,41 @@ describe('AI SDK UI message stream: JSON Lines (streamItems)', () => {
       { type: 'text', text: '{"id":2}\n' },
     ]);
     expect(await itemsOf(body())).toEqual({ items: [{ id: 1 }, { id: 2 }], error: undefined, issues: [] });
+  });
+});
+
+describe('AI SDK UI message stream: a body cut before finish and [DONE]', () => {
+  const Item = z.object({ id: z.number() });
+  const head = [{ type: 'start' }, { type: 'start-step' }, { type: 'text-start', id: 't' }];
+  const deltas = (...texts: string[]) => texts.map((delta) => ({ type: 'text-delta', id: 't', delta }));
+  const lost = {
+    name: 'NetworkError',
+    message:
+      "The connection was lost: the stream ended before the provider's final event (finish, or '[DONE]')",
+  };
+
+  it('JSON Lines cut at a line end: the items before the cut, then a NetworkError', async () => {
+    for (const tail of [[], [{ type: 'text-end', id: 't' }, { type: 'finish-step' }]]) {
+      const body = uiStream([...head, ...deltas('{"id":1}\n', '{"id":2}\n'), ...tail].map(uiPart));
+      const stream = streamItems(Item, body(), { shape: 'lines' });
+      const items: unknown[] = [];
+      await expect(
+        (async () => {
+          for await (const item of stream) items.push(item);
+        })(),
+      ).rejects.toMatchObject(lost);
+      expect(items).toEqual([{ id: 1 }, { id: 2 }]);
+    }
+  });
+
+  it('a whole value cut before finish is no success: a NetworkError, the value still shown', async () => {
+    const body = uiStream([...head, ...deltas('{"id":', '1}')].map(uiPart));
+    const { snapshots, error } = await snapshotsOf(body(), Item);
+    expect(error).toMatchObject(lost);
+    expect(snapshots.at(-1)).toEqual({ id: 1 });
+    // with its finish part (and no [DONE]), or its [DONE] alone, it ended
+    const finished = uiStream([...head, ...deltas('{"id":1}'), { type: 'finish' }].map(uiPart));
+    expect((await snapshotsOf(finished(), Item)).error).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { missingToolCall } from '../decode/tool-call-missing.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { endedEarly } from '../providers/tool-calls.ts';
 import { StepText } from './step-text.ts';
 
 const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
@@ -34,7 +35,8 @@ interface Part {
  * last step's: a step after one whose JSON was passed on starts with a `reset`, as a re-ask does, and a
  * step's text from where it stops being JSON is held back, and passed on whole if the run ends with that
  * step (see {@link StepText}).
- * `error` parts throw {@link ProviderError}; `finish` ends the stream (`length` is a
+ * `error` parts throw {@link ProviderError}; a body that ends before `finish` or `[DONE]` was cut on the
+ * way, a `NetworkError`, as a provider stream without its final event is; `finish` ends the stream (`length` is a
  * {@link TruncatedError}, `content-filter` a {@link RefusalError}); `abort` (the run's `abortSignal`) is
  * a {@link ProviderError} of type `aborted`, never a normal end. Reasoning, sources, files, metadata and
  * `data-*` parts (the app's own data) are not the object's text and are skipped. A part that is not
@@ -149,13 +151,15 @@ export async function* aiSdk(
         break read;
     }
   }
+  // A body cut before `finish` and `[DONE]`: what came is not the whole answer, though its JSON may be
+  // (a closed value, JSON Lines cut at a line end). The error is the outcome, as an error part's is.
+  if (!ended) throw endedEarly("finish, or '[DONE]'");
   // The run ended with this step: its text is the output, the rest of it too if its JSON broke.
   const held = step.end();
   if (held) yield text(held);
   if (finish?.finishReason === 'length')
     throw new TruncatedError('length', 'The model stopped at its output token limit');
   if (finish?.finishReason === 'content-filter') throw new RefusalError('content filter');
-  // `refused`: the refused input was passed on, and stays (it fails validation as such). A run cut short
-  // is the parse stage's to report (truncated), not a finished answer without the call.
-  if (want !== undefined && ended && !streamed && !refused) throw missingToolCall(want, [...called.values()]);
+  // `refused`: the refused input was passed on, and stays (it fails validation as such).
+  if (want !== undefined && !streamed && !refused) throw missingToolCall(want, [...called.values()]);
 }
