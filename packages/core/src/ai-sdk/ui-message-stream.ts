@@ -1,10 +1,10 @@
 // The provider readers' field checks and text event (plain modules: importing them registers no reader).
+import { endedEarly } from '../decode/ended-early.ts';
 import { eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { missingToolCall } from '../decode/tool-call-missing.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { endedEarly } from '../providers/tool-calls.ts';
 import { StepText } from './step-text.ts';
 
 const text = (t: string): DecodedEvent => ({ type: 'text', text: t });

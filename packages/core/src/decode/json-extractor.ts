@@ -148,7 +148,7 @@ export class JsonExtractor {
             ? c === QUOTE || c === CLOSE_BRACE
             : c === CLOSE_BRACKET || this.kind !== 0;
         // A word must be a number or a literal: `[note]` is prose.
-        if (this.kind === WORD_KIND && this.opener === OPEN_BRACKET) {
+        if ((this.kind & WORD_KIND) !== 0 && this.opener === OPEN_BRACKET) {
           this.word =
             c === MINUS ? '-' : c === 0x74 ? 'true' : c === 0x66 ? 'false' : c === 0x6e ? 'null' : '';
           this.matched = 1;

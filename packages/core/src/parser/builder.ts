@@ -1,9 +1,10 @@
 import * as z4 from 'zod/v4/core';
 import type { PartialIssue } from '../errors.ts';
+import { ARRAY_KIND, kindOf, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
 import { markComplete } from './completeness.ts';
-import { Frame, type Shown } from './frame.ts';
+import { Frame, type Shown, setKey } from './frame.ts';
 import type { TokenSink } from './tokenizer.ts';
 
 const MISSING = Symbol('missing');
@@ -52,6 +53,11 @@ export class Builder implements TokenSink {
   private issueList: readonly PartialIssue[] | undefined = [];
   /** Incremented whenever the issue list changes. */
   issueVersion = 0;
+  /**
+   * Closed containers that show less than their JSON (a member of a kind its schema never takes), to
+   * their full value; rare, so made at the first.
+   */
+  private fulls: Map<object, object> | undefined;
   /** The result of validating the root, recorded when the root container closed. */
   rootResult: z4.util.SafeParseResult<unknown> | undefined;
 
@@ -63,9 +69,17 @@ export class Builder implements TokenSink {
     const top = this.stack[this.stack.length - 1];
     const slot = top === undefined ? '' : top.isArray ? top.count : top.key!;
     const frame = new Frame(isArray, this.slotPlan(top), slot, top === undefined);
-    if (top?.duplicate) frame.hide();
+    if (
+      top !== undefined &&
+      !top.isArray &&
+      !top.lenient &&
+      rejects(top.childPlan, isArray ? ARRAY_KIND : OBJECT_KIND)
+    )
+      top.wrong = true;
+    if (top?.duplicate || top?.wrong) frame.hide();
     frame.issueMark = this.issueEntries.length;
     frame.quiet = top?.quiet === true || frame.plan?.alwaysPasses === true;
+    frame.lenient = top?.lenient === true || frame.plan?.preprocessed === true;
     this.stack.push(frame);
     this.dirty = true;
   }
@@ -74,12 +88,50 @@ export class Builder implements TokenSink {
     const frame = this.stack.pop()!;
     const value = frame.finish();
     markComplete(value as object);
+    const parent = this.stack[this.stack.length - 1];
     // The value of a repeated key: its path was validated before (read before the commit clears it).
-    const repeated = this.stack[this.stack.length - 1]?.duplicate === true;
+    const repeated = parent?.duplicate === true;
+    // What the JSON holds here, rejected members included, when it is more than the value shown.
+    const full = frame.tainted ? this.fullValue(frame, value as object) : value;
+    if (parent !== undefined && full !== value && !parent.wrong) parent.tainted = true;
     // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
     // Its own plan, never a variant's: a transform, refinement or intersection around the union counts.
-    if (frame.plan) this.check(frame.plan, value, frame.slot, frame.issueMark, repeated, frame.quiet);
+    if (frame.plan) this.check(frame.plan, value, frame.slot, frame.issueMark, repeated, frame.quiet, full);
+  }
+
+  /**
+   * The JSON value of a closed container whose snapshot shows less: its rejected members, and the full
+   * values of members that show less themselves. Kept for validation and `result` only.
+   */
+  private fullValue(frame: Frame, shown: object): object {
+    this.fulls ??= new Map();
+    const fulls = this.fulls;
+    const full = (item: unknown) => (item !== null && typeof item === 'object' && fulls.get(item)) || item;
+    let value: object;
+    if (Array.isArray(shown)) value = shown.map(full);
+    else {
+      const members = shown as Record<string, unknown>;
+      const keys = Object.keys(members);
+      const rejected = frame.rejected ?? [];
+      const copy: Record<string, unknown> = {};
+      // The members in the JSON's order: each rejected one where it stood among those shown.
+      for (let i = 0, r = 0; i <= keys.length; i++) {
+        for (; r < rejected.length && rejected[r + 2] === i; r += 3) {
+          const key = rejected[r] as string;
+          if (!Object.hasOwn(members, key)) setKey(copy, key, full(rejected[r + 1]));
+        }
+        if (i < keys.length) setKey(copy, keys[i]!, full(members[keys[i]!]));
+      }
+      // A repeated key whose last value was rejected: that one is the JSON's, in the first one's place.
+      for (let r = 0; r < rejected.length; r += 3) {
+        const key = rejected[r] as string;
+        if (Object.hasOwn(members, key)) setKey(copy, key, full(rejected[r + 1]));
+      }
+      value = copy;
+    }
+    fulls.set(shown, value);
+    return value;
   }
 
   key(text: string): void {
@@ -112,8 +164,9 @@ export class Builder implements TokenSink {
   beginString(): void {
     const top = this.stack[this.stack.length - 1];
     const plan = this.slotPlan(top);
+    if (top !== undefined && !top.isArray && !top.lenient && rejects(plan, STRING_KIND)) top.wrong = true;
     this.strOpen = true;
-    this.strVisible = !plan?.stringAtomic && !top?.duplicate;
+    this.strVisible = !plan?.stringAtomic && !top?.duplicate && !top?.wrong;
     if (this.strVisible) this.dirty = true;
   }
 
@@ -131,7 +184,9 @@ export class Builder implements TokenSink {
 
   primitive(value: string | number | boolean | null): void {
     const top = this.stack[this.stack.length - 1];
-    if (top?.isArray && top.rules) {
+    if (top !== undefined && !top.isArray) {
+      if (!top.lenient && rejects(top.childPlan, kindOf(value))) top.wrong = true;
+    } else if (top?.isArray && top.rules) {
       const plan = top.rules.element(top.count);
       if (plan) {
         const index = top.count;
@@ -175,9 +230,10 @@ export class Builder implements TokenSink {
     return this.snap;
   }
 
-  /** The root value once the JSON is complete (`end()` reads it only then). */
+  /** The root value once the JSON is complete (`end()` reads it only then), rejected members included. */
   get result(): unknown {
-    return this.root;
+    const root = this.root;
+    return (root !== null && typeof root === 'object' && this.fulls?.get(root)) || root;
   }
 
   /** Whether the value at `path` of the current snapshot is complete. */
@@ -238,12 +294,14 @@ export class Builder implements TokenSink {
     repeated = false,
     /** Inside a `.catch()`: a failure is no issue (nothing inside was recorded either). */
     quiet = false,
+    /** What is validated: the JSON value, when `value` (the node shown) lacks rejected members. */
+    input: unknown = value,
   ): z4.util.SafeParseResult<unknown> | undefined {
     // Plans built from a JSON Schema carry no validator: such schemas are validated whole at the end.
     if (plan.schema === undefined) return undefined;
     let result: z4.util.SafeParseResult<unknown>;
     try {
-      result = z4.safeParse(plan.schema, plan.validatesCopy ? copyOf(value) : value);
+      result = z4.safeParse(plan.schema, plan.validatesCopy ? copyOf(input) : input);
     } catch (error) {
       if (error instanceof z4.$ZodAsyncError) return undefined; // async checks run only in final validation
       throw error;
@@ -342,6 +400,15 @@ function lookup(value: unknown, path: Path, from: number): unknown {
     v = (v as Record<string | number, unknown>)[key];
   }
   return v;
+}
+
+/**
+ * Whether a value of `kind` is one the schema at this position never takes (its plan's kinds are
+ * over-approximated, so such a value always fails it): then it is never shown, and the type of the
+ * partial value holds.
+ */
+function rejects(plan: Plan | undefined, kind: number): boolean {
+  return plan !== undefined && (plan.kinds & kind) === 0;
 }
 
 function samePath(a: Path, b: Path): boolean {

@@ -5,6 +5,7 @@ import {
   extendsValue,
   feed,
   freezeCopy,
+  jsonValue,
   splitAt,
   textWithCuts,
 } from '@partialkit/test-utils/harness';
@@ -533,5 +534,121 @@ describe('schemas that write to their input', () => {
     p.write('{"title":"x"}');
     expect(() => p.end()).toThrow(Exported);
     expect(await p.endAsync()).toEqual({ title: 'x' });
+  });
+});
+
+describe('a value of a kind its schema never takes is never shown', () => {
+  const User = z.object({ name: z.string() });
+  const Doc = z.object({
+    title: z.string(),
+    n: z.number(),
+    ok: z.boolean().optional(),
+    note: z.string().nullable(),
+    tags: z.array(z.string()),
+    user: User,
+  });
+  /** Whether a partial value has, at every key the schema knows, only a kind that key takes. */
+  const conforms = (v: unknown): boolean => {
+    if (v === undefined) return true;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    const d = v as Record<string, unknown>;
+    const user = d.user as Record<string, unknown> | undefined;
+    return (
+      (!('title' in d) || typeof d.title === 'string') &&
+      (!('n' in d) || typeof d.n === 'number') &&
+      (!('ok' in d) || typeof d.ok === 'boolean') &&
+      (!('note' in d) || d.note === null || typeof d.note === 'string') &&
+      (!('tags' in d) || Array.isArray(d.tags)) &&
+      (!('user' in d) || (user !== null && typeof user === 'object' && !Array.isArray(user))) &&
+      (user === undefined || !('name' in user) || typeof user.name === 'string')
+    );
+  };
+
+  it('while open and once closed; the issue and the error value say what came, however split', () => {
+    const text =
+      '{"title": 7, "n": "5", "ok": null, "note": null, "tags": "abc", "user": {"name": [1], "age": 3}, "extra": true}';
+    for (const chunks of everySplit(text)) {
+      const p = createPartialParser({ schema: Doc });
+      for (const chunk of chunks) {
+        p.write(chunk);
+        expect(conforms(p.value), JSON.stringify(p.value)).toBe(true);
+      }
+      expect(p.value).toEqual({ note: null, user: { age: 3 }, extra: true });
+      expect(p.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+        'title: Invalid input: expected string, received number',
+        'n: Invalid input: expected number, received string',
+        'ok: Invalid input: expected boolean, received null',
+        'tags: Invalid input: expected array, received string',
+        'user.name: Invalid input: expected string, received array',
+      ]);
+      let error: unknown;
+      try {
+        p.end();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ name: 'ValidationError', value: JSON.parse(text) });
+      expect(p.value).toEqual({ note: null, user: { age: 3 }, extra: true }); // the last good partial
+    }
+  });
+
+  it('a repeated key: the value JSON.parse keeps decides, the one shown is never of the wrong kind', () => {
+    const first = createPartialParser({ schema: z.object({ title: z.string() }) });
+    first.write('{"title": 5, "title": "a"');
+    expect(first.value).toEqual({ title: 'a' });
+    first.write('}');
+    expect(first.end()).toEqual({ title: 'a' });
+    const last = createPartialParser({ schema: z.object({ title: z.string() }) });
+    last.write('{"title": "a", "title": 5');
+    expect(last.value).toEqual({ title: 'a' });
+    last.write('}');
+    expect(() => last.end()).toThrow(expect.objectContaining({ value: { title: 5 } }));
+  });
+
+  it('inside a preprocess, where the JSON is not yet what the schema checks, every value is shown', () => {
+    const Coerced = z.preprocess(
+      (v) => (v && typeof v === 'object' ? { ...v, n: Number((v as { n: unknown }).n) } : v),
+      z.object({ n: z.number() }),
+    );
+    const p = createPartialParser({ schema: Coerced });
+    p.write('{"n": "5"');
+    expect(p.value).toEqual({ n: '5' });
+    p.write('}');
+    expect(p.end()).toEqual({ n: 5 });
+  });
+
+  it('any JSON at the known keys, under random chunkings: each snapshot conforms; end() is zod on JSON.parse', () => {
+    const value = fc.record(
+      {
+        title: jsonValue,
+        n: jsonValue,
+        ok: jsonValue,
+        note: jsonValue,
+        tags: fc.oneof(fc.array(jsonValue, { maxLength: 3 }), jsonValue),
+        user: fc.oneof(fc.record({ name: jsonValue }, { requiredKeys: [] }), jsonValue),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(value, fc.array(fc.nat(), { maxLength: 20 }), (v, cuts) => {
+        const text = JSON.stringify(v);
+        const p = createPartialParser({ schema: Doc });
+        for (const chunk of splitAt(
+          text,
+          cuts.map((c) => c % (text.length + 1)).sort((a, b) => a - b),
+        )) {
+          p.write(chunk);
+          if (!conforms(p.value)) return false;
+        }
+        const expected = Doc.safeParse(JSON.parse(text));
+        try {
+          const out = p.end();
+          return expected.success && deepEqual(out, expected.data);
+        } catch (error) {
+          return !expected.success && deepEqual((error as { value: unknown }).value, JSON.parse(text));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

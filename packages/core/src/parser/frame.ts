@@ -23,10 +23,21 @@ export class Frame {
   duplicate = false;
   /** Later values of repeated keys, key then value, applied when the object closes (see `finish`). */
   private later: unknown[] | undefined = undefined;
+  /**
+   * Objects: the member being parsed is of a kind its schema never takes (a number for a string): it
+   * is never shown, and is kept in `rejected` for validation only (see `Builder.closeContainer`).
+   */
+  wrong = false;
+  /** Members of a kind their schema never takes: key, value and how many members shown precede it. */
+  rejected: unknown[] | undefined = undefined;
+  /** A member was rejected here, or a closed member shows less than it holds: validate its full value. */
+  tainted = false;
   /** How many issue entries the builder held when this frame opened (see `Builder.issueEntries`). */
   issueMark = 0;
   /** Inside a value that always passes (a `.catch()`, here or above): failures here are not issues. */
   quiet = false;
+  /** Inside a preprocessed value (here or above): members' kinds are not checked (see `Plan.preprocessed`). */
+  lenient = false;
   /** Plan of the member being parsed. */
   childPlan: Plan | undefined = undefined;
   /**
@@ -98,6 +109,18 @@ export class Frame {
     } else {
       const key = this.key!;
       this.key = undefined;
+      if (this.wrong) {
+        this.wrong = false;
+        this.duplicate = false;
+        this.tainted = true;
+        // Where it stands among the members shown (rare: counting them is fine), for the JSON's order.
+        const at = Object.keys(this.obj).length;
+        if (this.rejected === undefined) this.rejected = [key, value, at];
+        else this.rejected.push(key, value, at);
+        return;
+      }
+      // A later value of a key whose first was rejected is the one JSON.parse keeps.
+      if (this.rejected !== undefined) dropKey(this.rejected, key);
       if (this.duplicate) {
         // Shown members keep their value while the object is open (they never change type or shrink).
         this.duplicate = false;
@@ -214,6 +237,11 @@ function cloneObject(o: Record<string, unknown>, keys: number): Record<string, u
 const NO_KEYS: readonly string[] = [];
 const EMPTY_ITEMS: readonly unknown[] = Object.freeze([]);
 const EMPTY_OBJ: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/** Removes `key`'s entries from a list of rejected members. */
+function dropKey(rejected: unknown[], key: string): void {
+  for (let i = rejected.length - 3; i >= 0; i -= 3) if (rejected[i] === key) rejected.splice(i, 3);
+}
 
 /** Sets an own data property; `__proto__` becomes a plain property exactly as with `JSON.parse`. */
 export function setKey(o: Record<string, unknown>, key: string, value: unknown): void {

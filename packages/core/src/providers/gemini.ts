@@ -1,10 +1,11 @@
+import { endedEarly } from '../decode/ended-early.ts';
 import { errorText, listField, objectField, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import { DEFAULT_MAX_EVENT_SIZE, providerData, type SSEMessage, snippetOf } from '../decode/sse.ts';
 import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser, type PartialParser } from '../parser/create-partial-parser.ts';
 import { ListScanner } from '../pipeline/list-scanner.ts';
-import { endedEarly, TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
+import { TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the lists and text fields are checked as they are read.
 interface GeminiChunk {

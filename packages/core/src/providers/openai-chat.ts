@@ -1,9 +1,10 @@
+import { endedEarly } from '../decode/ended-early.ts';
 import { errorText, eventPayload, listField, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { missingToolCall } from '../decode/tool-call-missing.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
-import { endedEarly, TextOrCalls, text } from './tool-calls.ts';
+import { TextOrCalls, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface ChatChunk {

@@ -1,9 +1,10 @@
+import { endedEarly } from '../decode/ended-early.ts';
 import { errorText, eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import type { SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { openaiError } from './openai-chat.ts';
-import { endedEarly, TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
+import { TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
 interface ResponsesEvent {

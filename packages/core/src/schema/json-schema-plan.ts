@@ -10,7 +10,16 @@ import {
   STREAMED_STRING,
   union,
 } from './facts.ts';
-import { ANY_KIND, ARRAY_KIND, kindOf, OBJECT_KIND, STRING_KIND, WORD_KIND } from './kinds.ts';
+import {
+  ANY_KIND,
+  ARRAY_KIND,
+  BOOLEAN_KIND,
+  kindOf,
+  NULL_KIND,
+  NUMBER_KIND,
+  OBJECT_KIND,
+  STRING_KIND,
+} from './kinds.ts';
 import type { PartialMeta, Plan } from './plan.ts';
 import type { StandardSchemaV1 } from './standard.ts';
 
@@ -20,10 +29,10 @@ const KINDS = new Map([
   ['object', OBJECT_KIND],
   ['array', ARRAY_KIND],
   ['string', STRING_KIND],
-  ['number', WORD_KIND],
-  ['integer', WORD_KIND],
-  ['boolean', WORD_KIND],
-  ['null', WORD_KIND],
+  ['number', NUMBER_KIND],
+  ['integer', NUMBER_KIND],
+  ['boolean', BOOLEAN_KIND],
+  ['null', NULL_KIND],
 ]);
 
 /**
@@ -49,6 +58,7 @@ export class JsonSchemaPlan implements Plan {
   /** No validator per position: the value is validated whole at the end, on a copy. */
   readonly validatesCopy = false;
   readonly alwaysPasses = false;
+  readonly preprocessed = false;
   atomic = false;
   stringAtomic = false;
   require: readonly string[] = EMPTY;
@@ -104,6 +114,7 @@ export class JsonSchemaPlan implements Plan {
         leaf = false;
         const target = doc.resolve(n.$ref);
         if (target) facts = both(facts, visit(target, alt, marked));
+        else this.kinds = ANY_KIND; // a reference to nothing rules out no value
       }
       for (const part of schemasIn(n.allOf)) {
         leaf = false;

@@ -11,7 +11,17 @@ import {
   STREAMED_STRING,
   union,
 } from './facts.ts';
-import { ANY_KIND, ARRAY_KIND, kindOf, OBJECT_KIND, STRING_KIND, WORD_KIND } from './kinds.ts';
+import {
+  ANY_KIND,
+  ARRAY_KIND,
+  BOOLEAN_KIND,
+  kindOf,
+  NULL_KIND,
+  NUMBER_KIND,
+  OBJECT_KIND,
+  STRING_KIND,
+  WORD_KIND,
+} from './kinds.ts';
 
 /**
  * How a field behaves while it streams, set with {@link partial} or `.meta({ partial })` on a zod
@@ -99,6 +109,11 @@ export interface Plan {
   readonly discriminator: string | undefined;
   /** The JSON values that may stand here, as `kinds.ts` bits (over-approximated). */
   readonly kinds: number;
+  /**
+   * A value here goes through a preprocess before it is checked: what its members' plans say of their
+   * kinds does not hold for the JSON (the preprocess may turn `"5"` into 5).
+   */
+  readonly preprocessed: boolean;
   /** Plan for the value under `key` of an object here, or undefined where the schema says nothing. */
   child(key: string): Plan | undefined;
   /** Plan for element `index` of an array here. */
@@ -145,6 +160,7 @@ export class ZodPlan implements Plan {
   kinds = 0;
   readonly validatesCopy: boolean;
   readonly alwaysPasses: boolean;
+  preprocessed = false;
 
   private readonly objects: Part[] = [];
   private readonly arrays: Part[] = [];
@@ -246,6 +262,7 @@ export class ZodPlan implements Plan {
           // (but it may take any JSON value).
           if (defOf(input).type === 'transform') {
             this.kinds = ANY_KIND;
+            this.preprocessed = true;
             return visit(output, alt, marked);
           }
           const facts = visit(input, alt, marked);
@@ -276,22 +293,25 @@ export class ZodPlan implements Plan {
         case 'date':
         case 'template_literal':
           // a date may be coerced from a number
-          this.kinds |= def.type === 'date' ? STRING_KIND | WORD_KIND : STRING_KIND;
+          // (`z.coerce.date()` takes any value `new Date` does: null is the epoch)
+          this.kinds |= def.type !== 'date' ? STRING_KIND : def.coerce ? ANY_KIND : STRING_KIND | NUMBER_KIND;
           return ATOMIC_STRING;
         default:
           if (WRAPPERS.has(def.type)) {
             // null passes a nullable; anything passes a catch (and `success`, a boolean of any input)
-            if (def.type === 'nullable') this.kinds |= WORD_KIND;
+            if (def.type === 'nullable') this.kinds |= NULL_KIND;
             else if (def.type === 'catch' || def.type === 'success') this.kinds = ANY_KIND;
             return visit(def.innerType as z4.$ZodType, alt, marked);
           }
-          // A string here is a number or a boolean written as one (z.coerce, z.preprocess): atomic.
+          // A string here is a number or a boolean written as one (z.coerce; a preprocess or codec is
+          // planned above): atomic. Without coerce, only a number or a boolean passes; a coerced one
+          // takes any JSON value (`Number(null)` is 0).
           if (WRITTEN_AS_STRINGS.has(def.type)) {
-            this.kinds |= STRING_KIND | WORD_KIND;
+            this.kinds |= def.coerce ? ANY_KIND : def.type === 'boolean' ? BOOLEAN_KIND : NUMBER_KIND;
             return ATOMIC_STRING;
           }
           if (SCALARS.has(def.type)) {
-            this.kinds |= WORD_KIND;
+            this.kinds |= def.type === 'null' ? NULL_KIND : WORD_KIND;
             return NOTHING;
           }
           // `any`, `unknown`, `custom`…: any JSON value.
