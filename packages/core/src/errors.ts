@@ -149,11 +149,17 @@ export class RefusalError extends PartialKitError {
   }
 }
 
-/** The connection failed or dropped (fetch's `TypeError`, a body that was cut off). `cause` is the original. */
+/**
+ * The connection failed or dropped (fetch's `TypeError`, a body that was cut off). `cause` is the original.
+ * The message says which: "The request failed" when no response came, else "The connection was lost".
+ */
 export class NetworkError extends PartialKitError {
   override name = 'NetworkError';
-  constructor(cause: unknown) {
-    super(`The connection was lost: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(cause: unknown, what = 'The connection was lost') {
+    // undici's TypeError says only "fetch failed"; the reason (ECONNREFUSED…) is its own cause.
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const inner = cause instanceof Error && cause.cause instanceof Error ? ` (${cause.cause.message})` : '';
+    super(`${what}: ${reason}${inner}`, { cause });
   }
 }
 
@@ -165,7 +171,7 @@ export class DecodeError extends PartialKitError {
   override name = 'DecodeError';
   constructor(
     message: string,
-    /** The event's number in the stream, counting from 1. */
+    /** The event's number in the stream, counting from 1; 0 for a body that is not a stream at all. */
     readonly event: number,
     /** The start of what could not be read (at most 120 characters). */
     readonly snippet: string,

@@ -341,3 +341,16 @@ describe('streaming indicators once nothing streams (the README pattern)', () =>
     expect(screen.getByTestId('loc').getAttribute('aria-busy')).toBeNull();
   });
 });
+
+describe('<PartialList items={null}>', () => {
+  it('a nullable list that is null shows the placeholder, as one not begun does', () => {
+    const Result = z.object({ tags: z.array(z.string()).nullable() });
+    const object: DeepPartial<z.input<typeof Result>> = { tags: null };
+    render(
+      <ul>
+        <PartialList items={object.tags} placeholder={<li>no tags</li>} render={(tag) => <li>{tag}</li>} />
+      </ul>,
+    );
+    expect(screen.getByText('no tags')).toBeTruthy();
+  });
+});

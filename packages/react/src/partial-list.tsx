@@ -8,8 +8,11 @@ export interface PartialItemInfo {
 }
 
 export interface PartialListProps<T, C = never> {
-  /** A (possibly still growing) array from a partial object, or the complete `items` of `usePartialItems`. */
-  items: readonly T[] | undefined;
+  /**
+   * A (possibly still growing) array from a partial object, or the complete `items` of `usePartialItems`;
+   * `null` (a `.nullable()` list, as OpenAI's strict mode asks for optional fields) shows the placeholder.
+   */
+  items: readonly T[] | null | undefined;
   /** An element still streaming, rendered last with `{ complete: false }` (`usePartialItems`' `current`). */
   current?: C | undefined;
   render: (item: T | C, info: PartialItemInfo) => ReactNode;
@@ -21,7 +24,9 @@ export interface PartialListProps<T, C = never> {
   /**
    * React key of an item (default: its index, which is stable since arrays only grow; `current` gets the
    * index it will have in `items`, so its row stays mounted when it completes). Read, like `render`, when
-   * an item changes: a key that depends on other values needs them in `deps`.
+   * an item changes: a key that depends on other values needs them in `deps`. A key read from the item
+   * must be complete when the item is first shown, or the row remounts as it grows: an id that is a
+   * `z.uuid()` or `atomic(z.string())`, or required with `partial(Item, { require: ['id'] })`.
    */
   keyOf?: ((item: T | C, index: number) => Key) | undefined;
   /** Values the `render` function reads besides the item; a change re-renders every item. */

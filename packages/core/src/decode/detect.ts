@@ -1,3 +1,4 @@
+import { DecodeError } from '../errors.ts';
 import { providerDialect, providersLoaded } from './formats.ts';
 import type { Peekable } from './peekable.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
@@ -84,6 +85,22 @@ export async function detectBody(
   if (media === 'text/event-stream') return 'sse';
   if (media === 'text/plain') return 'text';
   let head = '';
+  if (media === 'text/html' || media === 'application/xhtml+xml') {
+    // A page, most often a dev server's or a proxy's fallback for a route it does not know: JSON in
+    // its scripts would pass for the answer.
+    for (
+      let chunk = await body.pull();
+      chunk !== undefined && head.trim().length < 120;
+      chunk = await body.pull()
+    )
+      head += chunk;
+    const start = head.trim().slice(0, 120);
+    throw new DecodeError(
+      `The response is an HTML page (${media}), not a model's answer: is the URL the API route? It begins ${JSON.stringify(start)}`,
+      0,
+      start,
+    );
+  }
   while (head.length < 4096) {
     const chunk = await body.pull();
     if (chunk === undefined) break;

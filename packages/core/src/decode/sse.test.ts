@@ -101,3 +101,33 @@ describe('a body typed text/event-stream that holds no event', () => {
     expect(texts).toEqual(['[1]']);
   });
 });
+
+describe('a body typed text/html', () => {
+  it('is a DecodeError naming the page, not JSON from its scripts taken for the answer, however split', async () => {
+    const page =
+      '<!doctype html>\n<html><head><script>window.__cfg = {"a":"oops"}</script></head><body>App</body></html>';
+    for (const parts of splits(page)) {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+          controller.close();
+        },
+      });
+      const response = new Response(body, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+      const seen: unknown[] = [];
+      const error = await (async () => {
+        try {
+          for await (const value of streamPartial(z.object({ a: z.string() }), response)) seen.push(value);
+        } catch (e) {
+          return e as DecodeError;
+        }
+      })();
+      expect(seen).toEqual([]);
+      expect(error).toBeInstanceOf(DecodeError);
+      expect(error!.message).toBe(
+        `The response is an HTML page (text/html), not a model's answer: is the URL the API route? It begins ${JSON.stringify(page.slice(0, 120))}`,
+      );
+      expect(error!.event).toBe(0);
+    }
+  });
+});

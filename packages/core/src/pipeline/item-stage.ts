@@ -4,6 +4,7 @@ import {
   ItemValidationError,
   JSONSyntaxError,
   ListShapeError,
+  type PartialIssue,
   PartialJSONError,
   TruncatedError,
   ValidationError,
@@ -170,7 +171,11 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     let value: TItem;
     try {
       value = parser.end();
+      // (a schema whose list key is optional or has a default passes every element: see `misplaced`)
+      const misplaced = this.passed ? undefined : this.misplaced(parser.value, undefined, index, this.start);
+      if (misplaced) throw misplaced;
     } catch (error) {
+      if (error instanceof ListShapeError) throw error;
       if (error instanceof AsyncSchemaError) {
         // The schema validates asynchronously: so will every element after this one.
         this.async = true;
@@ -192,6 +197,8 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const start = this.start;
     const outcome = parser.endAsync().then(
       (value): ClosedItem<TItem> => {
+        const misplaced = this.passed ? undefined : this.misplaced(parser.value, undefined, index, start);
+        if (misplaced) throw misplaced;
         this.passed = true;
         return { index, valid: true, value };
       },
@@ -206,7 +213,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /** An element whose schema refused it; any other error (bad JSON) is thrown, with its position. */
   private closedWith(error: unknown, index: number, start: number): ClosedItem<TItem> {
     if (!(error instanceof ValidationError)) throw this.located(error, index, start);
-    const misplaced = this.misplaced(error, index, start);
+    const misplaced = this.misplaced(error.value, error.issues, index, start);
     if (misplaced) throw misplaced;
     return { index, valid: false, error: new ItemValidationError(index, error.issues, error.value) };
   }
@@ -214,23 +221,29 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /**
    * An item schema that is not one element's but the list's parent's (`{ talks: Talk[] }` for the list
    * under "talks") or the list's own (`Talk[]`): every element fails it for want of the list itself, and
-   * skipping them all would end in success with no items. Told from an invalid element by its issue: the
-   * list's key missing from an object element, or an object where only an array may stand, while no
-   * element passed.
+   * skipping them all would end in success with no items (or with `{}` for each, where the list's key is
+   * optional). Told from an element by what it lacks, while no element passed: the list's key, with an
+   * issue there or none of the schema's keys; or it is an object where only an array may stand.
    */
-  private misplaced(error: ValidationError, index: number, start: number): ListShapeError | undefined {
+  private misplaced(
+    value: unknown,
+    /** The element's issues; undefined when it passed. */
+    issues: readonly PartialIssue[] | undefined,
+    index: number,
+    start: number,
+  ): ListShapeError | undefined {
     const plan = this.plan;
-    const value = error.value;
     if (!plan || this.passed || value === null || typeof value !== 'object' || Array.isArray(value))
       return undefined;
     const key = this.scanner.listKey;
-    const at = (path: readonly PropertyKey[]) => error.issues.some((issue) => sameKeys(issue.path, path));
+    const at = (path: readonly PropertyKey[]) => issues?.some((issue) => sameKeys(issue.path, path)) === true;
     const item = `Item ${index} (from position ${start})`;
+    const keys = Object.keys(value);
     if (
       key !== undefined &&
       !Object.hasOwn(value, key) &&
-      at([key]) &&
-      (plan.child(key)?.kinds ?? 0) & ARRAY_KIND
+      (plan.child(key)?.kinds ?? 0) & ARRAY_KIND &&
+      (issues ? at([key]) : keys.length > 0 && keys.every((k) => plan.child(k) === undefined))
     ) {
       return new ListShapeError(
         `${item} lacks the key ${JSON.stringify(key)}, which holds the list: the item schema given is the ` +

@@ -930,6 +930,23 @@ describe("an item schema that is the list's parent's or the list's own", () => {
     }
   });
 
+  it('a parent schema whose list key is optional or has a default, which every element passes, fails too', async () => {
+    const text = `{"talks":${talks}}`;
+    for (const Program of [
+      z.object({ talks: z.array(Talk).optional() }),
+      z.object({ talks: z.array(Talk).default([]) }),
+      z.object({ talks: z.array(Talk).optional() }).refine(async () => true),
+    ]) {
+      const { items, error } = await collect(Program, chunksOf(text, 7));
+      expect(items).toEqual([]);
+      expect(error).toBeInstanceOf(ListShapeError);
+      expect((error as Error).message).toContain('lacks the key "talks", which holds the list');
+    }
+    // An element that has a key of the schema is one: `{}` passes an all-optional item schema.
+    const Loose = z.object({ title: z.string().optional(), talks: z.array(Talk).optional() });
+    expect((await collect(Loose, chunksOf(text, 7))).items).toEqual([{ title: 'A' }, { title: 'B' }]);
+  });
+
   it('an array schema fails at the first object element, in a root array or under a key', async () => {
     for (const text of [talks, `{"talks":${talks}}`]) {
       const { items, error } = await collect(z.array(Talk), chunksOf(text, 3));

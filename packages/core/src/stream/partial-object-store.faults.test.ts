@@ -325,6 +325,10 @@ describe('every failure of a stream is a PartialKitError (issue 18 item 25)', ()
     expect(store.getSnapshot().status).toBe('error');
     expect(store.getSnapshot().error).toBeInstanceOf(NetworkError);
     expect(store.getSnapshot().error?.cause).toBeInstanceOf(TypeError);
+    // no response came: not "lost", and with undici's reason
+    expect(store.getSnapshot().error?.message).toBe(
+      `The request failed: fetch failed (connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
   });
 
   it("a TypeError the app's own fetcher throws is passed on as it is: the kit cannot tell a bug from the network", async () => {

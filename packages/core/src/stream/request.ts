@@ -24,7 +24,7 @@ export async function fetchSource<I>(
         : await postJson(request, fetcher as string, body, signal);
     } catch (error) {
       // fetch rejects with a bare TypeError when the network fails.
-      if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error);
+      if (error instanceof TypeError && !signal.aborted) throw new NetworkError(error, 'The request failed');
       throw error;
     }
   } else {
