@@ -26,6 +26,7 @@ import {
 } from '../errors.ts';
 import { streamItems } from '../pipeline/stream-items.ts';
 import { streamPartial } from '../pipeline/stream-partial.ts';
+import { PartialItemsStore } from '../stream/partial-items-store.ts';
 import { PartialObjectStore } from '../stream/partial-object-store.ts';
 
 const TEXT = JSON.stringify(MEETING_RESULT, null, 2);
@@ -465,6 +466,37 @@ describe('AI SDK UI message stream: JSON Lines (streamItems)', () => {
       { type: 'text', text: '{"id":2}\n' },
     ]);
     expect(await itemsOf(body())).toEqual({ items: [{ id: 1 }, { id: 2 }], error: undefined, issues: [] });
+  });
+});
+
+describe('AI SDK UI message stream: items after a step that wrote other JSON', () => {
+  it('the step of a JSON object without the list is replaced by the last step: its items, no error', async () => {
+    const step = (text: string) => [
+      { type: 'start-step' },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', delta: text },
+      { type: 'text-end', id: 't' },
+      { type: 'finish-step' },
+    ];
+    const body = uiStream(
+      [
+        { type: 'start' },
+        ...step('{"status":"searching"}'),
+        ...step('[{"id":1},{"id":2}]'),
+        { type: 'finish' },
+        '[DONE]',
+      ].map(uiPart),
+    );
+    const items: unknown[] = [];
+    for await (const item of streamItems(z.object({ id: z.number() }), body())) items.push(item);
+    expect(items).toEqual([{ id: 1 }, { id: 2 }]);
+    const store = new PartialItemsStore({ schema: z.object({ id: z.number() }), fetcher: body, throttle: 0 });
+    await store.submit(undefined);
+    expect(store.getSnapshot()).toMatchObject({
+      status: 'success',
+      items: [{ id: 1 }, { id: 2 }],
+      attempt: 2,
+    });
   });
 });
 

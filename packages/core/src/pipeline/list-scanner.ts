@@ -1,5 +1,5 @@
 import { ListShapeError, PartialJSONError, TruncatedError } from '../errors.ts';
-import { ANY_KIND, kindAt } from '../schema/kinds.ts';
+import { ANY_KIND, ARRAY_KIND, kindAt, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts';
 
 /**
  * Where the list is in the JSON text: `'auto'` (a root array, or the first array-valued key of a root
@@ -71,6 +71,7 @@ const STRING = /^"(?:[ !#-[\]-\uffff]|\\(?:["\\/bfnrt]|u[\da-fA-F]{4}))*"$/;
  * scanner holds between elements stays bounded (by about this many characters).
  */
 export const MAX_VALUE_LINE = 1 << 20;
+const CONTAINER_OR_STRING = OBJECT_KIND | ARRAY_KIND | STRING_KIND;
 /** How much of a root key's raw text `'auto'` keeps (see {@link ListScanner.listKey}). */
 const KEY_KEPT = 256;
 /** How much of the text before the list an error quotes. */
@@ -165,6 +166,8 @@ export class ListScanner {
   private skipped: { opener: number; position: number } | undefined;
   /** The start of the text before the root, for the error when there is none. */
   private excerpt = '';
+  /** A root object closed without the list: the error, unless a later value holds it. */
+  private missing: ListShapeError | undefined;
 
   /** @param first the kinds (`schema/kinds.ts` bits) an item may be: what may follow a root `[`. */
   constructor(
@@ -199,6 +202,7 @@ export class ListScanner {
     this.offset = 0;
     this.excerpt = '';
     this.skipped = undefined;
+    this.missing = undefined;
   }
 
   /**
@@ -288,13 +292,18 @@ export class ListScanner {
           }
           break;
         case SEEK_PROBE: {
+          // The text's first character (no prose before it) opens the root if a string, an object or an
+          // array follows: a list of elements the schema does not take is still the list (each is an
+          // invalid item; a word may be a footnote, `[1] See…`), and a list in the wrong bracket fails
+          // now, as without extraction, not after the whole answer.
+          const atStart = this.excerpt.length === 1;
           const opens =
-            this.opener === 0x7b ? c === QUOTE || c === 0x7d : c === 0x5d || (kindAt(c) & this.first) !== 0;
+            this.opener === 0x7b
+              ? c === QUOTE || c === 0x7d
+              : c === 0x5d || (kindAt(c) & (atStart ? this.first | CONTAINER_OR_STRING : this.first)) !== 0;
           this.state = SEEK;
           if (!opens) continue; // `c` is read again, as prose
-          // The text's first character (no prose before it): a list in the wrong bracket fails now, as
-          // without extraction, rather than after the whole answer was read.
-          if (this.takes(this.opener) || this.excerpt.length === 1) {
+          if (this.takes(this.opener) || atStart) {
             this.openRoot(this.opener, this.openAt - this.offset);
             continue; // `c` is read again, in the root
           }
@@ -381,6 +390,7 @@ export class ListScanner {
         this.emitLine();
       }
     }
+    if (this.missing && !this.found && (this.state === DONE || this.state === SEEK)) throw this.missing;
     if (this.state === DONE || this.state === LINES || this.state === LINE_SKIP) return;
     if (this.state === ELEMENT)
       throw new TruncatedError('eof', 'The stream ended inside an element of the list');
@@ -666,12 +676,16 @@ export class ListScanner {
 
   private rootClosed(i: number): void {
     if (!this.found) {
-      throw this.shapeError(
+      // Thrown at the end, not now: a `reset` may come first (the step of an AI SDK run that wrote
+      // other JSON before its last), and with extraction the list may be in a later value.
+      this.missing ??= this.shapeError(
         i,
         this.key !== undefined
           ? `The root object has no key ${JSON.stringify(this.key)}`
           : "The root object has no array-valued key (for JSON Lines, use shape: 'lines')",
       );
+      this.state = this.extract ? SEEK : DONE;
+      return;
     }
     this.state = DONE;
   }

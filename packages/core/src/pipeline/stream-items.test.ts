@@ -975,3 +975,49 @@ describe("an item schema that is the list's parent's or the list's own", () => {
     expect(lists.items).toEqual([[1], [2]]);
   });
 });
+
+describe('a root value without the list, and a list whose elements the schema does not take', () => {
+  const Talk = z.object({ title: z.string() });
+
+  it('with extraction, a JSON object before the list is skipped; with none after it, the error names it', async () => {
+    const text = '{"status":"searching"}\n[{"title":"A"},{"title":"B"}]';
+    for (const chunks of everySplit(text)) {
+      const { items, error } = await collect(Talk, chunks);
+      expect(error).toBeUndefined();
+      expect(items).toEqual([{ title: 'A' }, { title: 'B' }]);
+    }
+    const alone = await collect(Talk, ['{"status":"searching"}', '\nDone.']);
+    expect(alone.error).toBeInstanceOf(ListShapeError);
+    expect((alone.error as Error).message).toBe(
+      "The root object has no array-valued key (for JSON Lines, use shape: 'lines') at position 21",
+    );
+    const strict = await collect(Talk, ['{"status":"searching"}'], { decode: { extractJson: false } });
+    expect((strict.error as ListShapeError).position).toBe(21);
+  });
+
+  it("a re-ask after a root object without the list starts over: it is not the list's error", async () => {
+    const body = [
+      encodeProtocolEvent({ type: 'text', text: '{"status":"searching"}' }),
+      encodeProtocolEvent({ type: 'reset', attempt: 2 }),
+      encodeProtocolEvent({ type: 'text', text: '[{"title":"A"}]' }),
+      encodeProtocolEvent({ type: 'done' }),
+    ].join('');
+    for (const extractJson of [true, false]) {
+      const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      const { items, error } = await collect(Talk, response, { decode: { extractJson } });
+      expect(error).toBeUndefined();
+      expect(items).toEqual([{ title: 'A' }]);
+    }
+  });
+
+  it('a list that opens the text is the list, though its elements are strings: each is an invalid item', async () => {
+    for (const chunks of everySplit('["alpha","beta"]')) {
+      const { items, issues, error } = await collect(Talk, chunks);
+      expect(error).toBeUndefined();
+      expect(items).toEqual([]);
+      expect(issues.map((issue) => issue.index)).toEqual([0, 1]);
+    }
+    // a footnote that opens the text is still prose
+    expect((await collect(Talk, ['[1] Sources: [{"title":"A"}]'])).items).toEqual([{ title: 'A' }]);
+  });
+});
