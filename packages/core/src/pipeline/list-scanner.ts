@@ -2,8 +2,8 @@ import { ListShapeError, PartialJSONError, TruncatedError } from '../errors.ts';
 import { ANY_KIND, ARRAY_KIND, kindAt, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts';
 
 /**
- * Where the list is in the JSON text: `'auto'` (a root array, or the first array-valued key of a root
- * object), `'array'` (a root array), `'lines'` (JSON Lines / NDJSON or concatenated values) or the key of
+ * Where the list is in the JSON text: `'auto'` (a root array, or the first array of a root object whose
+ * first element an item can be, an empty one if no other), `'array'` (a root array), `'lines'` (JSON Lines / NDJSON or concatenated values) or the key of
  * a root object that holds the array.
  */
 export type ListShape = 'auto' | 'array' | 'lines' | { readonly key: string };
@@ -49,6 +49,7 @@ const LINE_SKIP = 14; // 'lines' with extract: the rest of a line of prose, up t
 const LINE_VALUES = 15; // 'lines' with extract: a line that may hold only strings, numbers, literals
 const SEEK_PROBE = 16; // with extract, after a bracket before the root: does the next character go on from it?
 const SEEK_SKIP = 17; // with extract, inside JSON before the root that the shape cannot take (an object before a root array)
+const ROOT_PROBE = 18; // 'auto', after the '[' of a root key's value: is its first element one the items can be?
 
 // Where the scan of a candidate line (LINE_VALUES) is.
 const GAP = 0; // between its values (or before the first)
@@ -168,6 +169,10 @@ export class ListScanner {
   private excerpt = '';
   /** A root object closed without the list: the error, unless a later value holds it. */
   private missing: ListShapeError | undefined;
+  /** 'auto': the key of the first empty array of the root object, the list if no other is. */
+  private empty: string | undefined;
+  /** 'auto': the first array of the root object passed over for its first element (see ROOT_PROBE). */
+  private passed: { key: string | undefined; position: number; kind: number } | undefined;
 
   /** @param first the kinds (`schema/kinds.ts` bits) an item may be: what may follow a root `[`. */
   constructor(
@@ -203,6 +208,8 @@ export class ListScanner {
     this.excerpt = '';
     this.skipped = undefined;
     this.missing = undefined;
+    this.empty = undefined;
+    this.passed = undefined;
   }
 
   /**
@@ -328,8 +335,13 @@ export class ListScanner {
           break;
         case ROOT_VALUE:
           if (!this.found && this.keyMatches && c === 0x5b) {
-            this.found = true;
             this.listKey = this.keyRaw.length <= KEY_KEPT ? this.decodedKey() : undefined;
+            if (this.key === undefined && this.first !== ANY_KIND) {
+              this.state = ROOT_PROBE;
+              this.openAt = this.offset + i;
+              break;
+            }
+            this.found = true;
             this.state = LIST_FIRST;
             break;
           }
@@ -339,6 +351,24 @@ export class ListScanner {
           this.open(c);
           this.state = SKIP;
           continue; // the value's first character is scanned with it
+        case ROOT_PROBE:
+          // An array whose first element the items cannot be (`"sources": ["…"]` before a list of
+          // objects), or an empty one, is not taken yet: a later key may hold the list.
+          if (c === 0x5d) {
+            this.empty ??= this.listKey;
+            this.state = ROOT_AFTER;
+            break;
+          }
+          if ((kindAt(c) & this.first) !== 0) {
+            this.found = true;
+            this.state = LIST_FIRST;
+            continue; // `c` is the first element's
+          }
+          this.passed ??= { key: this.listKey, position: this.openAt, kind: kindAt(c) };
+          this.open(0x5b);
+          this.depth = 1; // its bracket was read
+          this.state = SKIP;
+          continue; // `c` is scanned inside it
         case ROOT_AFTER:
           if (c === 0x2c) this.state = ROOT_KEY_START;
           else if (c === 0x7d) this.rootClosed(i);
@@ -419,7 +449,7 @@ export class ListScanner {
       'eof',
       inList
         ? 'The stream ended before the list was complete'
-        : this.found
+        : this.found || this.empty !== undefined
           ? 'The stream ended after the list, before the object around it closed'
           : 'The stream ended before the list began',
     );
@@ -675,14 +705,31 @@ export class ListScanner {
   }
 
   private rootClosed(i: number): void {
+    if (!this.found && this.empty !== undefined) {
+      // The only list the items could be is an empty one.
+      this.found = true;
+      this.listKey = this.empty;
+    }
     if (!this.found) {
+      const passed = this.passed;
+      const kind =
+        passed &&
+        (passed.kind === OBJECT_KIND
+          ? 'an object'
+          : passed.kind === ARRAY_KIND
+            ? 'an array'
+            : passed.kind === STRING_KIND
+              ? 'a string'
+              : 'a number or literal');
       // Thrown at the end, not now: a `reset` may come first (the step of an AI SDK run that wrote
       // other JSON before its last), and with extraction the list may be in a later value.
       this.missing ??= this.shapeError(
         i,
         this.key !== undefined
           ? `The root object has no key ${JSON.stringify(this.key)}`
-          : "The root object has no array-valued key (for JSON Lines, use shape: 'lines')",
+          : passed
+            ? `The root object has no array of items the schema takes (the array${passed.key === undefined ? '' : ` under ${JSON.stringify(passed.key)}`} at position ${passed.position} begins with ${kind})`
+            : "The root object has no array-valued key (for JSON Lines, use shape: 'lines')",
       );
       this.state = this.extract ? SEEK : DONE;
       return;

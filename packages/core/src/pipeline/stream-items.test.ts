@@ -1021,3 +1021,39 @@ describe('a root value without the list, and a list whose elements the schema do
     expect((await collect(Talk, ['[1] Sources: [{"title":"A"}]'])).items).toEqual([{ title: 'A' }]);
   });
 });
+
+describe("'auto' picks the first array of the root object whose first element an item can be", () => {
+  const Talk = z.object({ title: z.string() });
+
+  it('an array of strings or an empty one before the list is passed over, however split', async () => {
+    for (const text of [
+      '{"query":"x","sources":["a [b]","c"],"talks":[{"title":"A"},{"title":"B"}]}',
+      '{"warnings":[],"talks":[{"title":"A"},{"title":"B"}]}',
+      '{"grid":[[1]],"talks":[ {"title":"A"},{"title":"B"}]}',
+    ]) {
+      for (const chunks of everySplit(text)) {
+        const { items, issues, error } = await collect(Talk, chunks);
+        expect(error).toBeUndefined();
+        expect(issues).toEqual([]);
+        expect(items).toEqual([{ title: 'A' }, { title: 'B' }]);
+      }
+    }
+  });
+
+  it('an empty array is the list when no other is; one the items cannot be is named in the error', async () => {
+    expect(await collect(Talk, ['{"n":1,"talks":[]', ',"more":[1]}'])).toMatchObject({
+      items: [],
+      error: undefined,
+    });
+    const { error } = await collect(Talk, ['{"sources":["a"],"n":[2]}']);
+    expect(error).toBeInstanceOf(ListShapeError);
+    expect((error as Error).message).toBe(
+      'The root object has no array of items the schema takes (the array under "sources" at position 11 begins with a string) at position 24',
+    );
+    // without a schema that rules anything out, the first array is the list, as before
+    expect((await collect(z.unknown(), ['{"sources":["a"],"talks":[1]}'])).items).toEqual(['a']);
+    // a named key is taken whatever its elements
+    const named = await collect(Talk, ['{"sources":["a"]}'], { shape: { key: 'sources' } });
+    expect(named.issues.map((issue) => issue.index)).toEqual([0]);
+  });
+});

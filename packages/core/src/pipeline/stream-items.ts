@@ -21,8 +21,8 @@ export interface StreamItemsOptions {
   /** Stops reading (and cancels the source) when aborted. */
   signal?: AbortSignal | undefined;
   /**
-   * Where the list is: `'auto'` (default: a root array, or the first array-valued key of a root object,
-   * such as the `{ "items": [...] }` that `jsonSchemaFor(z.array(Item), 'openai')` asks for; a response
+   * Where the list is: `'auto'` (default: a root array, or the first array of a root object whose first
+   * element an item can be, an empty one if no other, such as the `{ "items": [...] }` that `jsonSchemaFor(z.array(Item), 'openai')` asks for; a response
    * typed `application/x-ndjson` or `application/jsonl` is read as lines), `'array'`, `'lines'` (JSON
    * Lines / NDJSON or concatenated values) or `{ key }`.
    */
