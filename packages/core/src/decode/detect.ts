@@ -84,29 +84,18 @@ export async function detectBody(
   const media = contentType.split(';', 1)[0]!.trim().toLowerCase();
   if (media === 'text/event-stream') return 'sse';
   if (media === 'text/plain') return 'text';
+  const html = media === 'text/html' || media === 'application/xhtml+xml';
   let head = '';
-  if (media === 'text/html' || media === 'application/xhtml+xml') {
-    // A page, most often a dev server's or a proxy's fallback for a route it does not know: JSON in
-    // its scripts would pass for the answer.
-    for (
-      let chunk = await body.pull();
-      chunk !== undefined && head.trim().length < 120;
-      chunk = await body.pull()
-    )
-      head += chunk;
-    const start = head.trim().slice(0, 120);
-    throw new DecodeError(
-      `The response is an HTML page (${media}), not a model's answer: is the URL the API route? It begins ${JSON.stringify(start)}`,
-      0,
-      start,
-    );
-  }
   while (head.length < 4096) {
     const chunk = await body.pull();
     if (chunk === undefined) break;
     head += chunk;
     const trimmed = head.trimStart();
     if (!trimmed) continue;
+    // A page, most often a dev server's or a proxy's fallback for a route it does not know: JSON in its
+    // scripts would pass for the answer. (Express types a string it sends as HTML: JSON or text there is
+    // sniffed as any other type is.)
+    if (html && trimmed.startsWith('<')) throw await notAnAnswer(body, head, media);
     if (/^(data|event|id|retry)?:/.test(trimmed)) return 'sse';
     const key = /^\[\s*\{\s*"(\w+)"/.exec(trimmed);
     if (key) return GEMINI_KEYS.has(key[1]!) ? 'gemini-array' : 'text';
@@ -114,4 +103,20 @@ export async function detectBody(
     if (!undecided) return 'text';
   }
   return 'text';
+}
+
+/** The error of an HTML page, quoting its start (read on to 120 characters if it has them). */
+async function notAnAnswer(body: Peekable<string>, head: string, media: string): Promise<DecodeError> {
+  let text = head;
+  while (text.trim().length < 120) {
+    const chunk = await body.pull();
+    if (chunk === undefined) break;
+    text += chunk;
+  }
+  const start = text.trim().slice(0, 120);
+  return new DecodeError(
+    `The response is an HTML page (${media}), not a model's answer: is the URL the API route? It begins ${JSON.stringify(start)}`,
+    0,
+    start,
+  );
 }

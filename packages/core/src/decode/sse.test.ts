@@ -130,4 +130,11 @@ describe('a body typed text/html', () => {
       expect(error!.event).toBe(0);
     }
   });
+
+  it("JSON typed text/html (Express's type for a string it sends) is read as JSON", async () => {
+    const response = new Response(' {"a":"ok"}', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    let last: unknown;
+    for await (const value of streamPartial(z.object({ a: z.string() }), response)) last = value;
+    expect(last).toEqual({ a: 'ok' });
+  });
 });

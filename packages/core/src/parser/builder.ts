@@ -4,7 +4,7 @@ import { ARRAY_KIND, kindOf, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
 import { markComplete } from './completeness.ts';
-import { Frame, type Shown, setKey } from './frame.ts';
+import { Frame, type Shown, SUPERSEDED, setKey } from './frame.ts';
 import type { TokenSink } from './tokenizer.ts';
 
 const MISSING = Symbol('missing');
@@ -69,17 +69,13 @@ export class Builder implements TokenSink {
     const top = this.stack[this.stack.length - 1];
     const slot = top === undefined ? '' : top.isArray ? top.count : top.key!;
     const frame = new Frame(isArray, this.slotPlan(top), slot, top === undefined);
-    if (
-      top !== undefined &&
-      !top.isArray &&
-      !top.lenient &&
-      rejects(top.childPlan, isArray ? ARRAY_KIND : OBJECT_KIND)
-    )
+    if (top !== undefined && !top.isArray && rejects(top, isArray ? ARRAY_KIND : OBJECT_KIND))
       top.wrong = true;
     if (top?.duplicate || top?.wrong) frame.hide();
     frame.issueMark = this.issueEntries.length;
     frame.quiet = top?.quiet === true || frame.plan?.alwaysPasses === true;
-    frame.lenient = top?.lenient === true || frame.plan?.preprocessed === true;
+    // Inside a catch (it takes whatever fails) or a preprocess (it may change the JSON), all is shown.
+    frame.lenient = top?.lenient === true || frame.quiet || frame.plan?.preprocessed === true;
     this.stack.push(frame);
     this.dirty = true;
   }
@@ -119,14 +115,18 @@ export class Builder implements TokenSink {
       for (let i = 0, r = 0; i <= keys.length; i++) {
         for (; r < rejected.length && rejected[r + 2] === i; r += 3) {
           const key = rejected[r] as string;
-          if (!Object.hasOwn(members, key)) setKey(copy, key, full(rejected[r + 1]));
+          const item = rejected[r + 1];
+          // superseded: the value shown later stands in this one's place (its key's first)
+          if (item === SUPERSEDED) setKey(copy, key, full(members[key]));
+          else if (!Object.hasOwn(members, key)) setKey(copy, key, full(item));
         }
         if (i < keys.length) setKey(copy, keys[i]!, full(members[keys[i]!]));
       }
       // A repeated key whose last value was rejected: that one is the JSON's, in the first one's place.
       for (let r = 0; r < rejected.length; r += 3) {
         const key = rejected[r] as string;
-        if (Object.hasOwn(members, key)) setKey(copy, key, full(rejected[r + 1]));
+        if (rejected[r + 1] !== SUPERSEDED && Object.hasOwn(members, key))
+          setKey(copy, key, full(rejected[r + 1]));
       }
       value = copy;
     }
@@ -164,7 +164,7 @@ export class Builder implements TokenSink {
   beginString(): void {
     const top = this.stack[this.stack.length - 1];
     const plan = this.slotPlan(top);
-    if (top !== undefined && !top.isArray && !top.lenient && rejects(plan, STRING_KIND)) top.wrong = true;
+    if (top !== undefined && !top.isArray && rejects(top, STRING_KIND)) top.wrong = true;
     this.strOpen = true;
     this.strVisible = !plan?.stringAtomic && !top?.duplicate && !top?.wrong;
     if (this.strVisible) this.dirty = true;
@@ -185,7 +185,7 @@ export class Builder implements TokenSink {
   primitive(value: string | number | boolean | null): void {
     const top = this.stack[this.stack.length - 1];
     if (top !== undefined && !top.isArray) {
-      if (!top.lenient && rejects(top.childPlan, kindOf(value))) top.wrong = true;
+      if (rejects(top, kindOf(value))) top.wrong = true;
     } else if (top?.isArray && top.rules) {
       const plan = top.rules.element(top.count);
       if (plan) {
@@ -253,7 +253,7 @@ export class Builder implements TokenSink {
       const key = String(seg);
       // A repeated key shows its first value, which the last one replaces at the close.
       if (key === frame.key) {
-        if (frame.duplicate) return false;
+        if (frame.duplicate || frame.wrong) return false;
         continue;
       }
       if (!Object.hasOwn(frame.obj, key) || frame.repeats(key)) return false;
@@ -403,12 +403,20 @@ function lookup(value: unknown, path: Path, from: number): unknown {
 }
 
 /**
- * Whether a value of `kind` is one the schema at this position never takes (its plan's kinds are
- * over-approximated, so such a value always fails it): then it is never shown, and the type of the
- * partial value holds.
+ * Whether the member of object frame `top` being parsed, of `kind`, is one its schema never takes: then
+ * it is never shown, and the type of the partial value holds. The member's own plan answers first (a
+ * value it takes is shown, the usual case, at the cost of a bit test); only a value it rules out asks
+ * the object's own plan, which knows every option (`Plan.memberKinds`): not the variant a discriminator
+ * chose, which a repeated discriminator may change at the close.
  */
-function rejects(plan: Plan | undefined, kind: number): boolean {
-  return plan !== undefined && (plan.kinds & kind) === 0;
+function rejects(top: Frame, kind: number): boolean {
+  const plan = top.childPlan;
+  return (
+    plan !== undefined &&
+    (plan.kinds & kind) === 0 &&
+    !top.lenient &&
+    (top.plan!.memberKinds(top.key!) & kind) === 0
+  );
 }
 
 function samePath(a: Path, b: Path): boolean {

@@ -617,6 +617,82 @@ describe('a value of a kind its schema never takes is never shown', () => {
     expect(p.end()).toEqual({ n: 5 });
   });
 
+  it('a value the schema takes is shown, whatever its options: unions with any, strip objects, catch, loose records…', () => {
+    /** Equal as JSON values, whatever the order of keys. */
+    const same = (a: unknown, b: unknown): boolean =>
+      a === b ||
+      (a !== null &&
+        b !== null &&
+        typeof a === 'object' &&
+        typeof b === 'object' &&
+        Array.isArray(a) === Array.isArray(b) &&
+        Object.keys(a).length === Object.keys(b).length &&
+        Object.keys(a).every((k) => Object.hasOwn(b, k) && same((a as never)[k], (b as never)[k])));
+    const leaf = fc.oneof(
+      fc.constantFrom('x', 'y', '5', ''),
+      fc.integer({ min: -2, max: 9 }),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const { json } = fc.letrec((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('json'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 't', 'o'), tie('json'), { maxKeys: 3 }),
+      ),
+    }));
+    const A = z.object({ a: z.string() });
+    const schemas: z.ZodType[] = [
+      z.union([A, z.any()]),
+      z.union([A, z.object({ b: z.number() })]),
+      z.union([A, z.unknown().pipe(z.object({ a: z.number() }))]),
+      z.discriminatedUnion('t', [
+        z.object({ t: z.literal('x'), a: z.string() }),
+        z.object({ t: z.literal('y'), a: z.number() }),
+      ]),
+      z.object({ o: A.catch({ a: 'c' }) }),
+      z.object({ o: z.success(A) }),
+      z.looseRecord(z.string().regex(/^a/), z.number()),
+      z.record(z.string(), z.union([z.string(), z.number()])),
+      z.intersection(A, z.record(z.string(), z.unknown())),
+      z.looseObject({ a: z.string() }),
+      A.catchall(z.number()),
+      z.object({ a: z.coerce.number(), b: z.coerce.boolean().optional() }),
+      z.object({ o: z.preprocess((v) => v, A).optional(), a: z.number().optional() }),
+      z.object({
+        a: z.string().default('d'),
+        b: z.number().catch(0),
+        t: z.literal(['x', 5, null]).optional(),
+      }),
+    ];
+    for (const schema of schemas) {
+      fc.assert(
+        fc.property(json, fc.integer({ min: 1, max: 4 }), (value, size) => {
+          const expected = schema.safeParse(value);
+          if (!expected.success || value === null || typeof value !== 'object') return true;
+          const p = createPartialParser({ schema });
+          for (const chunk of chunksOf(JSON.stringify(value), size)) p.write(chunk);
+          return same(p.value, value) && same(p.end(), expected.data);
+        }),
+        { numRuns: 400 },
+      );
+    }
+  });
+
+  it('a repeated key: the order JSON.parse gives, when its first value was rejected', () => {
+    const p = createPartialParser({ schema: z.record(z.string(), z.string()) });
+    p.write('{"a":5,"b":"q","a":"x"}');
+    expect(Object.keys(p.end() as object)).toEqual(['a', 'b']);
+  });
+
+  it('isCompleteAt is false inside a member that is never shown', () => {
+    const p = createPartialParser({ schema: z.object({ a: z.string() }) });
+    p.write('{"a":{"b":{"c":1},"d"');
+    expect(p.value).toEqual({});
+    expect(p.isCompleteAt(['a', 'b'])).toBe(false);
+  });
+
   it('any JSON at the known keys, under random chunkings: each snapshot conforms; end() is zod on JSON.parse', () => {
     const value = fc.record(
       {

@@ -119,8 +119,8 @@ export class Frame {
         else this.rejected.push(key, value, at);
         return;
       }
-      // A later value of a key whose first was rejected is the one JSON.parse keeps.
-      if (this.rejected !== undefined) dropKey(this.rejected, key);
+      // A later value of a key whose first was rejected is the one JSON.parse keeps, in the first one's place.
+      if (this.rejected !== undefined) supersede(this.rejected, key);
       if (this.duplicate) {
         // Shown members keep their value while the object is open (they never change type or shrink).
         this.duplicate = false;
@@ -238,9 +238,11 @@ const NO_KEYS: readonly string[] = [];
 const EMPTY_ITEMS: readonly unknown[] = Object.freeze([]);
 const EMPTY_OBJ: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
-/** Removes `key`'s entries from a list of rejected members. */
-function dropKey(rejected: unknown[], key: string): void {
-  for (let i = rejected.length - 3; i >= 0; i -= 3) if (rejected[i] === key) rejected.splice(i, 3);
+/** A rejected member's value once a later value of its key was shown (see `Builder.fullValue`). */
+export const SUPERSEDED: unique symbol = Symbol('superseded');
+
+function supersede(rejected: unknown[], key: string): void {
+  for (let i = 0; i < rejected.length; i += 3) if (rejected[i] === key) rejected[i + 1] = SUPERSEDED;
 }
 
 /** Sets an own data property; `__proto__` becomes a plain property exactly as with `JSON.parse`. */

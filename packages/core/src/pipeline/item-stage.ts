@@ -85,10 +85,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const extract = options.extract ?? true;
     this.lenient = shape === 'lines' && extract;
     this.plan = planOf(schema);
-    // An array schema for the item takes objects after the list's `[` too: most likely it is the list's
-    // own schema, and the first element then says so (see `misplaced`), instead of the list being skipped.
-    const kinds = this.plan?.kinds || ANY_KIND;
-    this.scanner = new ListScanner(sink, shape, extract, kinds & ARRAY_KIND ? kinds | OBJECT_KIND : kinds);
+    this.scanner = new ListScanner(sink, shape, extract, this.plan?.kinds || ANY_KIND);
     if (extract) this.think = new ThinkBlock();
     // Checked here, not when the first element begins: a bad bound fails even an empty list.
     this.parserOptions = {
@@ -222,8 +219,8 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
    * An item schema that is not one element's but the list's parent's (`{ talks: Talk[] }` for the list
    * under "talks") or the list's own (`Talk[]`): every element fails it for want of the list itself, and
    * skipping them all would end in success with no items (or with `{}` for each, where the list's key is
-   * optional). Told from an element by what it lacks, while no element passed: the list's key, with an
-   * issue there or none of the schema's keys; or it is an object where only an array may stand.
+   * optional). Told from an element while no element passed: it has none of the schema's keys but lacks
+   * the list's (with an issue there, if it failed), or it is an object where only an array may stand.
    */
   private misplaced(
     value: unknown,
@@ -243,7 +240,9 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       key !== undefined &&
       !Object.hasOwn(value, key) &&
       (plan.child(key)?.kinds ?? 0) & ARRAY_KIND &&
-      (issues ? at([key]) : keys.length > 0 && keys.every((k) => plan.child(k) === undefined))
+      // none of the element's keys is the schema's (a tree's node that lacks its own list has some)
+      keys.every((k) => plan.child(k) === undefined) &&
+      (issues ? at([key]) : keys.length > 0)
     ) {
       return new ListShapeError(
         `${item} lacks the key ${JSON.stringify(key)}, which holds the list: the item schema given is the ` +

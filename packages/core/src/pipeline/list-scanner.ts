@@ -705,8 +705,9 @@ export class ListScanner {
   }
 
   private rootClosed(i: number): void {
-    if (!this.found && this.empty !== undefined) {
-      // The only list the items could be is an empty one.
+    if (!this.found && this.empty !== undefined && this.missing === undefined) {
+      // The only list the items could be is an empty one (of the first root: after a root without the
+      // list, a later one must hold items, as JSON Lines of records would not).
       this.found = true;
       this.listKey = this.empty;
     }
@@ -728,7 +729,7 @@ export class ListScanner {
         this.key !== undefined
           ? `The root object has no key ${JSON.stringify(this.key)}`
           : passed
-            ? `The root object has no array of items the schema takes (the array${passed.key === undefined ? '' : ` under ${JSON.stringify(passed.key)}`} at position ${passed.position} begins with ${kind})`
+            ? `The root object has no array of items the schema takes (the array${passed.key === undefined ? '' : ` under ${JSON.stringify(passed.key)}`} at position ${passed.position} begins with ${kind}${passed.kind === OBJECT_KIND && !(this.first & OBJECT_KIND) ? ", and the item schema is an array's: pass the schema of one element" : ''})`
             : "The root object has no array-valued key (for JSON Lines, use shape: 'lines')",
       );
       this.state = this.extract ? SEEK : DONE;

@@ -947,15 +947,19 @@ describe("an item schema that is the list's parent's or the list's own", () => {
     expect((await collect(Loose, chunksOf(text, 7))).items).toEqual([{ title: 'A' }, { title: 'B' }]);
   });
 
-  it('an array schema fails at the first object element, in a root array or under a key', async () => {
-    for (const text of [talks, `{"talks":${talks}}`]) {
-      const { items, error } = await collect(z.array(Talk), chunksOf(text, 3));
-      expect(items).toEqual([]);
-      expect(error).toBeInstanceOf(ListShapeError);
-      expect((error as Error).message).toMatch(
-        /^Item 0 \(from position \d+\) is an object, and the item schema given is an array's/,
-      );
-    }
+  it('an array schema fails at the first object element of a root array, or names itself under a key', async () => {
+    const root = await collect(z.array(Talk), chunksOf(talks, 3));
+    expect(root.items).toEqual([]);
+    expect(root.error).toBeInstanceOf(ListShapeError);
+    expect((root.error as Error).message).toBe(
+      "Item 0 (from position 1) is an object, and the item schema given is an array's: it is the list's. Pass the schema of one element",
+    );
+    const keyed = await collect(z.array(Talk), chunksOf(`{"talks":${talks}}`, 3));
+    expect(keyed.error).toBeInstanceOf(ListShapeError);
+    expect((keyed.error as Error).message).toBe(
+      'The root object has no array of items the schema takes (the array under "talks" at position 9 begins with an object, ' +
+        "and the item schema is an array's: pass the schema of one element) at position 64",
+    );
   });
 
   it('an element that lacks an array key of its own, or a list of lists, is only an invalid item', async () => {
@@ -1055,5 +1059,37 @@ describe("'auto' picks the first array of the root object whose first element an
     // a named key is taken whatever its elements
     const named = await collect(Talk, ['{"sources":["a"]}'], { shape: { key: 'sources' } });
     expect(named.issues.map((issue) => issue.index)).toEqual([0]);
+  });
+});
+
+describe('review cases: what a later value, a tuple item or a tree node must not be taken for', () => {
+  const Talk = z.object({ title: z.string(), tags: z.array(z.string()).optional() });
+
+  it("JSON Lines read as 'auto': a later record's empty array is not the list, the error stays", async () => {
+    const { items, error } = await collect(Talk, ['{"title":"A"}\n{"title":"B","tags":[]}\n']);
+    expect(items).toEqual([]);
+    expect((error as Error).message).toBe(
+      "The root object has no array-valued key (for JSON Lines, use shape: 'lines') at position 12",
+    );
+  });
+
+  it('a tuple item schema: an array of objects before the rows is passed over', async () => {
+    const text = '{"columns":[{"name":"a"}],"rows":[[1,2],[3,4]]}';
+    const { items, error } = await collect(z.tuple([z.number(), z.number()]), chunksOf(text, 5));
+    expect(error).toBeUndefined();
+    expect(items).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
+  it("a tree node that lacks its own list, first, is an invalid item: it has the schema's other keys", async () => {
+    const Node = z.object({ name: z.string(), items: z.array(z.string()) });
+    const { items, issues, error } = await collect(Node, [
+      '{"items":[{"name":"a"},{"name":"b","items":[]}]}',
+    ]);
+    expect(error).toBeUndefined();
+    expect(items).toEqual([{ name: 'b', items: [] }]);
+    expect(issues.map((issue) => issue.index)).toEqual([0]);
   });
 });

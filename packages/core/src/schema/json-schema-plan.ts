@@ -59,6 +59,14 @@ export class JsonSchemaPlan implements Plan {
   readonly validatesCopy = false;
   readonly alwaysPasses = false;
   readonly preprocessed = false;
+
+  /**
+   * Any kind: a JSON Schema is not the validator (a valibot `fallback` is not in it), so it cannot rule a
+   * member out, only guide how it streams.
+   */
+  memberKinds(): number {
+    return ANY_KIND;
+  }
   atomic = false;
   stringAtomic = false;
   require: readonly string[] = EMPTY;

@@ -114,6 +114,13 @@ export interface Plan {
    * kinds does not hold for the JSON (the preprocess may turn `"5"` into 5).
    */
   readonly preprocessed: boolean;
+  /**
+   * The JSON values the schema here takes under `key` of an object (`kinds.ts` bits), soundly: every
+   * option counts, and one that would take the member whatever it is (a key an object strips, a loose
+   * record, `any`) gives all. `child(key).kinds` may be narrower (it plans what the schemas that name the
+   * key say); a member whose kind this rules out always fails the schema.
+   */
+  memberKinds(key: string): number;
   /** Plan for the value under `key` of an object here, or undefined where the schema says nothing. */
   child(key: string): Plan | undefined;
   /** Plan for element `index` of an array here. */
@@ -161,6 +168,8 @@ export class ZodPlan implements Plan {
   readonly validatesCopy: boolean;
   readonly alwaysPasses: boolean;
   preprocessed = false;
+  /** See `anyValue` in the constructor: an object here may hold any member. */
+  private openObjects = false;
 
   private readonly objects: Part[] = [];
   private readonly arrays: Part[] = [];
@@ -188,6 +197,12 @@ export class ZodPlan implements Plan {
     this.alwaysPasses = catches(schema);
     let markedStrings = false;
     let optionAtomic = false;
+    /** Some part here takes any value (`any`, a catch, a preprocess, a coercion): any object too. */
+    let open = false;
+    const anyValue = () => {
+      open = true;
+      return ANY_KIND;
+    };
     const done = new Map<z4.$ZodType, Facts>();
     /**
      * Visits `s` (inside a union option when `alt`, under an atomic mark when `marked`) and returns the
@@ -261,7 +276,7 @@ export class ZodPlan implements Plan {
           // A preprocess: its function makes what `out` checks, from JSON that `out` describes best
           // (but it may take any JSON value).
           if (defOf(input).type === 'transform') {
-            this.kinds = ANY_KIND;
+            this.kinds = anyValue();
             this.preprocessed = true;
             return visit(output, alt, marked);
           }
@@ -280,7 +295,7 @@ export class ZodPlan implements Plan {
         }
         case 'string':
           // z.coerce.string() takes any value
-          this.kinds |= def.coerce ? ANY_KIND : STRING_KIND;
+          this.kinds |= def.coerce ? anyValue() : STRING_KIND;
           if (marked) markedStrings = true;
           return hasFormat(def) ? ATOMIC_STRING : STREAMED_STRING;
         case 'enum':
@@ -294,20 +309,21 @@ export class ZodPlan implements Plan {
         case 'template_literal':
           // a date may be coerced from a number
           // (`z.coerce.date()` takes any value `new Date` does: null is the epoch)
-          this.kinds |= def.type !== 'date' ? STRING_KIND : def.coerce ? ANY_KIND : STRING_KIND | NUMBER_KIND;
+          this.kinds |=
+            def.type !== 'date' ? STRING_KIND : def.coerce ? anyValue() : STRING_KIND | NUMBER_KIND;
           return ATOMIC_STRING;
         default:
           if (WRAPPERS.has(def.type)) {
             // null passes a nullable; anything passes a catch (and `success`, a boolean of any input)
             if (def.type === 'nullable') this.kinds |= NULL_KIND;
-            else if (def.type === 'catch' || def.type === 'success') this.kinds = ANY_KIND;
+            else if (def.type === 'catch' || def.type === 'success') this.kinds = anyValue();
             return visit(def.innerType as z4.$ZodType, alt, marked);
           }
           // A string here is a number or a boolean written as one (z.coerce; a preprocess or codec is
           // planned above): atomic. Without coerce, only a number or a boolean passes; a coerced one
           // takes any JSON value (`Number(null)` is 0).
           if (WRITTEN_AS_STRINGS.has(def.type)) {
-            this.kinds |= def.coerce ? ANY_KIND : def.type === 'boolean' ? BOOLEAN_KIND : NUMBER_KIND;
+            this.kinds |= def.coerce ? anyValue() : def.type === 'boolean' ? BOOLEAN_KIND : NUMBER_KIND;
             return ATOMIC_STRING;
           }
           if (SCALARS.has(def.type)) {
@@ -315,7 +331,7 @@ export class ZodPlan implements Plan {
             return NOTHING;
           }
           // `any`, `unknown`, `custom`…: any JSON value.
-          this.kinds = ANY_KIND;
+          this.kinds = anyValue();
           if (marked) {
             this.atomic = true;
             markedStrings = true;
@@ -324,9 +340,29 @@ export class ZodPlan implements Plan {
       }
     };
     const facts = visit(schema, false, false);
+    this.openObjects = open;
     this.require = facts.keys ?? EMPTY;
     if (optionAtomic && !this.require.includes(this.discriminator!)) this.atomic = true;
     this.stringAtomic = markedStrings || facts.str === true;
+  }
+
+  memberKinds(key: string): number {
+    if (this.openObjects) return ANY_KIND;
+    let kinds = 0;
+    for (const o of this.objects) {
+      const def = defOf(o.schema);
+      const shape = def.shape as Record<string, z4.$ZodType>;
+      const catchall = def.catchall as z4.$ZodType | undefined;
+      if (Object.hasOwn(shape, key)) kinds |= planFor(shape[key] as z4.$ZodType).kinds;
+      else if (catchall) kinds |= planFor(catchall).kinds;
+      else return ANY_KIND; // an unknown key is stripped, whatever its value
+    }
+    for (const r of this.records) {
+      const def = defOf(r.schema);
+      if (def.mode === 'loose') return ANY_KIND; // a key its key type refuses passes through
+      kinds |= planFor(def.valueType as z4.$ZodType).kinds;
+    }
+    return kinds;
   }
 
   child(key: string): ZodPlan | undefined {

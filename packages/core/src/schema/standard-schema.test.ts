@@ -638,10 +638,8 @@ describe('the store with other schema libraries', () => {
     expect(state.status).toBe('error');
     expect(state.error).toBeInstanceOf(ValidationError);
     expect(state.issues.map((i) => i.path)).toEqual([['budget']]);
-    // The budget, a string for a number, is never shown; the error's value holds it.
-    const { budget: _, ...rest } = MEETING_RESULT;
-    expect(state.object).toEqual(rest);
-    expect((state.error as ValidationError).value).toEqual({ ...MEETING_RESULT, budget: 'lots' });
+    // A JSON Schema rules no member out (it is not the validator): the budget is shown as it came.
+    expect(state.object).toEqual({ ...MEETING_RESULT, budget: 'lots' });
   });
 });
 
