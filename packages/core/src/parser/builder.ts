@@ -185,7 +185,7 @@ export class Builder implements TokenSink {
   primitive(value: string | number | boolean | null): void {
     const top = this.stack[this.stack.length - 1];
     if (top !== undefined && !top.isArray) {
-      if (rejects(top, kindOf(value))) top.wrong = true;
+      if (top.childPlan !== undefined && rejects(top, kindOf(value))) top.wrong = true;
     } else if (top?.isArray && top.rules) {
       const plan = top.rules.element(top.count);
       if (plan) {
