@@ -74,8 +74,8 @@ export class Builder implements TokenSink {
     if (top?.duplicate || top?.wrong) frame.hide();
     frame.issueMark = this.issueEntries.length;
     frame.quiet = top?.quiet === true || frame.plan?.alwaysPasses === true;
-    // Inside a catch (it takes whatever fails) or a preprocess (it may change the JSON), all is shown.
-    frame.lenient = top?.lenient === true || frame.quiet || frame.plan?.preprocessed === true;
+    frame.strict =
+      (top === undefined || (top.strict && top.rules === top.plan)) && frame.plan?.closed === true;
     this.stack.push(frame);
     this.dirty = true;
   }
@@ -404,18 +404,19 @@ function lookup(value: unknown, path: Path, from: number): unknown {
 
 /**
  * Whether the member of object frame `top` being parsed, of `kind`, is one its schema never takes: then
- * it is never shown, and the type of the partial value holds. The member's own plan answers first (a
- * value it takes is shown, the usual case, at the cost of a bit test); only a value it rules out asks
- * the object's own plan, which knows every option (`Plan.memberKinds`): not the variant a discriminator
- * chose, which a repeated discriminator may change at the close.
+ * it is never shown, and the type of the partial value holds. Only where every plan from the root is
+ * closed (one container schema, nothing that takes any value) and no discriminator chose a variant (a
+ * repeated one may choose another at the close): there the member's plan says all the schema takes.
+ * `__proto__` is one zod never checks.
  */
 function rejects(top: Frame, kind: number): boolean {
   const plan = top.childPlan;
   return (
     plan !== undefined &&
     (plan.kinds & kind) === 0 &&
-    !top.lenient &&
-    (top.plan!.memberKinds(top.key!) & kind) === 0
+    top.strict &&
+    top.rules === top.plan &&
+    top.key !== '__proto__'
   );
 }
 

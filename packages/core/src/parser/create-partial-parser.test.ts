@@ -643,7 +643,21 @@ describe('a value of a kind its schema never takes is never shown', () => {
       ),
     }));
     const A = z.object({ a: z.string() });
+    const B = z.object({ b: z.string() });
     const schemas: z.ZodType[] = [
+      // an option that strips or takes any value, a catch, a repeated discriminator: below the first level too
+      z.union([z.object({ a: B }), z.object({ t: z.number() })]),
+      z.union([z.object({ a: B }), z.any()]),
+      z.union([z.array(z.object({ a: B })), z.array(z.any())]),
+      z
+        .object({ a: B })
+        .catch({ a: { b: '' } })
+        .transform((v) => v),
+      z.discriminatedUnion('t', [
+        z.object({ t: z.literal('x'), o: B }),
+        z.object({ t: z.literal('y'), o: z.object({ b: z.number() }) }),
+      ]),
+      z.looseRecord(z.string().regex(/^a/), B),
       z.union([A, z.any()]),
       z.union([A, z.object({ b: z.number() })]),
       z.union([A, z.unknown().pipe(z.object({ a: z.number() }))]),
@@ -684,6 +698,13 @@ describe('a value of a kind its schema never takes is never shown', () => {
     const p = createPartialParser({ schema: z.record(z.string(), z.string()) });
     p.write('{"a":5,"b":"q","a":"x"}');
     expect(Object.keys(p.end() as object)).toEqual(['a', 'b']);
+  });
+
+  it('`__proto__`, which zod never checks, is shown whatever its kind', () => {
+    const p = createPartialParser({ schema: z.record(z.string(), z.number()) });
+    p.write('{"__proto__":"x","a":1}');
+    expect(Object.hasOwn(p.value as object, '__proto__')).toBe(true);
+    expect(p.end()).toEqual({ a: 1 });
   });
 
   it('isCompleteAt is false inside a member that is never shown', () => {

@@ -36,8 +36,12 @@ export class Frame {
   issueMark = 0;
   /** Inside a value that always passes (a `.catch()`, here or above): failures here are not issues. */
   quiet = false;
-  /** Inside a preprocessed value (here or above): members' kinds are not checked (see `Plan.preprocessed`). */
-  lenient = false;
+  /** This plan and those above are closed (see `Plan.closed`): a member's kind may rule it out. */
+  strict = false;
+  /** Members shown or kept back: where a rejected member stands among those shown. */
+  private hiddenKeys = 0;
+  /** The keys of `rejected`, to tell at once whether a shown member supersedes one. */
+  private rejectedKeys: Set<string> | undefined = undefined;
   /** Plan of the member being parsed. */
   childPlan: Plan | undefined = undefined;
   /**
@@ -113,15 +117,21 @@ export class Frame {
         this.wrong = false;
         this.duplicate = false;
         this.tainted = true;
-        // Where it stands among the members shown (rare: counting them is fine), for the JSON's order.
-        const at = Object.keys(this.obj).length;
-        if (this.rejected === undefined) this.rejected = [key, value, at];
-        else this.rejected.push(key, value, at);
+        // Where it stands among the members shown: the keys read before it that are in `obj`.
+        const at = this.keyIndex - 1 - this.hiddenKeys++;
+        if (this.rejected === undefined) {
+          this.rejected = [key, value, at];
+          this.rejectedKeys = new Set([key]);
+        } else {
+          this.rejected.push(key, value, at);
+          this.rejectedKeys!.add(key);
+        }
         return;
       }
       // A later value of a key whose first was rejected is the one JSON.parse keeps, in the first one's place.
-      if (this.rejected !== undefined) supersede(this.rejected, key);
+      if (this.rejectedKeys?.has(key)) supersede(this.rejected!, key);
       if (this.duplicate) {
+        this.hiddenKeys++;
         // Shown members keep their value while the object is open (they never change type or shrink).
         this.duplicate = false;
         if (this.later === undefined) this.later = [key, value];

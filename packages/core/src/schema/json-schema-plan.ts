@@ -58,15 +58,8 @@ export class JsonSchemaPlan implements Plan {
   /** No validator per position: the value is validated whole at the end, on a copy. */
   readonly validatesCopy = false;
   readonly alwaysPasses = false;
-  readonly preprocessed = false;
-
-  /**
-   * Any kind: a JSON Schema is not the validator (a valibot `fallback` is not in it), so it cannot rule a
-   * member out, only guide how it streams.
-   */
-  memberKinds(): number {
-    return ANY_KIND;
-  }
+  /** Never: a JSON Schema is not the validator (a valibot `fallback` is not in it), so it rules nothing out. */
+  readonly closed = false;
   atomic = false;
   stringAtomic = false;
   require: readonly string[] = EMPTY;

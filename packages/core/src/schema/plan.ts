@@ -110,17 +110,12 @@ export interface Plan {
   /** The JSON values that may stand here, as `kinds.ts` bits (over-approximated). */
   readonly kinds: number;
   /**
-   * A value here goes through a preprocess before it is checked: what its members' plans say of their
-   * kinds does not hold for the JSON (the preprocess may turn `"5"` into 5).
+   * One container schema here (an object, a record that is not loose, an array or a tuple), and nothing
+   * that takes any value (`any`, a catch, a preprocess, a coercion): a member of an object here is only
+   * what that schema says of its key. Where this holds here and above, a member of a kind its plan rules
+   * out always fails (see the builder's `rejects`); elsewhere another option may take it.
    */
-  readonly preprocessed: boolean;
-  /**
-   * The JSON values the schema here takes under `key` of an object (`kinds.ts` bits), soundly: every
-   * option counts, and one that would take the member whatever it is (a key an object strips, a loose
-   * record, `any`) gives all. `child(key).kinds` may be narrower (it plans what the schemas that name the
-   * key say); a member whose kind this rules out always fails the schema.
-   */
-  memberKinds(key: string): number;
+  readonly closed: boolean;
   /** Plan for the value under `key` of an object here, or undefined where the schema says nothing. */
   child(key: string): Plan | undefined;
   /** Plan for element `index` of an array here. */
@@ -167,9 +162,7 @@ export class ZodPlan implements Plan {
   kinds = 0;
   readonly validatesCopy: boolean;
   readonly alwaysPasses: boolean;
-  preprocessed = false;
-  /** See `anyValue` in the constructor: an object here may hold any member. */
-  private openObjects = false;
+  closed = false;
 
   private readonly objects: Part[] = [];
   private readonly arrays: Part[] = [];
@@ -277,7 +270,6 @@ export class ZodPlan implements Plan {
           // (but it may take any JSON value).
           if (defOf(input).type === 'transform') {
             this.kinds = anyValue();
-            this.preprocessed = true;
             return visit(output, alt, marked);
           }
           const facts = visit(input, alt, marked);
@@ -340,29 +332,11 @@ export class ZodPlan implements Plan {
       }
     };
     const facts = visit(schema, false, false);
-    this.openObjects = open;
+    const parts = this.objects.length + this.records.length + this.arrays.length + this.tuples.length;
+    this.closed = !open && parts <= 1 && this.records.every((r) => defOf(r.schema).mode !== 'loose');
     this.require = facts.keys ?? EMPTY;
     if (optionAtomic && !this.require.includes(this.discriminator!)) this.atomic = true;
     this.stringAtomic = markedStrings || facts.str === true;
-  }
-
-  memberKinds(key: string): number {
-    if (this.openObjects) return ANY_KIND;
-    let kinds = 0;
-    for (const o of this.objects) {
-      const def = defOf(o.schema);
-      const shape = def.shape as Record<string, z4.$ZodType>;
-      const catchall = def.catchall as z4.$ZodType | undefined;
-      if (Object.hasOwn(shape, key)) kinds |= planFor(shape[key] as z4.$ZodType).kinds;
-      else if (catchall) kinds |= planFor(catchall).kinds;
-      else return ANY_KIND; // an unknown key is stripped, whatever its value
-    }
-    for (const r of this.records) {
-      const def = defOf(r.schema);
-      if (def.mode === 'loose') return ANY_KIND; // a key its key type refuses passes through
-      kinds |= planFor(def.valueType as z4.$ZodType).kinds;
-    }
-    return kinds;
   }
 
   child(key: string): ZodPlan | undefined {
