@@ -658,6 +658,12 @@ describe('a value of a kind its schema never takes is never shown', () => {
         z.object({ t: z.literal('y'), o: z.object({ b: z.number() }) }),
       ]),
       z.looseRecord(z.string().regex(/^a/), B),
+      // a key type that may make a key `__proto__` (zod then skips the member), or a key set
+      z.record(z.string().toLowerCase(), z.string()),
+      z.pipe(
+        z.record(z.enum(['a', 'b']), z.number()) as z.ZodType,
+        z.union([z.object({ a: z.number(), b: z.number() }), z.null()]) as z.ZodType,
+      ),
       z.union([A, z.any()]),
       z.union([A, z.object({ b: z.number() })]),
       z.union([A, z.unknown().pipe(z.object({ a: z.number() }))]),
@@ -698,6 +704,13 @@ describe('a value of a kind its schema never takes is never shown', () => {
     const p = createPartialParser({ schema: z.record(z.string(), z.string()) });
     p.write('{"a":5,"b":"q","a":"x"}');
     expect(Object.keys(p.end() as object)).toEqual(['a', 'b']);
+  });
+
+  it('a record whose key type turns a key into `__proto__` is not judged by its value type', () => {
+    const p = createPartialParser({ schema: z.record(z.string().toLowerCase(), z.string()) });
+    p.write('{"__PROTO__":7}');
+    expect(p.value).toEqual({ __PROTO__: 7 });
+    expect(p.end()).toEqual({});
   });
 
   it('`__proto__`, which zod never checks, is shown whatever its kind', () => {

@@ -333,7 +333,7 @@ export class ZodPlan implements Plan {
     };
     const facts = visit(schema, false, false);
     const parts = this.objects.length + this.records.length + this.arrays.length + this.tuples.length;
-    this.closed = !open && parts <= 1 && this.records.every((r) => defOf(r.schema).mode !== 'loose');
+    this.closed = !open && parts <= 1 && this.records.every((r) => fixedKeys(defOf(r.schema)));
     this.require = facts.keys ?? EMPTY;
     if (optionAtomic && !this.require.includes(this.discriminator!)) this.atomic = true;
     this.stringAtomic = markedStrings || facts.str === true;
@@ -405,6 +405,16 @@ export class ZodPlan implements Plan {
 }
 
 const NONE_CHOSEN: ReadonlyMap<z4.$ZodType, z4.$ZodType> = new Map();
+
+/**
+ * Whether a record checks every member by its value type: keys are a plain `z.string()`. A loose record
+ * passes keys its key type refuses; one whose key type may turn a key into `__proto__` (a transform, a
+ * `.toLowerCase()`) skips that member; one with a key set (an enum) may skip the keys outside it.
+ */
+function fixedKeys(def: AnyDef): boolean {
+  const key = defOf(def.keyType as z4.$ZodType);
+  return def.mode !== 'loose' && key.type === 'string' && !(key.checks as unknown[] | undefined)?.length;
+}
 
 /**
  * Scalars that JSON may carry as strings (`z.coerce.number()`, `z.preprocess(Number, z.number())`): a
