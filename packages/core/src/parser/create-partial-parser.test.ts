@@ -465,6 +465,20 @@ describe('schemas that write to their input', () => {
       return p.end();
     });
 
+  it('a refinement that writes into what `z.unknown()` passed through gets a copy, not the shown node', () => {
+    const S = z.object({ a: z.unknown() }).refine((v) => {
+      (v.a as Record<string, unknown>).touched = true;
+      return true;
+    });
+    const text = '{"a":{"x":1}}';
+    for (const out of finals(S, text)) expect(out).toEqual(S.parse(JSON.parse(text)));
+    const p = createPartialParser({ schema: S });
+    p.write(text);
+    const shown = p.value;
+    p.end();
+    expect(shown).toEqual({ a: { x: 1 } });
+  });
+
   it('a z.preprocess that fills in a default on its input: end() equals schema.parse(JSON.parse(text))', () => {
     const S = z.preprocess(
       (v) => {

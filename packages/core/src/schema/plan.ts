@@ -471,19 +471,22 @@ const exposed = new WeakMap<z4.$ZodType, boolean>();
 
 /**
  * Whether validating `schema` may hand user code the value it is given, not a copy zod made: a
- * preprocess or a bare transform gets it, and so does whatever follows `any`, `unknown` or `custom`
- * (they pass their input through) in a pipe. zod rebuilds every object and array it checks, so
+ * preprocess or a bare transform gets it, and so does whatever `any`, `unknown` or `custom` pass through
+ * (their input itself) into a pipe or a check. zod rebuilds every object and array it checks, so
  * elsewhere user code only ever sees its own copies. Cached; walked once per schema.
  */
 function exposesInput(schema: z4.$ZodType): boolean {
   let known = exposed.get(schema);
   if (known === undefined) {
     const seen = [new Set<z4.$ZodType>(), new Set<z4.$ZodType>()];
-    const walk = (s: z4.$ZodType, piped: boolean): boolean => {
+    const walk = (s: z4.$ZodType, outer: boolean): boolean => {
+      const def = defOf(s);
+      // A check (a refine, superRefine, overwrite) gets the value as zod made it: what `any` passed
+      // through inside it is the input itself, as after a pipe.
+      const piped = outer || ((def.checks as unknown[] | undefined)?.length ?? 0) > 0;
       const visited = seen[piped ? 1 : 0]!;
       if (visited.has(s)) return false;
       visited.add(s);
-      const def = defOf(s);
       switch (def.type) {
         case 'transform':
           return true;
