@@ -36,9 +36,9 @@ interface Part {
  * step's text from where it stops being JSON is held back, and passed on whole if the run ends with that
  * step (see {@link StepText}).
  * `error` parts throw {@link ProviderError}; a body that ends before `finish` or `[DONE]` was cut on the
- * way, a `NetworkError`, as a provider stream without its final event is; `finish` ends the stream (`length` is a
- * {@link TruncatedError}, `content-filter` a {@link RefusalError}); `abort` (the run's `abortSignal`) is
- * a {@link ProviderError} of type `aborted`, never a normal end. Reasoning, sources, files, metadata and
+ * way, a `NetworkError`, as a provider stream without its final event is; `finish` ends the stream
+ * (`length` is a {@link TruncatedError}, `content-filter` a {@link RefusalError}); `abort` (the run's
+ * `abortSignal`) is a {@link ProviderError} of type `aborted`, never a normal end. Reasoning, sources, files, metadata and
  * `data-*` parts (the app's own data) are not the object's text and are skipped. A part that is not
  * JSON, or a delta that is not a string, is a {@link DecodeError}, as in the provider formats.
  */

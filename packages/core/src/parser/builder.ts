@@ -89,7 +89,7 @@ export class Builder implements TokenSink {
     const repeated = parent?.duplicate === true;
     // What the JSON holds here, rejected members included, when it is more than the value shown.
     const full = frame.tainted ? this.fullValue(frame, value as object) : value;
-    if (parent !== undefined && full !== value && !parent.wrong) parent.tainted = true;
+    if (parent !== undefined && full !== value) parent.tainted = true;
     // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
     // Its own plan, never a variant's: a transform, refinement or intersection around the union counts.
@@ -420,6 +420,7 @@ function rejects(top: Frame, kind: number): boolean {
   );
 }
 
-function samePath(a: Path, b: Path): boolean {
+/** Whether two paths (a builder's, or a validation issue's) name the same place. */
+export function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
   return a.length === b.length && a.every((seg, i) => seg === b[i]);
 }

@@ -9,6 +9,7 @@ import {
   TruncatedError,
   ValidationError,
 } from '../errors.ts';
+import { samePath } from '../parser/builder.ts';
 import {
   AsyncSchemaError,
   bound,
@@ -168,11 +169,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     let value: TItem;
     try {
       value = parser.end();
-      // (a schema whose list key is optional or has a default passes every element: see `misplaced`)
-      const misplaced = this.passed ? undefined : this.misplaced(parser.value, undefined, index, this.start);
-      if (misplaced) throw misplaced;
     } catch (error) {
-      if (error instanceof ListShapeError) throw error;
       if (error instanceof AsyncSchemaError) {
         // The schema validates asynchronously: so will every element after this one.
         this.async = true;
@@ -183,6 +180,9 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       this.count++;
       return;
     }
+    // (a schema whose list key is optional or has a default passes every element: see `misplaced`)
+    const misplaced = this.misplaced(parser.value, undefined, index, this.start);
+    if (misplaced) throw misplaced;
     this.count++;
     this.passed = true;
     this.closed.push({ index, valid: true, value });
@@ -194,7 +194,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const start = this.start;
     const outcome = parser.endAsync().then(
       (value): ClosedItem<TItem> => {
-        const misplaced = this.passed ? undefined : this.misplaced(parser.value, undefined, index, start);
+        const misplaced = this.misplaced(parser.value, undefined, index, start);
         if (misplaced) throw misplaced;
         this.passed = true;
         return { index, valid: true, value };
@@ -233,7 +233,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     if (!plan || this.passed || value === null || typeof value !== 'object' || Array.isArray(value))
       return undefined;
     const key = this.scanner.listKey;
-    const at = (path: readonly PropertyKey[]) => issues?.some((issue) => sameKeys(issue.path, path)) === true;
+    const at = (path: readonly PropertyKey[]) => issues?.some((issue) => samePath(issue.path, path)) === true;
     const item = `Item ${index} (from position ${start})`;
     const keys = Object.keys(value);
     if (
@@ -273,10 +273,6 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       start + error.position,
     );
   }
-}
-
-function sameKeys(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
-  return a.length === b.length && a.every((key, i) => key === b[i]);
 }
 
 /**

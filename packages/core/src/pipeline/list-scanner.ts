@@ -3,8 +3,8 @@ import { ANY_KIND, ARRAY_KIND, kindAt, OBJECT_KIND, STRING_KIND } from '../schem
 
 /**
  * Where the list is in the JSON text: `'auto'` (a root array, or the first array of a root object whose
- * first element an item can be, an empty one if no other), `'array'` (a root array), `'lines'` (JSON Lines / NDJSON or concatenated values) or the key of
- * a root object that holds the array.
+ * first element an item can be, an empty one if no other), `'array'` (a root array), `'lines'` (JSON
+ * Lines / NDJSON or concatenated values) or the key of a root object that holds the array.
  */
 export type ListShape = 'auto' | 'array' | 'lines' | { readonly key: string };
 
@@ -713,15 +713,6 @@ export class ListScanner {
     }
     if (!this.found) {
       const passed = this.passed;
-      const kind =
-        passed &&
-        (passed.kind === OBJECT_KIND
-          ? 'an object'
-          : passed.kind === ARRAY_KIND
-            ? 'an array'
-            : passed.kind === STRING_KIND
-              ? 'a string'
-              : 'a number or literal');
       // Thrown at the end, not now: a `reset` may come first (the step of an AI SDK run that wrote
       // other JSON before its last), and with extraction the list may be in a later value.
       this.missing ??= this.shapeError(
@@ -729,13 +720,31 @@ export class ListScanner {
         this.key !== undefined
           ? `The root object has no key ${JSON.stringify(this.key)}`
           : passed
-            ? `The root object has no array of items the schema takes (the array${passed.key === undefined ? '' : ` under ${JSON.stringify(passed.key)}`} at position ${passed.position} begins with ${kind}${passed.kind === OBJECT_KIND && !(this.first & OBJECT_KIND) ? ", and the item schema is an array's: pass the schema of one element" : ''})`
+            ? `The root object has no array of items the schema takes (${this.passedOver(passed)})`
             : "The root object has no array-valued key (for JSON Lines, use shape: 'lines')",
       );
       this.state = this.extract ? SEEK : DONE;
       return;
     }
     this.state = DONE;
+  }
+
+  /** What the error of a root without the list says of the array passed over (see ROOT_PROBE). */
+  private passedOver(passed: { key: string | undefined; position: number; kind: number }): string {
+    const under = passed.key === undefined ? '' : ` under ${JSON.stringify(passed.key)}`;
+    const kind =
+      passed.kind === OBJECT_KIND
+        ? 'an object'
+        : passed.kind === ARRAY_KIND
+          ? 'an array'
+          : passed.kind === STRING_KIND
+            ? 'a string'
+            : 'a number or literal';
+    const hint =
+      passed.kind === OBJECT_KIND && !(this.first & OBJECT_KIND)
+        ? ", and the item schema is an array's: pass the schema of one element"
+        : '';
+    return `the array${under} at position ${passed.position} begins with ${kind}${hint}`;
   }
 
   private listClosed(): void {

@@ -162,7 +162,7 @@ export class ZodPlan implements Plan {
   kinds = 0;
   readonly validatesCopy: boolean;
   readonly alwaysPasses: boolean;
-  closed = false;
+  readonly closed: boolean;
 
   private readonly objects: Part[] = [];
   private readonly arrays: Part[] = [];
@@ -333,7 +333,7 @@ export class ZodPlan implements Plan {
     };
     const facts = visit(schema, false, false);
     const parts = this.objects.length + this.records.length + this.arrays.length + this.tuples.length;
-    this.closed = !open && parts <= 1 && this.records.every((r) => fixedKeys(defOf(r.schema)));
+    this.closed = !open && parts <= 1 && this.records.every((r) => plainKeys(defOf(r.schema)));
     this.require = facts.keys ?? EMPTY;
     if (optionAtomic && !this.require.includes(this.discriminator!)) this.atomic = true;
     this.stringAtomic = markedStrings || facts.str === true;
@@ -411,7 +411,7 @@ const NONE_CHOSEN: ReadonlyMap<z4.$ZodType, z4.$ZodType> = new Map();
  * passes keys its key type refuses; one whose key type may turn a key into `__proto__` (a transform, a
  * `.toLowerCase()`) skips that member; one with a key set (an enum) may skip the keys outside it.
  */
-function fixedKeys(def: AnyDef): boolean {
+function plainKeys(def: AnyDef): boolean {
   const key = defOf(def.keyType as z4.$ZodType);
   return def.mode !== 'loose' && key.type === 'string' && !(key.checks as unknown[] | undefined)?.length;
 }
