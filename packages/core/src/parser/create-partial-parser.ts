@@ -29,7 +29,9 @@ export interface PartialParserOptions<S extends StandardSchemaV1 | undefined = u
   schema?: S | undefined;
   /**
    * Maximum nesting of arrays and objects (default 1000). A non-negative integer or `Infinity`; anything
-   * else (`NaN`, `-1`, `2.5`, `"5"`) throws {@link InvalidOptionError} at creation.
+   * else (`NaN`, `-1`, `2.5`, `"5"`) throws {@link InvalidOptionError} at creation. zod's own work on a
+   * deep value that fails at every level grows fast with depth (1 000 levels: seconds): lower it for a
+   * recursive schema that reads untrusted text.
    */
   maxDepth?: number | undefined;
   /**
@@ -79,11 +81,18 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   end(): TFinal;
   /** `end()` for schemas whose validation may be asynchronous (async refinements): awaits it. */
   endAsync(): Promise<TFinal>;
-  /** Validation issues of the subtrees closed so far, with paths from the root. */
+  /**
+   * Validation issues of the subtrees closed so far, with paths from the root. (A container with more
+   * than 32 levels of containers below it is validated with the root, which bounds the work on deep
+   * recursive values.)
+   */
   readonly issues: readonly PartialIssue[];
   /** Changes whenever `issues` changes (cheap change detection for stores). */
   readonly issuesVersion: number;
-  /** The validated (and transformed) output of a closed object or array node of a snapshot. */
+  /**
+   * The validated (and transformed) output of a closed object or array node of a snapshot; `undefined`
+   * if it failed, or stands more than 32 levels above its deepest member (see `issues`).
+   */
   outputOf(node: object): unknown;
   /** Code units received so far. */
   readonly position: number;

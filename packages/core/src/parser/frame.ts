@@ -34,6 +34,8 @@ export class Frame {
   tainted = false;
   /** How many issue entries the builder held when this frame opened (see `Builder.issueEntries`). */
   issueMark = 0;
+  /** Levels of containers below it (0: none), for the cost bound on validation (see `MAX_CHECKED_HEIGHT`). */
+  height = 0;
   /** Inside a value that always passes (a `.catch()`, here or above): failures here are not issues. */
   quiet = false;
   /** This plan and those above are closed (see `Plan.closed`): a member's kind may rule it out. */

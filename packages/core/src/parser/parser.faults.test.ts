@@ -332,3 +332,52 @@ describe('duplicate keys: the last value replaces the first when the object clos
     );
   });
 });
+
+describe('validation work is bounded in depth (a deep recursive value is not re-validated at every level)', () => {
+  interface Level {
+    a: number;
+    leaf?: boolean | undefined;
+    c?: Level | undefined;
+  }
+  /** Levels that fail (`a` below 10), counting how often zod checks the deepest one's `leaf`. */
+  function chain(depth: number) {
+    let leafChecks = 0;
+    const leaf = z.boolean().check(() => {
+      leafChecks++;
+    });
+    const Level: z.ZodType<Level> = z.lazy(() =>
+      z.object({ a: z.number().min(10), leaf: leaf.optional(), c: Level.optional() }),
+    );
+    const text = `${'{"a":1,"c":'.repeat(depth)}{"a":1,"leaf":true}${'}'.repeat(depth)}`;
+    return { schema: Level, text, checks: () => leafChecks };
+  }
+
+  it('checks the deepest value 33 times, at 100 levels as at 500: its own, 31 ancestors and the root', () => {
+    for (const depth of [100, 500]) {
+      const { schema, text, checks } = chain(depth);
+      const parser = createPartialParser({ schema });
+      for (const chunk of chunksOf(text, 7)) parser.write(chunk);
+      expect(() => parser.end()).toThrow(/Too small/);
+      // The deepest object's check, 31 ancestors' and the root's (its members are checked with it).
+      expect(checks()).toBe(33);
+      // The issues are zod's for the whole value: one per level, the deepest first.
+      const whole = schema.safeParse(JSON.parse(text));
+      expect(parser.issues.map((i) => i.path)).toEqual(whole.error?.issues.map((i) => i.path));
+      expect(parser.issues).toHaveLength(depth + 1);
+    }
+  });
+
+  it('still reports a failing subtree as it closes; the taller ones are reported when the root closes', () => {
+    const { schema, text } = chain(100);
+    const parser = createPartialParser({ schema });
+    // Up to the close of the 60th level from the bottom: the one 31 levels up holds the 31 below it.
+    parser.write(text.slice(0, text.indexOf('}') + 60));
+    const depths = parser.issues.map((i) => i.path.length);
+    expect(depths).toHaveLength(32);
+    expect(Math.max(...depths)).toBe(101);
+    expect(Math.min(...depths)).toBe(70);
+    parser.write(text.slice(text.indexOf('}') + 60));
+    expect(() => parser.end()).toThrow(/Too small/);
+    expect(parser.issues).toHaveLength(101);
+  });
+});
