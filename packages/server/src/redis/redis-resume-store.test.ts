@@ -311,6 +311,120 @@ describe('RedisResumeStore: a reader that leaves', () => {
   }, 10_000);
 });
 
+describe('RedisResumeStore: many live reads share one connection', () => {
+  it('60 reads of 40 running streams hold one XREAD BLOCK connection, and each gets its own entries exactly', async () => {
+    const writer = await store();
+    const reader = await store({ blockMs: 30_000 });
+    const ids = Array.from({ length: 40 }, (_, i) => fresh(`many-${i}`));
+    for (const id of ids) {
+      await writer.create(id);
+      await writer.append(id, text(1, '['));
+    }
+    const before = await connections();
+    // Two reads of each of the first 20 streams (two tabs), one of each of the others.
+    const reads = [...ids, ...ids.slice(0, 20)].map((id) => ({ id, got: entries(reader.read(id, 0)) }));
+    await until(
+      async () => (await clientList()).filter((line) => / cmd=xread/.test(line)).length === 1,
+      'the one blocked XREAD',
+    );
+    expect(await connections()).toBe(before + 1);
+    // Each stream goes on by its own text, from the last stream to the first.
+    for (const [i, id] of [...ids.entries()].reverse()) {
+      await writer.append(id, text(1 + `${i}`.length, `${i}`));
+      await writer.append(id, done(1 + `${i}`.length));
+    }
+    const got = await within(Promise.all(reads.map((r) => r.got)), 5000, 'the reads');
+    got.forEach((read, r) => {
+      const i = ids.indexOf(reads[r]!.id);
+      expect(read).toEqual([text(1, '['), text(1 + `${i}`.length, `${i}`), done(1 + `${i}`.length)]);
+    });
+    // The last read to end closes the connection.
+    await until(async () => (await connections()) === before, 'the shared connection to close', 1000);
+  });
+
+  it('a read that joins while the connection blocks gets what is appended at once, not after blockMs', async () => {
+    const writer = await store();
+    const reader = await store({ blockMs: 60_000 });
+    const [a, b] = [fresh('blocked'), fresh('joins')];
+    for (const id of [a, b]) {
+      await writer.create(id);
+      await writer.append(id, text(1, '['));
+    }
+    const first = entries(reader.read(a, 0));
+    await until(async () => (await clientList()).some((line) => / cmd=xread/.test(line)), 'the XREAD');
+    const read = await reader.read(b, 1);
+    if (read.status !== 'found') throw new Error(read.status);
+    const it = read.entries[Symbol.asyncIterator]();
+    const next = it.next();
+    // Only once the second read waits in the XREAD (its own entries are all read) does the text come.
+    await sleep(50);
+    await writer.append(b, text(2, '1'));
+    expect((await within(next, 2000, 'the joined read')).value).toEqual(text(2, '1'));
+    await it.return?.();
+    await writer.append(a, done(1));
+    expect(await within(first, 2000, 'the first read')).toEqual([text(1, '['), done(1)]);
+  });
+
+  it('with an ACL that denies CLIENT, the reads still follow: a joining one waits for the round to end', async () => {
+    const user = fresh('no-client');
+    await db.sendCommand(['ACL', 'SETUSER', user, 'on', '>secret', '~*', '&*', '+@all', '-client']);
+    cleanups.push(() => db.sendCommand(['ACL', 'DELUSER', user]));
+    const client = createClient({ url: redis.url, username: user, password: 'secret' });
+    await client.connect();
+    await expect(client.sendCommand(['CLIENT', 'ID'])).rejects.toThrow(/NOPERM/);
+    const reader = new RedisResumeStore({ client, blockMs: 300 });
+    // Closed before the user is deleted (cleanups run last first): Redis drops a deleted user's connections.
+    cleanups.push(async () => {
+      await reader.close();
+      await client.close();
+    });
+    const writer = await store();
+    const [a, b] = [fresh('acl-a'), fresh('acl-b')];
+    for (const id of [a, b]) {
+      await writer.create(id);
+      await writer.append(id, text(1, '['));
+    }
+    const first = entries(reader.read(a, 0));
+    await until(async () => (await clientList()).some((line) => / cmd=xread/.test(line)), 'the XREAD');
+    const second = entries(reader.read(b, 0));
+    await sleep(50);
+    for (const id of [a, b]) await writer.append(id, done(1));
+    expect(await within(Promise.all([first, second]), 2000, 'the reads')).toEqual([
+      [text(1, '['), done(1)],
+      [text(1, '['), done(1)],
+    ]);
+  });
+
+  it('a read whose client does not take its entries holds up no other read', async () => {
+    const writer = await store();
+    const reader = await store({ blockMs: 30_000 });
+    const [slow, quick] = [fresh('slow'), fresh('quick')];
+    for (const id of [slow, quick]) {
+      await writer.create(id);
+      await writer.append(id, text(1, '['));
+    }
+    const stalled = await reader.read(slow, 0);
+    if (stalled.status !== 'found') throw new Error(stalled.status);
+    const held = stalled.entries[Symbol.asyncIterator]();
+    expect((await held.next()).value).toEqual(text(1, '['));
+    const taking = entries(reader.read(quick, 0));
+    for (let i = 0; i < 20; i++) {
+      await writer.append(slow, text(2 + i, 'x'));
+      await writer.append(quick, text(2 + i, 'y'));
+    }
+    await writer.append(quick, done(21));
+    const got = await within(taking, 2000, 'the quick read');
+    expect(got.map((e) => (e.event.type === 'text' ? e.event.text : e.event.type)).join('')).toBe(
+      `[${'y'.repeat(20)}done`,
+    );
+    // The slow one gets everything when it reads on.
+    await writer.append(slow, done(21));
+    const rest: StreamEntry[] = [];
+    for (let r = await held.next(); !r.done; r = await held.next()) rest.push(r.value);
+    expect(rest).toHaveLength(21);
+  });
+});
+
 describe('RedisResumeStore: the connections it opens drop', () => {
   it("a live read whose store's own client fails (a silent stream) ends with stream_unavailable", async () => {
     const writer = await store();

@@ -7,6 +7,7 @@ import {
   type StreamRead,
   startOf,
 } from '../resume/resume-store.ts';
+import { type Entries, LiveReader } from './live-reader.ts';
 
 /**
  * The part of a node-redis client (`redis` v4 or v5: `createClient()`) this store uses. Structural, so
@@ -27,7 +28,10 @@ export interface RedisClient {
 }
 
 export interface RedisResumeStoreOptions {
-  /** A connected node-redis client. Reads that follow a running stream use duplicates of it. */
+  /**
+   * A connected node-redis client. The store opens two duplicates of it: one for the cancel
+   * subscription, one that all the reads following running streams share (one `XREAD BLOCK`).
+   */
   client: RedisClient;
   /** Key prefix (default `partialkit:`). */
   prefix?: string | undefined;
@@ -52,19 +56,20 @@ export interface RedisResumeStoreOptions {
   commandTimeoutMs?: number | undefined;
 }
 
-/** A live read: the connection its XREAD BLOCK holds, and why it ended before its log did. */
+/** A read of a log, and why it ended before the log did. */
 interface Follower {
-  connection: RedisClient | undefined;
   ended: 'left' | 'closed' | undefined;
   end(why: 'left' | 'closed'): Promise<void>;
 }
 
-/** How many times a follower opens a new connection in a row before it gives up (then `stream_unavailable`). */
+/** How many times in a row a follower's live read fails before it gives up (then `stream_unavailable`). */
 const RECONNECTS = 3;
 /** The pause before the first of them, doubled for each next one. */
 const RECONNECT_MS = 250;
 
 const STOPPED: unique symbol = Symbol('stopped');
+/** Entries per XRANGE page and per log per XREAD. */
+const PAGE = 512;
 
 /**
  * A resume store in Redis, for several server processes behind a load balancer: one process runs the
@@ -84,6 +89,7 @@ export class RedisResumeStore implements ResumeStore {
   private subscriber: Promise<RedisClient> | undefined;
   private readonly cancelListeners = new Map<string, Set<() => void>>();
   private readonly followers = new Set<Follower>();
+  private readonly live: LiveReader<RedisClient>;
   /** The streams this process appends to whose log has its run-time expiry (set at the first append). */
   private readonly expiring = new Set<string>();
   /** The timers that keep the live key of each stream this process runs. */
@@ -101,6 +107,14 @@ export class RedisResumeStore implements ResumeStore {
       whole(options.commandTimeoutMs ?? 5000, 'commandTimeoutMs'),
       2 ** 31 - 1,
     );
+    this.live = new LiveReader({
+      open: () => this.open(),
+      unblock: (clientId) => this.command(['CLIENT', 'UNBLOCK', clientId]),
+      drop,
+      parse: parseReads,
+      blockMs: this.blockMs,
+      count: PAGE,
+    });
   }
 
   /**
@@ -251,10 +265,9 @@ export class RedisResumeStore implements ResumeStore {
     const stopped = new Promise<typeof STOPPED>((resolve) => {
       stop = () => resolve(STOPPED);
     });
-    // Ends the read at once (its client left, or close()): its connection is dropped and every wait
-    // below gives way, even on a silent stream where no entry would wake it.
+    // Ends the read at once (its client left, or close()): every wait below gives way, even on a silent
+    // stream where no entry would wake it.
     const follower: Follower = {
-      connection: undefined,
       ended: undefined,
       end: async (why) => {
         if (follower.ended) return;
@@ -262,9 +275,6 @@ export class RedisResumeStore implements ResumeStore {
         this.followers.delete(follower);
         signal?.removeEventListener('abort', leave);
         stop();
-        const connection = follower.connection;
-        follower.connection = undefined;
-        if (connection) await drop(connection);
       },
     };
     const leave = () => void follower.end('left');
@@ -273,10 +283,11 @@ export class RedisResumeStore implements ResumeStore {
     const until = <T>(promise: Promise<T>): Promise<T | typeof STOPPED> => Promise.race([promise, stopped]);
     let last = '0-0';
     let lastOffset = 0;
+    const tail = this.live.tail();
     try {
       // What is there already, in pages.
       while (true) {
-        const reply = await until(this.command(['XRANGE', log, `(${last}`, '+', 'COUNT', '512']));
+        const reply = await until(this.command(['XRANGE', log, `(${last}`, '+', 'COUNT', `${PAGE}`]));
         if (this.over(follower)) return;
         const page = parseEntries(reply);
         for (const [streamId, entry] of page) {
@@ -285,50 +296,26 @@ export class RedisResumeStore implements ResumeStore {
           if (endsAfter(entry, offset)) yield entry;
           if (this.over(follower) || isLast(entry)) return;
         }
-        if (page.length < 512) break;
+        if (page.length < PAGE) break;
       }
-      // Then live, on a connection of its own (XREAD BLOCK holds it), opened again when it drops.
+      // Then live, on the connection the store's live reads share.
       let failures = 0;
       let abandoned = false;
       while (true) {
-        const connection = follower.connection;
-        if (!connection) {
-          if (failures > 0) await until(sleep(RECONNECT_MS * 2 ** (failures - 1)));
-          if (this.over(follower)) return;
-          try {
-            await until(this.attach(follower));
-          } catch (error) {
-            if (this.over(follower)) return;
-            if (++failures > RECONNECTS) throw unavailable(error);
-          }
-          if (this.over(follower)) return;
-          continue;
-        }
-        let reply: unknown;
+        let entries: Entries | typeof STOPPED;
         try {
-          reply = await until(
-            connection.sendCommand([
-              'XREAD',
-              'COUNT',
-              '512',
-              'BLOCK',
-              `${this.blockMs}`,
-              'STREAMS',
-              log,
-              last,
-            ]),
-          );
+          entries = await until(tail.next(log, last));
         } catch (error) {
           if (this.over(follower)) return;
-          // Dropped (CLIENT KILL, a restart, a failover): go on from `last` on a new connection.
-          follower.connection = undefined;
-          void drop(connection);
+          // Dropped (CLIENT KILL, a restart, a failover): go on from `last`, on a new connection.
           if (++failures > RECONNECTS) throw unavailable(error);
+          await until(sleep(RECONNECT_MS * 2 ** (failures - 1)));
+          if (this.over(follower)) return;
           continue;
         }
         if (this.over(follower)) return;
         failures = 0;
-        const entries = parseRead(reply);
+        if (entries === STOPPED) return;
         if (entries.length === 0) {
           const state = await until(this.command(['GET', this.key(id, 'state')]));
           if (this.over(follower)) return;
@@ -357,6 +344,7 @@ export class RedisResumeStore implements ResumeStore {
         }
       }
     } finally {
+      tail.close();
       await follower.end('left');
     }
   }
@@ -367,13 +355,6 @@ export class RedisResumeStore implements ResumeStore {
       throw new ProviderError('stream_unavailable', 'The resume store was closed');
     }
     return follower.ended === 'left';
-  }
-
-  /** Gives the follower a connection of its own; dropped at once if the read ended meanwhile. */
-  private async attach(follower: Follower): Promise<void> {
-    const connection = await this.open();
-    if (follower.ended) await drop(connection);
-    else follower.connection = connection;
   }
 
   /**
@@ -481,7 +462,7 @@ export class RedisResumeStore implements ResumeStore {
   }
 
   /**
-   * Closes the connections this store opened (the subscriber and live followers, whose reads end with
+   * Closes the connections this store opened (the subscriber and the live reads', which end with
    * `stream_unavailable`) and stops keeping the streams it runs alive; not the client.
    */
   async close(): Promise<void> {
@@ -489,6 +470,7 @@ export class RedisResumeStore implements ResumeStore {
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     await Promise.all([...this.followers].map((follower) => follower.end('closed')));
+    this.live.close();
     if (subscriber) await subscriber.then(closeClient, () => {});
   }
 }
@@ -573,13 +555,18 @@ function parseEntries(reply: unknown): Array<[string, StreamEntry]> {
   });
 }
 
-/** `XREAD` replies: null on timeout, `[[key, entries]]` (RESP2) or a map of key → entries (RESP3). */
-function parseRead(reply: unknown): Array<[string, StreamEntry]> {
-  if (reply === null || reply === undefined) return [];
-  if (reply instanceof Map) return parseEntries([...reply.values()][0]);
-  if (Array.isArray(reply)) return parseEntries((reply[0] as [string, unknown] | undefined)?.[1]);
-  const values = Object.values(reply as Record<string, unknown>);
-  return parseEntries(values[0]);
+/** `XREAD` replies: null on timeout, `[[key, entries], …]` (RESP2) or a map of key → entries (RESP3). */
+function parseReads(reply: unknown): Map<string, Entries> {
+  const logs = new Map<string, Entries>();
+  if (reply === null || reply === undefined) return logs;
+  const pairs: Iterable<readonly [unknown, unknown]> =
+    reply instanceof Map
+      ? reply.entries()
+      : Array.isArray(reply)
+        ? (reply as Array<[unknown, unknown]>)
+        : Object.entries(reply as Record<string, unknown>);
+  for (const [key, entries] of pairs) logs.set(String(key), parseEntries(entries));
+  return logs;
 }
 
 function whole(value: number, name: string): number {
