@@ -138,7 +138,8 @@ async function* resumed(
   let lastId: string | undefined;
   /**
    * The last reset passed on, while no text followed it: a reset's id is the offset of the text before
-   * it, so a resume from there sends it again (the server cannot tell one from the other).
+   * it, so a resume from there sends it again (the server cannot tell one from the other), with any
+   * reset before it at that offset (a re-ask that failed before any text): attempts only grow.
    */
   let lastReset: { id: string | undefined; attempt: number } | undefined;
   let attempt = 0;
@@ -155,7 +156,7 @@ async function* resumed(
       }
       for await (const event of decode(current, withRetry)) {
         if (event.type === 'reset') {
-          if (lastReset && event.id === lastReset.id && event.attempt === lastReset.attempt) continue;
+          if (lastReset && event.id === lastReset.id && event.attempt <= lastReset.attempt) continue;
           lastReset = { id: event.id, attempt: event.attempt };
         } else lastReset = undefined;
         if (event.id !== undefined) lastId = event.id;

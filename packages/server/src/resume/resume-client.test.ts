@@ -108,6 +108,36 @@ describe('a reset event the client already has', () => {
     ]);
   }, 5000);
 
+  it('two resets at one offset (a re-ask that failed before any text) are each passed on once, in order', async () => {
+    const store = new MemoryResumeStore();
+    await logWithReset(store, 's');
+    await store.append('s', { offset: 3, event: { type: 'reset', attempt: 3 } });
+    const node = toNodeHandler((request) =>
+      resumeResponse('s', resumeOffset(request), { store, resumeUrl: (id) => `/s/${id}`, heartbeatMs: 20 }),
+    );
+    const { base } = await listen((req, res, n) => {
+      if (n === 0) setTimeout(() => req.socket.destroy(), 80);
+      else
+        void store
+          .append('s', { offset: 6, event: { type: 'text', text: 'xyz' } })
+          .then(() => store.append('s', { offset: 6, event: { type: 'done' } }));
+      node(req, res);
+    });
+    const { events, error } = await collect(
+      async (signal) =>
+        decodeResumable(await fetch(`${base}/s/s`, { signal }), { signal, reconnect: { baseDelayMs: 1 } }),
+      3000,
+    );
+    expect(error).toBeUndefined();
+    // The resume from offset 3 sends both resets again: attempt 2 must not follow attempt 3.
+    expect(events).toEqual([
+      { type: 'text', text: 'abc', id: '3' },
+      { type: 'reset', attempt: 2, id: '3' },
+      { type: 'reset', attempt: 3, id: '3' },
+      { type: 'text', text: 'xyz', id: '6' },
+    ]);
+  }, 5000);
+
   it('makes a reconnect loop that maxAttempts never ends: every resume re-delivers it, and it counts as "back"', async () => {
     const store = new MemoryResumeStore();
     await logWithReset(store, 's'); // the new attempt is silent (the model is slow to start)
