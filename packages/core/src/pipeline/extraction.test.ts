@@ -178,6 +178,25 @@ describe('streamItems and PartialItemsStore', () => {
     );
   });
 
+  it('says where a list of numbers was passed over when the items are objects (a footnote may begin so)', async () => {
+    for (const [text, at] of [
+      ['[1, 2, 3]', 0],
+      ['The ids: [1, 2] and no talks.', 9],
+    ] as const) {
+      for (const size of [1, 3, text.length]) {
+        const { error } = await settle(streamItems(Talk, textResponse(text, size)));
+        expect(error).toBeInstanceOf(ListShapeError);
+        expect((error as Error).message).toBe(
+          `No JSON list in the text: the array at position ${at} begins with a number, which an item cannot be (it begins ${JSON.stringify(text)})`,
+        );
+      }
+    }
+    // A number the item schema takes opens the list.
+    const numbers: number[] = [];
+    for await (const n of streamItems(z.number(), textResponse('[1, 2, 3]', 2))) numbers.push(n);
+    expect(numbers).toEqual([1, 2, 3]);
+  });
+
   it('fails an answer in prose with a ListShapeError quoting it', async () => {
     const blank = await settle(streamItems(Talk, textResponse(`${'\n'.repeat(70)}No talks.`, 3)));
     expect((blank.error as Error).message).toBe('No JSON list in the text (it begins "No talks.")');

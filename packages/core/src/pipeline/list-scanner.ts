@@ -1,5 +1,5 @@
 import { ListShapeError, PartialJSONError, TruncatedError } from '../errors.ts';
-import { ANY_KIND, ARRAY_KIND, kindAt, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts';
+import { ANY_KIND, ARRAY_KIND, kindAt, NUMBER_KIND, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts';
 
 /**
  * Where the list is in the JSON text: `'auto'` (a root array, or the first array of a root object whose
@@ -163,6 +163,8 @@ export class ListScanner {
   /** SEEK_PROBE: the bracket probed, and its position. */
   private opener = 0;
   private openAt = 0;
+  /** Where the first array probed began with a number the item schema does not take, for that error. */
+  private refused: number | undefined;
   /** The first value skipped before the root (SEEK_SKIP), for the error when there is no root. */
   private skipped: { opener: number; position: number } | undefined;
   /** The start of the text before the root, for the error when there is none. */
@@ -207,6 +209,7 @@ export class ListScanner {
     this.offset = 0;
     this.excerpt = '';
     this.skipped = undefined;
+    this.refused = undefined;
     this.missing = undefined;
     this.empty = undefined;
     this.passed = undefined;
@@ -309,7 +312,10 @@ export class ListScanner {
               ? c === QUOTE || c === 0x7d
               : c === 0x5d || (kindAt(c) & (atStart ? this.first | CONTAINER_OR_STRING : this.first)) !== 0;
           this.state = SEEK;
-          if (!opens) continue; // `c` is read again, as prose
+          if (!opens) {
+            if (this.opener === 0x5b && kindAt(c) === NUMBER_KIND) this.refused ??= this.openAt;
+            continue; // `c` is read again, as prose
+          }
           if (this.takes(this.opener) || atStart) {
             this.openRoot(this.opener, this.openAt - this.offset);
             continue; // `c` is read again, in the root
@@ -434,7 +440,9 @@ export class ListScanner {
       const skipped = this.skipped;
       const why = skipped
         ? `: the ${skipped.opener === 0x7b ? 'object' : 'array'} at position ${skipped.position} was skipped, since the list is ${this.key !== undefined ? 'in an object' : 'an array'}`
-        : '';
+        : this.refused !== undefined
+          ? `: the array at position ${this.refused} begins with a number, which an item cannot be`
+          : '';
       const begins = this.excerpt.length < EXCERPT ? this.excerpt : `${this.excerpt}…`;
       throw new ListShapeError(
         `No ${want} in the text${why} (it begins ${JSON.stringify(begins)})`,
