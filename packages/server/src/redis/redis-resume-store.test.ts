@@ -181,6 +181,14 @@ const done = (offset: number): StreamEntry => ({ offset, event: { type: 'done' }
 let n = 0;
 const fresh = (name: string) => `${name}-${Date.now()}-${n++}`;
 
+/** Starts streams `ids` in `writer`, each with its first entry, '[' (offset 1). */
+async function started(writer: RedisResumeStore, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    await writer.create(id);
+    await writer.append(id, text(1, '['));
+  }
+}
+
 async function entries(read: Promise<StreamRead>): Promise<StreamEntry[]> {
   const found = await read;
   if (found.status !== 'found') throw new Error(found.status);
@@ -316,10 +324,7 @@ describe('RedisResumeStore: many live reads share one connection', () => {
     const writer = await store();
     const reader = await store({ blockMs: 30_000 });
     const ids = Array.from({ length: 40 }, (_, i) => fresh(`many-${i}`));
-    for (const id of ids) {
-      await writer.create(id);
-      await writer.append(id, text(1, '['));
-    }
+    await started(writer, ids);
     const before = await connections();
     // Two reads of each of the first 20 streams (two tabs), one of each of the others.
     const reads = [...ids, ...ids.slice(0, 20)].map((id) => ({ id, got: entries(reader.read(id, 0)) }));
@@ -346,10 +351,7 @@ describe('RedisResumeStore: many live reads share one connection', () => {
     const writer = await store();
     const reader = await store({ blockMs: 60_000 });
     const [a, b] = [fresh('blocked'), fresh('joins')];
-    for (const id of [a, b]) {
-      await writer.create(id);
-      await writer.append(id, text(1, '['));
-    }
+    await started(writer, [a, b]);
     const first = entries(reader.read(a, 0));
     await until(async () => (await clientList()).some((line) => / cmd=xread/.test(line)), 'the XREAD');
     const read = await reader.read(b, 1);
@@ -380,10 +382,7 @@ describe('RedisResumeStore: many live reads share one connection', () => {
     });
     const writer = await store();
     const [a, b] = [fresh('acl-a'), fresh('acl-b')];
-    for (const id of [a, b]) {
-      await writer.create(id);
-      await writer.append(id, text(1, '['));
-    }
+    await started(writer, [a, b]);
     const first = entries(reader.read(a, 0));
     await until(async () => (await clientList()).some((line) => / cmd=xread/.test(line)), 'the XREAD');
     const second = entries(reader.read(b, 0));
@@ -399,10 +398,7 @@ describe('RedisResumeStore: many live reads share one connection', () => {
     const writer = await store();
     const reader = await store({ blockMs: 30_000 });
     const [slow, quick] = [fresh('slow'), fresh('quick')];
-    for (const id of [slow, quick]) {
-      await writer.create(id);
-      await writer.append(id, text(1, '['));
-    }
+    await started(writer, [slow, quick]);
     const stalled = await reader.read(slow, 0);
     if (stalled.status !== 'found') throw new Error(stalled.status);
     const held = stalled.entries[Symbol.asyncIterator]();

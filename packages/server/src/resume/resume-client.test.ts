@@ -77,29 +77,34 @@ async function logWithReset(store: MemoryResumeStore, id: string): Promise<void>
   await store.append(id, { offset: 3, event: { type: 'reset', attempt: 2 } });
 }
 
+/**
+ * Resumes stream `s` of `store` once: the first connection drops 80 ms in, and the next attempt's text
+ * ('xyz', then the end) arrives after the reconnect. The events decodeResumable yields.
+ */
+async function resumedOnce(store: MemoryResumeStore) {
+  const node = toNodeHandler((request) =>
+    resumeResponse('s', resumeOffset(request), { store, resumeUrl: (id) => `/s/${id}`, heartbeatMs: 20 }),
+  );
+  const { base } = await listen((req, res, n) => {
+    if (n === 0) setTimeout(() => req.socket.destroy(), 80);
+    else
+      void store
+        .append('s', { offset: 6, event: { type: 'text', text: 'xyz' } })
+        .then(() => store.append('s', { offset: 6, event: { type: 'done' } }));
+    node(req, res);
+  });
+  return collect(
+    async (signal) =>
+      decodeResumable(await fetch(`${base}/s/s`, { signal }), { signal, reconnect: { baseDelayMs: 1 } }),
+    3000,
+  );
+}
+
 describe('a reset event the client already has', () => {
-  it('is sent again on resume (Last-Event-ID = its offset) and decodeResumable yields it twice', async () => {
+  it('is sent again on resume (Last-Event-ID = its offset) and decodeResumable yields it once', async () => {
     const store = new MemoryResumeStore();
     await logWithReset(store, 's');
-    const node = toNodeHandler((request) =>
-      resumeResponse('s', resumeOffset(request), { store, resumeUrl: (id) => `/s/${id}`, heartbeatMs: 20 }),
-    );
-    const { base } = await listen((req, res, n) => {
-      if (n === 0)
-        setTimeout(() => req.socket.destroy(), 80); // the first connection drops
-      else {
-        // The next attempt's text arrives after the reconnect.
-        void store
-          .append('s', { offset: 6, event: { type: 'text', text: 'xyz' } })
-          .then(() => store.append('s', { offset: 6, event: { type: 'done' } }));
-      }
-      node(req, res);
-    });
-    const { events, error } = await collect(
-      async (signal) =>
-        decodeResumable(await fetch(`${base}/s/s`, { signal }), { signal, reconnect: { baseDelayMs: 1 } }),
-      3000,
-    );
+    const { events, error } = await resumedOnce(store);
     expect(error).toBeUndefined();
     expect(events).toEqual([
       { type: 'text', text: 'abc', id: '3' },
@@ -112,22 +117,7 @@ describe('a reset event the client already has', () => {
     const store = new MemoryResumeStore();
     await logWithReset(store, 's');
     await store.append('s', { offset: 3, event: { type: 'reset', attempt: 3 } });
-    const node = toNodeHandler((request) =>
-      resumeResponse('s', resumeOffset(request), { store, resumeUrl: (id) => `/s/${id}`, heartbeatMs: 20 }),
-    );
-    const { base } = await listen((req, res, n) => {
-      if (n === 0) setTimeout(() => req.socket.destroy(), 80);
-      else
-        void store
-          .append('s', { offset: 6, event: { type: 'text', text: 'xyz' } })
-          .then(() => store.append('s', { offset: 6, event: { type: 'done' } }));
-      node(req, res);
-    });
-    const { events, error } = await collect(
-      async (signal) =>
-        decodeResumable(await fetch(`${base}/s/s`, { signal }), { signal, reconnect: { baseDelayMs: 1 } }),
-      3000,
-    );
+    const { events, error } = await resumedOnce(store);
     expect(error).toBeUndefined();
     // The resume from offset 3 sends both resets again: attempt 2 must not follow attempt 3.
     expect(events).toEqual([
