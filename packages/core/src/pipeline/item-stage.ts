@@ -39,6 +39,11 @@ export type ClosedItem<TItem> =
   | { readonly index: number; readonly valid: true; readonly value: TItem }
   | { readonly index: number; readonly valid: false; readonly error: ItemValidationError };
 
+/** An element whose schema validates asynchronously: the promise of its outcome, and the element as parsed. */
+export type PendingItem<TItem, TPartial> = Promise<ClosedItem<TItem>> & {
+  readonly parsed: TPartial | undefined;
+};
+
 /**
  * The parse stage of the items mode, the counterpart of `ParseStage` for a list: decoded events go
  * into a {@link ListScanner}, and each element's text into a parser of its own, created when the element
@@ -55,7 +60,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
    * Elements closed since the consumer last emptied this array (it may splice it), in order. One whose
    * schema validates asynchronously is a promise of its outcome: await it before the ones after it.
    */
-  readonly closed: Array<ClosedItem<TItem> | Promise<ClosedItem<TItem>>> = [];
+  readonly closed: Array<ClosedItem<TItem> | PendingItem<TItem, TPartial>> = [];
   private parser: PartialParser<TPartial, TItem> | undefined;
   /** The item schema proved asynchronous: elements go straight to `endAsync()`. */
   private async = false;
@@ -204,7 +209,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     // Awaited in order by the consumer, which may stop before this one (an earlier element's error,
     // a `break`): its rejection must never be unhandled.
     outcome.catch(() => {});
-    this.closed.push(outcome);
+    this.closed.push(Object.assign(outcome, { parsed: parser.value }));
   }
 
   /** An element whose schema refused it; any other error (bad JSON) is thrown, with its position. */

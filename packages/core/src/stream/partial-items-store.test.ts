@@ -310,6 +310,48 @@ describe('PartialItemsStore: bounds, async schemas, callbacks of a run that ende
     expect(seen).toEqual([1, 3]);
   });
 
+  /** An item schema whose check takes 100 ms: the next element begins before the one before it is taken. */
+  const Slow = z.object({ t: z.string() }).refine(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return true;
+  });
+
+  it('while an element validates asynchronously, the next one never shows in its place', async () => {
+    const source = controlledSource();
+    const store = new PartialItemsStore({ schema: Slow, fetcher: source.fetcher, throttle: 20 });
+    const seen: Array<{ items: string[]; current: string | undefined }> = [];
+    store.subscribe(() => {
+      const { items, current } = store.getSnapshot();
+      seen.push({ items: items.map((i) => i.t), current: current?.t });
+    });
+    const done = store.submit(undefined);
+    await tick();
+    source.push('[{"t":"a');
+    await tick();
+    source.push('b'); // inside the throttle's window: a flush is pending
+    await tick();
+    source.push('c"},{"t":"next'); // "abc" closes and validates; "next" begins
+    source.push('"}]');
+    source.end();
+    await done;
+    expect(store.getSnapshot().items.map((i) => i.t)).toEqual(['abc', 'next']);
+    // "next" is never the current element before "abc" is an item.
+    expect(seen.filter((s) => s.current === 'next' && s.items.length === 0)).toEqual([]);
+    expect(seen.some((s) => s.items.length === 1 && s.items[0] === 'abc')).toBe(true);
+  });
+
+  it('stop() while an element validates asynchronously keeps that element shown, not the next one', async () => {
+    const source = controlledSource();
+    const store = new PartialItemsStore({ schema: Slow, fetcher: source.fetcher, throttle: 0 });
+    void store.submit(undefined);
+    await tick();
+    source.push('[{"t":"a"},{"t":"next');
+    await new Promise((resolve) => setTimeout(resolve, 20)); // "a" still validates
+    store.stop();
+    const { status, items, current } = store.getSnapshot();
+    expect({ status, items, current }).toEqual({ status: 'aborted', items: [], current: { t: 'a' } });
+  });
+
   it('stop() from onItem: no later element of that run is reported', async () => {
     const reported: number[] = [];
     const store: PartialItemsStore<typeof Item> = new PartialItemsStore({

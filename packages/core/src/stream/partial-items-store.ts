@@ -71,6 +71,11 @@ interface Run<S extends StandardSchemaV1> extends StoreRun {
   /** The elements taken from the stage so far; `state.items` is a frozen copy made at each flush. */
   items: SchemaOutput<S>[];
   issues: ItemValidationError[];
+  /**
+   * While an element that closed validates asynchronously, `current` shows it as parsed: the stage's
+   * `current` is already the next one, which would show in its place (and replace it at a stop).
+   */
+  validating: { readonly parsed: DeepPartial<SchemaInput<S>> | undefined } | undefined;
 }
 
 const NONE: readonly never[] = /* @__PURE__ */ Object.freeze([]);
@@ -103,7 +108,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     // The stage waits for the response (its content type may tell the shape); its bounds cannot.
     bound('maxDepth', this.options.maxDepth, 0);
     bound('maxLength', this.options.maxLength, 0);
-    return { controller, stage: undefined, items: [], issues: [] };
+    return { controller, stage: undefined, items: [], issues: [], validating: undefined };
   }
 
   protected async read(run: Run<S>, source: StreamSource, signal: AbortSignal): Promise<void> {
@@ -179,7 +184,14 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
   }
 
   private async takeAsync(run: Run<S>, pending: Stage<S>['closed']): Promise<void> {
-    for (const closed of pending) await this.take(run, [await closed]);
+    try {
+      for (const closed of pending) {
+        if (closed instanceof Promise) run.validating = closed;
+        await this.take(run, [await closed]);
+      }
+    } finally {
+      run.validating = undefined;
+    }
   }
 
   /** Applies the run's progress to the state now. */
@@ -188,7 +200,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     const run = this.run;
     if (!run) return;
     const state = this.state;
-    const current = run.stage?.current;
+    const current = run.validating ? run.validating.parsed : run.stage?.current;
     const items = run.items.length === state.items.length ? state.items : Object.freeze(run.items.slice());
     const issues =
       run.issues.length === state.issues.length ? state.issues : Object.freeze(run.issues.slice());
