@@ -102,7 +102,9 @@ function reasonOf(body: string): string {
     sse.feed('\n\n');
   }
   try {
-    const parsed = JSON.parse(data ?? body) as {
+    const json: unknown = JSON.parse(data ?? body);
+    // Gemini's stream without `alt=sse` is a JSON array: its error body too (`[{"error": {…}}]`).
+    const parsed = (Array.isArray(json) ? json[0] : json) as {
       error?: { message?: unknown } | string;
       message?: unknown;
     } | null;

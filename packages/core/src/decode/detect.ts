@@ -67,6 +67,9 @@ export async function detectSSE(events: Peekable<SSEMessage>): Promise<Detected>
   for (let i = 0; i < 50; i++) {
     const event = await events.pull();
     if (!event) break;
+    // A heartbeat tells nothing: Anthropic's comes after its `message_start`, a proxy's or an SSE
+    // library's (`event: ping`, a date as its data) before anything.
+    if (event.event === 'ping') continue;
     const dialect = dialectOf(event);
     if (dialect) return dialect;
   }

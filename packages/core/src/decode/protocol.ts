@@ -130,6 +130,8 @@ export async function* sseData(
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   let first = true;
   for await (const event of events) {
+    // A heartbeat (`event: ping` from a proxy or an SSE library) is not text of the answer.
+    if (event.event === 'ping') continue;
     if (event.event === 'error' || (first && isErrorObject(jsonData(event)))) throw errorOf(event);
     first = false;
     // `[DONE]`, OpenAI's end marker, which such servers copy, is not JSON text.

@@ -124,3 +124,42 @@ describe('anthropic: tool calls', () => {
     });
   });
 });
+
+describe('anthropic: server tools', () => {
+  it('toolCall by position counts the client tools only, not a web search Anthropic runs itself', async () => {
+    const body =
+      START +
+      ev({
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'server_tool_use', id: 's1', name: 'web_search', input: {} },
+      }) +
+      ev({
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'input_json_delta', partial_json: '{"query":"x"}' },
+      }) +
+      ev({ type: 'content_block_stop', index: 0 }) +
+      ev({
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'web_search_tool_result', tool_use_id: 's1', content: [] },
+      }) +
+      ev({ type: 'content_block_stop', index: 1 }) +
+      ev({
+        type: 'content_block_start',
+        index: 2,
+        content_block: { type: 'tool_use', id: 't1', name: 'extract', input: {} },
+      }) +
+      ev({
+        type: 'content_block_delta',
+        index: 2,
+        delta: { type: 'input_json_delta', partial_json: '{"a":1}' },
+      }) +
+      ev({ type: 'content_block_stop', index: 2 }) +
+      stop('tool_use') +
+      MESSAGE_STOP;
+    expect(await run(body, { toolCall: 0 })).toEqual({ text: '{"a":1}', error: undefined });
+    expect(await run(body, { toolCall: 'extract' })).toEqual({ text: '{"a":1}', error: undefined });
+  });
+});

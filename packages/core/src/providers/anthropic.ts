@@ -53,7 +53,8 @@ export async function* anthropic(
     switch (type) {
       case 'content_block_start': {
         const block = objectField<Block>(e?.content_block, n, 'content_block');
-        if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
+        // Not `server_tool_use` (web search, code execution): Anthropic runs those, and the app reads its own.
+        if (block?.type === 'tool_use') {
           if (!tools) plain.called(block.name);
           else if (tools.announce(e?.index, block.name)) announced = { input: block.input };
         } else if (block?.type === 'text') {

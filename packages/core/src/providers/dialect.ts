@@ -8,7 +8,6 @@ const ANTHROPIC_EVENTS = new Set([
   'content_block_stop',
   'message_delta',
   'message_stop',
-  'ping',
 ]);
 
 /**
@@ -26,6 +25,9 @@ export function dialectOf(event: SSEMessage): Detected | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   if ('choices' in data || data.object === 'chat.completion.chunk') return 'openai-chat';
   if ('candidates' in data || 'promptFeedback' in data) return 'gemini';
+  // Google's error ({"error": {code, message, status}}), before any chunk: its reader names it by status.
+  const error = data.error as Record<string, unknown> | undefined;
+  if (typeof error?.status === 'string' && typeof error.code === 'number') return 'gemini';
   if (type === 'error') {
     if ('sequence_number' in data) return 'openai-responses';
     // Anthropic nests its error ({"type":"error","error":{…}}); partialkit's is flat ({type, message}).

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { decode } from '../decode/decode.ts';
 import {
   DecodeError,
+  HTTPError,
   NetworkError,
   PartialJSONError,
   ProviderError,
@@ -212,5 +213,55 @@ describe('Gemini: a stream that ends before its final event', () => {
       candidates: [{ content: { parts: [{ text: '}' }] }, index: 0, finishReason: 'STOP' }],
     });
     expect(await run(`[${element('{"a": 1')},${done}]`)).toEqual({ text: '{"a": 1}', error: undefined });
+  });
+});
+
+describe('gemini: errors as a gateway or the array form sends them', () => {
+  const sse = (body: string, status = 200) =>
+    new Response(body, { status, headers: { 'content-type': 'text/event-stream' } });
+  const settled = async (response: Response, options: Parameters<typeof decode>[1] = {}) => {
+    let text = '';
+    try {
+      for await (const e of decode(response, options)) if (e.type === 'text') text += e.text;
+    } catch (error) {
+      return { text, error };
+    }
+    return { text, error: undefined };
+  };
+
+  it('an error chunk first is named by its status, detected or named', async () => {
+    const error = { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } };
+    for (const format of ['auto', 'gemini'] as const) {
+      const { error: thrown } = await settled(sse(`data: ${JSON.stringify(error)}\n\n`), { format });
+      expect(thrown).toBeInstanceOf(ProviderError);
+      expect({ type: (thrown as ProviderError).type, message: (thrown as Error).message }).toEqual({
+        type: 'UNAVAILABLE',
+        message: 'The model is overloaded.',
+      });
+    }
+  });
+
+  it("a gateway's `event: error` mid-stream is a ProviderError with its message, not a cut", async () => {
+    const body = `data: ${element('{"a":')}\n\nevent: error\ndata: {"message":"upstream timeout"}\n\n`;
+    const { text, error } = await settled(sse(body), { format: 'gemini' });
+    expect(text).toBe('{"a":');
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as Error).message).toBe('upstream timeout');
+  });
+
+  it("an HTTP error in the array form's body gives its message", async () => {
+    const body = JSON.stringify(
+      [{ error: { code: 400, message: 'API key not valid.', status: 'INVALID_ARGUMENT' } }],
+      null,
+      2,
+    );
+    const response = new Response(body, {
+      status: 400,
+      statusText: 'Bad Request',
+      headers: { 'content-type': 'application/json' },
+    });
+    const { error } = await settled(response, { format: 'gemini' });
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as Error).message).toBe('HTTP 400 Bad Request: API key not valid.');
   });
 });

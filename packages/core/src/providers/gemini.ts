@@ -5,6 +5,7 @@ import { DEFAULT_MAX_EVENT_SIZE, providerData, type SSEMessage, snippetOf } from
 import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser, type PartialParser } from '../parser/create-partial-parser.ts';
 import { ListScanner } from '../pipeline/list-scanner.ts';
+import { openaiError } from './openai-chat.ts';
 import { TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
 
 // What the provider claims; the lists and text fields are checked as they are read.
@@ -133,7 +134,14 @@ export async function* gemini(
   options: AdapterOptions,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   const reader = new GeminiReader(options);
-  for await (const event of events) yield* reader.read(providerData(event), event.number);
+  for await (const event of events) {
+    const data = providerData(event);
+    // A gateway's `event: error` in front of Gemini, read as the other readers read it (Google's own
+    // `{"error": {…}}` is a chunk's, named by its status).
+    if (event.event === 'error' && !(typeof data === 'object' && data !== null && 'error' in data))
+      throw openaiError(data ?? event.data);
+    yield* reader.read(data, event.number);
+  }
   reader.end();
 }
 

@@ -215,3 +215,37 @@ describe('openai-chat: tool calls told apart by their names', () => {
     });
   });
 });
+
+describe('openai-chat: calls told by their first id, then by name only; the deprecated functions API', () => {
+  it('a call opened by its id and continued by deltas that only repeat the name keeps all its arguments', async () => {
+    const body =
+      calls({ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a"' } }) +
+      calls({ function: { name: 'f', arguments: ':{"b":1}' } }) +
+      calls({ function: { name: 'f', arguments: '}' } }) +
+      finish('tool_calls') +
+      DONE;
+    expect(await run(body, { toolCall: 'f' })).toEqual({ text: '{"a":{"b":1}}', error: undefined });
+    expect(await run(body, { toolCall: 0 })).toEqual({ text: '{"a":{"b":1}}', error: undefined });
+  });
+
+  const legacy = (delta: object, finishReason: string | null = null) =>
+    data({ object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] });
+  const functionCall =
+    legacy({ role: 'assistant', content: null, function_call: { name: 'f', arguments: '' } }) +
+    legacy({ function_call: { arguments: '{"a":' } }) +
+    legacy({ function_call: { arguments: '1}' } }) +
+    legacy({}, 'function_call') +
+    DONE;
+
+  it('reads `delta.function_call` as the one tool call, by name or position', async () => {
+    expect(await run(functionCall, { toolCall: 'f' })).toEqual({ text: '{"a":1}', error: undefined });
+    expect(await run(functionCall, { toolCall: 0 })).toEqual({ text: '{"a":1}', error: undefined });
+  });
+
+  it('without toolCall, a function call and no text is tool_call_unread, not an empty success', async () => {
+    const { error } = await run(functionCall);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).type).toBe('tool_call_unread');
+    expect((error as Error).message).toMatch(/"f"/);
+  });
+});

@@ -14,7 +14,13 @@ interface ChatChunk {
 
 interface ChatChoice {
   index?: number;
-  delta?: { content?: unknown; refusal?: unknown; tool_calls?: unknown } | null;
+  delta?: {
+    content?: unknown;
+    refusal?: unknown;
+    tool_calls?: unknown;
+    /** The deprecated `functions` API's one call. */
+    function_call?: ToolCall['function'];
+  } | null;
   finish_reason?: string | null;
 }
 
@@ -39,6 +45,9 @@ interface Call {
   /** A bracket of its arguments was seen. */
   opened: boolean;
 }
+
+/** The id the one call of the deprecated `functions` API (`delta.function_call`) is known by. */
+const LEGACY_CALL = 'function_call';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -98,8 +107,9 @@ class ToolCalls {
     const raw = delta?.function?.name;
     const name = typeof raw === 'string' && raw ? raw : undefined;
     const call = this.callOf(delta, name);
-    // Only a call told by nothing but its name needs to know where its arguments close (see `callOf`).
-    if (args && !delta?.id && typeof delta?.index !== 'number') scanArgs(call, args);
+    // Where its arguments close, for a delta told by nothing but its name (see `callOf`): counted from
+    // the call's first delta, which may have had an id.
+    if (args) scanArgs(call, args);
     if (call.name === undefined && name !== undefined) {
       call.name = name;
       this.names.push(name);
@@ -198,11 +208,13 @@ export async function* openaiChat(
       if ((c?.index ?? 0) !== choice) continue;
       const delta = c?.delta;
       if (tools) {
-        const calls = listField(
-          delta?.tool_calls,
-          n,
-          `choices[${i}].delta.tool_calls`,
-        ) as ReadonlyArray<ToolCall | null>;
+        const calls = delta?.function_call
+          ? [{ id: LEGACY_CALL, function: delta.function_call }]
+          : (listField(
+              delta?.tool_calls,
+              n,
+              `choices[${i}].delta.tool_calls`,
+            ) as ReadonlyArray<ToolCall | null>);
         for (let j = 0; j < calls.length; j++) {
           const call = calls[j];
           const args = stringField(
@@ -219,6 +231,8 @@ export async function* openaiChat(
           plain.wrote = true;
           yield text(content);
         }
+        const legacy = delta?.function_call?.name;
+        if (typeof legacy === 'string' && legacy) plain.called(legacy);
         // A call's name comes with its first piece (the one with an id)
         if (Array.isArray(delta?.tool_calls))
           for (const call of delta.tool_calls as ReadonlyArray<ToolCall | null>)
