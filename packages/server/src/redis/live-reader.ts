@@ -11,8 +11,10 @@
  *   waited `blockMs`: its read then checks that the stream still runs.
  * - A wait that joins during a blocked `XREAD` interrupts it (`CLIENT UNBLOCK` from another connection),
  *   so its first entries are not held for up to `blockMs` (unless the ACL denies `CLIENT`).
- * - The connection is opened by the first read and closed with the last (`Tail.close`); a failure
- *   rejects the waits it held, and the next wait opens a new connection.
+ * - The connection is opened by the first read and closed with the last (`Tail.close`); a failure or a
+ *   drop, even while no read waits, closes it and rejects the waits it held: the next wait opens a new
+ *   one (and fails at once while Redis is down, where a reconnecting connection would queue it).
+ * - Waits time out by the monotonic clock: a wall clock set back would stop the reads' checks.
  */
 import type { StreamEntry } from '../resume/resume-store.ts';
 
@@ -20,8 +22,11 @@ import type { StreamEntry } from '../resume/resume-store.ts';
 export type Entries = Array<[string, StreamEntry]>;
 
 export interface LiveReaderOptions<C extends LiveConnection> {
-  /** Opens a connection of the reader's own (a duplicate of the store's client). */
-  open(): Promise<C>;
+  /**
+   * Opens a connection of the reader's own (a duplicate of the store's client); `dropped` is called if
+   * it drops later (node-redis would reconnect it with another client id, its commands queued meanwhile).
+   */
+  open(dropped: () => void): Promise<C>;
   /** `CLIENT UNBLOCK id` on another connection: 1 if the connection was blocked. */
   unblock(clientId: string): Promise<unknown>;
   /** Closes a connection at once, rejecting a pending `XREAD`. */
@@ -88,7 +93,7 @@ export class LiveReader<C extends LiveConnection> {
           const wait: Wait = {
             log,
             after,
-            since: Date.now(),
+            since: performance.now(),
             resolve: (entries) => {
               pending = undefined;
               resolve(entries);
@@ -129,8 +134,10 @@ export class LiveReader<C extends LiveConnection> {
 
   private connect(): Promise<Connected<C>> {
     if (this.connecting) return this.connecting;
-    const connecting = (async () => {
-      const connection = await this.options.open();
+    const connecting: Promise<Connected<C>> = (async () => {
+      const connection = await this.options.open(() => {
+        if (this.connecting === connecting) this.disconnect();
+      });
       // A Redis whose ACL denies CLIENT: no interrupts, a joining read waits for the round to end.
       const id = await connection.sendCommand(['CLIENT', 'ID']).then(String, () => undefined);
       return { connection, id };
@@ -162,6 +169,8 @@ export class LiveReader<C extends LiveConnection> {
       this.fail([...this.waits], error);
       return;
     }
+    // Closed while it opened (the last read left, or it dropped): the next round opens another.
+    if (this.connecting !== connecting) return;
     const waits = [...this.waits];
     if (waits.length === 0) return;
     // One id per log: the earliest its waits need (a later wait takes the entries past its own).
@@ -194,7 +203,7 @@ export class LiveReader<C extends LiveConnection> {
       this.blocked = undefined;
     }
     const logs = this.options.parse(reply);
-    const now = Date.now();
+    const now = performance.now();
     for (const wait of waits) {
       if (!this.waits.has(wait)) continue;
       const after = logs.get(wait.log)?.filter(([id]) => compareIds(id, wait.after) > 0) ?? [];
@@ -219,6 +228,7 @@ export class LiveReader<C extends LiveConnection> {
     const id = blocked.id;
     this.interrupted = round;
     const attempt = (tries: number): void => {
+      if (this.blocked !== blocked || this.round !== round) return; // that XREAD has returned
       this.options.unblock(id).then(
         (unblocked) => {
           // 0: the command overtook the XREAD on its way to Redis; try again while it is pending.

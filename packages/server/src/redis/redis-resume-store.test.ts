@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ProviderError } from '@partialkit/core';
 import { type RedisServer, startRedis } from '@partialkit/test-utils/redis-server';
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { faultyClient } from '../../test/faulty-redis-client.ts';
 import { REFUSED_TEXT, resumeStoreContract } from '../../test/resume-store-contract.ts';
 import { toNodeHandler } from '../node/node.ts';
@@ -418,6 +418,166 @@ describe('RedisResumeStore: many live reads share one connection', () => {
     const rest: StreamEntry[] = [];
     for (let r = await held.next(); !r.done; r = await held.next()) rest.push(r.value);
     expect(rest).toHaveLength(21);
+  });
+});
+
+/** The entries of a found read, as an iterator the test pulls by hand. */
+async function pulled(read: Promise<StreamRead>): Promise<AsyncIterator<StreamEntry>> {
+  const found = await read;
+  if (found.status !== 'found') throw new Error(found.status);
+  return found.entries[Symbol.asyncIterator]();
+}
+
+const blockedXread = async () =>
+  (await clientList()).some((line) => / cmd=xread/.test(line) && / flags=b/.test(line));
+
+describe('RedisResumeStore: the shared connection drops while no read waits, or the clock moves', () => {
+  it('a read that joins after the idle connection was killed gets its entry at once, not after blockMs', async () => {
+    const writer = await store();
+    const reader = await store({ blockMs: 30_000 });
+    const [a, b] = [fresh('idle-a'), fresh('idle-b')];
+    await started(writer, [a, b]);
+    const first = await pulled(reader.read(a, 0));
+    expect((await first.next()).value).toEqual(text(1, '['));
+    const live = first.next();
+    await until(blockedXread, 'the XREAD');
+    await writer.append(a, text(2, '1'));
+    expect((await within(live, 2000, 'the live entry')).value).toEqual(text(2, '1'));
+    // The first read is at its yield: the shared connection is open, and idle, when it drops.
+    // (its last command was an XREAD, which returned)
+    expect(await killFollowers()).toBe(1);
+    await sleep(100);
+    const waiting = first.next();
+    await until(blockedXread, 'the XREAD on a new connection');
+    const second = await pulled(reader.read(b, 0));
+    expect((await second.next()).value).toEqual(text(1, '['));
+    const joined = second.next();
+    await sleep(50);
+    await writer.append(b, text(2, '2'));
+    expect((await within(joined, 2000, 'the joining read')).value).toEqual(text(2, '2'));
+    await writer.append(a, done(2));
+    expect((await within(waiting, 2000, 'the first read')).value).toEqual(done(2));
+    await second.return?.();
+  });
+
+  it('a read that goes live while Redis is down ends with stream_unavailable, not a hang', async () => {
+    const own = await startRedis();
+    const client = createClient({ url: own.url });
+    client.on('error', () => {});
+    await client.connect();
+    const s = new RedisResumeStore({ client, blockMs: 200, commandTimeoutMs: 300 });
+    try {
+      await started(s, ['down-a', 'down-b']);
+      const first = await pulled(s.read('down-a', 0));
+      await first.next();
+      const live = first.next();
+      await sleep(100);
+      await s.append('down-a', text(2, '1'));
+      await within(live, 2000, 'the live entry'); // the first read now idles at its yield
+      const second = await pulled(s.read('down-b', 0));
+      expect((await second.next()).value).toEqual(text(1, '['));
+      await own.stop();
+      await sleep(200);
+      const outcome = await within(
+        second.next().then(
+          () => 'an entry',
+          (error: unknown) => error,
+        ),
+        4000,
+        'the read going live',
+      );
+      expect(outcome).toBeInstanceOf(ProviderError);
+      expect((outcome as ProviderError).type).toBe('stream_unavailable');
+    } finally {
+      await s.close();
+      client.destroy();
+      await own.stop();
+    }
+  });
+
+  it('a read aborted while its consumer holds it at a yield releases the shared connection', async () => {
+    const s = await store();
+    const id = fresh('held');
+    await started(s, [id]);
+    const before = await connections();
+    const reader = new AbortController();
+    const it = await pulled(s.read(id, 0, reader.signal));
+    await it.next();
+    const live = it.next();
+    await until(async () => (await connections()) === before + 1, 'the live connection');
+    await s.append(id, text(2, '1'));
+    expect((await live).value).toEqual(text(2, '1'));
+    reader.abort(); // its consumer never pulls again
+    await until(async () => (await connections()) === before, 'the live connection to close', 1000);
+    await s.append(id, done(2));
+  });
+
+  it('a silent wait still times out after blockMs when the wall clock is set back', async () => {
+    const writer = new RedisResumeStore({ client: clients[0]!, liveSeconds: 1 });
+    const reader = await store();
+    const id = fresh('clock');
+    await started(writer, [id]);
+    const it = await pulled(reader.read(id, 0));
+    await it.next();
+    const next = it.next();
+    await sleep(50);
+    const now = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => now() - 60_000);
+    try {
+      await writer.close(); // the process that runs the stream stops keeping it alive
+      const got = await within(next, 4000, 'the abandoned entry');
+      expect(got.value).toMatchObject({ event: { type: 'error', error: { type: 'stream_abandoned' } } });
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('a read that joins as the last one leaves while the connection opens is not failed by its drop', async () => {
+    const client = clients[0]!;
+    let failures = 0;
+    // A connect that takes 50 ms (a remote or TLS Redis), counting the XREADs that fail.
+    const slow: RedisClient = {
+      sendCommand: (args) => client.sendCommand(args),
+      connect: () => client.connect(),
+      subscribe: (channel, listener) => client.subscribe(channel, listener),
+      on: (event, listener) => client.on(event, listener),
+      duplicate: () => {
+        const d = client.duplicate();
+        return {
+          sendCommand: (args: string[]) =>
+            d.sendCommand(args).catch((error: unknown) => {
+              if (args[0] === 'XREAD') failures++;
+              throw error;
+            }),
+          connect: async () => {
+            await sleep(50);
+            return d.connect();
+          },
+          on: (event: string, listener: (...args: unknown[]) => void) => d.on(event, listener),
+          destroy: () => d.destroy(),
+          duplicate: () => d.duplicate(),
+          subscribe: (channel: string, listener: (message: string) => void) => d.subscribe(channel, listener),
+        };
+      },
+    };
+    const s = new RedisResumeStore({ client: slow, blockMs: 200 });
+    stores.push(s);
+    const [a, b] = [fresh('leaves'), fresh('joins')];
+    await started(s, [a, b]);
+    const leaving = new AbortController();
+    const first = await pulled(s.read(a, 0, leaving.signal));
+    await first.next();
+    void first.next(); // goes live: the connection starts opening
+    const second = await pulled(s.read(b, 0));
+    leaving.abort();
+    await sleep(0);
+    expect((await second.next()).value).toEqual(text(1, '['));
+    const next = second.next();
+    await s.append(b, text(2, '1'));
+    expect((await within(next, 2000, 'the joining read')).value).toEqual(text(2, '1'));
+    expect(failures).toBe(0);
+    await s.append(b, done(2));
+    await s.append(a, done(1));
   });
 });
 

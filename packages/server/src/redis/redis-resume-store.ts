@@ -108,7 +108,7 @@ export class RedisResumeStore implements ResumeStore {
       2 ** 31 - 1,
     );
     this.live = new LiveReader({
-      open: () => this.open(),
+      open: (dropped) => this.open(dropped),
       unblock: (clientId) => this.command(['CLIENT', 'UNBLOCK', clientId]),
       drop,
       parse: parseReads,
@@ -265,6 +265,9 @@ export class RedisResumeStore implements ResumeStore {
     const stopped = new Promise<typeof STOPPED>((resolve) => {
       stop = () => resolve(STOPPED);
     });
+    // Its place in the live reads, left when the read ends however it ends (a consumer that stops
+    // pulling at a `yield` never reaches the `finally` below).
+    const tail = this.live.tail();
     // Ends the read at once (its client left, or close()): every wait below gives way, even on a silent
     // stream where no entry would wake it.
     const follower: Follower = {
@@ -275,6 +278,7 @@ export class RedisResumeStore implements ResumeStore {
         this.followers.delete(follower);
         signal?.removeEventListener('abort', leave);
         stop();
+        tail.close();
       },
     };
     const leave = () => void follower.end('left');
@@ -283,7 +287,6 @@ export class RedisResumeStore implements ResumeStore {
     const until = <T>(promise: Promise<T>): Promise<T | typeof STOPPED> => Promise.race([promise, stopped]);
     let last = '0-0';
     let lastOffset = 0;
-    const tail = this.live.tail();
     try {
       // What is there already, in pages.
       while (true) {
@@ -344,7 +347,6 @@ export class RedisResumeStore implements ResumeStore {
         }
       }
     } finally {
-      tail.close();
       await follower.end('left');
     }
   }
@@ -362,11 +364,11 @@ export class RedisResumeStore implements ResumeStore {
    * and each failed reconnect, and an EventEmitter without a listener turns that into a crash. Its
    * connect fails at the first error (refused, timed out) rather than retrying forever.
    */
-  private async open(): Promise<RedisClient> {
+  private async open(dropped?: () => void): Promise<RedisClient> {
     const connection = this.client.duplicate();
     let failed: ((error: unknown) => void) | undefined;
-    // After the connect, a drop reaches whoever uses the connection through its commands.
-    connection.on('error', (error) => failed?.(error));
+    // After the connect, a drop reaches whoever uses the connection through its commands, and `dropped`.
+    connection.on('error', (error) => (failed ? failed(error) : dropped?.()));
     try {
       await new Promise((resolve, reject) => {
         failed = reject;
