@@ -101,9 +101,22 @@ export class Builder implements TokenSink {
     // Committed before it is validated: a refinement that throws then leaves a consistent tree.
     this.commit(value);
     // Its own plan, never a variant's: a transform, refinement or intersection around the union counts.
-    // A repeated key's value is checked at any height: it replaces the entry of the value before it.
+    // A repeated key's value is checked at any height: it replaces the entries of the value before it.
     if (frame.plan && (parent === undefined || repeated || frame.height < MAX_CHECKED_HEIGHT))
       this.check(frame.plan, value, frame.slot, frame.issueMark, repeated, frame.quiet, full);
+    else if (frame.plan && !frame.plan.closed) this.dropIssuesFrom(frame.issueMark);
+  }
+
+  /**
+   * Drops the entries of a node left to the root whose members' plans do not say what it takes (a union
+   * may take what its first option's plan of a member refuses): they may be no issue of the value.
+   */
+  private dropIssuesFrom(mark: number): void {
+    const entries = this.issueEntries;
+    if (entries.length === mark) return;
+    entries.length = mark;
+    this.issueList = undefined;
+    this.issueVersion++;
   }
 
   /**
@@ -334,12 +347,15 @@ export class Builder implements TokenSink {
     entries.length = mark;
     let index = mark;
     if (repeated) {
-      const previous = entries.findIndex((e) => samePath(e.path, path));
-      if (previous >= 0) {
-        index = previous;
-        if (entries[index]!.issues.length) changed = true;
-        entries[index] = { path, issues: [] };
+      // The entries of the value before it: its own, or its members' where it was left to the root.
+      for (let i = 0; i < mark; i++) {
+        const entry = entries[i]!;
+        if (!startsWith(entry.path, path)) continue;
+        if (entry.issues.length) changed = true;
+        if (index === mark) index = i;
+        entries[i] = { path: entry.path, issues: [] };
       }
+      if (index !== mark) entries[index] = { path, issues: [] };
     }
     if (!result.success) {
       const issues = result.error.issues.map(
@@ -428,6 +444,11 @@ function rejects(top: Frame, kind: number): boolean {
     top.rules === top.plan &&
     top.key !== '__proto__'
   );
+}
+
+/** Whether `path` is `prefix` or lies under it. */
+function startsWith(path: readonly PropertyKey[], prefix: readonly PropertyKey[]): boolean {
+  return path.length >= prefix.length && prefix.every((seg, i) => seg === path[i]);
 }
 
 /** Whether two paths (a builder's, or a validation issue's) name the same place. */

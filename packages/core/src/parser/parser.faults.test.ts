@@ -380,4 +380,35 @@ describe('validation work is bounded in depth (a deep recursive value is not re-
     expect(() => parser.end()).toThrow(/Too small/);
     expect(parser.issues).toHaveLength(101);
   });
+
+  interface Node {
+    c?: Node | undefined;
+    n?: number | undefined;
+  }
+  const Node: z.ZodType<Node> = z.lazy(() => z.object({ c: Node.optional(), n: z.number().optional() }));
+  const nested = (depth: number, leaf: string) => `${'{"c":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+
+  it('a repeated key drops what the deep value before it left, while the object is open', () => {
+    for (const depth of [5, 40]) {
+      const parser = createPartialParser({ schema: z.object({ a: Node, b: z.string() }) });
+      parser.write(`{"a":${nested(depth, '{"n":"bad"}')}`);
+      expect(parser.issues).toHaveLength(1);
+      parser.write(`,"a":${nested(depth, '{"n":1}')},"b":"x"`);
+      expect(parser.issues).toEqual([]);
+    }
+  });
+
+  it('a deep union member reports no issue of an option the union did not take', () => {
+    const Alt = z.union([
+      z.object({ k: z.literal('x'), c: Node }),
+      z.object({ k: z.literal('y'), v: z.array(z.array(z.string())) }),
+    ]);
+    for (const depth of [5, 40]) {
+      const parser = createPartialParser({ schema: z.object({ u: Alt, rest: z.string() }) });
+      parser.write(`{"u":{"k":"y","v":[["a"]],"c":${nested(depth, '{"n":"bad"}')}},"rest":"x"`);
+      expect(parser.issues).toEqual([]);
+      parser.write('}');
+      expect(parser.end()).toEqual({ u: { k: 'y', v: [['a']] }, rest: 'x' });
+    }
+  });
 });

@@ -352,6 +352,23 @@ describe('PartialItemsStore: bounds, async schemas, callbacks of a run that ende
     expect({ status, items, current }).toEqual({ status: 'aborted', items: [], current: { t: 'a' } });
   });
 
+  it('stop() from onItem of an element that validated asynchronously shows it once, in items', async () => {
+    const source = controlledSource();
+    const store: PartialItemsStore<typeof Slow> = new PartialItemsStore({
+      schema: Slow,
+      fetcher: source.fetcher,
+      throttle: 0,
+      onItem: () => store.stop(),
+    });
+    void store.submit(undefined);
+    await tick();
+    source.push('[{"t":"a"},{"t":"nex');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const { status, items, current } = store.getSnapshot();
+    expect({ status, items }).toEqual({ status: 'aborted', items: [{ t: 'a' }] });
+    expect(current).toEqual({ t: 'nex' });
+  });
+
   it('stop() from onItem: no later element of that run is reported', async () => {
     const reported: number[] = [];
     const store: PartialItemsStore<typeof Item> = new PartialItemsStore({

@@ -187,7 +187,10 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     try {
       for (const closed of pending) {
         if (closed instanceof Promise) run.validating = closed;
-        await this.take(run, [await closed]);
+        const outcome = await closed;
+        // Taken now: `onItem` may stop the run, and the state it keeps must not show the item twice.
+        run.validating = undefined;
+        await this.take(run, [outcome]);
       }
     } finally {
       run.validating = undefined;
