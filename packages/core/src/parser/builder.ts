@@ -453,5 +453,5 @@ function startsWith(path: readonly PropertyKey[], prefix: readonly PropertyKey[]
 
 /** Whether two paths (a builder's, or a validation issue's) name the same place. */
 export function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
-  return a.length === b.length && a.every((seg, i) => seg === b[i]);
+  return a.length === b.length && startsWith(a, b);
 }
