@@ -1,7 +1,7 @@
 import { decodeSettled } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import type { DecodeOptions } from '../decode/decode.ts';
-import { NetworkError, ProviderError } from '../errors.ts';
+import { NetworkError, ProviderError, TruncatedError } from '../errors.ts';
 import './index.ts';
 
 const data = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
@@ -247,5 +247,18 @@ describe('openai-chat: calls told by their first id, then by name only; the depr
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).type).toBe('tool_call_unread');
     expect((error as Error).message).toMatch(/"f"/);
+  });
+});
+
+describe('openai-chat: finish reasons that end no whole answer', () => {
+  it('"error" (OpenRouter, with no error object) is a ProviderError, "abort" (vLLM) a TruncatedError', async () => {
+    const errored = await run(content('{"a":') + finish('error') + DONE);
+    expect(errored.text).toBe('{"a":');
+    expect(errored.error).toBeInstanceOf(ProviderError);
+    expect((errored.error as Error).message).toBe('The response ended with an error (finish_reason "error")');
+    const aborted = await run(content('{"a":') + finish('abort') + DONE);
+    expect(aborted.text).toBe('{"a":');
+    expect(aborted.error).toBeInstanceOf(TruncatedError);
+    expect((aborted.error as TruncatedError).reason).toBe('incomplete');
   });
 });

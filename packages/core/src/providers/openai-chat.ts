@@ -248,6 +248,14 @@ export async function* openaiChat(
       if (c.finish_reason === 'content_filter') {
         throw new RefusalError(refusal || 'The response was stopped by the content filter');
       }
+      // OpenRouter's finish when the upstream failed mid-answer (its chunk may hold no `error`), vLLM's
+      // when the request was aborted on the server: the text so far is no whole answer.
+      if (c.finish_reason === 'error') {
+        throw new ProviderError('error', 'The response ended with an error (finish_reason "error")', chunk);
+      }
+      if (c.finish_reason === 'abort') {
+        throw new TruncatedError('incomplete', 'The server aborted the response (finish_reason "abort")');
+      }
     }
   }
   if (!finished) throw endedEarly('`data: [DONE]` or a finish_reason');
