@@ -19,8 +19,8 @@ const NONE: unique symbol = Symbol('partialkit.none');
 /** Keys remembered per depth (see `key`): records have a few dozen at most; a huge object gains nothing. */
 const MAX_CACHED_KEYS = 64;
 /**
- * A container with more levels below it is validated with its nearest lower-standing ancestor or the root,
- * not as it closes. zod walks the whole subtree at each check, and its issue paths grow as they go up: a
+ * A container with this many levels of containers below it, or more, is validated with the root, not as
+ * it closes. zod walks the whole subtree at each check, and its issue paths grow as they go up: a
  * chain of d failing levels cost O(d⁴) (400 levels: 52 s, zod on the whole value 0.4 s). With the bound,
  * each value is validated at most this many times besides the root's.
  */

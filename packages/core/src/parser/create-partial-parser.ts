@@ -82,8 +82,8 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   /** `end()` for schemas whose validation may be asynchronous (async refinements): awaits it. */
   endAsync(): Promise<TFinal>;
   /**
-   * Validation issues of the subtrees closed so far, with paths from the root. (A container with more
-   * than 32 levels of containers below it is validated with the root, which bounds the work on deep
+   * Validation issues of the subtrees closed so far, with paths from the root. (A container with 32 or
+   * more levels of containers below it is validated with the root, which bounds the work on deep
    * recursive values.)
    */
   readonly issues: readonly PartialIssue[];
@@ -91,7 +91,7 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
   readonly issuesVersion: number;
   /**
    * The validated (and transformed) output of a closed object or array node of a snapshot; `undefined`
-   * if it failed, or stands more than 32 levels above its deepest member (see `issues`).
+   * if it failed, or stands 32 or more levels above its deepest member (see `issues`).
    */
   outputOf(node: object): unknown;
   /** Code units received so far. */

@@ -116,17 +116,13 @@ export class LiveReader<C extends LiveConnection> {
           this.waits.delete(pending);
           pending.resolve([]);
         }
-        if (--this.tails === 0) this.disconnect();
+        if (--this.tails === 0) this.close();
       },
     };
   }
 
   /** Drops the connection: the waits it held are rejected (their reads end or reconnect). */
   close(): void {
-    this.disconnect();
-  }
-
-  private disconnect(): void {
     const connecting = this.connecting;
     this.connecting = undefined;
     connecting?.then(({ connection }) => this.options.drop(connection)).catch(() => {});
@@ -136,7 +132,7 @@ export class LiveReader<C extends LiveConnection> {
     if (this.connecting) return this.connecting;
     const connecting: Promise<Connected<C>> = (async () => {
       const connection = await this.options.open(() => {
-        if (this.connecting === connecting) this.disconnect();
+        if (this.connecting === connecting) this.close();
       });
       // A Redis whose ACL denies CLIENT: no interrupts, a joining read waits for the round to end.
       const id = await connection.sendCommand(['CLIENT', 'ID']).then(String, () => undefined);
@@ -196,7 +192,7 @@ export class LiveReader<C extends LiveConnection> {
       ]);
     } catch (error) {
       // Dropped (CLIENT KILL, a restart, a failover): the next wait opens a new connection.
-      if (this.connecting === connecting) this.disconnect();
+      if (this.connecting === connecting) this.close();
       this.fail(waits, error);
       return;
     } finally {
