@@ -14,6 +14,8 @@
  * - The connection is opened by the first read and closed with the last (`Tail.close`); a failure or a
  *   drop, even while no read waits, closes it and rejects the waits it held: the next wait opens a new
  *   one (and fails at once while Redis is down, where a reconnecting connection would queue it).
+ * - A log that Redis refuses (a key that is no stream: `WRONGTYPE` fails the whole `XREAD`) fails only
+ *   the waits for it: each log of the failed round is tried on its own, and the others go on.
  * - Waits time out by the monotonic clock: a wall clock set back would stop the reads' checks.
  */
 import type { StreamEntry } from '../resume/resume-store.ts';
@@ -191,6 +193,18 @@ export class LiveReader<C extends LiveConnection> {
         ...from.values(),
       ]);
     } catch (error) {
+      this.blocked = undefined;
+      // Refused for one log (a key that is no stream any more), not dropped: only its waits fail.
+      if (from.size > 1 && this.connecting === connecting) {
+        const refused = await this.refused(connected.connection, from);
+        if (refused && refused.size > 0 && refused.size < from.size) {
+          this.fail(
+            waits.filter((wait) => refused.has(wait.log)),
+            error,
+          );
+          return;
+        }
+      }
       // Dropped (CLIENT KILL, a restart, a failover): the next wait opens a new connection.
       if (this.connecting === connecting) this.close();
       this.fail(waits, error);
@@ -207,6 +221,26 @@ export class LiveReader<C extends LiveConnection> {
       this.waits.delete(wait);
       wait.resolve(after);
     }
+  }
+
+  /**
+   * The logs of a failed `XREAD` that Redis refuses on their own (a read without `BLOCK` each), or
+   * undefined if the connection failed meanwhile.
+   */
+  private async refused(connection: C, from: ReadonlyMap<string, string>): Promise<Set<string> | undefined> {
+    const refused = new Set<string>();
+    try {
+      await Promise.all(
+        [...from].map(([log, after]) =>
+          connection.sendCommand(['XREAD', 'COUNT', '1', 'STREAMS', log, after]).catch(() => {
+            refused.add(log);
+          }),
+        ),
+      );
+    } catch {
+      return undefined;
+    }
+    return refused;
   }
 
   private fail(waits: readonly Wait[], error: unknown): void {

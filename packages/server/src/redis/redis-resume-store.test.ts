@@ -367,6 +367,38 @@ describe('RedisResumeStore: many live reads share one connection', () => {
     expect(await within(first, 2000, 'the first read')).toEqual([text(1, '['), done(1)]);
   });
 
+  it('a log that is no stream any more fails only its own read: the others sharing the XREAD go on at once', async () => {
+    const writer = await store();
+    const reader = await store({ blockMs: 60_000 });
+    const [bad, good] = [fresh('wrongtype'), fresh('goes-on')];
+    await started(writer, [bad, good]);
+    const badRead = entries(reader.read(bad, 0));
+    const read = await reader.read(good, 1);
+    if (read.status !== 'found') throw new Error(read.status);
+    const it = read.entries[Symbol.asyncIterator]();
+    const next = it.next();
+    await until(blockedXread, 'the XREAD');
+    // Another writer of the same prefix takes the key: every XREAD naming it fails with WRONGTYPE. The
+    // round that waits for both is sent again (as a joining read has it) and fails.
+    await db.sendCommand(['DEL', `partialkit:${bad}:log`]);
+    await db.sendCommand(['SET', `partialkit:${bad}:log`, 'not a stream']);
+    const xread = (await clientList()).find((line) => / cmd=xread/.test(line))!;
+    await db.sendCommand(['CLIENT', 'UNBLOCK', /(?:^| )id=(\d+)/.exec(xread)![1]!]);
+    await sleep(100);
+    await writer.append(good, text(2, '1'));
+    // At once: a read failed with the other would wait out a reconnect's backoff (250 ms) first.
+    const appended = performance.now();
+    expect((await within(next, 2000, 'the other read')).value).toEqual(text(2, '1'));
+    expect(performance.now() - appended).toBeLessThan(200);
+    await expect(within(badRead, 5000, 'the refused read')).rejects.toMatchObject({
+      type: 'stream_unavailable',
+      message: expect.stringContaining('WRONGTYPE'),
+    });
+    await writer.append(good, done(2));
+    expect((await within(it.next(), 2000, 'the end')).value).toEqual(done(2));
+    await it.return?.();
+  });
+
   it('with an ACL that denies CLIENT, the reads still follow: a joining one waits for the round to end', async () => {
     const user = fresh('no-client');
     await db.sendCommand(['ACL', 'SETUSER', user, 'on', '>secret', '~*', '&*', '+@all', '-client']);

@@ -508,8 +508,10 @@ return redis.call('XADD', KEYS[1], '*', unpack(ARGV))`;
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The message reaches the browser; the cause (which names Redis's host and port) stays in `raw`. */
+/** Redis failed a command or did not answer: the message says which (a drop, a timeout, `WRONGTYPE` …). */
 function unavailable(cause: unknown): ProviderError {
-  return new ProviderError('stream_unavailable', 'The resume store lost its connection to Redis', cause);
+  const why = cause instanceof Error && cause.message ? `: ${cause.message}` : '';
+  return new ProviderError('stream_unavailable', `The resume store could not read Redis${why}`, cause);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
