@@ -1,4 +1,5 @@
 import { JsonExtractor } from '../decode/json-extractor.ts';
+import { heldTooLong } from '../decode/sse.ts';
 import { Tokenizer, type TokenSink } from '../parser/tokenizer.ts';
 
 /** Takes no token: the tokenizer then only checks the syntax, in constant memory. */
@@ -26,14 +27,21 @@ export class StepText {
   private readonly extractor = new JsonExtractor();
   // The parse stage bounds the depth of what it accepts; this only follows what it was given.
   private readonly syntax = new Tokenizer(NO_TOKENS, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
-  /** The deltas from the one the JSON broke at, once it did. */
+  /** The deltas from the one the JSON broke at, once it did, and their length. */
   private held: string[] | undefined;
+  private size = 0;
   /** Some of this step's JSON was passed on: the consumer's value holds part of it. */
   shown = false;
 
-  /** Whether to pass `delta` on now (if not, it is held). */
-  take(delta: string): boolean {
+  /** Holds at most `maxHeld` characters of a step's text. */
+  constructor(private readonly maxHeld: number) {}
+
+  /** Whether to pass `delta` (of SSE event `n`) on now (if not, it is held). */
+  take(delta: string, n: number): boolean {
     if (this.held !== undefined) {
+      this.size += delta.length;
+      if (this.size > this.maxHeld)
+        throw heldTooLong("A step's text held after its JSON broke", this.maxHeld, n, delta);
       this.held.push(delta);
       return false;
     }
@@ -43,6 +51,7 @@ export class StepText {
       this.syntax.write(json);
     } catch {
       this.held = [delta];
+      this.size = delta.length;
       return false;
     }
     this.shown = true;

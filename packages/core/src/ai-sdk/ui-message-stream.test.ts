@@ -698,3 +698,29 @@ describe('AI SDK toolCall in a run of several steps', () => {
     expect((error as ValidationError).issues.map((i) => i.path)).toEqual([['capacity']]);
   });
 });
+
+describe("AI SDK's UI message stream: a step's held text is bounded by maxEventSize", () => {
+  it('a step whose JSON broke holds at most maxEventSize characters: past it a DecodeError, not memory without end', async () => {
+    const body = uiStream(
+      [
+        { type: 'start' },
+        { type: 'start-step' },
+        { type: 'text-start', id: 't' },
+        { type: 'text-delta', id: 't', delta: 'Checking {"venue": first.' },
+        ...Array.from({ length: 20 }, () => ({ type: 'text-delta', id: 't', delta: 'y'.repeat(100) })),
+        { type: 'text-end', id: 't' },
+        { type: 'finish-step' },
+        { type: 'finish' },
+      ].map(uiPart),
+    );
+    const { text, error } = await collect(body(), { maxEventSize: 1000 });
+    expect(text).toBe('');
+    expect(error).toMatchObject({
+      name: 'DecodeError',
+      message: "A step's text held after its JSON broke exceeded maxEventSize (1000 characters)",
+      event: 14, // start, start-step, text-start, the broken delta, then 10 deltas of 100
+    });
+    // Under the default the whole step is passed on at the end, as the run's last step.
+    expect((await collect(body())).text).toBe(`Checking {"venue": first.${'y'.repeat(2000)}`);
+  });
+});

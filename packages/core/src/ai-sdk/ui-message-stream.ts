@@ -2,7 +2,7 @@
 import { endedEarly } from '../decode/ended-early.ts';
 import { eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import type { SSEMessage } from '../decode/sse.ts';
+import { DEFAULT_MAX_EVENT_SIZE, type SSEMessage } from '../decode/sse.ts';
 import { missingToolCall } from '../decode/tool-call-missing.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { StepText } from './step-text.ts';
@@ -45,6 +45,7 @@ interface Part {
 export async function* aiSdk(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
+  maxEventSize = DEFAULT_MAX_EVENT_SIZE,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   const want = options.toolCall;
   /** Tool call ids in the order they started; the chosen one's id once known. */
@@ -63,7 +64,7 @@ export async function* aiSdk(
   let refused = false;
   /** 1, then one more for each step whose text replaces the previous step's on screen. */
   let attempt = 1;
-  let step = new StepText();
+  let step = new StepText(maxEventSize);
   let finish: Part | undefined;
   read: for await (const event of events) {
     if (event.data.trim() === '[DONE]') {
@@ -76,12 +77,12 @@ export async function* aiSdk(
     switch (part.type) {
       case 'start-step':
         if (step.shown) yield { type: 'reset', attempt: ++attempt };
-        step = new StepText();
+        step = new StepText(maxEventSize);
         break;
       case 'text-delta': {
         if (want !== undefined) break;
         const delta = stringField(part.delta, n, 'delta');
-        if (delta && step.take(delta)) yield text(delta);
+        if (delta && step.take(delta, n)) yield text(delta);
         break;
       }
       case 'tool-input-start': {

@@ -42,7 +42,8 @@ export interface DecodeOptions extends AdapterOptions {
   extractJson?: boolean | undefined;
   /**
    * Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams.
-   * A larger event is a `DecodeError`, however the stream is chunked.
+   * A larger event is a `DecodeError`, however the stream is chunked. It bounds what a provider's
+   * reader holds back too: a refusal's text, a tool call's arguments before its name names it.
    */
   maxEventSize?: number | undefined;
   /** Called with the server's `retry:` interval (ms), the delay it asks a reconnecting client to wait. */
@@ -145,7 +146,7 @@ async function dialectOf(
   } else {
     const sse = new Peekable(sseEvents(body, maxEventSize, options.onRetry));
     const dialect: Detected = framing === 'sse' ? await detectSSE(sse) : framing;
-    events = dialectEvents(dialect, sse, options);
+    events = dialectEvents(dialect, sse, options, maxEventSize);
   }
   return extracted(events, options.extractJson);
 }
@@ -155,12 +156,13 @@ export function dialectEvents(
   dialect: Detected,
   sse: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
+  maxEventSize: number,
 ): AsyncIterable<DecodedEvent> {
   if (dialect === 'partialkit') return protocol(sse);
   if (dialect === 'sse-data') return sseData(sse);
   const reader = sseReader(dialect);
   if (!reader) throw missingProviders(dialect);
-  return reader(sse, options);
+  return reader(sse, options, maxEventSize);
 }
 
 /** Applies `extractJson`: only the JSON value of each attempt's text passes. */

@@ -2,10 +2,14 @@ import type { Detected } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
 import type { SSEMessage } from './sse.ts';
 
-/** Reads the SSE messages of one dialect into decoded events. */
+/**
+ * Reads the SSE messages of one dialect into decoded events, holding back at most `maxEventSize`
+ * characters (a refusal's text, a tool call's arguments before its name).
+ */
 export type SSEReader = (
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
+  maxEventSize: number,
 ) => AsyncIterable<DecodedEvent>;
 /**
  * Reads a body that is not SSE (e.g. Gemini's JSON-array stream) into decoded events, holding at most

@@ -27,6 +27,10 @@ const LF = 0x0a;
 /** Largest SSE event accepted by default: 16 Mi characters. */
 export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 
+/** What a reader holds back (a refusal, a tool call's arguments before its name) outgrew `maxEventSize`. */
+export const heldTooLong = (what: string, maxEventSize: number, event: number, held: string): DecodeError =>
+  new DecodeError(`${what} exceeded maxEventSize (${maxEventSize} characters)`, event, snippetOf(held));
+
 /**
  * Server-sent events of a text stream, parsed by `eventsource-parser` (CR, LF and CRLF line ends,
  * comments, multi-line `data:`, fields split across chunks). An event larger than `maxEventSize` is a

@@ -3,8 +3,9 @@ import { dialectEvents, extracted } from '../decode/decode.ts';
 import { type Detected, detectSSE } from '../decode/detect.ts';
 import type { DecodedEvent } from '../decode/events.ts';
 import { Peekable } from '../decode/peekable.ts';
-import { type SSEMessage, sseMessage } from '../decode/sse.ts';
+import { DEFAULT_MAX_EVENT_SIZE, type SSEMessage, sseMessage } from '../decode/sse.ts';
 import { PartialKitError, ProviderError } from '../errors.ts';
+import { bound } from '../parser/create-partial-parser.ts';
 import { openaiError } from './openai-chat.ts';
 
 /**
@@ -30,7 +31,8 @@ export async function* decodeObjects(
   if (format === 'sse-data' || format === 'provider') throw await notEvents(messages, requested);
   // An iterable of text or protocol events simply ends; on the wire the protocol ends with `done`.
   const source = format === 'partialkit' ? ended(messages) : messages;
-  yield* extracted(dialectEvents(format, source, options), options.extractJson);
+  const maxEventSize = bound('maxEventSize', options.maxEventSize, DEFAULT_MAX_EVENT_SIZE);
+  yield* extracted(dialectEvents(format, source, options, maxEventSize), options.extractJson);
 }
 
 /**

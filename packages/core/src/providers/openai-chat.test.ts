@@ -1,7 +1,7 @@
 import { decodeSettled } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import type { DecodeOptions } from '../decode/decode.ts';
-import { NetworkError, ProviderError, TruncatedError } from '../errors.ts';
+import { DecodeError, NetworkError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import './index.ts';
 
 const data = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
@@ -260,5 +260,46 @@ describe('openai-chat: finish reasons that end no whole answer', () => {
     expect(aborted.text).toBe('{"a":');
     expect(aborted.error).toBeInstanceOf(TruncatedError);
     expect((aborted.error as TruncatedError).reason).toBe('incomplete');
+  });
+});
+
+describe('openai-chat: what the reader holds back is bounded by maxEventSize', () => {
+  const piece = `"${'x'.repeat(98)}"`; // 100 characters
+  it("a call's arguments held for a name that never comes: a DecodeError past maxEventSize, not memory without end", async () => {
+    const body =
+      calls({ index: 0, id: 'c1', type: 'function', function: { arguments: '[' } }) +
+      Array.from({ length: 30 }, () => calls({ index: 0, function: { arguments: `${piece},` } })).join('') +
+      finish('tool_calls') +
+      DONE;
+    const { text, error } = await run(body, { toolCall: 'get_time', maxEventSize: 1000 });
+    expect(text).toBe('');
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error).toMatchObject({
+      message: "A tool call's arguments before its name exceeded maxEventSize (1000 characters)",
+      event: 11, // the first event, then 10 pieces of 101 characters
+    });
+    // The default (16 Mi) holds them, and the name, once it comes, takes them all.
+    const named = body.replace(
+      finish('tool_calls'),
+      calls({ index: 0, function: { name: 'get_time', arguments: '0]' } }) + finish('tool_calls'),
+    );
+    expect(await run(named, { toolCall: 'get_time' })).toEqual({
+      text: `[${`${piece},`.repeat(30)}0]`,
+      error: undefined,
+    });
+  });
+
+  it('a refusal longer than maxEventSize is a DecodeError; a shorter one the RefusalError', async () => {
+    const refusal = (r: string) =>
+      data({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { refusal: r } }] });
+    const body = Array.from({ length: 12 }, () => refusal('x'.repeat(100))).join('') + finish('stop') + DONE;
+    expect((await run(body, { maxEventSize: 1000 })).error).toMatchObject({
+      name: 'DecodeError',
+      message: 'The refusal exceeded maxEventSize (1000 characters)',
+      event: 11,
+    });
+    const { error } = await run(body, { maxEventSize: 1200 });
+    expect(error).toBeInstanceOf(RefusalError);
+    expect((error as RefusalError).refusal).toBe('x'.repeat(1200));
   });
 });

@@ -1,7 +1,7 @@
 import { endedEarly } from '../decode/ended-early.ts';
 import { errorText, eventPayload, listField, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import type { SSEMessage } from '../decode/sse.ts';
+import { DEFAULT_MAX_EVENT_SIZE, heldTooLong, type SSEMessage } from '../decode/sse.ts';
 import { missingToolCall } from '../decode/tool-call-missing.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { TextOrCalls, text } from './tool-calls.ts';
@@ -94,7 +94,10 @@ class ToolCalls {
   /** The calls' names, as they came. */
   private readonly names: string[] = [];
 
-  constructor(private readonly target: number | string) {}
+  constructor(
+    private readonly target: number | string,
+    private readonly maxHeld: number,
+  ) {}
 
   /** At the end of a response that finished well: throws when the selected call never came. */
   assertFound(): void {
@@ -102,8 +105,8 @@ class ToolCalls {
     if (!came) throw missingToolCall(this.target, this.names);
   }
 
-  /** The text to pass on for one delta of the calls: its `args` if its call is the one read. */
-  take(delta: ToolCall | null | undefined, args: string | undefined): string | undefined {
+  /** The text to pass on for one delta of the calls (SSE event `n`): its `args` if its call is the one read. */
+  take(delta: ToolCall | null | undefined, args: string | undefined, n: number): string | undefined {
     const raw = delta?.function?.name;
     const name = typeof raw === 'string' && raw ? raw : undefined;
     const call = this.callOf(delta, name);
@@ -117,6 +120,8 @@ class ToolCalls {
     if (call.selected !== undefined) return call.selected ? args : undefined;
     if (name === undefined) {
       if (args) call.held += args;
+      if (call.held.length > this.maxHeld)
+        throw heldTooLong("A tool call's arguments before its name", this.maxHeld, n, call.held);
       return undefined;
     }
     const selected = !this.found && name === this.target;
@@ -188,9 +193,10 @@ export function openaiError(body: unknown, fallback = 'error'): ProviderError {
 export async function* openaiChat(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
+  maxEventSize = DEFAULT_MAX_EVENT_SIZE,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   const choice = options.choice ?? 0;
-  const tools = options.toolCall === undefined ? undefined : new ToolCalls(options.toolCall);
+  const tools = options.toolCall === undefined ? undefined : new ToolCalls(options.toolCall, maxEventSize);
   const plain = new TextOrCalls();
   let refusal = '';
   let finished = false;
@@ -222,7 +228,7 @@ export async function* openaiChat(
             n,
             `choices[${i}].delta.tool_calls[${j}].function.arguments`,
           );
-          const taken = tools.take(call, args);
+          const taken = tools.take(call, args, n);
           if (taken) yield text(taken);
         }
       } else {
@@ -240,6 +246,7 @@ export async function* openaiChat(
               plain.called(call.function.name);
       }
       refusal += stringField(delta?.refusal, n, `choices[${i}].delta.refusal`) ?? '';
+      if (refusal.length > maxEventSize) throw heldTooLong('The refusal', maxEventSize, n, refusal);
       if (!c?.finish_reason) continue;
       finished = true;
       if (c.finish_reason === 'length') {

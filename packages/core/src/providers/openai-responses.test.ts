@@ -168,3 +168,34 @@ describe('OpenAI Responses: a stream that ends before its final event', () => {
     });
   });
 });
+
+describe('openai-responses: a refusal is bounded by maxEventSize', () => {
+  it('a refusal longer than maxEventSize is a DecodeError naming it, not a string without end', async () => {
+    const refusal = ev({
+      type: 'response.refusal.delta',
+      sequence_number: 3,
+      output_index: 0,
+      delta: 'x'.repeat(600),
+    });
+    const body = incomplete('', 'content_filter').replace(
+      /(event: response\.incomplete)/,
+      `${refusal}${refusal}$1`,
+    );
+    const read = async (maxEventSize: number) => {
+      try {
+        for await (const _ of decode(
+          new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+          { maxEventSize },
+        ));
+      } catch (error) {
+        return error;
+      }
+    };
+    expect(await read(1000)).toMatchObject({
+      name: 'DecodeError',
+      message: 'The refusal exceeded maxEventSize (1000 characters)',
+      event: 5,
+    });
+    expect(await read(1200)).toMatchObject({ name: 'RefusalError', refusal: 'x'.repeat(1200) });
+  });
+});

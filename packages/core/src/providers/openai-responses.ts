@@ -1,7 +1,7 @@
 import { endedEarly } from '../decode/ended-early.ts';
 import { errorText, eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import type { SSEMessage } from '../decode/sse.ts';
+import { DEFAULT_MAX_EVENT_SIZE, heldTooLong, type SSEMessage } from '../decode/sse.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { openaiError } from './openai-chat.ts';
 import { TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
@@ -37,6 +37,7 @@ const CONTENT_FILTER = 'content_filter';
 export async function* openaiResponses(
   events: AsyncIterable<SSEMessage>,
   options: AdapterOptions,
+  maxEventSize = DEFAULT_MAX_EVENT_SIZE,
 ): AsyncGenerator<DecodedEvent, void, undefined> {
   const tools = options.toolCall === undefined ? undefined : new ToolCallSelector(options.toolCall);
   const plain = new TextOrCalls();
@@ -95,6 +96,7 @@ export async function* openaiResponses(
       }
       case 'response.refusal.delta':
         refusal += stringField(e?.delta, n, 'delta') ?? '';
+        if (refusal.length > maxEventSize) throw heldTooLong('The refusal', maxEventSize, n, refusal);
         break;
       case 'error':
         throw openaiError(e ?? event.data);
