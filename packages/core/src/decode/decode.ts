@@ -128,15 +128,15 @@ async function dialectOf(
   const requested = options.format ?? 'auto';
   const maxEventSize = bound('maxEventSize', options.maxEventSize, DEFAULT_MAX_EVENT_SIZE);
   const aiSdkHeader = source instanceof Response && source.headers.has(AI_SDK_HEADER);
-  const framing =
-    requested === 'auto'
-      ? aiSdkHeader
-        ? 'ai-sdk'
-        : await detectBody(body, contentType)
-      : // Gemini streams either SSE (`alt=sse`) or one JSON array: the body tells which.
-        requested === 'gemini' && (await detectBody(body, contentType)) === 'gemini-array'
-        ? 'gemini-array'
-        : requested;
+  let framing: Detected | 'sse' | 'text';
+  if (requested === 'auto') framing = aiSdkHeader ? 'ai-sdk' : await detectBody(body, contentType);
+  else {
+    // Gemini streams either SSE (`alt=sse`) or one JSON array, and a JSON body under a named format
+    // may be a provider's whole response (asked for without `stream: true`): the body tells.
+    const sniffed =
+      requested === 'gemini' || /json/i.test(contentType) ? await detectBody(body, contentType) : undefined;
+    framing = requested === 'gemini' && sniffed === 'gemini-array' ? 'gemini-array' : requested;
+  }
   let events: AsyncIterable<DecodedEvent>;
   if (framing === 'text') events = plainText(body);
   else if (framing === 'gemini-array') {

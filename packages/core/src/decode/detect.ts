@@ -1,5 +1,5 @@
 import { DecodeError } from '../errors.ts';
-import { providerDialect, providersLoaded } from './formats.ts';
+import { providerDialect, providersLoaded, wholeResponse } from './formats.ts';
 import type { Peekable } from './peekable.ts';
 import { jsonData, type SSEMessage } from './sse.ts';
 
@@ -99,6 +99,9 @@ export async function detectBody(
     // scripts would pass for the answer. (Express types a string it sends as HTML: JSON or text there is
     // sniffed as any other type is.)
     if (html && trimmed.startsWith('<')) throw await notAnAnswer(body, head, media);
+    // A provider's answer asked for without streaming: its envelope would pass for the answer's JSON.
+    const whole = wholeResponse(trimmed);
+    if (whole) throw new DecodeError(whole, 0, trimmed.slice(0, 120));
     if (/^(data|event|id|retry)?:/.test(trimmed)) return 'sse';
     const key = /^\[\s*\{\s*"(\w+)"/.exec(trimmed);
     if (key) return GEMINI_KEYS.has(key[1]!) ? 'gemini-array' : 'text';

@@ -10,6 +10,7 @@ import { dialectOf } from './dialect.ts';
 import { gemini, geminiArray } from './gemini.ts';
 import { openaiChat } from './openai-chat.ts';
 import { openaiResponses } from './openai-responses.ts';
+import { wholeResponse } from './whole-response.ts';
 
 registerFormats({
   detect: dialectOf,
@@ -20,6 +21,7 @@ registerFormats({
     gemini,
   },
   body: { 'gemini-array': geminiArray },
+  whole: wholeResponse,
 });
 
 export { decodeObjects } from './decode-objects.ts';
