@@ -131,10 +131,13 @@ async function dialectOf(
   let framing: Detected | 'sse' | 'text';
   if (requested === 'auto') framing = aiSdkHeader ? 'ai-sdk' : await detectBody(body, contentType);
   else {
-    // Gemini streams either SSE (`alt=sse`) or one JSON array, and a JSON body under a named format
-    // may be a provider's whole response (asked for without `stream: true`): the body tells.
+    // Gemini streams either SSE (`alt=sse`) or one JSON array, and a JSON body under a provider's
+    // format may be its whole response (asked for without `stream: true`): the body tells. A declared
+    // 'text' is the JSON, whatever it looks like.
     const sniffed =
-      requested === 'gemini' || /json/i.test(contentType) ? await detectBody(body, contentType) : undefined;
+      requested === 'gemini' || (requested !== 'text' && /json/i.test(contentType))
+        ? await detectBody(body, contentType)
+        : undefined;
     framing = requested === 'gemini' && sniffed === 'gemini-array' ? 'gemini-array' : requested;
   }
   let events: AsyncIterable<DecodedEvent>;

@@ -30,7 +30,7 @@ const sseReaders = new Map<string, SSEReader>();
 const bodyReaders = new Map<string, BodyReader>();
 
 const detectors: Array<(event: SSEMessage) => Detected | undefined> = [];
-const wholeChecks: Array<(head: string) => string | undefined> = [];
+let whole: ((head: string) => string | undefined) | undefined;
 
 export function registerFormats(formats: {
   detect?: (event: SSEMessage) => Detected | undefined;
@@ -40,7 +40,7 @@ export function registerFormats(formats: {
   body?: Record<string, BodyReader>;
 }): void {
   if (formats.detect) detectors.push(formats.detect);
-  if (formats.whole) wholeChecks.push(formats.whole);
+  whole ??= formats.whole;
   for (const [name, reader] of Object.entries(formats.sse ?? {})) sseReaders.set(name, reader);
   for (const [name, reader] of Object.entries(formats.body ?? {})) bodyReaders.set(name, reader);
 }
@@ -50,13 +50,7 @@ export const bodyReader = (name: string): BodyReader | undefined => bodyReaders.
 /** Whether the provider readers are loaded (only they register detectors). */
 export const providersLoaded = (): boolean => detectors.length > 0;
 /** Why a body that begins with `head` is a provider's whole response, not a stream, if it is one. */
-export function wholeResponse(head: string): string | undefined {
-  for (const check of wholeChecks) {
-    const why = check(head);
-    if (why) return why;
-  }
-  return undefined;
-}
+export const wholeResponse = (head: string): string | undefined => whole?.(head);
 /** The dialect a registered detector tells from an event, if any. */
 export function providerDialect(event: SSEMessage): Detected | undefined {
   for (const detect of detectors) {

@@ -199,3 +199,18 @@ describe("decodeObjects: format 'text' (the text is the JSON)", () => {
     expect(released).toBe(true);
   });
 });
+
+describe('decodeObjects: options', () => {
+  it('a bad maxEventSize fails before the source is read (an SDK stream is not left open)', async () => {
+    let pulled = 0;
+    const source = {
+      async *[Symbol.asyncIterator]() {
+        pulled++;
+        yield 'never read';
+      },
+    };
+    const { error } = await settled(decodeObjects(source, { maxEventSize: -1 }));
+    expect(error).toMatchObject({ name: 'InvalidOptionError' });
+    expect(pulled).toBe(0);
+  });
+});

@@ -19,6 +19,8 @@ export async function* decodeObjects(
   objects: AsyncIterable<unknown>,
   options: Omit<DecodeOptions, 'signal'> = {},
 ): AsyncGenerator<DecodedEvent, void, undefined> {
+  // Before the source is read: a bad option must not leave it open.
+  const maxEventSize = bound('maxEventSize', options.maxEventSize, DEFAULT_MAX_EVENT_SIZE);
   const messages = new Peekable(asMessages(objects));
   const requested = options.format ?? 'auto';
   // 'text' (the body is the JSON) has no SSE reader: here it is what text deltas are, each string a
@@ -31,7 +33,6 @@ export async function* decodeObjects(
   if (format === 'sse-data' || format === 'provider') throw await notEvents(messages, requested);
   // An iterable of text or protocol events simply ends; on the wire the protocol ends with `done`.
   const source = format === 'partialkit' ? ended(messages) : messages;
-  const maxEventSize = bound('maxEventSize', options.maxEventSize, DEFAULT_MAX_EVENT_SIZE);
   yield* extracted(dialectEvents(format, source, options, maxEventSize), options.extractJson);
 }
 

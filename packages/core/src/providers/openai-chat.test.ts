@@ -275,7 +275,7 @@ describe('openai-chat: what the reader holds back is bounded by maxEventSize', (
     expect(text).toBe('');
     expect(error).toBeInstanceOf(DecodeError);
     expect(error).toMatchObject({
-      message: "A tool call's arguments before its name exceeded maxEventSize (1000 characters)",
+      message: "Tool calls' arguments before their names exceeded maxEventSize (1000 characters)",
       event: 11, // the first event, then 10 pieces of 101 characters
     });
     // The default (16 Mi) holds them, and the name, once it comes, takes them all.
@@ -286,6 +286,33 @@ describe('openai-chat: what the reader holds back is bounded by maxEventSize', (
     expect(await run(named, { toolCall: 'get_time' })).toEqual({
       text: `[${`${piece},`.repeat(30)}0]`,
       error: undefined,
+    });
+  });
+
+  it('the bound holds for all calls together: many unnamed calls, each under it, are a DecodeError too', async () => {
+    const body =
+      Array.from({ length: 200 }, (_, i) =>
+        calls({ index: i, function: { arguments: 'x'.repeat(90) } }),
+      ).join('') +
+      finish('tool_calls') +
+      DONE;
+    expect((await run(body, { toolCall: 'never', maxEventSize: 1000 })).error).toMatchObject({
+      name: 'DecodeError',
+      event: 12,
+    });
+    // What a call held is let go once its name comes: named calls, however many, hold nothing.
+    const named =
+      Array.from(
+        { length: 200 },
+        (_, i) =>
+          calls({ index: i, function: { arguments: 'x'.repeat(90) } }) +
+          calls({ index: i, function: { name: `f${i}` } }),
+      ).join('') +
+      finish('tool_calls') +
+      DONE;
+    expect((await run(named, { toolCall: 'never', maxEventSize: 1000 })).error).toMatchObject({
+      name: 'ProviderError',
+      type: 'tool_call_missing',
     });
   });
 

@@ -91,6 +91,8 @@ class ToolCalls {
   private last: Call | undefined;
   private count = 0;
   private found = false;
+  /** The characters all calls hold until their names come: at most `maxHeld`. */
+  private held = 0;
   /** The calls' names, as they came. */
   private readonly names: string[] = [];
 
@@ -119,15 +121,18 @@ class ToolCalls {
     }
     if (call.selected !== undefined) return call.selected ? args : undefined;
     if (name === undefined) {
-      if (args) call.held += args;
-      if (call.held.length > this.maxHeld)
-        throw heldTooLong("A tool call's arguments before its name", this.maxHeld, n, call.held);
+      if (!args) return undefined;
+      call.held += args;
+      this.held += args.length;
+      if (this.held > this.maxHeld)
+        throw heldTooLong("Tool calls' arguments before their names", this.maxHeld, n, call.held);
       return undefined;
     }
     const selected = !this.found && name === this.target;
     call.selected = selected;
     this.found ||= selected;
     const held = call.held;
+    this.held -= held.length;
     call.held = '';
     return selected ? held + (args ?? '') : undefined;
   }

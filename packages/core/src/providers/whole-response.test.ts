@@ -73,7 +73,7 @@ const json = (body: string, size = body.length) =>
 describe("a provider's answer asked for without streaming", () => {
   for (const [name, body] of Object.entries(WHOLE) as Array<[keyof typeof WHOLE, string]>) {
     it(`${name}: a DecodeError that says to stream it, before any text (format auto, and named)`, async () => {
-      const formats = name === 'openrouter' ? ['auto', 'openai-chat'] : ['auto', name, 'text'];
+      const formats = name === 'openrouter' ? ['auto', 'openai-chat'] : ['auto', name];
       for (const format of formats) {
         const { text, error } = await decodeSettled(json(body), { format: format as 'auto' });
         expect(text, format).toBe('');
@@ -97,10 +97,14 @@ describe("a provider's answer asked for without streaming", () => {
     expect(snapshots).toEqual([]);
   });
 
-  it("an app's own JSON with the same first keys is read as the answer", async () => {
+  it("an app's own JSON with the same first keys, or such fields further in, is read as the answer", async () => {
     const own = [
       { id: 'chatcmpl-1', object: 'chair' },
       { id: 'msg_1', type: 'note', role: 'assistant' },
+      { id: 'msg_001', type: 'message', text: 'hello', author: 'Ada' },
+      { id: 7, note: 'audit', entry: { object: 'chat.completion', tokens: 3 } },
+      { id: 'a', note: { x: 1 }, object: 'chat.completion' },
+      { id: 'a', b: 1, c: 2, d: 3, e: 4, object: 'chat.completion' },
       { candidates: [{ name: 'Ada', content: 'cv' }] },
       { candidates: [] },
       { id: 1, object: 'response' },
@@ -109,6 +113,19 @@ describe("a provider's answer asked for without streaming", () => {
       const body = JSON.stringify(value);
       const { text, error } = await decodeSettled(json(body), {});
       expect({ text, error }, body).toEqual({ text: body, error: undefined });
+    }
+  });
+
+  it("format 'text' takes the body at its word: an envelope is the JSON asked for", async () => {
+    const body = WHOLE['openai-chat'];
+    const { text, error } = await decodeSettled(json(body), { format: 'text' });
+    expect({ text, error }).toEqual({ text: body, error: undefined });
+  });
+
+  it('told however the body is chunked from 120 characters on (where its first chunk holds the marker)', async () => {
+    for (const size of [120, 200, 1000]) {
+      const { error } = await decodeSettled(json(WHOLE['openai-chat'], size), {});
+      expect(error, `${size}`).toBeInstanceOf(DecodeError);
     }
   });
 

@@ -194,14 +194,14 @@ export class LiveReader<C extends LiveConnection> {
       ]);
     } catch (error) {
       this.blocked = undefined;
-      // Refused for one log (a key that is no stream any more), not dropped: only its waits fail.
+      // Refused for one log (a key that is no stream any more), not dropped: only its waits fail, each
+      // with what Redis said of its log.
       if (from.size > 1 && this.connecting === connecting) {
         const refused = await this.refused(connected.connection, from);
-        if (refused && refused.size > 0 && refused.size < from.size) {
-          this.fail(
-            waits.filter((wait) => refused.has(wait.log)),
-            error,
-          );
+        if (this.connecting === connecting && refused.size > 0 && refused.size < from.size) {
+          for (const wait of waits) {
+            if (refused.has(wait.log)) this.fail([wait], refused.get(wait.log));
+          }
           return;
         }
       }
@@ -224,22 +224,18 @@ export class LiveReader<C extends LiveConnection> {
   }
 
   /**
-   * The logs of a failed `XREAD` that Redis refuses on their own (a read without `BLOCK` each), or
-   * undefined if the connection failed meanwhile.
+   * The logs of a failed `XREAD` that Redis refuses on their own (a read without `BLOCK` each), with
+   * its error. All of them when the connection failed (then no log is told apart).
    */
-  private async refused(connection: C, from: ReadonlyMap<string, string>): Promise<Set<string> | undefined> {
-    const refused = new Set<string>();
-    try {
-      await Promise.all(
-        [...from].map(([log, after]) =>
-          connection.sendCommand(['XREAD', 'COUNT', '1', 'STREAMS', log, after]).catch(() => {
-            refused.add(log);
-          }),
-        ),
-      );
-    } catch {
-      return undefined;
-    }
+  private async refused(connection: C, from: ReadonlyMap<string, string>): Promise<Map<string, unknown>> {
+    const refused = new Map<string, unknown>();
+    await Promise.all(
+      [...from].map(([log, after]) =>
+        connection.sendCommand(['XREAD', 'COUNT', '1', 'STREAMS', log, after]).catch((error: unknown) => {
+          refused.set(log, error);
+        }),
+      ),
+    );
     return refused;
   }
 

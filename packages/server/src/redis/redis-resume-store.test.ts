@@ -392,7 +392,7 @@ describe('RedisResumeStore: many live reads share one connection', () => {
     expect(performance.now() - appended).toBeLessThan(200);
     await expect(within(badRead, 5000, 'the refused read')).rejects.toMatchObject({
       type: 'stream_unavailable',
-      message: expect.stringContaining('WRONGTYPE'),
+      message: 'Redis refused a command of the resume store (WRONGTYPE)',
     });
     await writer.append(good, done(2));
     expect((await within(it.next(), 2000, 'the end')).value).toEqual(done(2));
@@ -726,6 +726,9 @@ describe('RedisResumeStore: the connections it opens drop', () => {
     );
     expect(failure).toBeInstanceOf(ProviderError);
     expect((failure as ProviderError).type).toBe('stream_unavailable');
+    // What the browser is sent names no host or port (the socket's error, in `raw`, does).
+    expect((failure as ProviderError).message).toBe('The resume store lost its connection to Redis');
+    expect(String(((failure as ProviderError).raw as Error).message)).toMatch(/127\.0\.0\.1|closed/i);
   });
 
   it('the cancel subscriber survives its connection dropping: a cancel sent while it was away, and one after, arrive', async () => {

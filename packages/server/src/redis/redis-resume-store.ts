@@ -507,11 +507,17 @@ return redis.call('XADD', KEYS[1], '*', unpack(ARGV))`;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** The message reaches the browser; the cause (which names Redis's host and port) stays in `raw`. */
-/** Redis failed a command or did not answer: the message says which (a drop, a timeout, `WRONGTYPE` …). */
+/**
+ * The message reaches the browser: it names Redis's error code (`WRONGTYPE`, `NOPERM` …) if Redis
+ * refused the command, never the rest (a socket error names Redis's host and port, `MOVED` a node's);
+ * the cause stays in `raw`.
+ */
 function unavailable(cause: unknown): ProviderError {
-  const why = cause instanceof Error && cause.message ? `: ${cause.message}` : '';
-  return new ProviderError('stream_unavailable', `The resume store could not read Redis${why}`, cause);
+  const code = /^[A-Z]{2,}(?=\s|$)/.exec(cause instanceof Error ? cause.message : '')?.[0];
+  const why = code
+    ? `Redis refused a command of the resume store (${code})`
+    : 'The resume store lost its connection to Redis';
+  return new ProviderError('stream_unavailable', why, cause);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
