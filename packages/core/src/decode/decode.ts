@@ -43,7 +43,7 @@ export interface DecodeOptions extends AdapterOptions {
   /**
    * Largest SSE event accepted, in characters (default 16 Mi): a bound on memory for hostile streams.
    * A larger event is a `DecodeError`, however the stream is chunked. It bounds what a provider's
-   * reader holds back too: a refusal's text, a tool call's arguments before its name names it.
+   * reader holds back too: a refusal's text, tool calls' arguments before their names come.
    */
   maxEventSize?: number | undefined;
   /** Called with the server's `retry:` interval (ms), the delay it asks a reconnecting client to wait. */
