@@ -50,6 +50,10 @@ export interface PartialItemsStoreOptions<S extends StandardSchemaV1, I = unknow
   maxLength?: number | undefined;
   /** Each valid element as it closes (not throttled), with its index in the list. */
   onItem?: ((item: SchemaOutput<S>, index: number) => void) | undefined;
+  /**
+   * Called once when a run ends by itself: with its output, or with its error (after `onError`). Not
+   * called when the app ends it: `stop`, `reset`, a newer `submit`, or the UI unmounting.
+   */
   onFinish?:
     | ((result: {
         items: readonly SchemaOutput<S>[];
@@ -199,7 +203,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
 
   /** Applies the run's progress to the state now. */
   protected flush(): void {
-    this.throttle.cancel();
+    this.throttle.skipPending();
     const run = this.run;
     if (!run) return;
     const state = this.state;

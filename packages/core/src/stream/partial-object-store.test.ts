@@ -223,6 +223,15 @@ describe('PartialObjectStore', () => {
           res.writeHead(429, { 'content-type': 'application/json' }).end('{"error":"slow down"}');
           return;
         }
+        if (req.url === '/bodiless') {
+          const shown = { title: `${body.length} ${req.headers['content-type'] ?? 'none'}`, tags: [] };
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end(
+            encodeProtocolEvent({ type: 'text', text: JSON.stringify(shown) }) +
+              encodeProtocolEvent({ type: 'done' }),
+          );
+          return;
+        }
         const { topic } = JSON.parse(body) as { topic: string };
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.end(
@@ -244,6 +253,12 @@ describe('PartialObjectStore', () => {
       });
       await store.submit({ topic: 'posted' });
       expect(store.getSnapshot()).toMatchObject({ status: 'success', data: { title: 'posted', tags: [] } });
+    });
+
+    it('POSTs no body and declares no JSON for submit(undefined)', async () => {
+      const store = new PartialObjectStore({ schema: Schema, fetcher: `${url}/bodiless` });
+      await store.submit(undefined);
+      expect(store.getSnapshot()).toMatchObject({ status: 'success', data: { title: '0 none', tags: [] } });
     });
 
     it('reports an HTTP error with its body', async () => {

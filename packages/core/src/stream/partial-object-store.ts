@@ -77,6 +77,10 @@ export interface PartialStoreOptions<S extends StandardSchemaV1, I = unknown> ex
   /** Maximum JSON text length in UTF-16 code units; an invalid value fails the run with `InvalidOptionError`. */
   maxLength?: number | undefined;
   onUpdate?: ((object: DeepPartial<SchemaInput<S>>) => void) | undefined;
+  /**
+   * Called once when a run ends by itself: with its output, or with its error (after `onError`). Not
+   * called when the app ends it: `stop`, `reset`, a newer `submit`, or the UI unmounting.
+   */
   onFinish?:
     | ((result: PartialFinishResult<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>) => void)
     | undefined;
@@ -196,7 +200,7 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
 
   /** Applies parser progress to the state now. */
   protected flush(): void {
-    this.throttle.cancel();
+    this.throttle.skipPending();
     const run = this.run;
     if (!run) return;
     const parser = run.stage.parser;

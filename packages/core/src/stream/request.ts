@@ -5,7 +5,7 @@ import type { Fetcher } from './stream-store.ts';
 
 /**
  * Starts a store's request: GETs `resumeUrl` when given (resuming a stream), else calls the fetcher,
- * or POSTs `input` as JSON when it is a URL.
+ * or POSTs `input` as JSON when it is a URL (no body for `undefined`).
  */
 export async function fetchSource<I>(
   fetcher: Fetcher<I> | string,
@@ -65,13 +65,9 @@ function postJson(
   body: string | undefined,
   signal: AbortSignal,
 ): Promise<Response> {
-  return request(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'text/event-stream, application/x-ndjson, application/json, text/plain',
-    },
-    body: body ?? null,
-    signal,
-  });
+  const accept = 'text/event-stream, application/x-ndjson, application/json, text/plain';
+  // `submit()` with no input (undefined has no JSON) posts no body, and so declares no JSON.
+  const headers: Record<string, string> =
+    body === undefined ? { accept } : { 'content-type': 'application/json', accept };
+  return request(url, { method: 'POST', headers, body: body ?? null, signal });
 }

@@ -141,4 +141,34 @@ describe('status narrows the outcome', () => {
       error: expect.any(Error),
     });
   });
+
+  it('onFinish: once per run that ends by itself, never for one the app stops, resets or replaces', async () => {
+    for (const store of ['object', 'items'] as const) {
+      const { fetcher, push, end } = controlledSource();
+      const finished: unknown[] = [];
+      const onFinish = (r: { error: Error | undefined }) => finished.push(r.error?.name ?? 'done');
+      const s =
+        store === 'object'
+          ? new PartialObjectStore({ schema: Talk, fetcher, throttle: 0, onFinish })
+          : new PartialItemsStore({ schema: Talk, fetcher, throttle: 0, onFinish });
+      const [first, ...rest] = store === 'object' ? OBJECT_CHUNKS : LIST_CHUNKS;
+      for (const ending of ['stop', 'reset', 'submit', 'end'] as const) {
+        void s.submit(undefined);
+        await tick();
+        push(first as string);
+        await tick();
+        if (ending === 'stop') s.stop();
+        else if (ending === 'reset') s.reset();
+        else if (ending === 'submit') void s.submit(undefined);
+        else {
+          await tick();
+          push(rest.join(''));
+          end();
+        }
+        await tick();
+        await tick();
+      }
+      expect([store, finished]).toEqual([store, ['done']]);
+    }
+  });
 });

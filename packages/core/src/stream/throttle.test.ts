@@ -43,6 +43,30 @@ describe('Throttle', () => {
     expect(runs).toBe(3);
   });
 
+  it('a run that cancels the throttle (a listener starting a new stream) starts no interval', async () => {
+    for (const trailing of [false, true]) {
+      let runs = 0;
+      let cancelIn = trailing ? 2 : 1;
+      const throttle = new Throttle(() => {
+        runs++;
+        if (runs === cancelIn) throttle.cancel();
+      });
+      throttle.request(30);
+      if (trailing) {
+        throttle.request(30);
+        await wait(45); // the trailing run, which cancels
+      }
+      expect(runs).toBe(cancelIn);
+      cancelIn = 0;
+      throttle.request(30);
+      expect(runs).toBe(trailing ? 3 : 2); // at once: a leading edge, not a run held for an interval
+      throttle.request(30);
+      expect(runs).toBe(trailing ? 3 : 2);
+      await wait(45);
+      expect(runs).toBe(trailing ? 4 : 3);
+    }
+  });
+
   it('showsField: a non-empty string, a number or a boolean anywhere', () => {
     for (const v of [undefined, null, {}, [], { a: '' }, { items: [{}] }, { a: { b: [null, ''] } }])
       expect([v, showsField(v)]).toEqual([v, false]);
@@ -99,6 +123,29 @@ describe('PartialObjectStore with the default throttle', () => {
     push('ello');
     await wait(0);
     expect(store.getSnapshot().object).toEqual({ title: 'H' }); // then the throttle's pace again
+    store.stop();
+  });
+
+  it('a stream submitted by a listener during a throttled update gets its own leading edge', async () => {
+    const { fetcher, push, requests } = controlledSource();
+    const store = new PartialObjectStore({ schema: z.object({ title: z.string() }), throttle: 200, fetcher });
+    const seen: unknown[] = [];
+    store.subscribe(() => {
+      const { object } = store.getSnapshot();
+      seen.push(object);
+      if (requests.length === 1 && object?.title === 'Hello') void store.submit('again');
+    });
+    void store.submit(undefined);
+    await wait(5);
+    push('{"title": "H'); // the first field: at once
+    await wait(0);
+    push('ello');
+    await wait(250); // the interval's trailing update, whose listener submits anew
+    expect(requests.map((r) => r.input)).toEqual([undefined, 'again']);
+    push('{"ti');
+    await wait(0);
+    expect(store.getSnapshot().object).toEqual({}); // at once, not an interval of the old stream later
+    expect(seen.at(-1)).toEqual({});
     store.stop();
   });
 

@@ -10,6 +10,8 @@ export type ThrottleSetting = 'frame' | number;
 export class Throttle {
   private cooling: (() => void) | undefined;
   private pending = false;
+  /** Counts `cancel`s: a run that cancels (its listener stops the stream, or submits anew) starts no interval. */
+  private cancels = 0;
 
   constructor(private readonly run: () => void) {}
 
@@ -25,15 +27,27 @@ export class Throttle {
       }
       this.cancel();
     }
-    this.run();
-    this.cool(setting);
+    this.runAndCool(setting);
   }
 
-  /** Forgets a pending run (the caller flushes itself when it needs to). */
+  /** Forgets a pending run: the caller has just run itself. The interval goes on. */
+  skipPending(): void {
+    this.pending = false;
+  }
+
+  /** Forgets a pending run and the interval: the next request runs at once (a new stream, an attempt). */
   cancel(): void {
+    this.cancels++;
     this.cooling?.();
     this.cooling = undefined;
     this.pending = false;
+  }
+
+  /** Runs, then starts an interval, unless the run cancelled the throttle: what comes next is a new stream's. */
+  private runAndCool(setting: ThrottleSetting): void {
+    const cancels = this.cancels;
+    this.run();
+    if (this.cancels === cancels) this.cool(setting);
   }
 
   private cool(setting: ThrottleSetting): void {
@@ -41,8 +55,7 @@ export class Throttle {
       this.cooling = undefined;
       if (!this.pending) return;
       this.pending = false;
-      this.run();
-      this.cool(setting);
+      this.runAndCool(setting);
     };
     if (setting === 'frame' && typeof requestAnimationFrame === 'function') {
       const id = requestAnimationFrame(end);
