@@ -5,6 +5,7 @@ import {
   encodeProtocolEvent,
   type HTTPError,
   PartialObjectStore,
+  type ProtocolEvent,
   ProviderError,
 } from '@partialkit/core';
 import { fixtureBytes } from '@partialkit/test-utils/fixtures';
@@ -150,6 +151,23 @@ describe('toPartialResponse', () => {
     expect(seen).toEqual([]);
   });
 
+  it("proxying a partialkit stream sends none of the upstream's ids (they are another stream's offsets); an app's own are kept", async () => {
+    const upstream = new Response(
+      encodeProtocolEvent({ type: 'text', text: '{"a":', id: '5' }) +
+        encodeProtocolEvent({ type: 'text', text: '1}', id: '7' }) +
+        encodeProtocolEvent({ type: 'done', id: '7' }),
+      { headers: { 'content-type': 'text/event-stream' } },
+    );
+    expect(await readAll(toPartialResponse(upstream, { heartbeatMs: 0 }))).toBe(
+      `: partialkit\n\n${encodeProtocolEvent({ type: 'text', text: '{"a":' })}${encodeProtocolEvent({ type: 'text', text: '1}' })}${encodeProtocolEvent({ type: 'done' })}`,
+    );
+    async function* events(): AsyncGenerator<ProtocolEvent> {
+      yield { type: 'text', text: '{}', id: '2' };
+    }
+    const own = toPartialResponse(events(), { heartbeatMs: 0 });
+    expect(await readAll(own)).toContain('id: 2\ndata: "{}"');
+  });
+
   it('re-encodes a provider Response (OpenAI tool call, parallel calls kept apart)', async () => {
     const upstream = new Response(fixtureBytes('openai-chat-tool-calls-parallel.sse'), {
       headers: { 'content-type': 'text/event-stream' },
@@ -197,6 +215,26 @@ describe('toPartialResponse', () => {
     expect(wire.endsWith('event: done\ndata: {}\n\n')).toBe(true);
     await new Promise((r) => setTimeout(r, 10));
     expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it('queues no keep-alive comments for a client that stopped reading (one at most)', async () => {
+    let go: () => void = () => {};
+    async function* silent() {
+      yield '[1,';
+      await new Promise<void>((r) => {
+        go = r;
+      });
+      yield '2]';
+    }
+    const reader = toPartialResponse(silent(), { heartbeatMs: 5 }).body!.getReader();
+    const decoder = new TextDecoder();
+    let wire = '';
+    for (let i = 0; i < 3; i++) wire += decoder.decode((await reader.read()).value); // head, the delta, a read waiting
+    await new Promise((r) => setTimeout(r, 150)); // ≈ 30 intervals, nobody reading
+    go();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) wire += decoder.decode(r.value);
+    expect(wire.match(/: keep-alive\n\n/g)?.length).toBeLessThanOrEqual(3);
+    expect(wire.endsWith('event: done\ndata: {}\n\n')).toBe(true);
   });
 
   it('heartbeatMs 0, Infinity or past what a timer keeps sends no keep-alive comment and starts no timer', async () => {

@@ -242,7 +242,15 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
   /** Settles a pending `pull` when the stream is aborted while the upstream is silent. */
   let interrupt: (() => void) | undefined;
 
-  const send = (event: ProtocolEvent) => body?.enqueue(encoder.encode(encodeProtocolEvent(event)));
+  // An upstream's SSE ids (a proxied partialkit stream's offsets) mean nothing to this response's client;
+  // the ids of protocol events the app yields itself (a resumable stream's) are its own.
+  const ownIds = !(source instanceof Response);
+  const send = (event: ProtocolEvent) =>
+    body?.enqueue(
+      encoder.encode(
+        encodeProtocolEvent(ownIds || event.id === undefined ? event : { ...event, id: undefined }),
+      ),
+    );
   const finish = (reason?: unknown) => {
     if (finished) return;
     finished = true;
@@ -282,6 +290,8 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
         if (beats) {
           beats = false;
           heartbeat = setInterval(() => {
+            // A client that has not read what is queued yet needs no more bytes: none pile up.
+            if ((controller.desiredSize ?? 0) < 0) return;
             try {
               controller.enqueue(encoder.encode(': keep-alive\n\n'));
             } catch {

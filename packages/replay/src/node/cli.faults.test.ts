@@ -428,6 +428,28 @@ describe('the replay server never dies on a request (item 19)', () => {
   });
 });
 
+describe('record: the request it makes', () => {
+  const seen: string[] = [];
+  const upstream = createServer((req, res) => {
+    seen.push(`${req.method} ${req.headers['content-type'] ?? 'no content-type'}`);
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('{}');
+  });
+  afterAll(() => close(upstream));
+
+  it('a GET (no --data) declares no JSON body; --data posts JSON unless --header names another type', async () => {
+    const base = await listen(upstream);
+    const out = join(dir, 'request.rec.jsonl');
+    await main(['record', '--url', base, '--out', out], () => {});
+    await main(['record', '--url', base, '--out', out, '--data', '{}'], () => {});
+    await main(
+      ['record', '--url', base, '--out', out, '--data', 'a=1', '--header', 'content-type: text/plain'],
+      () => {},
+    );
+    expect(seen).toEqual(['GET no content-type', 'POST application/json', 'POST text/plain']);
+  });
+});
+
 describe('record against a gzip upstream, then replay (item 21)', () => {
   // partialkit's own protocol: two text deltas, then done.
   const BODY = ['{"a":', '[1,2]}']

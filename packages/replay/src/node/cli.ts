@@ -275,7 +275,7 @@ export async function main(
     }
     if (!values.url || !values.out) throw new Error(`record needs --url and --out\n\n${USAGE}`);
     const timeout = flagNumber('--timeout', values.timeout, RECORD_FLAGS.timeout, (n) => n >= 0);
-    const headers = new Headers({ 'content-type': 'application/json' });
+    const headers = new Headers();
     for (const h of values.header) {
       const i = h.indexOf(':');
       try {
@@ -294,6 +294,8 @@ export async function main(
       }
     }
     const body = await readData(values.data);
+    // A GET (no --data) declares no body.
+    if (body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
     // Errors name the URL with its credentials redacted, as the recording does: CI logs are shared too.
     const shown = redactUrl(values.url);
     // An endpoint that takes the connection and never answers, or stops sending, fails the recording

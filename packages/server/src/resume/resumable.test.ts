@@ -201,6 +201,10 @@ describe('resumeResponse with an offset or an id that names nothing', () => {
     expect([offsetOf(undefined), offsetOf(''), offsetOf('3'), offsetOf(undefined, '?offset=2')]).toEqual([
       0, 0, 3, 2,
     ]);
+    // An empty header (sent before any id by some clients and proxies) leaves the query its say.
+    expect([offsetOf('', '?offset=7'), offsetOf(' ', '?offset=7'), offsetOf('3', '?offset=7')]).toEqual([
+      7, 7, 3,
+    ]);
     for (const id of ['garbage', '12abc', '1'.repeat(400), '-3', '1.5', '1e3']) {
       const offset = offsetOf(id);
       expect(offset).toBeNaN();

@@ -166,13 +166,15 @@ async function run(
 }
 
 /**
- * The offset a client asks to resume after: `Last-Event-ID`, else the `offset` query parameter, else 0
- * (an empty one too: SSE's way of saying "no id"). `NaN` when it is no offset (`12abc`, `-3`, past
+ * The offset a client asks to resume after: `Last-Event-ID`, else (none, or an empty one) the `offset`
+ * query parameter, else 0 (an empty one too: SSE's way of saying "no id"). `NaN` when it is no offset (`12abc`, `-3`, past
  * 2^53): `resumeResponse` refuses that with a 400, where reading from 0 would send a client that holds
  * part of the text all of it again.
  */
 export function resumeOffset(request: Request): number {
-  const raw = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('offset') ?? '';
+  // An empty header (a client or proxy that always sends one) says nothing: the query may still.
+  const header = request.headers.get('last-event-id');
+  const raw = header?.trim() ? header : (new URL(request.url).searchParams.get('offset') ?? '');
   if (raw.trim() === '') return 0;
   const offset = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
   return Number.isSafeInteger(offset) ? offset : Number.NaN;
