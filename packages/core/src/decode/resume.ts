@@ -17,6 +17,19 @@ export interface ReconnectOptions {
   maxDelayMs?: number | undefined;
 }
 
+/**
+ * The reconnect settings with their defaults, or undefined for `false`; an invalid one throws an
+ * `InvalidOptionError` (the stores check it before any request).
+ */
+export function reconnectSettings(reconnect: ReconnectOptions | false | undefined) {
+  if (reconnect === false) return undefined;
+  return {
+    maxAttempts: bound('reconnect.maxAttempts', reconnect?.maxAttempts, 5),
+    baseDelay: bound('reconnect.baseDelayMs', reconnect?.baseDelayMs, 250),
+    maxDelay: bound('reconnect.maxDelayMs', reconnect?.maxDelayMs, 8000),
+  };
+}
+
 export interface ResumableDecodeOptions extends DecodeOptions {
   /** Reconnect settings, or `false` to never reconnect. Only a resumable response is ever resumed. */
   reconnect?: ReconnectOptions | false | undefined;
@@ -120,10 +133,7 @@ async function* resumed(
     extractJson: _extract,
     ...decodeOptions
   } = options;
-  const settings = reconnect === false ? undefined : (reconnect ?? {});
-  const maxAttempts = bound('reconnect.maxAttempts', settings?.maxAttempts, 5);
-  const baseDelay = bound('reconnect.baseDelayMs', settings?.baseDelayMs, 250);
-  const maxDelay = bound('reconnect.maxDelayMs', settings?.maxDelayMs, 8000);
+  const settings = reconnectSettings(reconnect);
   const url = resumeUrlOf(source) ?? resumedAt(source, resumeUrl);
   if (url && source instanceof Response && source.ok)
     onResumable?.({ id: source.headers.get(STREAM_ID_HEADER) ?? undefined, url });
@@ -168,11 +178,11 @@ async function* resumed(
     } catch (error) {
       const signal = options.signal;
       if (signal?.aborted || !url || !settings || !transient(error)) throw error;
-      if (attempt >= maxAttempts) throw error;
+      if (attempt >= settings.maxAttempts) throw error;
       attempt++;
       onReconnect?.(attempt);
       // The server's `retry:` hint, within the client's bound (a hint past a timer's range would fire at once).
-      const delay = Math.min(maxDelay, retryHint ?? baseDelay * 2 ** (attempt - 1));
+      const delay = Math.min(settings.maxDelay, retryHint ?? settings.baseDelay * 2 ** (attempt - 1));
       await sleep(delay, signal);
       current = undefined;
     }

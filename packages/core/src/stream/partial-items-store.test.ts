@@ -265,8 +265,41 @@ describe('PartialItemsStore: bounds, async schemas, callbacks of a run that ende
     expect(store.getSnapshot().error).toBeInstanceOf(InvalidOptionError);
   });
 
-  it('a bound set to an invalid value while the request runs fails the run, and the body is released', async () => {
+  it('an option refused once the response is there (decode.maxEventSize) fails the run, and the body is released', async () => {
     let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull: (c) => c.enqueue(new TextEncoder().encode(LIST)),
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    const store = new PartialItemsStore({
+      schema: Item,
+      throttle: 0,
+      decode: { maxEventSize: -1 },
+      fetcher: () => new Response(body, { headers: { 'content-type': 'application/json' } }),
+    });
+    await store.submit(undefined);
+    expect(store.getSnapshot().error).toBeInstanceOf(InvalidOptionError);
+    expect(cancelled).toBe(true);
+  });
+
+  it('an invalid reconnect option fails the run before any request, resumable stream or not', async () => {
+    let calls = 0;
+    const store = new PartialItemsStore({
+      schema: Item,
+      reconnect: { baseDelayMs: Number.NaN },
+      fetcher: () => {
+        calls++;
+        return ['[]'];
+      },
+    });
+    await store.submit(undefined);
+    expect([calls, store.getSnapshot().error]).toEqual([0, expect.any(InvalidOptionError)]);
+    expect(store.getSnapshot().error?.message).toMatch(/reconnect\.baseDelayMs/);
+  });
+
+  it('a run keeps the options it started with: ones set while its request waits apply to the next submit', async () => {
     let respond: (response: Response) => void = () => {};
     const options = {
       schema: Item,
@@ -276,20 +309,17 @@ describe('PartialItemsStore: bounds, async schemas, callbacks of a run that ende
           respond = resolve;
         }),
     };
-    const store = new PartialItemsStore(options);
+    const store = new PartialItemsStore<z.ZodType<{ id: number } | { name: string }>>(options);
     const done = store.submit(undefined);
     await tick();
-    store.setOptions({ ...options, maxDepth: -1 });
-    const body = new ReadableStream<Uint8Array>({
-      pull: (c) => c.enqueue(new TextEncoder().encode(LIST)),
-      cancel: () => {
-        cancelled = true;
-      },
-    });
-    respond(new Response(body, { headers: { 'content-type': 'application/json' } }));
+    // Another render's options (a tab switched while the request waits for its headers).
+    store.setOptions({ ...options, schema: z.object({ name: z.string() }), maxDepth: -1 });
+    respond(new Response(LIST, { headers: { 'content-type': 'application/json' } }));
     await done;
+    const { status, items, issues } = store.getSnapshot();
+    expect([status, items.length, issues.length]).toEqual(['success', 4, 0]);
+    await store.submit(undefined); // the next submit runs with them: the bound is refused at once
     expect(store.getSnapshot().error).toBeInstanceOf(InvalidOptionError);
-    expect(cancelled).toBe(true);
   });
 
   it('an item schema that validates asynchronously: items in order, the invalid ones as issues', async () => {

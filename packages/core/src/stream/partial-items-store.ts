@@ -69,6 +69,7 @@ type Stage<S extends StandardSchemaV1> = ItemStage<DeepPartial<SchemaInput<S>>, 
 /** One request. A superseded run changes nothing. */
 interface Run<S extends StandardSchemaV1> extends StoreRun {
   readonly controller: AbortController;
+  readonly options: PartialItemsStoreOptions<S, never>;
   resumeUrl?: string;
   /** Created once the response is there (its content type can choose the shape). */
   stage: Stage<S> | undefined;
@@ -108,16 +109,16 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     });
   }
 
-  protected begin(controller: AbortController): Run<S> {
+  protected begin(controller: AbortController, options: PartialItemsStoreOptions<S, I>): Run<S> {
     // The stage waits for the response (its content type may tell the shape); its bounds cannot.
-    bound('maxDepth', this.options.maxDepth, 0);
-    bound('maxLength', this.options.maxLength, 0);
-    return { controller, stage: undefined, items: [], issues: [], validating: undefined };
+    bound('maxDepth', options.maxDepth, 0);
+    bound('maxLength', options.maxLength, 0);
+    return { controller, options, stage: undefined, items: [], issues: [], validating: undefined };
   }
 
   protected async read(run: Run<S>, source: StreamSource, signal: AbortSignal): Promise<void> {
-    const { schema, shape = 'auto', maxDepth, maxLength } = this.options;
-    const { extractJson, ...decode } = this.options.decode ?? {};
+    const { schema, shape = 'auto', maxDepth, maxLength } = run.options;
+    const { extractJson, ...decode } = run.options.decode ?? {};
     const stage: Stage<S> = new ItemStage(schema, {
       shape: resolveShape(shape, source instanceof Response ? source.headers.get('content-type') : null),
       extract: extractJson ?? true,

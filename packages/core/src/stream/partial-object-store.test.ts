@@ -211,6 +211,33 @@ describe('PartialObjectStore', () => {
     });
   });
 
+  it('a run keeps the options it started with: a render committed before its request never mixes in', async () => {
+    const Talks = z.object({ talks: z.array(z.string()) });
+    const Speakers = z.object({ speakers: z.array(z.string()) });
+    const asked: string[] = [];
+    const optionsFor = (mode: 'talks' | 'speakers') => ({
+      schema: (mode === 'talks' ? Talks : Speakers) as z.ZodType,
+      throttle: 0 as const,
+      decode: { format: 'text' as const },
+      fetcher: () => {
+        asked.push(mode);
+        return [mode === 'talks' ? '{"talks":["a"]}' : '{"speakers":["b"]}'];
+      },
+    });
+    const store = new PartialObjectStore(optionsFor('talks'));
+    const done = store.submit(undefined);
+    // A handler's setState commits (and hands the store its options) before the request starts.
+    store.setOptions(optionsFor('speakers'));
+    await done;
+    expect([asked, store.getSnapshot().status, store.getSnapshot().data]).toEqual([
+      ['talks'],
+      'success',
+      { talks: ['a'] },
+    ]);
+    await store.submit(undefined);
+    expect([asked, store.getSnapshot().data]).toEqual([['talks', 'speakers'], { speakers: ['b'] }]);
+  });
+
   describe('with a URL', () => {
     let url = '';
     const server = createServer((req, res) => {

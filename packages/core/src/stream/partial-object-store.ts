@@ -92,6 +92,7 @@ type Stage<S extends StandardSchemaV1> = ParseStage<DeepPartial<SchemaInput<S>>,
 /** One request: its abort controller and its parse stage. A superseded run changes nothing. */
 interface Run<S extends StandardSchemaV1> extends StoreRun {
   readonly controller: AbortController;
+  readonly options: PartialStoreOptions<S, never>;
   readonly stage: Stage<S>;
   resumeUrl?: string;
   /** The validated output, once the stage finished. */
@@ -143,20 +144,20 @@ export class PartialObjectStore<S extends StandardSchemaV1, I = unknown> extends
     return parser.isCompleteAt(path) && valueAt(parser.value, path) === shown;
   };
 
-  protected begin(controller: AbortController): Run<S> {
-    const { schema, maxDepth, maxLength } = this.options;
+  protected begin(controller: AbortController, options: PartialStoreOptions<S, I>): Run<S> {
+    const { schema, maxDepth, maxLength } = options;
     const stage: Stage<S> = new ParseStage({
       schema,
       ...(maxDepth !== undefined && { maxDepth }),
       ...(maxLength !== undefined && { maxLength }),
-      extract: this.options.decode?.extractJson ?? true,
+      extract: options.decode?.extractJson ?? true,
     });
-    return { controller, stage };
+    return { controller, options, stage };
   }
 
   protected async read(run: Run<S>, source: StreamSource, signal: AbortSignal): Promise<void> {
     // The parse stage extracts the JSON, by the schema.
-    const decode = { ...this.options.decode, extractJson: false };
+    const decode = { ...run.options.decode, extractJson: false };
     for await (const event of this.events(run, source, signal, decode)) {
       if (signal.aborted) return;
       if (run.stage.apply(event)) {

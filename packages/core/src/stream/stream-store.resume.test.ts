@@ -63,4 +63,19 @@ describe('resume(id) of the stream being followed', () => {
     ]);
     store.stop();
   });
+
+  it('resume(id) shows the id it follows from the start (an app storing it never sees it cleared); by URL, the response names it', async () => {
+    const { fetch } = server();
+    const store = new PartialObjectStore({ schema: Schema, fetcher: '/api/extract', fetch, throttle: 0 });
+    const ids: Array<string | undefined> = [];
+    store.subscribe(() => ids.push(store.getSnapshot().streamId));
+    void store.resume('abc');
+    await until(() => store.getSnapshot().object?.title === 'Hel');
+    expect(new Set(ids)).toEqual(new Set(['abc']));
+    ids.length = 0;
+    void store.resume('/api/extract/abc'); // by URL: the id is the response's to name
+    await until(() => ids.includes('abc'));
+    expect(ids[0]).toBeUndefined();
+    store.stop();
+  });
 });

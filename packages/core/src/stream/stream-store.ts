@@ -1,6 +1,11 @@
 import type { DecodeOptions } from '../decode/decode.ts';
 import type { DecodedEvent } from '../decode/events.ts';
-import { decodeResumable, type FetchFunction, type ReconnectOptions } from '../decode/resume.ts';
+import {
+  decodeResumable,
+  type FetchFunction,
+  type ReconnectOptions,
+  reconnectSettings,
+} from '../decode/resume.ts';
 import { cancelUnread, type StreamSource } from '../decode/source.ts';
 import { NetworkError, PartialKitError } from '../errors.ts';
 import { reportCallbackError } from './report.ts';
@@ -65,6 +70,8 @@ export interface StreamStoreOptions<I> {
 /** What a store's run holds at least: the controller that aborts its request. */
 export interface StoreRun {
   readonly controller: AbortController;
+  /** The options the run started with: its request and parsing keep them (see `setOptions`). */
+  readonly options: StreamStoreOptions<never>;
   /** Where a resumable stream is cancelled (DELETE) when the user stops it. */
   resumeUrl?: string;
   /** The resumable stream the run follows: its id and the URL `resume` was given, as far as known. */
@@ -117,7 +124,11 @@ export abstract class StreamStore<
     this.state = initial;
   }
 
-  /** Replaces the options (the latest callbacks, fetcher and decode options apply from now on). */
+  /**
+   * Replaces the options. A run keeps the ones it started with for its request and its parsing
+   * (fetcher, schema, bounds, `decode`, `reconnect`), so that one stream never mixes two renders' options;
+   * callbacks, `throttle` and `fetch` are read when used, so they are always the latest.
+   */
   setOptions = (options: TOptions): void => {
     this.options = options;
   };
@@ -136,7 +147,7 @@ export abstract class StreamStore<
 
   /** Starts a request; a request still running is aborted first, so two never interleave. */
   submit = (input: I): Promise<void> =>
-    this.start((signal) => fetchSource(this.options.fetcher, this.request, input, signal));
+    this.start((signal, options) => fetchSource(options.fetcher, this.request, input, signal));
 
   /**
    * Follows a resumable stream from its start, e.g. after a page reload: `target` is a stream id (see
@@ -154,8 +165,8 @@ export abstract class StreamStore<
     // Its URL known, a first GET cut on the way (no headers) is retried as a dropped stream is: a body
     // that fails with it hands it to the reconnect loop.
     return this.start(
-      (signal) =>
-        fetchSource(this.options.fetcher, this.request, undefined, signal, url).catch((error: unknown) => {
+      (signal, options) =>
+        fetchSource(options.fetcher, this.request, undefined, signal, url).catch((error: unknown) => {
           if (!(error instanceof NetworkError) || signal.aborted) throw error;
           return new ReadableStream<Uint8Array>({ start: (controller) => controller.error(error) });
         }),
@@ -226,8 +237,11 @@ export abstract class StreamStore<
     };
   };
 
-  /** Makes a run's state before any request; throwing (an invalid option) fails the run at once. */
-  protected abstract begin(controller: AbortController): TRun;
+  /**
+   * Makes a run's state before any request, keeping `options` (the ones it runs with); throwing (an
+   * invalid option) fails the run at once.
+   */
+  protected abstract begin(controller: AbortController, options: TOptions): TRun;
 
   /** Reads the run's response to its end; returns early once `signal` is aborted. */
   protected abstract read(run: TRun, source: StreamSource, signal: AbortSignal): Promise<void>;
@@ -261,7 +275,7 @@ export abstract class StreamStore<
     return decodeResumable(source, {
       ...decode,
       signal,
-      reconnect: this.options.reconnect,
+      reconnect: run.options.reconnect,
       resumeUrl: run.resumeUrl,
       fetch: this.request,
       onResumable: ({ id, url }) => {
@@ -278,7 +292,7 @@ export abstract class StreamStore<
   }
 
   private async start(
-    open: (signal: AbortSignal) => Promise<StreamSource>,
+    open: (signal: AbortSignal, options: TOptions) => Promise<StreamSource>,
     resumeUrl?: string,
     streamId?: string,
   ): Promise<void> {
@@ -287,9 +301,13 @@ export abstract class StreamStore<
     // run resumes that very stream (StrictMode running a mount effect's `resume(id)` twice, a double click).
     this.abortRun(true, follows);
     const controller = new AbortController();
+    // Taken now: a render committed before the request starts (a handler's setState) must not give this
+    // run its fetcher while the parse stage has the schema of the render that submitted.
+    const options = this.options;
     let run: TRun;
     try {
-      run = this.latest = this.begin(controller);
+      reconnectSettings(options.reconnect); // refused before any request, resumable or not
+      run = this.latest = this.begin(controller, options);
     } catch (caught) {
       this.latest = undefined;
       // an invalid bound (`maxLength: NaN`): the request is never made, and submit still resolves
@@ -301,7 +319,8 @@ export abstract class StreamStore<
       run.follows = follows;
     }
     this.run = run;
-    this.set({ ...this.initial, status: 'streaming', attempt: 1 });
+    // A resume by id keeps showing the id it follows (an app may store it) until the response names it.
+    this.set({ ...this.initial, status: 'streaming', attempt: 1, streamId });
     // Starting on the next microtask lets a submit that is superseded in the same tick (StrictMode
     // running an effect twice) never reach the network.
     await Promise.resolve();
@@ -315,7 +334,7 @@ export abstract class StreamStore<
     }
     let source: StreamSource | undefined;
     try {
-      source = await open(signal);
+      source = await open(signal, options);
       if (signal.aborted) {
         // stopped while the fetcher ran: a body it made without the signal must not stay open
         cancelUnread(source);
