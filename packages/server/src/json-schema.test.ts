@@ -92,13 +92,14 @@ describe('jsonSchemaFor', () => {
     });
   });
 
-  it('openai: a field with a default is required and not nullable (the model writes it), never null', () => {
+  it('openai: a field with a default is required and not nullable (the model writes it), never null, and the keyword goes', () => {
     // As nullable the model may send null, which .default() does not replace: a ValidationError.
     const Settings = z.object({ theme: z.string(), pageSize: z.number().default(20) });
     expect(Settings.safeParse({ theme: 'dark', pageSize: null }).success).toBe(false);
     expect(jsonSchemaFor(Settings, 'openai')).toEqual({
       type: 'object',
-      properties: { theme: { type: 'string' }, pageSize: { type: 'number', default: 20 } },
+      // No `default`: Azure OpenAI refuses the keyword, and the model writes the value anyway.
+      properties: { theme: { type: 'string' }, pageSize: { type: 'number' } },
       required: ['theme', 'pageSize'],
       additionalProperties: false,
     });
@@ -110,9 +111,35 @@ describe('jsonSchemaFor', () => {
     expect(() =>
       jsonSchemaFor(z.object({ a: z.object({ 'x/y': z.number().optional() }) }), 'openai'),
     ).toThrow('(at #/properties/a/properties/x~1y)');
-    // A reference (its definition may admit null) is wrapped as before.
+    // A reference is judged by its definition: one that admits null is taken as it is ...
     const Addr = z.object({ city: z.string() }).nullable().meta({ id: 'Addr' });
-    expect(jsonSchemaFor(z.object({ a: Addr.optional() }), 'openai').required).toEqual(['a']);
+    const withAddr = jsonSchemaFor(z.object({ a: Addr.optional() }), 'openai');
+    expect([withAddr.required, (withAddr.properties as Record<string, unknown>).a]).toEqual([['a'], { $ref: '#/$defs/Addr' }]);
+    // ... one that cannot is refused like any other field (null, which the model would send, fails
+    // .optional()), with or without a .describe() (which inlines it), and so is a recursive one.
+    const Inner = z.object({ q: z.string() }).meta({ id: 'Inner' });
+    for (const a of [Inner.optional(), Inner.optional().describe('d')])
+      expect(() => jsonSchemaFor(z.object({ a }), 'openai')).toThrow(
+        'cannot be null ("a") (at #/properties/a)',
+      );
+    const Cat = z.object({
+      name: z.string(),
+      get next() {
+        return Cat.optional();
+      },
+    });
+    expect(() => jsonSchemaFor(Cat, 'openai')).toThrow('cannot be null ("next")');
+    const Node = z.object({
+      name: z.string(),
+      get next() {
+        return Node.nullish();
+      },
+    });
+    expect(jsonSchemaFor(Node, 'openai').required).toEqual(['name', 'next']);
+    // A partial record's keys are optional: the hint says what the user can change.
+    expect(() =>
+      jsonSchemaFor(z.object({ r: z.partialRecord(z.enum(['a']), z.number()) }), 'openai'),
+    ).toThrow('use z.record (every key required) or make the value .nullable()');
     // Null among its values (an unknown-typed field, a literal null) needs no wrapping.
     expect(jsonSchemaFor(z.object({ n: z.null().optional() }), 'openai').properties).toEqual({
       n: { type: 'null' },
@@ -125,7 +152,7 @@ describe('jsonSchemaFor', () => {
     expect(jsonSchemaFor(Filters, 'openai').properties).toEqual({
       q: { type: ['string', 'null'] },
       page: { type: ['number', 'null'] },
-      size: { type: ['number', 'null'], default: 3 },
+      size: { type: ['number', 'null'] },
     });
   });
 
@@ -637,6 +664,22 @@ describe('jsonSchemaFor: what strict mode and Gemini cannot express', () => {
         additionalProperties: false,
       },
     });
+  });
+
+  it("gemini: an integer's exclusive bounds become inclusive ones; a number's are dropped (the validation checks them)", () => {
+    const S = z.object({
+      positive: z.int().positive(),
+      below: z.int().lt(10).gte(-3),
+      both: z.int().gt(2).min(5).lt(8),
+      ratio: z.number().positive(),
+    });
+    expect(jsonSchemaFor(S, 'gemini').properties).toMatchObject({
+      positive: { type: 'integer', minimum: 1 },
+      below: { type: 'integer', minimum: -3, maximum: 9 },
+      both: { type: 'integer', minimum: 5, maximum: 7 },
+    });
+    const ratio = (jsonSchemaFor(S, 'gemini').properties as Record<string, object>).ratio;
+    expect(ratio).toEqual({ type: 'number' });
   });
 
   it('gemini: enum values are strings; other literals are pinned by minimum/maximum, boolean, nullable', () => {

@@ -22,7 +22,8 @@ export const LIST_KEY = 'items';
  * - `openai`: strict structured outputs: every property required, `additionalProperties: false`; an
  *   optional property must admit `null` (`.nullish()`: the model sends `null` where it has no value),
  *   else it is a TypeError,
- *   one with a default left as it is (the model writes its value), unions as `anyOf`, only the string
+ *   one with a default required without its `default` keyword (the model writes its value; Azure
+ *   refuses the keyword), unions as `anyOf`, only the string
  *   formats OpenAI knows, never a `$ref` beside other keywords (its definition inlined instead).
  * - `anthropic`: a plain JSON Schema for a tool's `input_schema`.
  * - `gemini`: the OpenAPI subset of `responseSchema` (`nullable`, `propertyOrdering`, no `$ref`, unions
@@ -47,7 +48,9 @@ export function jsonSchemaFor(schema: StandardSchemaV1, target: SchemaTarget = '
       const root = wrapList(derefRoot(raw));
       requireObjectRoot(root, target);
       // Bare refs last: a recursive ref's `default` still counts when its object is made strict.
-      return visit(visit(inlineRefSiblings(root), strictOpenAI), bareRef) as ObjectJSONSchema;
+      const inlined = inlineRefSiblings(root);
+      const strict = visit(inlined, (n, path, position) => strictOpenAI(n, path, position, inlined));
+      return visit(strict, bareRef) as ObjectJSONSchema;
     }
     case 'anthropic': {
       const root = wrapList(derefRoot(raw));
@@ -432,7 +435,24 @@ function requireTyped(n: JSONSchema, path: string): void {
     throw unsupported('openai', 'values of any type (z.any(), z.unknown())', path, 'give the value a type');
 }
 
-function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSchema {
+/**
+ * Whether a value of `s` may be left out by the model: it admits null, or has a default (the model
+ * writes it). A reference is followed to its definition in `root` (`.optional()` on a schema with an id,
+ * a recursive field); one that cannot be followed counts as yes, the final validation deciding.
+ */
+function mayBeLeftOut(s: JSONSchema, root: JSONSchema, seen = new Set<string>()): boolean {
+  if (isNullable(s) || 'default' in s) return true;
+  for (const key of ['anyOf', 'oneOf'])
+    if (Array.isArray(s[key]) && (s[key] as unknown[]).some((o) => isSchemaObject(o) && isNullable(o)))
+      return true;
+  if (typeof s.$ref !== 'string') return false;
+  if (seen.has(s.$ref)) return false;
+  seen.add(s.$ref);
+  const target = resolvePointer(root, s.$ref);
+  return !isSchemaObject(target) || mayBeLeftOut(target, root, seen);
+}
+
+function strictOpenAI(n: JSONSchema, path: string, position: Position, root: JSONSchema): JSONSchema {
   tidy(n);
   oneOfToAnyOf(n, 'openai', path);
   if (typeof n.format === 'string' && !OPENAI_FORMATS.has(n.format)) delete n.format;
@@ -454,16 +474,15 @@ function strictOpenAI(n: JSONSchema, path: string, position: Position): JSONSche
       // with a default is optional only to the user's code: the model writes its value. One that is
       // optional and cannot be null would be refused, whatever the model does, by the schema's own
       // validation whenever it has no value: as openai-node's zodResponseFormat does, it is an error.
-      if (required.has(name) || isNullable(s) || 'default' in s) continue;
-      // A reference's definition is not at hand here, and may admit null: wrapped, as before.
-      if (typeof s.$ref === 'string') props[name] = { anyOf: [s, { type: 'null' }] };
-      else
-        throw unsupported(
-          'openai',
-          `an optional property that cannot be null (${JSON.stringify(name)})`,
-          `${path}/properties/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
-          'every property is required, so the model sends null where it has no value, which .optional() refuses: declare it .nullish() (or give it a .default())',
-        );
+      if (required.has(name) || mayBeLeftOut(s, root)) continue;
+      throw unsupported(
+        'openai',
+        `an optional property that cannot be null (${JSON.stringify(name)})`,
+        `${path}/properties/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+        value
+          ? 'every key of a z.partialRecord is optional, and the model sends null where it has no value: use z.record (every key required) or make the value .nullable()'
+          : 'every property is required, so the model sends null where it has no value, which .optional() refuses: declare it .nullish() (or give it a .default())',
+      );
     }
     n.properties = props;
     n.required = Object.keys(props);
@@ -553,6 +572,9 @@ function inlineRefSiblings(root: JSONSchema): JSONSchema {
  * as strict mode takes it.
  */
 function bareRef(n: JSONSchema, path: string): JSONSchema {
+  // Strict mode decided on it above; some servers (Azure OpenAI) refuse the keyword, and the model
+  // writes the value anyway (the schema's default applies where the user's code leaves it out).
+  delete n.default;
   if (typeof n.$ref !== 'string') return n;
   const others = Object.keys(n).filter((k) => k !== '$ref' && !ANNOTATIONS.has(k));
   if (others.length > 0)
@@ -649,6 +671,16 @@ function geminiNode(n: JSONSchema, path: string): JSONSchema {
     if (Object.keys((n.properties ?? {}) as object).length === 0)
       throw unsupported('gemini', 'objects without properties (z.object({}))', path);
     n.propertyOrdering = Object.keys(n.properties as object);
+  }
+  // Gemini has no exclusive bounds; on an integer they are inclusive ones (`z.int().positive()`: 1).
+  if (n.type === 'integer') {
+    if (typeof n.exclusiveMinimum === 'number')
+      n.minimum = Math.max(
+        Math.floor(n.exclusiveMinimum) + 1,
+        (n.minimum as number | undefined) ?? -Infinity,
+      );
+    if (typeof n.exclusiveMaximum === 'number')
+      n.maximum = Math.min(Math.ceil(n.exclusiveMaximum) - 1, (n.maximum as number | undefined) ?? Infinity);
   }
   // Checked last: only now is the type the one Gemini sees (a nullable union collapsed into it).
   if (n.format !== undefined && !GEMINI_FORMATS.get(n.type)?.has(n.format)) delete n.format;

@@ -196,9 +196,15 @@ export class JsonSchemaPlan implements Plan {
     if (plan === undefined) {
       const found: Part[] = [];
       for (const o of this.objects) {
+        // As JSON Schema applies them: the property and every matching pattern (arktype writes an index
+        // signature as `patternProperties`), else `additionalProperties`.
         const props = o.node.properties as Record<string, unknown> | undefined;
-        const s = props && Object.hasOwn(props, key) ? props[key] : o.node.additionalProperties;
-        if (isNode(s)) found.push({ node: s, alt: o.alt });
+        const own = props && Object.hasOwn(props, key) ? [props[key]] : [];
+        const patterns = o.node.patternProperties;
+        if (patterns !== null && typeof patterns === 'object')
+          for (const [pattern, s] of Object.entries(patterns)) if (matches(pattern, key)) own.push(s);
+        for (const s of own.length ? own : [o.node.additionalProperties])
+          if (isNode(s)) found.push({ node: s, alt: o.alt });
       }
       plan = this.merged(found);
       this.children.set(key, plan);
@@ -391,6 +397,15 @@ function collectAnchors(v: unknown, into: Map<string, Node>): void {
   ])
     if (typeof name === 'string' && !into.has(name)) into.set(name, v);
   for (const [key, child] of Object.entries(v)) if (!DATA_KEYWORDS.has(key)) collectAnchors(child, into);
+}
+
+/** Whether `key` matches a `patternProperties` pattern; one no RegExp takes matches nothing. */
+function matches(pattern: string, key: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(key);
+  } catch {
+    return false;
+  }
 }
 
 /** An object or array node met while planning; `alt` when it is an option of a union. */

@@ -123,6 +123,17 @@ describe('JSON Schema streaming rules', () => {
     }),
   );
 
+  it('an index signature (patternProperties) gives its values their rules: an enum only complete', () => {
+    const Roles = type({ '[/^a/]': "'main' | 'x'", b: 'string' } as never);
+    const parser = createPartialParser({ schema: Roles as unknown as StandardSchemaV1 });
+    parser.write('{"b": "te", "ab": "ma');
+    expect(parser.value).toEqual({ b: 'te' }); // half an enum is never shown; the plain string streams
+    parser.write('in", "c": "fr');
+    expect(parser.value).toEqual({ b: 'te', ab: 'main', c: 'fr' }); // a key no pattern matches: any value
+    parser.write('ee"}');
+    expect(parser.end()).toEqual({ b: 'te', ab: 'main', c: 'free' });
+  });
+
   it('holds a discriminated object back until its discriminator is known', () => {
     const parser = createPartialParser({ schema: Event });
     parser.write('{"ev": {"a": "hel');
