@@ -55,12 +55,19 @@ const meta = {
 console.log(`bench ${meta.date} ${meta.commit}${quick ? ' (quick)' : ''}, load ${meta.loadavg.join(' ')}\n`);
 
 const tables: Record<string, Table> = {};
+/** A section that fails (a missing redis-server, a child that crashed) loses only its own tables. */
+const failed: Record<string, string> = {};
 for (const [name, section] of Object.entries(SECTIONS)) {
   if (only && !only.includes(name)) continue;
   const t = performance.now();
-  for (const table of await section(quick)) {
-    tables[table.id] = table;
-    console.log(`${toMarkdown(table)}\n`);
+  try {
+    for (const table of await section(quick)) {
+      tables[table.id] = table;
+      console.log(`${toMarkdown(table)}\n`);
+    }
+  } catch (error) {
+    failed[name] = error instanceof Error ? error.message : String(error);
+    console.log(`${name} FAILED: ${failed[name]}`);
   }
   console.log(`(${name}: ${((performance.now() - t) / 1000).toFixed(0)} s)\n`);
 }
@@ -68,6 +75,14 @@ for (const [name, section] of Object.entries(SECTIONS)) {
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 const stamp = meta.date.slice(0, 16).replace(/[:T]/g, '-');
-const file = `${dir}${stamp}-${meta.commit}${quick ? '-quick' : ''}${only ? `-only-${only.join('+')}` : ''}.json`;
-writeFileSync(file, `${JSON.stringify({ ...meta, tables }, null, 2)}\n`);
+const failures = Object.keys(failed);
+// A run that lost a section is a partial one (git-ignored, as `--only` runs are).
+const ran = Object.keys(SECTIONS).filter((n) => (!only || only.includes(n)) && !(n in failed));
+const partial = only !== undefined || failures.length > 0 ? ran : undefined;
+const file = `${dir}${stamp}-${meta.commit}${quick ? '-quick' : ''}${partial ? `-only-${partial.join('+')}` : ''}.json`;
+writeFileSync(file, `${JSON.stringify({ ...meta, ...(failures.length && { failed }), tables }, null, 2)}\n`);
 console.log(`written ${file}`);
+if (failures.length) {
+  console.log(`failed sections: ${failures.join(', ')}`);
+  process.exitCode = 1;
+}
