@@ -166,8 +166,8 @@ async function run(
 }
 
 /**
- * The offset a client asks to resume after: `Last-Event-ID`, else (none, or an empty one) the `offset`
- * query parameter, else 0 (an empty one too: SSE's way of saying "no id"). `NaN` when it is no offset (`12abc`, `-3`, past
+ * The offset a client asks to resume after: `Last-Event-ID`, else (none, or an empty one: SSE's way of
+ * saying "no id") the `offset` query parameter, else 0. `NaN` when it is no offset (`12abc`, `-3`, past
  * 2^53): `resumeResponse` refuses that with a 400, where reading from 0 would send a client that holds
  * part of the text all of it again.
  */
