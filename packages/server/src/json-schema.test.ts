@@ -114,7 +114,10 @@ describe('jsonSchemaFor', () => {
     // A reference is judged by its definition: one that admits null is taken as it is ...
     const Addr = z.object({ city: z.string() }).nullable().meta({ id: 'Addr' });
     const withAddr = jsonSchemaFor(z.object({ a: Addr.optional() }), 'openai');
-    expect([withAddr.required, (withAddr.properties as Record<string, unknown>).a]).toEqual([['a'], { $ref: '#/$defs/Addr' }]);
+    expect([withAddr.required, (withAddr.properties as Record<string, unknown>).a]).toEqual([
+      ['a'],
+      { $ref: '#/$defs/Addr' },
+    ]);
     // ... one that cannot is refused like any other field (null, which the model would send, fails
     // .optional()), with or without a .describe() (which inlines it), and so is a recursive one.
     const Inner = z.object({ q: z.string() }).meta({ id: 'Inner' });
