@@ -405,7 +405,10 @@ const RECORD_HINT = 'use an object with named properties, or z.record(z.enum([..
 function isNullable(s: JSONSchema): boolean {
   if (s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null'))) return true;
   if (s.const === null || (Array.isArray(s.enum) && s.enum.includes(null))) return true;
-  return Array.isArray(s.anyOf) && (s.anyOf as JSONSchema[]).some(isNullable);
+  // `oneOf` too: a definition reached through a `$ref` may not have been made `anyOf` yet.
+  return [s.anyOf, s.oneOf].some(
+    (options) => Array.isArray(options) && options.some((o) => isSchemaObject(o) && isNullable(o)),
+  );
 }
 
 /** The string formats strict mode accepts (Structured Outputs guide, "Supported properties"). */
@@ -442,9 +445,6 @@ function requireTyped(n: JSONSchema, path: string): void {
  */
 function mayBeLeftOut(s: JSONSchema, root: JSONSchema, seen = new Set<string>()): boolean {
   if (isNullable(s) || 'default' in s) return true;
-  for (const key of ['anyOf', 'oneOf'])
-    if (Array.isArray(s[key]) && (s[key] as unknown[]).some((o) => isSchemaObject(o) && isNullable(o)))
-      return true;
   if (typeof s.$ref !== 'string') return false;
   if (seen.has(s.$ref)) return false;
   seen.add(s.$ref);
