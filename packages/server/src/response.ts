@@ -25,7 +25,9 @@ export interface SDKStream {
 
 /**
  * What can be streamed to the browser: JSON text deltas, partialkit protocol events (e.g. from
- * `reask`), a provider's `Response`, an SDK stream object, or an AI SDK `streamText` result.
+ * `reask`), a provider's `Response`, an SDK stream object, an AI SDK `streamText` result, or provider
+ * event objects (the chunks an SDK stream yields, AI SDK UI message parts). Objects, not `unknown`: an
+ * iterable of numbers or of `undefined` is refused by the type checker, not halfway through a stream.
  */
 export type PartialSource =
   | AsyncIterable<string>
@@ -33,7 +35,7 @@ export type PartialSource =
   | Response
   | SDKStream
   | StreamTextResultLike
-  | AsyncIterable<unknown>;
+  | AsyncIterable<object>;
 
 export interface PartialResponseInit {
   /** How to read the upstream (format, tool call, `extractJson`…). */

@@ -31,3 +31,18 @@ describe('options forward an optional value as it is (exactOptionalPropertyTypes
     });
   });
 });
+
+describe('toPartialResponse takes what it can stream', () => {
+  it('text deltas, protocol events and provider event objects, not iterables of other values', () => {
+    async function* of<T>(...values: T[]) {
+      yield* values;
+    }
+    toPartialResponse(of('{"a":', '"b"}'));
+    toPartialResponse(of({ type: 'delta' as const, text: '{}' }));
+    toPartialResponse(of({ choices: [{ delta: { content: '{}' } }] }));
+    // @ts-expect-error numbers are no stream of JSON
+    toPartialResponse(of(1, 2));
+    // @ts-expect-error nor is `undefined`
+    toPartialResponse(of(undefined));
+  });
+});
