@@ -176,7 +176,8 @@ describe("AI SDK's UI message stream (toUIMessageStreamResponse)", () => {
     expect((await collect(run(), { toolCall: 'extract' })).text).toBe(args);
     expect((await collect(run(), { toolCall: 1 })).text).toBe(args);
     expect((await collect(run(), { toolCall: 0 })).text).toBe('{"q":"venue"}');
-    expect((await collect(run())).text).toBe(''); // no text parts: the JSON is in the tool call
+    // No text parts: the JSON is in the tool call, and the error names the option that reads it.
+    expect(await collect(run())).toMatchObject({ text: '', error: { type: 'tool_call_unread' } });
     // A call the run does not hold is said so, with the calls it made: not an empty text to parse.
     const missing = await collect(run(), { toolCall: 'summarise' });
     expect(missing.text).toBe('');

@@ -3,9 +3,10 @@ import { endedEarly } from '../decode/ended-early.ts';
 import { eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import { DEFAULT_MAX_EVENT_SIZE, type SSEMessage } from '../decode/sse.ts';
-import { missingToolCall } from '../decode/tool-call-missing.ts';
-import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { missingToolCall, unreadToolCalls } from '../decode/tool-call-missing.ts';
+import { DecodeError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { StepText } from './step-text.ts';
+import { TextParts } from './text-parts.ts';
 
 const text = (t: string): DecodedEvent => ({ type: 'text', text: t });
 
@@ -14,7 +15,9 @@ const ABORTED = 'aborted';
 
 interface Part {
   type?: unknown;
+  id?: unknown;
   delta?: unknown;
+  text?: unknown;
   toolCallId?: unknown;
   toolName?: unknown;
   inputTextDelta?: unknown;
@@ -25,22 +28,47 @@ interface Part {
 }
 
 /**
+ * A part of `streamText`'s `fullStream` (its text in `text`, a tool call's id in `id`), not of the UI
+ * message stream: read as one, its text would be lost and the run would end well with nothing.
+ */
+function isFullStreamPart(part: Part): boolean {
+  switch (part.type) {
+    case 'text-delta':
+      return part.delta === undefined && typeof part.text === 'string';
+    case 'tool-input-start':
+    case 'tool-input-delta':
+      return part.toolCallId === undefined && part.id !== undefined;
+    case 'tool-call':
+    case 'tool-result':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
  * AI SDK's UI message stream (format `'ai-sdk'`): SSE whose `data:` is one JSON part, ending with
  * `[DONE]`. The JSON text is the `text-delta` parts (what `streamText({ output: Output.object(…) })`
  * writes), or with `toolCall` (a name, or an index among the tool calls) that tool call's
  * `tool-input-delta` parts, or its whole `tool-input-available` input when it was not streamed. A named
  * tool call whose input AI SDK refused (`tool-input-error`) is replaced by the model's next call of that
  * tool, after a `reset`.
+ * The text is that of the text parts, each whole, in the order they started (see {@link TextParts}):
+ * merged streams interleave their parts.
  * A run of several steps (tools with `stopWhen`) writes a text per step, and AI SDK's output is the
- * last step's: a step after one whose JSON was passed on starts with a `reset`, as a re-ask does, and a
- * step's text from where it stops being JSON is held back, and passed on whole if the run ends with that
- * step (see {@link StepText}).
+ * last step's: a step after one whose text was passed on starts with a `reset`, as a re-ask does; a
+ * step's prose before its JSON, and its text from where it stops being JSON, are held back, and passed
+ * on if the run ends with that step (see {@link StepText}). A `start-step` while another step is open
+ * (merged streams) is no next step.
  * `error` parts throw {@link ProviderError}; a body that ends before `finish` or `[DONE]` was cut on the
  * way, a `NetworkError`, as a provider stream without its final event is; `finish` ends the stream
- * (`length` is a {@link TruncatedError}, `content-filter` a {@link RefusalError}); `abort` (the run's
+ * (`length` and `interrupted` are a {@link TruncatedError}, `content-filter` a {@link RefusalError},
+ * `error` a {@link ProviderError}; a run that ended well with tool calls and no text, read without
+ * `toolCall`, is a `tool_call_unread` {@link ProviderError}); `abort` (the run's
  * `abortSignal`) is a {@link ProviderError} of type `aborted`, never a normal end. Reasoning, sources, files, metadata and
  * `data-*` parts (the app's own data) are not the object's text and are skipped. A part that is not
- * JSON, or a delta that is not a string, is a {@link DecodeError}, as in the provider formats.
+ * JSON, or a delta that is not a string, is a {@link DecodeError}, as in the provider formats, and so
+ * is a part of `streamText`'s `fullStream`, which is not this protocol.
  */
 export async function* aiSdk(
   events: AsyncIterable<SSEMessage>,
@@ -65,6 +93,20 @@ export async function* aiSdk(
   /** 1, then one more for each step whose text replaces the previous step's on screen. */
   let attempt = 1;
   let step = new StepText(maxEventSize);
+  let parts = new TextParts(maxEventSize);
+  /** Steps started and not finished: more than one only when streams are merged. */
+  let open = 0;
+  /** Some text was passed on, in any step. */
+  let wrote = false;
+  const taken = function* (chunks: readonly string[], n: number) {
+    for (const chunk of chunks) {
+      const out = step.take(chunk, n);
+      if (out) {
+        wrote = true;
+        yield text(out);
+      }
+    }
+  };
   let finish: Part | undefined;
   read: for await (const event of events) {
     if (event.data.trim() === '[DONE]') {
@@ -74,20 +116,40 @@ export async function* aiSdk(
     const n = event.number;
     const part = eventPayload<Part>(event);
     if (!part) continue;
+    if (isFullStreamPart(part))
+      throw new DecodeError(
+        `Event ${n}: a part of streamText's fullStream (${String(part.type)}), not of the UI message stream: ` +
+          'pass the streamText result itself, its toUIMessageStream() or its textStream',
+        n,
+        event.data.slice(0, 80),
+      );
     switch (part.type) {
       case 'start-step':
+        if (open++ > 0) break;
+        yield* taken(parts.flush(), n);
         if (step.shown) yield { type: 'reset', attempt: ++attempt };
         step = new StepText(maxEventSize);
+        parts = new TextParts(maxEventSize);
+        break;
+      case 'finish-step':
+        if (open > 0) open--;
+        break;
+      case 'text-start':
+        if (want === undefined) parts.start(part.id);
         break;
       case 'text-delta': {
         if (want !== undefined) break;
         const delta = stringField(part.delta, n, 'delta');
-        if (delta && step.take(delta, n)) yield text(delta);
+        if (delta) yield* taken(parts.delta(part.id, delta, n), n);
         break;
       }
+      case 'text-end':
+        if (want === undefined) yield* taken(parts.end(part.id), n);
+        break;
       case 'tool-input-start': {
-        if (want === undefined || typeof part.toolCallId !== 'string') break;
+        if (typeof part.toolCallId !== 'string') break;
         call(part);
+        if (want === undefined) break;
         if (chosen !== undefined) break;
         const index = started.push(part.toolCallId) - 1;
         if (want === part.toolName || want === index) chosen = part.toolCallId;
@@ -106,9 +168,10 @@ export async function* aiSdk(
         break;
       }
       case 'tool-input-available': {
-        if (want === undefined || streamed || typeof part.toolCallId !== 'string') break;
+        if (typeof part.toolCallId !== 'string') break;
         // A provider that does not stream tool inputs sends only this part.
         call(part);
+        if (want === undefined || streamed) break;
         if (chosen === undefined && !started.includes(part.toolCallId)) {
           const index = started.push(part.toolCallId) - 1;
           if (want === part.toolName || want === index) chosen = part.toolCallId;
@@ -155,12 +218,24 @@ export async function* aiSdk(
   // A body cut before `finish` and `[DONE]`: what came is not the whole answer, though its JSON may be
   // (a closed value, JSON Lines cut at a line end). The error is the outcome, as an error part's is.
   if (!ended) throw endedEarly("finish, or '[DONE]'");
-  // The run ended with this step: its text is the output, the rest of it too if its JSON broke.
+  // The run ended with this step: its text is the output, what it held too.
+  yield* taken(parts.flush(), 0);
   const held = step.end();
-  if (held) yield text(held);
-  if (finish?.finishReason === 'length')
-    throw new TruncatedError('length', 'The model stopped at its output token limit');
-  if (finish?.finishReason === 'content-filter') throw new RefusalError('content filter');
+  if (held) {
+    wrote = true;
+    yield text(held);
+  }
+  const reason = finish?.finishReason;
+  if (reason === 'length') throw new TruncatedError('length', 'The model stopped at its output token limit');
+  if (reason === 'interrupted')
+    throw new TruncatedError(
+      'incomplete',
+      "The provider's stream ended without its final event (finishReason 'interrupted')",
+    );
+  if (reason === 'content-filter') throw new RefusalError('content filter');
+  if (reason === 'error')
+    throw new ProviderError('error', "The model stopped because of an error (finishReason 'error')", finish);
   // `refused`: the refused input was passed on, and stays (it fails validation as such).
   if (want !== undefined && !streamed && !refused) throw missingToolCall(want, [...called.values()]);
+  if (want === undefined && !wrote && called.size) throw unreadToolCalls([...called.values()]);
 }

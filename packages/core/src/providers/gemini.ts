@@ -42,12 +42,6 @@ const BLOCKED = new Set([
   'IMAGE_OTHER',
 ]);
 
-/**
- * Finish reasons of a response that failed (a function call Gemini could not read or did not allow, or
- * an unknown cause): the output is not a finished answer, and no higher token limit would help.
- */
-const FAILED = new Set(['MALFORMED_FUNCTION_CALL', 'UNEXPECTED_TOOL_CALL', 'TOO_MANY_TOOL_CALLS', 'OTHER']);
-
 /** Turns Gemini `GenerateContentResponse` chunks into text (thought summaries skipped) or a function call's args. */
 export class GeminiReader {
   private readonly tools: ToolCallSelector | undefined;
@@ -106,7 +100,10 @@ export class GeminiReader {
         );
       }
       if (BLOCKED.has(reason)) throw new RefusalError(`Response blocked (${reason})`);
-      if (FAILED.has(reason)) {
+      // Any other reason failed: a function call Gemini could not read or did not allow, a malformed
+      // response, a missing thought signature, `OTHER`, or one added since. No higher token limit would
+      // help, and the output is no finished answer.
+      if (reason !== 'STOP') {
         const message = c.finishMessage;
         throw new ProviderError(
           reason,
