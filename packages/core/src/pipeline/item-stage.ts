@@ -85,7 +85,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const sink: ElementSink = {
       begin: (position) => this.begin(position),
       text: (piece) => this.text(piece),
-      end: () => this.end(),
+      end: (next) => this.end(next),
     };
     const shape = options.shape ?? 'auto';
     const extract = options.extract ?? true;
@@ -126,7 +126,16 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
 
   /** Ends the input: a trailing number closes; a list (or element) still open is a `TruncatedError`. */
   finish(): void {
-    this.scanner.end();
+    try {
+      this.scanner.end();
+    } catch (error) {
+      // Cut inside an element: say which, and where it began.
+      if (!(error instanceof TruncatedError) || !this.parser) throw error;
+      throw new TruncatedError(
+        'eof',
+        `The stream ended inside item ${this.count} (from position ${this.start})`,
+      );
+    }
   }
 
   private begin(position: number): void {
@@ -163,7 +172,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     return undefined;
   }
 
-  private end(): void {
+  private end(next?: string): void {
     const parser = this.parser!;
     this.parser = undefined;
     const index = this.count;
@@ -181,7 +190,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
         this.closeAsync(parser, index);
         return;
       }
-      this.closed.push(this.closedWith(error, index, this.start));
+      this.closed.push(this.closedWith(cutBy(error, next), index, this.start));
       this.count++;
       return;
     }
@@ -278,6 +287,17 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       start + error.position,
     );
   }
+}
+
+/**
+ * The error of a number or literal that a delimiter ended before it was whole (`[tru]`, `[1.,2]`): the
+ * element parser, which never saw the delimiter, took it for the end of the input, but the stream went
+ * on, so it is a syntax error at the delimiter, as `JSON.parse` has it, not a truncation.
+ */
+function cutBy(error: unknown, next: string | undefined): unknown {
+  if (next === undefined || !(error instanceof PartialJSONError) || !error.incomplete) return error;
+  const message = error.message.replace('Unexpected end of JSON input', `Unexpected ${JSON.stringify(next)}`);
+  return new PartialJSONError(message, error.position);
 }
 
 /**

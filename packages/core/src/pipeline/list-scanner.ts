@@ -27,7 +27,11 @@ export interface ElementSink {
    * as prose (`Note: see [the docs]`).
    */
   text(piece: string): number | undefined;
-  end(): void;
+  /**
+   * The element closed. `next`: the character that ended it, for a number or literal, which only a
+   * delimiter ends (`tru` before `]` is no literal cut by the end of the input, but a bad one).
+   */
+  end(next?: string): void;
 }
 
 // Scanner states.
@@ -173,6 +177,11 @@ export class ListScanner {
   private missing: ListShapeError | undefined;
   /** 'auto': the key of the first empty array of the root object, the list if no other is. */
   private empty: string | undefined;
+  /**
+   * With extraction, the first root closed with only that empty array: the list, unless a later value
+   * holds one (`{"status": "searching", "results": []}` then the list).
+   */
+  private emptyRoot = false;
   /** 'auto': the first array of the root object passed over for its first element (see ROOT_PROBE). */
   private passed: { key: string | undefined; position: number; kind: number } | undefined;
 
@@ -212,6 +221,7 @@ export class ListScanner {
     this.refused = undefined;
     this.missing = undefined;
     this.empty = undefined;
+    this.emptyRoot = false;
     this.passed = undefined;
   }
 
@@ -249,7 +259,7 @@ export class ListScanner {
         else {
           this.state = this.lines ? LINES : LIST_AFTER;
           this.lineStart = false;
-          this.sink.end();
+          this.sink.end(this.atom ? chunk[end] : undefined);
         }
         continue;
       }
@@ -425,6 +435,13 @@ export class ListScanner {
         if (part === IN_ATOM) this.hold(this.token);
         this.emitLine();
       }
+    }
+    if (this.emptyRoot && !this.found && (this.state === SEEK || this.state === SEEK_SKIP)) {
+      // No later value held a list: the first root's empty array was it.
+      this.found = true;
+      this.listKey = this.empty;
+      this.state = DONE;
+      return;
     }
     if (this.missing && !this.found && (this.state === DONE || this.state === SEEK)) throw this.missing;
     if (this.state === DONE || this.state === LINES || this.state === LINE_SKIP) return;
@@ -715,7 +732,13 @@ export class ListScanner {
   private rootClosed(i: number): void {
     if (!this.found && this.empty !== undefined && this.missing === undefined) {
       // The only list the items could be is an empty one (of the first root: after a root without the
-      // list, a later one must hold items, as JSON Lines of records would not).
+      // list, a later one must hold items, as JSON Lines of records would not). With extraction a later
+      // value may still hold the list: the empty one is taken at the end if none does.
+      if (this.extract) {
+        this.emptyRoot = true;
+        this.state = SEEK;
+        return;
+      }
       this.found = true;
       this.listKey = this.empty;
     }

@@ -1093,3 +1093,90 @@ describe('review cases: what a later value, a tuple item or a tree node must not
     expect(issues.map((issue) => issue.index)).toEqual([0]);
   });
 });
+
+describe('a number or literal that a delimiter cuts short is bad JSON, not a truncation', () => {
+  const cases = [
+    ['[tru]', 'Item 0 (from position 1): Unexpected "]" at position 4: expected the rest of \'true\'', 4, []],
+    ['[1.]', 'Item 0 (from position 1): Unexpected "]" at position 3: expected a digit', 3, []],
+    ['[-,1]', 'Item 0 (from position 1): Unexpected "," at position 2: expected a digit', 2, []],
+    [
+      '[tru, 1, 2]',
+      'Item 0 (from position 1): Unexpected "," at position 4: expected the rest of \'true\'',
+      4,
+      [],
+    ],
+    [
+      '{"items":[1,nul,3]}',
+      'Item 1 (from position 12): Unexpected "," at position 15: expected the rest of \'null\'',
+      15,
+      [1],
+    ],
+  ] as const;
+
+  it('a PartialJSONError at the delimiter, as JSON.parse and streamPartial have it, however it is split', async () => {
+    for (const [text, message, position, before] of cases) {
+      expect(() => JSON.parse(text), text).toThrow(SyntaxError);
+      for (const chunks of everySplit(text)) {
+        const { items, error } = await collect(z.unknown(), chunks);
+        expect(items, text).toEqual(before);
+        expect(error, text).toBeInstanceOf(PartialJSONError);
+        expect(error, text).not.toBeInstanceOf(TruncatedError);
+        expect(error, text).toMatchObject({ message, position, incomplete: false });
+      }
+    }
+  });
+
+  it('JSON Lines without extraction: a line end cuts `1.` short', async () => {
+    const { items, error } = await collect(z.number(), ['1.\n2\n'], {
+      shape: 'lines',
+      decode: { extractJson: false },
+    });
+    expect(items).toEqual([]);
+    expect(error).toMatchObject({
+      name: 'PartialJSONError',
+      message: 'Item 0 (from position 0): Unexpected "\\n" at position 2: expected a digit',
+    });
+  });
+
+  it('the end of the input inside an element is a truncation that names the item and where it began', async () => {
+    for (const text of ['[1,tr', '[1,{"id":']) {
+      const { items, error } = await collect(z.unknown(), [text]);
+      expect(items).toEqual([1]);
+      expect(error).toBeInstanceOf(TruncatedError);
+      expect((error as Error).message).toBe('The stream ended inside item 1 (from position 3)');
+    }
+  });
+});
+
+describe('an empty array in a value before the list', () => {
+  const Talk = z.object({ title: z.string() });
+
+  it('with extraction, a later value that holds the list is read: the empty array was not it', async () => {
+    for (const text of [
+      '{"status":"searching","results":[]}\n[{"title":"A"},{"title":"B"}]',
+      '{"status":"searching","results":[]}\n{"talks":[{"title":"A"},{"title":"B"}]}',
+    ]) {
+      for (const chunks of everySplit(text)) {
+        const { items, error } = await collect(Talk, chunks);
+        expect(error, text).toBeUndefined();
+        expect(items, text).toEqual([{ title: 'A' }, { title: 'B' }]);
+      }
+    }
+  });
+
+  it('with none after it, the empty array is the list: no items, no error', async () => {
+    for (const text of [
+      '{"results":[]}',
+      '{"results":[]} That is all.',
+      '{"results":[]}\n{"status":"done"}',
+    ]) {
+      expect(await collect(Talk, [text]), text).toEqual({ items: [], issues: [], error: undefined });
+    }
+    // Without extraction the root is the whole text, as before.
+    expect(await collect(Talk, ['{"results":[]}'], { decode: { extractJson: false } })).toEqual({
+      items: [],
+      issues: [],
+      error: undefined,
+    });
+  });
+});
