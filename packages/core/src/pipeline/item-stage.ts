@@ -76,6 +76,10 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   private readonly plan: Plan | undefined;
   /** An element of this attempt passed the item schema: the schema is an element's. */
   private passed = false;
+  /** `'auto'`: the scanner picks the list, which may be an array of other objects. */
+  private readonly auto: boolean;
+  /** `'auto'`: the first element failed with none of the schema's keys (see `otherList`). */
+  private suspect: { start: number; keys: string[] } | undefined;
   /** With extraction: a reasoning model's `<think>…</think>` at the start, cut before the scan. */
   private readonly think: ThinkBlock | undefined;
   /** The options of every element's parser, built once. */
@@ -90,6 +94,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     const shape = options.shape ?? 'auto';
     const extract = options.extract ?? true;
     this.lenient = shape === 'lines' && extract;
+    this.auto = shape === 'auto';
     this.plan = planOf(schema);
     this.scanner = new ListScanner(sink, shape, extract, this.plan?.kinds || ANY_KIND);
     if (extract) this.think = new ThinkBlock();
@@ -115,6 +120,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       this.count = 0;
       this.closed.length = 0;
       this.passed = false;
+      this.suspect = undefined;
       this.attempt = event.attempt;
       return true;
     }
@@ -136,6 +142,28 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
         `The stream ended inside item ${this.count} (from position ${this.start})`,
       );
     }
+    const other = this.otherList();
+    if (other) throw other;
+  }
+
+  /**
+   * 'auto' takes the first array of the root object whose first element an item can be: with an array
+   * of other objects first (`"steps": [{"thought": …}]` before `"items"`), every element is invalid and
+   * the run would end well with none of the real items. Told at the end: no element passed, the first
+   * had none of the schema's keys, and a later key of the root held an array.
+   */
+  private otherList(): ListShapeError | undefined {
+    const suspect = this.suspect;
+    const later = this.scanner.laterList;
+    if (!suspect || this.passed || later === undefined) return undefined;
+    const keys = suspect.keys.slice(0, 3).map((k) => JSON.stringify(k));
+    const more = suspect.keys.length > 3 ? ', …' : '';
+    return new ListShapeError(
+      `No item passed: the list read, under ${JSON.stringify(this.scanner.listKey)}, holds other objects ` +
+        `(item 0, from position ${suspect.start}, has none of the item schema's keys: ${keys.join(', ')}${more}). ` +
+        `If the list is the array under ${JSON.stringify(later)}, name it: shape: { key: ${JSON.stringify(later)} }`,
+      suspect.start,
+    );
   }
 
   private begin(position: number): void {
@@ -224,6 +252,19 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /** An element whose schema refused it; any other error (bad JSON) is thrown, with its position. */
   private closedWith(error: unknown, index: number, start: number): ClosedItem<TItem> {
     if (!(error instanceof ValidationError)) throw this.located(error, index, start);
+    const value = error.value;
+    const plan = this.plan;
+    if (
+      index === 0 &&
+      this.auto &&
+      plan?.closed &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.keys(value).length > 0 &&
+      Object.keys(value).every((k) => plan.child(k) === undefined)
+    )
+      this.suspect = { start, keys: Object.keys(value) };
     const misplaced = this.misplaced(error.value, error.issues, index, start);
     if (misplaced) throw misplaced;
     return { index, valid: false, error: new ItemValidationError(index, error.issues, error.value) };

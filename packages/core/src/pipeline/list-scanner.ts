@@ -141,6 +141,8 @@ export class ListScanner {
   private found = false;
   // the root object's key being read (raw JSON text, capped: a longer key cannot match)
   private keyRaw = '';
+  /** 'auto': the first key of the root object after the list whose value is an array too. */
+  laterList: string | undefined;
   /** The root object's key whose value is the list, once found. */
   listKey: string | undefined;
   private keyEscaped = false;
@@ -208,6 +210,7 @@ export class ListScanner {
     this.rootIsArray = false;
     this.found = false;
     this.listKey = undefined;
+    this.laterList = undefined;
     this.depth = 0;
     this.inString = false;
     this.escaped = false;
@@ -363,6 +366,8 @@ export class ListScanner {
           }
           if (!this.found && this.key !== undefined && this.keyMatches)
             throw this.shapeError(i, `The value of the key ${JSON.stringify(this.key)} is not an array`);
+          if (this.found && c === 0x5b && this.laterList === undefined && this.keyRaw.length <= KEY_KEPT)
+            this.laterList = this.decodedKey();
           if (isDelimiter(c) && c !== QUOTE && !isOpen(c)) throw this.jsonError(i, chunk, 'a value');
           this.open(c);
           this.state = SKIP;

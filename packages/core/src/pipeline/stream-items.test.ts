@@ -1180,3 +1180,37 @@ describe('an empty array in a value before the list', () => {
     });
   });
 });
+
+describe("'auto' and an array of other objects before the list", () => {
+  const Item = z.object({ id: z.number() });
+
+  it('no item passed, the first had none of the schema keys, a later key holds an array: a ListShapeError naming it', async () => {
+    const text = '{"steps":[{"thought":"x"},{"thought":"y"}],"items":[{"id":1},{"id":2}]}';
+    for (const chunks of everySplit(text)) {
+      const { items, issues, error } = await collect(Item, chunks);
+      expect(items).toEqual([]);
+      expect(issues.map((i) => i.index)).toEqual([0, 1]);
+      expect(error).toBeInstanceOf(ListShapeError);
+      expect(error).toMatchObject({
+        position: 10,
+        message:
+          'No item passed: the list read, under "steps", holds other objects (item 0, from position 10, has none of ' +
+          'the item schema\'s keys: "thought"). If the list is the array under "items", name it: shape: { key: "items" }',
+      });
+    }
+    // Named, the list is read.
+    expect((await collect(Item, [text], { shape: { key: 'items' } })).items).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it('no false alarm: a bad first element of the only list is skipped, as is any list where an item passed', async () => {
+    for (const text of [
+      '{"items":[{"ID":1},{"id":2}]}',
+      '{"items":[{"ID":1}]}',
+      '{"items":[{"ID":1},{"id":2}],"other":[{"id":3}]}',
+      '{"items":[{"id":"1"}],"other":[{"id":3}]}', // it has the schema's key: the list's element, invalid
+    ]) {
+      const { error } = await collect(Item, [text]);
+      expect(error, text).toBeUndefined();
+    }
+  });
+});

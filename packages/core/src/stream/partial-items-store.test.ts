@@ -121,6 +121,23 @@ describe('PartialItemsStore', () => {
     expect(s.status).toBe('error');
     expect(s.error).toBeInstanceOf(ItemValidationError);
     expect(s.items).toEqual([{ title: 'Talk 0', minutes: 30 }]);
+    expect(s.current).toBeUndefined();
+  });
+
+  it("onInvalid: 'throw' shows nothing after the invalid element, though the next one had begun", async () => {
+    const store = new PartialItemsStore({
+      schema: Talk,
+      fetcher: () => [`[${talk(0)},${talk(1, -5)},{"title":"Talk 2, still strea`],
+      throttle: 0,
+      onInvalid: 'throw',
+    });
+    await store.submit(undefined);
+    const { status, items, current } = store.getSnapshot();
+    expect({ status, items, current }).toEqual({
+      status: 'error',
+      items: [{ title: 'Talk 0', minutes: 30 }],
+      current: undefined,
+    });
   });
 
   it('coalesces appends with a throttle and flushes at the end', async () => {
@@ -368,6 +385,21 @@ describe('PartialItemsStore: bounds, async schemas, callbacks of a run that ende
     // "next" is never the current element before "abc" is an item.
     expect(seen.filter((s) => s.current === 'next' && s.items.length === 0)).toEqual([]);
     expect(seen.some((s) => s.items.length === 1 && s.items[0] === 'abc')).toBe(true);
+  });
+
+  it('while an element validates asynchronously it is shown as parsed, at once with throttle 0', async () => {
+    const source = controlledSource();
+    const store = new PartialItemsStore({ schema: Slow, fetcher: source.fetcher, throttle: 0 });
+    const done = store.submit(undefined);
+    await tick();
+    source.push('[{"t":"a"},{"t":"next');
+    await new Promise((resolve) => setTimeout(resolve, 20)); // "a" still validates
+    const { status, items, current } = store.getSnapshot();
+    expect({ status, items, current }).toEqual({ status: 'streaming', items: [], current: { t: 'a' } });
+    source.push('"}]');
+    source.end();
+    await done;
+    expect(store.getSnapshot().items).toEqual([{ t: 'a' }, { t: 'next' }]);
   });
 
   it('stop() while an element validates asynchronously keeps that element shown, not the next one', async () => {

@@ -81,6 +81,8 @@ interface Run<S extends StandardSchemaV1> extends StoreRun {
    * `current` is already the next one, which would show in its place (and replace it at a stop).
    */
   validating: { readonly parsed: DeepPartial<SchemaInput<S>> | undefined } | undefined;
+  /** An invalid element ended the run (`onInvalid: 'throw'`): nothing after it shows. */
+  ended: boolean;
 }
 
 const NONE: readonly never[] = /* @__PURE__ */ Object.freeze([]);
@@ -113,7 +115,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     // The stage waits for the response (its content type may tell the shape); its bounds cannot.
     bound('maxDepth', options.maxDepth, 0);
     bound('maxLength', options.maxLength, 0);
-    return { controller, options, stage: undefined, items: [], issues: [], validating: undefined };
+    return { controller, options, stage: undefined, items: [], issues: [], validating: undefined, ended: false };
   }
 
   protected async read(run: Run<S>, source: StreamSource, signal: AbortSignal): Promise<void> {
@@ -144,7 +146,11 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
       // The elements that closed before an error are shown.
       if (stage.closed.length) {
         const taking = this.take(run, stage.closed.splice(0));
-        if (taking) await taking; // only while an element validates asynchronously: no hop per event
+        if (taking) {
+          // Only while an element validates asynchronously (no hop per event): shown as parsed meanwhile.
+          this.requestFlush(run, () => run.items.length > 0 || showsField(run.validating?.parsed));
+          await taking;
+        }
         if (signal.aborted) return; // stopped or superseded while it validated
       }
       if (failure) throw failure.error;
@@ -183,7 +189,11 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
         continue;
       }
       run.issues.push(closed.error);
-      if (onInvalid === 'throw') throw closed.error;
+      if (onInvalid === 'throw') {
+        // The run ends at this element: the one the stage has opened after it is not shown.
+        run.ended = true;
+        throw closed.error;
+      }
       if (typeof onInvalid === 'function' && !this.detached) this.call(() => onInvalid(closed.error));
     }
   }
@@ -208,7 +218,7 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     const run = this.run;
     if (!run) return;
     const state = this.state;
-    const current = run.validating ? run.validating.parsed : run.stage?.current;
+    const current = run.ended ? undefined : run.validating ? run.validating.parsed : run.stage?.current;
     const items = run.items.length === state.items.length ? state.items : Object.freeze(run.items.slice());
     const issues =
       run.issues.length === state.issues.length ? state.issues : Object.freeze(run.issues.slice());
