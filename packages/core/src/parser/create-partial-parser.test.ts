@@ -547,6 +547,8 @@ describe('schemas that write to their input', () => {
     const p = createPartialParser({ schema: z.object({ title: z.string() }).refine(async () => true) });
     p.write('{"title":"x"}');
     expect(() => p.end()).toThrow(Exported);
+    // Named as every other error class is, so a log or an `error.name` check tells it apart.
+    expect(() => p.end()).toThrow(expect.objectContaining({ name: 'AsyncSchemaError' }));
     expect(await p.endAsync()).toEqual({ title: 'x' });
   });
 });

@@ -142,6 +142,7 @@ export function bound(option: string, value: unknown, fallback: number): number 
 
 /** What `end()` throws for a schema that validates asynchronously: call `endAsync()` (the stages do). */
 export class AsyncSchemaError extends PartialKitError {
+  override name = 'AsyncSchemaError';
   constructor() {
     super(
       'The schema validates asynchronously (an async refinement or check): call endAsync() instead of end()',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, fixtureBytes } from '@partialkit/test-utils/fixtures';
 import { describe, expect, it } from 'vitest';
+import { ReplayOptionError } from '../errors.ts';
 import { parseRecording } from '../recording.ts';
 import { main } from './cli.ts';
 import { record } from './record.ts';
@@ -124,6 +125,57 @@ describe('partialkit CLI', () => {
       expect(parseRecording(text).url).toBe(`${base}${path}&key=REDACTED`);
     } finally {
       await new Promise<void>((r) => upstream.close(() => r()));
+    }
+  });
+
+  it('record sends credentials in the URL as Basic authorization (fetch refuses such a URL), and stores neither', async () => {
+    const seen: Array<string | undefined> = [];
+    const upstream = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: {}\n\n');
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const port = (upstream.address() as AddressInfo).port;
+      const out = join(mkdtempSync(join(tmpdir(), 'partialkit-')), 'basic.rec.jsonl');
+      await main(
+        ['record', '--url', `http://us%40er:s3cr%3At@127.0.0.1:${port}/v1/chat`, '--out', out],
+        () => {},
+      );
+      expect(seen).toEqual([`Basic ${Buffer.from('us@er:s3cr:t').toString('base64')}`]);
+      const text = readFileSync(out, 'utf8');
+      expect(text).not.toContain('s3cr');
+      expect(parseRecording(text).url).toBe(`http://REDACTED@127.0.0.1:${port}/v1/chat`);
+      // An authorization header given wins over the URL's.
+      await main(
+        [
+          'record',
+          '--url',
+          `http://u:p@127.0.0.1:${port}/`,
+          '--out',
+          out,
+          '--header',
+          'authorization: Bearer k',
+        ],
+        () => {},
+      );
+      expect(seen[1]).toBe('Bearer k');
+    } finally {
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
+  });
+
+  it('a missing required flag or fixture is a ReplayOptionError naming it', async () => {
+    for (const [args, option] of [
+      [['record', '--out', 'x.rec.jsonl'], '--url'],
+      [['record', '--url', 'http://127.0.0.1:1/'], '--out'],
+      [['replay'], 'fixture'],
+    ] as const) {
+      const error = await main([...args], () => {}).catch((e: unknown) => e);
+      expect(error, option).toBeInstanceOf(ReplayOptionError);
+      expect(error, option).toMatchObject({ option });
     }
   });
 });

@@ -188,7 +188,8 @@ export async function main(
       },
     });
     const [file, stray] = positionals;
-    if (!file) throw new Error(`replay needs a fixture file\n\n${USAGE}`);
+    if (!file)
+      throw new ReplayOptionError('fixture', undefined, 'a file', `replay needs a fixture file\n\n${USAGE}`);
     // `partialkit replay talk.sse 9000` (the --port forgotten) would serve on the default port.
     if (stray !== undefined) {
       throw new ReplayOptionError(
@@ -273,7 +274,10 @@ export async function main(
         `partialkit record takes no argument, got ${words}: quote a header with spaces, --header "name: value"`,
       );
     }
-    if (!values.url || !values.out) throw new Error(`record needs --url and --out\n\n${USAGE}`);
+    if (!values.url || !values.out) {
+      const missing = values.url ? '--out' : '--url';
+      throw new ReplayOptionError(missing, undefined, 'a value', `record needs --url and --out\n\n${USAGE}`);
+    }
     const timeout = flagNumber('--timeout', values.timeout, RECORD_FLAGS.timeout, (n) => n >= 0);
     const headers = new Headers();
     for (const h of values.header) {
@@ -293,6 +297,20 @@ export async function main(
         );
       }
     }
+    // fetch refuses a URL with credentials in it: they go as Basic authorization, as curl sends them
+    // (unless --header gave one), and the URL without them is requested.
+    let target: string | URL = values.url;
+    try {
+      target = new URL(values.url);
+    } catch {} // fetch refuses it below, in the error that names the URL redacted
+    if (target instanceof URL && (target.username || target.password)) {
+      if (!headers.has('authorization')) {
+        const pair = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+        headers.set('authorization', `Basic ${Buffer.from(pair).toString('base64')}`);
+      }
+      target.username = '';
+      target.password = '';
+    }
     const body = await readData(values.data);
     // A GET (no --data) declares no body.
     if (body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
@@ -311,7 +329,7 @@ export async function main(
     wait();
     let response: Response;
     try {
-      response = await fetch(values.url, {
+      response = await fetch(target, {
         method: body === undefined ? 'GET' : 'POST',
         headers,
         signal: idle.signal,
