@@ -76,9 +76,13 @@ export class Builder implements TokenSink {
     const top = this.stack[this.stack.length - 1];
     const slot = top === undefined ? '' : top.isArray ? top.count : top.key!;
     const frame = new Frame(isArray, this.slotPlan(top), slot, top === undefined);
-    if (top !== undefined && !top.isArray && rejects(top, isArray ? ARRAY_KIND : OBJECT_KIND))
-      top.wrong = true;
-    if (top?.duplicate || top?.wrong) frame.hide();
+    const kind = isArray ? ARRAY_KIND : OBJECT_KIND;
+    if (top !== undefined) {
+      if (!top.isArray) {
+        if (rejects(top, kind)) top.wrong = true;
+      } else if (cuts(top, frame.plan, kind)) top.cut = true;
+    }
+    if (top?.duplicate || top?.wrong || top?.cut) frame.hide();
     frame.issueMark = this.issueEntries.length;
     frame.quiet = top?.quiet === true || frame.plan?.alwaysPasses === true;
     frame.strict =
@@ -128,8 +132,12 @@ export class Builder implements TokenSink {
     const fulls = this.fulls;
     const full = (item: unknown) => (item !== null && typeof item === 'object' && fulls.get(item)) || item;
     let value: object;
-    if (Array.isArray(shown)) value = shown.map(full);
-    else {
+    if (Array.isArray(shown)) {
+      const items = shown.map(full);
+      // The elements from the cut on (see `Frame.cut`), after those shown.
+      if (frame.tail !== undefined) for (const item of frame.tail) items.push(full(item));
+      value = items;
+    } else {
       const members = shown as Record<string, unknown>;
       const keys = Object.keys(members);
       const rejected = frame.rejected ?? [];
@@ -187,9 +195,13 @@ export class Builder implements TokenSink {
   beginString(): void {
     const top = this.stack[this.stack.length - 1];
     const plan = this.slotPlan(top);
-    if (top !== undefined && !top.isArray && rejects(top, STRING_KIND)) top.wrong = true;
+    if (top !== undefined) {
+      if (!top.isArray) {
+        if (rejects(top, STRING_KIND)) top.wrong = true;
+      } else if (cuts(top, plan, STRING_KIND)) top.cut = true;
+    }
     this.strOpen = true;
-    this.strVisible = !plan?.stringAtomic && !top?.duplicate && !top?.wrong;
+    this.strVisible = !plan?.stringAtomic && !top?.duplicate && !top?.wrong && !top?.cut;
     if (this.strVisible) this.dirty = true;
   }
 
@@ -212,6 +224,7 @@ export class Builder implements TokenSink {
     } else if (top?.isArray && top.rules) {
       const plan = top.rules.element(top.count);
       if (plan) {
+        if (top.strict && cuts(top, plan, kindOf(value))) top.cut = true;
         const index = top.count;
         this.commit(value);
         this.check(plan, value, index, this.issueEntries.length, false, top.quiet);
@@ -269,8 +282,11 @@ export class Builder implements TokenSink {
       const seg = path[i]!;
       if (frame.isArray) {
         const index = typeof seg === 'number' ? seg : Number(seg);
-        if (index === frame.count) continue; // the open last element
-        if (!(index >= 0 && index < frame.count)) return false;
+        if (index === frame.count) {
+          if (frame.cut) return false; // not shown
+          continue; // the open last element
+        }
+        if (!(index >= 0 && index < frame.shownCount)) return false;
         return lookup(frame.items[index], path, i + 1) !== MISSING;
       }
       const key = String(seg);
@@ -444,6 +460,15 @@ function rejects(top: Frame, kind: number): boolean {
     top.rules === top.plan &&
     top.key !== '__proto__'
   );
+}
+
+/**
+ * Whether an element of `kind` ends what is shown of array `top` (see `Frame.cut`): the element's plan
+ * never takes that kind, under a chain of closed plans from the root, as `rejects` has it for members.
+ * Once cut, an array stays cut.
+ */
+function cuts(top: Frame, plan: Plan | undefined, kind: number): boolean {
+  return top.strict && !top.cut && plan !== undefined && (plan.kinds & kind) === 0;
 }
 
 /** Whether `path` is `prefix` or lies under it. */

@@ -778,3 +778,87 @@ describe('a value of a kind its schema never takes is never shown', () => {
     );
   });
 });
+
+describe('an array element of a kind its schema never takes ends what is shown of the array', () => {
+  const Doc = z.object({ xs: z.array(z.number()), tags: z.array(z.string()).optional() });
+
+  it('the elements before it are shown, none from it on; the issue and the error value say what came, however split', () => {
+    const text = '{"xs": [1, "ab", 2, 3], "tags": ["x", 5, "y", {"k": 1}]}';
+    for (const chunks of everySplit(text)) {
+      const p = createPartialParser({ schema: Doc });
+      let xs: unknown;
+      for (const chunk of chunks) {
+        p.write(chunk);
+        const v = p.value;
+        expect(v?.xs?.every((n) => typeof n === 'number') ?? true, JSON.stringify(v)).toBe(true);
+        expect(v?.tags?.every((t) => typeof t === 'string') ?? true, JSON.stringify(v)).toBe(true);
+        // Once cut, the array shown is the same object: nothing of it changes any more.
+        if (xs !== undefined && p.value?.xs !== undefined && JSON.stringify(xs) === '[1]')
+          expect(p.value.xs).toBe(xs);
+        xs = v?.xs;
+      }
+      expect(p.value).toEqual({ xs: [1], tags: ['x'] });
+      expect(p.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+        'xs.1: Invalid input: expected number, received string',
+        'tags.1: Invalid input: expected string, received number',
+        'tags.3: Invalid input: expected string, received object',
+      ]);
+      expect(p.isCompleteAt(['xs', 0])).toBe(true);
+      expect(p.isCompleteAt(['xs', 1])).toBe(false);
+      expect(p.isCompleteAt(['xs', 2])).toBe(false);
+      let error: unknown;
+      try {
+        p.end();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ name: 'ValidationError', value: JSON.parse(text) });
+      expect(p.value).toEqual({ xs: [1], tags: ['x'] }); // the last good partial
+    }
+  });
+
+  it('for any elements: each snapshot shows a prefix of the JSON array up to its first non-number, the end validates the whole', () => {
+    const element = fc.oneof(
+      fc.integer(),
+      fc.string({ maxLength: 3 }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant([1]),
+    );
+    fc.assert(
+      fc.property(fc.array(element, { maxLength: 8 }), fc.integer({ min: 1, max: 7 }), (values, size) => {
+        const text = JSON.stringify({ xs: values });
+        const p = createPartialParser({ schema: z.object({ xs: z.array(z.number()) }) });
+        const bad = values.findIndex((v) => typeof v !== 'number');
+        const prefix = bad < 0 ? values : values.slice(0, bad);
+        for (const chunk of chunksOf(text, size)) {
+          p.write(chunk);
+          const xs = p.value?.xs ?? [];
+          expect(xs.every((n) => typeof n === 'number')).toBe(true);
+          expect(prefix.slice(0, xs.length)).toEqual(xs);
+        }
+        if (bad < 0) expect(p.end()).toEqual({ xs: values });
+        else {
+          expect(p.value).toEqual({ xs: prefix });
+          expect(() => p.end()).toThrow(
+            expect.objectContaining({ name: 'ValidationError', value: { xs: values } }),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('where another option may take the element (a union, a catch, any), it is shown as it came', () => {
+    for (const [schema, text, shown] of [
+      [z.array(z.union([z.number(), z.string()])), '[1, "a", 2]', [1, 'a', 2]],
+      [z.array(z.number().catch(0)), '[1, "a", 2]', [1, 'a', 2]],
+      [z.array(z.any()), '[1, "a", 2]', [1, 'a', 2]],
+      [z.array(z.number()).catch([]), '[1, "a", 2]', [1, 'a', 2]],
+    ] as const) {
+      const p = createPartialParser({ schema });
+      p.write(text);
+      expect(p.value, text).toEqual(shown);
+    }
+  });
+});

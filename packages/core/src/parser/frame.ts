@@ -32,6 +32,16 @@ export class Frame {
   rejected: unknown[] | undefined = undefined;
   /** A member was rejected here, or a closed member shows less than it holds: validate its full value. */
   tainted = false;
+  /**
+   * Arrays: an element of a kind its schema never takes came. It and every element after it are kept
+   * out of what is shown, in `tail` (hiding only it would shift the elements after it to its index), so
+   * the array shown holds only elements of the kinds its schema takes.
+   */
+  cut = false;
+  /** Arrays: the elements from the cut on, for validation only (see `Builder.fullValue`). */
+  tail: unknown[] | undefined = undefined;
+  /** `tail.length`, kept as a number: `count` is read for every element. */
+  private cutCount = 0;
   /** How many issue entries the builder held when this frame opened (see `Builder.issueEntries`). */
   issueMark = 0;
   /** Levels of containers below it (0: none), for the cost bound on validation (see `MAX_CHECKED_HEIGHT`). */
@@ -100,14 +110,27 @@ export class Frame {
     }
   }
 
-  /** Number of completed members of an array. */
+  /** Number of completed members of an array (its JSON index of the next one). */
   get count(): number {
+    return (this.reserved ? this.items.length - 1 : this.items.length) + this.cutCount;
+  }
+
+  /** Number of completed members of an array that are shown (all of them unless it was cut). */
+  get shownCount(): number {
     return this.reserved ? this.items.length - 1 : this.items.length;
   }
 
   /** Adds a completed member. */
   commit(value: unknown): void {
     if (this.isArray) {
+      if (this.cut) {
+        // Nothing shown changes: the snapshot stays the same array.
+        if (this.tail === undefined) this.tail = [value];
+        else this.tail.push(value);
+        this.cutCount++;
+        this.tainted = true;
+        return;
+      }
       if (this.reserved) {
         this.items[this.items.length - 1] = value;
         this.reserved = false;
