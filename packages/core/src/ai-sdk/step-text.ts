@@ -2,6 +2,11 @@ import { JsonExtractor } from '../decode/json-extractor.ts';
 import { heldTooLong } from '../decode/sse.ts';
 import { Tokenizer, type TokenSink } from '../parser/tokenizer.ts';
 
+const QUOTE = 0x22;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
 /** Takes no token: the tokenizer then only checks the syntax, in constant memory. */
 const NO_TOKENS: TokenSink = {
   openContainer() {},
@@ -36,6 +41,13 @@ export class StepText {
   private broke = false;
   /** Some of this step's text was passed on: the consumer's value may hold part of it. */
   shown = false;
+  /** The step's first character that is not white space came. */
+  private begun = false;
+  /**
+   * The step's text begins as a JSON string or number does (JSON Lines of them, which `extractJson`
+   * finds no bracket in): it is passed on as it comes.
+   */
+  private atoms = false;
 
   /** Holds at most `maxHeld` characters of a step's text. */
   constructor(private readonly maxHeld: number) {}
@@ -43,6 +55,18 @@ export class StepText {
   /** What to pass on now of `delta` (of SSE event `n`), with what it held before; undefined: held. */
   take(delta: string, n: number): string | undefined {
     if (this.broke) return this.hold(delta, n, true);
+    if (!this.begun) {
+      const at = delta.search(/\S/);
+      if (at >= 0) {
+        this.begun = true;
+        const c = delta.charCodeAt(at);
+        this.atoms = c === QUOTE || c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9);
+      }
+    }
+    if (this.atoms) {
+      this.shown = true;
+      return this.release(delta);
+    }
     const json = this.extractor.push(delta);
     // After the value, prose is skipped by the consumer too; before it, it waits for the value.
     if (!json) return this.shown ? delta : this.hold(delta, n, false);

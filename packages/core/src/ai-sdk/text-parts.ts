@@ -24,6 +24,11 @@ export class TextParts {
 
   constructor(private readonly maxHeld: number) {}
 
+  /** Some part started and has not ended. */
+  get open(): boolean {
+    return this.hasLive;
+  }
+
   /** A part began (`text-start`, or the first delta of an id never started). */
   start(id: unknown): void {
     if (this.hasLive && id === this.live) return;

@@ -5,9 +5,12 @@ import {
   createUIMessageStreamResponse,
   Output,
   readUIMessageStream,
+  simulateReadableStream,
+  stepCountIs,
   streamText,
   tool,
 } from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -315,5 +318,102 @@ describe('AI SDK UI message stream: prose of a step that is not the last', () =>
     expect(events.map((e) => e.type)).toEqual(['text', 'text', 'reset', 'text']);
     expect(events[0]).toEqual({ type: 'text', text: long.slice(0, 11).join('') });
     expect(events.at(-1)).toEqual({ type: 'text', text: JSON_TEXT });
+  });
+});
+
+describe('AI SDK UI message stream: where a step begins', () => {
+  const text = (id: string, deltas: string[]) => [
+    { type: 'text-start', id },
+    ...deltas.map((delta) => ({ type: 'text-delta', id, delta })),
+    { type: 'text-end', id },
+  ];
+  const call = { type: 'tool-input-available', toolCallId: 'c1', toolName: 'lookup', input: { q: 'v' } };
+
+  it('without finish-step parts, a start-step after the text ended is a next step: a reset, the last object', async () => {
+    const parts = [
+      { type: 'start' },
+      { type: 'start-step' },
+      ...text('a', ['{"name":"Old",', '"n":1}']),
+      call,
+      { type: 'start-step' },
+      ...text('b', [JSON_TEXT]),
+      { type: 'finish' },
+    ];
+    const { events, error } = await collect(body(parts));
+    expect(error).toBeUndefined();
+    expect(events.map((e) => e.type)).toEqual(['text', 'text', 'reset', 'text']);
+    let last: unknown;
+    for await (const value of streamPartial(Person, body(parts))) last = value;
+    expect(last).toEqual({ name: 'Ada', n: 3 });
+  });
+
+  it('a multi-step run merged with a slower run of prose: the last step’s object, as the run’s output', async () => {
+    const Venue = z.object({ city: z.string(), capacity: z.number() });
+    const answer = '{"city":"Berlin","capacity":1200}';
+    const finish = (reason: string) =>
+      ({ type: 'finish', finishReason: { unified: reason, raw: reason }, usage }) as ModelPart;
+    const modelText = (id: string, deltas: string[]): ModelPart[] => [
+      { type: 'text-start', id },
+      ...deltas.map((delta): ModelPart => ({ type: 'text-delta', id, delta })),
+      { type: 'text-end', id },
+    ];
+    let step = 0;
+    const run = streamText({
+      model: new MockLanguageModelV4({
+        doStream: async () => {
+          step++;
+          const chunks: ModelPart[] =
+            step === 1
+              ? [
+                  { type: 'stream-start', warnings: [] },
+                  ...modelText('a', ['{"city":"unknown",', '"capacity":0}']),
+                  { type: 'tool-input-start', id: 'c1', toolName: 'lookup' },
+                  { type: 'tool-input-delta', id: 'c1', delta: '{"q":"venue"}' },
+                  { type: 'tool-input-end', id: 'c1' },
+                  { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
+                  finish('tool-calls'),
+                ]
+              : [
+                  { type: 'stream-start', warnings: [] },
+                  ...modelText('b', chunksOf(answer, 4)),
+                  finish('stop'),
+                ];
+          return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: 0 }) };
+        },
+      }),
+      prompt: 'x',
+      output: Output.object({ schema: Venue }),
+      tools: {
+        lookup: tool({ inputSchema: z.object({ q: z.string() }), execute: async () => ({ city: 'Berlin' }) }),
+      },
+      stopWhen: stepCountIs(3),
+      onError: () => {},
+    });
+    const prose = streamText({
+      model: mockModel(textParts('Summary: the venue was looked up and all is fine.', 'stop', 2), true),
+      prompt: 'y',
+    });
+    const response = createUIMessageStreamResponse({
+      stream: createUIMessageStream({
+        execute: ({ writer }) => {
+          writer.merge(run.toUIMessageStream({ sendFinish: false }));
+          writer.merge(prose.toUIMessageStream({ sendStart: false }));
+        },
+      }),
+    });
+    let last: unknown;
+    for await (const value of streamPartial(Venue, response)) last = value;
+    expect(await run.output).toEqual({ city: 'Berlin', capacity: 1200 });
+    expect(last).toEqual(await run.output);
+  });
+
+  it('a step whose text begins as a JSON number or string (JSON Lines of them) streams as it comes', async () => {
+    for (const lines of [
+      ['1\n', '2\n', '3\n'],
+      ['"a"\n', '"b"\n', '"c"\n'],
+    ]) {
+      const { events } = await collect(oneStep(text('t', lines)));
+      expect(events).toEqual(lines.map((t) => ({ type: 'text', text: t })));
+    }
   });
 });

@@ -58,8 +58,9 @@ function isFullStreamPart(part: Part): boolean {
  * A run of several steps (tools with `stopWhen`) writes a text per step, and AI SDK's output is the
  * last step's: a step after one whose text was passed on starts with a `reset`, as a re-ask does; a
  * step's prose before its JSON, and its text from where it stops being JSON, are held back, and passed
- * on if the run ends with that step (see {@link StepText}). A `start-step` while another step is open
- * (merged streams) is no next step.
+ * on if the run ends with that step (see {@link StepText}). A `start-step` that comes while a text part
+ * is open and no step has finished since the last one began is another run's, merged into the stream
+ * (`writer.merge`): no next step. Merged runs that do not overlap read as steps of one run.
  * `error` parts throw {@link ProviderError}; a body that ends before `finish` or `[DONE]` was cut on the
  * way, a `NetworkError`, as a provider stream without its final event is; `finish` ends the stream
  * (`length` and `interrupted` are a {@link TruncatedError}, `content-filter` a {@link RefusalError},
@@ -94,8 +95,8 @@ export async function* aiSdk(
   let attempt = 1;
   let step = new StepText(maxEventSize);
   let parts = new TextParts(maxEventSize);
-  /** Steps started and not finished: more than one only when streams are merged. */
-  let open = 0;
+  /** A `finish-step` came since the last `start-step` (or none came yet). */
+  let stepEnded = true;
   /** Some text was passed on, in any step. */
   let wrote = false;
   const taken = function* (chunks: readonly string[], n: number) {
@@ -125,14 +126,17 @@ export async function* aiSdk(
       );
     switch (part.type) {
       case 'start-step':
-        if (open++ > 0) break;
+        // A next step, unless it comes while a text part is open and no step finished since the last
+        // one began: then it is another run's, merged into this stream (`writer.merge`).
+        if (parts.open && !stepEnded) break;
+        stepEnded = false;
         yield* taken(parts.flush(), n);
         if (step.shown) yield { type: 'reset', attempt: ++attempt };
         step = new StepText(maxEventSize);
         parts = new TextParts(maxEventSize);
         break;
       case 'finish-step':
-        if (open > 0) open--;
+        stepEnded = true;
         break;
       case 'text-start':
         if (want === undefined) parts.start(part.id);

@@ -205,7 +205,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     this.parser = undefined;
     const index = this.count;
     if (this.async) {
-      this.closeAsync(parser, index);
+      this.closeAsync(parser, index, next);
       return;
     }
     let value: TItem;
@@ -215,7 +215,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       if (error instanceof AsyncSchemaError) {
         // The schema validates asynchronously: so will every element after this one.
         this.async = true;
-        this.closeAsync(parser, index);
+        this.closeAsync(parser, index, next);
         return;
       }
       this.closed.push(this.closedWith(cutBy(error, next), index, this.start));
@@ -231,7 +231,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   }
 
   /** Closes an element whose validation is asynchronous: its outcome is a promise, in order. */
-  private closeAsync(parser: PartialParser<TPartial, TItem>, index: number): void {
+  private closeAsync(parser: PartialParser<TPartial, TItem>, index: number, next?: string): void {
     this.count++;
     const start = this.start;
     const outcome = parser.endAsync().then(
@@ -241,7 +241,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
         this.passed = true;
         return { index, valid: true, value };
       },
-      (error: unknown) => this.closedWith(error, index, start),
+      (error: unknown) => this.closedWith(cutBy(error, next), index, start),
     );
     // Awaited in order by the consumer, which may stop before this one (an earlier element's error,
     // a `break`): its rejection must never be unhandled.

@@ -54,6 +54,7 @@ const LINE_VALUES = 15; // 'lines' with extract: a line that may hold only strin
 const SEEK_PROBE = 16; // with extract, after a bracket before the root: does the next character go on from it?
 const SEEK_SKIP = 17; // with extract, inside JSON before the root that the shape cannot take (an object before a root array)
 const ROOT_PROBE = 18; // 'auto', after the '[' of a root key's value: is its first element one the items can be?
+const LATER_PROBE = 19; // 'auto', after the '[' of a root key's value after the list: could it hold items?
 
 // Where the scan of a candidate line (LINE_VALUES) is.
 const GAP = 0; // between its values (or before the first)
@@ -141,8 +142,13 @@ export class ListScanner {
   private found = false;
   // the root object's key being read (raw JSON text, capped: a longer key cannot match)
   private keyRaw = '';
-  /** 'auto': the first key of the root object after the list whose value is an array too. */
+  /**
+   * 'auto': the first key of the root object after the list whose value is an array whose first
+   * element an item can be (see `ItemStage`'s error for a list of other objects).
+   */
   laterList: string | undefined;
+  /** The key of the array after the list being probed (LATER_PROBE). */
+  private laterKey: string | undefined;
   /** The root object's key whose value is the list, once found. */
   listKey: string | undefined;
   private keyEscaped = false;
@@ -366,8 +372,11 @@ export class ListScanner {
           }
           if (!this.found && this.key !== undefined && this.keyMatches)
             throw this.shapeError(i, `The value of the key ${JSON.stringify(this.key)} is not an array`);
-          if (this.found && c === 0x5b && this.laterList === undefined && this.keyRaw.length <= KEY_KEPT)
-            this.laterList = this.decodedKey();
+          if (this.found && c === 0x5b && this.laterList === undefined && this.keyRaw.length <= KEY_KEPT) {
+            this.laterKey = this.decodedKey();
+            this.state = LATER_PROBE;
+            break;
+          }
           if (isDelimiter(c) && c !== QUOTE && !isOpen(c)) throw this.jsonError(i, chunk, 'a value');
           this.open(c);
           this.state = SKIP;
@@ -386,6 +395,16 @@ export class ListScanner {
             continue; // `c` is the first element's
           }
           this.passed ??= { key: this.listKey, position: this.openAt, kind: kindAt(c) };
+          this.open(0x5b);
+          this.depth = 1; // its bracket was read
+          this.state = SKIP;
+          continue; // `c` is scanned inside it
+        case LATER_PROBE:
+          if (c === 0x5d) {
+            this.state = ROOT_AFTER;
+            break;
+          }
+          if ((kindAt(c) & this.first) !== 0) this.laterList = this.laterKey;
           this.open(0x5b);
           this.depth = 1; // its bracket was read
           this.state = SKIP;
@@ -441,7 +460,11 @@ export class ListScanner {
         this.emitLine();
       }
     }
-    if (this.emptyRoot && !this.found && (this.state === SEEK || this.state === SEEK_SKIP)) {
+    if (
+      this.emptyRoot &&
+      !this.found &&
+      (this.state === SEEK || this.state === SEEK_SKIP || this.state === SEEK_PROBE)
+    ) {
       // No later value held a list: the first root's empty array was it.
       this.found = true;
       this.listKey = this.empty;

@@ -1126,6 +1126,21 @@ describe('a number or literal that a delimiter cuts short is bad JSON, not a tru
     }
   });
 
+  it('so it is with an item schema that validates asynchronously', async () => {
+    const { items, error } = await collect(
+      z
+        .number()
+        .nullable()
+        .refine(async () => true),
+      ['{"items":[1,nul,3]}'],
+    );
+    expect(items).toEqual([1]);
+    expect(error).toMatchObject({
+      name: 'PartialJSONError',
+      message: 'Item 1 (from position 12): Unexpected "," at position 15: expected the rest of \'null\'',
+    });
+  });
+
   it('JSON Lines without extraction: a line end cuts `1.` short', async () => {
     const { items, error } = await collect(z.number(), ['1.\n2\n'], {
       shape: 'lines',
@@ -1169,6 +1184,7 @@ describe('an empty array in a value before the list', () => {
       '{"results":[]}',
       '{"results":[]} That is all.',
       '{"results":[]}\n{"status":"done"}',
+      '{"results":[]}\nSee [',
     ]) {
       expect(await collect(Talk, [text]), text).toEqual({ items: [], issues: [], error: undefined });
     }
@@ -1207,6 +1223,9 @@ describe("'auto' and an array of other objects before the list", () => {
       '{"items":[{"ID":1},{"id":2}]}',
       '{"items":[{"ID":1}]}',
       '{"items":[{"ID":1},{"id":2}],"other":[{"id":3}]}',
+      // a later array no item can come from: empty, or of strings
+      '{"items":[{"ID":1},{"ID":2}],"warnings":[]}',
+      '{"items":[{"ID":1}],"tags":["x"]}',
       '{"items":[{"id":"1"}],"other":[{"id":3}]}', // it has the schema's key: the list's element, invalid
     ]) {
       const { error } = await collect(Item, [text]);

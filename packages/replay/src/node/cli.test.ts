@@ -162,6 +162,9 @@ describe('partialkit CLI', () => {
         () => {},
       );
       expect(seen[1]).toBe('Bearer k');
+      // A `%` that starts no escape is sent as written, as curl does.
+      await main(['record', '--url', `http://u:50%off@127.0.0.1:${port}/`, '--out', out], () => {});
+      expect(seen[2]).toBe(`Basic ${Buffer.from('u:50%off').toString('base64')}`);
     } finally {
       await new Promise<void>((r) => upstream.close(() => r()));
     }

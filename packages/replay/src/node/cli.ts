@@ -305,7 +305,7 @@ export async function main(
     } catch {} // fetch refuses it below, in the error that names the URL redacted
     if (target instanceof URL && (target.username || target.password)) {
       if (!headers.has('authorization')) {
-        const pair = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+        const pair = `${decoded(target.username)}:${decoded(target.password)}`;
         headers.set('authorization', `Basic ${Buffer.from(pair).toString('base64')}`);
       }
       target.username = '';
@@ -384,4 +384,13 @@ export async function main(
     return undefined;
   }
   throw new Error(`unknown command ${JSON.stringify(command)}: expected replay, record or help\n\n${USAGE}`);
+}
+
+/** A URL's user or password as written (a `%` that starts no escape, as in `50%off`, stays itself). */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
