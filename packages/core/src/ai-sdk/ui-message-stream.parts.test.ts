@@ -417,3 +417,62 @@ describe('AI SDK UI message stream: where a step begins', () => {
     }
   });
 });
+
+describe('AI SDK UI message stream: reset-step (a retried step)', () => {
+  it("withdraws the step's text so far: a reset, then the retried attempt's", async () => {
+    const parts = [
+      { type: 'start' },
+      { type: 'start-step' },
+      { type: 'text-start', id: 't1' },
+      { type: 'text-delta', id: 't1', delta: '{"name":"Ol' },
+      { type: 'reset-step' },
+      { type: 'text-start', id: 't2' },
+      { type: 'text-delta', id: 't2', delta: JSON_TEXT },
+      { type: 'text-end', id: 't2' },
+      { type: 'finish-step' },
+      { type: 'finish' },
+    ];
+    const { events, error } = await collect(body(parts));
+    expect(error).toBeUndefined();
+    expect(events).toEqual([
+      { type: 'text', text: '{"name":"Ol' },
+      { type: 'reset', attempt: 2 },
+      { type: 'text', text: JSON_TEXT },
+    ]);
+    let last: unknown;
+    for await (const value of streamPartial(Person, body(parts))) last = value;
+    expect(last).toEqual({ name: 'Ada', n: 3 });
+  });
+
+  it('withdraws a tool call of the step: toolCall reads the retried call, by name or index', async () => {
+    const parts = [
+      { type: 'start' },
+      { type: 'start-step' },
+      { type: 'tool-input-start', toolCallId: 'c1', toolName: 'extract' },
+      { type: 'tool-input-delta', toolCallId: 'c1', inputTextDelta: '{"name":"Ol' },
+      { type: 'reset-step' },
+      { type: 'tool-input-start', toolCallId: 'c2', toolName: 'extract' },
+      { type: 'tool-input-delta', toolCallId: 'c2', inputTextDelta: JSON_TEXT },
+      { type: 'tool-input-available', toolCallId: 'c2', toolName: 'extract', input: JSON.parse(JSON_TEXT) },
+      { type: 'finish-step' },
+      { type: 'finish' },
+    ];
+    for (const toolCall of ['extract', 0] as const) {
+      const { events, error } = await collect(body(parts), { toolCall });
+      expect(error, String(toolCall)).toBeUndefined();
+      expect(events, String(toolCall)).toEqual([
+        { type: 'text', text: '{"name":"Ol' },
+        { type: 'reset', attempt: 2 },
+        { type: 'text', text: JSON_TEXT },
+      ]);
+    }
+    // A reset-step of a step that showed nothing yields no reset.
+    const quiet = await collect(
+      body([{ type: 'start' }, { type: 'start-step' }, { type: 'reset-step' }, ...parts.slice(5)]),
+      {
+        toolCall: 'extract',
+      },
+    );
+    expect(quiet.events).toEqual([{ type: 'text', text: JSON_TEXT }]);
+  });
+});

@@ -61,6 +61,7 @@ function isFullStreamPart(part: Part): boolean {
  * on if the run ends with that step (see {@link StepText}). A `start-step` that comes while a text part
  * is open and no step has finished since the last one began is another run's, merged into the stream
  * (`writer.merge`): no next step. Merged runs that do not overlap read as steps of one run.
+ * A `reset-step` (a retried step) withdraws what the step wrote so far, with a `reset`.
  * `error` parts throw {@link ProviderError}; a body that ends before `finish` or `[DONE]` was cut on the
  * way, a `NetworkError`, as a provider stream without its final event is; `finish` ends the stream
  * (`length` and `interrupted` are a {@link TruncatedError}, `content-filter` a {@link RefusalError},
@@ -79,6 +80,8 @@ export async function* aiSdk(
   const want = options.toolCall;
   /** Tool call ids in the order they started; the chosen one's id once known. */
   const started: string[] = [];
+  /** How many of them began before the current step. */
+  let stepCalls = 0;
   /** The tools called by call id, in that order (for the error when the one asked for is not among them). */
   const called = new Map<unknown, string>();
   const call = (part: Part) => {
@@ -134,7 +137,22 @@ export async function* aiSdk(
         if (step.shown) yield { type: 'reset', attempt: ++attempt };
         step = new StepText(maxEventSize);
         parts = new TextParts(maxEventSize);
+        stepCalls = started.length;
         break;
+      case 'reset-step': {
+        // The step is retried (a WorkflowAgent's retry): what it wrote so far is withdrawn, its tool
+        // calls too, as AI SDK's own reader removes the step's parts.
+        const withdrawn = chosen !== undefined && started.indexOf(chosen) >= stepCalls;
+        if (step.shown || (withdrawn && streamed)) yield { type: 'reset', attempt: ++attempt };
+        step = new StepText(maxEventSize);
+        parts = new TextParts(maxEventSize);
+        if (withdrawn) {
+          chosen = undefined;
+          streamed = false;
+        }
+        started.length = stepCalls;
+        break;
+      }
       case 'finish-step':
         stepEnded = true;
         break;
