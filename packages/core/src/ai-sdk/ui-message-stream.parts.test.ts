@@ -476,3 +476,59 @@ describe('AI SDK UI message stream: reset-step (a retried step)', () => {
     expect(quiet.events).toEqual([{ type: 'text', text: JSON_TEXT }]);
   });
 });
+
+describe('AI SDK UI message stream: a step retried with streamRetries (no reset-step)', () => {
+  it("the recovered attempt's object, as result.output: the failed attempt's cut text is withdrawn", async () => {
+    let call = 0;
+    const model = new MockLanguageModelV4({
+      doStream: async () => {
+        call++;
+        const chunks: ModelPart[] =
+          call === 1
+            ? [
+                { type: 'stream-start', warnings: [] },
+                { type: 'text-start', id: 't1' },
+                { type: 'text-delta', id: 't1', delta: '{"name":"Ol' },
+                { type: 'error', error: new Error('overloaded') },
+              ]
+            : textParts(JSON_TEXT, 'stop', 4);
+        return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: null }) };
+      },
+    });
+    const run = () => {
+      call = 0;
+      return streamText({
+        model,
+        prompt: 'x',
+        output: Output.object({ schema: Person }),
+        streamRetries: 1,
+        onError: () => {},
+      });
+    };
+    const { events, error } = await collect(run().toUIMessageStreamResponse());
+    expect(error).toBeUndefined();
+    expect(events.slice(0, 2)).toEqual([
+      { type: 'text', text: '{"name":"Ol' },
+      { type: 'reset', attempt: 2 },
+    ]);
+    const result = run();
+    let last: unknown;
+    for await (const value of streamPartial(Person, result.toUIMessageStreamResponse())) last = value;
+    expect(last).toEqual(await result.output);
+    expect(last).toEqual({ name: 'Ada', n: 3 });
+  });
+
+  it('a part that begins after a value closed, or while another is open, is no retry', async () => {
+    const closed = await collect(
+      oneStep([
+        { type: 'text-start', id: 'a' },
+        { type: 'text-delta', id: 'a', delta: JSON_TEXT },
+        { type: 'text-end', id: 'a' },
+        { type: 'text-start', id: 'b' },
+        { type: 'text-delta', id: 'b', delta: ' Done.' },
+        { type: 'text-end', id: 'b' },
+      ]),
+    );
+    expect(closed.events.map((e) => e.type)).toEqual(['text', 'text']);
+  });
+});
