@@ -40,8 +40,6 @@ export class Frame {
   cut = false;
   /** Arrays: the elements from the cut on, for validation only (see `Builder.fullValue`). */
   tail: unknown[] | undefined = undefined;
-  /** `tail.length`, kept as a number: `count` is read for every element. */
-  private cutCount = 0;
   /** How many issue entries the builder held when this frame opened (see `Builder.issueEntries`). */
   issueMark = 0;
   /** Levels of containers below it (0: none), for the cost bound on validation (see `MAX_CHECKED_HEIGHT`). */
@@ -110,14 +108,14 @@ export class Frame {
     }
   }
 
-  /** Number of completed members of an array (its JSON index of the next one). */
-  get count(): number {
-    return (this.reserved ? this.items.length - 1 : this.items.length) + this.cutCount;
-  }
-
   /** Number of completed members of an array that are shown (all of them unless it was cut). */
   get shownCount(): number {
     return this.reserved ? this.items.length - 1 : this.items.length;
+  }
+
+  /** Number of completed members of an array (the JSON index of the next one). */
+  get count(): number {
+    return this.shownCount + (this.tail?.length ?? 0);
   }
 
   /** Adds a completed member. */
@@ -125,9 +123,7 @@ export class Frame {
     if (this.isArray) {
       if (this.cut) {
         // Nothing shown changes: the snapshot stays the same array.
-        if (this.tail === undefined) this.tail = [value];
-        else this.tail.push(value);
-        this.cutCount++;
+        (this.tail ??= []).push(value);
         this.tainted = true;
         return;
       }
