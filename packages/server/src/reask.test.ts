@@ -7,10 +7,9 @@ import {
   type ProtocolEvent,
   ValidationError,
 } from '@partialkit/core';
-import { type ModelPart, usage } from '@partialkit/test-utils/ai-sdk';
+import { type ModelPart, mockModelCalls, modelText, usage } from '@partialkit/test-utils/ai-sdk';
 import { chunksOf } from '@partialkit/test-utils/harness';
-import { Output, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
-import { MockLanguageModelV4 } from 'ai/test';
+import { Output, stepCountIs, streamText, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type ChatMessage, reask } from './reask.ts';
@@ -161,32 +160,21 @@ describe('reask', () => {
 
 const Venue = z.object({ city: z.string(), capacity: z.number().int().min(1) });
 
-const modelText = (id: string, text: string): ModelPart[] => [
-  { type: 'text-start', id },
-  ...chunksOf(text, 7).map((delta): ModelPart => ({ type: 'text-delta', id, delta })),
-  { type: 'text-end', id },
-];
 const finish = (reason: string) =>
   ({ type: 'finish', finishReason: { unified: reason, raw: reason }, usage }) as ModelPart;
 
 /** An AI SDK agent run: step 1 writes a JSON draft and calls a tool, step 2 writes `answer`. */
 function agentRun(draft: string, answer: string, signal: AbortSignal) {
-  let step = 0;
-  const model = new MockLanguageModelV4({
-    doStream: async () => {
-      step++;
-      const chunks: ModelPart[] =
-        step === 1
-          ? [
-              { type: 'stream-start', warnings: [] },
-              ...modelText('a', draft),
-              { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
-              finish('tool-calls'),
-            ]
-          : [{ type: 'stream-start', warnings: [] }, ...modelText('b', answer), finish('stop')];
-      return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: null }) };
-    },
-  });
+  const start: ModelPart = { type: 'stream-start', warnings: [] };
+  const model = mockModelCalls([
+    [
+      start,
+      ...modelText('a', chunksOf(draft, 7)),
+      { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
+      finish('tool-calls'),
+    ],
+    [start, ...modelText('b', chunksOf(answer, 7)), finish('stop')],
+  ]);
   return streamText({
     model,
     prompt: 'Where is the meeting?',

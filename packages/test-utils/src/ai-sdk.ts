@@ -39,3 +39,29 @@ export function textParts(text: string, finish = 'stop', size = 9): ModelPart[] 
     { type: 'finish', finishReason: { unified: finish, raw: finish }, usage } as ModelPart,
   ];
 }
+
+/** A model text part of `deltas`, with its start and end. */
+export function modelText(id: string, deltas: readonly string[]): ModelPart[] {
+  return [
+    { type: 'text-start', id },
+    ...deltas.map((delta): ModelPart => ({ type: 'text-delta', id, delta })),
+    { type: 'text-end', id },
+  ];
+}
+
+/**
+ * The mock model streaming `calls[i]` on its i-th call (a step of a run with tools, or a retried call),
+ * the last one again after that; each part a macrotask apart when `paced`.
+ */
+export function mockModelCalls(calls: readonly ModelPart[][], paced = false): MockLanguageModelV4 {
+  let call = 0;
+  return new MockLanguageModelV4({
+    doStream: async () => ({
+      stream: simulateReadableStream({
+        chunks: calls[Math.min(call++, calls.length - 1)]!,
+        initialDelayInMs: null,
+        chunkDelayInMs: paced ? 0 : null,
+      }),
+    }),
+  });
+}

@@ -1,16 +1,21 @@
-import { type ModelPart, mockModel, textParts, usage } from '@partialkit/test-utils/ai-sdk';
+import {
+  type ModelPart,
+  mockModel,
+  mockModelCalls,
+  modelText,
+  textParts,
+  usage,
+} from '@partialkit/test-utils/ai-sdk';
 import { chunksOf } from '@partialkit/test-utils/harness';
 import {
   createUIMessageStream,
   createUIMessageStreamResponse,
   Output,
   readUIMessageStream,
-  simulateReadableStream,
   stepCountIs,
   streamText,
   tool,
 } from 'ai';
-import { MockLanguageModelV4 } from 'ai/test';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -352,35 +357,20 @@ describe('AI SDK UI message stream: where a step begins', () => {
     const answer = '{"city":"Berlin","capacity":1200}';
     const finish = (reason: string) =>
       ({ type: 'finish', finishReason: { unified: reason, raw: reason }, usage }) as ModelPart;
-    const modelText = (id: string, deltas: string[]): ModelPart[] => [
-      { type: 'text-start', id },
-      ...deltas.map((delta): ModelPart => ({ type: 'text-delta', id, delta })),
-      { type: 'text-end', id },
-    ];
-    let step = 0;
+    const start: ModelPart = { type: 'stream-start', warnings: [] };
     const run = streamText({
-      model: new MockLanguageModelV4({
-        doStream: async () => {
-          step++;
-          const chunks: ModelPart[] =
-            step === 1
-              ? [
-                  { type: 'stream-start', warnings: [] },
-                  ...modelText('a', ['{"city":"unknown",', '"capacity":0}']),
-                  { type: 'tool-input-start', id: 'c1', toolName: 'lookup' },
-                  { type: 'tool-input-delta', id: 'c1', delta: '{"q":"venue"}' },
-                  { type: 'tool-input-end', id: 'c1' },
-                  { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
-                  finish('tool-calls'),
-                ]
-              : [
-                  { type: 'stream-start', warnings: [] },
-                  ...modelText('b', chunksOf(answer, 4)),
-                  finish('stop'),
-                ];
-          return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: 0 }) };
-        },
-      }),
+      model: mockModelCalls(
+        [
+          [
+            start,
+            ...modelText('a', ['{"city":"unknown",', '"capacity":0}']),
+            { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
+            finish('tool-calls'),
+          ],
+          [start, ...modelText('b', chunksOf(answer, 4)), finish('stop')],
+        ],
+        true,
+      ),
       prompt: 'x',
       output: Output.object({ schema: Venue }),
       tools: {
@@ -479,32 +469,23 @@ describe('AI SDK UI message stream: reset-step (a retried step)', () => {
 
 describe('AI SDK UI message stream: a step retried with streamRetries (no reset-step)', () => {
   it("the recovered attempt's object, as result.output: the failed attempt's cut text is withdrawn", async () => {
-    let call = 0;
-    const model = new MockLanguageModelV4({
-      doStream: async () => {
-        call++;
-        const chunks: ModelPart[] =
-          call === 1
-            ? [
-                { type: 'stream-start', warnings: [] },
-                { type: 'text-start', id: 't1' },
-                { type: 'text-delta', id: 't1', delta: '{"name":"Ol' },
-                { type: 'error', error: new Error('overloaded') },
-              ]
-            : textParts(JSON_TEXT, 'stop', 4);
-        return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: null }) };
-      },
-    });
-    const run = () => {
-      call = 0;
-      return streamText({
-        model,
+    const calls: ModelPart[][] = [
+      [
+        { type: 'stream-start', warnings: [] },
+        { type: 'text-start', id: 't1' },
+        { type: 'text-delta', id: 't1', delta: '{"name":"Ol' },
+        { type: 'error', error: new Error('overloaded') },
+      ],
+      textParts(JSON_TEXT, 'stop', 4),
+    ];
+    const run = () =>
+      streamText({
+        model: mockModelCalls(calls),
         prompt: 'x',
         output: Output.object({ schema: Person }),
         streamRetries: 1,
         onError: () => {},
       });
-    };
     const { events, error } = await collect(run().toUIMessageStreamResponse());
     expect(error).toBeUndefined();
     expect(events.slice(0, 2)).toEqual([

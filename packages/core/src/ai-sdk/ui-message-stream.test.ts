@@ -1,4 +1,11 @@
-import { type ModelPart, mockModel, textParts, usage } from '@partialkit/test-utils/ai-sdk';
+import {
+  type ModelPart,
+  mockModel,
+  mockModelCalls,
+  modelText,
+  textParts,
+  usage,
+} from '@partialkit/test-utils/ai-sdk';
 import { MEETING_RESULT, MeetingInfo } from '@partialkit/test-utils/conference';
 import { chunksOf, everySplit } from '@partialkit/test-utils/harness';
 import {
@@ -254,41 +261,26 @@ describe("AI SDK's text stream (toTextStreamResponse)", () => {
 const Venue = z.object({ city: z.string(), capacity: z.number() });
 const ANSWER = '{"city":"Berlin","capacity":1200}';
 
-/** A text of the model, in the given deltas. */
-function modelText(id: string, deltas: string[]): ModelPart[] {
-  return [
-    { type: 'text-start', id },
-    ...deltas.map((delta): ModelPart => ({ type: 'text-delta', id, delta })),
-    { type: 'text-end', id },
-  ];
-}
-
 /**
  * A run of two steps (tools with `stopWhen`): step 1 writes `first` (in those deltas, none for a
  * silent tool call) and calls a tool; step 2, after the tool's result, writes `answer`.
  */
 function twoStepRun(first: string[], answer = ANSWER) {
-  let step = 0;
-  const model = new MockLanguageModelV4({
-    doStream: async () => {
-      step++;
-      const finish = (reason: string) =>
-        ({ type: 'finish', finishReason: { unified: reason, raw: reason }, usage }) as ModelPart;
-      const chunks: ModelPart[] =
-        step === 1
-          ? [
-              { type: 'stream-start', warnings: [] },
-              ...(first.length ? modelText('a', first) : []),
-              { type: 'tool-input-start', id: 'c1', toolName: 'lookup' },
-              { type: 'tool-input-delta', id: 'c1', delta: '{"q":"venue"}' },
-              { type: 'tool-input-end', id: 'c1' },
-              { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
-              finish('tool-calls'),
-            ]
-          : [{ type: 'stream-start', warnings: [] }, ...modelText('b', chunksOf(answer, 7)), finish('stop')];
-      return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: null }) };
-    },
-  });
+  const finish = (reason: string) =>
+    ({ type: 'finish', finishReason: { unified: reason, raw: reason }, usage }) as ModelPart;
+  const start: ModelPart = { type: 'stream-start', warnings: [] };
+  const model = mockModelCalls([
+    [
+      start,
+      ...(first.length ? modelText('a', first) : []),
+      { type: 'tool-input-start', id: 'c1', toolName: 'lookup' },
+      { type: 'tool-input-delta', id: 'c1', delta: '{"q":"venue"}' },
+      { type: 'tool-input-end', id: 'c1' },
+      { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', input: '{"q":"venue"}' },
+      finish('tool-calls'),
+    ],
+    [start, ...modelText('b', chunksOf(answer, 7)), finish('stop')],
+  ]);
   return streamText({
     model,
     prompt: 'Where is the meeting?',
