@@ -80,11 +80,6 @@ export class StepText {
     return this.release(delta);
   }
 
-  /** Some of the step's JSON was passed on, and its value has not closed (nor broken). */
-  get inValue(): boolean {
-    return this.shown && !this.broke && this.extractor.inValue;
-  }
-
   /** The run ended with this step: the text it held, to pass on last. */
   end(): string | undefined {
     return this.held.length ? this.release('') : undefined;

@@ -467,49 +467,28 @@ describe('AI SDK UI message stream: reset-step (a retried step)', () => {
   });
 });
 
-describe('AI SDK UI message stream: a step retried with streamRetries (no reset-step)', () => {
-  it("the recovered attempt's object, as result.output: the failed attempt's cut text is withdrawn", async () => {
-    const calls: ModelPart[][] = [
-      [
-        { type: 'stream-start', warnings: [] },
-        { type: 'text-start', id: 't1' },
-        { type: 'text-delta', id: 't1', delta: '{"name":"Ol' },
-        { type: 'error', error: new Error('overloaded') },
-      ],
-      textParts(JSON_TEXT, 'stop', 4),
-    ];
+describe('AI SDK UI message stream: one answer over several text parts', () => {
+  it('a value that goes on in a later part (a citation between them) is read whole, as result.output', async () => {
+    const Fact = z.object({ summary: z.string(), year: z.number() });
     const run = () =>
       streamText({
-        model: mockModelCalls(calls),
+        model: mockModelCalls([
+          [
+            { type: 'stream-start', warnings: [] },
+            ...modelText('0', ['{"summary":"The tower was built ']),
+            { type: 'source', sourceType: 'url', id: 's1', url: 'https://example.com' },
+            ...modelText('1', ['in 1889","year":1889}']),
+            { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage } as ModelPart,
+          ],
+        ]),
         prompt: 'x',
-        output: Output.object({ schema: Person }),
-        streamRetries: 1,
-        onError: () => {},
+        output: Output.object({ schema: Fact }),
       });
-    const { events, error } = await collect(run().toUIMessageStreamResponse());
-    expect(error).toBeUndefined();
-    expect(events.slice(0, 2)).toEqual([
-      { type: 'text', text: '{"name":"Ol' },
-      { type: 'reset', attempt: 2 },
-    ]);
     const result = run();
     let last: unknown;
-    for await (const value of streamPartial(Person, result.toUIMessageStreamResponse())) last = value;
+    for await (const value of streamPartial(Fact, result.toUIMessageStreamResponse({ sendSources: true })))
+      last = value;
     expect(last).toEqual(await result.output);
-    expect(last).toEqual({ name: 'Ada', n: 3 });
-  });
-
-  it('a part that begins after a value closed, or while another is open, is no retry', async () => {
-    const closed = await collect(
-      oneStep([
-        { type: 'text-start', id: 'a' },
-        { type: 'text-delta', id: 'a', delta: JSON_TEXT },
-        { type: 'text-end', id: 'a' },
-        { type: 'text-start', id: 'b' },
-        { type: 'text-delta', id: 'b', delta: ' Done.' },
-        { type: 'text-end', id: 'b' },
-      ]),
-    );
-    expect(closed.events.map((e) => e.type)).toEqual(['text', 'text']);
+    expect(last).toEqual({ summary: 'The tower was built in 1889', year: 1889 });
   });
 });

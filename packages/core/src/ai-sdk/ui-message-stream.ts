@@ -61,9 +61,10 @@ function isFullStreamPart(part: Part): boolean {
  * on if the run ends with that step (see {@link StepText}). A `start-step` that comes while a text part
  * is open and no step has finished since the last one began is another run's, merged into the stream
  * (`writer.merge`): no next step. Merged runs that do not overlap read as steps of one run.
- * A `reset-step` (a retried step) withdraws what the step wrote so far, with a `reset`; so does a text
- * part that begins after every earlier part of the step ended inside its JSON value (a model call that
- * failed mid-value and was retried with `streamRetries`, which sends no `reset-step`).
+ * A `reset-step` (a retried step) withdraws what the step wrote so far, with a `reset`. A model call
+ * retried with `streamRetries` sends none: its failed attempt's text stays in the stream, which AI SDK
+ * cannot retract, and is read with the recovered text (no part boundary tells a retry from a value
+ * that goes on in a later part, as around a citation).
  * `error` parts throw {@link ProviderError}; a body that ends before `finish` or `[DONE]` was cut on the
  * way, a `NetworkError`, as a provider stream without its final event is; `finish` ends the stream
  * (`length` and `interrupted` are a {@link TruncatedError}, `content-filter` a {@link RefusalError},
@@ -160,14 +161,6 @@ export async function* aiSdk(
         break;
       case 'text-start':
         if (want !== undefined) break;
-        if (!parts.open && step.inValue) {
-          // Every part of the step ended with its JSON value still open, and a new part begins: the
-          // step's model call failed and was retried (`streamRetries`), whose recovered text AI SDK
-          // parses alone. (A value that goes on in a later part of one answer reads so too.)
-          yield { type: 'reset', attempt: ++attempt };
-          step = new StepText(maxEventSize);
-          parts = new TextParts(maxEventSize);
-        }
         parts.start(part.id);
         break;
       case 'text-delta': {

@@ -81,11 +81,6 @@ export class JsonExtractor {
 
   constructor(private readonly expected: Expected = ANYTHING) {}
 
-  /** Inside the value: it began and has not closed. */
-  get inValue(): boolean {
-    return this.state === IN;
-  }
-
   push(chunk: string): string {
     if (this.state === AFTER) return '';
     const text = this.state === IN ? chunk : this.think.push(chunk);

@@ -115,7 +115,15 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     // The stage waits for the response (its content type may tell the shape); its bounds cannot.
     bound('maxDepth', options.maxDepth, 0);
     bound('maxLength', options.maxLength, 0);
-    return { controller, options, stage: undefined, items: [], issues: [], validating: undefined, ended: false };
+    return {
+      controller,
+      options,
+      stage: undefined,
+      items: [],
+      issues: [],
+      validating: undefined,
+      ended: false,
+    };
   }
 
   protected async read(run: Run<S>, source: StreamSource, signal: AbortSignal): Promise<void> {
