@@ -123,7 +123,8 @@ export class Frame {
     if (this.isArray) {
       if (this.cut) {
         // Nothing shown changes: the snapshot stays the same array.
-        (this.tail ??= []).push(value);
+        if (this.tail === undefined) this.tail = [value];
+        else this.tail.push(value);
         this.tainted = true;
         return;
       }
