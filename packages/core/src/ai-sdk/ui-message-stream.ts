@@ -2,7 +2,7 @@
 import { endedEarly } from '../decode/ended-early.ts';
 import { eventPayload, stringField } from '../decode/event-fields.ts';
 import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
-import { DEFAULT_MAX_EVENT_SIZE, type SSEMessage } from '../decode/sse.ts';
+import { DEFAULT_MAX_EVENT_SIZE, type SSEMessage, snippetOf } from '../decode/sse.ts';
 import { missingToolCall, unreadToolCalls } from '../decode/tool-call-missing.ts';
 import { DecodeError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { StepText } from './step-text.ts';
@@ -128,7 +128,7 @@ export async function* aiSdk(
         `Event ${n}: a part of streamText's fullStream (${String(part.type)}), not of the UI message stream: ` +
           'pass the streamText result itself, its toUIMessageStream() or its textStream',
         n,
-        event.data.slice(0, 80),
+        snippetOf(event.data),
       );
     switch (part.type) {
       case 'start-step':
