@@ -76,12 +76,7 @@ export class Builder implements TokenSink {
     const top = this.stack[this.stack.length - 1];
     const slot = top === undefined ? '' : top.isArray ? top.count : top.key!;
     const frame = new Frame(isArray, this.slotPlan(top), slot, top === undefined);
-    const kind = isArray ? ARRAY_KIND : OBJECT_KIND;
-    if (top !== undefined) {
-      if (!top.isArray) {
-        if (rejects(top, kind)) top.wrong = true;
-      } else if (cuts(top, frame.plan, kind)) top.cut = true;
-    }
+    if (top !== undefined) refuse(top, frame.plan, isArray ? ARRAY_KIND : OBJECT_KIND);
     if (top?.duplicate || top?.wrong || top?.cut) frame.hide();
     frame.issueMark = this.issueEntries.length;
     frame.quiet = top?.quiet === true || frame.plan?.alwaysPasses === true;
@@ -195,11 +190,7 @@ export class Builder implements TokenSink {
   beginString(): void {
     const top = this.stack[this.stack.length - 1];
     const plan = this.slotPlan(top);
-    if (top !== undefined) {
-      if (!top.isArray) {
-        if (rejects(top, STRING_KIND)) top.wrong = true;
-      } else if (cuts(top, plan, STRING_KIND)) top.cut = true;
-    }
+    if (top !== undefined) refuse(top, plan, STRING_KIND);
     this.strOpen = true;
     this.strVisible = !plan?.stringAtomic && !top?.duplicate && !top?.wrong && !top?.cut;
     if (this.strVisible) this.dirty = true;
@@ -460,6 +451,16 @@ function rejects(top: Frame, kind: number): boolean {
     top.rules === top.plan &&
     top.key !== '__proto__'
   );
+}
+
+/**
+ * A value of `kind` (whose plan is `plan`) opens in `top`: a member its schema never takes is marked
+ * `wrong`, an element of that kind cuts the array (see `cuts`).
+ */
+function refuse(top: Frame, plan: Plan | undefined, kind: number): void {
+  if (!top.isArray) {
+    if (rejects(top, kind)) top.wrong = true;
+  } else if (cuts(top, plan, kind)) top.cut = true;
 }
 
 /**

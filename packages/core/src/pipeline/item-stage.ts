@@ -252,22 +252,19 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   /** An element whose schema refused it; any other error (bad JSON) is thrown, with its position. */
   private closedWith(error: unknown, index: number, start: number): ClosedItem<TItem> {
     if (!(error instanceof ValidationError)) throw this.located(error, index, start);
-    const value = error.value;
-    const plan = this.plan;
-    if (
-      index === 0 &&
-      this.auto &&
-      plan?.closed &&
-      typeof value === 'object' &&
-      value !== null &&
-      !Array.isArray(value) &&
-      Object.keys(value).length > 0 &&
-      Object.keys(value).every((k) => plan.child(k) === undefined)
-    )
-      this.suspect = { start, keys: Object.keys(value) };
+    if (index === 0 && this.auto) this.suspect = this.foreign(error.value, start);
     const misplaced = this.misplaced(error.value, error.issues, index, start);
     if (misplaced) throw misplaced;
     return { index, valid: false, error: new ItemValidationError(index, error.issues, error.value) };
+  }
+
+  /** An object of keys the item schema has none of (its first element, for `otherList`), or undefined. */
+  private foreign(value: unknown, start: number): { start: number; keys: string[] } | undefined {
+    const plan = this.plan;
+    if (!plan?.closed || value === null || typeof value !== 'object' || Array.isArray(value))
+      return undefined;
+    const keys = Object.keys(value);
+    return keys.length > 0 && keys.every((k) => plan.child(k) === undefined) ? { start, keys } : undefined;
   }
 
   /**

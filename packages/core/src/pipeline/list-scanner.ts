@@ -395,9 +395,7 @@ export class ListScanner {
             continue; // `c` is the first element's
           }
           this.passed ??= { key: this.listKey, position: this.openAt, kind: kindAt(c) };
-          this.open(0x5b);
-          this.depth = 1; // its bracket was read
-          this.state = SKIP;
+          this.skipArray();
           continue; // `c` is scanned inside it
         case LATER_PROBE:
           if (c === 0x5d) {
@@ -405,9 +403,7 @@ export class ListScanner {
             break;
           }
           if ((kindAt(c) & this.first) !== 0) this.laterList = this.laterKey;
-          this.open(0x5b);
-          this.depth = 1; // its bracket was read
-          this.state = SKIP;
+          this.skipArray();
           continue; // `c` is scanned inside it
         case ROOT_AFTER:
           if (c === 0x2c) this.state = ROOT_KEY_START;
@@ -682,6 +678,13 @@ export class ListScanner {
     this.inString = false;
     this.escaped = false;
     this.atom = !isOpen(c) && c !== QUOTE;
+  }
+
+  /** Skips the root member's array whose `[` was read (a probe passed it over). */
+  private skipArray(): void {
+    this.open(0x5b);
+    this.depth = 1;
+    this.state = SKIP;
   }
 
   private startElement(c: number, i: number, chunk: string): void {
