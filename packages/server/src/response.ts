@@ -217,6 +217,13 @@ export function errorEvent(error: unknown, onError: PartialResponseInit['onError
   return { type: 'error', error: exposed };
 }
 
+/**
+ * Thrown by a source to end the response with no end event, as a dropped connection ends it, so that a
+ * resumable client reconnects: a resume store that stopped following the log (its process shutting
+ * down, Redis lost) while the stream goes on elsewhere.
+ */
+export class StreamCut extends Error {}
+
 const ABORTED: ProtocolEvent = {
   type: 'error',
   error: { type: 'aborted', message: 'The server aborted the stream' },
@@ -317,7 +324,8 @@ export function toPartialResponse(source: PartialSource, init: PartialResponseIn
           send(next.value);
         } catch (error) {
           if (finished) return;
-          send(errorEvent(error, init.onError));
+          // A cut, not an end: the client resumes (see StreamCut).
+          if (!(error instanceof StreamCut)) send(errorEvent(error, init.onError));
           controller.close();
           finish(error);
         }

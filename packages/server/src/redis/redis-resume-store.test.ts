@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ProviderError } from '@partialkit/core';
+import { decodeResumable, ProviderError } from '@partialkit/core';
 import { type RedisServer, startRedis } from '@partialkit/test-utils/redis-server';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -673,6 +673,55 @@ describe('RedisResumeStore: the connections it opens drop', () => {
     }
   });
 
+  it('while Redis is down a new stream is refused within commandTimeoutMs before its model is called, and a running one releases its upstream', async () => {
+    const own = await startRedis();
+    const client = createClient({ url: own.url });
+    client.on('error', () => {});
+    await client.connect();
+    const down = new RedisResumeStore({ client, blockMs: 100, commandTimeoutMs: 300 });
+    let released: unknown;
+    let delta = 0;
+    const running = await toResumableResponse(
+      async function* ({ signal }) {
+        try {
+          while (!signal.aborted) {
+            await new Promise((r) => setTimeout(r, 20));
+            yield delta++ === 0 ? '[0' : ',0';
+          }
+        } finally {
+          released = signal.reason ?? 'returned';
+        }
+      },
+      { store: down, id: fresh('running') },
+    );
+    await running.body?.cancel();
+    await vi.waitFor(() => expect(delta).toBeGreaterThan(3));
+    await own.stop();
+    try {
+      let calls = 0;
+      const refused = await within(
+        toResumableResponse(
+          () => {
+            calls++;
+            return (async function* () {
+              yield '[1]';
+            })();
+          },
+          { store: down, id: fresh('new') },
+        ).catch((e: unknown) => e),
+        2000,
+        'the new stream',
+      );
+      expect(refused).toMatchObject({ name: 'ProviderError', type: 'stream_unavailable' });
+      expect(calls).toBe(0);
+      // Returned at its next event, once an append failed: never left waiting on Redis.
+      await vi.waitFor(() => expect(released).toBeDefined(), { timeout: 2000 });
+    } finally {
+      await down.close();
+      client.destroy();
+    }
+  });
+
   it('a live read whose connection drops goes on from its last entry on a new one: nothing lost or repeated', async () => {
     const writer = await store();
     const reader = await store();
@@ -807,6 +856,46 @@ describe('RedisResumeStore: the connections it opens drop', () => {
     expect(await real.sendCommand(['PING'])).toBe('PONG');
     expect([await post(), await post(), await post()]).toEqual([200, 200, 200]);
     await expect(s.close()).resolves.toBeUndefined();
+  });
+
+  it('a resume whose process closes its store mid-stream (a rolling deploy) is cut, not ended: the client resumes on another and gets every character once', async () => {
+    const writer = await store();
+    const leaving = await store();
+    const staying = await store();
+    const resumeAt = (s: RedisResumeStore) =>
+      serve((request) =>
+        resumeResponse(new URL(request.url).pathname.split('/')[2]!, resumeOffset(request), {
+          store: s,
+          resumeUrl: (streamId) => `/s/${streamId}`,
+        }),
+      );
+    const [portB, portC] = [await resumeAt(leaving), await resumeAt(staying)];
+    const parts = Array.from({ length: 30 }, (_, i) => (i === 0 ? '[0' : `,${i}`)).concat(']');
+    const id = fresh('deploy');
+    const first = await toResumableResponse(
+      async function* () {
+        for (const part of parts) {
+          await sleep(15);
+          yield part;
+        }
+      },
+      { store: writer, id },
+    );
+    await first.body?.cancel(); // the client follows through process B
+    const reconnects: number[] = [];
+    let got = '';
+    let events = 0;
+    for await (const event of decodeResumable(await fetch(`http://127.0.0.1:${portB}/s/${id}`), {
+      // B's address is behind the load balancer: the reconnect lands on C.
+      fetch: (url, init) => fetch(url.replace(`:${portB}`, `:${portC}`), init),
+      reconnect: { baseDelayMs: 10 },
+      onReconnect: (attempt) => reconnects.push(attempt),
+    })) {
+      if (event.type === 'text') got += event.text;
+      if (++events === 5) void leaving.close();
+    }
+    expect(got).toBe(parts.join(''));
+    expect(reconnects).toEqual([1, 0]);
   });
 
   it('close() ends the live reads it cuts with stream_unavailable, at once', async () => {

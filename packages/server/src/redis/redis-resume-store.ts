@@ -49,9 +49,11 @@ export interface RedisResumeStoreOptions {
    */
   liveSeconds?: number | undefined;
   /**
-   * How long a resume or a cancel waits for Redis, in ms (default 5000): node-redis queues commands
-   * while it reconnects, so a Redis that is down would hold the request forever. Past it, the read ends
-   * with a `stream_unavailable` error (a 503 from `resumeResponse`).
+   * How long any command of the store waits for Redis, in ms (default 5000): node-redis queues commands
+   * while it reconnects, so a Redis that is down would hold the request forever. Past it, the command
+   * fails with a `stream_unavailable` error: a resume or a cancel answers 503 (`resumeResponse`), a new
+   * stream is refused before its model is called (`toResumableResponse` rejects), and a running one ends
+   * with that error (its upstream released).
    */
   commandTimeoutMs?: number | undefined;
 }
@@ -118,10 +120,19 @@ export class RedisResumeStore implements ResumeStore {
   }
 
   /**
-   * A command of a reader (a resume, a cancel) on the main client, bounded by `commandTimeoutMs`; a
-   * failure of Redis is `stream_unavailable`, what a dropped follower connection ends with too.
+   * A command on the main client, bounded by `commandTimeoutMs`; a failure of Redis is
+   * `stream_unavailable`, what a dropped follower connection ends with too.
    */
   private async command(args: string[]): Promise<unknown> {
+    try {
+      return await this.bounded(args);
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  /** A command on the main client that fails past `commandTimeoutMs`, with Redis's own error otherwise. */
+  private async bounded(args: string[]): Promise<unknown> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -131,8 +142,6 @@ export class RedisResumeStore implements ResumeStore {
     });
     try {
       return await Promise.race([this.client.sendCommand(args), late]);
-    } catch (error) {
-      throw unavailable(error);
     } finally {
       clearTimeout(timer);
     }
@@ -143,18 +152,11 @@ export class RedisResumeStore implements ResumeStore {
   }
 
   async create(id: string): Promise<void> {
-    const set = await this.client.sendCommand([
-      'SET',
-      this.key(id, 'state'),
-      'running',
-      'EX',
-      `${this.maxRun}`,
-      'NX',
-    ]);
+    const set = await this.command(['SET', this.key(id, 'state'), 'running', 'EX', `${this.maxRun}`, 'NX']);
     if (set === null) throw new PartialKitError(`A stream with id ${id} already exists`);
     await Promise.all([
-      this.client.sendCommand(['DEL', this.key(id, 'gone'), this.key(id, 'cancel')]),
-      this.client.sendCommand(['SET', this.key(id, 'live'), '1', 'EX', `${this.liveSeconds}`]),
+      this.command(['DEL', this.key(id, 'gone'), this.key(id, 'cancel')]),
+      this.command(['SET', this.key(id, 'live'), '1', 'EX', `${this.liveSeconds}`]),
     ]);
     this.keepAlive(id);
   }
@@ -202,7 +204,7 @@ export class RedisResumeStore implements ResumeStore {
     // (declared abandoned by its readers meanwhile) keeps the end they read.
     this.expiring.delete(id);
     this.stopAlive(id);
-    const added = await this.client.sendCommand(['EVAL', FINISH, '2', log, this.key(id, 'gone'), ...fields]);
+    const added = await this.command(['EVAL', FINISH, '2', log, this.key(id, 'gone'), ...fields]);
     if (added !== 0) await this.end(id);
   }
 
@@ -218,13 +220,13 @@ export class RedisResumeStore implements ResumeStore {
       // EVAL, not EVALSHA: a Redis that forgot its scripts (a restart, SCRIPT FLUSH) answers NOSCRIPT to
       // every append in flight, and re-sending each as it fails lets a later one land first (refused,
       // the stream lost). The script's text costs a few hundred bytes per append; Redis caches it.
-      await this.client.sendCommand(['EVAL', CONTINUE, ...args]);
+      await this.bounded(['EVAL', CONTINUE, ...args]);
     } catch (error) {
       // Its readers found the process silent for longer than `liveSeconds` and ended the stream: nobody
       // can read what follows, so the generation stops at its next event.
       if (messageOf(error).includes(ENDED))
         throw new ProviderError('stream_abandoned', ABANDONED_MEANWHILE, error);
-      if (!messageOf(error).includes(GAP)) throw error;
+      if (!messageOf(error).includes(GAP)) throw unavailable(error);
       throw new ProviderError(
         'stream_unavailable',
         'An earlier entry of the stream did not reach Redis: the stream cannot go on',
@@ -235,14 +237,14 @@ export class RedisResumeStore implements ResumeStore {
 
   /** Marks a stream whose last entry is in its log as ended: its TTL starts. */
   private async end(id: string): Promise<void> {
-    await this.client.sendCommand(['SET', this.key(id, 'state'), 'ended', 'EX', `${this.ttl}`]);
+    await this.command(['SET', this.key(id, 'state'), 'ended', 'EX', `${this.ttl}`]);
     await this.expire(this.key(id, 'log'), this.ttl);
     // Remembered longer than the stream, so a late resume hears "expired" rather than "unknown".
-    await this.client.sendCommand(['SET', this.key(id, 'gone'), '1', 'EX', `${this.ttl * 24}`]);
+    await this.command(['SET', this.key(id, 'gone'), '1', 'EX', `${this.ttl * 24}`]);
   }
 
   private async expire(key: string, seconds: number): Promise<void> {
-    await this.client.sendCommand(['EXPIRE', key, `${seconds}`]);
+    await this.command(['EXPIRE', key, `${seconds}`]);
   }
 
   async read(id: string, offset: number, signal?: AbortSignal): Promise<StreamRead> {
@@ -423,7 +425,7 @@ export class RedisResumeStore implements ResumeStore {
     try {
       await this.subscribe();
       // A cancel sent before the subscription was in place left its key.
-      if ((await this.client.sendCommand(['GET', this.key(id, 'cancel')])) !== null) once();
+      if ((await this.command(['GET', this.key(id, 'cancel')])) !== null) once();
     } catch (error) {
       unsubscribe();
       throw error;
@@ -458,7 +460,7 @@ export class RedisResumeStore implements ResumeStore {
 
   private async recheckCancels(): Promise<void> {
     for (const [id, listeners] of [...this.cancelListeners]) {
-      if ((await this.client.sendCommand(['GET', this.key(id, 'cancel')])) === null) continue;
+      if ((await this.command(['GET', this.key(id, 'cancel')])) === null) continue;
       for (const listener of [...listeners]) listener();
     }
   }

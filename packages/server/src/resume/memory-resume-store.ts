@@ -14,7 +14,8 @@ export interface MemoryResumeStoreOptions {
    * 48 for the objects that hold it. Past it, ended streams are dropped (oldest
    * first); when only running streams are left, the stream that appends fails with a
    * `stream_too_large` error (every later entry of it but its end is refused), and a new stream is
-   * refused.
+   * refused. A stream's end entry is always taken and never drops its own stream, so the size may
+   * stand past the bound by end entries until room is needed.
    */
   maxChars?: number | undefined;
   /** How long an ended stream stays resumable (default 10 minutes). */
@@ -116,7 +117,9 @@ export class MemoryResumeStore implements ResumeStore {
     }
     for (const wake of log.waiters) wake();
     log.waiters.clear();
-    if (this.chars > this.maxChars) this.evict(this.chars - this.maxChars);
+    // Not the stream this entry ended: it fitted while it ran, and a client that dropped just before its
+    // end resumes it. Held past the bound by its end entry at most, it is the first to go when room is needed.
+    if (this.chars > this.maxChars) this.evict(this.chars - this.maxChars, id);
   }
 
   async read(id: string, offset: number, signal?: AbortSignal): Promise<StreamRead> {
@@ -209,11 +212,12 @@ export class MemoryResumeStore implements ResumeStore {
     unref(this.timer);
   }
 
-  /** Frees at least `needed` characters by dropping ended streams, the first to have ended first. */
-  private evict(needed: number): void {
+  /** Frees at least `needed` characters by dropping ended streams (but `keep`), the first to have ended first. */
+  private evict(needed: number, keep?: string): void {
     let freed = 0;
     for (const [id, log] of this.endedLogs) {
       if (freed >= needed) return;
+      if (id === keep) continue;
       freed += log.chars;
       this.drop(id, log);
     }

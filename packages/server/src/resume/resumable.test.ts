@@ -175,6 +175,31 @@ describe('resumeResponse with an offset or an id that names nothing', () => {
     expect((error as Error).message).not.toContain('ECONNREFUSED');
   });
 
+  it('entries that fail with stream_unavailable (the store stopped following) end the body with no end event: a cut, not an answer', async () => {
+    const store = new MemoryResumeStore();
+    const stopped: ResumeStore = {
+      create: (id) => store.create(id),
+      append: (id, entry) => store.append(id, entry),
+      onCancel: (id, listener) => store.onCancel(id, listener),
+      cancel: (id) => store.cancel(id),
+      read: async () => ({
+        status: 'found',
+        entries: (async function* () {
+          yield { offset: 2, event: { type: 'text', text: '[1' } } as const;
+          throw new ProviderError('stream_unavailable', 'The resume store was closed');
+        })(),
+      }),
+    };
+    const body = await (await resumeResponse('s', 0, { store: stopped })).text();
+    expect(body).toContain('data: "[1"');
+    expect(body).not.toContain('event: error');
+    expect(body).not.toContain('event: done');
+    // Read by a client that does not resume, it is a dropped connection.
+    const { text, error } = await settled(await resumeResponse('s', 0, { store: stopped }));
+    expect(text).toBe('[1');
+    expect(error).toMatchObject({ name: 'NetworkError' });
+  });
+
   it('an offset past the end of the stream (7 characters) is an offset_out_of_range error, not a silent done', async () => {
     const store = new MemoryResumeStore();
     await (await toResumableResponse(answer, { store, id: 's1' })).text();

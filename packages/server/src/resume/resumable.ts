@@ -11,6 +11,7 @@ import {
   eventsOf,
   type PartialResponseInit,
   type PartialSource,
+  StreamCut,
   toPartialResponse,
 } from '../response.ts';
 import { isLast, type ResumeStore, type StreamEntry, startOf } from './resume-store.ts';
@@ -266,7 +267,13 @@ async function follow(
   const rest = events(read.entries, offset);
   const source: AsyncIterable<ProtocolEvent> = {
     [Symbol.asyncIterator]: () => ({
-      next: () => rest.next(),
+      // The store failing to follow the log is no end of the stream (that is an entry): a cut, resumed.
+      next: () =>
+        rest.next().catch((error: unknown) => {
+          throw error instanceof ProviderError && error.type === 'stream_unavailable'
+            ? new StreamCut('The resume store stopped following the stream', { cause: error })
+            : error;
+        }),
       return: (value?: unknown) => {
         reader.abort();
         return rest.return(value as undefined);

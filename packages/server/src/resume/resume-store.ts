@@ -36,7 +36,9 @@ export interface ResumeStore {
    * and those still to come, until the log ends. The last entry of a log that ended before `offset`
    * is left out too: the resume answers `offset_out_of_range`. When `signal` aborts (the client
    * went away), the entries end at once, even on a silent stream, and what the read holds (a
-   * connection, a waiter) is released.
+   * connection, a waiter) is released. Entries that fail for the store's own reasons (a connection
+   * lost, the store closed) throw a `ProviderError` of type `stream_unavailable`: the response is cut
+   * with no end event, so that the client resumes, from another process if need be.
    */
   read(id: string, offset: number, signal?: AbortSignal): Promise<StreamRead>;
   /** Asks the process that runs the stream to stop it. False when the stream is unknown or over. */
