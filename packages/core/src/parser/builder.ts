@@ -211,11 +211,11 @@ export class Builder implements TokenSink {
   primitive(value: string | number | boolean | null): void {
     const top = this.stack[this.stack.length - 1];
     if (top !== undefined && !top.isArray) {
-      if (top.childPlan !== undefined && rejects(top, kindOf(value))) top.wrong = true;
+      if (top.childPlan !== undefined && rejects(top, kindOf(value), value)) top.wrong = true;
     } else if (top?.isArray && top.rules) {
       const plan = top.rules.element(top.count);
       if (plan) {
-        if (top.strict && cuts(top, plan, kindOf(value))) top.cut = true;
+        if (top.strict && cuts(top, plan, kindOf(value), value)) top.cut = true;
         const index = top.count;
         this.commit(value);
         this.check(plan, value, index, this.issueEntries.length, false, top.quiet);
@@ -436,17 +436,28 @@ function lookup(value: unknown, path: Path, from: number): unknown {
 }
 
 /**
- * Whether the member of object frame `top` being parsed, of `kind`, is one its schema never takes: then
- * it is never shown, and the type of the partial value holds. Only where every plan from the root is
- * closed (one container schema, nothing that takes any value) and no discriminator chose a variant (a
- * repeated one may choose another at the close): there the member's plan says all the schema takes.
- * `__proto__` is one zod never checks.
+ * Whether `plan` takes a value of `kind`: `value` (undefined while it is open) must be one of its enum
+ * and literal values where only those take its kind (`'keynote'` in a `z.enum(['main', 'workshop'])`).
  */
-function rejects(top: Frame, kind: number): boolean {
+function takes(plan: Plan, kind: number, value: unknown): boolean {
+  return (
+    (plan.kinds & kind) !== 0 &&
+    (value === undefined || (plan.only & kind) === 0 || plan.values.includes(value))
+  );
+}
+
+/**
+ * Whether the member of object frame `top` being parsed, of `kind` (and `value`, once complete), is one
+ * its schema never takes: then it is never shown, and the type of the partial value holds. Only where
+ * every plan from the root is closed (one container schema, nothing that takes any value) and no
+ * discriminator chose a variant (a repeated one may choose another at the close): there the member's
+ * plan says all the schema takes. `__proto__` is one zod never checks.
+ */
+function rejects(top: Frame, kind: number, value?: unknown): boolean {
   const plan = top.childPlan;
   return (
     plan !== undefined &&
-    (plan.kinds & kind) === 0 &&
+    !takes(plan, kind, value) &&
     top.strict &&
     top.rules === top.plan &&
     top.key !== '__proto__'
@@ -468,8 +479,8 @@ function refuse(top: Frame, plan: Plan | undefined, kind: number): void {
  * never takes that kind, under a chain of closed plans from the root, as `rejects` has it for members.
  * Once cut, an array stays cut.
  */
-function cuts(top: Frame, plan: Plan | undefined, kind: number): boolean {
-  return top.strict && !top.cut && plan !== undefined && (plan.kinds & kind) === 0;
+function cuts(top: Frame, plan: Plan | undefined, kind: number, value?: unknown): boolean {
+  return top.strict && !top.cut && plan !== undefined && !takes(plan, kind, value);
 }
 
 /** Whether `path` is `prefix` or lies under it. */

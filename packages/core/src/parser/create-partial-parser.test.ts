@@ -858,3 +858,52 @@ describe('an array element of a kind its schema never takes ends what is shown o
     }
   });
 });
+
+describe('an enum or literal value outside its set is kept out as a value of the wrong kind is', () => {
+  const Talk = z.object({
+    title: z.string(),
+    track: z.enum(['main', 'workshop']),
+    live: z.literal(true).optional(),
+    level: z.union([z.literal(1), z.literal(2)]).nullable(),
+    tags: z.array(z.enum(['a', 'b'])),
+  });
+
+  it('a member is never shown, an element cuts its array; the issues and the error value say what came, however split', () => {
+    const text = '{"title": "x", "track": "keynote", "live": false, "level": 3, "tags": ["a", "c", "b"]}';
+    for (const chunks of everySplit(text)) {
+      const p = createPartialParser({ schema: Talk });
+      for (const chunk of chunks) {
+        p.write(chunk);
+        const v = p.value;
+        expect([undefined, 'main', 'workshop']).toContain(v?.track);
+        expect([undefined, true]).toContain(v?.live);
+        expect([undefined, null, 1, 2]).toContain(v?.level);
+        expect(v?.tags?.every((t) => t === 'a' || t === 'b') ?? true, JSON.stringify(v)).toBe(true);
+      }
+      expect(p.value).toEqual({ title: 'x', tags: ['a'] });
+      expect(p.isCompleteAt(['track'])).toBe(false);
+      expect(p.issues.map((i) => i.path.join('.'))).toEqual(['track', 'live', 'level', 'tags.1']);
+      expect(() => p.end()).toThrow(
+        expect.objectContaining({ name: 'ValidationError', value: JSON.parse(text) }),
+      );
+      expect(p.value).toEqual({ title: 'x', tags: ['a'] });
+    }
+  });
+
+  it('values in the set, and kinds another option takes, are shown as they came', () => {
+    const p = createPartialParser({ schema: Talk });
+    p.write('{"title": "x", "track": "main", "live": true, "level": null, "tags": ["b", "a"]}');
+    expect(p.end()).toEqual({ title: 'x', track: 'main', live: true, level: null, tags: ['b', 'a'] });
+    for (const [schema, text, shown] of [
+      // a string another option takes, the nullable's null, a catch, a plain string beside a literal
+      [z.object({ t: z.union([z.enum(['a']), z.string()]) }), '{"t": "z"}', { t: 'z' }],
+      [z.object({ t: z.enum(['a']).nullable() }), '{"t": null}', { t: null }],
+      [z.object({ t: z.enum(['a']).catch('a') }), '{"t": "z"}', { t: 'z' }],
+      [z.array(z.union([z.literal(1), z.number()])), '[7]', [7]],
+    ] as const) {
+      const q = createPartialParser({ schema });
+      q.write(text);
+      expect(q.value, text).toEqual(shown);
+    }
+  });
+});

@@ -65,6 +65,9 @@ export class JsonSchemaPlan implements Plan {
   require: readonly string[] = EMPTY;
   discriminator: string | undefined;
   kinds = 0;
+  /** Never used: with `closed` false, nothing is ruled out. */
+  readonly only = 0;
+  readonly values: readonly unknown[] = EMPTY;
 
   private readonly objects: Part[] = [];
   private readonly arrays: Part[] = [];

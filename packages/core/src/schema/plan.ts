@@ -109,6 +109,10 @@ export interface Plan {
   readonly discriminator: string | undefined;
   /** The JSON values that may stand here, as `kinds.ts` bits (over-approximated). */
   readonly kinds: number;
+  /** The kinds only enum and literal values take here: of those kinds, only `values` may stand here. */
+  readonly only: number;
+  /** The enum and literal values here (over-approximated: all of them, whatever option they belong to). */
+  readonly values: readonly unknown[];
   /**
    * One container schema here (an object, a record that is not loose, an array or a tuple), and nothing
    * that takes any value (`any`, a catch, a preprocess, a coercion): a member of an object here is only
@@ -160,6 +164,8 @@ export class ZodPlan implements Plan {
   require: readonly string[] = EMPTY;
   discriminator: string | undefined;
   kinds = 0;
+  only = 0;
+  values: readonly unknown[] = EMPTY;
   readonly validatesCopy: boolean;
   readonly alwaysPasses: boolean;
   readonly closed: boolean;
@@ -190,6 +196,9 @@ export class ZodPlan implements Plan {
     this.alwaysPasses = catches(schema);
     let markedStrings = false;
     let optionAtomic = false;
+    /** The kinds of the enum and literal values met, kept apart from those the rest takes. */
+    let literalKinds = 0;
+    const values: unknown[] = [];
     /** Some part here takes any value (`any`, a catch, a preprocess, a coercion): any object too. */
     let open = false;
     const anyValue = () => {
@@ -292,9 +301,11 @@ export class ZodPlan implements Plan {
           return hasFormat(def) ? ATOMIC_STRING : STREAMED_STRING;
         case 'enum':
         case 'literal': {
-          const values =
-            def.type === 'enum' ? Object.values(def.entries as object) : (def.values as unknown[]);
-          for (const v of values) this.kinds |= kindOf(v);
+          const list = def.type === 'enum' ? Object.values(def.entries as object) : (def.values as unknown[]);
+          for (const v of list) {
+            literalKinds |= kindOf(v);
+            values.push(v);
+          }
           return ATOMIC_STRING;
         }
         case 'date':
@@ -332,6 +343,9 @@ export class ZodPlan implements Plan {
       }
     };
     const facts = visit(schema, false, false);
+    this.only = literalKinds & ~this.kinds;
+    this.kinds |= literalKinds;
+    if (this.only) this.values = values;
     const parts = this.objects.length + this.records.length + this.arrays.length + this.tuples.length;
     this.closed = !open && parts <= 1 && this.records.every((r) => plainKeys(defOf(r.schema)));
     this.require = facts.keys ?? EMPTY;
