@@ -28,6 +28,38 @@ test('no horizontal scroll at 375 px, idle, streaming and done; the panels stack
   expect(results!.width).toBeGreaterThan(340);
 });
 
+test('at 375 px, Extract brings the result into view, and a reconnect moves no card', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  const d = demo(page);
+  await d.open('conference', '1');
+  // One column: the result begins at the bottom of the screen, under the input.
+  const top = await page.locator('.panel.results').evaluate((e) => e.getBoundingClientRect().top);
+  expect(top).toBeGreaterThan(600);
+  await d.extract.click();
+  await expect
+    .poll(() => page.locator('.panel.results').evaluate((e) => Math.round(e.getBoundingClientRect().top)))
+    .toBeLessThan(200); // at the top, or as near it as the page's end lets it
+  await expect(d.cards.first()).toBeInViewport({ timeout: 15_000 });
+  const first = await d.cards.first().evaluate((e) => e.getBoundingClientRect().top);
+  // The reconnect lasts a moment: what the page showed then is recorded as it happens.
+  await page.evaluate(() => {
+    const w = window as unknown as { seen?: { inView: boolean; card: number } };
+    new MutationObserver(() => {
+      const toast = document.querySelector('[data-testid=reconnecting]');
+      const card = document.querySelector('[data-testid=user]');
+      if (!toast || !card || w.seen) return;
+      const r = toast.getBoundingClientRect();
+      w.seen = { inView: r.top >= 0 && r.bottom <= innerHeight, card: card.getBoundingClientRect().top };
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await d.drop.click();
+  const seen = () => page.evaluate(() => (window as unknown as { seen?: unknown }).seen);
+  await expect.poll(seen, { timeout: 10_000 }).toBeDefined();
+  // The banner floats over the page, in view: the cards stay where they were.
+  expect(await seen()).toEqual({ inView: true, card: first });
+  await d.stop.click();
+});
+
 test('keyboard only: pick, extract, stop, extract again; aria-busy follows the stream', async ({ page }) => {
   const d = demo(page);
   await page.goto('/');
@@ -88,6 +120,11 @@ test('axe: no serious or critical violation idle, mid-stream, done and failed', 
   expect(await seriousViolations(page)).toEqual([]);
   await expect(d.status).toHaveAttribute('data-status', 'success', { timeout: 20_000 });
   expect(await seriousViolations(page)).toEqual([]);
+  // The JSON panel scrolls: a keyboard reaches it.
+  await page.getByText('Validated result (JSON)').click();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('region', { name: 'Validated result as JSON' }).focus();
+  await expect(page.getByRole('region', { name: 'Validated result as JSON' })).toBeFocused();
   await page.getByLabel('Recording').selectOption('validation');
   await page.getByLabel('Replay speed').selectOption('0');
   await d.extract.click();

@@ -34,25 +34,24 @@ test('Drop connection twice mid-stream: the page reconnects each time and ends e
   const d = demo(page);
   await d.open('conference', '1');
   await watch(page);
-  await expect(d.drop).toHaveCount(0); // only while streaming
+  await expect(d.drop).toHaveAttribute('aria-disabled', 'true'); // inactive unless streaming
   await d.extract.click();
   await expect(d.cards.first()).toBeVisible({ timeout: 15_000 });
   await d.drop.click();
   await expect(d.status).toHaveAttribute('data-status', 'streaming');
   await expect(d.cards.nth(1)).toBeVisible({ timeout: 15_000 });
   await expect
-    .poll(async () => (await logged(page)).statuses.filter((s) => s.includes('reconnecting')).length)
+    .poll(async () => (await logged(page)).statuses.filter((s) => s.startsWith('Reconnecting')).length)
     .toBe(1);
   await d.drop.click();
   await expect(d.status).toHaveAttribute('data-status', 'success', { timeout: 20_000 });
-  await expect(d.drop).toHaveCount(0);
+  await expect(d.drop).toHaveAttribute('aria-disabled', 'true');
 
   const { statuses, locations } = await logged(page);
-  // Each drop showed "reconnecting (attempt 1)" with the cards kept, then streaming went on.
-  const reconnecting = statuses.filter((s) => s.includes('reconnecting'));
+  // Each drop showed "Reconnecting (attempt 1)" with the cards kept, then streaming went on.
+  const reconnecting = statuses.filter((s) => s.startsWith('Reconnecting'));
   expect(reconnecting).toHaveLength(2);
-  for (const s of reconnecting)
-    expect(s).toMatch(/^Connection lost: reconnecting \(attempt 1\), [123] participants? kept$/);
+  for (const s of reconnecting) expect(s).toBe('Reconnecting (attempt 1)…');
   expect(statuses.at(-1)).toBe('Done: 3 participants');
   // Every location the page showed is a prefix of the final one: no character lost or repeated.
   expect(locations.length).toBeGreaterThan(1);
@@ -86,7 +85,7 @@ test('Stop after a drop keeps the partial, stays stopped and cancels the stream 
   const cancel = page.waitForRequest((r) => r.method() === 'DELETE');
   await d.drop.click();
   await expect
-    .poll(async () => (await logged(page)).statuses.some((s) => s.includes('reconnecting')))
+    .poll(async () => (await logged(page)).statuses.some((s) => s.startsWith('Reconnecting')))
     .toBe(true);
   await d.stop.click();
   const deleted = await cancel;

@@ -35,3 +35,15 @@ it('changing the recording mid-stream does not relabel the running extraction', 
   // Either the picker is locked while streaming, or the notes stay those of the running extraction.
   expect(locked || notes.value === MEETING_TEXT).toBe(true);
 });
+
+it('choosing another recording after a run clears the result, which belonged to the one before', async () => {
+  render(createElement(MeetingExample, { config: { mode: 'replay' }, initialSpeed: 0 }));
+  fireEvent.click(screen.getByRole('button', { name: 'Extract' }));
+  await waitFor(() => expect(screen.getByTestId('status').getAttribute('data-status')).toBe('success'), {
+    timeout: 10_000,
+  });
+  expect(screen.getAllByTestId('user').length).toBe(3);
+  fireEvent.change(screen.getByLabelText('Recording'), { target: { value: 'validation' } });
+  expect(screen.getByTestId('status').getAttribute('data-status')).toBe('idle');
+  expect(screen.queryAllByTestId('user')).toEqual([]);
+});

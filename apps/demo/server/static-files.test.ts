@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveStatic } from './static-files.ts';
 
@@ -101,5 +102,45 @@ describe('demo static files never end the process on a request', () => {
     const get = await serve(client());
     expect(await get('/assets/..%2findex.html')).toEqual([200, PAGE, 'no-cache']);
     expect(await get('/assets/app-1a2b.js')).toEqual([200, SCRIPT, 'public, max-age=31536000, immutable']);
+  });
+});
+
+describe('demo static files are compressed for a client that takes gzip', () => {
+  /** The raw answer (node:http, not fetch, which would decode it). */
+  async function raw(root: string, path: string, headers: Record<string, string>) {
+    const server = createServer(serveStatic(root));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it('gzips text when asked, and sends it as it is when gzip is not accepted or refused', async () => {
+    const root = client();
+    writeFileSync(join(root, 'assets', 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const zipped = await raw(root, '/assets/app-1a2b.js', { 'accept-encoding': 'br, gzip;q=0.8' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('accept-encoding');
+    expect(gunzipSync(zipped.body).toString()).toBe(SCRIPT);
+    const page = await raw(root, '/', { 'accept-encoding': 'gzip' });
+    expect(gunzipSync(page.body).toString()).toBe(PAGE);
+    for (const headers of [{}, { 'accept-encoding': 'gzip;q=0, identity' }]) {
+      const plain = await raw(root, '/assets/app-1a2b.js', headers);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString()).toBe(SCRIPT);
+    }
+    // An image is compressed already: sent as it is.
+    const image = await raw(root, '/assets/logo.png', { 'accept-encoding': 'gzip' });
+    expect(image.headers['content-encoding']).toBeUndefined();
+    expect(image.headers.vary).toBeUndefined();
+    expect([...image.body]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   });
 });

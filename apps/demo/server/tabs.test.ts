@@ -80,5 +80,27 @@ it('coming back to an example finds it as it was left: its result, and its stopp
   await act(async () => fireEvent.click(talks));
   const again = screen.getByRole('tabpanel');
   await waitFor(() => expect(within(again).getByTestId('outcome').textContent).toMatch(/Stopped/));
+  // Said as it happened: the visitor left, and pressed no Stop.
+  expect(within(again).getByTestId('outcome').textContent).toContain('when you left this example');
   expect(within(again).getAllByTestId('talk').length).toBeGreaterThan(0);
+});
+
+it('coming back to an example left mid-stream says it stopped when it was left; Stop says "You stopped"', async () => {
+  render(createElement(App));
+  await screen.findByTestId('mode');
+  fireEvent.change(screen.getByLabelText('Replay speed'), { target: { value: '1' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Extract' }));
+  await waitFor(() => expect(screen.getAllByTestId('user').length).toBeGreaterThan(0), { timeout: 10_000 });
+  await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Talks, one by one' })));
+  await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Conference extraction' })));
+  const panel = screen.getByRole('tabpanel');
+  await waitFor(() =>
+    expect(within(panel).getByTestId('outcome').textContent).toContain('when you left this example'),
+  );
+  fireEvent.click(within(panel).getByRole('button', { name: 'Extract' }));
+  await waitFor(() => expect(within(panel).getAllByTestId('user').length).toBeGreaterThan(0), {
+    timeout: 10_000,
+  });
+  fireEvent.click(within(panel).getByRole('button', { name: 'Stop' }));
+  await waitFor(() => expect(within(panel).getByTestId('outcome').textContent).toContain('You stopped'));
 });

@@ -10,7 +10,13 @@ export function OutcomeBanner({
 }) {
   if (!outcome) return null;
   return (
-    <div className={`outcome ${outcome.tone}`} data-testid="outcome" data-error={error?.name}>
+    // A failure is announced with its details (the status line says only how it ended); a stop is not.
+    <div
+      className={`outcome ${outcome.tone}`}
+      data-testid="outcome"
+      data-error={error?.name}
+      role={outcome.tone === 'error' ? 'alert' : undefined}
+    >
       <p className="outcome-title">{outcome.title}</p>
       <p className="outcome-detail">{outcome.detail}</p>
     </div>

@@ -32,7 +32,7 @@ export const PROGRAMME_TEXT = `StreamConf 2024 — Thursday, Hall A and Hall B
 11:00–11:20, Hall B, lightning talk: "Your first open-source PR" by Sam Lee (Community).
 13:30–14:15, Hall B: Yuki Tanaka, "Suspense, streams and stable identity" (Web).
 14:30–14:00, Hall A: "Schema-first prompts" — Lena Fischer, AI track. (sic: printed end time)
-15:00–15:40, Hall A: "Edge runtimes without node:" by Omar Haddad, Infrastructure.
+15:00–15:40, Hall A: "Edge runtimes without node: imports" by Omar Haddad, Infrastructure.
 16:00–16:45, Hall B: Closing panel, "Maintainers on burnout", moderated by Ana Souza (Community).`;
 
 /** The list the model returns for {@link PROGRAMME_TEXT}: talk 6 copies the misprinted end time. */
@@ -94,7 +94,7 @@ export const TALKS: readonly z.input<typeof Talk>[] = [
     track: 'AI',
   },
   {
-    title: 'Edge runtimes without node:',
+    title: 'Edge runtimes without node: imports',
     speaker: 'Omar Haddad',
     start: '15:00',
     end: '15:40',

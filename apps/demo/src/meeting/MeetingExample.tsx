@@ -4,6 +4,7 @@ import { StreamInspector, StreamRecorder } from '@partialkit/react/inspector';
 import { MeetingInfo } from '@partialkit/test-utils/conference';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DemoConfig, ExtractRequest } from '../../server/api.ts';
+import { reveal } from '../reveal.ts';
 import { SpeedField } from '../SpeedField.tsx';
 import { SCENARIOS, type ScenarioId, scenario } from '../scenarios.ts';
 import { useDemoConfig } from '../use-demo-config.ts';
@@ -114,9 +115,13 @@ export function MeetingExample({
     return () => clearTimeout(timer);
   }, [store, fetcher, reloaded]);
   // Leaving the example (another tab) gives the stream up: cancelled on the server too, as Stop does.
+  // Said so when the visitor comes back (set before the stop, whose render reads it).
+  const left = useRef(false);
   useEffect(
     () => () => {
       remember(undefined);
+      const { status: now } = store.getSnapshot();
+      if (now === 'streaming' || now === 'reconnecting') left.current = true;
       store.stop();
     },
     [store],
@@ -134,19 +139,28 @@ export function MeetingExample({
 
   const extractRef = useRef<HTMLButtonElement>(null);
   const stopRef = useRef<HTMLButtonElement>(null);
-  // When the stream ends on its own, Stop turns inactive: move focus on to Extract, never to <body>.
-  // The same when Drop connection, shown only while streaming, had focus and is gone.
+  const dropRef = useRef<HTMLButtonElement>(null);
+  const resultsRef = useRef<HTMLElement>(null);
+  // When the stream ends on its own, Stop and Drop connection turn inactive: move focus on to Extract,
+  // never to <body>.
   const wasStreaming = useRef(false);
   useEffect(() => {
     const ended = wasStreaming.current && !streaming;
     wasStreaming.current = streaming;
-    const lost = document.activeElement === stopRef.current || document.activeElement === document.body;
+    const focused = document.activeElement;
+    const lost = focused === stopRef.current || focused === dropRef.current || focused === document.body;
     if (ended && lost) extractRef.current?.focus();
   }, [streaming]);
 
   const onExtract = () => {
     if (streaming) return;
+    left.current = false;
     void submit({ text, scenario: scenarioId, speed });
+    reveal(resultsRef.current);
+  };
+  const onReset = () => {
+    left.current = false;
+    reset();
   };
   const onStop = () => {
     if (!streaming) return;
@@ -182,7 +196,12 @@ export function MeetingExample({
                 value={scenarioId}
                 // The running extraction's recording: switching mid-stream would relabel it.
                 disabled={streaming}
-                onChange={(e) => setScenarioId(e.target.value as ScenarioId)}
+                // The result shown belongs to the recording before: it goes with it.
+                onChange={(e) => {
+                  if (streaming) return;
+                  setScenarioId(e.target.value as ScenarioId);
+                  onReset();
+                }}
                 aria-describedby="scenario-description"
               >
                 {SCENARIOS.map((s) => (
@@ -228,8 +247,10 @@ export function MeetingExample({
               >
                 Stop
               </button>
-              {drop && streaming && (
+              {/* Always there (inactive unless streaming), so the row keeps its shape. */}
+              {drop && (
                 <button
+                  ref={dropRef}
                   type="button"
                   className="button warn"
                   onClick={onDrop}
@@ -242,7 +263,7 @@ export function MeetingExample({
               <button
                 type="button"
                 className="button quiet"
-                onClick={reset}
+                onClick={onReset}
                 aria-disabled={status === 'idle'}
               >
                 Reset
@@ -259,13 +280,22 @@ export function MeetingExample({
         isComplete={isComplete}
         isCompleteAt={isCompleteAt}
         reconnects={reconnects}
+        panelRef={resultsRef}
+        left={left.current}
       />
       <aside className="panel inspector-panel" aria-labelledby="inspector-title">
         <h2 id="inspector-title">Stream inspector</h2>
         <StreamInspector store={store} recorder={recorder} className="inspector" />
         <details className="json">
           <summary>{data ? 'Validated result (JSON)' : 'Partial object (JSON)'}</summary>
-          <pre data-testid="raw">{JSON.stringify(data ?? object ?? null, null, 2)}</pre>
+          <section
+            className="json-scroll"
+            aria-label={data ? 'Validated result as JSON' : 'Partial object as JSON'}
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region takes focus, so that a keyboard scrolls it
+            tabIndex={0}
+          >
+            <pre data-testid="raw">{JSON.stringify(data ?? object ?? null, null, 2)}</pre>
+          </section>
         </details>
       </aside>
     </div>

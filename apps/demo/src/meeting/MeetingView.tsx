@@ -20,7 +20,14 @@ export interface MeetingViewProps {
   reconnects?: number;
   /** The status line, for focus after Stop. */
   statusRef?: Ref<HTMLParagraphElement>;
+  /** The panel, scrolled into view when a run starts on a narrow screen. */
+  panelRef?: Ref<HTMLElement>;
+  /** A stop was the visitor leaving the example, not Stop. */
+  left?: boolean;
 }
+
+/** A participant whose object opened and holds nothing yet: no card of its own, and not counted. */
+const isEmpty = (user: object) => Object.keys(user).length === 0;
 
 /** Card issues by index, rebuilt only when the issues change (so unchanged cards keep their props). */
 function issuesByCard(issues: readonly PartialIssue[]): Map<number, Map<string, PartialIssue>> {
@@ -62,19 +69,22 @@ export function MeetingView({
   isCompleteAt,
   reconnects = 0,
   statusRef,
+  panelRef,
+  left = false,
 }: MeetingViewProps) {
   // A reconnecting stream is still running: its cards are loading, not broken.
   const streaming = status === 'streaming' || status === 'reconnecting';
   const users = object?.users;
-  const count = users?.length ?? 0;
-  const outcome = outcomeOf(status, error, issues.length);
+  const last = users?.at(-1);
+  const count = (users?.length ?? 0) - (last && isEmpty(last) ? 1 : 0);
+  const outcome = outcomeOf(status, error, issues.length, left);
   const byCard = useMemo(() => issuesByCard(issues), [issues]);
   const root = useMemo(() => issuesUnder(issues, []), [issues]);
   const pending: Pending = streaming ? 'streaming' : status === 'idle' ? 'idle' : 'ended';
-  // The slot for the next card: while the list may still grow.
-  const more = streaming && !(users && isComplete(users));
+  // The slot for the next card: while the list may still grow (an empty last one stands in it).
+  const more = streaming && !(users && isComplete(users)) && !(last && isEmpty(last));
   return (
-    <section className="panel results" aria-labelledby="results-title">
+    <section className="panel results" aria-labelledby="results-title" ref={panelRef}>
       <div className="results-head">
         <h2 id="results-title">Result</h2>
         <p
@@ -91,8 +101,9 @@ export function MeetingView({
           {statusText(status, count, outcome, reconnects)}
         </p>
       </div>
+      {/* Over the page, not in its flow: a reconnect that takes a moment moves nothing. */}
       {status === 'reconnecting' && (
-        <div className="outcome reconnecting" data-testid="reconnecting">
+        <div className="outcome reconnecting toast" data-testid="reconnecting">
           <p className="outcome-title">Connection lost: reconnecting (attempt {Math.max(1, reconnects)})</p>
           <p className="outcome-detail">
             What arrived is kept; the server holds the rest of the stream and sends it from the last event
@@ -143,14 +154,16 @@ export function MeetingView({
               items={users}
               deps={[streaming, byCard]}
               // A closed card's props never change again, so it never renders again.
-              render={(user, { index, complete }) => (
-                <ParticipantCard
-                  user={user}
-                  complete={complete}
-                  streaming={streaming && !complete}
-                  issues={byCard.get(index)}
-                />
-              )}
+              render={(user, { index, complete }) =>
+                !complete && !streaming && isEmpty(user) ? null : (
+                  <ParticipantCard
+                    user={user}
+                    complete={complete}
+                    streaming={streaming && !complete}
+                    issues={byCard.get(index)}
+                  />
+                )
+              }
             />
             {more && <SkeletonCard />}
             {!streaming && count === 0 && <li className="empty">No participants arrived.</li>}

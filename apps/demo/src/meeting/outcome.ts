@@ -22,17 +22,23 @@ function bodyMessage(body: string): string {
   }
 }
 
-/** How the page explains the end of a stream that did not succeed; undefined while it runs or after success. */
+/**
+ * How the page explains the end of a stream that did not succeed; undefined while it runs or after
+ * success. `left`: the stop was the visitor leaving the example (another tab), not Stop.
+ */
 export function outcomeOf(
   status: StreamStatus,
   error: Error | undefined,
   issueCount: number,
+  left = false,
 ): Outcome | undefined {
   if (status === 'aborted') {
     return {
       tone: 'stopped',
       title: 'Stopped',
-      detail: 'You stopped the stream. What had arrived is kept.',
+      detail: left
+        ? 'The stream stopped when you left this example. What had arrived is kept.'
+        : 'You stopped the stream. What had arrived is kept.',
       short: 'stopped',
     };
   }
@@ -102,7 +108,8 @@ export function statusText(
     case 'streaming':
       return count === 0 ? 'Streaming…' : `${people} so far`;
     case 'reconnecting':
-      return `Connection lost: reconnecting (attempt ${Math.max(1, reconnects)}), ${people} kept`;
+      // One line at any width (the banner says what is kept): a reconnect moves nothing.
+      return `Reconnecting (attempt ${Math.max(1, reconnects)})…`;
     case 'success':
       return `Done: ${people}`;
     case 'aborted':

@@ -15,6 +15,7 @@ import { Skeleton } from '../meeting/Field.tsx';
 import { issueText } from '../meeting/issues.ts';
 import { type Outcome, outcomeOf } from '../meeting/outcome.ts';
 import { OutcomeBanner } from '../OutcomeBanner.tsx';
+import { reveal } from '../reveal.ts';
 import { SpeedField } from '../SpeedField.tsx';
 import { useDemoConfig } from '../use-demo-config.ts';
 
@@ -46,7 +47,7 @@ const TalkCard = memo(function TalkCard({ talk, state }: { talk: PartialTalk; st
         <Value value={talk.end} loading={loading} width="2.6em" />
       </span>
       <div className="card-body">
-        <p className="card-name" data-testid="talk-title">
+        <p className="card-name" data-testid="talk-title" title={talk.title}>
           <Value value={talk.title} loading={loading} width="12em" />
         </p>
         <p className="talk-meta">
@@ -73,7 +74,9 @@ function RejectedTalk({ error }: { error: ItemValidationError }) {
         <span className="value invalid">{talk.end}</span>
       </span>
       <div className="card-body">
-        <p className="card-name">{talk.title ?? '(untitled)'}</p>
+        <p className="card-name" title={talk.title}>
+          {talk.title ?? '(untitled)'}
+        </p>
         <p className="talk-meta">
           {talk.speaker} · {talk.room}
         </p>
@@ -107,7 +110,7 @@ function statusText(status: StreamStatus, valid: number, rejected: number, outco
     case 'streaming':
       return valid + rejected === 0 ? 'Streaming…' : `${talks} so far`;
     case 'reconnecting':
-      return `Connection lost: reconnecting (${talks} kept)`;
+      return 'Reconnecting…';
     case 'success':
       return `Done: ${talks}`;
     case 'aborted':
@@ -136,22 +139,37 @@ export function TalksExample({ fetcher = '/api/talks', config: given, initialSpe
     TalksRequest
   >(Talk, fetcher);
   const streaming = status === 'streaming' || status === 'reconnecting';
-  const outcome = outcomeOf(status, error, issues.length);
+  // Leaving the example (another tab) gives the stream up, as Stop does; said so on coming back.
+  const left = useRef(false);
+  const outcome = outcomeOf(status, error, issues.length, left.current);
   const id = useId();
 
   const extractRef = useRef<HTMLButtonElement>(null);
   const stopRef = useRef<HTMLButtonElement>(null);
-  // Leaving the example (another tab) gives the stream up, as Stop does.
-  const stopNow = useRef(stop);
-  stopNow.current = stop;
-  useEffect(() => () => stopNow.current(), []);
+  const resultsRef = useRef<HTMLElement>(null);
+  const stopNow = useRef({ stop, streaming });
+  stopNow.current = { stop, streaming };
+  useEffect(
+    () => () => {
+      if (stopNow.current.streaming) left.current = true;
+      stopNow.current.stop();
+    },
+    [],
+  );
   // When the stream ends on its own, Stop turns inactive: move focus on to Extract, never to <body>.
   useEffect(() => {
     if (!streaming && document.activeElement === stopRef.current) extractRef.current?.focus();
   }, [streaming]);
 
   const onExtract = () => {
-    if (!streaming) void submit({ text, speed });
+    if (streaming) return;
+    left.current = false;
+    void submit({ text, speed });
+    reveal(resultsRef.current);
+  };
+  const onReset = () => {
+    left.current = false;
+    reset();
   };
   const onStop = () => {
     if (!streaming) return;
@@ -218,7 +236,7 @@ export function TalksExample({ fetcher = '/api/talks', config: given, initialSpe
               <button
                 type="button"
                 className="button quiet"
-                onClick={reset}
+                onClick={onReset}
                 aria-disabled={status === 'idle'}
               >
                 Reset
@@ -227,7 +245,7 @@ export function TalksExample({ fetcher = '/api/talks', config: given, initialSpe
           </div>
         </form>
       </section>
-      <section className="panel results" aria-labelledby={`${id}-results`}>
+      <section className="panel results" aria-labelledby={`${id}-results`} ref={resultsRef}>
         <div className="results-head">
           <h2 id={`${id}-results`}>Talks</h2>
           <p

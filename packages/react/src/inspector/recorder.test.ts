@@ -628,6 +628,26 @@ describe('<TimelineChart>', () => {
   });
 });
 
+describe('<TimelineChart> labels', () => {
+  it('puts a mark’s label left of its line in the right half, so that a mark at the end stays readable', () => {
+    const timeline: Timeline = {
+      ...EMPTY_TIMELINE,
+      run: 1,
+      status: 'reconnecting',
+      reconnects: [
+        { t: 5, attempt: 1 },
+        { t: 100, attempt: 2 },
+      ],
+      resets: [{ t: 99, attempt: 2 }],
+    };
+    const { container } = render(createElement(TimelineChart, { timeline }));
+    const anchors = [...container.querySelectorAll('text')]
+      .filter((t) => /reconnect|reset/.test(t.textContent ?? ''))
+      .map((t) => `${t.textContent}: ${t.getAttribute('text-anchor')}`);
+    expect(anchors).toEqual(['reset → attempt 2: end', 'reconnect 1: start', 'reconnect 2: end']);
+  });
+});
+
 /** A fetcher whose body ignores the signal (as many SDK and proxied streams do), with a record of cancels. */
 function bodySource() {
   const log = {

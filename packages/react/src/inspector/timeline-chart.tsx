@@ -23,6 +23,13 @@ const label = (path: readonly PropertyKey[]) =>
  * per field or list item from when it first appeared to when it closed (hollow while still open),
  * validation issues as red marks at the moment they were found, resets and reconnects as dashed lines.
  */
+/**
+ * Where a mark's label goes: right of its line, or left of it in the right half of the chart, so that a
+ * mark near the end (a reconnect while the run is still under way) keeps its label inside the chart.
+ */
+const beside = (px: number) =>
+  px > W / 2 ? { x: px - 3, textAnchor: 'end' as const } : { x: px + 3, textAnchor: 'start' as const };
+
 export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: TimelineChartProps): ReactNode {
   const { chunks, fields, issues, resets, reconnects, unlisted } = timeline;
   const end = Math.max(timeline.endedAt ?? 0, latestMark(timeline), 1);
@@ -143,13 +150,13 @@ export function TimelineChart({ timeline, maxRows = 24, maxDepth = 2 }: Timeline
       {resets.map((r) => (
         <g key={r.attempt}>
           <line x1={x(r.t)} x2={x(r.t)} y1={0} y2={height} stroke="#7c3aed" strokeDasharray="4 3" />
-          <text x={x(r.t) + 3} y={10} fill="#7c3aed">{`reset → attempt ${r.attempt}`}</text>
+          <text {...beside(x(r.t))} y={10} fill="#7c3aed">{`reset → attempt ${r.attempt}`}</text>
         </g>
       ))}
       {reconnects.map((r) => (
         <g key={`reconnect-${r.attempt}-${r.t}`} data-mark="reconnect">
           <line x1={x(r.t)} x2={x(r.t)} y1={0} y2={height} stroke="#b45309" strokeDasharray="2 2" />
-          <text x={x(r.t) + 3} y={22} fill="#b45309">{`reconnect ${r.attempt}`}</text>
+          <text {...beside(x(r.t))} y={22} fill="#b45309">{`reconnect ${r.attempt}`}</text>
         </g>
       ))}
     </svg>
