@@ -49,6 +49,19 @@ export class PartialJSONError extends PartialKitError {
  */
 export class JSONSyntaxError extends PartialJSONError {}
 
+/**
+ * An exception of the schema (a refinement that throws) while a closed subtree was validated (internal):
+ * the parser's error names the subtree's path, and has the schema's own exception as its `cause`.
+ */
+export class SchemaThrew extends Error {
+  constructor(
+    readonly path: readonly (string | number)[],
+    override readonly cause: unknown,
+  ) {
+    super(`the schema threw validating ${path.length ? path.join('.') : 'the root'}`);
+  }
+}
+
 /** One validation issue, with `path` measured from the root of the streamed value. */
 export interface PartialIssue {
   readonly path: ReadonlyArray<PropertyKey>;

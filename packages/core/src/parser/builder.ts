@@ -1,5 +1,5 @@
 import * as z4 from 'zod/v4/core';
-import type { PartialIssue } from '../errors.ts';
+import { type PartialIssue, SchemaThrew } from '../errors.ts';
 import { ARRAY_KIND, kindOf, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
@@ -334,7 +334,7 @@ export class Builder implements TokenSink {
       result = z4.safeParse(plan.schema, plan.validatesCopy ? copyOf(input) : input);
     } catch (error) {
       if (error instanceof z4.$ZodAsyncError) return undefined; // async checks run only in final validation
-      throw error;
+      throw new SchemaThrew(this.pathTo(slot), error);
     }
     const isRoot = this.stack.length === 0;
     if (isRoot) this.rootResult = result;

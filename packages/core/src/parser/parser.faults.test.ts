@@ -150,7 +150,9 @@ describe('bounds that cannot be switched off by accident (issue 18 item 16)', ()
     expect(error).toBeInstanceOf(PartialJSONError);
     expect((error as PartialJSONError).position).toBe(9);
     expect((error as Error).cause).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toBe('Could not take the chunk at position 9: refinement bug');
+    expect((error as Error).message).toBe(
+      'Could not take the chunk at position 9 (the schema threw validating 1): refinement bug',
+    );
     expect(p.error).toBe(error);
     // the member was committed before it was validated: the value is consistent, and extends the last one
     expect(p.value).toEqual([{ n: 1 }, { n: 2 }]);
@@ -179,7 +181,30 @@ describe('bounds that cannot be switched off by accident (issue 18 item 16)', ()
     expect(() => q.end()).toThrow(PartialJSONError);
     expect(q.error).toBeInstanceOf(PartialJSONError);
     expect((q.error!.cause as Error).message).toBe('late bug');
-    expect(q.error!.message).toBe('Could not finish the input at position 2: late bug');
+    expect(q.error!.message).toBe(
+      'Could not finish the input at position 2 (the schema threw validating the root): late bug',
+    );
+  });
+
+  it('names the path of the subtree whose validation threw, with the schema’s own exception as the cause', () => {
+    const bug = new RangeError('late bug');
+    const Talks = z.object({
+      title: z.string(),
+      talks: z.array(
+        z.object({
+          room: z.string().refine(() => {
+            throw bug;
+          }),
+        }),
+      ),
+    });
+    const p = createPartialParser({ schema: Talks });
+    expect(() => p.write('{"title": "x", "talks": [{"room": "A"}]}')).toThrow(PartialJSONError);
+    expect(p.error!.message).toBe(
+      'Could not take the chunk at position 0 (the schema threw validating talks.0): late bug',
+    );
+    expect(p.error!.cause).toBe(bug);
+    expect(p.value).toEqual({ title: 'x', talks: [{ room: 'A' }] });
   });
 });
 

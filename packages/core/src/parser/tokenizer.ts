@@ -1,4 +1,4 @@
-import { JSONSyntaxError, PartialJSONError } from '../errors.ts';
+import { JSONSyntaxError, PartialJSONError, SchemaThrew } from '../errors.ts';
 
 /** Receives the tokens of a JSON text, in order. Implemented by the builder; one shape, so calls stay monomorphic. */
 export interface TokenSink {
@@ -402,12 +402,20 @@ export class Tokenizer {
   /**
    * An exception that is not the parser's own (V8's `RangeError` for a string past its length limit, a
    * schema refinement that throws): the parser fails for good, with a typed error at the start of the
-   * chunk that could not be taken (positions inside a chunk are not tracked on this path) or at the end.
+   * chunk that could not be taken (positions inside a chunk are not tracked on this path) or at the end;
+   * a schema's exception is named by the path it validated, and is the error's `cause`.
    */
   failWith(error: unknown, step: 'take the chunk' | 'finish the input' = 'take the chunk'): PartialJSONError {
     if (error === this.failure && this.failure) return this.failure;
-    const reason = error instanceof Error ? error.message : String(error);
-    return this.fail(`Could not ${step} at position ${this.offset}: ${reason}`, this.offset, false, error);
+    const thrown = error instanceof SchemaThrew ? error.cause : error;
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    const where = error instanceof SchemaThrew ? ` (${error.message})` : '';
+    return this.fail(
+      `Could not ${step} at position ${this.offset}${where}: ${reason}`,
+      this.offset,
+      false,
+      thrown,
+    );
   }
 
   /** The input is over: finish a trailing number, or fail if the document is incomplete. */
