@@ -53,6 +53,10 @@ export class JSONSyntaxError extends PartialJSONError {}
  * An exception of the schema (a refinement that throws) while a closed subtree was validated (internal):
  * the parser's error names the subtree's path, and has the schema's own exception as its `cause`.
  */
+/** A validator's issue path as a JSON path: a symbol (which no JSON key is) becomes its description. */
+export const jsonPath = (path: readonly PropertyKey[]): Array<string | number> =>
+  path.map((seg) => (typeof seg === 'symbol' ? String(seg) : seg));
+
 export class SchemaThrew extends Error {
   constructor(
     readonly path: readonly (string | number)[],
@@ -62,9 +66,12 @@ export class SchemaThrew extends Error {
   }
 }
 
-/** One validation issue, with `path` measured from the root of the streamed value. */
+/**
+ * One validation issue, with `path` measured from the root of the streamed value: object keys and array
+ * indexes, as `isCompleteAt` takes them.
+ */
 export interface PartialIssue {
-  readonly path: ReadonlyArray<PropertyKey>;
+  readonly path: ReadonlyArray<string | number>;
   readonly message: string;
   readonly code: string;
 }

@@ -107,3 +107,15 @@ describe('options forward an optional value as it is (exactOptionalPropertyTypes
     });
   });
 });
+
+describe('issue paths', () => {
+  it('are JSON paths: an issue’s path asks isCompleteAt whether its field closed', () => {
+    const parser = createPartialParser({ schema: z.object({ a: z.string() }) });
+    const store = new PartialObjectStore({ schema: z.object({ a: z.string() }), fetcher: '/api' });
+    for (const issue of parser.issues) {
+      expectTypeOf(issue.path).toEqualTypeOf<ReadonlyArray<string | number>>();
+      parser.isCompleteAt(issue.path);
+    }
+    for (const issue of store.getSnapshot().issues) store.isCompleteAt(issue.path);
+  });
+});

@@ -1,5 +1,5 @@
 import * as z4 from 'zod/v4/core';
-import { type PartialIssue, SchemaThrew } from '../errors.ts';
+import { jsonPath, type PartialIssue, SchemaThrew } from '../errors.ts';
 import { ARRAY_KIND, kindOf, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts';
 import type { Plan } from '../schema/plan.ts';
 import type { Path } from '../types.ts';
@@ -366,7 +366,7 @@ export class Builder implements TokenSink {
     }
     if (!result.success) {
       const issues = result.error.issues.map(
-        (issue): PartialIssue => ({ ...issue, path: [...path, ...issue.path] as PropertyKey[] }),
+        (issue): PartialIssue => ({ ...issue, path: [...path, ...jsonPath(issue.path)] }),
       );
       entries[index] = { path, issues };
       changed = true;

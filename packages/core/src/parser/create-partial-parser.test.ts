@@ -907,3 +907,21 @@ describe('an enum or literal value outside its set is kept out as a value of the
     }
   });
 });
+
+describe('issue paths are JSON paths', () => {
+  it('a symbol a refinement puts in its issue’s path becomes a string; keys and indexes stay as they are', () => {
+    const tag = Symbol('tag');
+    const Doc = z.object({
+      xs: z.array(z.object({ n: z.number() })),
+      t: z.string().superRefine((_, ctx) => ctx.addIssue({ code: 'custom', message: 'tagged', path: [tag] })),
+    });
+    const p = createPartialParser({ schema: Doc });
+    p.write('{"xs": [{"n": "1"}], "t": "x"}');
+    expect(p.issues.map((i) => i.path)).toEqual([
+      ['xs', 0, 'n'],
+      ['t', 'Symbol(tag)'],
+    ]);
+    expect(() => p.end()).toThrow(expect.objectContaining({ name: 'ValidationError' }));
+    expect(p.isCompleteAt(p.issues[1]!.path)).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 import * as z4 from 'zod/v4/core';
 import {
   InvalidOptionError,
+  jsonPath,
   type PartialIssue,
   PartialJSONError,
   PartialKitError,
@@ -322,7 +323,7 @@ function fromZod(result: z4.util.SafeParseResult<unknown>, recorded: readonly Pa
 }
 
 function zodIssue(issue: z4.$ZodIssue): PartialIssue {
-  return { ...issue, path: issue.path as PropertyKey[] };
+  return { ...issue, path: jsonPath(issue.path) };
 }
 
 /** A Standard Schema result, its issues with plain paths (`{ key }` segments unwrapped). */
@@ -337,6 +338,6 @@ function standardIssue(issue: StandardIssue): PartialIssue {
     message: issue.message,
     code: typeof code === 'string' ? code : 'invalid',
     // Array.from, not map: a library's path may be an Array subclass with fields of its own (arktype).
-    path: Array.from(issue.path ?? [], (s) => (typeof s === 'object' && s !== null ? s.key : s)),
+    path: jsonPath(Array.from(issue.path ?? [], (s) => (typeof s === 'object' && s !== null ? s.key : s))),
   };
 }
