@@ -26,7 +26,7 @@ export interface MeetingViewProps {
   left?: boolean;
 }
 
-/** A participant whose object opened and holds nothing yet: no card of its own, and not counted. */
+/** A participant whose object holds nothing (yet): unless it closed so, no card of its own, and not counted. */
 const isEmpty = (user: object) => Object.keys(user).length === 0;
 
 /** Card issues by index, rebuilt only when the issues change (so unchanged cards keep their props). */
@@ -76,13 +76,14 @@ export function MeetingView({
   const streaming = status === 'streaming' || status === 'reconnecting';
   const users = object?.users;
   const last = users?.at(-1);
-  const count = (users?.length ?? 0) - (last && isEmpty(last) ? 1 : 0);
+  const opened = last !== undefined && isEmpty(last) && !isComplete(last);
+  const count = (users?.length ?? 0) - (opened ? 1 : 0);
   const outcome = outcomeOf(status, error, issues.length, left);
   const byCard = useMemo(() => issuesByCard(issues), [issues]);
   const root = useMemo(() => issuesUnder(issues, []), [issues]);
   const pending: Pending = streaming ? 'streaming' : status === 'idle' ? 'idle' : 'ended';
   // The slot for the next card: while the list may still grow (an empty last one stands in it).
-  const more = streaming && !(users && isComplete(users)) && !(last && isEmpty(last));
+  const more = streaming && !(users && isComplete(users)) && !opened;
   return (
     <section className="panel results" aria-labelledby="results-title" ref={panelRef}>
       <div className="results-head">

@@ -722,6 +722,48 @@ describe('RedisResumeStore: the connections it opens drop', () => {
     }
   });
 
+  it('appends that outlive their commandTimeoutMs land later in order, and the end entry stands where the log then ends', async () => {
+    const paused = await store({ blockMs: 100, commandTimeoutMs: 300 });
+    const id = fresh('paused');
+    let n = 0;
+    const response = await toResumableResponse(
+      async function* ({ signal }) {
+        while (!signal.aborted && n < 40) {
+          await sleep(20);
+          // Redis stops answering for 1.2 s: the appends in flight give up after 300 ms, and run after.
+          if (n === 5) await db.sendCommand(['CLIENT', 'PAUSE', '1200', 'ALL']);
+          yield n++ === 0 ? '[0' : `,${n}`;
+        }
+      },
+      { store: paused, id },
+    );
+    await response.body?.cancel();
+    await until(async () => (await db.exists(`partialkit:${id}:gone`)) === 1, 'the end of the log', 5000);
+    const log = (await entries(paused.read(id, 0))).map((e) => [e.event.type, e.offset] as const);
+    const texts = log.filter(([type]) => type === 'text');
+    expect(texts.length).toBeGreaterThan(5);
+    for (let i = 1; i < log.length; i++) expect(log[i]![1]).toBeGreaterThanOrEqual(log[i - 1]![1]);
+    // The error of the append that gave up, where the text ends: a client that has it all hears it.
+    expect(log.at(-1)).toEqual(['error', texts.at(-1)![1]]);
+    const resumed = await resumeResponse(id, texts.at(-1)![1], { store: paused });
+    expect(await resumed.text()).toContain('stream_unavailable');
+  });
+
+  it('a create that outlives its commandTimeoutMs is undone when it lands: a retry of the id starts', async () => {
+    const paused = await store({ blockMs: 100, commandTimeoutMs: 300 });
+    const id = fresh('create');
+    const answer = () =>
+      (async function* () {
+        yield '[1]';
+      })();
+    await db.sendCommand(['CLIENT', 'PAUSE', '800', 'ALL']);
+    const refused = await toResumableResponse(answer, { store: paused, id }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'ProviderError', type: 'stream_unavailable' });
+    await sleep(1000);
+    const retried = await toResumableResponse(answer, { store: paused, id });
+    expect(await retried.text()).toContain('event: done');
+  });
+
   it('a live read whose connection drops goes on from its last entry on a new one: nothing lost or repeated', async () => {
     const writer = await store();
     const reader = await store();

@@ -152,12 +152,28 @@ export class RedisResumeStore implements ResumeStore {
   }
 
   async create(id: string): Promise<void> {
-    const set = await this.command(['SET', this.key(id, 'state'), 'running', 'EX', `${this.maxRun}`, 'NX']);
-    if (set === null) throw new PartialKitError(`A stream with id ${id} already exists`);
-    await Promise.all([
-      this.command(['DEL', this.key(id, 'gone'), this.key(id, 'cancel')]),
-      this.command(['SET', this.key(id, 'live'), '1', 'EX', `${this.liveSeconds}`]),
-    ]);
+    const state = this.key(id, 'state');
+    const live = this.key(id, 'live');
+    const token = crypto.randomUUID();
+    let created: unknown;
+    try {
+      const keys = [state, this.key(id, 'gone'), this.key(id, 'cancel'), live];
+      created = await this.command([
+        'EVAL',
+        CREATE,
+        '4',
+        ...keys,
+        `${this.maxRun}`,
+        `${this.liveSeconds}`,
+        token,
+      ]);
+    } catch (error) {
+      // Not answered in time, it may still run once Redis is back: then it is undone (by its token, so
+      // that nobody else's stream of this id goes), and a retry of the id is not refused for maxRunSeconds.
+      this.client.sendCommand(['EVAL', UNCREATE, '2', state, live, token]).catch(() => {});
+      throw error;
+    }
+    if (created === 0) throw new PartialKitError(`A stream with id ${id} already exists`);
     this.keepAlive(id);
   }
 
@@ -204,8 +220,8 @@ export class RedisResumeStore implements ResumeStore {
     // (declared abandoned by its readers meanwhile) keeps the end they read.
     this.expiring.delete(id);
     this.stopAlive(id);
-    const added = await this.command(['EVAL', FINISH, '2', log, this.key(id, 'gone'), ...fields]);
-    if (added !== 0) await this.end(id);
+    const keys = [log, this.key(id, 'gone'), this.key(id, 'state')];
+    await this.command(['EVAL', FINISH, '3', ...keys, `${this.ttl}`, `${this.ttl * 24}`, ...fields]);
   }
 
   /**
@@ -460,8 +476,12 @@ export class RedisResumeStore implements ResumeStore {
 
   private async recheckCancels(): Promise<void> {
     for (const [id, listeners] of [...this.cancelListeners]) {
-      if ((await this.command(['GET', this.key(id, 'cancel')])) === null) continue;
-      for (const listener of [...listeners]) listener();
+      // One that fails (the main client not back yet) leaves the others to be checked.
+      const cancelled = await this.command(['GET', this.key(id, 'cancel')]).then(
+        (value) => value !== null,
+        () => false,
+      );
+      if (cancelled) for (const listener of [...listeners]) listener();
     }
   }
 
@@ -503,9 +523,36 @@ if ends ~= tonumber(ARGV[1]) then
 end
 return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))`;
 
-/** XADD (KEYS[1], ARGV) of a last entry, unless the log already ended (its `gone` key, KEYS[2]): then 0. */
+/**
+ * XADD (KEYS[1], ARGV[3..]) of a last entry and the end of the stream, unless the log already ended (its
+ * `gone` key, KEYS[2]): then 0. The state (KEYS[3]) says `ended` and it and the log expire with the TTL
+ * (ARGV[1]); `gone` is kept longer (ARGV[2]), so a late resume hears "expired" rather than "unknown".
+ * The entry stands where the log ends, at its offset (ARGV[4]) or past it: appends the writer gave up
+ * on (not answered in time) may have landed since, each where the one before it ended. One script, so
+ * that an end Redis answers late still lands whole.
+ */
 const FINISH = `if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-return redis.call('XADD', KEYS[1], '*', unpack(ARGV))`;
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+if last and tonumber(last[2][2]) > tonumber(ARGV[4]) then ARGV[4] = last[2][2] end
+redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+redis.call('SET', KEYS[3], 'ended', 'EX', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+return 1`;
+
+/**
+ * Starts a stream: its state (KEYS[1], for ARGV[1] seconds) if the id is free, its `gone` and `cancel`
+ * keys (KEYS[2], KEYS[3]) cleared and its live key (KEYS[4], ARGV[2] seconds) holding the token ARGV[3].
+ * 1, or 0 when the id is taken. One script, so that it lands whole or not at all.
+ */
+const CREATE = `if not redis.call('SET', KEYS[1], 'running', 'EX', ARGV[1], 'NX') then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('SET', KEYS[4], ARGV[3], 'EX', ARGV[2])
+return 1`;
+
+/** Undoes a {@link CREATE} whose token (ARGV[1]) its live key (KEYS[2]) still holds: deletes it and the state (KEYS[1]). */
+const UNCREATE = `if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
+return 0`;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
