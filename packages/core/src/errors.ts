@@ -49,17 +49,17 @@ export class PartialJSONError extends PartialKitError {
  */
 export class JSONSyntaxError extends PartialJSONError {}
 
-/**
- * An exception of the schema (a refinement that throws) while a closed subtree was validated (internal):
- * the parser's error names the subtree's path, and has the schema's own exception as its `cause`.
- */
 /** A validator's issue path as a JSON path: a symbol (which no JSON key is) becomes its description. */
 export const jsonPath = (path: readonly PropertyKey[]): Array<string | number> =>
   path.map((seg) => (typeof seg === 'symbol' ? String(seg) : seg));
 
+/**
+ * An exception of the schema (a refinement that throws) while a closed subtree was validated (internal):
+ * the parser's error names the subtree's path, and has the schema's own exception as its `cause`.
+ */
 export class SchemaThrew extends Error {
   constructor(
-    readonly path: readonly (string | number)[],
+    path: readonly (string | number)[],
     override readonly cause: unknown,
   ) {
     super(`the schema threw validating ${path.length ? path.join('.') : 'the root'}`);
