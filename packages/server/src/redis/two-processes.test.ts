@@ -245,7 +245,13 @@ describe('two server processes sharing one real Redis, every reconnect on the ot
       1000,
     );
     expect(await db.xLen(log)).toBeLessThan(60);
-    // Within one chunk: after the abort, at most one text entry more, then the cancel.
+    // Within one chunk: after the abort, at most one text entry more, then the cancel. (The server
+    // records the log's length once its XLEN answers: it may come after the cancel's entry.)
+    await until(
+      async () => (await db.get(`${PREFIX}log-at-abort:${id}`)) !== null,
+      'the length at abort',
+      1000,
+    );
     const atAbort = Number(await db.get(`${PREFIX}log-at-abort:${id}`));
     expect(atAbort).toBeGreaterThan(0);
     expect(await db.xLen(log)).toBeLessThanOrEqual(atAbort + 2);
