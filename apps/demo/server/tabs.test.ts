@@ -24,6 +24,7 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  history.replaceState(null, '', '/'); // the tab a test left in the URL would open the next one there
 });
 
 it('the arrow keys move between the example tabs (the only keyboard path to the Talks tab)', async () => {
@@ -103,4 +104,16 @@ it('coming back to an example left mid-stream says it stopped when it was left; 
   });
   fireEvent.click(within(panel).getByRole('button', { name: 'Stop' }));
   await waitFor(() => expect(within(panel).getByTestId('outcome').textContent).toContain('You stopped'));
+});
+
+it('the tab shown is in the title and the URL, and a URL naming a tab opens it', async () => {
+  history.replaceState(null, '', '/#talks');
+  render(createElement(App));
+  expect(screen.getByRole('tab', { name: 'Talks, one by one' }).getAttribute('aria-selected')).toBe('true');
+  await waitFor(() => expect(document.title).toBe('partialkit demo: talks, one by one'));
+  await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Conference extraction' })));
+  expect(document.title).toBe('partialkit demo: conference extraction');
+  expect(location.hash).toBe('');
+  await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Talks, one by one' })));
+  expect(location.hash).toBe('#talks');
 });

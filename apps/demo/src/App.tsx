@@ -1,4 +1,4 @@
-import { Activity, type KeyboardEvent, type ReactNode, useId, useState } from 'react';
+import { Activity, type KeyboardEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { MeetingExample } from './meeting/MeetingExample.tsx';
 import { TalksExample } from './talks/TalksExample.tsx';
 
@@ -43,12 +43,26 @@ function Logo() {
  * mounted when first shown and kept in a hidden `<Activity>` when left, so coming back finds it as it was
  * (its result, its form); a stream still running when its tab is left stops, as Stop does.
  */
+/** The example the URL names (`#talks`), so that a reload or a shared link opens that tab. */
+function linked(examples: readonly DemoExample[]): string | undefined {
+  const id = typeof location === 'undefined' ? '' : decodeURIComponent(location.hash.slice(1));
+  return examples.some((e) => e.id === id) ? id : examples[0]?.id;
+}
+
 export function App({ examples = EXAMPLES }: { examples?: readonly DemoExample[] }) {
-  const [current, setCurrent] = useState(examples[0]?.id);
+  const [current, setCurrent] = useState(() => linked(examples));
   const base = useId();
   const active = examples.find((e) => e.id === current) ?? examples[0];
   const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set(active ? [active.id] : []));
   if (active && !shown.has(active.id)) setShown(new Set([...shown, active.id]));
+  // The tab in the title and the URL (the first one is the page's own: no hash).
+  useEffect(() => {
+    if (!active || examples.length < 2) return;
+    document.title = `partialkit demo: ${active.label.toLowerCase()}`;
+    const hash = active.id === examples[0]?.id ? '' : `#${encodeURIComponent(active.id)}`;
+    if (location.hash !== hash)
+      history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
+  }, [active, examples]);
   // The ARIA tabs pattern: the arrows (and Home, End) move between tabs; only the active one is in the Tab order.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const at = examples.findIndex((e) => e.id === active?.id);
