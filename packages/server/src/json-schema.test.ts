@@ -159,6 +159,28 @@ describe('jsonSchemaFor', () => {
     });
   });
 
+  it('openai: a pattern strict mode refuses (lookaround, backreference, \\p{…}) or one beside a format it knows goes; a plain one stays', () => {
+    const schema = jsonSchemaFor(
+      z.object({
+        host: z.hostname(),
+        span: z.iso.duration(),
+        mood: z.emoji(),
+        mail: z.email(),
+        code: z.string().regex(/^[A-Z]{3}-\d+$/),
+        twice: z.string().regex(/^(a)\1$/),
+        phone: z.e164(),
+      }),
+      'openai',
+    );
+    const props = schema.properties as Record<string, JSONSchema>;
+    for (const key of ['host', 'span', 'mood', 'mail', 'twice'])
+      expect(props[key]?.pattern, key).toBeUndefined();
+    expect(props.host?.format).toBe('hostname');
+    expect(props.span?.format).toBe('duration');
+    expect(props.code?.pattern).toBe('^[A-Z]{3}-\\d+$');
+    expect(props.phone?.pattern).toBeDefined(); // its format is not OpenAI's: the pattern says it
+  });
+
   it('openai: rejects records and non-object roots, naming the place', () => {
     expect(() => jsonSchemaFor(z.object({ m: z.record(z.string(), z.number()) }), 'openai')).toThrow(
       'records (objects with arbitrary keys) (at #/properties/m)',

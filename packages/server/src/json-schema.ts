@@ -427,6 +427,13 @@ const OPENAI_FORMATS = new Set([
 /** Keywords strict mode refuses that only refine a string: dropped, the final validation checks them. */
 const OPENAI_DROPPED = ['contentEncoding', 'contentMediaType'];
 
+/**
+ * Regex features strict mode refuses with a 400 ("regex lookaround is not supported"): lookarounds,
+ * backreferences and Unicode property escapes, which zod's own patterns use (`z.hostname()`,
+ * `z.iso.duration()`, `z.emoji()`).
+ */
+const OPENAI_REGEX_REFUSED = /\\(?:[1-9]|k<|[pP]\{)|\(\?<?[=!]/;
+
 /** Keywords one of which strict mode needs on every value: `{}` (z.any(), z.unknown()) is refused. */
 const OPENAI_TYPED = ['type', 'anyOf', '$ref', 'enum', 'const'];
 
@@ -457,6 +464,10 @@ function strictOpenAI(n: JSONSchema, path: string, position: Position, root: JSO
   oneOfToAnyOf(n, 'openai', path);
   if (typeof n.format === 'string' && !OPENAI_FORMATS.has(n.format)) delete n.format;
   for (const key of OPENAI_DROPPED) delete n[key];
+  // A pattern strict mode cannot take, or one beside a format it knows (which says it), is dropped: the
+  // final validation checks it.
+  if (typeof n.pattern === 'string' && (typeof n.format === 'string' || OPENAI_REGEX_REFUSED.test(n.pattern)))
+    delete n.pattern;
   untuple(n);
   rejectTuple(n, 'openai', path);
   rejectStructure(n, 'openai', path);

@@ -428,3 +428,83 @@ describe('reask over many attempts', () => {
     expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 });
+
+describe('reask: what reaches the client when an attempt breaks', () => {
+  /** OpenAI chat SSE with one delta per chunk, as a provider with large deltas sends it. */
+  const sse = (chunks: string[]) =>
+    new Response(
+      `${chunks.map((c) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: c } }] })}\n\n`).join('')}data: [DONE]\n\n`,
+      { headers: { 'content-type': 'text/event-stream' } },
+    );
+
+  it('the last attempt: the client gets the part of the breaking delta the parser took, so it ends with the same partial', async () => {
+    // One delta holds the rest of the answer and ends in a stray `]`: the JSON up to it is good.
+    const store = new PartialObjectStore({
+      schema: Person,
+      fetcher: () =>
+        toPartialResponse(
+          reask({
+            schema: Person,
+            messages: [],
+            maxRetries: 0,
+            call: () => sse(['{"name":"Ada"', ',"age":36,"x":]}']),
+          }),
+        ),
+      throttle: 0,
+    });
+    await store.submit(undefined);
+    expect(store.getSnapshot()).toMatchObject({ status: 'error', object: { name: 'Ada', age: 36 } });
+    expect(store.getSnapshot().error).toMatchObject({ name: 'ProviderError' });
+  });
+
+  it('a refinement that throws ends the run at once, the upstream released, though attempts are left', async () => {
+    const Buggy = z.object({
+      items: z.array(
+        z.object({ n: z.number() }).refine(() => {
+          throw new RangeError('bug in refinement');
+        }),
+      ),
+    });
+    let cancelled = false;
+    const call = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            const delta = { choices: [{ index: 0, delta: { content: '{"items":[{"n":1},' } }] };
+            c.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(delta)}\n\n`)); // then nothing for long
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    let error: unknown;
+    try {
+      for await (const _ of reask({ schema: Buggy, messages: [], call })) {
+        // read on
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PartialJSONError);
+    expect((error as Error).cause).toBeInstanceOf(RangeError);
+    expect(cancelled).toBe(true);
+  }, 3000);
+
+  it("an upstream's SSE ids (another partialkit service's offsets) are not sent as this response's", async () => {
+    const upstream = () =>
+      new Response(
+        'id: 9\ndata: "{\\"name\\":"\n\nid: 15\ndata: "\\"Ada\\", \\"age\\": 1}"\n\nevent: done\ndata: {}\n\n',
+        {
+          headers: { 'content-type': 'text/event-stream' },
+        },
+      );
+    const wire = await toPartialResponse(
+      reask({ schema: Person, messages: [], call: upstream, decode: { format: 'partialkit' } }),
+      { heartbeatMs: 0 },
+    ).text();
+    expect(wire).toContain('event: done');
+    expect(wire).not.toMatch(/^id: /m);
+  });
+});

@@ -148,17 +148,24 @@ async function* attempts<S extends StandardSchemaV1>(
           // A reset inside one attempt's stream (an upstream that re-asks itself) starts its text anew.
           if (event.type === 'text') text = keep(text, event.text);
           else text = '';
+          const before = stage.parser.position;
           try {
             stage.apply(event);
           } catch (error) {
             failure = error as Error;
-            // The last attempt is not asked again: nothing to read the rest of its answer for.
-            if (attempt > maxRetries) break;
+            // What of the delta the parser took before it broke goes to the client too, so that it ends
+            // with the same last good partial as the parser (a provider's delta may hold a whole answer).
+            const valid = error === stage.parser.error ? (error as PartialJSONError).position - before : 0;
+            if (event.type === 'text' && valid > 0) yield { type: 'text', text: stage.taken.slice(0, valid) };
+            // The last attempt is not asked again, nor an exception of the app's own (a refinement that
+            // threw): nothing to read the rest of the answer for.
+            if (attempt > maxRetries || failure.cause !== undefined) break;
             continue;
           }
-          // Only the JSON goes to the client (the stage extracts it, by the schema).
+          // Only the JSON goes to the client (the stage extracts it, by the schema), without the
+          // upstream's ids: the client's ids are those of this response.
           if (event.type === 'reset') yield { type: 'reset', attempt: ++shown };
-          else if (stage.taken) yield stage.taken === event.text ? event : { ...event, text: stage.taken };
+          else if (stage.taken) yield { type: 'text', text: stage.taken };
         }
       } catch (error) {
         // The upstream failed while the rest of a broken answer was read: the re-ask goes on with the

@@ -75,6 +75,12 @@ describe('SSE framing (eventsource-parser underneath)', () => {
 });
 
 describe('source types', () => {
+  it('a body cut inside a character ends without half of it (no U+FFFD for a character never sent)', async () => {
+    const bytes = enc.encode('{"a": "café"}').slice(0, -3); // up to the first byte of é
+    const body = new Response(new Blob([bytes]).stream(), { headers: { 'content-type': 'text/plain' } });
+    expect(await collect(body)).toBe('{"a": "caf');
+  });
+
   const body = `data: ${chat('{"ok":true}')}\n\ndata: [DONE]\n\n`;
 
   it('reads a Response, a ReadableStream, an async iterable and an array', async () => {
@@ -220,6 +226,24 @@ describe('format detection', () => {
       expect(text).toBe(line + line);
     });
   }
+
+  it("partialkit's stream opened by an event of a type it does not know, with a JSON object, is still partialkit's", async () => {
+    const read = async (body: string) => {
+      const { text, error } = await decodeSettled(
+        new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+      );
+      return { text, error };
+    };
+    // A later version's metadata first: skipped, as the protocol's reader skips any unknown event.
+    const later =
+      'event: meta\ndata: {"model":"gpt"}\n\ndata: "{\\"a\\":"\n\ndata: "1}"\n\nevent: done\ndata: {}\n\n';
+    expect(await read(later)).toEqual({ text: '{"a":1}', error: undefined });
+    // Named events that all hold JSON objects are an app's raw JSON data, as before.
+    const named = 'event: update\ndata: {"a":\n\nevent: update\ndata: 1}\n\n';
+    expect(await read(named)).toEqual({ text: '{"a":1}', error: undefined });
+    const alone = 'event: update\ndata: {"a":1}\n\n';
+    expect(await read(alone)).toEqual({ text: '{"a":1}', error: undefined });
+  });
 
   it("an app's JSON array whose first key is `error` is text, not Gemini's stream", async () => {
     const body = '[{"error":"none","id":1},{"error":"late","id":2}]';

@@ -64,6 +64,7 @@ function dialectOf(event: SSEMessage): Detected | undefined {
 
 /** Looks at the first events of an SSE stream (up to 50) to tell its dialect. */
 export async function detectSSE(events: Peekable<SSEMessage>): Promise<Detected> {
+  let named = false;
   for (let i = 0; i < 50; i++) {
     const event = await events.pull();
     if (!event) break;
@@ -71,9 +72,15 @@ export async function detectSSE(events: Peekable<SSEMessage>): Promise<Detected>
     // library's (`event: ping`, a date as its data) before anything.
     if (event.event === 'ping') continue;
     const dialect = dialectOf(event);
+    // A first event of a type nobody claims, with a JSON object (a later protocol version's metadata,
+    // which partialkit's reader skips): the next event tells, unless it is one too (then JSON data).
+    if (dialect === 'sse-data' && !named && event.event !== undefined && event.event !== 'message') {
+      named = true;
+      continue;
+    }
     if (dialect) return dialect;
   }
-  return 'partialkit';
+  return named ? 'sse-data' : 'partialkit';
 }
 
 /**

@@ -61,7 +61,10 @@ function abortError(signal: AbortSignal): unknown {
 /** UTF-8 decoding of a source's chunks in streaming mode, a leading BOM dropped. */
 interface TextDecoding {
   emit(chunk: Uint8Array | string): string;
-  /** The end of the bytes: what the decoder still held. */
+  /**
+   * The end of the bytes: what the decoder still held, which is only the start of a character the
+   * body was cut inside: dropped, as a character never sent (it would show as U+FFFD).
+   */
   rest(): string;
 }
 
@@ -82,7 +85,7 @@ function textDecoding(): TextDecoding {
       }
       return text;
     },
-    rest: () => decoder.decode(),
+    rest: () => decoder.decode().replace(/\uFFFD/g, ''),
   };
 }
 
