@@ -517,6 +517,20 @@ describe('12. maxEventSize holds however the stream is chunked', () => {
     expectDecodeError(error, 2, 'SSE event 2 exceeded maxEventSize (16777216 characters)');
   });
 
+  it('an event right at the bound is taken, one character past it refused, at every split', async () => {
+    for (const [size, refused] of [
+      [1000, false],
+      [1001, true],
+    ] as const) {
+      const wire = `data: "a"\n\nevent: x\nid: 7\ndata: ${'y'.repeat(size - 2)}\n\n`;
+      for (const chunks of splits(wire)) {
+        const { text, error } = await decodeSettled(chunks, { maxEventSize: 1000, format: 'sse-data' });
+        if (refused) expectDecodeError(error, 2, 'SSE event 2 exceeded maxEventSize (1000 characters)');
+        else expect({ text: text.length, error }).toEqual({ text: 3 + size - 2, error: undefined });
+      }
+    }
+  });
+
   it('a multi-line event over the bound, at every split', async () => {
     const wire = `data: "a"\n\ndata: ${'y'.repeat(600)}\ndata: ${'z'.repeat(600)}\n\n`;
     for (const chunks of splits(wire)) {

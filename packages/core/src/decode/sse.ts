@@ -70,7 +70,9 @@ export async function* sseEvents(
       if (error.type === 'max-buffer-size-exceeded') failure ??= tooLarge('');
       else if (error.type === 'unknown-field' && count === 0) stray ??= error.line ?? error.field ?? '';
     },
-    maxBufferSize: maxEventSize,
+    // It counts a pending line with its field name (`event: `, `data: `, a CR): room for those, so that
+    // the bound is the one measured above, however the stream is chunked.
+    maxBufferSize: maxEventSize + 8,
     // A user callback: one that throws must not stop the parser inside a chunk (events after it lost).
     ...(onRetry && {
       onRetry: (ms: number) => {
