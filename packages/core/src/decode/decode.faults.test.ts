@@ -522,11 +522,12 @@ describe('12. maxEventSize holds however the stream is chunked', () => {
       [1000, false],
       [1001, true],
     ] as const) {
-      const wire = `data: "a"\n\nevent: x\nid: 7\ndata: ${'y'.repeat(size - 2)}\n\n`;
+      const wire = `data: "a"\n\nevent: x\nid: 7\ndata: ${'y'.repeat(size - 2)}\n\nevent: done\ndata: {}\n\n`;
       for (const chunks of splits(wire)) {
-        const { text, error } = await decodeSettled(chunks, { maxEventSize: 1000, format: 'sse-data' });
+        // partialkit's protocol, whose reader skips the event of a type it does not know: measured still.
+        const { text, error } = await decodeSettled(chunks, { maxEventSize: 1000 });
         if (refused) expectDecodeError(error, 2, 'SSE event 2 exceeded maxEventSize (1000 characters)');
-        else expect({ text: text.length, error }).toEqual({ text: 3 + size - 2, error: undefined });
+        else expect({ text, error }).toEqual({ text: 'a', error: undefined });
       }
     }
   });
