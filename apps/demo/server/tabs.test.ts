@@ -27,6 +27,15 @@ afterEach(() => {
   history.replaceState(null, '', '/'); // the tab a test left in the URL would open the next one there
 });
 
+/** The app, its conference extraction started at 1× and its first card shown. */
+async function extracting(): Promise<void> {
+  render(createElement(App));
+  await screen.findByTestId('mode');
+  fireEvent.change(screen.getByLabelText('Replay speed'), { target: { value: '1' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Extract' }));
+  await waitFor(() => expect(screen.getAllByTestId('user').length).toBeGreaterThan(0), { timeout: 10_000 });
+}
+
 it('the arrow keys move between the example tabs (the only keyboard path to the Talks tab)', async () => {
   render(createElement(App));
   const conference = screen.getByRole('tab', { name: 'Conference extraction' });
@@ -38,11 +47,7 @@ it('the arrow keys move between the example tabs (the only keyboard path to the 
 });
 
 it('leaving the example mid-stream (another tab) cancels its stream on the server, as Stop does', async () => {
-  render(createElement(App));
-  await screen.findByTestId('mode');
-  fireEvent.change(screen.getByLabelText('Replay speed'), { target: { value: '1' } });
-  fireEvent.click(screen.getByRole('button', { name: 'Extract' }));
-  await waitFor(() => expect(screen.getAllByTestId('user').length).toBeGreaterThan(0), { timeout: 10_000 });
+  await extracting();
   await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Talks, one by one' })));
   await waitFor(() => expect(requests.some((r) => /^DELETE \/api\/extract\/.+/.test(r))).toBe(true));
 });
@@ -87,11 +92,7 @@ it('coming back to an example finds it as it was left: its result, and its stopp
 });
 
 it('coming back to an example left mid-stream says it stopped when it was left; Stop says "You stopped"', async () => {
-  render(createElement(App));
-  await screen.findByTestId('mode');
-  fireEvent.change(screen.getByLabelText('Replay speed'), { target: { value: '1' } });
-  fireEvent.click(screen.getByRole('button', { name: 'Extract' }));
-  await waitFor(() => expect(screen.getAllByTestId('user').length).toBeGreaterThan(0), { timeout: 10_000 });
+  await extracting();
   await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Talks, one by one' })));
   await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Conference extraction' })));
   const panel = screen.getByRole('tabpanel');

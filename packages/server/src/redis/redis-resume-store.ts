@@ -220,8 +220,13 @@ export class RedisResumeStore implements ResumeStore {
     // (declared abandoned by its readers meanwhile) keeps the end they read.
     this.expiring.delete(id);
     this.stopAlive(id);
-    const keys = [log, this.key(id, 'gone'), this.key(id, 'state')];
-    await this.command(['EVAL', FINISH, '3', ...keys, `${this.ttl}`, `${this.ttl * 24}`, ...fields]);
+    await this.finish(id, fields);
+  }
+
+  /** Ends the log with a last entry ({@link FINISH}), unless it ended already: 1, else 0. */
+  private finish(id: string, fields: string[]): Promise<unknown> {
+    const keys = [this.key(id, 'log'), this.key(id, 'gone'), this.key(id, 'state')];
+    return this.command(['EVAL', FINISH, '3', ...keys, `${this.ttl}`, `${this.ttl * 24}`, ...fields]);
   }
 
   /**
@@ -249,14 +254,6 @@ export class RedisResumeStore implements ResumeStore {
         error,
       );
     }
-  }
-
-  /** Marks a stream whose last entry is in its log as ended: its TTL starts. */
-  private async end(id: string): Promise<void> {
-    await this.command(['SET', this.key(id, 'state'), 'ended', 'EX', `${this.ttl}`]);
-    await this.expire(this.key(id, 'log'), this.ttl);
-    // Remembered longer than the stream, so a late resume hears "expired" rather than "unknown".
-    await this.command(['SET', this.key(id, 'gone'), '1', 'EX', `${this.ttl * 24}`]);
   }
 
   private async expire(key: string, seconds: number): Promise<void> {
@@ -402,15 +399,12 @@ export class RedisResumeStore implements ResumeStore {
   }
 
   /**
-   * Ends a stream whose process stopped with a `stream_abandoned` entry. The `gone` key (set by every
-   * end) is the claim: of several readers, in any process, one writes the entry.
+   * Ends a stream whose process stopped with a `stream_abandoned` entry, as its own end would: of several
+   * readers, in any process, one writes it (the `gone` key every end sets is checked in the same script).
    */
   private async abandon(id: string, offset: number): Promise<void> {
-    const claim = await this.command(['SET', this.key(id, 'gone'), '1', 'EX', `${this.ttl * 24}`, 'NX']);
-    if (claim === null) return;
     const event: ProtocolEvent = { type: 'error', error: { type: 'stream_abandoned', message: ABANDONED } };
-    await this.command(['XADD', this.key(id, 'log'), '*', 'o', `${offset}`, 'e', JSON.stringify(event)]);
-    await this.end(id);
+    await this.finish(id, ['o', `${offset}`, 'e', JSON.stringify(event)]);
   }
 
   async cancel(id: string): Promise<boolean> {
