@@ -40,6 +40,16 @@ test('at 375 px, Extract brings the result into view, and a reconnect moves no c
     .poll(() => page.locator('.panel.results').evaluate((e) => Math.round(e.getBoundingClientRect().top)))
     .toBeLessThan(200); // at the top, or as near it as the page's end lets it
   await expect(d.cards.first()).toBeInViewport({ timeout: 15_000 });
+  // The scroll is smooth: the card's place is read once the page has stopped moving.
+  const scrolled = () => page.evaluate(() => window.scrollY);
+  let last = -1;
+  const still = async () => {
+    const now = await scrolled();
+    const same = now === last;
+    last = now;
+    return same;
+  };
+  await expect.poll(still, { intervals: [150], timeout: 10_000 }).toBe(true);
   const first = await d.cards.first().evaluate((e) => e.getBoundingClientRect().top);
   // The reconnect lasts a moment: what the page showed then is recorded as it happens.
   await page.evaluate(() => {
