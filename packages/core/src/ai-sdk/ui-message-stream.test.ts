@@ -245,6 +245,25 @@ describe("AI SDK's UI message stream (toUIMessageStreamResponse)", () => {
     expect(error).toBeUndefined();
     expect(JSON.parse(text)).toEqual(MEETING_RESULT);
   });
+
+  it('is detected with the header gone when the route writes a source or metadata first', async () => {
+    for (const first of [
+      { type: 'source-url', sourceId: 's1', url: 'https://example.com/agenda' },
+      { type: 'message-metadata', messageMetadata: { model: 'mock' } },
+    ] as const) {
+      const stream = createUIMessageStream({
+        execute: ({ writer }) => {
+          writer.write(first);
+          writer.merge(objectRun(textParts(TEXT)).toUIMessageStream());
+        },
+      });
+      const response = createUIMessageStreamResponse({ stream });
+      const bare = new Response(response.body, { headers: { 'content-type': 'text/event-stream' } });
+      const { text, error } = await collect(bare);
+      expect(error).toBeUndefined();
+      expect(JSON.parse(text)).toEqual(MEETING_RESULT);
+    }
+  });
 });
 
 describe("AI SDK's text stream (toTextStreamResponse)", () => {
@@ -335,6 +354,18 @@ describe('AI SDK UI message stream: a run of several steps (tools + stopWhen)', 
         city: 'Berlin',
         capacity: 1200,
       });
+    }
+  });
+
+  it('a last step that writes no text after a JSON draft of step 1: the tool calls are named, no truncation', async () => {
+    for (const answer of ['', '\n  ']) {
+      const run = () => twoStepRun(['{"city":"unknown","capacity":0}'], answer).toUIMessageStreamResponse();
+      // Step 1's draft was passed on, then withdrawn when step 2 began.
+      expect((await collect(run())).events).toContainEqual({ type: 'reset', attempt: 2 });
+      const { error } = await snapshotsOf(run(), Venue);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ type: 'tool_call_unread' });
+      expect((error as Error).message).toContain('the model called "lookup"');
     }
   });
 

@@ -103,16 +103,21 @@ export async function* aiSdk(
   let parts = new TextParts(maxEventSize);
   /** A `finish-step` came since the last `start-step` (or none came yet). */
   let stepEnded = true;
-  /** Some text was passed on, in any step. */
+  /** Text other than white space was passed on since the last reset: the answer on screen has some. */
   let wrote = false;
   const taken = function* (chunks: readonly string[], n: number) {
     for (const chunk of chunks) {
       const out = step.take(chunk, n);
       if (out) {
-        wrote = true;
+        if (out.trim()) wrote = true;
         yield text(out);
       }
     }
+  };
+  /** The step's text shown so far is withdrawn: a next step, or the step retried. */
+  const reset = (): DecodedEvent => {
+    wrote = false;
+    return { type: 'reset', attempt: ++attempt };
   };
   let finish: Part | undefined;
   read: for await (const event of events) {
@@ -137,7 +142,7 @@ export async function* aiSdk(
         if (parts.open && !stepEnded) break;
         stepEnded = false;
         yield* taken(parts.flush(), n);
-        if (step.shown) yield { type: 'reset', attempt: ++attempt };
+        if (step.shown) yield reset();
         step = new StepText(maxEventSize);
         parts = new TextParts(maxEventSize);
         stepCalls = started.length;
@@ -146,7 +151,7 @@ export async function* aiSdk(
         // The step is retried (a WorkflowAgent's retry): what it wrote so far is withdrawn, its tool
         // calls too, as AI SDK's own reader removes the step's parts.
         const withdrawn = chosen !== undefined && started.indexOf(chosen) >= stepCalls;
-        if (step.shown || (withdrawn && streamed)) yield { type: 'reset', attempt: ++attempt };
+        if (step.shown || (withdrawn && streamed)) yield reset();
         step = new StepText(maxEventSize);
         parts = new TextParts(maxEventSize);
         if (withdrawn) {
@@ -248,7 +253,7 @@ export async function* aiSdk(
   yield* taken(parts.flush(), 0);
   const held = step.end();
   if (held) {
-    wrote = true;
+    if (held.trim()) wrote = true;
     yield text(held);
   }
   const reason = finish?.finishReason;

@@ -29,13 +29,14 @@ const SSE_FIELDS = ['data:', 'event:', 'id:', 'retry:'];
 /** Fields by which a JSON event tells it comes from a provider, not from a hand-rolled server. */
 const PROVIDER_FIELDS = ['choices', 'candidates', 'promptFeedback', 'type', 'error', 'object'];
 /**
- * The `type`s of AI SDK's UI message parts that tell its stream (when the header is gone): every such
- * stream opens with `start` or `start-step`; text, reasoning, tool and `data-*` parts tell it mid-stream
- * too (and `error` with `errorText`). Here, not in the ai-sdk entry: without that entry loaded, the
- * error must name it, not the providers entry.
+ * The `type`s of AI SDK's UI message parts that tell its stream (when the header is gone): a stream opens
+ * with `start` or `start-step` unless its route writes a part first (sources, metadata); text, reasoning,
+ * tool, source and `data-*` parts tell it mid-stream too (and `error` with `errorText`). Not the generic
+ * names (`file`, `custom`, `abort`, `finish`): an app's own JSON may carry them. Here, not in the ai-sdk
+ * entry: without that entry loaded, the error must name it, not the providers entry.
  */
 const AI_SDK_PART =
-  /^(start(-step)?|finish-step|(text|reasoning)-(start|delta|end)|tool-input-(start|delta|available)|data-.+)$/;
+  /^(start(-step)?|(finish|reset)-step|(text|reasoning)-(start|delta|end)|reasoning-file|tool-(input-(start|delta|available|error)|output-(available|error|denied)|approval-(request|response))|source-(url|document)|message-metadata|steering-message|data-.+)$/;
 
 /**
  * Tells the dialect of an SSE event. Core knows partialkit's protocol, AI SDK's UI message parts and

@@ -80,6 +80,12 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
   private readonly auto: boolean;
   /** `'auto'`: the first element failed with none of the schema's keys (see `otherList`). */
   private suspect: { start: number; keys: string[] } | undefined;
+  /**
+   * The first element failed as one of a schema that is not an element's would (see `misplaced`): a
+   * second that does too, or the end of a list of one, confirms it. One odd first element of a real
+   * list (`{}`, wrong keys) is only an invalid item: it is held, not closed, until the next one tells.
+   */
+  private doubt: { error: ListShapeError; item: ClosedItem<TItem> } | undefined;
   /** With extraction: a reasoning model's `<think>…</think>` at the start, cut before the scan. */
   private readonly think: ThinkBlock | undefined;
   /** The options of every element's parser, built once. */
@@ -121,6 +127,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       this.closed.length = 0;
       this.passed = false;
       this.suspect = undefined;
+      this.doubt = undefined;
       this.attempt = event.attempt;
       return true;
     }
@@ -135,6 +142,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     try {
       this.scanner.end();
     } catch (error) {
+      this.release();
       // Cut inside an element: say which, and where it began.
       if (!(error instanceof TruncatedError) || !this.parser) throw error;
       throw new TruncatedError(
@@ -142,6 +150,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
         `The stream ended inside item ${this.count} (from position ${this.start})`,
       );
     }
+    if (this.doubt) throw this.doubt.error;
     const other = this.otherList();
     if (other) throw other;
   }
@@ -183,6 +192,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       // a line per object). Only a newline before the failing character counts: one that fails on its
       // own line end (`{"title": "…` then LF) stayed on its line, as the `\r` of CRLF does.
       const at = error instanceof JSONSyntaxError ? error.position - before : -1;
+      this.release();
       if (!this.lenient || at < 0 || this.multiline || (at > 0 && piece.lastIndexOf('\n', at - 1) !== -1))
         throw this.located(error, this.count, this.start);
       this.parser = undefined;
@@ -218,13 +228,15 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
         this.closeAsync(parser, index, next);
         return;
       }
-      this.closed.push(this.closedWith(cutBy(error, next), index, this.start));
+      const closed = this.closedWith(cutBy(error, next), index, this.start, true);
+      if (closed) this.closed.push(closed);
       this.count++;
       return;
     }
     // (a schema whose list key is optional or has a default passes every element: see `misplaced`)
     const misplaced = this.misplaced(parser.value, undefined, index, this.start);
-    if (misplaced) throw misplaced;
+    if (misplaced) throw this.doubt?.error ?? misplaced;
+    this.release();
     this.count++;
     this.passed = true;
     this.closed.push({ index, valid: true, value });
@@ -232,6 +244,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
 
   /** Closes an element whose validation is asynchronous: its outcome is a promise, in order. */
   private closeAsync(parser: PartialParser<TPartial, TItem>, index: number, next?: string): void {
+    this.release();
     this.count++;
     const start = this.start;
     const outcome = parser.endAsync().then(
@@ -249,13 +262,43 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     this.closed.push(Object.assign(outcome, { parsed: parser.value }));
   }
 
-  /** An element whose schema refused it; any other error (bad JSON) is thrown, with its position. */
-  private closedWith(error: unknown, index: number, start: number): ClosedItem<TItem> {
-    if (!(error instanceof ValidationError)) throw this.located(error, index, start);
+  /**
+   * An element whose schema refused it; any other error (bad JSON) is thrown, with its position.
+   * Undefined: the first element, held as a doubt (`hold`, where its outcome need not be told now).
+   */
+  private closedWith(error: unknown, index: number, start: number, hold: true): ClosedItem<TItem> | undefined;
+  private closedWith(error: unknown, index: number, start: number): ClosedItem<TItem>;
+  private closedWith(
+    error: unknown,
+    index: number,
+    start: number,
+    hold = false,
+  ): ClosedItem<TItem> | undefined {
+    if (!(error instanceof ValidationError)) {
+      this.release();
+      throw this.located(error, index, start);
+    }
     if (index === 0 && this.auto) this.suspect = this.foreign(error.value, start);
     const misplaced = this.misplaced(error.value, error.issues, index, start);
-    if (misplaced) throw misplaced;
-    return { index, valid: false, error: new ItemValidationError(index, error.issues, error.value) };
+    if (misplaced && (index > 0 || !hold)) throw this.doubt?.error ?? misplaced;
+    const item = {
+      index,
+      valid: false,
+      error: new ItemValidationError(index, error.issues, error.value),
+    } as const;
+    if (misplaced) {
+      this.doubt = { error: misplaced, item };
+      return undefined;
+    }
+    this.release();
+    return item;
+  }
+
+  /** The held first element was an invalid item after all: it closes, before the one that told. */
+  private release(): void {
+    if (!this.doubt) return;
+    this.closed.push(this.doubt.item);
+    this.doubt = undefined;
   }
 
   /** An object of keys the item schema has none of (its first element, for `otherList`), or undefined. */
@@ -293,8 +336,9 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       !Object.hasOwn(value, key) &&
       (plan.child(key)?.kinds ?? 0) & ARRAY_KIND &&
       // none of the element's keys is the schema's (a tree's node that lacks its own list has some)
+      keys.length > 0 &&
       keys.every((k) => plan.child(k) === undefined) &&
-      (issues ? at([key]) : keys.length > 0)
+      (issues === undefined || at([key]))
     ) {
       return new ListShapeError(
         `${item} lacks the key ${JSON.stringify(key)}, which holds the list: the item schema given is the ` +
@@ -320,9 +364,12 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     if (!(error instanceof PartialJSONError)) return error;
     if (error.incomplete)
       return new TruncatedError('eof', `The stream ended inside item ${index} (${inText(error, start)})`);
+    // The cause stays: a refinement's own exception, for its stack.
     return new PartialJSONError(
       `Item ${index} (from position ${start}): ${inText(error, start)}`,
       start + error.position,
+      false,
+      { cause: error.cause },
     );
   }
 }
@@ -335,7 +382,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
 function cutBy(error: unknown, next: string | undefined): unknown {
   if (next === undefined || !(error instanceof PartialJSONError) || !error.incomplete) return error;
   const message = error.message.replace('Unexpected end of JSON input', `Unexpected ${JSON.stringify(next)}`);
-  return new PartialJSONError(message, error.position);
+  return new PartialJSONError(message, error.position, false, { cause: error.cause });
 }
 
 /**

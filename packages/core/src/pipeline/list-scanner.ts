@@ -1,4 +1,4 @@
-import { ListShapeError, PartialJSONError, TruncatedError } from '../errors.ts';
+import { InvalidOptionError, ListShapeError, PartialJSONError, TruncatedError } from '../errors.ts';
 import { ANY_KIND, ARRAY_KIND, kindAt, NUMBER_KIND, OBJECT_KIND, STRING_KIND } from '../schema/kinds.ts';
 
 /**
@@ -11,9 +11,16 @@ export type ListShape = 'auto' | 'array' | 'lines' | { readonly key: string };
 /** Content types that mean JSON Lines when the shape is `'auto'`. */
 const LINES_TYPES = ['application/x-ndjson', 'application/jsonl'];
 
+/** The shape, if it is one; a typo (`'jsonl'`, `{ key: undefined }`) would otherwise read as `'auto'`. */
+export function checkShape(shape: ListShape): ListShape {
+  const key = typeof shape === 'object' && shape !== null ? (shape as { key?: unknown }).key : undefined;
+  if (shape === 'auto' || shape === 'array' || shape === 'lines' || typeof key === 'string') return shape;
+  throw new InvalidOptionError('shape', shape, "'auto', 'array', 'lines' or { key: string }");
+}
+
 /** `'auto'` reads a JSON Lines content type as `'lines'`; every other shape is kept. */
 export function resolveShape(shape: ListShape, contentType: string | null | undefined): ListShape {
-  if (shape !== 'auto' || !contentType) return shape;
+  if (checkShape(shape) !== 'auto' || !contentType) return shape;
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   return LINES_TYPES.includes(type) ? 'lines' : shape;
 }

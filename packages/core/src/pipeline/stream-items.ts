@@ -1,7 +1,7 @@
 import { type DecodeOptions, decode } from '../decode/decode.ts';
 import type { DecodedEvent } from '../decode/events.ts';
 import type { StreamSource } from '../decode/source.ts';
-import { type ItemValidationError, PartialKitError } from '../errors.ts';
+import { InvalidOptionError, type ItemValidationError, PartialKitError } from '../errors.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
 import { type ClosedItem, ItemStage } from './item-stage.ts';
@@ -11,6 +11,12 @@ import { releasing, stopOf } from './releasing.ts';
 
 /** What to do with an element that fails the item schema: skip it (default), throw, or call back. */
 export type InvalidItemHandling = 'skip' | 'throw' | ((error: ItemValidationError) => void);
+
+/** The handling, if it is one: a typo (`'Throw'`) would otherwise skip quietly. */
+export function checkInvalidHandling(onInvalid: InvalidItemHandling): InvalidItemHandling {
+  if (onInvalid === 'skip' || onInvalid === 'throw' || typeof onInvalid === 'function') return onInvalid;
+  throw new InvalidOptionError('onInvalid', onInvalid, "'skip', 'throw' or a function");
+}
 
 export interface StreamItemsOptions {
   /**
@@ -24,12 +30,13 @@ export interface StreamItemsOptions {
    * Where the list is: `'auto'` (default: a root array, or the first array of a root object whose first
    * element an item can be, an empty one if no other, such as the `{ "items": [...] }` that `jsonSchemaFor(z.array(Item), 'openai')` asks for; a response
    * typed `application/x-ndjson` or `application/jsonl` is read as lines), `'array'`, `'lines'` (JSON
-   * Lines / NDJSON or concatenated values) or `{ key }`.
+   * Lines / NDJSON or concatenated values) or `{ key }`. Anything else throws `InvalidOptionError`.
    */
   shape?: ListShape | undefined;
   /**
    * An element that fails the item schema: `'skip'` (default; it is kept in `issues`), `'throw'`, or a
-   * callback (called in order with the elements yielded; if it throws, the stream ends with its error).
+   * callback (called in order with the elements yielded, instead of keeping it in `issues`; if it throws,
+   * the stream ends with its error). Anything else throws `InvalidOptionError` at the first read.
    */
   onInvalid?: InvalidItemHandling | undefined;
   /** Maximum nesting depth inside one element (default 1000). */
@@ -83,13 +90,15 @@ async function* run<S extends StandardSchemaV1>(
 ): AsyncGenerator<SchemaOutput<S>, void, undefined> {
   try {
     const { shape = 'auto', onInvalid = 'skip', maxDepth, maxLength } = options;
-    const make = () =>
-      new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(itemSchema, {
+    const make = () => {
+      checkInvalidHandling(onInvalid);
+      return new ItemStage<DeepPartial<SchemaInput<S>>, SchemaOutput<S>>(itemSchema, {
         shape: resolveShape(shape, contentType),
         extract,
         maxDepth,
         maxLength,
       });
+    };
     const stage = await stageOf(make, events[Symbol.asyncIterator]());
     let yielded = false;
     for await (const event of events) {
@@ -148,9 +157,11 @@ function accepted<T>(
   issues: ItemValidationError[],
 ): item is ClosedItem<T> & { valid: true } {
   if (item.valid) return true;
-  issues.push(item.error);
-  if (onInvalid === 'throw') throw item.error;
+  // Handed to the callback as the valid ones are handed over, not kept: a long list of invalid
+  // elements would hold them all.
   if (typeof onInvalid === 'function') onInvalid(item.error);
+  else issues.push(item.error);
+  if (onInvalid === 'throw') throw item.error;
   return false;
 }
 

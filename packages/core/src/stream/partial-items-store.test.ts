@@ -282,6 +282,27 @@ describe('PartialItemsStore: bounds, async schemas, callbacks of a run that ende
     expect(store.getSnapshot().error).toBeInstanceOf(InvalidOptionError);
   });
 
+  it('a shape or onInvalid that is none of its values fails the run before any request', async () => {
+    for (const options of [{ shape: 'jsonl' }, { onInvalid: 'Throw' }] as const) {
+      let calls = 0;
+      const store = new PartialItemsStore({
+        schema: Item,
+        throttle: 0,
+        ...(options as object),
+        fetcher: () => {
+          calls++;
+          return ['[{"id":1}]'];
+        },
+      });
+      await store.submit(undefined);
+      expect([calls, store.getSnapshot().status]).toEqual([0, 'error']);
+      expect(store.getSnapshot().error).toMatchObject({
+        name: 'InvalidOptionError',
+        option: Object.keys(options)[0],
+      });
+    }
+  });
+
   it('an option refused once the response is there (decode.maxEventSize) fails the run, and the body is released', async () => {
     let cancelled = false;
     const body = new ReadableStream<Uint8Array>({

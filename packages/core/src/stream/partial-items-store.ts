@@ -2,8 +2,8 @@ import type { StreamSource } from '../decode/source.ts';
 import type { ItemValidationError } from '../errors.ts';
 import { bound } from '../parser/create-partial-parser.ts';
 import { ItemStage } from '../pipeline/item-stage.ts';
-import { type ListShape, resolveShape } from '../pipeline/list-scanner.ts';
-import type { InvalidItemHandling } from '../pipeline/stream-items.ts';
+import { checkShape, type ListShape, resolveShape } from '../pipeline/list-scanner.ts';
+import { checkInvalidHandling, type InvalidItemHandling } from '../pipeline/stream-items.ts';
 import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from '../schema/standard.ts';
 import type { DeepPartial } from '../types.ts';
 import {
@@ -115,6 +115,8 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
     // The stage waits for the response (its content type may tell the shape); its bounds cannot.
     bound('maxDepth', options.maxDepth, 0);
     bound('maxLength', options.maxLength, 0);
+    checkShape(options.shape ?? 'auto');
+    checkInvalidHandling(options.onInvalid ?? 'skip');
     return {
       controller,
       options,
