@@ -166,6 +166,14 @@ function recordingHeader(bytes: Uint8Array, source: string): Header | undefined 
   try {
     header = JSON.parse(line);
   } catch (error) {
+    // A header written over several lines (pretty-printed): its first line is `{` alone.
+    const start = new TextDecoder().decode(bytes.subarray(0, MAX_HEADER_BYTES));
+    if (line.trim() === '{' && /"partialkit"\s*:\s*"recording"/.test(start))
+      throw new RecordingError(
+        source,
+        1,
+        'the recording header must be one line of JSON, not spread over several',
+      );
     if (!line.includes('"partialkit"')) return undefined;
     throw new RecordingError(
       source,
@@ -173,8 +181,11 @@ function recordingHeader(bytes: Uint8Array, source: string): Header | undefined 
       `the recording header is not valid JSON (${(error as Error).message})`,
     );
   }
-  // A header names partialkit first (as `serializeRecording` writes it); a body line may name it anywhere.
-  if (!isObject(header) || Object.keys(header)[0] !== 'partialkit') return undefined;
+  if (!isObject(header)) return undefined;
+  // Its keys in any order (a file through `jq -S`); a mistyped value counts only where
+  // `serializeRecording` writes the key, first: a body line may name partialkit anywhere.
+  if (header.partialkit === MAGIC) return header as unknown as Header;
+  if (Object.keys(header)[0] !== 'partialkit') return undefined;
   // `"recordings"`, `"Recording"`, `true`: a header mistyped, not a body to serve as its own JSONL.
   if (header.partialkit !== MAGIC) {
     const got = JSON.stringify(header.partialkit);
@@ -192,7 +203,7 @@ function timed(bytes: Uint8Array, header: Header, source: string): Recording {
     throw new RecordingError(
       source,
       1,
-      `recording version ${String(header.version)} is not supported (only ${VERSION})`,
+      `recording version ${JSON.stringify(header.version) ?? 'missing'} is not supported (only the number ${VERSION})`,
     );
   const status = header.status ?? 200;
   const headers = header.headers ?? {};

@@ -130,6 +130,33 @@ describe('recordings', () => {
     }
   });
 
+  it('reads a header whose keys are in another order (a file through jq -S) as the header', () => {
+    const chunk = `{"data":"${btoa('{"error":"slow down"}')}","t":0}`;
+    const header =
+      '{"headers":{"content-type":"application/json"},"partialkit":"recording","status":429,"version":1}';
+    const r = parseRecording(`${header}\n${chunk}\n`);
+    expect([r.status, r.headers, new TextDecoder().decode(r.chunks[0]?.bytes)]).toEqual([
+      429,
+      { 'content-type': 'application/json' },
+      '{"error":"slow down"}',
+    ]);
+  });
+
+  it('refuses a header spread over several lines, and names the version it cannot read', () => {
+    const chunk = `{"t":0,"data":"${btoa('data: {}\n\n')}"}`;
+    const pretty = JSON.stringify({ partialkit: 'recording', version: 1, status: 200 }, null, 2);
+    expect(() => parseRecording(`${pretty}\n${chunk}\n`, { source: 'talk.rec.jsonl' })).toThrow(
+      new RecordingError(
+        'talk.rec.jsonl',
+        1,
+        'the recording header must be one line of JSON, not spread over several',
+      ),
+    );
+    expect(() => parseRecording(`{"partialkit":"recording","version":"1"}\n${chunk}\n`)).toThrow(
+      'recording line 1: recording version "1" is not supported (only the number 1)',
+    );
+  });
+
   it('still takes a one-line JSON body over 64 KB for a body, even one that names partialkit', () => {
     for (const body of [
       JSON.stringify({ items: 'x'.repeat(70_000), partialkit: 'recording', version: 1 }),

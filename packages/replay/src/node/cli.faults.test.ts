@@ -284,7 +284,7 @@ describe('partialkit replay refuses bad recordings at start, naming file and lin
       { headers: { 'x-a': 'one\ntwo' } },
       'line 1: header x-a has a line break or control character in its value "one\\ntwo"',
     ],
-    ['version.rec.jsonl', { version: 2 }, 'line 1: recording version 2 is not supported (only 1)'],
+    ['version.rec.jsonl', { version: 2 }, 'line 1: recording version 2 is not supported (only the number 1)'],
     ['204.rec.jsonl', { status: 204 }, 'line 2: a 204 response has no body, but this chunk holds 15 bytes'],
   ])('%s', async (name, head, message) => {
     const path = withHead(name, head);
@@ -447,6 +447,49 @@ describe('record: the request it makes', () => {
       () => {},
     );
     expect(seen).toEqual(['GET no content-type', 'POST application/json', 'POST text/plain']);
+  });
+
+  it('a repeated --header sends each value; a redirect is recorded as it came, not followed', async () => {
+    const got: Array<string | string[] | undefined> = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      got.push(req.headers['anthropic-beta'], req.url);
+      if (req.url === '/elsewhere') res.writeHead(200).end('{}');
+      else {
+        res.setHeader('__proto__', 'kept');
+        res.writeHead(302, { location: '/elsewhere' }).end();
+      }
+    });
+    const base = await listen(server);
+    try {
+      const out = join(dir, 'redirect.rec.jsonl');
+      const code = await main(
+        [
+          'record',
+          '--url',
+          base,
+          '--out',
+          out,
+          '--data',
+          '{}',
+          '--header',
+          'anthropic-beta: a',
+          '--header',
+          'anthropic-beta: b',
+        ],
+        () => {},
+      ).then(
+        () => 0,
+        () => 1,
+      );
+      expect(got).toEqual(['a, b', '/']);
+      const recording = parseRecording(readFileSync(out));
+      expect([recording.status, recording.headers.location]).toEqual([302, '/elsewhere']);
+      expect(Object.entries(recording.headers)).toContainEqual(['__proto__', 'kept']);
+      expect(code).toBe(1); // not 2xx: recorded, and the command fails
+    } finally {
+      await close(server);
+    }
   });
 });
 

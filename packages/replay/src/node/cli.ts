@@ -284,7 +284,8 @@ export async function main(
       const i = h.indexOf(':');
       try {
         if (i < 1) throw new TypeError('no name before a colon');
-        headers.set(h.slice(0, i).trim(), h.slice(i + 1).trim());
+        // Repeated, a header has each value (`anthropic-beta`), as curl sends them.
+        headers.append(h.slice(0, i).trim(), h.slice(i + 1).trim());
       } catch {
         // Headers refuses a name that is no HTTP token, or a line break in the value, with a bare TypeError.
         // Only the name is shown: the value is likely a key.
@@ -333,6 +334,8 @@ export async function main(
         method: body === undefined ? 'GET' : 'POST',
         headers,
         signal: idle.signal,
+        // A redirect is recorded as it came: followed, a POST would become a GET of another URL.
+        redirect: 'manual',
         ...(body !== undefined && { body }),
       });
     } catch (error) {

@@ -108,7 +108,8 @@ export function recordedHeaders(
   headers: Iterable<[string, string]>,
   chunks: readonly { bytes: Uint8Array }[],
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a header named `__proto__` is kept as any other.
+  const out: Record<string, string> = Object.create(null);
   for (const [name, value] of headers) {
     const key = name.toLowerCase();
     if (UNRECORDED.has(key)) continue;

@@ -850,3 +850,46 @@ describe('an async onError (a logger that sends the error somewhere)', () => {
     expect(unhandled.map(String)).toEqual([]);
   });
 });
+
+describe('a HEAD request, and a header named __proto__', () => {
+  it('HEAD answers at once with the headers and releases the body; the connection serves the next request', async () => {
+    let pulls = 0;
+    let cancelled = false;
+    const port = await listen(
+      createServer(
+        toNodeHandler((request) => {
+          if (request.method === 'GET') return new Response('next');
+          const body = new ReadableStream<Uint8Array>({
+            // a paced stream (a model call): a chunk every 100 ms
+            pull: async (c) => {
+              pulls++;
+              await new Promise((r) => setTimeout(r, 100));
+              c.enqueue(new TextEncoder().encode('data: x\n\n'));
+            },
+            cancel() {
+              cancelled = true;
+            },
+          });
+          const headers = [
+            ['content-type', 'text/event-stream'],
+            ['__proto__', 'kept'],
+          ] as [string, string][];
+          return new Response(body, { headers });
+        }),
+      ),
+    );
+    const answer = await raw(
+      port,
+      'HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+      1500,
+    );
+    const [head, next] = answer.split(/(?=HTTP\/1\.1 )/);
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(head).toMatch(/\r\ncontent-type: text\/event-stream\r\n/);
+    expect(head).toMatch(/\r\n__proto__: kept\r\n/);
+    expect(head).not.toContain('data: x');
+    expect(next).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n[\s\S]*next/);
+    expect(cancelled).toBe(true);
+    expect(pulls).toBeLessThanOrEqual(1);
+  });
+});

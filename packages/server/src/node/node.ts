@@ -132,7 +132,8 @@ export async function sendNodeResponse(
   response: Response,
   options?: SendNodeResponseOptions,
 ): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
+  // No prototype: a header named `__proto__` is a header like any other.
+  const headers: Record<string, string | string[]> = Object.create(null);
   const hopByHop = hopByHopOf(response.headers);
   response.headers.forEach((value, key) => {
     if (!hopByHop.has(key)) headers[key] = value;
@@ -152,7 +153,11 @@ export async function sendNodeResponse(
     res.destroy();
     return;
   }
-  if (!response.body) {
+  // A HEAD answer (or a status without content) sends no byte of the body: it is released, not read to
+  // its end (a model call, a paced replay) while the connection waits.
+  const bodiless = res.req?.method === 'HEAD' || response.status === 204 || response.status === 304;
+  if (!response.body || bodiless) {
+    await response.body?.cancel().catch(() => {});
     res.end();
     return;
   }
