@@ -25,9 +25,11 @@ const cases = [
     // likewise (≈ 0.07 KB); a schema that throws named by the subtree it validated and issue paths as
     // JSON paths (≈ 0.09 KB); partialkit's stream opened by an event it does not know, and a character a
     // cut body holds half of dropped (≈ 0.04 KB); AI SDK's stream told by every part its route may
-    // write first (sources, metadata, tool outputs), its header gone (≈ 0.08 KB).
+    // write first (sources, metadata, tool outputs), its header gone (≈ 0.08 KB); a format given that
+    // the stream is not told as such (the check itself is the providers', ≈ 0.03 KB here) and a mistyped
+    // one answered with the names it takes (≈ 0.04 KB).
     target: 10 * KB,
-    ceiling: 20.6 * KB,
+    ceiling: 20.7 * KB,
   },
   {
     name: 'createPartialParser alone',

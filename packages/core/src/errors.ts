@@ -44,10 +44,11 @@ export class PartialJSONError extends PartialKitError {
 }
 
 /**
- * A character JSON's grammar does not allow there (internal, thrown as a `PartialJSONError`): JSON Lines
- * with extraction read an element that fails so as prose, not as the end of the stream.
+ * The errors of a character JSON's grammar does not allow there (internal): JSON Lines with extraction
+ * read an element that fails so as prose, not as the end of the stream. A mark, not a subclass, so that
+ * a user meets (and logs) the class they can import.
  */
-export class JSONSyntaxError extends PartialJSONError {}
+export const syntaxErrors = new WeakSet<PartialJSONError>();
 
 /** A validator's issue path as a JSON path: a symbol (which no JSON key is) becomes its description. */
 export const jsonPath = (path: readonly PropertyKey[]): Array<string | number> =>

@@ -119,3 +119,14 @@ describe('issue paths', () => {
     for (const issue of store.getSnapshot().issues) store.isCompleteAt(issue.path);
   });
 });
+
+describe('nodes of a snapshot', () => {
+  it('isComplete and outputOf take an optional member as it is typed (possibly undefined)', () => {
+    const parser = createPartialParser({
+      schema: z.object({ users: z.array(z.object({ name: z.string() })) }),
+    });
+    const first = parser.value?.users?.[0];
+    expectTypeOf(parser.isComplete(first)).toEqualTypeOf<boolean>();
+    expectTypeOf(parser.outputOf(first)).toEqualTypeOf<unknown>();
+  });
+});

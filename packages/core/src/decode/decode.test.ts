@@ -1,7 +1,9 @@
 import '../providers/index.ts';
+import { fixture } from '@partialkit/test-utils/fixtures';
 import { decodeSettled } from '@partialkit/test-utils/harness';
 import { describe, expect, it } from 'vitest';
 import {
+  DecodeError,
   HTTPError,
   InvalidOptionError,
   PartialKitError,
@@ -207,10 +209,39 @@ describe('format detection', () => {
     expect({ text, error }).toEqual({ text: '{"a":1}', error: undefined });
   });
 
+  it('a format given that the stream is not is a DecodeError naming the one it is, not a lost connection', async () => {
+    const sse = (name: string) =>
+      new Response(fixture(name), { headers: { 'content-type': 'text/event-stream' } });
+    for (const [name, given, seen] of [
+      ['openai-chat-json-schema.sse', 'anthropic', 'openai-chat'],
+      ['anthropic-tool-input-json.sse', 'openai-chat', 'anthropic'],
+      ['gemini-sse-json-schema.sse', 'partialkit', 'gemini'],
+      ['openai-responses-function-call-args.sse', 'gemini', 'openai-responses'],
+    ] as const) {
+      const { text, error } = await decodeSettled(sse(name), { format: given });
+      expect(text, name).toBe('');
+      expect(error, name).toBeInstanceOf(DecodeError);
+      expect((error as DecodeError).message).toMatch(
+        new RegExp(
+          `^Event \\d+ is of the format '${seen}', not '${given}' as given: pass format: '${seen}', or 'auto'$`,
+        ),
+      );
+      expect((error as DecodeError).snippet.length).toBeGreaterThan(0);
+      // As given rightly, the same stream reads (its text, or tool_call_unread for a tool call's).
+      const right = await decodeSettled(sse(name), { format: seen });
+      expect(right.text.length > 0 || (right.error as ProviderError).type === 'tool_call_unread', name).toBe(
+        true,
+      );
+    }
+  });
+
   it('a format it does not know is an InvalidOptionError naming the known ones, not a reader to import', async () => {
     const { error } = await decodeSettled([`data: ${chat('{}')}\n\n`], { format: 'openai' as 'openai-chat' });
     expect(error).toBeInstanceOf(InvalidOptionError);
-    expect((error as Error).message).toBe('Invalid option format: expected a WireFormat name, got "openai"');
+    expect((error as Error).message).toBe(
+      "Invalid option format: expected one of 'auto', 'text', 'partialkit', 'ai-sdk', 'openai-chat', 'openai-responses', " +
+        `'anthropic', 'gemini', got "openai"`,
+    );
   });
 
   // Without the readers such fields ask for them (providers-opt-in.test.ts); loaded, they had the same

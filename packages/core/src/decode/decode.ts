@@ -3,7 +3,7 @@ import { bound } from '../parser/create-partial-parser.ts';
 import { deferred } from './deferred.ts';
 import { AI_SDK_HEADER, type Detected, detectBody, detectSSE } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
-import { bodyReader, providersLoaded, sseReader } from './formats.ts';
+import { bodyReader, checkDeclared, formatNames, providersLoaded, sseReader } from './formats.ts';
 import { JsonExtractor } from './json-extractor.ts';
 import { Peekable } from './peekable.ts';
 import { protocol, sseData } from './protocol.ts';
@@ -53,7 +53,7 @@ export interface DecodeOptions extends AdapterOptions {
 function missingProviders(format: Detected): PartialKitError {
   // With the readers loaded, a name none of them has is mistyped (from JavaScript, or a config file).
   if (format !== 'ai-sdk' && format !== 'provider' && providersLoaded())
-    return new InvalidOptionError('format', format, 'a WireFormat name');
+    return new InvalidOptionError('format', format, formatNames());
   const entry = format === 'ai-sdk' ? '@partialkit/core/ai-sdk' : '@partialkit/core/providers';
   const what =
     format === 'ai-sdk'
@@ -148,8 +148,12 @@ async function dialectOf(
     events = reader(body, options, maxEventSize);
   } else {
     const sse = new Peekable(sseEvents(body, maxEventSize, options.onRetry));
-    const dialect: Detected = framing === 'sse' ? await detectSSE(sse) : framing;
-    events = dialectEvents(dialect, sse, options, maxEventSize);
+    // A declared format's reader is looked up before a byte is read: without it, the body is released.
+    if (framing === 'sse') events = dialectEvents(await detectSSE(sse), sse, options, maxEventSize);
+    else {
+      events = dialectEvents(framing, sse, options, maxEventSize);
+      await checkDeclared(framing, sse);
+    }
   }
   return extracted(events, options.extractJson);
 }

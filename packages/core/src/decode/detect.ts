@@ -63,8 +63,14 @@ function dialectOf(event: SSEMessage): Detected | undefined {
   return !providersLoaded() && PROVIDER_FIELDS.some((f) => f in data) ? 'provider' : 'sse-data';
 }
 
-/** Looks at the first events of an SSE stream (up to 50) to tell its dialect. */
-export async function detectSSE(events: Peekable<SSEMessage>): Promise<Detected> {
+/**
+ * Looks at the first events of an SSE stream (up to 50) to tell its dialect; `told.event` is set to
+ * the event that told it.
+ */
+export async function detectSSE(
+  events: Peekable<SSEMessage>,
+  told: { event?: SSEMessage } = {},
+): Promise<Detected> {
   let named = false;
   for (let i = 0; i < 50; i++) {
     const event = await events.pull();
@@ -79,7 +85,10 @@ export async function detectSSE(events: Peekable<SSEMessage>): Promise<Detected>
       named = true;
       continue;
     }
-    if (dialect) return dialect;
+    if (dialect) {
+      told.event = event;
+      return dialect;
+    }
   }
   return named ? 'sse-data' : 'partialkit';
 }

@@ -1,5 +1,6 @@
 import type { Detected } from './detect.ts';
 import type { AdapterOptions, DecodedEvent } from './events.ts';
+import type { Peekable } from './peekable.ts';
 import type { SSEMessage } from './sse.ts';
 
 /**
@@ -31,21 +32,34 @@ const bodyReaders = new Map<string, BodyReader>();
 
 const detectors: Array<(event: SSEMessage) => Detected | undefined> = [];
 let whole: ((head: string) => string | undefined) | undefined;
+let declared: ((format: Detected, events: Peekable<SSEMessage>) => Promise<void>) | undefined;
 
 export function registerFormats(formats: {
   detect?: (event: SSEMessage) => Detected | undefined;
   /** Tells a provider's whole (non-streamed) response by the start of its body: the error's message. */
   whole?: (head: string) => string | undefined;
+  /** Refuses a declared format the stream is not of (see `checkDeclared`). */
+  declared?: (format: Detected, events: Peekable<SSEMessage>) => Promise<void>;
   sse?: Record<string, SSEReader>;
   body?: Record<string, BodyReader>;
 }): void {
   if (formats.detect) detectors.push(formats.detect);
   whole ??= formats.whole;
+  declared ??= formats.declared;
   for (const [name, reader] of Object.entries(formats.sse ?? {})) sseReaders.set(name, reader);
   for (const [name, reader] of Object.entries(formats.body ?? {})) bodyReaders.set(name, reader);
 }
 
 export const sseReader = (name: string): SSEReader | undefined => sseReaders.get(name);
+/** What `format` takes, for the error of a name none has (with the providers loaded). */
+export const formatNames = (): string =>
+  `one of ${['auto', 'text', 'partialkit', ...new Set(['ai-sdk', ...sseReaders.keys()])].map((n) => `'${n}'`).join(', ')}`;
+/**
+ * Refuses a declared format that the stream's first telling events are not of (registered with the
+ * providers, which tell their dialects): its reader would skip every event.
+ */
+export const checkDeclared = (format: Detected, events: Peekable<SSEMessage>): Promise<void> | undefined =>
+  declared?.(format, events);
 export const bodyReader = (name: string): BodyReader | undefined => bodyReaders.get(name);
 /** Whether the provider readers are loaded (only they register detectors). */
 export const providersLoaded = (): boolean => detectors.length > 0;

@@ -299,8 +299,8 @@ export class Builder implements TokenSink {
   }
 
   /** The validated (transformed) output of a closed object or array node, if it passed its schema. */
-  outputOf(node: object): unknown {
-    return this.outputs?.get(node);
+  outputOf(node: object | undefined): unknown {
+    return node === undefined ? undefined : this.outputs?.get(node);
   }
 
   /** Validates the root value (a primitive root: containers are validated as they close). */

@@ -335,6 +335,9 @@ describe('errors and bounds', () => {
     expect((error as PartialJSONError).incomplete).toBe(false);
     expect((error as PartialJSONError).position).toBe(29);
     expect((error as PartialJSONError).message).toBe(`Unexpected "1" at position 29: expected ':'`);
+    // The class a user can import, no internal subclass of it (a log names the class).
+    expect(Object.getPrototypeOf(error)).toBe(PartialJSONError.prototype);
+    expect(String(error)).toBe(`PartialJSONError: Unexpected "1" at position 29: expected ':'`);
     expect(p.value).toEqual({ a: [1, 2], b: 'xy' });
     expect(before).toEqual({ a: [1, 2], b: 'x' });
     expect(() => p.write('}')).toThrow(error as Error);
@@ -511,6 +514,7 @@ describe('schemas that write to their input', () => {
     const first = (p.value as { items: object[] }).items[0]!;
     expect(p.issues).toEqual([]);
     expect(p.outputOf(first)).toEqual({ n: 1 });
+    expect(p.outputOf((p.value as { items: object[] }).items[1])).toBeUndefined(); // none yet
     expect(first).toEqual({ n: '1' }); // the write went to a copy: the snapshot is still the JSON
     expect(isCompleteNode(first)).toBe(true);
   });

@@ -94,7 +94,7 @@ export interface PartialParser<TPartial = unknown, TFinal = unknown> {
    * The validated (and transformed) output of a closed object or array node of a snapshot; `undefined`
    * if it failed, or stands 32 or more levels above its deepest member (see `issues`).
    */
-  outputOf(node: object): unknown;
+  outputOf(node: object | undefined): unknown;
   /** Code units received so far. */
   readonly position: number;
   /** The error the parser failed with, if any. */
@@ -294,7 +294,7 @@ class IncrementalParser implements PartialParser {
     return this.builder.issueVersion;
   }
 
-  outputOf(node: object): unknown {
+  outputOf(node: object | undefined): unknown {
     return this.builder.outputOf(node);
   }
 

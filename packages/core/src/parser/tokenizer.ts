@@ -1,4 +1,4 @@
-import { JSONSyntaxError, PartialJSONError, SchemaThrew } from '../errors.ts';
+import { PartialJSONError, SchemaThrew, syntaxErrors } from '../errors.ts';
 
 /** Receives the tokens of a JSON text, in order. Implemented by the builder; one shape, so calls stay monomorphic. */
 export interface TokenSink {
@@ -585,12 +585,13 @@ export class Tokenizer {
     cause?: unknown,
     syntax = false,
   ): PartialJSONError {
-    this.failure = new (syntax ? JSONSyntaxError : PartialJSONError)(
+    this.failure = new PartialJSONError(
       message,
       position,
       incomplete,
       cause === undefined ? undefined : { cause },
     );
+    if (syntax) syntaxErrors.add(this.failure);
     this.limit = -1;
     return this.failure;
   }

@@ -2,10 +2,10 @@ import type { DecodedEvent } from '../decode/events.ts';
 import { ThinkBlock } from '../decode/think-block.ts';
 import {
   ItemValidationError,
-  JSONSyntaxError,
   ListShapeError,
   type PartialIssue,
   PartialJSONError,
+  syntaxErrors,
   TruncatedError,
   ValidationError,
 } from '../errors.ts';
@@ -191,12 +191,12 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       // that went on past its line, which may hold real elements the scan cannot take back (`[` then
       // a line per object). Only a newline before the failing character counts: one that fails on its
       // own line end (`{"title": "…` then LF) stayed on its line, as the `\r` of CRLF does.
-      const at = error instanceof JSONSyntaxError ? error.position - before : -1;
+      const at = error instanceof PartialJSONError && syntaxErrors.has(error) ? error.position - before : -1;
       this.release();
       if (!this.lenient || at < 0 || this.multiline || (at > 0 && piece.lastIndexOf('\n', at - 1) !== -1))
         throw this.located(error, this.count, this.start);
       this.parser = undefined;
-      const message = `${inText(error as JSONSyntaxError, this.start)} (in the element from position ${this.start})`;
+      const message = `${inText(error as PartialJSONError, this.start)} (in the element from position ${this.start})`;
       const issue = { code: 'invalid_json', message, path: [] };
       this.closed.push({
         index: this.count,

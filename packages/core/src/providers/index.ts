@@ -6,6 +6,7 @@
  */
 import { registerFormats } from '../decode/formats.ts';
 import { anthropic } from './anthropic.ts';
+import { declaredFormat } from './declared-format.ts';
 import { dialectOf } from './dialect.ts';
 import { gemini, geminiArray } from './gemini.ts';
 import { openaiChat } from './openai-chat.ts';
@@ -22,6 +23,7 @@ registerFormats({
   },
   body: { 'gemini-array': geminiArray },
   whole: wholeResponse,
+  declared: declaredFormat,
 });
 
 export { decodeObjects } from './decode-objects.ts';
