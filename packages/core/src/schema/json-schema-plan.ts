@@ -338,8 +338,8 @@ class JsonSchemaDocument {
 
   /**
    * The discriminator of the union `options` of `node`, if it has one (cached per node): a property
-   * that holds a `const` (or a one-value `enum`) in every option that can be an object, a different one
-   * in each, so that its value names one option. A literal every option shares (a version, an
+   * that holds a `const` (or an `enum`) in every option that can be an object, values no other option
+   * has, so that its value names one option. A literal every option shares (a version, an
    * envelope's `object: "event"`) tells nothing and is passed over. Options that cannot be an object
    * (`null`, scalars: shown only complete anyway) are left out, so `A | B | null` is discriminated as
    * `A | B` is.
@@ -372,14 +372,15 @@ function discriminatorOf(options: Node[], doc: JsonSchemaDocument): Discriminate
   const resolved = objects.map((o) => doc.deref(o)!);
   if (objects.length < MIN_VARIANTS || !resolved.every((o) => typesOf(o).has('object'))) return null;
   const first = resolved[0]!.properties as Record<string, unknown> | undefined;
-  for (const key of Object.keys(first ?? {})) {
+  keys: for (const key of Object.keys(first ?? {})) {
     const byValue = new Map<unknown, Node>();
     for (let i = 0; i < objects.length; i++) {
-      const value = fixedValue(doc.deref((resolved[i]!.properties as Record<string, unknown>)?.[key]));
-      if (value === NONE || byValue.has(value)) break;
-      byValue.set(value, objects[i]!);
+      const values = fixedValues(doc.deref((resolved[i]!.properties as Record<string, unknown>)?.[key]));
+      // Each option's values its own (an enum names several, as zod's discriminator may).
+      if (!values.length || values.some((v) => byValue.has(v))) continue keys;
+      for (const value of values) byValue.set(value, objects[i]!);
     }
-    if (byValue.size === objects.length) return { key, options: byValue };
+    return { key, options: byValue };
   }
   return null;
 }
@@ -423,15 +424,17 @@ function isTuple(n: Node): boolean {
   return Array.isArray(n.prefixItems) || Array.isArray(n.items);
 }
 
-const NONE = Symbol('none');
 /** A union needs two object options for a discriminator to choose between. */
 const MIN_VARIANTS = 2;
 
-function fixedValue(node: Node | undefined): unknown {
-  if (!node) return NONE;
-  if (node.const !== undefined) return node.const;
-  if (Array.isArray(node.enum) && node.enum.length === 1) return node.enum[0];
-  return NONE;
+/** The values a property is fixed to: its `const`, or its `enum`'s scalars; none for any other. */
+function fixedValues(node: Node | undefined): unknown[] {
+  if (!node) return [];
+  if (node.const !== undefined) return [node.const];
+  const values = node.enum;
+  return Array.isArray(values) && values.length && values.every((v) => v === null || typeof v !== 'object')
+    ? values
+    : [];
 }
 
 /**

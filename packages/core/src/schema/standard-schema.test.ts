@@ -182,6 +182,38 @@ describe('JSON Schema streaming rules', () => {
     expect(vote.end()).toEqual({ ev: { v: 1, kind: 'vote', text: 'yes' } });
   });
 
+  it('a discriminator may name several values per variant (a picklist), as zod’s does', () => {
+    for (const Multi of [
+      toStandardJsonSchema(
+        v.object({
+          ev: v.variant('kind', [
+            v.object({ kind: v.picklist(['aa', 'bb']), v: v.string() }),
+            v.object({ kind: v.literal('cc'), v: v.picklist(['pp', 'qq']) }),
+          ]),
+        }),
+      ),
+      type({ ev: type({ kind: "'aa'|'bb'", v: 'string' }).or({ kind: "'cc'", v: "'pp'|'qq'" }) }),
+    ] as StandardSchemaV1[]) {
+      expect(jsonSchemaPlanFor(Multi)!.child('ev')!.discriminator).toBe('kind');
+      const held = createPartialParser({ schema: Multi });
+      held.write('{"ev": {"v": "xy');
+      expect(held.value).toEqual({}); // held until its variant is known
+      held.write('z", "kind": "bb"');
+      expect(held.value).toEqual({ ev: { v: 'xyz', kind: 'bb' } });
+      // The `cc` variant's own rules: its enum is never shown half-written.
+      const cc = createPartialParser({ schema: Multi });
+      cc.write('{"ev": {"kind": "cc", "v": "p');
+      expect(cc.value).toEqual({ ev: { kind: 'cc' } });
+      cc.write('p"}}');
+      expect(cc.end()).toEqual({ ev: { kind: 'cc', v: 'pp' } });
+    }
+    // Values two variants share tell nothing.
+    const Overlap = type({
+      ev: type({ kind: "'aa'|'bb'", n: 'number' }).or({ kind: "'bb'|'cc'", s: 'string' }),
+    });
+    expect(jsonSchemaPlanFor(Overlap)!.child('ev')!.discriminator).toBeUndefined();
+  });
+
   it('a key whose value two variants share does not discriminate them', () => {
     const Shared = type({ ev: type({ kind: "'a'", n: 'number' }).or({ kind: "'a'", s: 'string' }) });
     expect(jsonSchemaPlanFor(Shared)!.child('ev')!.discriminator).toBeUndefined();
