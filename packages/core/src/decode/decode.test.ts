@@ -235,6 +235,20 @@ describe('format detection', () => {
     }
   });
 
+  it('a choice (candidate) the response does not have is choice_missing, naming those it has', async () => {
+    for (const name of ['openai-chat-json-schema.sse', 'gemini-sse-json-schema.sse']) {
+      const sse = () => new Response(fixture(name), { headers: { 'content-type': 'text/event-stream' } });
+      const { text, error } = await decodeSettled(sse(), { choice: 1 });
+      expect(text, name).toBe('');
+      expect(error, name).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({
+        type: 'choice_missing',
+        message: 'The response has no choice 1 (counting from 0): it has choice 0',
+      });
+      expect((await decodeSettled(sse(), { choice: 0 })).error, name).toBeUndefined();
+    }
+  });
+
   it('a format it does not know is an InvalidOptionError naming the known ones, not a reader to import', async () => {
     const { error } = await decodeSettled([`data: ${chat('{}')}\n\n`], { format: 'openai' as 'openai-chat' });
     expect(error).toBeInstanceOf(InvalidOptionError);

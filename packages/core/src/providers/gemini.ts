@@ -5,6 +5,7 @@ import { DEFAULT_MAX_EVENT_SIZE, providerData, type SSEMessage, snippetOf } from
 import { DecodeError, PartialJSONError, ProviderError, RefusalError, TruncatedError } from '../errors.ts';
 import { createPartialParser, type PartialParser } from '../parser/create-partial-parser.ts';
 import { ListScanner } from '../pipeline/list-scanner.ts';
+import { missingChoice } from './choice-missing.ts';
 import { openaiError } from './openai-chat.ts';
 import { TextOrCalls, ToolCallSelector, text } from './tool-calls.ts';
 
@@ -49,6 +50,9 @@ export class GeminiReader {
   private readonly choice: number;
   /** The candidate read had its `finishReason`: the stream ended as it should. */
   finished = false;
+  /** The chosen candidate came; the indexes of the others that did (for `missingChoice`). */
+  private chosen = false;
+  private readonly others: number[] = [];
 
   constructor(options: AdapterOptions) {
     this.choice = options.choice ?? 0;
@@ -72,7 +76,12 @@ export class GeminiReader {
     const candidates = listField(chunk.candidates, n, 'candidates') as ReadonlyArray<Candidate | null>;
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i];
-      if ((c?.index ?? 0) !== this.choice) continue;
+      const index = c?.index ?? 0;
+      if (index !== this.choice) {
+        if (!this.others.includes(index)) this.others.push(index);
+        continue;
+      }
+      this.chosen = true;
       const field = `candidates[${i}].content.parts`;
       const parts = listField(c?.content?.parts, n, field) as ReadonlyArray<Part | null>;
       for (let j = 0; j < parts.length; j++) {
@@ -116,6 +125,7 @@ export class GeminiReader {
 
   /** The stream ended: a `NetworkError` unless the candidate read had its `finishReason`. */
   end(): void {
+    if (!this.chosen && this.others.length) throw missingChoice(this.choice, this.others);
     if (!this.finished) throw endedEarly('a `finishReason` of the candidate');
     this.tools?.assertFound();
     this.plain.assertText();

@@ -4,6 +4,7 @@ import type { AdapterOptions, DecodedEvent } from '../decode/events.ts';
 import { DEFAULT_MAX_EVENT_SIZE, heldTooLong, type SSEMessage } from '../decode/sse.ts';
 import { missingToolCall } from '../decode/tool-call-missing.ts';
 import { ProviderError, RefusalError, TruncatedError } from '../errors.ts';
+import { missingChoice } from './choice-missing.ts';
 import { TextOrCalls, text } from './tool-calls.ts';
 
 // What the provider claims; the text fields are checked as they are read.
@@ -205,6 +206,9 @@ export async function* openaiChat(
   const plain = new TextOrCalls();
   let refusal = '';
   let finished = false;
+  /** The chosen choice came; the indexes of the others that did (for `missingChoice`). */
+  let chosen = false;
+  const others: number[] = [];
   for await (const event of events) {
     if (event.data.trim() === '[DONE]') {
       finished = true;
@@ -216,7 +220,12 @@ export async function* openaiChat(
     const choices = listField(chunk?.choices, n, 'choices') as ReadonlyArray<ChatChoice | null>;
     for (let i = 0; i < choices.length; i++) {
       const c = choices[i];
-      if ((c?.index ?? 0) !== choice) continue;
+      const index = c?.index ?? 0;
+      if (index !== choice) {
+        if (!others.includes(index)) others.push(index);
+        continue;
+      }
+      chosen = true;
       const delta = c?.delta;
       if (tools) {
         const calls = delta?.function_call
@@ -271,6 +280,7 @@ export async function* openaiChat(
     }
   }
   if (!finished) throw endedEarly('`data: [DONE]` or a finish_reason');
+  if (!chosen && others.length) throw missingChoice(choice, others);
   if (refusal) throw new RefusalError(refusal);
   tools?.assertFound();
   plain.assertText();
