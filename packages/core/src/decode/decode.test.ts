@@ -235,6 +235,18 @@ describe('format detection', () => {
     }
   });
 
+  it("a declared format's stream opened by another provider's error shape (a gateway) keeps that error", async () => {
+    for (const [error, type] of [
+      ['{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', 'overloaded_error'],
+      ['{"error":{"code":429,"message":"Quota","status":"RESOURCE_EXHAUSTED"}}', undefined],
+    ] as const) {
+      const body = new Response(`data: ${error}\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+      const { error: thrown } = await decodeSettled(body, { format: 'openai-chat' });
+      expect(thrown, error).toBeInstanceOf(ProviderError);
+      if (type) expect((thrown as ProviderError).type).toBe(type);
+    }
+  });
+
   it('a choice (candidate) the response does not have is choice_missing, naming those it has', async () => {
     for (const name of ['openai-chat-json-schema.sse', 'gemini-sse-json-schema.sse']) {
       const sse = () => new Response(fixture(name), { headers: { 'content-type': 'text/event-stream' } });

@@ -85,7 +85,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
    * second that does too, or the end of a list of one, confirms it. One odd first element of a real
    * list (`{}`, wrong keys) is only an invalid item: it is held, not closed, until the next one tells.
    */
-  private doubt: { error: ListShapeError; item: ClosedItem<TItem> } | undefined;
+  private doubt: { error: ListShapeError; items: Array<ClosedItem<TItem>> } | undefined;
   /** With extraction: a reasoning model's `<think>…</think>` at the start, cut before the scan. */
   private readonly think: ThinkBlock | undefined;
   /** The options of every element's parser, built once. */
@@ -287,17 +287,28 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       error: new ItemValidationError(index, error.issues, error.value),
     } as const;
     if (misplaced) {
-      this.doubt = { error: misplaced, item };
+      this.doubt = { error: misplaced, items: [item] };
+      return undefined;
+    }
+    // An element that tells nothing either way (`{}`, not an object) waits with the doubt, in order.
+    const value = error.value;
+    const telling =
+      typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length;
+    if (this.doubt && hold && !telling) {
+      this.doubt.items.push(item);
       return undefined;
     }
     this.release();
     return item;
   }
 
-  /** The held first element was an invalid item after all: it closes, before the one that told. */
-  private release(): void {
+  /**
+   * The held elements were invalid items after all: they close, before the one that told. Also for a
+   * consumer whose input failed (a network error), so that what closed is reported before the error.
+   */
+  release(): void {
     if (!this.doubt) return;
-    this.closed.push(this.doubt.item);
+    this.closed.push(...this.doubt.items);
     this.doubt = undefined;
   }
 
@@ -369,7 +380,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
       `Item ${index} (from position ${start}): ${inText(error, start)}`,
       start + error.position,
       false,
-      { cause: error.cause },
+      causeOf(error),
     );
   }
 }
@@ -382,8 +393,12 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
 function cutBy(error: unknown, next: string | undefined): unknown {
   if (next === undefined || !(error instanceof PartialJSONError) || !error.incomplete) return error;
   const message = error.message.replace('Unexpected end of JSON input', `Unexpected ${JSON.stringify(next)}`);
-  return new PartialJSONError(message, error.position, false, { cause: error.cause });
+  return new PartialJSONError(message, error.position, false, causeOf(error));
 }
+
+/** An error's cause as options for the one that replaces it; none when it has none. */
+const causeOf = (error: Error): ErrorOptions | undefined =>
+  error.cause === undefined ? undefined : { cause: error.cause };
 
 /**
  * An element parser's message with its position counted in the whole text, as the error's `position`

@@ -1009,12 +1009,28 @@ describe("an item schema that is the list's parent's or the list's own", () => {
         }
       }
     }
+    // An element that tells nothing (`{}`, not an object) waits with the first, in order.
+    const waits = await collect(Section, chunksOf(`{"items":[{"name":"a"},{},3,${section}]}`, 6));
+    expect(waits.error).toBeUndefined();
+    expect([waits.items, waits.issues.map((issue) => issue.index)]).toEqual([
+      [{ title: 'a', items: ['x'] }],
+      [0, 1, 2],
+    ]);
+    // The input failing (a network error) while the first waits: it is reported before the error.
+    const cut = async function* () {
+      yield '{"items":[{"name":"a"},{"title":"b"';
+      throw new TypeError('socket hang up');
+    };
+    const failed = await collect(Section, cut());
+    expect(failed.error).toEqual(new TypeError('socket hang up'));
+    expect(failed.issues.map((issue) => issue.index)).toEqual([0]);
     const Pair = z.tuple([z.string(), z.number()]);
     const pairs = await collect(Pair, chunksOf('[{"a":1},["x",1]]', 3));
     expect([pairs.error, pairs.items, pairs.issues.length]).toEqual([undefined, [['x', 1]], 1]);
-    // A second element like it confirms the schema is the parent's, as does a list of one.
+    // A second element like it confirms the schema is the parent's, as does a list of one, or of one
+    // and elements that tell nothing.
     const Program = z.object({ talks: z.array(Talk) });
-    for (const list of ['[{"title":"A","minutes":30}]', talks]) {
+    for (const list of ['[{"title":"A","minutes":30}]', talks, '[{"title":"A","minutes":30},{},null]']) {
       const { items, issues, error } = await collect(Program, chunksOf(`{"talks":${list}}`, 5));
       expect([items, issues]).toEqual([[], []]);
       expect(error).toBeInstanceOf(ListShapeError);

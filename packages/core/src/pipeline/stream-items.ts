@@ -101,34 +101,48 @@ async function* run<S extends StandardSchemaV1>(
     };
     const stage = await stageOf(make, events[Symbol.asyncIterator]());
     let yielded = false;
-    for await (const event of events) {
-      // Inline, not through a closure per event: a long list arrives in many small chunks.
-      let failed: { error: unknown } | undefined;
-      try {
-        stage.apply(event);
-      } catch (error) {
-        failed = { error };
-      }
-      if (stage.closed.length) {
-        for (const closed of stage.closed.splice(0)) {
-          const item = closed instanceof Promise ? await closed : closed;
-          // One chunk may close many items: an abort between them stops here, however the text was split.
-          throwIfAborted(options.signal);
-          if (accepted(item, onInvalid, issues)) {
-            yielded = true;
-            yield item.value;
+    /** Waiting on the input: an error now is its own (a network error), not the stage's. */
+    let reading = true;
+    try {
+      for await (const event of events) {
+        reading = false;
+        // Inline, not through a closure per event: a long list arrives in many small chunks.
+        let failed: { error: unknown } | undefined;
+        try {
+          stage.apply(event);
+        } catch (error) {
+          failed = { error };
+        }
+        if (stage.closed.length) {
+          for (const closed of stage.closed.splice(0)) {
+            const item = closed instanceof Promise ? await closed : closed;
+            // One chunk may close many items: an abort between them stops here, however the text was split.
+            throwIfAborted(options.signal);
+            if (accepted(item, onInvalid, issues)) {
+              yielded = true;
+              yield item.value;
+            }
           }
         }
+        if (failed) throw failed.error;
+        // Before any item was handed over, a new attempt simply starts the list over (its issues too).
+        if (event.type === 'reset' && !yielded) issues.length = 0;
+        else if (event.type === 'reset') {
+          throw new PartialKitError(
+            `The server started attempt ${stage.attempt}: the items already yielded cannot be taken back ` +
+              '(PartialItemsStore and usePartialItems follow re-asks)',
+          );
+        }
+        reading = true;
       }
-      if (failed) throw failed.error;
-      // Before any item was handed over, a new attempt simply starts the list over (its issues too).
-      if (event.type === 'reset' && !yielded) issues.length = 0;
-      else if (event.type === 'reset') {
-        throw new PartialKitError(
-          `The server started attempt ${stage.attempt}: the items already yielded cannot be taken back ` +
-            '(PartialItemsStore and usePartialItems follow re-asks)',
-        );
+    } catch (error) {
+      // What closed before the input failed is reported first (a first element held in doubt: invalid).
+      if (reading) {
+        stage.release();
+        for (const closed of stage.closed.splice(0))
+          if (!(closed instanceof Promise)) accepted(closed, onInvalid, issues);
       }
+      throw error;
     }
     let failed: { error: unknown } | undefined;
     try {

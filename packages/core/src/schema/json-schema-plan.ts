@@ -372,15 +372,25 @@ function discriminatorOf(options: Node[], doc: JsonSchemaDocument): Discriminate
   const resolved = objects.map((o) => doc.deref(o)!);
   if (objects.length < MIN_VARIANTS || !resolved.every((o) => typesOf(o).has('object'))) return null;
   const first = resolved[0]!.properties as Record<string, unknown> | undefined;
-  keys: for (const key of Object.keys(first ?? {})) {
-    const byValue = new Map<unknown, Node>();
-    for (let i = 0; i < objects.length; i++) {
-      const values = fixedValues(doc.deref((resolved[i]!.properties as Record<string, unknown>)?.[key]));
-      // Each option's values its own (an enum names several, as zod's discriminator may).
-      if (!values.length || values.some((v) => byValue.has(v))) continue keys;
-      for (const value of values) byValue.set(value, objects[i]!);
+  // A key fixed to one value in each option first (a `const`: the discriminator most schemas mean);
+  // then one with several values in an option (an enum, as zod's may), if every option requires it: an
+  // optional enum beside the real discriminator would hold the object back for nothing.
+  for (const several of [false, true]) {
+    keys: for (const key of Object.keys(first ?? {})) {
+      const byValue = new Map<unknown, Node>();
+      for (let i = 0; i < objects.length; i++) {
+        const option = resolved[i]!;
+        const values = fixedValues(doc.deref((option.properties as Record<string, unknown>)?.[key]));
+        if (!values.length || values.some((v) => byValue.has(v))) continue keys;
+        if (
+          values.length > 1 &&
+          !(several && Array.isArray(option.required) && option.required.includes(key))
+        )
+          continue keys;
+        for (const value of values) byValue.set(value, objects[i]!);
+      }
+      return { key, options: byValue };
     }
-    return { key, options: byValue };
   }
   return null;
 }

@@ -207,6 +207,23 @@ describe('JSON Schema streaming rules', () => {
       cc.write('p"}}');
       expect(cc.end()).toEqual({ ev: { kind: 'cc', v: 'pp' } });
     }
+    // A key fixed to one value per option is preferred; an optional enum is no discriminator.
+    const Tasks = toStandardJsonSchema(
+      v.object({
+        ev: v.union([
+          v.object({
+            priority: v.optional(v.picklist(['low', 'high'])),
+            kind: v.literal('task'),
+            title: v.string(),
+          }),
+          v.object({ priority: v.optional(v.literal('urgent')), kind: v.literal('bug'), title: v.string() }),
+        ]),
+      }),
+    );
+    expect(jsonSchemaPlanFor(Tasks)!.child('ev')!.discriminator).toBe('kind');
+    const task = createPartialParser({ schema: Tasks });
+    task.write('{"ev": {"kind": "task", "title": "Write the rep');
+    expect(task.value).toEqual({ ev: { kind: 'task', title: 'Write the rep' } });
     // Values two variants share tell nothing.
     const Overlap = type({
       ev: type({ kind: "'aa'|'bb'", n: 'number' }).or({ kind: "'bb'|'cc'", s: 'string' }),

@@ -206,6 +206,22 @@ describe('PartialItemsStore', () => {
     expect((s.error as Error).message).toContain('lacks the key "talks", which holds the list');
   });
 
+  it('the input failing while a first odd element waits for the next to tell: it is an issue before the error', async () => {
+    const Section = z.object({ title: z.string(), items: z.array(z.string()) });
+    const store = new PartialItemsStore({
+      schema: Section,
+      throttle: 0,
+      fetcher: async function* () {
+        yield '{"items":[{"name":"a"},{"title":"b"';
+        throw new TypeError('socket hang up');
+      },
+    });
+    await store.submit(undefined);
+    const s = store.getSnapshot();
+    expect([s.status, s.error]).toEqual(['error', new TypeError('socket hang up')]);
+    expect(s.issues.map((issue) => issue.index)).toEqual([0]);
+  });
+
   it('a list cut off is a TruncatedError', async () => {
     const store = new PartialItemsStore({ schema: Talk, fetcher: () => [`[${talk(0)}`], throttle: 0 });
     await store.submit(undefined);

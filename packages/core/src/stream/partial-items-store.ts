@@ -138,33 +138,53 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
       maxLength,
     });
     run.stage = stage;
-    for await (const event of this.events(run, source, signal, { ...decode, extractJson: false })) {
-      if (signal.aborted) return;
-      let failure: { error: unknown } | undefined;
-      try {
-        if (stage.apply(event)) {
-          this.throttle.cancel();
-          run.fieldShown = false;
-          run.items = [];
-          run.issues = [];
-          this.set({ ...this.state, items: NONE, current: undefined, issues: NONE, attempt: stage.attempt });
-          continue;
+    /** Waiting on the input: an error now is its own (a network error), not the stage's. */
+    let reading = true;
+    try {
+      for await (const event of this.events(run, source, signal, { ...decode, extractJson: false })) {
+        reading = false;
+        if (signal.aborted) return;
+        let failure: { error: unknown } | undefined;
+        try {
+          if (stage.apply(event)) {
+            this.throttle.cancel();
+            run.fieldShown = false;
+            run.items = [];
+            run.issues = [];
+            this.set({
+              ...this.state,
+              items: NONE,
+              current: undefined,
+              issues: NONE,
+              attempt: stage.attempt,
+            });
+            reading = true;
+            continue;
+          }
+        } catch (error) {
+          failure = { error };
         }
-      } catch (error) {
-        failure = { error };
-      }
-      // The elements that closed before an error are shown.
-      if (stage.closed.length) {
-        const taking = this.take(run, stage.closed.splice(0));
-        if (taking) {
-          // Only while an element validates asynchronously (no hop per event): shown as parsed meanwhile.
-          this.requestFlush(run, () => run.items.length > 0 || showsField(run.validating?.parsed));
-          await taking;
+        // The elements that closed before an error are shown.
+        if (stage.closed.length) {
+          const taking = this.take(run, stage.closed.splice(0));
+          if (taking) {
+            // Only while an element validates asynchronously (no hop per event): shown as parsed meanwhile.
+            this.requestFlush(run, () => run.items.length > 0 || showsField(run.validating?.parsed));
+            await taking;
+          }
+          if (signal.aborted) return; // stopped or superseded while it validated
         }
-        if (signal.aborted) return; // stopped or superseded while it validated
+        if (failure) throw failure.error;
+        this.requestFlush(run, () => run.items.length > 0 || showsField(stage.current));
+        reading = true;
       }
-      if (failure) throw failure.error;
-      this.requestFlush(run, () => run.items.length > 0 || showsField(stage.current));
+    } catch (error) {
+      // What closed before the input failed is reported first (a first element held in doubt).
+      if (reading) {
+        stage.release();
+        this.take(run, stage.closed.splice(0));
+      }
+      throw error;
     }
     if (signal.aborted) return;
     try {

@@ -449,6 +449,58 @@ describe('record: the request it makes', () => {
     expect(seen).toEqual(['GET no content-type', 'POST application/json', 'POST text/plain']);
   });
 
+  it('a 307 or 308 is followed with the same method and body; the authorization stays on its origin', async () => {
+    const seen: string[] = [];
+    const other = createServer((req, res) => {
+      req.resume();
+      seen.push(`other ${req.method} ${req.headers.authorization ?? 'no authorization'}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":2}');
+    });
+    const otherBase = await listen(other);
+    const server = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => {
+        data += c;
+      });
+      req.on('end', () => {
+        seen.push(`${req.url} ${req.method} ${data} ${req.headers.authorization ?? 'no authorization'}`);
+        if (req.url === '/v1') res.writeHead(308, { location: '/v1/' }).end();
+        else if (req.url === '/v1/') res.writeHead(307, { location: `${otherBase}/final` }).end();
+      });
+    });
+    const base = await listen(server);
+    try {
+      const out = join(dir, 'followed.rec.jsonl');
+      await main(
+        [
+          'record',
+          '--url',
+          `${base}/v1`,
+          '--out',
+          out,
+          '--data',
+          '{"q":1}',
+          '--header',
+          'authorization: Bearer k',
+        ],
+        () => {},
+      );
+      expect(seen).toEqual([
+        '/v1 POST {"q":1} Bearer k',
+        '/v1/ POST {"q":1} Bearer k',
+        'other POST no authorization',
+      ]);
+      const recording = parseRecording(readFileSync(out));
+      expect([recording.status, new TextDecoder().decode(recording.chunks[0]?.bytes)]).toEqual([
+        200,
+        '{"ok":2}',
+      ]);
+    } finally {
+      await close(server);
+      await close(other);
+    }
+  });
+
   it('a repeated --header sends each value; a redirect is recorded as it came, not followed', async () => {
     const got: Array<string | string[] | undefined> = [];
     const server = createServer((req, res) => {

@@ -330,12 +330,10 @@ export async function main(
     wait();
     let response: Response;
     try {
-      response = await fetch(target, {
+      response = await fetchFollowing(target, {
         method: body === undefined ? 'GET' : 'POST',
         headers,
         signal: idle.signal,
-        // A redirect is recorded as it came: followed, a POST would become a GET of another URL.
-        redirect: 'manual',
         ...(body !== undefined && { body }),
       });
     } catch (error) {
@@ -378,7 +376,9 @@ export async function main(
     // 401 from an expired key for a recording of the answer.
     if (!response.ok)
       throw new Error(
-        `record: ${shown} answered HTTP ${response.status}, not a 2xx; its response is recorded in ${values.out}`,
+        `record: ${shown} answered HTTP ${response.status}, not a 2xx` +
+          `${response.headers.has('location') ? ` (location: ${redactUrl(response.headers.get('location')!)})` : ''}` +
+          `; its response is recorded in ${values.out}`,
       );
     return undefined;
   }
@@ -387,6 +387,31 @@ export async function main(
     return undefined;
   }
   throw new Error(`unknown command ${JSON.stringify(command)}: expected replay, record or help\n\n${USAGE}`);
+}
+
+/** Redirects followed by `record`, at most. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * fetch, following the redirects that keep the method and body (307, 308: http to https, a trailing
+ * slash); a 301, 302 or 303 is answered as it came, since following it would turn a POST into a GET of
+ * another URL. The authorization is not sent to another origin, as fetch's own redirects do.
+ */
+async function fetchFollowing(
+  url: string | URL,
+  init: RequestInit & { headers: Headers },
+): Promise<Response> {
+  let target = url;
+  for (let hops = 0; ; hops++) {
+    const response = await fetch(target, { ...init, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if ((response.status !== 307 && response.status !== 308) || !location || hops === MAX_REDIRECTS)
+      return response;
+    await response.body?.cancel();
+    const next = new URL(location, target);
+    if (next.origin !== new URL(target).origin) init.headers.delete('authorization');
+    target = next;
+  }
 }
 
 /** A URL's user or password as written (a `%` that starts no escape, as in `50%off`, stays itself). */

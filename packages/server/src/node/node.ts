@@ -157,8 +157,9 @@ export async function sendNodeResponse(
   // its end (a model call, a paced replay) while the connection waits.
   const bodiless = res.req?.method === 'HEAD' || response.status === 204 || response.status === 304;
   if (!response.body || bodiless) {
-    await response.body?.cancel().catch(() => {});
     res.end();
+    // Not awaited: a body whose cancel is slow must not hold the answer (or the connection's next one).
+    response.body?.cancel().catch(() => {});
     return;
   }
   const reader = response.body.getReader();
