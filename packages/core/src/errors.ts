@@ -44,8 +44,8 @@ export class PartialJSONError extends PartialKitError {
 }
 
 /**
- * The errors of a character JSON's grammar does not allow there (internal): JSON Lines with extraction
- * read an element that fails so as prose, not as the end of the stream. A mark, not a subclass, so that
+ * The errors that are a character JSON's grammar does not allow where it stands (internal): JSON Lines
+ * with extraction read an element that fails so as prose, not as the end of the stream. A mark, not a subclass, so that
  * a user meets (and logs) the class they can import.
  */
 export const syntaxErrors = new WeakSet<PartialJSONError>();

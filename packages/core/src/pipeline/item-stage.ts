@@ -150,7 +150,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
         `The stream ended inside item ${this.count} (from position ${this.start})`,
       );
     }
-    if (this.doubt) throw this.doubt.error;
+    if (this.doubt) throw this.confirmed(this.doubt.error);
     const other = this.otherList();
     if (other) throw other;
   }
@@ -235,7 +235,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     }
     // (a schema whose list key is optional or has a default passes every element: see `misplaced`)
     const misplaced = this.misplaced(parser.value, undefined, index, this.start);
-    if (misplaced) throw this.doubt?.error ?? misplaced;
+    if (misplaced) throw this.confirmed(misplaced);
     this.release();
     this.count++;
     this.passed = true;
@@ -280,7 +280,7 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     }
     if (index === 0 && this.auto) this.suspect = this.foreign(error.value, start);
     const misplaced = this.misplaced(error.value, error.issues, index, start);
-    if (misplaced && (index > 0 || !hold)) throw this.doubt?.error ?? misplaced;
+    if (misplaced && (index > 0 || !hold)) throw this.confirmed(misplaced);
     const item = {
       index,
       valid: false,
@@ -300,6 +300,13 @@ export class ItemStage<TPartial = unknown, TItem = unknown> {
     }
     this.release();
     return item;
+  }
+
+  /** The doubt is confirmed (or its first sign seen): nothing held is an item; the first error says why. */
+  private confirmed(misplaced: ListShapeError): ListShapeError {
+    const error = this.doubt?.error ?? misplaced;
+    this.doubt = undefined;
+    return error;
   }
 
   /**

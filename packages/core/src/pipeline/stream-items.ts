@@ -101,11 +101,8 @@ async function* run<S extends StandardSchemaV1>(
     };
     const stage = await stageOf(make, events[Symbol.asyncIterator]());
     let yielded = false;
-    /** Waiting on the input: an error now is its own (a network error), not the stage's. */
-    let reading = true;
     try {
       for await (const event of events) {
-        reading = false;
         // Inline, not through a closure per event: a long list arrives in many small chunks.
         let failed: { error: unknown } | undefined;
         try {
@@ -133,15 +130,13 @@ async function* run<S extends StandardSchemaV1>(
               '(PartialItemsStore and usePartialItems follow re-asks)',
           );
         }
-        reading = true;
       }
     } catch (error) {
-      // What closed before the input failed is reported first (a first element held in doubt: invalid).
-      if (reading) {
-        stage.release();
-        for (const closed of stage.closed.splice(0))
-          if (!(closed instanceof Promise)) accepted(closed, onInvalid, issues);
-      }
+      // An element held in doubt is reported before an error of the input (a network error); the
+      // stage's own errors released it already.
+      stage.release();
+      for (const closed of stage.closed.splice(0))
+        if (!(closed instanceof Promise)) accepted(closed, onInvalid, issues);
       throw error;
     }
     let failed: { error: unknown } | undefined;

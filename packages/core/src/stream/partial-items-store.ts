@@ -138,11 +138,8 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
       maxLength,
     });
     run.stage = stage;
-    /** Waiting on the input: an error now is its own (a network error), not the stage's. */
-    let reading = true;
     try {
       for await (const event of this.events(run, source, signal, { ...decode, extractJson: false })) {
-        reading = false;
         if (signal.aborted) return;
         let failure: { error: unknown } | undefined;
         try {
@@ -158,7 +155,6 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
               issues: NONE,
               attempt: stage.attempt,
             });
-            reading = true;
             continue;
           }
         } catch (error) {
@@ -176,14 +172,12 @@ export class PartialItemsStore<S extends StandardSchemaV1, I = unknown> extends 
         }
         if (failure) throw failure.error;
         this.requestFlush(run, () => run.items.length > 0 || showsField(stage.current));
-        reading = true;
       }
     } catch (error) {
-      // What closed before the input failed is reported first (a first element held in doubt).
-      if (reading) {
-        stage.release();
-        this.take(run, stage.closed.splice(0));
-      }
+      // An element held in doubt is reported before an error of the input (a network error); the
+      // stage's own errors released it already.
+      stage.release();
+      this.take(run, stage.closed.splice(0));
       throw error;
     }
     if (signal.aborted) return;
